@@ -1,0 +1,316 @@
+//! Typed errors: bad input (entity, field, value), infeasibility (per job,
+//! why), invalid schedules (constraint, where, amounts), solver failures.
+
+use chrono::{DateTime, Utc};
+use std::fmt;
+use thiserror::Error;
+
+/// The kind of thing an input error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// The `horizon` object.
+    Horizon,
+    /// A top-level scenario field.
+    Scenario,
+    /// A region.
+    Region,
+    /// A server pool.
+    Pool,
+    /// A link between regions.
+    Link,
+    /// A job.
+    Job,
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Entity::Horizon => "horizon",
+            Entity::Scenario => "scenario",
+            Entity::Region => "region",
+            Entity::Pool => "pool",
+            Entity::Link => "link",
+            Entity::Job => "job",
+        })
+    }
+}
+
+/// A scenario that cannot be planned as written. Every variant names the
+/// entity (and its id), the field and the value at fault.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum InputError {
+    /// The JSON did not parse into a scenario (syntax, wrong type, unknown
+    /// or missing field, malformed timestamp).
+    #[error("{path}: {message}")]
+    Json {
+        /// Path of the field, such as `jobs[2].deadline` (`.` for the root).
+        path: String,
+        /// What serde said.
+        message: String,
+    },
+    /// A number outside the range MODEL.md allows (NaN and infinities are
+    /// never allowed).
+    #[error("{entity} '{id}': {field} = {value} is invalid: must be {rule}")]
+    OutOfRange {
+        /// Kind of entity.
+        entity: Entity,
+        /// Its id (empty for the horizon and scenario).
+        id: String,
+        /// Field name as in the file, with `[i]` for a series element.
+        field: String,
+        /// The offending value.
+        value: f64,
+        /// The rule it breaks, such as `>= 1`.
+        rule: &'static str,
+    },
+    /// Two entities of one kind share an id.
+    #[error("{entity} id '{id}' is used more than once")]
+    DuplicateId {
+        /// Kind of entity.
+        entity: Entity,
+        /// The repeated id.
+        id: String,
+    },
+    /// A field names a region that does not exist.
+    #[error("{entity} '{id}': {field} names unknown region '{value}'")]
+    UnknownRegion {
+        /// Kind of entity holding the reference.
+        entity: Entity,
+        /// Its id.
+        id: String,
+        /// Field holding the reference.
+        field: &'static str,
+        /// The unknown region id.
+        value: String,
+    },
+    /// A field names the same region twice, or a link is repeated or loops.
+    #[error("{entity} '{id}': {field} {problem}")]
+    BadReference {
+        /// Kind of entity.
+        entity: Entity,
+        /// Its id.
+        id: String,
+        /// Field at fault.
+        field: &'static str,
+        /// What is wrong, with the value.
+        problem: String,
+    },
+    /// A horizon with no slots or zero-length slots.
+    #[error("horizon: {field} = {value} is invalid: must be > 0")]
+    EmptyHorizon {
+        /// `slots` or `slot_seconds`.
+        field: &'static str,
+        /// The value given.
+        value: u64,
+    },
+    /// A per-slot series with a length other than the number of slots.
+    #[error("{entity} '{id}': {field} has {got} values but the horizon has {expected} slots")]
+    SeriesLength {
+        /// Kind of entity.
+        entity: Entity,
+        /// Its id.
+        id: String,
+        /// Field name.
+        field: &'static str,
+        /// Number of slots.
+        expected: usize,
+        /// Number of values given.
+        got: usize,
+    },
+    /// A point series whose first point is after the horizon start (or that
+    /// has no point at all).
+    #[error("{entity} '{id}': {field} starts at {first} but the horizon starts at {horizon_start}: a series must cover the whole horizon")]
+    SeriesNotCovering {
+        /// Kind of entity.
+        entity: Entity,
+        /// Its id.
+        id: String,
+        /// Field name.
+        field: &'static str,
+        /// First point, or `none` when empty.
+        first: String,
+        /// The horizon start.
+        horizon_start: DateTime<Utc>,
+    },
+    /// A point series whose instants are not strictly increasing in UTC.
+    #[error("{entity} '{id}': {field} point {index} at {this} is not after point {} at {previous}", index - 1)]
+    PointsOutOfOrder {
+        /// Kind of entity.
+        entity: Entity,
+        /// Its id.
+        id: String,
+        /// Field name.
+        field: &'static str,
+        /// Index of the point that is not after its predecessor.
+        index: usize,
+        /// The predecessor's instant.
+        previous: DateTime<Utc>,
+        /// This point's instant.
+        this: DateTime<Utc>,
+    },
+    /// A job whose deadline is not after its release.
+    #[error("job '{id}': deadline {deadline} is not after release {release}")]
+    DeadlineNotAfterRelease {
+        /// Job id.
+        id: String,
+        /// Release (the horizon start when not given).
+        release: DateTime<Utc>,
+        /// Deadline.
+        deadline: DateTime<Utc>,
+    },
+}
+
+/// Why one job cannot be finished.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shortfall {
+    /// The job has no eligible cell at all; one entry per allowed region says
+    /// what closed it.
+    NoEligibleCell(Vec<ClosedRegion>),
+    /// Cells exist but capacity, power or parallelism leave this many work
+    /// units undone (in one plan of least total shortfall).
+    WorkShort {
+        /// Work units that could not be placed.
+        missing_work: f64,
+        /// The job's work.
+        work: f64,
+    },
+}
+
+/// Why one allowed region offers a job no eligible slot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedRegion {
+    /// Region id.
+    pub region: String,
+    /// What closed it.
+    pub why: ClosedBy,
+}
+
+/// The bound that closed a job's window in one region.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClosedBy {
+    /// No link from the origin to the region (or back, when there is output).
+    Unreachable {
+        /// Which direction is missing, such as `us-east -> uae`.
+        missing_link: String,
+    },
+    /// The region has no pool.
+    NoPool,
+    /// The region is not among the job's allowed regions (reported by
+    /// [`crate::Local`] when a job may not run at its own origin).
+    NotAllowed,
+    /// Release plus transfer time leaves no whole slot before the deadline.
+    TransferAfterDeadline {
+        /// Release + transfer time.
+        earliest_start: DateTime<Utc>,
+        /// Transfer time in seconds.
+        transfer_seconds: f64,
+        /// The deadline.
+        deadline: DateTime<Utc>,
+    },
+    /// The deadline falls before the end of the first slot.
+    DeadlineBeforeFirstSlot {
+        /// The deadline.
+        deadline: DateTime<Utc>,
+    },
+    /// The job cannot start before the horizon ends.
+    StartAfterHorizon {
+        /// Release + transfer time.
+        earliest_start: DateTime<Utc>,
+    },
+}
+
+impl fmt::Display for ClosedRegion {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}: ", self.region)?;
+        match &self.why {
+            ClosedBy::Unreachable { missing_link } => write!(f, "no link {missing_link}"),
+            ClosedBy::NoPool => write!(f, "no server pool"),
+            ClosedBy::NotAllowed => write!(f, "not among the job's allowed regions"),
+            ClosedBy::TransferAfterDeadline {
+                earliest_start,
+                transfer_seconds,
+                deadline,
+            } => write!(
+                f,
+                "release + transfer time ({transfer_seconds:.0} s) = {earliest_start} leaves no whole slot before the deadline {deadline}"
+            ),
+            ClosedBy::DeadlineBeforeFirstSlot { deadline } => {
+                write!(f, "deadline {deadline} is before the end of the first slot")
+            }
+            ClosedBy::StartAfterHorizon { earliest_start } => {
+                write!(f, "earliest start {earliest_start} is not before the horizon end")
+            }
+        }
+    }
+}
+
+/// One job that cannot be finished, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnfinishedJob {
+    /// Job id.
+    pub job: String,
+    /// Why.
+    pub shortfall: Shortfall,
+}
+
+impl fmt::Display for UnfinishedJob {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match &self.shortfall {
+            Shortfall::NoEligibleCell(regions) => {
+                write!(f, "job '{}': no eligible slot in any allowed region", self.job)?;
+                for r in regions {
+                    write!(f, "\n    {r}")?;
+                }
+                Ok(())
+            }
+            Shortfall::WorkShort { missing_work, work } => write!(
+                f,
+                "job '{}': {missing_work:.6} of {work} work units cannot be placed (capacity, power or parallelism is contended)",
+                self.job
+            ),
+        }
+    }
+}
+
+/// No schedule finishes every job (or this heuristic found none).
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{scheduler}: {} job(s) cannot be finished:{}", jobs.len(), list(jobs))]
+pub struct Infeasible {
+    /// The scheduler that reports it.
+    pub scheduler: String,
+    /// Every job that cannot be finished.
+    pub jobs: Vec<UnfinishedJob>,
+}
+
+fn list(jobs: &[UnfinishedJob]) -> String {
+    jobs.iter().map(|j| format!("\n  {j}")).collect()
+}
+
+/// A schedule that breaks a constraint of MODEL.md.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("invalid schedule: {constraint} broken at {location}: {detail}")]
+pub struct ScheduleViolation {
+    /// The constraint, such as `capacity` or `work`.
+    pub constraint: &'static str,
+    /// Where: job / pool / region / slot ids.
+    pub location: String,
+    /// The amounts involved.
+    pub detail: String,
+}
+
+/// Everything that can go wrong between a scenario and a report.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// Bad input.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// No schedule exists (or the heuristic found none).
+    #[error(transparent)]
+    Infeasible(#[from] Infeasible),
+    /// A schedule that breaks a constraint.
+    #[error(transparent)]
+    InvalidSchedule(#[from] ScheduleViolation),
+    /// The LP solver failed for a reason other than infeasibility.
+    #[error("solver failed: {0}")]
+    Solver(String),
+}

@@ -1,0 +1,67 @@
+//! # geoshift
+//!
+//! Decides where and when AI training work should run so that it costs the
+//! least: server pools in regions with rent, power and speed; hourly energy
+//! prices, grid carbon and PUE; links with bandwidth and egress prices; jobs
+//! with work, data, release, deadline, parallelism and allowed regions.
+//! [`Optimal`] solves the linear program (a MILP when a job must stay whole
+//! in one region); [`Local`] and [`Greedy`] are the heuristics a team would
+//! use without it, so the saving is shown, not claimed.
+//!
+//! Data flows one way: [`Scenario`] (JSON or Rust) → [`Problem`] (validated,
+//! slot-indexed) → a [`Scheduler`] → [`Schedule`] → [`evaluate`] →
+//! [`Report`]. The rules are in `MODEL.md`'s terms throughout.
+//!
+//! ```
+//! use geoshift::{evaluate, Job, Optimal, Pool, Problem, Region, Scenario, Scheduler};
+//! use geoshift::time::Horizon;
+//!
+//! let start = "2026-06-01T00:00:00Z".parse().unwrap();
+//! let scenario = Scenario {
+//!     horizon: Horizon { start, slot_seconds: 3600, slots: 4 },
+//!     carbon_price_usd_per_t: 0.0,
+//!     regions: vec![Region::new("home", 1.2, vec![90.0, 20.0, 20.0, 90.0])],
+//!     pools: vec![Pool::new("gpus", "home", 2.0, 1.0, 10.0)],
+//!     links: vec![],
+//!     jobs: vec![Job::new("train", "home", 4.0, "2026-06-01T04:00:00Z".parse().unwrap(), 2.0)],
+//! };
+//! let problem = Problem::new(&scenario)?;
+//! let schedule = Optimal::default().schedule(&problem)?;
+//! let report = evaluate(&problem, "optimal", &schedule)?;
+//! // 4 server-hours in the two cheap hours: 4 × (1 + 10 kW × 1.2 × 20 $/MWh / 1000).
+//! assert!((report.total_usd - 4.0 * (1.0 + 0.24)).abs() < 1e-9);
+//! # Ok::<(), geoshift::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod diagnose;
+mod error;
+mod evaluate;
+mod model;
+mod problem;
+mod scenario;
+mod schedulers;
+pub mod time;
+
+pub use error::{
+    ClosedBy, ClosedRegion, Entity, Error, Infeasible, InputError, ScheduleViolation, Shortfall,
+    UnfinishedJob,
+};
+pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
+pub use model::{Backend, ModelSize};
+pub use problem::{CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo};
+pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
+pub use schedulers::{
+    all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Schedule, Scheduler,
+};
+
+/// Parses, validates, schedules and evaluates in one call: the report of
+/// `scheduler` on the scenario in `json`.
+pub fn solve_json(json: &str, scheduler: &dyn Scheduler) -> Result<Report, Error> {
+    let scenario = Scenario::from_json(json)?;
+    let problem = Problem::new(&scenario)?;
+    let schedule = scheduler.schedule(&problem)?;
+    Ok(evaluate(&problem, scheduler.name(), &schedule)?)
+}

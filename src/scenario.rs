@@ -1,0 +1,292 @@
+//! The scenario: what a user states, as plain data. This is both the JSON
+//! file format of MODEL.md (serde, unknown fields rejected) and the Rust API
+//! for services that never touch JSON. It holds no rules: checking and
+//! deriving happen in [`crate::Problem::new`].
+
+use crate::time::{Horizon, Series};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Everything geoshift needs to know to plan: the horizon, the regions and
+/// their server pools, the links between regions, and the jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Start, slot length and number of slots.
+    pub horizon: Horizon,
+    /// Price of emissions in $/tCO2e (>= 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub carbon_price_usd_per_t: f64,
+    /// Regions (sites or cloud regions), in file order.
+    pub regions: Vec<Region>,
+    /// Server pools, each in one region.
+    pub pools: Vec<Pool>,
+    /// Directed links between regions; no link means data cannot move.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// Jobs, in file order (the order that breaks earliest-deadline ties).
+    pub jobs: Vec<Job>,
+}
+
+/// A region: a site with one energy price, grid and PUE.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Unique id.
+    pub id: String,
+    /// Power usage effectiveness (facility power / IT power, >= 1).
+    pub pue: f64,
+    /// Energy price in $/MWh at the meter; may be negative.
+    pub price_usd_per_mwh: Series,
+    /// Grid carbon intensity in gCO2e/kWh (>= 0).
+    #[serde(default = "zero_series", skip_serializing_if = "is_zero_series")]
+    pub carbon_g_per_kwh: Series,
+    /// Most power at the meter (IT load × PUE) in kW; `None` means no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_cap_kw: Option<f64>,
+}
+
+/// A pool: a class of identical servers in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    /// Unique id.
+    pub id: String,
+    /// Id of the region the servers are in.
+    pub region: String,
+    /// Servers available in each slot (>= 0).
+    pub servers: Series,
+    /// Rent in $ per server-hour (>= 0).
+    pub rent_usd_per_hour: f64,
+    /// IT power of one busy server in kW (>= 0).
+    pub power_kw: f64,
+    /// Work units per server-hour (> 0; the reference server is 1).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub speed: f64,
+    /// Whether the rent already pays the energy (a cloud list price does).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rent_includes_energy: bool,
+}
+
+/// A directed link along which data can move from one region to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// Source region id.
+    pub from: String,
+    /// Destination region id.
+    pub to: String,
+    /// Bandwidth in Gbit/s (> 0).
+    pub bandwidth_gbps: f64,
+    /// Egress price in $ per GB moved along the link (>= 0).
+    pub egress_usd_per_gb: f64,
+}
+
+/// Whether a job may be spread over regions or must stay in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Placement {
+    /// Work may run in several regions (data moves in proportion to the work).
+    #[default]
+    Split,
+    /// All work runs in one region.
+    Whole,
+}
+
+/// A training job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// Unique id.
+    pub id: String,
+    /// Region where the job's data lives.
+    pub origin: String,
+    /// Work in work units (> 0): server-hours on a speed-1 server.
+    pub work: f64,
+    /// Input data in GB (>= 0), shipped from the origin before the job may
+    /// run elsewhere.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub input_gb: f64,
+    /// Output data in GB (>= 0), shipped back to the origin.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub output_gb: f64,
+    /// Earliest instant the job may start; `None` means the horizon start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<DateTime<Utc>>,
+    /// Instant by which all work must be done.
+    pub deadline: DateTime<Utc>,
+    /// Most servers the job may use at once (> 0).
+    pub max_servers: f64,
+    /// Regions the job may run in; `None` means all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+    /// Split or Whole.
+    #[serde(default, skip_serializing_if = "is_split")]
+    pub placement: Placement,
+}
+
+impl Scenario {
+    /// Parses a scenario from JSON. Errors name the path of the offending
+    /// field (`jobs[2].deadline`) and what was wrong with it.
+    pub fn from_json(text: &str) -> Result<Scenario, crate::InputError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| crate::InputError::Json {
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        })
+    }
+
+    /// The scenario as pretty JSON in the MODEL.md format.
+    pub fn to_json(&self) -> String {
+        // A scenario holds only strings, numbers and instants, so
+        // serialisation cannot fail; NaN (only possible from Rust) becomes null.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+impl Region {
+    /// A region with a PUE and an energy price, no carbon and no power cap.
+    pub fn new(id: impl Into<String>, pue: f64, price_usd_per_mwh: impl Into<Series>) -> Self {
+        Region {
+            id: id.into(),
+            pue,
+            price_usd_per_mwh: price_usd_per_mwh.into(),
+            carbon_g_per_kwh: Series::Constant(0.0),
+            power_cap_kw: None,
+        }
+    }
+
+    /// Sets the grid carbon intensity in gCO2e/kWh.
+    pub fn carbon(mut self, carbon_g_per_kwh: impl Into<Series>) -> Self {
+        self.carbon_g_per_kwh = carbon_g_per_kwh.into();
+        self
+    }
+
+    /// Caps the power at the meter in kW.
+    pub fn power_cap(mut self, power_cap_kw: f64) -> Self {
+        self.power_cap_kw = Some(power_cap_kw);
+        self
+    }
+}
+
+impl Pool {
+    /// A pool of speed-1 servers whose rent does not include energy.
+    pub fn new(
+        id: impl Into<String>,
+        region: impl Into<String>,
+        servers: impl Into<Series>,
+        rent_usd_per_hour: f64,
+        power_kw: f64,
+    ) -> Self {
+        Pool {
+            id: id.into(),
+            region: region.into(),
+            servers: servers.into(),
+            rent_usd_per_hour,
+            power_kw,
+            speed: 1.0,
+            rent_includes_energy: false,
+        }
+    }
+
+    /// Sets the speed in work units per server-hour.
+    pub fn speed(mut self, speed: f64) -> Self {
+        self.speed = speed;
+        self
+    }
+
+    /// Marks the rent as paying the energy (a cloud list price).
+    pub fn rent_includes_energy(mut self) -> Self {
+        self.rent_includes_energy = true;
+        self
+    }
+}
+
+impl Link {
+    /// A link `from -> to` with a bandwidth and an egress price.
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        bandwidth_gbps: f64,
+        egress_usd_per_gb: f64,
+    ) -> Self {
+        Link {
+            from: from.into(),
+            to: to.into(),
+            bandwidth_gbps,
+            egress_usd_per_gb,
+        }
+    }
+}
+
+impl Job {
+    /// A `Split` job with no data, released at the horizon start, allowed
+    /// in every region.
+    pub fn new(
+        id: impl Into<String>,
+        origin: impl Into<String>,
+        work: f64,
+        deadline: DateTime<Utc>,
+        max_servers: f64,
+    ) -> Self {
+        Job {
+            id: id.into(),
+            origin: origin.into(),
+            work,
+            input_gb: 0.0,
+            output_gb: 0.0,
+            release: None,
+            deadline,
+            max_servers,
+            regions: None,
+            placement: Placement::Split,
+        }
+    }
+
+    /// Sets input and output data in GB.
+    pub fn data(mut self, input_gb: f64, output_gb: f64) -> Self {
+        self.input_gb = input_gb;
+        self.output_gb = output_gb;
+        self
+    }
+
+    /// Sets the release instant.
+    pub fn release(mut self, release: DateTime<Utc>) -> Self {
+        self.release = Some(release);
+        self
+    }
+
+    /// Restricts the job to these regions.
+    pub fn regions<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
+        self.regions = Some(regions.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Requires all work to run in one region.
+    pub fn whole(mut self) -> Self {
+        self.placement = Placement::Whole;
+        self
+    }
+}
+
+fn zero_series() -> Series {
+    Series::Constant(0.0)
+}
+fn is_zero_series(s: &Series) -> bool {
+    *s == Series::Constant(0.0)
+}
+fn one() -> f64 {
+    1.0
+}
+fn is_one(v: &f64) -> bool {
+    *v == 1.0
+}
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+fn is_false(v: &bool) -> bool {
+    !*v
+}
+fn is_split(p: &Placement) -> bool {
+    *p == Placement::Split
+}

@@ -1,0 +1,113 @@
+//! What the heuristics share: a ledger of what is left of every limit
+//! (server-hours per pool and slot, energy per region and slot) and one
+//! routine that fills a job's cells in a given order within those limits.
+
+use super::Assignment;
+use crate::error::{Shortfall, UnfinishedJob};
+use crate::Problem;
+
+/// Work below this fraction of a job's work counts as done: it is float
+/// dust from dividing by speeds, far inside the evaluator's tolerance.
+const DONE_EPS: f64 = 1e-9;
+
+/// What is left of the shared limits while a heuristic places jobs.
+pub(crate) struct Ledger<'a> {
+    problem: &'a Problem,
+    /// Server-hours left, indexed `k * T + t`.
+    capacity_left: Vec<f64>,
+    /// kWh at the meter left, indexed `r * T + t`; infinite when uncapped.
+    power_left: Vec<f64>,
+}
+
+impl<'a> Ledger<'a> {
+    pub(crate) fn new(problem: &'a Problem) -> Self {
+        let slots = problem.slots();
+        let capacity_left = problem
+            .pools()
+            .iter()
+            .flat_map(|p| p.capacity_server_hours.iter().copied())
+            .collect();
+        let power_left = problem
+            .regions()
+            .iter()
+            .flat_map(|r| {
+                std::iter::repeat_n(r.power_cap_kwh_per_slot.unwrap_or(f64::INFINITY), slots)
+            })
+            .collect();
+        Ledger {
+            problem,
+            capacity_left,
+            power_left,
+        }
+    }
+
+    /// Places as much of job `j`'s work as fits in `cells`, in that order,
+    /// each cell as full as the limits allow. Returns the rows and the work
+    /// units left undone.
+    pub(crate) fn fill(
+        &mut self,
+        j: usize,
+        cells: impl IntoIterator<Item = (usize, usize)>,
+    ) -> (Vec<Assignment>, f64) {
+        let p = self.problem;
+        let job = &p.jobs()[j];
+        let slots = p.slots();
+        let mut parallel_left = vec![job.max_server_hours_per_slot; slots];
+        let mut work_left = job.work;
+        let mut rows = Vec::new();
+        for (k, t) in cells {
+            if work_left <= DONE_EPS * job.work {
+                break;
+            }
+            let pool = &p.pools()[k];
+            let power = &mut self.power_left[pool.region * slots + t];
+            let mut room = self.capacity_left[k * slots + t]
+                .min(parallel_left[t])
+                .min(work_left / pool.speed);
+            if pool.meter_kwh_per_server_hour > 0.0 {
+                room = room.min(*power / pool.meter_kwh_per_server_hour);
+            }
+            if room <= 0.0 {
+                continue;
+            }
+            self.capacity_left[k * slots + t] -= room;
+            parallel_left[t] -= room;
+            *power -= room * pool.meter_kwh_per_server_hour;
+            work_left -= room * pool.speed;
+            rows.push(Assignment {
+                job: j,
+                pool: k,
+                slot: t,
+                server_hours: room,
+            });
+        }
+        let left = if work_left <= DONE_EPS * job.work {
+            0.0
+        } else {
+            work_left
+        };
+        (rows, left)
+    }
+
+    /// Gives back what `rows` took, to try another choice.
+    pub(crate) fn undo(&mut self, rows: &[Assignment]) {
+        let slots = self.problem.slots();
+        for a in rows {
+            let pool = &self.problem.pools()[a.pool];
+            self.capacity_left[a.pool * slots + a.slot] += a.server_hours;
+            self.power_left[pool.region * slots + a.slot] +=
+                a.server_hours * pool.meter_kwh_per_server_hour;
+        }
+    }
+}
+
+/// The report of a job a heuristic could not finish: `left` work units undone.
+pub(crate) fn short(p: &Problem, j: usize, left: f64) -> UnfinishedJob {
+    UnfinishedJob {
+        job: p.jobs()[j].id.clone(),
+        shortfall: Shortfall::WorkShort {
+            missing_work: left,
+            work: p.jobs()[j].work,
+        },
+    }
+}

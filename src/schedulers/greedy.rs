@@ -1,0 +1,107 @@
+//! Greedy: earliest deadline first; each job fills its cheapest eligible
+//! cells by `c[k,t] / s_k + egress(j, r) / W_j` (dollars per work unit),
+//! ties by slot then pool. A `Whole` job tries each region alone and keeps
+//! the cheapest region that finishes it.
+
+use super::fill::{short, Ledger};
+use super::{Assignment, Schedule, Scheduler};
+use crate::error::{Infeasible, Shortfall, UnfinishedJob};
+use crate::problem::JobRegion;
+use crate::scenario::Placement;
+use crate::{Error, Problem};
+
+/// The "cheapest cells first" baseline.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Greedy;
+
+/// Job `j`'s cells in `windows`, cheapest per work unit first, ties by slot
+/// then pool.
+fn cheapest_first<'a>(
+    p: &Problem,
+    j: usize,
+    windows: impl IntoIterator<Item = &'a JobRegion>,
+) -> Vec<(usize, usize)> {
+    let mut cells: Vec<(f64, usize, usize)> = Vec::new();
+    for w in windows {
+        let egress = p.egress_usd_per_work(j, w);
+        cells.extend(p.cells(w).map(|(k, t)| {
+            let pool = &p.pools()[k];
+            (pool.cost[t].total_usd() / pool.speed + egress, t, k)
+        }));
+    }
+    cells.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    cells.into_iter().map(|(_, t, k)| (k, t)).collect()
+}
+
+/// What `rows` cost job `j` in window `w`: cells plus the whole egress.
+fn whole_cost(p: &Problem, w: &JobRegion, rows: &[Assignment]) -> f64 {
+    let cells: f64 = rows
+        .iter()
+        .map(|a| a.server_hours * p.pools()[a.pool].cost[a.slot].total_usd())
+        .sum();
+    cells + w.egress_usd
+}
+
+impl Scheduler for Greedy {
+    fn name(&self) -> &str {
+        "greedy"
+    }
+
+    fn schedule(&self, p: &Problem) -> Result<Schedule, Error> {
+        let mut ledger = Ledger::new(p);
+        let mut schedule = Schedule::default();
+        let mut failed = Vec::new();
+        for j in p.edf_order() {
+            let job = &p.jobs()[j];
+            if job.windows.is_empty() {
+                failed.push(UnfinishedJob {
+                    job: job.id.clone(),
+                    shortfall: Shortfall::NoEligibleCell(job.closed.clone()),
+                });
+                continue;
+            }
+            match job.placement {
+                Placement::Split => {
+                    let (rows, left) = ledger.fill(j, cheapest_first(p, j, &job.windows));
+                    schedule.assignments.extend(rows);
+                    if left > 0.0 {
+                        failed.push(short(p, j, left));
+                    }
+                }
+                Placement::Whole => {
+                    // Try each region alone; keep the cheapest that finishes
+                    // (ties: the first in the job's region order).
+                    let mut best: Option<(f64, usize)> = None;
+                    let mut least_left = f64::INFINITY;
+                    for (i, w) in job.windows.iter().enumerate() {
+                        let (rows, left) = ledger.fill(j, cheapest_first(p, j, [w]));
+                        ledger.undo(&rows);
+                        least_left = least_left.min(left);
+                        if left == 0.0 {
+                            let cost = whole_cost(p, w, &rows);
+                            if best.is_none_or(|(c, _)| cost < c) {
+                                best = Some((cost, i));
+                            }
+                        }
+                    }
+                    match best {
+                        Some((_, i)) => {
+                            let (rows, _) = ledger.fill(j, cheapest_first(p, j, [&job.windows[i]]));
+                            schedule.assignments.extend(rows);
+                        }
+                        None => failed.push(short(p, j, least_left)),
+                    }
+                }
+            }
+        }
+        if failed.is_empty() {
+            Ok(schedule)
+        } else {
+            Err(Infeasible {
+                scheduler: self.name().into(),
+                jobs: failed,
+            }
+            .into())
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Local: what a team without geoshift does today. Every job runs at its
+//! origin, as soon as possible, earliest deadline first; within a slot the
+//! origin's pools are taken by cost per work unit `c[k,t] / s_k`, ties by
+//! file order.
+
+use super::fill::{short, Ledger};
+use super::{Schedule, Scheduler};
+use crate::error::{ClosedBy, ClosedRegion, Infeasible, Shortfall, UnfinishedJob};
+use crate::{Error, Problem};
+
+/// The "run it at home, now" baseline.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Local;
+
+impl Scheduler for Local {
+    fn name(&self) -> &str {
+        "local"
+    }
+
+    fn schedule(&self, p: &Problem) -> Result<Schedule, Error> {
+        let mut ledger = Ledger::new(p);
+        let mut schedule = Schedule::default();
+        let mut failed = Vec::new();
+        for j in p.edf_order() {
+            let job = &p.jobs()[j];
+            let Some(w) = job.window(job.origin) else {
+                failed.push(UnfinishedJob {
+                    job: job.id.clone(),
+                    shortfall: Shortfall::NoEligibleCell(origin_closed(p, j)),
+                });
+                continue;
+            };
+            let mut cells: Vec<(usize, usize)> = p.cells(w).collect();
+            // Slot first (as soon as possible), then cost per work unit;
+            // the sort is stable, so equal costs keep file order.
+            cells.sort_by(|&(k1, t1), &(k2, t2)| {
+                t1.cmp(&t2).then_with(|| {
+                    let c = |k: usize, t: usize| {
+                        let pool = &p.pools()[k];
+                        pool.cost[t].total_usd() / pool.speed
+                    };
+                    c(k1, t1).total_cmp(&c(k2, t2))
+                })
+            });
+            let (rows, left) = ledger.fill(j, cells);
+            schedule.assignments.extend(rows);
+            if left > 0.0 {
+                failed.push(short(p, j, left));
+            }
+        }
+        if failed.is_empty() {
+            Ok(schedule)
+        } else {
+            Err(Infeasible {
+                scheduler: self.name().into(),
+                jobs: failed,
+            }
+            .into())
+        }
+    }
+}
+
+/// Why the origin offers job `j` no slot.
+fn origin_closed(p: &Problem, j: usize) -> Vec<ClosedRegion> {
+    let job = &p.jobs()[j];
+    let origin = &p.regions()[job.origin].id;
+    let closed: Vec<ClosedRegion> = job
+        .closed
+        .iter()
+        .filter(|c| &c.region == origin)
+        .cloned()
+        .collect();
+    if closed.is_empty() {
+        vec![ClosedRegion {
+            region: origin.clone(),
+            why: ClosedBy::NotAllowed,
+        }]
+    } else {
+        closed
+    }
+}

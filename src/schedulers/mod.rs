@@ -1,0 +1,85 @@
+//! The [`Scheduler`] trait, the [`Schedule`] it returns, and the schedulers
+//! the crate ships: [`Optimal`] (the LP/MILP), [`Local`] and [`Greedy`]
+//! (the baselines of MODEL.md).
+//!
+//! A scheduler reads only the validated [`Problem`]; it never re-derives
+//! eligibility or costs (those live in [`crate::problem`]). Whatever it
+//! returns is judged by [`crate::evaluate`].
+
+mod fill;
+mod greedy;
+mod local;
+mod optimal;
+
+pub use greedy::Greedy;
+pub use local::Local;
+pub use optimal::Optimal;
+
+use crate::{Error, Problem};
+use serde::{Deserialize, Serialize};
+
+/// One row of a schedule: `server_hours` of `job` on `pool` in `slot`.
+/// Indices are into [`Problem::jobs`] and [`Problem::pools`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// Job index.
+    pub job: usize,
+    /// Pool index.
+    pub pool: usize,
+    /// Slot index.
+    pub slot: usize,
+    /// Server-hours (>= 0).
+    pub server_hours: f64,
+}
+
+/// A schedule: plain rows, in no particular order. Several rows for the
+/// same `(job, pool, slot)` add up.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Schedule {
+    /// The rows.
+    pub assignments: Vec<Assignment>,
+}
+
+/// Anything that turns a problem into a schedule.
+///
+/// Implement it to compare a heuristic of your own with the optimum: the
+/// evaluator judges every scheduler by the same rules.
+///
+/// ```
+/// use geoshift::{Problem, Schedule, Scheduler, Error};
+///
+/// /// Does nothing: every job is left undone, which the evaluator rejects.
+/// struct Idle;
+/// impl Scheduler for Idle {
+///     fn name(&self) -> &str { "idle" }
+///     fn schedule(&self, _problem: &Problem) -> Result<Schedule, Error> {
+///         Ok(Schedule::default())
+///     }
+/// }
+/// ```
+pub trait Scheduler {
+    /// Short name shown in reports, such as `optimal`.
+    fn name(&self) -> &str;
+    /// Plans every job, or explains which jobs it could not finish
+    /// ([`Error::Infeasible`]).
+    fn schedule(&self, problem: &Problem) -> Result<Schedule, Error>;
+}
+
+/// The schedulers the crate ships, by name: `optimal`, `local`, `greedy`.
+pub fn scheduler_by_name(name: &str) -> Option<Box<dyn Scheduler + Send + Sync>> {
+    match name {
+        "optimal" => Some(Box::new(Optimal::default())),
+        "local" => Some(Box::new(Local)),
+        "greedy" => Some(Box::new(Greedy)),
+        _ => None,
+    }
+}
+
+/// Every shipped scheduler, baselines first.
+pub fn all_schedulers() -> Vec<Box<dyn Scheduler + Send + Sync>> {
+    vec![
+        Box::new(Local),
+        Box::new(Greedy),
+        Box::new(Optimal::default()),
+    ]
+}

@@ -1,0 +1,65 @@
+//! Optimal: the LP of MODEL.md (a MILP when some job is `Whole`), solved
+//! to optimality by the chosen backend.
+
+use super::{Assignment, Schedule, Scheduler};
+use crate::diagnose::diagnose;
+use crate::model::{self, Backend, ModelSize, Objective, SolveFailure};
+use crate::{Error, Problem};
+
+/// The minimum-cost schedule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Optimal {
+    backend: Backend,
+}
+
+impl Optimal {
+    /// The optimum, solved by `backend`.
+    pub fn new(backend: Backend) -> Self {
+        Optimal { backend }
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The size of the cost model for `problem` (built, not solved).
+    pub fn model_size(&self, problem: &Problem) -> ModelSize {
+        model::build(problem, Objective::Cost).size
+    }
+}
+
+impl Scheduler for Optimal {
+    fn name(&self) -> &str {
+        "optimal"
+    }
+
+    fn schedule(&self, p: &Problem) -> Result<Schedule, Error> {
+        if p.jobs().iter().any(|j| j.windows.is_empty()) {
+            return Err(diagnose(p, self.backend, self.name()));
+        }
+        let model = model::build(p, Objective::Cost);
+        if model.job_without_cells {
+            return Err(diagnose(p, self.backend, self.name()));
+        }
+        let cells = model.cells.clone();
+        let values = match model.solve(self.backend) {
+            Ok(v) => v,
+            Err(SolveFailure::Infeasible) => return Err(diagnose(p, self.backend, self.name())),
+            Err(SolveFailure::Other(e)) => return Err(e),
+        };
+        let assignments = cells
+            .iter()
+            .zip(values.cells)
+            // Zero (and solver noise below it) is no assignment.
+            .filter(|(_, v)| *v > 0.0)
+            .map(|(&(job, pool, slot, _), server_hours)| Assignment {
+                job,
+                pool,
+                slot,
+                server_hours,
+            })
+            .collect();
+        Ok(Schedule { assignments })
+    }
+}
