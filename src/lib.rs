@@ -13,9 +13,8 @@
 //! [`Report`]. The rules are in `MODEL.md`'s terms throughout.
 //!
 //! ```
-//! use geoshift::{evaluate, Job, Optimal, Pool, Problem, Region, Scenario, Scheduler};
-//! use geoshift::time::Horizon;
-//!
+//! use geoshift::{evaluate, Horizon, Job, Optimal, Pool, Problem, Region, Scenario, Scheduler};
+//! //!
 //! let start = "2026-06-01T00:00:00Z".parse().unwrap();
 //! let scenario = Scenario {
 //!     horizon: Horizon { start, slot_seconds: 3600, slots: 4 },
@@ -56,6 +55,7 @@ pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{
     all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Schedule, Scheduler,
 };
+pub use time::{Horizon, Series};
 
 /// Parses, validates, schedules and evaluates in one call: the report of
 /// `scheduler` on the scenario in `json`.

@@ -21,6 +21,9 @@ pub enum Backend {
     /// microlp: pure Rust, LP and MILP (branch and bound). The default.
     #[default]
     Microlp,
+    /// HiGHS: native, much faster on large models. Needs the `highs` feature.
+    #[cfg(feature = "highs")]
+    Highs,
 }
 
 impl Backend {
@@ -28,13 +31,26 @@ impl Backend {
     pub fn name(&self) -> &'static str {
         match self {
             Backend::Microlp => "microlp",
+            #[cfg(feature = "highs")]
+            Backend::Highs => "highs",
         }
+    }
+
+    /// Every backend compiled in.
+    pub fn available() -> &'static [Backend] {
+        &[
+            Backend::Microlp,
+            #[cfg(feature = "highs")]
+            Backend::Highs,
+        ]
     }
 
     /// The backend of that name, if compiled in.
     pub fn from_name(name: &str) -> Option<Backend> {
         match name {
             "microlp" => Some(Backend::Microlp),
+            #[cfg(feature = "highs")]
+            "highs" => Some(Backend::Highs),
             _ => None,
         }
     }
@@ -242,6 +258,8 @@ impl Model {
     pub(crate) fn solve(self, backend: Backend) -> Result<Values, SolveFailure> {
         match backend {
             Backend::Microlp => self.solve_with(good_lp::microlp),
+            #[cfg(feature = "highs")]
+            Backend::Highs => self.solve_with(good_lp::highs),
         }
     }
 
