@@ -43,6 +43,7 @@ mod model;
 mod problem;
 mod scenario;
 mod schedulers;
+pub mod synth;
 pub mod time;
 
 pub use error::{

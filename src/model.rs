@@ -84,6 +84,8 @@ pub(crate) struct Model {
     constraints: Vec<Constraint>,
     /// `(job, pool, slot, x)` for every variable of server-hours.
     pub(crate) cells: Vec<(usize, usize, usize, Variable)>,
+    /// `(job, region, y)` for every region choice of a `Whole` job.
+    pub(crate) choices: Vec<(usize, usize, Variable)>,
     /// `(job, slack)` in the shortfall model.
     pub(crate) shortfalls: Vec<(usize, Variable)>,
     pub(crate) size: ModelSize,
@@ -95,6 +97,7 @@ pub(crate) struct Model {
 /// Values of the cell and shortfall variables, in the model's order.
 pub(crate) struct Values {
     pub(crate) cells: Vec<f64>,
+    pub(crate) choices: Vec<f64>,
     pub(crate) shortfalls: Vec<f64>,
 }
 
@@ -105,6 +108,7 @@ pub(crate) fn build(p: &Problem, objective_kind: Objective) -> Model {
     let mut constraints = Vec::new();
     let mut cells = Vec::new();
     let mut shortfalls = Vec::new();
+    let mut region_choices = Vec::new();
     let mut binaries = 0;
     let mut job_without_cells = false;
 
@@ -133,6 +137,7 @@ pub(crate) fn build(p: &Problem, objective_kind: Objective) -> Model {
             let y = whole_choice.then(|| {
                 binaries += 1;
                 let y = vars.add(variable().binary());
+                region_choices.push((j, w.region, y));
                 choices.add_mul(1.0, y);
                 if objective_kind == Objective::Cost {
                     objective.add_mul(w.egress_usd, y);
@@ -239,6 +244,7 @@ pub(crate) fn build(p: &Problem, objective_kind: Objective) -> Model {
         objective,
         constraints,
         cells,
+        choices: region_choices,
         shortfalls,
         size,
         job_without_cells,
@@ -273,6 +279,7 @@ impl Model {
             objective,
             constraints,
             cells,
+            choices,
             shortfalls,
             ..
         } = self;
@@ -287,6 +294,7 @@ impl Model {
             })?;
         Ok(Values {
             cells: cells.iter().map(|c| solution.value(c.3)).collect(),
+            choices: choices.iter().map(|c| solution.value(c.2)).collect(),
             shortfalls: shortfalls.iter().map(|s| solution.value(s.1)).collect(),
         })
     }

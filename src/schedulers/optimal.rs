@@ -6,6 +6,11 @@ use crate::diagnose::diagnose;
 use crate::model::{self, Backend, ModelSize, Objective, SolveFailure};
 use crate::{Error, Problem};
 
+/// Server-hours below this fraction of a job's per-slot parallelism are
+/// solver noise (simplex round-off), not work: dropping them changes the
+/// work done by far less than the evaluator's tolerance.
+const NOISE: f64 = 1e-10;
+
 /// The minimum-cost schedule.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Optimal {
@@ -43,16 +48,27 @@ impl Scheduler for Optimal {
             return Err(diagnose(p, self.backend, self.name()));
         }
         let cells = model.cells.clone();
+        let choices = model.choices.clone();
         let values = match model.solve(self.backend) {
             Ok(v) => v,
             Err(SolveFailure::Infeasible) => return Err(diagnose(p, self.backend, self.name())),
             Err(SolveFailure::Other(e)) => return Err(e),
         };
+        // A Whole job's regions not chosen (y = 0) hold only solver noise.
+        let mut not_chosen = vec![false; p.jobs().len() * p.regions().len()];
+        for (&(j, r, _), y) in choices.iter().zip(&values.choices) {
+            not_chosen[j * p.regions().len() + r] = *y < 0.5;
+        }
         let assignments = cells
             .iter()
             .zip(values.cells)
-            // Zero (and solver noise below it) is no assignment.
-            .filter(|(_, v)| *v > 0.0)
+            .filter(|&(&(j, k, _, _), v)| {
+                let region = p.pools()[k].region;
+                // Values at noise level (relative to a slot's parallelism)
+                // are no assignment.
+                v > NOISE * p.jobs()[j].max_server_hours_per_slot
+                    && !not_chosen[j * p.regions().len() + region]
+            })
             .map(|(&(job, pool, slot, _), server_hours)| Assignment {
                 job,
                 pool,
