@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use geoshift::{evaluate, Horizon, Job, Optimal, Pool, Problem, Region, Scenario, Scheduler};
-//! //!
+//!
 //! let start = "2026-06-01T00:00:00Z".parse().unwrap();
 //! let scenario = Scenario {
 //!     horizon: Horizon { start, slot_seconds: 3600, slots: 4 },

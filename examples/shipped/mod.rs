@@ -1,0 +1,422 @@
+//! The shipped scenarios of `scenarios/`, as builder calls on the bundled
+//! data. Shared by `examples/build_scenarios.rs` (which writes the files),
+//! `examples/ny_vs_gulf.rs` and `tests/shipped_scenarios.rs` (which checks
+//! that the files are what these functions build now).
+//!
+//! Every price, carbon intensity, PUE, power, egress and bandwidth number
+//! comes from `data/` through the builder. The numbers marked ASSUMPTION
+//! below (fleet sizes, owned-server rents, jobs) are the stories' own; see
+//! `scenarios/README.md`.
+
+#![allow(dead_code)]
+
+use geoshift::data::{
+    Bandwidth, Carbon, Catalog, DataError, DataSet, Egress, Energy, LinkSpec, Offer, Period,
+    PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
+};
+use geoshift::{Job, Scenario};
+
+/// Builds one shipped scenario from the data.
+pub type Build = fn(&DataSet) -> Result<Scenario, DataError>;
+
+/// File name (under `scenarios/`) and builder of every shipped scenario.
+pub fn all() -> Vec<(&'static str, Build)> {
+    vec![
+        ("ny-vs-gulf.json", ny_vs_gulf),
+        ("follow-the-cheap-hours.json", follow_the_cheap_hours),
+        ("carbon-priced-0.json", |d| carbon_priced(d, 0.0)),
+        ("carbon-priced-100.json", |d| carbon_priced(d, 100.0)),
+        ("carbon-priced-200.json", |d| carbon_priced(d, 200.0)),
+    ]
+}
+
+// ---------------------------------------------------------------------------
+// Rows of the reference tables used by several stories.
+
+/// Power of an 8×A100 server: the DGX A100 maximum (hardware reference).
+/// Used for GCP `a2-highgpu-8g` too (same GPUs and count; GCP publishes no
+/// host power), where it only counts MWh and emissions, since the list
+/// price pays the energy.
+fn dgx_a100() -> Power {
+    Power::reference("NVIDIA DGX A100 (8 GPU)", "max_power_consumption")
+}
+
+/// Power of an 8×H100 server: the DGX H100 maximum (hardware reference).
+fn dgx_h100() -> Power {
+    Power::reference("NVIDIA DGX H100 (8 GPU)", "max_power_consumption")
+}
+
+/// PUE of a private or colocated site: the Uptime Institute 2023 industry
+/// average (1.58).
+fn industry_pue() -> Pue {
+    Pue::reference(
+        "Uptime Institute survey",
+        "industry average (all surveyed sites)",
+        "2023",
+    )
+}
+
+/// PUE of a Google data centre: Google's fleet-wide figure (1.1, 2021-Q2).
+fn google_pue() -> Pue {
+    Pue::reference("Google", "fleet-wide (quarter)", "2021-Q2")
+}
+
+fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    text.parse().expect("a valid RFC 3339 instant")
+}
+
+// ---------------------------------------------------------------------------
+// ny-vs-gulf
+
+/// ASSUMPTION: amortised cost of one owned 8×A100 server in New York, in $
+/// per server-hour (purchase, financing, space and upkeep spread over its
+/// life). Not in the data; the energy is billed on top at NYISO prices.
+pub const NY_OWNED_RENT_USD_PER_HOUR: f64 = 6.0;
+
+/// GCP's A100 host, the one 8×A100 instance listed both in `us-east1` and in
+/// `me-west1` (host + GPUs composed in the data file).
+pub const A2_8G: &str = "a2-highgpu-8g (host + GPUs)";
+
+/// The NY-vs-Gulf builder (before jobs), so that the example can vary it.
+pub fn ny_vs_gulf_builder(period: Period) -> ScenarioBuilder {
+    // Data leave and reach the NY site as if it were a GCP US region: the
+    // data have no price for a private site, and every GCP US region has the
+    // same rows (0.02 $/GB to another US region, 0.11 $/GB to me-west1, 0.02
+    // $/GB from me-west1). The rows of us-central1 (not in the scenario)
+    // stand in for NY.
+    const NY_AS: &str = "us-central1";
+    // Bandwidth: the throughput table measures only inter-continental
+    // pairs. Tel Aviv is counted as EU (the nearest macro-region of the
+    // 2016 measurements); US<->US links, which the table lacks, use the
+    // same US->EU / EU->US measurement as a conservative stand-in.
+    let us_eu = || Bandwidth::measured("aws", "US", "EU");
+    let eu_us = || Bandwidth::measured("aws", "EU", "US");
+    ScenarioBuilder::new(period)
+        .region(RegionSpec::new(
+            "ny",
+            Energy::market("US-NY-NYIS"),
+            Carbon::hourly("US-NY-NYIS"),
+            industry_pue(),
+        ))
+        .region(RegionSpec::new(
+            "gcp-us-east1",
+            Energy::InRent,
+            // Moncks Corner, SC: served by Santee Cooper (ASSUMPTION of the
+            // zone), yearly average.
+            Carbon::yearly("US-CAR-SC", 2023),
+            google_pue(),
+        ))
+        .region(RegionSpec::new(
+            "gcp-me-west1",
+            Energy::InRent,
+            Carbon::yearly("IL", 2023),
+            google_pue(),
+        ))
+        // ASSUMPTION: 8 owned servers in NY.
+        .pool(PoolSpec::owned(
+            "ny-a100-owned",
+            "ny",
+            8.0,
+            NY_OWNED_RENT_USD_PER_HOUR,
+            dgx_a100(),
+        ))
+        // ASSUMPTION: quotas of 16 on-demand and 4 spot servers per region.
+        .pool(PoolSpec::cloud(
+            "us-east1-a100-spot",
+            "gcp-us-east1",
+            4.0,
+            Catalog::new("gcp", "us-east1", A2_8G),
+            Offer::Spot,
+            dgx_a100(),
+        ))
+        .pool(PoolSpec::cloud(
+            "us-east1-a100-ondemand",
+            "gcp-us-east1",
+            16.0,
+            Catalog::new("gcp", "us-east1", A2_8G),
+            Offer::OnDemand,
+            dgx_a100(),
+        ))
+        .pool(PoolSpec::cloud(
+            "me-west1-a100-spot",
+            "gcp-me-west1",
+            4.0,
+            Catalog::new("gcp", "me-west1", A2_8G),
+            Offer::Spot,
+            dgx_a100(),
+        ))
+        .pool(PoolSpec::cloud(
+            "me-west1-a100-ondemand",
+            "gcp-me-west1",
+            16.0,
+            Catalog::new("gcp", "me-west1", A2_8G),
+            Offer::OnDemand,
+            dgx_a100(),
+        ))
+        .link(LinkSpec::new(
+            "ny",
+            "gcp-us-east1",
+            Egress::listed("gcp", NY_AS, "us-east1"),
+            us_eu(),
+        ))
+        .link(LinkSpec::new(
+            "gcp-us-east1",
+            "ny",
+            Egress::listed("gcp", "us-east1", NY_AS),
+            eu_us(),
+        ))
+        .link(LinkSpec::new(
+            "ny",
+            "gcp-me-west1",
+            Egress::listed("gcp", NY_AS, "me-west1"),
+            us_eu(),
+        ))
+        .link(LinkSpec::new(
+            "gcp-me-west1",
+            "ny",
+            Egress::listed("gcp", "me-west1", NY_AS),
+            eu_us(),
+        ))
+        .link(LinkSpec::new(
+            "gcp-us-east1",
+            "gcp-me-west1",
+            Egress::listed("gcp", "us-east1", "me-west1"),
+            us_eu(),
+        ))
+        .link(LinkSpec::new(
+            "gcp-me-west1",
+            "gcp-us-east1",
+            Egress::listed("gcp", "me-west1", "us-east1"),
+            eu_us(),
+        ))
+}
+
+/// ASSUMPTION: the week's jobs of the NY start-up. Work is in server-hours
+/// of one 8×A100 server.
+pub fn ny_vs_gulf_jobs(period: Period) -> Vec<Job> {
+    let h = |i: usize| period.hour(i);
+    let end = period.end();
+    vec![
+        // Two pre-training runs. The first one's corpus is on the NY
+        // storage; the second one's is in the start-up's GCP bucket in
+        // us-east1, where it ran last month.
+        Job::new("pretrain-ny", "ny", 900.0, end, 16.0).data(3000.0, 100.0),
+        Job::new("pretrain-gcs", "gcp-us-east1", 600.0, end, 12.0)
+            .data(2000.0, 60.0)
+            .release(h(24)),
+        // Fine-tunes on customer data kept in NY: each on one site.
+        Job::new("tune-legal", "ny", 32.0, h(36), 4.0)
+            .data(200.0, 20.0)
+            .whole(),
+        Job::new("tune-med", "ny", 48.0, h(60), 4.0)
+            .data(300.0, 20.0)
+            .release(h(12))
+            .whole(),
+        Job::new("tune-code", "ny", 40.0, h(96), 4.0)
+            .data(250.0, 20.0)
+            .release(h(48))
+            .whole(),
+        Job::new("tune-chat", "ny", 24.0, h(120), 4.0)
+            .data(150.0, 20.0)
+            .release(h(84))
+            .whole(),
+        Job::new("tune-search", "ny", 36.0, h(168), 4.0)
+            .data(200.0, 20.0)
+            .release(h(120))
+            .whole(),
+    ]
+}
+
+/// The NY-vs-Gulf week: 168 hourly slots from Monday 2023-06-19T00:00Z.
+pub fn ny_vs_gulf_period() -> Period {
+    Period::new(at("2023-06-19T00:00:00Z"), 168).expect("a whole-hour period")
+}
+
+/// `ny-vs-gulf.json`.
+pub fn ny_vs_gulf(data: &DataSet) -> Result<Scenario, DataError> {
+    let period = ny_vs_gulf_period();
+    ny_vs_gulf_builder(period)
+        .jobs(ny_vs_gulf_jobs(period))
+        .build(data)
+}
+
+// ---------------------------------------------------------------------------
+// Fleets of owned DGX H100 at sites priced by hourly markets.
+
+/// ASSUMPTION: amortised cost of one owned or colocated 8×H100 server, the
+/// same at every site so that the sites differ only by the data.
+pub const H100_OWNED_RENT_USD_PER_HOUR: f64 = 11.0;
+
+/// A site: region id, market (price file), carbon, and the AWS region whose
+/// inter-region egress prices its data moves (ASSUMPTION: each site keeps
+/// its data in the nearest AWS region) with its macro-region.
+struct Site {
+    id: &'static str,
+    market: &'static str,
+    carbon: Carbon,
+    aws_region: &'static str,
+    macro_region: &'static str,
+}
+
+fn sites_builder(period: Period, sites: &[Site], servers: f64) -> ScenarioBuilder {
+    let mut b = ScenarioBuilder::new(period);
+    for s in sites {
+        b = b
+            .region(RegionSpec::new(
+                s.id,
+                Energy::market(s.market),
+                s.carbon.clone(),
+                industry_pue(),
+            ))
+            .pool(PoolSpec::owned(
+                format!("{}-h100", s.id),
+                s.id,
+                servers,
+                H100_OWNED_RENT_USD_PER_HOUR,
+                dgx_h100(),
+            ));
+    }
+    for a in sites {
+        for z in sites {
+            if a.id == z.id {
+                continue;
+            }
+            // Intra-continent pairs are not in the throughput table; they
+            // use the inter-continental measurement as a conservative
+            // stand-in (US->EU for US pairs, EU->US for EU pairs).
+            let (from, to) = if a.macro_region == z.macro_region {
+                (
+                    a.macro_region,
+                    if a.macro_region == "US" { "EU" } else { "US" },
+                )
+            } else {
+                (a.macro_region, z.macro_region)
+            };
+            b = b.link(LinkSpec::new(
+                a.id,
+                z.id,
+                Egress::listed("aws", a.aws_region, z.aws_region),
+                Bandwidth::measured("aws", from, to),
+            ));
+        }
+    }
+    b
+}
+
+fn site(
+    id: &'static str,
+    market: &'static str,
+    carbon: Carbon,
+    aws_region: &'static str,
+    macro_region: &'static str,
+) -> Site {
+    Site {
+        id,
+        market,
+        carbon,
+        aws_region,
+        macro_region,
+    }
+}
+
+/// `follow-the-cheap-hours.json`: five sites, 72 hourly slots from Friday
+/// 2023-06-30T00:00Z (over the negative-price Sunday of 2023-07-02).
+pub fn follow_the_cheap_hours(data: &DataSet) -> Result<Scenario, DataError> {
+    let period = Period::new(at("2023-06-30T00:00:00Z"), 72).expect("a whole-hour period");
+    let sites = [
+        site(
+            "virginia",
+            "US-MIDA-PJM",
+            Carbon::hourly("US-MIDA-PJM"),
+            "us-east-1",
+            "US",
+        ),
+        site(
+            "california",
+            "US-CAL-CISO",
+            Carbon::hourly("US-CAL-CISO"),
+            "us-west-1",
+            "US",
+        ),
+        site(
+            "texas",
+            "US-TEX-ERCO",
+            Carbon::hourly("US-TEX-ERCO"),
+            "us-east-1-dwf-1",
+            "US",
+        ),
+        site(
+            "frankfurt",
+            "DE-LU",
+            Carbon::hourly("DE"),
+            "eu-central-1",
+            "EU",
+        ),
+        site("paris", "FR", Carbon::yearly("FR", 2023), "eu-west-3", "EU"),
+    ];
+    let h = |i: usize| period.hour(i);
+    // ASSUMPTION: 6 servers per site, and these jobs.
+    sites_builder(period, &sites, 6.0)
+        .jobs([
+            Job::new("va-pretrain", "virginia", 160.0, h(72), 6.0).data(500.0, 20.0),
+            Job::new("ca-tune", "california", 60.0, h(48), 4.0).data(200.0, 10.0),
+            Job::new("tx-eval", "texas", 40.0, h(30), 4.0)
+                .data(100.0, 5.0)
+                .release(h(6)),
+            Job::new("fra-pretrain", "frankfurt", 180.0, h(72), 8.0).data(600.0, 20.0),
+            Job::new("par-tune", "paris", 70.0, h(60), 4.0)
+                .data(200.0, 10.0)
+                .release(h(12)),
+            Job::new("fra-tune", "frankfurt", 50.0, h(54), 4.0)
+                .data(150.0, 10.0)
+                .release(h(24)),
+        ])
+        .build(data)
+}
+
+/// `carbon-priced-<price>.json`: one fleet of four sites over 96 hourly
+/// slots from Monday 2023-07-03T00:00Z, at a carbon price in $/tCO2e.
+pub fn carbon_priced(data: &DataSet, usd_per_t: f64) -> Result<Scenario, DataError> {
+    let period = Period::new(at("2023-07-03T00:00:00Z"), 96).expect("a whole-hour period");
+    let sites = [
+        site(
+            "virginia",
+            "US-MIDA-PJM",
+            Carbon::hourly("US-MIDA-PJM"),
+            "us-east-1",
+            "US",
+        ),
+        site(
+            "california",
+            "US-CAL-CISO",
+            Carbon::hourly("US-CAL-CISO"),
+            "us-west-1",
+            "US",
+        ),
+        site(
+            "frankfurt",
+            "DE-LU",
+            Carbon::hourly("DE"),
+            "eu-central-1",
+            "EU",
+        ),
+        site("paris", "FR", Carbon::yearly("FR", 2023), "eu-west-3", "EU"),
+    ];
+    let h = |i: usize| period.hour(i);
+    // ASSUMPTION: 8 servers per site, and these jobs.
+    sites_builder(period, &sites, 8.0)
+        .carbon_price(usd_per_t)
+        .jobs([
+            Job::new("va-pretrain", "virginia", 300.0, h(96), 8.0).data(500.0, 20.0),
+            Job::new("va-tune", "virginia", 80.0, h(48), 4.0).data(100.0, 10.0),
+            Job::new("ca-pretrain", "california", 240.0, h(96), 8.0).data(400.0, 20.0),
+            Job::new("fra-pretrain", "frankfurt", 200.0, h(96), 8.0).data(400.0, 20.0),
+            Job::new("par-tune", "paris", 60.0, h(72), 4.0)
+                .data(150.0, 10.0)
+                .release(h(24)),
+            Job::new("fra-eval", "frankfurt", 40.0, h(40), 4.0)
+                .data(50.0, 5.0)
+                .release(h(16)),
+        ])
+        .build(data)
+}

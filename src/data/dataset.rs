@@ -1,0 +1,632 @@
+//! [`DataSet`]: the data files, parsed and indexed, and typed look-ups into
+//! them. Pure: it reads text it is given (or text embedded in the library),
+//! never a file.
+
+use super::tables::{
+    read_rows, AwsGpuRow, CarbonHourlyRow, CarbonYearlyRow, EgressRow, FxRow, GpuRow, PowerRow,
+    PriceRow, PueRow, Table, TariffRow, ThroughputRow,
+};
+use super::{DataError, Period};
+use chrono::{DateTime, Timelike, Utc};
+use std::collections::{BTreeMap, HashMap};
+
+/// Which hourly carbon intensity column to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CarbonBasis {
+    /// Life-cycle emissions (LCA), the basis of the yearly averages: use it
+    /// when hourly and yearly zones meet in one scenario.
+    #[default]
+    Lifecycle,
+    /// Direct (operational) emissions only.
+    Direct,
+}
+
+/// Which price of a cloud catalogue row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// The on-demand list price.
+    OnDemand,
+    /// The spot (preemptible) price. The model does not represent
+    /// preemption: a spot pool is priced as if it were never reclaimed.
+    Spot,
+}
+
+/// One whole-server row of a GPU price catalogue.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GpuOffer {
+    /// File the row comes from.
+    pub file: String,
+    /// Provider, such as `gcp` or `aws`.
+    pub provider: String,
+    /// Cloud region code, such as `me-west1`.
+    pub region: String,
+    /// Instance name as in the file, such as `a2-highgpu-8g (host + GPUs)`.
+    pub instance: String,
+    /// GPU type, such as `A100-40GB`.
+    pub gpu_type: String,
+    /// GPUs in one instance.
+    pub gpu_count: u32,
+    /// Price of the chosen offer in $ per instance-hour (all GPUs together).
+    pub usd_per_hour: f64,
+}
+
+#[derive(Debug, Clone)]
+struct CatalogRow {
+    file: String,
+    provider: String,
+    region: String,
+    instance: String,
+    gpu_type: String,
+    gpu_count: u32,
+    on_demand: f64,
+    spot: Option<f64>,
+}
+
+/// The public data a scenario is built from: hourly prices and carbon,
+/// yearly carbon, FX rates, tariffs, GPU prices, egress, throughput, power
+/// and PUE, parsed into typed rows and indexed.
+///
+/// [`DataSet::bundled`] holds the files of the repository's `data/` folder,
+/// embedded in the library at compile time. [`DataSet::empty`] and
+/// [`DataSet::with_csv`] read users' own files (as text, with the headers
+/// of [`Table`]). Look-ups never fill, interpolate or skip: a missing hour
+/// or an unknown code is a [`DataError`].
+#[derive(Debug, Clone, Default)]
+pub struct DataSet {
+    files: HashMap<Table, Vec<String>>,
+    prices: HashMap<String, BTreeMap<DateTime<Utc>, f64>>,
+    carbon_hourly: HashMap<String, BTreeMap<DateTime<Utc>, (f64, f64)>>,
+    carbon_yearly: HashMap<(String, i32), f64>,
+    fx: HashMap<String, f64>,
+    tariffs: HashMap<String, Vec<(f64, String)>>,
+    gpus: Vec<CatalogRow>,
+    egress: HashMap<(String, String, String), f64>,
+    throughput: HashMap<(String, String, String), f64>,
+    power: HashMap<(String, String), (f64, String)>,
+    pue: Vec<(String, String, String, f64)>,
+}
+
+fn duplicate(file: &str, line: u64, key: String) -> DataError {
+    DataError::DuplicateRow {
+        file: file.to_string(),
+        line,
+        key,
+    }
+}
+
+fn finite(file: &str, line: u64, field: &'static str, v: f64) -> Result<f64, DataError> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(DataError::BadValue {
+            file: file.to_string(),
+            line,
+            field,
+            value: v.to_string(),
+            rule: "must be a finite number",
+        })
+    }
+}
+
+fn on_the_hour(file: &str, line: u64, at: DateTime<Utc>) -> Result<DateTime<Utc>, DataError> {
+    if at.minute() == 0 && at.second() == 0 && at.nanosecond() == 0 {
+        Ok(at)
+    } else {
+        Err(DataError::BadValue {
+            file: file.to_string(),
+            line,
+            field: "timestamp_utc",
+            value: at.to_rfc3339(),
+            rule: "must be the start of a whole hour",
+        })
+    }
+}
+
+impl DataSet {
+    /// A data set with no rows; add files with [`DataSet::with_csv`].
+    pub fn empty() -> DataSet {
+        DataSet::default()
+    }
+
+    /// The files of the repository's `data/` folder (see its README for
+    /// sources, periods, units and licences), embedded in the library:
+    /// hourly prices and carbon for 2023-06-19T00:00Z to 2023-07-16T23:00Z,
+    /// yearly 2023 carbon, and the price, egress, throughput, power and PUE
+    /// tables. Fails only if the embedded files were edited into an invalid
+    /// state (the crate's tests read them).
+    pub fn bundled() -> Result<DataSet, DataError> {
+        Table::ALL
+            .iter()
+            .try_fold(DataSet::empty(), |data, &table| {
+                data.with_csv(table, table.bundled_file(), table.bundled_text())
+            })
+    }
+
+    /// Adds the rows of one CSV file of kind `table`, given as text (the
+    /// library reads no file). `file` is the name used in error messages.
+    /// Rows add to those already loaded for the same kind; a key that is
+    /// already present is a [`DataError::DuplicateRow`].
+    pub fn with_csv(mut self, table: Table, file: &str, text: &str) -> Result<DataSet, DataError> {
+        match table {
+            Table::Prices => {
+                for (line, r) in read_rows::<PriceRow>(file, text)? {
+                    let at = on_the_hour(file, line, r.timestamp_utc)?;
+                    let v = finite(file, line, "price_usd_per_mwh", r.price_usd_per_mwh)?;
+                    let series = self.prices.entry(r.region.clone()).or_default();
+                    if series.insert(at, v).is_some() {
+                        return Err(duplicate(file, line, format!("{} @ {}", r.region, at)));
+                    }
+                }
+            }
+            Table::CarbonHourly => {
+                for (line, r) in read_rows::<CarbonHourlyRow>(file, text)? {
+                    let at = on_the_hour(file, line, r.timestamp_utc)?;
+                    let direct = finite(
+                        file,
+                        line,
+                        "carbon_intensity_direct_gco2eq_per_kwh",
+                        r.carbon_intensity_direct_gco2eq_per_kwh,
+                    )?;
+                    let lifecycle = finite(
+                        file,
+                        line,
+                        "carbon_intensity_lifecycle_gco2eq_per_kwh",
+                        r.carbon_intensity_lifecycle_gco2eq_per_kwh,
+                    )?;
+                    let series = self.carbon_hourly.entry(r.zone.clone()).or_default();
+                    if series.insert(at, (direct, lifecycle)).is_some() {
+                        return Err(duplicate(file, line, format!("{} @ {}", r.zone, at)));
+                    }
+                }
+            }
+            Table::CarbonYearly => {
+                for (line, r) in read_rows::<CarbonYearlyRow>(file, text)? {
+                    let v = finite(
+                        file,
+                        line,
+                        "carbon_intensity_gco2eq_per_kwh",
+                        r.carbon_intensity_gco2eq_per_kwh,
+                    )?;
+                    if self
+                        .carbon_yearly
+                        .insert((r.zone.clone(), r.year), v)
+                        .is_some()
+                    {
+                        return Err(duplicate(file, line, format!("{} {}", r.zone, r.year)));
+                    }
+                }
+            }
+            Table::Fx => {
+                for (line, r) in read_rows::<FxRow>(file, text)? {
+                    let v = finite(file, line, "usd_per_unit", r.usd_per_unit)?;
+                    if self.fx.insert(r.currency.clone(), v).is_some() {
+                        return Err(duplicate(file, line, r.currency));
+                    }
+                }
+            }
+            Table::Tariffs => {
+                for (line, r) in read_rows::<TariffRow>(file, text)? {
+                    let v = finite(file, line, "price_local_per_kwh", r.price_local_per_kwh)?;
+                    self.tariffs
+                        .entry(r.country)
+                        .or_default()
+                        .push((v, r.currency));
+                }
+            }
+            Table::AwsGpuPrices => {
+                for (line, r) in read_rows::<AwsGpuRow>(file, text)? {
+                    let price = finite(
+                        file,
+                        line,
+                        "on_demand_usd_per_hour",
+                        r.on_demand_usd_per_hour,
+                    )?;
+                    self.add_gpu(
+                        line,
+                        CatalogRow {
+                            file: file.to_string(),
+                            provider: r.provider,
+                            region: r.region,
+                            instance: r.instance_type,
+                            gpu_type: r.accelerator,
+                            gpu_count: r.accelerator_count,
+                            on_demand: price,
+                            spot: None,
+                        },
+                    )?;
+                }
+            }
+            Table::GpuPrices => {
+                for (line, r) in read_rows::<GpuRow>(file, text)? {
+                    let price = finite(
+                        file,
+                        line,
+                        "on_demand_usd_per_hour",
+                        r.on_demand_usd_per_hour,
+                    )?;
+                    let spot = r
+                        .spot_usd_per_hour
+                        .map(|s| finite(file, line, "spot_usd_per_hour", s))
+                        .transpose()?;
+                    self.add_gpu(
+                        line,
+                        CatalogRow {
+                            file: file.to_string(),
+                            provider: r.provider,
+                            region: r.region,
+                            instance: r.instance_or_accelerator,
+                            gpu_type: r.gpu_type,
+                            gpu_count: r.gpu_count,
+                            on_demand: price,
+                            spot,
+                        },
+                    )?;
+                }
+            }
+            Table::Egress => {
+                for (line, r) in read_rows::<EgressRow>(file, text)? {
+                    let v = finite(file, line, "egress_usd_per_gb", r.egress_usd_per_gb)?;
+                    let key = (r.provider, r.src_region, r.dst_region);
+                    if self.egress.contains_key(&key) {
+                        return Err(duplicate(
+                            file,
+                            line,
+                            format!("{} {} -> {}", key.0, key.1, key.2),
+                        ));
+                    }
+                    self.egress.insert(key, v);
+                }
+            }
+            Table::Throughput => {
+                for (line, r) in read_rows::<ThroughputRow>(file, text)? {
+                    let v = finite(file, line, "throughput_mbps", r.throughput_mbps)?;
+                    let key = (r.provider, r.src_macro_region, r.dst_macro_region);
+                    if self.throughput.contains_key(&key) {
+                        return Err(duplicate(
+                            file,
+                            line,
+                            format!("{} {} -> {}", key.0, key.1, key.2),
+                        ));
+                    }
+                    self.throughput.insert(key, v);
+                }
+            }
+            Table::Power => {
+                for (line, r) in read_rows::<PowerRow>(file, text)? {
+                    let v = finite(file, line, "value", r.value)?;
+                    let key = (r.item, r.metric);
+                    if self.power.contains_key(&key) {
+                        return Err(duplicate(file, line, format!("{} / {}", key.0, key.1)));
+                    }
+                    self.power.insert(key, (v, r.unit));
+                }
+            }
+            Table::Pue => {
+                for (line, r) in read_rows::<PueRow>(file, text)? {
+                    let v = finite(file, line, "pue", r.pue)?;
+                    if self
+                        .pue
+                        .iter()
+                        .any(|(o, s, p, _)| *o == r.operator && *s == r.scope && *p == r.period)
+                    {
+                        return Err(duplicate(
+                            file,
+                            line,
+                            format!("{} / {} / {}", r.operator, r.scope, r.period),
+                        ));
+                    }
+                    self.pue.push((r.operator, r.scope, r.period, v));
+                }
+            }
+        }
+        self.files.entry(table).or_default().push(file.to_string());
+        Ok(self)
+    }
+
+    fn add_gpu(&mut self, line: u64, row: CatalogRow) -> Result<(), DataError> {
+        if self.gpus.iter().any(|g| {
+            g.provider == row.provider
+                && g.region == row.region
+                && g.instance == row.instance
+                && g.gpu_count == row.gpu_count
+        }) {
+            return Err(duplicate(
+                &row.file,
+                line,
+                format!(
+                    "{} {} {} x{}",
+                    row.provider, row.region, row.instance, row.gpu_count
+                ),
+            ));
+        }
+        self.gpus.push(row);
+        Ok(())
+    }
+
+    /// The name(s) of the file(s) loaded for `table`, for error messages.
+    pub fn file_name(&self, table: Table) -> String {
+        match self.files.get(&table) {
+            Some(names) => names.join(" + "),
+            None => format!("{} (not loaded)", table.bundled_file()),
+        }
+    }
+
+    /// The hourly price of market `market` (a `region` code of the price
+    /// file, such as `US-NY-NYIS` or `DE-LU`) in $/MWh (the file's
+    /// `price_usd_per_mwh`), one value per hour of `period`.
+    pub fn hourly_price_usd_per_mwh(
+        &self,
+        market: &str,
+        period: &Period,
+    ) -> Result<Vec<f64>, DataError> {
+        let file = self.file_name(Table::Prices);
+        let series = self
+            .prices
+            .get(market)
+            .ok_or_else(|| DataError::UnknownCode {
+                file: file.clone(),
+                what: "market region",
+                value: market.to_string(),
+            })?;
+        hours(&file, market, period, |at| series.get(&at).copied())
+    }
+
+    /// The hourly grid carbon intensity of zone `zone` (an Electricity Maps
+    /// zone id of the hourly file, such as `US-NY-NYIS`) in gCO2e/kWh, one
+    /// value per hour of `period`.
+    pub fn hourly_carbon_g_per_kwh(
+        &self,
+        zone: &str,
+        basis: CarbonBasis,
+        period: &Period,
+    ) -> Result<Vec<f64>, DataError> {
+        let file = self.file_name(Table::CarbonHourly);
+        let series = self
+            .carbon_hourly
+            .get(zone)
+            .ok_or_else(|| DataError::UnknownCode {
+                file: file.clone(),
+                what: "carbon zone",
+                value: zone.to_string(),
+            })?;
+        hours(&file, zone, period, |at| {
+            series.get(&at).map(|&(direct, lifecycle)| match basis {
+                CarbonBasis::Direct => direct,
+                CarbonBasis::Lifecycle => lifecycle,
+            })
+        })
+    }
+
+    /// The yearly average (life-cycle) carbon intensity of zone `zone` in
+    /// year `year`, in gCO2e/kWh.
+    pub fn yearly_carbon_g_per_kwh(&self, zone: &str, year: i32) -> Result<f64, DataError> {
+        self.carbon_yearly
+            .get(&(zone.to_string(), year))
+            .copied()
+            .ok_or_else(|| DataError::UnknownCode {
+                file: self.file_name(Table::CarbonYearly),
+                what: "carbon zone and year",
+                value: format!("{zone} {year}"),
+            })
+    }
+
+    /// US dollars per one unit of `currency` (ISO 4217), from the FX file.
+    pub fn usd_per_unit(&self, currency: &str) -> Result<f64, DataError> {
+        self.fx
+            .get(currency)
+            .copied()
+            .ok_or_else(|| DataError::UnknownCode {
+                file: self.file_name(Table::Fx),
+                what: "currency",
+                value: currency.to_string(),
+            })
+    }
+
+    /// The flat tariff of `country` (ISO code of the tariff file, such as
+    /// `SA`) in $/MWh: local currency per kWh × 1000 × the FX rate of that
+    /// currency. An unknown country, or a currency missing from the FX
+    /// file, is an error.
+    pub fn tariff_usd_per_mwh(&self, country: &str) -> Result<f64, DataError> {
+        let file = self.file_name(Table::Tariffs);
+        let rows = self
+            .tariffs
+            .get(country)
+            .ok_or_else(|| DataError::UnknownCode {
+                file: file.clone(),
+                what: "tariff country",
+                value: country.to_string(),
+            })?;
+        let (price, currency) = match rows.as_slice() {
+            [one] => one,
+            many => {
+                return Err(DataError::Ambiguous {
+                    file,
+                    key: format!("tariff country '{country}'"),
+                    count: many.len(),
+                })
+            }
+        };
+        Ok(price * 1000.0 * self.usd_per_unit(currency)?)
+    }
+
+    /// The rent of one whole-server row of the GPU catalogues: provider
+    /// (`gcp`, `aws`), cloud region code, and the instance name exactly as
+    /// in the file (e.g. `p4d.24xlarge`, `a2-highgpu-8g (host + GPUs)`).
+    /// GPU-only and host-only rows are refused ([`DataError::NotAServer`]).
+    pub fn gpu_offer(
+        &self,
+        provider: &str,
+        region: &str,
+        instance: &str,
+        offer: Offer,
+    ) -> Result<GpuOffer, DataError> {
+        let file = format!(
+            "{} / {}",
+            self.file_name(Table::AwsGpuPrices),
+            self.file_name(Table::GpuPrices)
+        );
+        let matches: Vec<&CatalogRow> = self
+            .gpus
+            .iter()
+            .filter(|g| g.provider == provider && g.region == region && g.instance == instance)
+            .collect();
+        let row = match matches.as_slice() {
+            [] => {
+                return Err(DataError::UnknownInstance {
+                    file,
+                    provider: provider.into(),
+                    region: region.into(),
+                    instance: instance.into(),
+                })
+            }
+            [one] => *one,
+            many => {
+                return Err(DataError::Ambiguous {
+                    file,
+                    key: format!("{provider} '{instance}' in '{region}'"),
+                    count: many.len(),
+                })
+            }
+        };
+        let not_server = |why| DataError::NotAServer {
+            file: row.file.clone(),
+            region: region.into(),
+            instance: instance.into(),
+            why,
+        };
+        if row.instance.starts_with("accelerator:") {
+            return Err(not_server(
+                "a GPU-only row: the host VM is priced separately",
+            ));
+        }
+        if row.instance.ends_with("(host only)") {
+            return Err(not_server(
+                "a host-only row: the GPUs are priced separately",
+            ));
+        }
+        let usd_per_hour = match offer {
+            Offer::OnDemand => row.on_demand,
+            Offer::Spot => row.spot.ok_or_else(|| DataError::NoSpotPrice {
+                file: row.file.clone(),
+                provider: provider.into(),
+                region: region.into(),
+                instance: instance.into(),
+            })?,
+        };
+        Ok(GpuOffer {
+            file: row.file.clone(),
+            provider: row.provider.clone(),
+            region: row.region.clone(),
+            instance: row.instance.clone(),
+            gpu_type: row.gpu_type.clone(),
+            gpu_count: row.gpu_count,
+            usd_per_hour,
+        })
+    }
+
+    /// The egress price from cloud region `from` to cloud region `to` of
+    /// `provider`, in $/GB.
+    pub fn egress_usd_per_gb(
+        &self,
+        provider: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<f64, DataError> {
+        self.egress
+            .get(&(provider.to_string(), from.to_string(), to.to_string()))
+            .copied()
+            .ok_or_else(|| DataError::MissingEgress {
+                file: self.file_name(Table::Egress),
+                provider: provider.into(),
+                from: from.into(),
+                to: to.into(),
+            })
+    }
+
+    /// The measured throughput of `provider` from macro-region `from` to
+    /// macro-region `to` (`EU`, `US`, `SA`, `AP`), in Gbit/s (the file's
+    /// Mbit/s / 1000).
+    pub fn throughput_gbps(&self, provider: &str, from: &str, to: &str) -> Result<f64, DataError> {
+        self.throughput
+            .get(&(provider.to_string(), from.to_string(), to.to_string()))
+            .map(|mbps| mbps / 1000.0)
+            .ok_or_else(|| DataError::MissingThroughput {
+                file: self.file_name(Table::Throughput),
+                provider: provider.into(),
+                from: from.into(),
+                to: to.into(),
+            })
+    }
+
+    /// A power figure of the hardware reference (`item` and `metric` as in
+    /// the file), in kW (a value in W is divided by 1000).
+    pub fn power_kw(&self, item: &str, metric: &str) -> Result<f64, DataError> {
+        let file = self.file_name(Table::Power);
+        let (value, unit) = self
+            .power
+            .get(&(item.to_string(), metric.to_string()))
+            .ok_or_else(|| DataError::UnknownCode {
+                file: file.clone(),
+                what: "hardware item and metric",
+                value: format!("{item} / {metric}"),
+            })?;
+        match unit.as_str() {
+            "kW" => Ok(*value),
+            "W" => Ok(value / 1000.0),
+            other => Err(DataError::UnknownUnit {
+                file,
+                item: item.into(),
+                metric: metric.into(),
+                unit: other.into(),
+            }),
+        }
+    }
+
+    /// A PUE figure of the PUE reference (`operator`, `scope` and `period`
+    /// as in the file), dimensionless.
+    pub fn pue(&self, operator: &str, scope: &str, period: &str) -> Result<f64, DataError> {
+        self.pue
+            .iter()
+            .find(|(o, s, p, _)| o == operator && s == scope && p == period)
+            .map(|r| r.3)
+            .ok_or_else(|| DataError::UnknownCode {
+                file: self.file_name(Table::Pue),
+                what: "PUE row (operator / scope / period)",
+                value: format!("{operator} / {scope} / {period}"),
+            })
+    }
+}
+
+/// One value per hour of `period`, or the hours that have none.
+fn hours(
+    file: &str,
+    key: &str,
+    period: &Period,
+    value: impl Fn(DateTime<Utc>) -> Option<f64>,
+) -> Result<Vec<f64>, DataError> {
+    let mut out = Vec::with_capacity(period.hours());
+    let mut missing = 0;
+    let mut first_missing = None;
+    for i in 0..period.hours() {
+        let at = period.hour(i);
+        match value(at) {
+            Some(v) => out.push(v),
+            None => {
+                missing += 1;
+                first_missing.get_or_insert(at);
+            }
+        }
+    }
+    match first_missing {
+        None => Ok(out),
+        Some(first_missing) => Err(DataError::MissingHours {
+            file: file.to_string(),
+            key: key.to_string(),
+            start: period.start(),
+            hours: period.hours(),
+            missing,
+            first_missing,
+        }),
+    }
+}

@@ -1,0 +1,290 @@
+//! Typed rows of the data files, read with the `csv` crate and serde
+//! (never by splitting strings), and the names of the bundled files.
+//!
+//! Each row type mirrors the header of one file in `data/` column by
+//! column; `data/README.md` gives each column's unit and source.
+
+use super::DataError;
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// The kinds of data file a [`super::DataSet`] reads. Each has a fixed
+/// header (the one of the bundled file of the same kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    /// Hourly electricity prices:
+    /// `timestamp_utc,region,price_per_mwh,currency,price_usd_per_mwh`.
+    Prices,
+    /// Hourly grid carbon intensity:
+    /// `timestamp_utc,zone,carbon_intensity_direct_gco2eq_per_kwh,carbon_intensity_lifecycle_gco2eq_per_kwh,low_carbon_percent,renewable_percent,estimated`.
+    CarbonHourly,
+    /// Yearly average carbon intensity:
+    /// `year,zone,zone_name,carbon_intensity_gco2eq_per_kwh,renewable_percent,carbon_free_percent`.
+    CarbonYearly,
+    /// Exchange rates: `currency,usd_per_unit,as_of,source`.
+    Fx,
+    /// Flat electricity tariffs:
+    /// `country,regulator_or_utility,customer_class,effective_from,price_local_per_kwh,currency,source_url,source_kind,note`.
+    Tariffs,
+    /// AWS on-demand GPU instance prices:
+    /// `provider,instance_type,accelerator,accelerator_count,vcpus,memory_gib,gpu_memory_mib_each,region,on_demand_usd_per_hour`.
+    AwsGpuPrices,
+    /// GPU prices with spot, Middle East and US East:
+    /// `provider,catalog_version,instance_or_accelerator,gpu_type,gpu_count,region,region_city,on_demand_usd_per_hour,spot_usd_per_hour,note`.
+    GpuPrices,
+    /// Inter-region egress prices: `provider,src_region,dst_region,egress_usd_per_gb`.
+    Egress,
+    /// Measured throughput between macro-regions:
+    /// `provider,src_macro_region,dst_macro_region,throughput_mbps,rtt_ms`.
+    Throughput,
+    /// Power of servers and GPUs: `item,metric,value,unit,source_url,source_kind,note`.
+    Power,
+    /// Data-centre PUE figures: `operator,scope,period,pue,source_url,source_kind,note`.
+    Pue,
+}
+
+impl Table {
+    /// Every table, in the order [`super::DataSet::bundled`] reads them.
+    pub const ALL: [Table; 11] = [
+        Table::Prices,
+        Table::CarbonHourly,
+        Table::CarbonYearly,
+        Table::Fx,
+        Table::Tariffs,
+        Table::AwsGpuPrices,
+        Table::GpuPrices,
+        Table::Egress,
+        Table::Throughput,
+        Table::Power,
+        Table::Pue,
+    ];
+
+    /// The name of the bundled file of this kind, in `data/`.
+    pub fn bundled_file(self) -> &'static str {
+        match self {
+            Table::Prices => "electricity_prices_hourly_2023-06-19_2023-07-16.csv",
+            Table::CarbonHourly => "carbon_intensity_hourly_2023-06-19_2023-07-16.csv",
+            Table::CarbonYearly => "carbon_intensity_yearly_2023_electricity_maps.csv",
+            Table::Fx => "fx_rates_usd_per_unit_green_dcc.csv",
+            Table::Tariffs => "middle_east_industrial_tariffs.csv",
+            Table::AwsGpuPrices => "gpu_instance_prices_aws_on_demand.csv",
+            Table::GpuPrices => "gpu_prices_middle_east_vs_us.csv",
+            Table::Egress => "cloud_inter_region_egress_usd_per_gb.csv",
+            Table::Throughput => "cloud_inter_region_throughput_rtt.csv",
+            Table::Power => "hardware_power_reference.csv",
+            Table::Pue => "datacenter_pue_reference.csv",
+        }
+    }
+
+    /// The text of the bundled file of this kind (embedded at compile time).
+    pub fn bundled_text(self) -> &'static str {
+        match self {
+            Table::Prices => {
+                include_str!("../../data/electricity_prices_hourly_2023-06-19_2023-07-16.csv")
+            }
+            Table::CarbonHourly => {
+                include_str!("../../data/carbon_intensity_hourly_2023-06-19_2023-07-16.csv")
+            }
+            Table::CarbonYearly => {
+                include_str!("../../data/carbon_intensity_yearly_2023_electricity_maps.csv")
+            }
+            Table::Fx => include_str!("../../data/fx_rates_usd_per_unit_green_dcc.csv"),
+            Table::Tariffs => include_str!("../../data/middle_east_industrial_tariffs.csv"),
+            Table::AwsGpuPrices => include_str!("../../data/gpu_instance_prices_aws_on_demand.csv"),
+            Table::GpuPrices => include_str!("../../data/gpu_prices_middle_east_vs_us.csv"),
+            Table::Egress => include_str!("../../data/cloud_inter_region_egress_usd_per_gb.csv"),
+            Table::Throughput => include_str!("../../data/cloud_inter_region_throughput_rtt.csv"),
+            Table::Power => include_str!("../../data/hardware_power_reference.csv"),
+            Table::Pue => include_str!("../../data/datacenter_pue_reference.csv"),
+        }
+    }
+}
+
+/// One hour of one market's price.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PriceRow {
+    pub timestamp_utc: DateTime<Utc>,
+    pub region: String,
+    #[allow(dead_code)]
+    pub price_per_mwh: f64,
+    #[allow(dead_code)]
+    pub currency: String,
+    pub price_usd_per_mwh: f64,
+}
+
+/// One hour of one zone's carbon intensity.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct CarbonHourlyRow {
+    pub timestamp_utc: DateTime<Utc>,
+    pub zone: String,
+    pub carbon_intensity_direct_gco2eq_per_kwh: f64,
+    pub carbon_intensity_lifecycle_gco2eq_per_kwh: f64,
+    #[allow(dead_code)]
+    pub low_carbon_percent: f64,
+    #[allow(dead_code)]
+    pub renewable_percent: f64,
+    #[allow(dead_code)]
+    pub estimated: bool,
+}
+
+/// One zone's yearly average carbon intensity.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct CarbonYearlyRow {
+    pub year: i32,
+    pub zone: String,
+    #[allow(dead_code)]
+    pub zone_name: String,
+    pub carbon_intensity_gco2eq_per_kwh: f64,
+    #[allow(dead_code)]
+    pub renewable_percent: f64,
+    #[allow(dead_code)]
+    pub carbon_free_percent: f64,
+}
+
+/// One exchange rate.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct FxRow {
+    pub currency: String,
+    pub usd_per_unit: f64,
+    #[allow(dead_code)]
+    pub as_of: String,
+    #[allow(dead_code)]
+    pub source: String,
+}
+
+/// One flat tariff.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct TariffRow {
+    pub country: String,
+    #[allow(dead_code)]
+    pub regulator_or_utility: String,
+    #[allow(dead_code)]
+    pub customer_class: String,
+    #[allow(dead_code)]
+    pub effective_from: String,
+    pub price_local_per_kwh: f64,
+    pub currency: String,
+    #[allow(dead_code)]
+    pub source_url: String,
+    #[allow(dead_code)]
+    pub source_kind: String,
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+/// One AWS on-demand instance price.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct AwsGpuRow {
+    pub provider: String,
+    pub instance_type: String,
+    pub accelerator: String,
+    pub accelerator_count: u32,
+    #[allow(dead_code)]
+    pub vcpus: f64,
+    #[allow(dead_code)]
+    pub memory_gib: f64,
+    #[allow(dead_code)]
+    pub gpu_memory_mib_each: f64,
+    pub region: String,
+    pub on_demand_usd_per_hour: f64,
+}
+
+/// One GPU price row with an optional spot price.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct GpuRow {
+    pub provider: String,
+    #[allow(dead_code)]
+    pub catalog_version: String,
+    pub instance_or_accelerator: String,
+    pub gpu_type: String,
+    pub gpu_count: u32,
+    pub region: String,
+    #[allow(dead_code)]
+    pub region_city: String,
+    pub on_demand_usd_per_hour: f64,
+    pub spot_usd_per_hour: Option<f64>,
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+/// One egress price.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct EgressRow {
+    pub provider: String,
+    pub src_region: String,
+    pub dst_region: String,
+    pub egress_usd_per_gb: f64,
+}
+
+/// One throughput measurement.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ThroughputRow {
+    pub provider: String,
+    pub src_macro_region: String,
+    pub dst_macro_region: String,
+    pub throughput_mbps: f64,
+    #[allow(dead_code)]
+    pub rtt_ms: f64,
+}
+
+/// One power figure.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PowerRow {
+    pub item: String,
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    #[allow(dead_code)]
+    pub source_url: String,
+    #[allow(dead_code)]
+    pub source_kind: String,
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+/// One PUE figure.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PueRow {
+    pub operator: String,
+    pub scope: String,
+    pub period: String,
+    pub pue: f64,
+    #[allow(dead_code)]
+    pub source_url: String,
+    #[allow(dead_code)]
+    pub source_kind: String,
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+/// Reads every row of `text` as `R`, with its 1-based line number. The
+/// header must name every field of `R`.
+pub(crate) fn read_rows<R: DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<Vec<(u64, R)>, DataError> {
+    let csv_error = |e: csv::Error| DataError::Csv {
+        file: file.to_string(),
+        line: e.position().map(|p| p.line()).unwrap_or(0),
+        message: e.to_string(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(csv_error)?.clone();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(csv_error)?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let row = record
+            .deserialize::<R>(Some(&headers))
+            .map_err(|e| DataError::Csv {
+                file: file.to_string(),
+                line,
+                message: e.to_string(),
+            })?;
+        rows.push((line, row));
+    }
+    Ok(rows)
+}
