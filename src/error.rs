@@ -43,7 +43,8 @@ pub enum InputError {
     /// or missing field, malformed timestamp).
     #[error("{path}: {message}")]
     Json {
-        /// Path of the field, such as `jobs[2].deadline` (`.` for the root).
+        /// Path of the field, such as `jobs[2].deadline` (`.` for the
+        /// root, `?` where the input ended before a value).
         path: String,
         /// What serde said.
         message: String,
@@ -102,6 +103,14 @@ pub enum InputError {
         field: &'static str,
         /// The value given.
         value: u64,
+    },
+    /// A horizon with more slots than [`crate::MAX_SLOTS`].
+    #[error("horizon: slots = {slots} is invalid: must be at most {max}")]
+    HorizonTooLong {
+        /// The value given.
+        slots: usize,
+        /// The largest allowed.
+        max: usize,
     },
     /// A per-slot series with a length other than the number of slots.
     #[error("{entity} '{id}': {field} has {got} values but the horizon has {expected} slots")]

@@ -52,7 +52,7 @@ pub use error::{
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::{Backend, ModelSize};
-pub use problem::{CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo};
+pub use problem::{CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_SLOTS};
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{
     all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Schedule, Scheduler,

@@ -17,6 +17,11 @@ use std::collections::HashMap;
 ///   bound is inside it, and rounding must not push it out.
 const BOUND_EPS: f64 = 1e-9;
 
+/// Most slots a horizon may have: ten years of minutes. Every series is
+/// held per slot, so a larger horizon is an input error, not an attempt to
+/// allocate gigabytes.
+pub const MAX_SLOTS: usize = 10 * 366 * 24 * 60;
+
 /// A validated scenario, with every series resampled to slots and every
 /// rule of MODEL.md evaluated once. Built by [`Problem::new`]; read-only.
 #[derive(Debug, Clone)]
@@ -156,6 +161,12 @@ impl Problem {
             return Err(InputError::EmptyHorizon {
                 field: "slots",
                 value: 0,
+            });
+        }
+        if h.slots > MAX_SLOTS {
+            return Err(InputError::HorizonTooLong {
+                slots: h.slots,
+                max: MAX_SLOTS,
             });
         }
         if h.slot_seconds == 0 {
@@ -512,8 +523,15 @@ impl Problem {
     }
 }
 
+/// The instant `seconds` after the horizon start, for messages. Beyond
+/// chrono's range (a transfer of centuries) it saturates at the last
+/// representable instant rather than overflow.
 fn instant(h: &Horizon, seconds: f64) -> DateTime<Utc> {
-    h.start + Duration::milliseconds((seconds * 1000.0).round() as i64)
+    // `as i64` saturates for huge or infinite values; `try_milliseconds`
+    // and `checked_add_signed` refuse what chrono cannot represent.
+    Duration::try_milliseconds((seconds * 1000.0).round() as i64)
+        .and_then(|d| h.start.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// Transfer time (s) and egress ($) for a job whose data lives in `o` to run

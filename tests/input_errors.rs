@@ -1334,3 +1334,23 @@ fn unknown_placement() {
         &["unknown variant", "spread", "split", "whole"],
     );
 }
+
+/// A horizon too long to hold per slot is an input error, not an attempt
+/// to allocate it (or a capacity-overflow panic).
+#[test]
+fn absurdly_many_slots() {
+    let mut v = base();
+    v["horizon"]["slots"] = 4_611_686_018_427_387_904u64.into();
+    let e = rejected(&v);
+    assert!(
+        matches!(
+            e,
+            InputError::HorizonTooLong {
+                slots: 4_611_686_018_427_387_904,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_mentions(&e, &["horizon", "slots = 4611686018427387904", "at most"]);
+}
