@@ -3,8 +3,9 @@
 //! parallelism is contended, how many work units each job falls short in a
 //! plan of least total shortfall.
 
+use crate::backend::Backend;
 use crate::error::{Infeasible, Shortfall, UnfinishedJob};
-use crate::model::{self, Backend, Objective, SolveFailure};
+use crate::model::{self, Objective, SolveFailure};
 use crate::{Error, Problem};
 
 /// Shortfall below this fraction of a job's work is solver noise.

@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod backend;
 pub mod data;
 mod diagnose;
 mod error;
@@ -46,12 +47,13 @@ mod schedulers;
 pub mod synth;
 pub mod time;
 
+pub use backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use error::{
     ClosedBy, ClosedRegion, Entity, Error, Infeasible, InputError, ScheduleViolation, Shortfall,
     UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
-pub use model::{Backend, ModelSize};
+pub use model::ModelSize;
 pub use problem::{CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_SLOTS};
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{

@@ -7,54 +7,13 @@
 //! over the cells; a constraint that cannot bind (the upper bounds of its
 //! variables already keep it) is left out.
 
+use crate::backend::Backend;
 use crate::scenario::Placement;
 use crate::{Error, Problem};
 use good_lp::{
     variable, Constraint, Expression, ProblemVariables, ResolutionError, Solution, Solver,
     SolverModel, Variable,
 };
-
-/// Which pure-Rust or native solver solves the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Backend {
-    /// microlp: pure Rust, LP and MILP (branch and bound). The default.
-    #[default]
-    Microlp,
-    /// HiGHS: native, much faster on large models. Needs the `highs` feature.
-    #[cfg(feature = "highs")]
-    Highs,
-}
-
-impl Backend {
-    /// The backend's name, as accepted by `--solver`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Backend::Microlp => "microlp",
-            #[cfg(feature = "highs")]
-            Backend::Highs => "highs",
-        }
-    }
-
-    /// Every backend compiled in.
-    pub fn available() -> &'static [Backend] {
-        &[
-            Backend::Microlp,
-            #[cfg(feature = "highs")]
-            Backend::Highs,
-        ]
-    }
-
-    /// The backend of that name, if compiled in.
-    pub fn from_name(name: &str) -> Option<Backend> {
-        match name {
-            "microlp" => Some(Backend::Microlp),
-            #[cfg(feature = "highs")]
-            "highs" => Some(Backend::Highs),
-            _ => None,
-        }
-    }
-}
 
 /// What the model minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,12 +219,22 @@ pub(crate) enum SolveFailure {
 }
 
 impl Model {
-    /// Solves the model with `backend` and reads the values back.
+    /// Solves the model with `backend` (resolved if `Auto`) and reads the
+    /// values back.
     pub(crate) fn solve(self, backend: Backend) -> Result<Values, SolveFailure> {
-        match backend {
+        match backend.resolve(&self.size) {
             Backend::Microlp => self.solve_with(good_lp::microlp),
+            #[cfg(feature = "clarabel")]
+            Backend::Clarabel if self.size.binaries > 0 => Err(SolveFailure::Other(
+                Error::Solver("clarabel cannot solve a model with binary variables (Whole jobs); use microlp or highs".into()),
+            )),
+            #[cfg(feature = "clarabel")]
+            Backend::Clarabel => self.solve_with(good_lp::clarabel),
             #[cfg(feature = "highs")]
             Backend::Highs => self.solve_with(good_lp::highs),
+            Backend::Auto => Err(SolveFailure::Other(Error::Solver(
+                "internal: Auto backend not resolved".into(),
+            ))),
         }
     }
 

@@ -13,9 +13,11 @@ use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
 /// Relative slack used when an instant computed in floating point (release
-/// + transfer time) is compared with a slot bound: an instant exactly on a
-///   bound is inside it, and rounding must not push it out.
-const BOUND_EPS: f64 = 1e-9;
+/// + transfer time, in seconds) is compared with a slot bound: an instant
+///   exactly on a bound is inside it, and the round-off of `D·8/B` must not
+///   push it out. At 1e-12 of the instant's distance from the horizon start
+///   it stays far below a microsecond for any realistic horizon.
+const BOUND_EPS: f64 = 1e-12;
 
 /// Most slots a horizon may have: ten years of minutes. Every series is
 /// held per slot, so a larger horizon is an input error, not an attempt to
@@ -571,8 +573,9 @@ fn window(
     let step = h.slot_seconds as f64;
     let earliest = h.offset_seconds(release) + transfer_seconds;
     let latest = h.offset_seconds(deadline);
-    let first = (earliest / step - BOUND_EPS).ceil().max(0.0);
-    let end = (latest / step + BOUND_EPS).floor().min(h.slots as f64);
+    let tol = |x: f64| BOUND_EPS * x.abs().max(1.0);
+    let first = ((earliest - tol(earliest)) / step).ceil().max(0.0);
+    let end = ((latest + tol(latest)) / step).floor().min(h.slots as f64);
     if first < end {
         return Ok((first as usize, end as usize));
     }

@@ -33,9 +33,10 @@ impl Horizon {
     /// Seconds from the horizon start to `instant` (negative before it).
     pub fn offset_seconds(&self, instant: DateTime<Utc>) -> f64 {
         let d = instant.signed_duration_since(self.start);
-        // Milliseconds keep sub-second offsets without overflow for any
-        // realistic date; chrono's RFC 3339 parser accepts fractions.
-        d.num_milliseconds() as f64 / 1000.0
+        // Whole seconds plus the nanosecond fraction: exact to the
+        // nanosecond for any date chrono can hold (RFC 3339 accepts
+        // fractions), and no overflow.
+        d.num_seconds() as f64 + d.subsec_nanos() as f64 * 1e-9
     }
 
     /// Seconds from the horizon start to the start of slot `t`.

@@ -1,6 +1,7 @@
-//! With the `highs` feature: HiGHS and the default pure-Rust solver must
-//! agree on the optimum (to 1e-6 relative) and on infeasibility.
-#![cfg(feature = "highs")]
+//! Every compiled-in backend must agree with microlp on the optimum (to
+//! 1e-6 relative) and on infeasibility: Clarabel on pure LPs (it has no
+//! integers), HiGHS on LPs and MILPs.
+#![cfg(any(feature = "clarabel", feature = "highs"))]
 
 use geoshift::synth::{generate, Params};
 use geoshift::{evaluate, Backend, Error, Optimal, Problem, Scheduler};
@@ -17,6 +18,59 @@ fn total(problem: &Problem, backend: Backend) -> Result<Option<f64>, TestCaseErr
     }
 }
 
+fn agree(a: Option<f64>, b: Option<f64>) -> Result<(), TestCaseError> {
+    match (a, b) {
+        (Some(a), Some(b)) => prop_assert!(
+            (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0),
+            "microlp {a} vs other {b}"
+        ),
+        (None, None) => {}
+        (a, b) => prop_assert!(false, "microlp {a:?} vs other {b:?}"),
+    }
+    Ok(())
+}
+
+#[cfg(feature = "clarabel")]
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn clarabel_and_microlp_agree_on_lps(
+        jobs in 1usize..6, regions in 1usize..4, slots in 2usize..10, caps in any::<bool>(),
+        contention in 0.1f64..0.8, seed in any::<u64>(),
+    ) {
+        let scenario = generate(&Params {
+            jobs, regions, slots, pools_per_region: 2, whole_share: 0.0,
+            power_caps: caps, contention, seed,
+        });
+        let problem = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        agree(total(&problem, Backend::Microlp)?, total(&problem, Backend::Clarabel)?)?;
+    }
+}
+
+/// Clarabel has no integers: a model with Whole jobs is a typed error, not
+/// a panic inside the solver.
+#[cfg(feature = "clarabel")]
+#[test]
+fn clarabel_refuses_milps_with_an_error() {
+    let scenario = generate(&Params {
+        jobs: 4,
+        regions: 3,
+        slots: 6,
+        whole_share: 1.0,
+        contention: 0.2,
+        seed: 3,
+        ..Params::default()
+    });
+    let problem = Problem::new(&scenario).unwrap();
+    assert!(problem.jobs().iter().any(|j| j.windows.len() > 1));
+    match Optimal::new(Backend::Clarabel).schedule(&problem) {
+        Err(Error::Solver(m)) => assert!(m.contains("binary"), "{m}"),
+        other => panic!("expected a solver error, got {other:?}"),
+    }
+}
+
+#[cfg(feature = "highs")]
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -31,15 +85,6 @@ proptest! {
             power_caps: caps, contention, seed,
         });
         let problem = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let a = total(&problem, Backend::Microlp)?;
-        let b = total(&problem, Backend::Highs)?;
-        match (a, b) {
-            (Some(a), Some(b)) => prop_assert!(
-                (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0),
-                "microlp {a} vs highs {b}"
-            ),
-            (None, None) => {}
-            (a, b) => prop_assert!(false, "microlp {a:?} vs highs {b:?}"),
-        }
+        agree(total(&problem, Backend::Microlp)?, total(&problem, Backend::Highs)?)?;
     }
 }

@@ -2,8 +2,9 @@
 //! to optimality by the chosen backend.
 
 use super::{Assignment, Schedule, Scheduler};
+use crate::backend::Backend;
 use crate::diagnose::diagnose;
-use crate::model::{self, Backend, ModelSize, Objective, SolveFailure};
+use crate::model::{self, ModelSize, Objective, SolveFailure};
 use crate::{Error, Problem};
 
 /// Server-hours below this fraction of a job's per-slot parallelism are
