@@ -24,10 +24,9 @@ pub(crate) fn diagnose(p: &Problem, backend: Backend, scheduler: &str) -> Error 
         })
         .collect();
     let model = model::build(p, Objective::Shortfall);
-    let slacks = model.shortfalls.clone();
     match model.solve(backend) {
-        Ok(values) => {
-            for (&(j, _), short) in slacks.iter().zip(values.shortfalls) {
+        Ok(solved) => {
+            for (&(j, _), short) in solved.shortfalls.iter().zip(solved.values.shortfalls) {
                 let job = &p.jobs()[j];
                 if short > SHORT_EPS * job.work {
                     jobs.push(UnfinishedJob {

@@ -57,7 +57,8 @@ pub use model::ModelSize;
 pub use problem::{CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_SLOTS};
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{
-    all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Schedule, Scheduler,
+    all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Progress, Schedule,
+    Scheduler,
 };
 pub use time::{Horizon, Series};
 

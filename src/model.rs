@@ -53,6 +53,19 @@ pub(crate) struct Model {
     pub(crate) job_without_cells: bool,
 }
 
+/// A solved model: its variables (moved out of the model, not copied) and
+/// their values.
+pub(crate) struct Solved {
+    /// `(job, pool, slot, x)`, as in [`Model::cells`].
+    pub(crate) cells: Vec<(usize, usize, usize, Variable)>,
+    /// `(job, region, y)`, as in [`Model::choices`].
+    pub(crate) choices: Vec<(usize, usize, Variable)>,
+    /// `(job, slack)`, as in [`Model::shortfalls`].
+    pub(crate) shortfalls: Vec<(usize, Variable)>,
+    /// The values, in the same orders.
+    pub(crate) values: Values,
+}
+
 /// Values of the cell and shortfall variables, in the model's order.
 pub(crate) struct Values {
     pub(crate) cells: Vec<f64>,
@@ -221,7 +234,7 @@ pub(crate) enum SolveFailure {
 impl Model {
     /// Solves the model with `backend` (resolved if `Auto`) and reads the
     /// values back.
-    pub(crate) fn solve(self, backend: Backend) -> Result<Values, SolveFailure> {
+    pub(crate) fn solve(self, backend: Backend) -> Result<Solved, SolveFailure> {
         match backend.resolve(&self.size) {
             Backend::Microlp => self.solve_with(good_lp::microlp),
             #[cfg(feature = "clarabel")]
@@ -238,7 +251,7 @@ impl Model {
         }
     }
 
-    fn solve_with<S>(self, solver: S) -> Result<Values, SolveFailure>
+    fn solve_with<S>(self, solver: S) -> Result<Solved, SolveFailure>
     where
         S: Solver,
         S::Model: SolverModel<Error = ResolutionError>,
@@ -261,10 +274,16 @@ impl Model {
                 ResolutionError::Infeasible => SolveFailure::Infeasible,
                 other => SolveFailure::Other(Error::Solver(other.to_string())),
             })?;
-        Ok(Values {
+        let values = Values {
             cells: cells.iter().map(|c| solution.value(c.3)).collect(),
             choices: choices.iter().map(|c| solution.value(c.2)).collect(),
             shortfalls: shortfalls.iter().map(|s| solution.value(s.1)).collect(),
+        };
+        Ok(Solved {
+            cells,
+            choices,
+            shortfalls,
+            values,
         })
     }
 }

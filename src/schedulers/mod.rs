@@ -13,7 +13,7 @@ mod optimal;
 
 pub use greedy::Greedy;
 pub use local::Local;
-pub use optimal::Optimal;
+pub use optimal::{Optimal, Progress};
 
 use crate::{Error, Problem};
 use serde::{Deserialize, Serialize};

@@ -5,11 +5,27 @@
 //! explanation is on stderr), 3 when a solver fails or a schedule breaks a
 //! constraint (a bug worth reporting).
 
+mod plot;
+
 use clap::{Parser, Subcommand};
-use geoshift::{evaluate, Backend, Error, Optimal, Problem, Report, Scenario, Scheduler};
+use geoshift::{evaluate, Backend, Error, Optimal, Problem, Progress, Report, Scenario, Scheduler};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::{mpsc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// `writeln!` into a `String` (which cannot fail). Output is gathered and
+/// written once, so that a closed pipe (`geoshift ... | head`) ends the
+/// program quietly instead of panicking in `println!`.
+macro_rules! outln {
+    ($out:expr) => {{ $out.push('\n'); }};
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -31,8 +47,9 @@ enum Command {
         /// optimal, local or greedy.
         #[arg(long, default_value = "optimal")]
         scheduler: String,
-        /// LP backend for the optimum.
-        #[arg(long, default_value = "microlp")]
+        /// LP backend for the optimum: auto, microlp, clarabel or highs
+        /// (those compiled in).
+        #[arg(long, default_value = "auto")]
         solver: String,
         /// Print the report as the JSON of MODEL.md.
         #[arg(long)]
@@ -45,8 +62,9 @@ enum Command {
     Compare {
         /// Scenario file (JSON, see MODEL.md).
         scenario: PathBuf,
-        /// LP backend for the optimum.
-        #[arg(long, default_value = "microlp")]
+        /// LP backend for the optimum: auto, microlp, clarabel or highs
+        /// (those compiled in).
+        #[arg(long, default_value = "auto")]
         solver: String,
         /// Print the comparison as JSON.
         #[arg(long)]
@@ -56,6 +74,20 @@ enum Command {
     Validate {
         /// Scenario file (JSON, see MODEL.md).
         scenario: PathBuf,
+    },
+    /// Run every scheduler and write SVG charts of the plans.
+    Plot {
+        /// Scenario file (JSON, see MODEL.md).
+        scenario: PathBuf,
+        /// Folder to write the SVG files to (created if missing).
+        #[arg(long, default_value = "plots")]
+        out: PathBuf,
+        /// Scheduler whose plan the per-region and per-job charts show.
+        #[arg(long, default_value = "optimal")]
+        scheduler: String,
+        /// LP backend for the optimum.
+        #[arg(long, default_value = "auto")]
+        solver: String,
     },
 }
 
@@ -80,7 +112,15 @@ impl From<Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; a usage error is
+            // malformed input (status 1), never the "infeasible" status 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -95,6 +135,12 @@ fn main() -> ExitCode {
             json,
         } => compare(&scenario, &solver, json),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Plot {
+            scenario,
+            out,
+            scheduler,
+            solver,
+        } => plot(&scenario, &out, &scheduler, &solver),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -119,13 +165,84 @@ fn load(path: &Path) -> Result<(Scenario, Problem), Failure> {
 }
 
 fn backend(name: &str) -> Result<Backend, Failure> {
-    Backend::from_name(name)
-        .ok_or_else(|| usage(format!("unknown solver '{name}' (compiled in: microlp)")))
+    Backend::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = Backend::available().iter().map(|b| b.name()).collect();
+        usage(format!(
+            "unknown solver '{name}' (compiled in: {})",
+            known.join(", ")
+        ))
+    })
 }
 
-fn scheduler(name: &str, backend: Backend) -> Result<Box<dyn Scheduler>, Failure> {
+/// The optimum with a progress line on stderr for solves over a second
+/// (and the LP's size and timings always, when `verbose`).
+fn optimal(backend: Backend, verbose: bool) -> Optimal {
+    type Ticker = (mpsc::Sender<()>, thread::JoinHandle<()>);
+    let ticker: Mutex<Option<Ticker>> = Mutex::new(None);
+    Optimal::new(backend).on_progress(move |stage| match stage {
+        Progress::Built {
+            size,
+            backend,
+            seconds,
+        } => {
+            let what = format!(
+                "solving with {}: {} variables, {} binaries, {} constraints (built in {seconds:.2} s)",
+                backend.name(),
+                size.variables,
+                size.binaries,
+                size.constraints
+            );
+            if verbose {
+                eprintln!("{what}");
+            }
+            let (stop, stopped) = mpsc::channel::<()>();
+            let handle = thread::spawn(move || tick(&what, &stopped));
+            if let Ok(mut slot) = ticker.lock() {
+                *slot = Some((stop, handle));
+            }
+        }
+        Progress::Solved { seconds } => {
+            if verbose {
+                eprintln!("solver done in {seconds:.3} s");
+            }
+            if let Some((stop, handle)) = ticker.lock().ok().and_then(|mut slot| slot.take()) {
+                let _ = stop.send(());
+                let _ = handle.join();
+            }
+        }
+        _ => {}
+    })
+}
+
+/// Prints `what` and the seconds elapsed, once a second after the first,
+/// until told to stop: on one updating line on a terminal, else one line
+/// at the start and one at the end.
+fn tick(what: &str, stop: &mpsc::Receiver<()>) {
+    let clock = Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let mut shown = false;
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(Duration::from_secs(1)) {
+        let secs = clock.elapsed().as_secs();
+        if tty {
+            eprint!("\r{what}... {secs} s");
+        } else if !shown {
+            eprintln!("{what}...");
+        }
+        shown = true;
+    }
+    if shown {
+        let secs = clock.elapsed().as_secs_f64();
+        if tty {
+            eprintln!("\r{what}: done in {secs:.1} s");
+        } else {
+            eprintln!("solved in {secs:.1} s");
+        }
+    }
+}
+
+fn scheduler(name: &str, backend: Backend, verbose: bool) -> Result<Box<dyn Scheduler>, Failure> {
     match name {
-        "optimal" => Ok(Box::new(Optimal::new(backend))),
+        "optimal" => Ok(Box::new(optimal(backend, verbose))),
         other => geoshift::scheduler_by_name(other)
             .map(|s| s as Box<dyn Scheduler>)
             .ok_or_else(|| {
@@ -148,24 +265,15 @@ fn run(problem: &Problem, s: &dyn Scheduler) -> Result<(Report, f64), Error> {
 fn solve(path: &Path, name: &str, solver: &str, json: bool, verbose: bool) -> Result<(), Failure> {
     let backend = backend(solver)?;
     let (_, problem) = load(path)?;
-    let s = scheduler(name, backend)?;
-    if verbose && name == "optimal" {
-        let clock = Instant::now();
-        let size = Optimal::new(backend).model_size(&problem);
-        eprintln!(
-            "LP: {} variables, {} binaries, {} constraints (built in {:.3} s)",
-            size.variables,
-            size.binaries,
-            size.constraints,
-            clock.elapsed().as_secs_f64()
-        );
-    }
+    let s = scheduler(name, backend, verbose)?;
     let (report, seconds) = run(&problem, s.as_ref())?;
+    let mut out = String::new();
     if json {
-        println!("{}", to_json(&report)?);
+        outln!(out, "{}", to_json(&report)?);
     } else {
-        print_report(&report, seconds, &problem);
+        print_report(&mut out, &report, seconds, &problem);
     }
+    emit(&out)?;
     if verbose {
         eprintln!("{} solved in {seconds:.3} s", report.scheduler);
     }
@@ -179,46 +287,43 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     })
 }
 
-fn money(v: f64) -> String {
-    let s = format!("{:.2}", v.abs());
-    let (int, frac) = s.split_at(s.len() - 3);
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}${out}{frac}", if v < 0.0 { "-" } else { "" })
-}
-
-fn print_report(r: &Report, seconds: f64, problem: &Problem) {
-    println!("scheduler {} ({seconds:.3} s)", r.scheduler);
-    println!("  total   {:>16}", money(r.total_usd));
-    println!("  rent    {:>16}", money(r.rent_usd));
-    println!("  energy  {:>16}", money(r.energy_usd));
-    println!("  carbon  {:>16}", money(r.carbon_usd));
-    println!("  egress  {:>16}", money(r.egress_usd));
-    println!(
+fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
+    outln!(out, "scheduler {} ({seconds:.3} s)", r.scheduler);
+    outln!(out, "  total   {:>16}", plot::usd(r.total_usd));
+    outln!(out, "  rent    {:>16}", plot::usd(r.rent_usd));
+    outln!(out, "  energy  {:>16}", plot::usd(r.energy_usd));
+    outln!(out, "  carbon  {:>16}", plot::usd(r.carbon_usd));
+    outln!(out, "  egress  {:>16}", plot::usd(r.egress_usd));
+    outln!(
+        out,
         "  energy at the meter {:.3} MWh, emissions {:.3} tCO2e",
-        r.energy_mwh, r.emissions_t
+        r.energy_mwh,
+        r.emissions_t
     );
-    println!();
+    outln!(out);
     let w = r.jobs.iter().map(|j| j.id.len()).max().unwrap_or(3).max(3);
-    println!("  {:<w$}  {:>14}  {:>11}  regions", "job", "cost", "slots");
+    outln!(
+        out,
+        "  {:<w$}  {:>14}  {:>11}  regions",
+        "job",
+        "cost",
+        "slots"
+    );
     for j in &r.jobs {
-        println!(
+        outln!(
+            out,
             "  {:<w$}  {:>14}  {:>5}-{:<5}  {}",
             j.id,
-            money(j.cost_usd),
+            plot::usd(j.cost_usd),
             j.first_slot,
             j.last_slot,
             j.regions.join(", ")
         );
     }
     let h = problem.horizon();
-    println!();
-    println!(
+    outln!(out);
+    outln!(
+        out,
         "  slot 0 starts {}, slots of {} s",
         h.start.to_rfc3339(),
         h.slot_seconds
@@ -242,15 +347,40 @@ struct Row {
 fn compare(path: &Path, solver: &str, json: bool) -> Result<(), Failure> {
     let backend = backend(solver)?;
     let (_, problem) = load(path)?;
+    let rows = run_all(&problem, backend)?;
+    let mut out = String::new();
+    if json {
+        outln!(out, "{}", to_json(&rows)?);
+    } else {
+        print_comparison(&mut out, &rows, path, &problem);
+    }
+    emit(&out)?;
+    // The optimum decides the exit status: a heuristic that gets stuck is
+    // an honest result, an infeasible scenario is not.
+    match rows.iter().find(|r| r.scheduler == "optimal") {
+        Some(Row { error: Some(e), .. }) => Err(Failure {
+            code: if e.contains("cannot be finished") {
+                2
+            } else {
+                3
+            },
+            message: e.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Every scheduler on `problem`, with savings against Local.
+fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
     let schedulers: Vec<Box<dyn Scheduler>> = vec![
         Box::new(geoshift::Local),
         Box::new(geoshift::Greedy),
-        Box::new(Optimal::new(backend)),
+        Box::new(optimal(backend, false)),
     ];
     let mut rows = Vec::new();
     for s in &schedulers {
         let clock = Instant::now();
-        let row = match run(&problem, s.as_ref()) {
+        let row = match run(problem, s.as_ref()) {
             Ok((report, seconds)) => Row {
                 scheduler: s.name().into(),
                 solve_seconds: seconds,
@@ -278,28 +408,52 @@ fn compare(path: &Path, solver: &str, json: bool) -> Result<(), Failure> {
             row.saving_vs_local_pct = (base != 0.0).then(|| 100.0 * (base - r.total_usd) / base);
         }
     }
-    if json {
-        println!("{}", to_json(&rows)?);
-    } else {
-        print_comparison(&rows, path, &problem);
-    }
-    // The optimum decides the exit status: a heuristic that gets stuck is
-    // an honest result, an infeasible scenario is not.
-    match rows.iter().find(|r| r.scheduler == "optimal") {
-        Some(Row { error: Some(e), .. }) => Err(Failure {
-            code: if e.contains("cannot be finished") {
-                2
-            } else {
-                3
-            },
-            message: e.clone(),
+    Ok(rows)
+}
+
+/// Writes gathered output to stdout; a closed pipe is not an error.
+fn emit(out: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure {
+            code: 3,
+            message: format!("cannot write to stdout: {e}"),
         }),
         _ => Ok(()),
     }
 }
 
-fn print_comparison(rows: &[Row], path: &Path, problem: &Problem) {
-    println!(
+fn plot(path: &Path, dir: &Path, chosen: &str, solver: &str) -> Result<(), Failure> {
+    let backend = backend(solver)?;
+    let (_, problem) = load(path)?;
+    let rows = run_all(&problem, backend)?;
+    let reports: Vec<Report> = rows.into_iter().filter_map(|r| r.report).collect();
+    if !reports.iter().any(|r| r.scheduler == chosen) {
+        return Err(Failure {
+            code: 2,
+            message: format!(
+                "scheduler '{chosen}' has no schedule for {} to plot",
+                path.display()
+            ),
+        });
+    }
+    let files = plot::write_plots(&problem, &reports, chosen, dir).map_err(|e| Failure {
+        code: 3,
+        message: format!("cannot write plots: {e}"),
+    })?;
+    let mut out = String::new();
+    for f in files {
+        outln!(out, "wrote {}", f.display());
+    }
+    emit(&out)
+}
+
+fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Problem) {
+    outln!(
+        out,
         "{}: {} jobs, {} regions, {} pools, {} slots of {} s",
         path.display(),
         problem.jobs().len(),
@@ -308,8 +462,9 @@ fn print_comparison(rows: &[Row], path: &Path, problem: &Problem) {
         problem.slots(),
         problem.horizon().slot_seconds
     );
-    println!();
-    println!(
+    outln!(out);
+    outln!(
+        out,
         "{:<9} {:>15} {:>15} {:>13} {:>12} {:>12} {:>10} {:>9} {:>22} {:>9}",
         "scheduler",
         "total",
@@ -326,25 +481,27 @@ fn print_comparison(rows: &[Row], path: &Path, problem: &Problem) {
         match &row.report {
             Some(r) => {
                 let saving = match (row.saving_vs_local_usd, row.saving_vs_local_pct) {
-                    (Some(usd), Some(pct)) => format!("{} ({pct:.1}%)", money(usd)),
-                    (Some(usd), None) => money(usd),
+                    (Some(usd), Some(pct)) => format!("{} ({pct:.1}%)", plot::usd(usd)),
+                    (Some(usd), None) => plot::usd(usd),
                     _ => "-".into(),
                 };
-                println!(
+                outln!(
+                    out,
                     "{:<9} {:>15} {:>15} {:>13} {:>12} {:>12} {:>10.2} {:>9.2} {:>22} {:>8.3}s",
                     row.scheduler,
-                    money(r.total_usd),
-                    money(r.rent_usd),
-                    money(r.energy_usd),
-                    money(r.carbon_usd),
-                    money(r.egress_usd),
+                    plot::usd(r.total_usd),
+                    plot::usd(r.rent_usd),
+                    plot::usd(r.energy_usd),
+                    plot::usd(r.carbon_usd),
+                    plot::usd(r.egress_usd),
                     r.energy_mwh,
                     r.emissions_t,
                     saving,
                     row.solve_seconds
                 );
             }
-            None => println!(
+            None => outln!(
+                out,
                 "{:<9} {:>15}   {}",
                 row.scheduler,
                 "no schedule",
@@ -359,8 +516,10 @@ fn print_comparison(rows: &[Row], path: &Path, problem: &Problem) {
 
 fn validate(path: &Path) -> Result<(), Failure> {
     let (scenario, problem) = load(path)?;
+    let mut out = String::new();
     let h = problem.horizon();
-    println!(
+    outln!(
+        out,
         "{}: valid. {} slots of {} s from {} ({} regions, {} pools, {} links, {} jobs)",
         path.display(),
         h.slots,
@@ -377,7 +536,10 @@ fn validate(path: &Path) -> Result<(), Failure> {
         .iter()
         .map(|p| p.capacity_server_hours.iter().sum::<f64>() * p.speed)
         .sum();
-    println!("work {work:.1} units; capacity over the horizon {capacity:.1} units");
+    outln!(
+        out,
+        "work {work:.1} units; capacity over the horizon {capacity:.1} units"
+    );
     for job in problem.jobs() {
         let open: Vec<String> = job
             .windows
@@ -391,7 +553,8 @@ fn validate(path: &Path) -> Result<(), Failure> {
                 )
             })
             .collect();
-        println!(
+        outln!(
+            out,
             "  {} ({:?}, {} units): {}",
             job.id,
             job.placement,
@@ -403,8 +566,8 @@ fn validate(path: &Path) -> Result<(), Failure> {
             }
         );
         for c in &job.closed {
-            println!("      closed {c}");
+            outln!(out, "      closed {c}");
         }
     }
-    Ok(())
+    emit(&out)
 }
