@@ -70,3 +70,8 @@ pub fn solve_json(json: &str, scheduler: &dyn Scheduler) -> Result<Report, Error
     let schedule = scheduler.schedule(&problem)?;
     Ok(evaluate(&problem, scheduler.name(), &schedule)?)
 }
+
+/// The README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
