@@ -256,7 +256,8 @@ pub fn evaluate(
         jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
     }
 
-    let sum = |f: fn(&JobReport) -> f64| jobs.iter().map(f).sum::<f64>();
+    // fold from +0.0: `sum` of no terms is -0.0, which would print as such.
+    let sum = |f: fn(&JobReport) -> f64| jobs.iter().map(f).fold(0.0, |a, b| a + b);
     let (rent_usd, energy_usd, carbon_usd, egress_usd) = (
         sum(|j| j.rent_usd),
         sum(|j| j.energy_usd),

@@ -126,7 +126,7 @@ pub(crate) fn build(p: &Problem, objective_kind: Objective) -> Model {
             let egress_per_work = if whole_choice {
                 0.0 // paid through y
             } else {
-                p.egress_usd_per_work(j, w)
+                job.egress_usd_per_work(w)
             };
             let region = &p.regions()[w.region];
             let mut region_work = Expression::default();

@@ -144,6 +144,11 @@ impl JobRegion {
 }
 
 impl JobInfo {
+    /// Egress in $ per work unit done in window `w`: `egress(j, r) / W_j`.
+    pub fn egress_usd_per_work(&self, w: &JobRegion) -> f64 {
+        w.egress_usd / self.work
+    }
+
     /// The window of region `r`, if the job may run there.
     pub fn window(&self, r: usize) -> Option<&JobRegion> {
         self.windows.iter().find(|w| w.region == r)
@@ -509,12 +514,6 @@ impl Problem {
     pub fn window(&self, j: usize, k: usize, t: usize) -> Option<&JobRegion> {
         let r = self.pools.get(k)?.region;
         self.jobs.get(j)?.window(r).filter(|w| w.contains(t))
-    }
-
-    /// Egress in $ per work unit of job `j` done in window `w`:
-    /// `egress(j, r) / W_j`.
-    pub fn egress_usd_per_work(&self, j: usize, w: &JobRegion) -> f64 {
-        w.egress_usd / self.jobs[j].work
     }
 
     /// Every eligible `(pool, slot)` of job `j` in window `w`, pools in file

@@ -23,7 +23,7 @@ fn cheapest_first<'a>(
 ) -> Vec<(usize, usize)> {
     let mut cells: Vec<(f64, usize, usize)> = Vec::new();
     for w in windows {
-        let egress = p.egress_usd_per_work(j, w);
+        let egress = p.jobs()[j].egress_usd_per_work(w);
         cells.extend(p.cells(w).map(|(k, t)| {
             let pool = &p.pools()[k];
             (pool.cost[t].total_usd() / pool.speed + egress, t, k)
