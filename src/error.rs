@@ -38,6 +38,7 @@ impl fmt::Display for Entity {
 /// A scenario that cannot be planned as written. Every variant names the
 /// entity (and its id), the field and the value at fault.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum InputError {
     /// The JSON did not parse into a scenario (syntax, wrong type, unknown
     /// or missing field, malformed timestamp).
@@ -104,13 +105,28 @@ pub enum InputError {
         /// The value given.
         value: u64,
     },
-    /// A horizon with more slots than [`crate::MAX_SLOTS`].
-    #[error("horizon: slots = {slots} is invalid: must be at most {max}")]
-    HorizonTooLong {
-        /// The value given.
-        slots: usize,
+    /// A scenario too large to hold in memory: more slots than
+    /// [`crate::MAX_SLOTS`], or more (pool or region) × slot cells than
+    /// [`crate::MAX_CELLS`].
+    #[error("scenario too large: {what} = {value}, at most {max}")]
+    TooLarge {
+        /// What is counted, such as `horizon.slots`.
+        what: &'static str,
+        /// Its value.
+        value: usize,
         /// The largest allowed.
         max: usize,
+    },
+    /// Values each within range whose product overflows (a cost per
+    /// server-hour, an egress bill or a resampled value is not finite).
+    #[error("{entity} '{id}': {what} is not a finite number (the inputs are too large)")]
+    Overflow {
+        /// Kind of entity.
+        entity: Entity,
+        /// Its id.
+        id: String,
+        /// The derived quantity, such as `cost per server-hour in slot 3`.
+        what: String,
     },
     /// A per-slot series with a length other than the number of slots.
     #[error("{entity} '{id}': {field} has {got} values but the horizon has {expected} slots")]
@@ -142,7 +158,7 @@ pub enum InputError {
         horizon_start: DateTime<Utc>,
     },
     /// A point series whose instants are not strictly increasing in UTC.
-    #[error("{entity} '{id}': {field} point {index} at {this} is not after point {} at {previous}", index - 1)]
+    #[error("{entity} '{id}': {field} point {index} at {this} is not after point {} at {previous}", index.saturating_sub(1))]
     PointsOutOfOrder {
         /// Kind of entity.
         entity: Entity,
@@ -171,6 +187,7 @@ pub enum InputError {
 
 /// Why one job cannot be finished.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Shortfall {
     /// The job has no eligible cell at all; one entry per allowed region says
     /// what closed it.
@@ -196,6 +213,7 @@ pub struct ClosedRegion {
 
 /// The bound that closed a job's window in one region.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ClosedBy {
     /// No link from the origin to the region (or back, when there is output).
     Unreachable {
@@ -241,13 +259,21 @@ impl fmt::Display for ClosedRegion {
                 deadline,
             } => write!(
                 f,
-                "release + transfer time ({transfer_seconds:.0} s) = {earliest_start} leaves no whole slot before the deadline {deadline}"
+                "{} leaves no whole slot before the deadline {deadline}",
+                if *transfer_seconds > 0.0 {
+                    format!("release + transfer time ({transfer_seconds:.0} s) = {earliest_start}")
+                } else {
+                    format!("release {earliest_start}")
+                }
             ),
             ClosedBy::DeadlineBeforeFirstSlot { deadline } => {
                 write!(f, "deadline {deadline} is before the end of the first slot")
             }
             ClosedBy::StartAfterHorizon { earliest_start } => {
-                write!(f, "earliest start {earliest_start} is not before the horizon end")
+                write!(
+                    f,
+                    "earliest start {earliest_start} is not before the horizon end"
+                )
             }
         }
     }
@@ -274,7 +300,7 @@ impl fmt::Display for UnfinishedJob {
             }
             Shortfall::WorkShort { missing_work, work } => write!(
                 f,
-                "job '{}': {missing_work:.6} of {work} work units cannot be placed (capacity, power or parallelism is contended)",
+                "job '{}': {missing_work:.6} of {work} work units cannot be placed within capacity, power caps and parallelism",
                 self.job
             ),
         }
@@ -309,6 +335,7 @@ pub struct ScheduleViolation {
 
 /// Everything that can go wrong between a scenario and a report.
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Bad input.
     #[error(transparent)]

@@ -19,7 +19,7 @@ use good_lp::{
 /// (microlp has none: it proves optimality). HiGHS's default, 1e-4, would
 /// break the 1e-6 relative agreement that the crate promises.
 #[cfg(feature = "highs")]
-const MIP_REL_GAP: f64 = 1e-6;
+const MIP_REL_GAP: f64 = 1e-7;
 
 /// What the model minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,13 +42,23 @@ pub struct ModelSize {
     pub constraints: usize,
 }
 
+/// The variable `x[j,k,t]`: server-hours of a job on a pool in a slot.
+pub(crate) struct CellVar {
+    pub(crate) job: usize,
+    pub(crate) pool: usize,
+    pub(crate) slot: usize,
+    pub(crate) x: Variable,
+    /// Its upper bound in server-hours (capacity, parallelism, power cap).
+    pub(crate) ub: f64,
+}
+
 /// A built model, ready for a backend.
 pub(crate) struct Model {
     vars: ProblemVariables,
     objective: Expression,
     constraints: Vec<Constraint>,
-    /// `(job, pool, slot, x)` for every variable of server-hours.
-    pub(crate) cells: Vec<(usize, usize, usize, Variable)>,
+    /// Every variable of server-hours.
+    pub(crate) cells: Vec<CellVar>,
     /// `(job, region, y)` for every region choice of a `Whole` job.
     pub(crate) choices: Vec<(usize, usize, Variable)>,
     /// `(job, slack)` in the shortfall model.
@@ -62,8 +72,8 @@ pub(crate) struct Model {
 /// A solved model: its variables (moved out of the model, not copied) and
 /// their values.
 pub(crate) struct Solved {
-    /// `(job, pool, slot, x)`, as in [`Model::cells`].
-    pub(crate) cells: Vec<(usize, usize, usize, Variable)>,
+    /// As in [`Model::cells`].
+    pub(crate) cells: Vec<CellVar>,
     /// `(job, region, y)`, as in [`Model::choices`].
     pub(crate) choices: Vec<(usize, usize, Variable)>,
     /// `(job, slack)`, as in [`Model::shortfalls`].
@@ -146,7 +156,13 @@ pub(crate) fn build(p: &Problem, objective_kind: Objective) -> Model {
                         continue; // this cell can hold nothing: no variable
                     }
                     let x = vars.add(variable().min(0.0).max(ub));
-                    cells.push((j, k, t, x));
+                    cells.push(CellVar {
+                        job: j,
+                        pool: k,
+                        slot: t,
+                        x,
+                        ub,
+                    });
                     if objective_kind == Objective::Cost {
                         let c = pool.cost[t].total_usd() + pool.speed * egress_per_work;
                         objective.add_mul(c, x);
@@ -188,7 +204,7 @@ pub(crate) fn build(p: &Problem, objective_kind: Objective) -> Model {
                 }
             }
         }
-        job_without_cells |= cells.last().is_none_or(|c| c.0 != j);
+        job_without_cells |= cells.last().is_none_or(|c| c.job != j);
         for (expr, ub) in parallel {
             if ub > job.max_server_hours_per_slot {
                 constraints.push(expr.leq(job.max_server_hours_per_slot));
@@ -255,6 +271,20 @@ impl Model {
     /// Solves the model with `backend` (resolved if `Auto`) and reads the
     /// values back.
     pub(crate) fn solve(self, backend: Backend) -> Result<Solved, SolveFailure> {
+        if self.vars.is_empty() {
+            // Nothing to decide (no job has a cell); some solvers cannot
+            // take an empty model, and none is needed.
+            return Ok(Solved {
+                values: Values {
+                    cells: Vec::new(),
+                    choices: Vec::new(),
+                    shortfalls: Vec::new(),
+                },
+                cells: self.cells,
+                choices: self.choices,
+                shortfalls: self.shortfalls,
+            });
+        }
         match backend.resolve(&self.size) {
             Backend::Microlp => self.solve_with(good_lp::microlp, |m| m),
             #[cfg(feature = "clarabel")]
@@ -264,8 +294,6 @@ impl Model {
             #[cfg(feature = "clarabel")]
             Backend::Clarabel => self.solve_with(good_lp::clarabel, |m| m),
             #[cfg(feature = "highs")]
-            // HiGHS stops a MILP at a relative gap of 1e-4 by default; the
-            // optimum must be within 1e-6 of the true one.
             Backend::Highs => self.solve_with(good_lp::highs, |m| {
                 m.set_option("mip_rel_gap", MIP_REL_GAP)
             }),
@@ -302,7 +330,7 @@ impl Model {
                 other => SolveFailure::Other(Error::Solver(other.to_string())),
             })?;
         let values = Values {
-            cells: cells.iter().map(|c| solution.value(c.3)).collect(),
+            cells: cells.iter().map(|c| solution.value(c.x)).collect(),
             choices: choices.iter().map(|c| solution.value(c.2)).collect(),
             shortfalls: shortfalls.iter().map(|s| solution.value(s.1)).collect(),
         };

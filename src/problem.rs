@@ -12,17 +12,15 @@ use crate::time::{Horizon, Series, SeriesFault};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
-/// Relative slack used when an instant computed in floating point (release
-/// + transfer time, in seconds) is compared with a slot bound: an instant
-///   exactly on a bound is inside it, and the round-off of `D·8/B` must not
-///   push it out. At 1e-12 of the instant's distance from the horizon start
-///   it stays far below a microsecond for any realistic horizon.
-const BOUND_EPS: f64 = 1e-12;
-
 /// Most slots a horizon may have: ten years of minutes. Every series is
 /// held per slot, so a larger horizon is an input error, not an attempt to
-/// allocate gigabytes.
+/// allocate it.
 pub const MAX_SLOTS: usize = 10 * 366 * 24 * 60;
+
+/// Most (pools + regions) × slots a scenario may have: every pool and
+/// region holds a few numbers per slot, so this bounds the problem's memory
+/// (to about 2 GiB) before anything is allocated.
+pub const MAX_CELLS: usize = 50_000_000;
 
 /// A validated scenario, with every series resampled to slots and every
 /// rule of MODEL.md evaluated once. Built by [`Problem::new`]; read-only.
@@ -171,9 +169,18 @@ impl Problem {
             });
         }
         if h.slots > MAX_SLOTS {
-            return Err(InputError::HorizonTooLong {
-                slots: h.slots,
+            return Err(InputError::TooLarge {
+                what: "horizon.slots",
+                value: h.slots,
                 max: MAX_SLOTS,
+            });
+        }
+        let cells = (scenario.pools.len() + scenario.regions.len()).saturating_mul(h.slots);
+        if cells > MAX_CELLS {
+            return Err(InputError::TooLarge {
+                what: "(pools + regions) × slots",
+                value: cells,
+                max: MAX_CELLS,
             });
         }
         if h.slot_seconds == 0 {
@@ -286,7 +293,7 @@ impl Problem {
             let region = &mut regions[r];
             region.pools.push(k);
             let meter_kw = p.power_kw * region.pue;
-            let cost = (0..h.slots)
+            let cost: Vec<CellCost> = (0..h.slots)
                 .map(|t| CellCost {
                     rent_usd: p.rent_usd_per_hour,
                     energy_usd: if p.rent_includes_energy {
@@ -299,10 +306,25 @@ impl Problem {
                     emissions_t: meter_kw * region.carbon_g_per_kwh[t] / 1e6,
                 })
                 .collect();
+            let capacity_server_hours: Vec<f64> = servers.iter().map(|n| n * hours).collect();
+            let overflow = |what: String| InputError::Overflow {
+                entity: Entity::Pool,
+                id: p.id.clone(),
+                what,
+            };
+            let finite = |c: &CellCost| {
+                c.total_usd().is_finite() && c.energy_mwh.is_finite() && c.emissions_t.is_finite()
+            };
+            if let Some(t) = cost.iter().position(|c| !finite(c)) {
+                return Err(overflow(format!("the cost of a server-hour in slot {t}")));
+            }
+            if let Some(t) = capacity_server_hours.iter().position(|c| !c.is_finite()) {
+                return Err(overflow(format!("the server-hours available in slot {t}")));
+            }
             pools.push(PoolInfo {
                 id: p.id.clone(),
                 region: r,
-                capacity_server_hours: servers.iter().map(|n| n * hours).collect(),
+                capacity_server_hours,
                 speed: p.speed,
                 meter_kwh_per_server_hour: meter_kw,
                 cost,
@@ -415,6 +437,9 @@ impl Problem {
                         }
                         out.push(r);
                     }
+                    // File order, whatever the job's list order: windows,
+                    // closed regions and Greedy's region ties follow it.
+                    out.sort_unstable();
                     out
                 }
             };
@@ -429,6 +454,13 @@ impl Problem {
                 let why = match route {
                     Err(why) => Some(why),
                     Ok(_) if regions[r].pools.is_empty() => Some(ClosedBy::NoPool),
+                    Ok((_, egress_usd)) if !(egress_usd / j.work).is_finite() => {
+                        return Err(InputError::Overflow {
+                            entity: Entity::Job,
+                            id: j.id.clone(),
+                            what: format!("the egress to region '{}' per work unit", regions[r].id),
+                        });
+                    }
                     Ok((transfer_seconds, egress_usd)) => {
                         match window(h, release, transfer_seconds, j.deadline) {
                             Ok((first_slot, end_slot)) => {
@@ -524,14 +556,15 @@ impl Problem {
     }
 }
 
-/// The instant `seconds` after the horizon start, for messages. Beyond
-/// chrono's range (a transfer of centuries) it saturates at the last
+/// The instant `ns` nanoseconds after the horizon start, for messages.
+/// Beyond chrono's range (a transfer of centuries) it saturates at the last
 /// representable instant rather than overflow.
-fn instant(h: &Horizon, seconds: f64) -> DateTime<Utc> {
-    // `as i64` saturates for huge or infinite values; `try_milliseconds`
-    // and `checked_add_signed` refuse what chrono cannot represent.
-    Duration::try_milliseconds((seconds * 1000.0).round() as i64)
+fn instant(h: &Horizon, ns: i128) -> DateTime<Utc> {
+    i64::try_from(ns / NANOS)
+        .ok()
+        .and_then(Duration::try_seconds)
         .and_then(|d| h.start.checked_add_signed(d))
+        .and_then(|t| t.checked_add_signed(Duration::nanoseconds((ns % NANOS) as i64)))
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
@@ -561,32 +594,53 @@ fn route(
     ))
 }
 
+/// Nanoseconds from the horizon start to `at` (exact for any instant
+/// chrono can hold).
+fn nanos(h: &Horizon, at: DateTime<Utc>) -> i128 {
+    let d = at.signed_duration_since(h.start);
+    i128::from(d.num_seconds()) * NANOS + i128::from(d.subsec_nanos())
+}
+
+const NANOS: i128 = 1_000_000_000;
+
 /// The eligible slot range `[first, end)`: slot `t` is eligible iff
 /// `slot_start(t) >= release + transfer` and `slot_end(t) <= deadline`.
+///
+/// Computed in whole nanoseconds, so an instant exactly on a bound is
+/// inside it and one a nanosecond past it is not. The transfer time
+/// (`D·8/B` in floating point) is rounded to the nearest nanosecond, which
+/// absorbs its round-off; an overflowing one never arrives.
 fn window(
     h: &Horizon,
     release: DateTime<Utc>,
     transfer_seconds: f64,
     deadline: DateTime<Utc>,
 ) -> Result<(usize, usize), ClosedBy> {
-    let step = h.slot_seconds as f64;
-    let earliest = h.offset_seconds(release) + transfer_seconds;
-    let latest = h.offset_seconds(deadline);
-    let tol = |x: f64| BOUND_EPS * x.abs().max(1.0);
-    let first = ((earliest - tol(earliest)) / step).ceil().max(0.0);
-    let end = ((latest + tol(latest)) / step).floor().min(h.slots as f64);
+    let step = i128::from(h.slot_seconds) * NANOS;
+    let slots = h.slots as i128; // slots <= MAX_SLOTS: no truncation
+    let transfer_ns = (transfer_seconds * 1e9).round();
+    let earliest = if transfer_ns.is_finite() {
+        // `as` saturates; i128 holds ~1.7e38 ns, far beyond chrono's range.
+        nanos(h, release).saturating_add(transfer_ns as i128)
+    } else {
+        i128::MAX
+    };
+    let latest = nanos(h, deadline);
+    // ceil(earliest / step) and floor(latest / step), exactly.
+    let first = (-((-earliest.max(i128::MIN + 1)).div_euclid(step))).max(0);
+    let end = latest.div_euclid(step).min(slots);
     if first < end {
+        // 0 <= first < end <= slots: both fit a usize.
         return Ok((first as usize, end as usize));
     }
+    let earliest_start = instant(h, earliest);
     Err(if latest < step {
         ClosedBy::DeadlineBeforeFirstSlot { deadline }
-    } else if first >= h.slots as f64 {
-        ClosedBy::StartAfterHorizon {
-            earliest_start: instant(h, earliest),
-        }
+    } else if first >= slots {
+        ClosedBy::StartAfterHorizon { earliest_start }
     } else {
         ClosedBy::TransferAfterDeadline {
-            earliest_start: instant(h, earliest),
+            earliest_start,
             transfer_seconds,
             deadline,
         }

@@ -166,11 +166,13 @@ fn resample_points(
             } else {
                 hi
             };
-            acc += points[j].1 * (until - at);
+            // Weight by the share of the slot, not by seconds: no overflow
+            // for values near f64::MAX.
+            acc += points[j].1 * ((until - at) / step);
             at = until;
             j += 1;
         }
-        out.push(acc / step);
+        out.push(acc);
     }
     Ok(out)
 }

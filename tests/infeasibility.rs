@@ -732,3 +732,64 @@ fn transfer_time_beyond_any_date_closes_the_region_without_panicking() {
     ));
     feasible(&Optimal::default(), &p);
 }
+
+/// Every backend handles a scenario with nothing to decide (no job, or
+/// every job closed) without calling a solver that cannot take an empty
+/// model.
+#[test]
+fn empty_models_on_every_backend() {
+    let empty = r#"{"horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 2},
+        "regions": [{"id": "a", "pue": 1, "price_usd_per_mwh": 1}], "pools": [], "jobs": []}"#;
+    let closed = r#"{"horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 2},
+        "regions": [{"id": "a", "pue": 1, "price_usd_per_mwh": 1}], "pools": [],
+        "jobs": [{"id": "j", "origin": "a", "work": 1, "deadline": "2026-06-01T02:00:00Z", "max_servers": 1}]}"#;
+    for backend in geoshift::Backend::available() {
+        let optimal = geoshift::Optimal::new(*backend);
+        let report = geoshift::solve_json(empty, &optimal).unwrap();
+        assert_eq!(report.total_usd, 0.0, "{backend:?}");
+        match geoshift::solve_json(closed, &optimal) {
+            Err(geoshift::Error::Infeasible(inf)) => assert_eq!(inf.jobs.len(), 1, "{backend:?}"),
+            other => panic!("{backend:?}: expected infeasible, got {other:?}"),
+        }
+    }
+}
+
+/// A huge `max_servers` ("no limit") must not make real work look like
+/// solver noise.
+#[test]
+fn huge_parallelism_keeps_small_work() {
+    let json = r#"{"horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 2},
+        "regions": [{"id": "a", "pue": 1, "price_usd_per_mwh": [10, 20]}],
+        "pools": [{"id": "p", "region": "a", "servers": 100, "rent_usd_per_hour": 1, "power_kw": 1}],
+        "jobs": [{"id": "j", "origin": "a", "work": 0.05, "deadline": "2026-06-01T02:00:00Z", "max_servers": 1e12}]}"#;
+    for backend in geoshift::Backend::available() {
+        let report = geoshift::solve_json(json, &geoshift::Optimal::new(*backend)).unwrap();
+        // 0.05 server-hours in slot 0: 0.05 × (1 + 1 kW × 10 $/MWh / 1000).
+        assert!(
+            (report.total_usd - 0.0505).abs() < 1e-9,
+            "{backend:?}: {}",
+            report.total_usd
+        );
+    }
+}
+
+/// A transfer time that overflows to infinity never arrives: the region is
+/// closed, not open from slot 0.
+#[test]
+fn infinite_transfer_time_closes_the_region() {
+    let json = r#"{"horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 2},
+        "regions": [{"id": "a", "pue": 1, "price_usd_per_mwh": 1}, {"id": "b", "pue": 1, "price_usd_per_mwh": 1}],
+        "pools": [{"id": "p", "region": "b", "servers": 1, "rent_usd_per_hour": 1, "power_kw": 1}],
+        "links": [{"from": "a", "to": "b", "bandwidth_gbps": 1e-308, "egress_usd_per_gb": 0}],
+        "jobs": [{"id": "j", "origin": "a", "work": 1, "input_gb": 1, "deadline": "2026-06-01T02:00:00Z", "max_servers": 1}]}"#;
+    let problem = Problem::new(&Scenario::from_json(json).unwrap()).unwrap();
+    let job = &problem.jobs()[0];
+    assert!(job.windows.is_empty());
+    assert!(
+        job.closed
+            .iter()
+            .any(|c| c.region == "b" && matches!(c.why, ClosedBy::StartAfterHorizon { .. })),
+        "{:?}",
+        job.closed
+    );
+}

@@ -1345,12 +1345,52 @@ fn absurdly_many_slots() {
     assert!(
         matches!(
             e,
-            InputError::HorizonTooLong {
-                slots: 4_611_686_018_427_387_904,
+            InputError::TooLarge {
+                value: 4_611_686_018_427_387_904,
                 ..
             }
         ),
         "{e:?}"
     );
-    assert_mentions(&e, &["horizon", "slots = 4611686018427387904", "at most"]);
+    assert_mentions(&e, &["horizon.slots = 4611686018427387904", "at most"]);
+}
+
+/// Many pools times many slots is refused before anything is allocated.
+#[test]
+fn too_many_pool_slots() {
+    let mut v = base();
+    // Within MAX_SLOTS, but (12 pools + 2 regions) × 5e6 slots = 7e7 cells.
+    v["horizon"]["slots"] = 5_000_000u64.into();
+    for i in 0..10 {
+        let mut pool = v["pools"][0].clone();
+        pool["id"] = format!("extra-{i}").into();
+        v["pools"].as_array_mut().unwrap().push(pool);
+    }
+    let e = rejected(&v);
+    assert!(
+        matches!(e, InputError::TooLarge { what, .. } if what.contains("pools")),
+        "{e:?}"
+    );
+    assert_mentions(&e, &["(pools + regions) × slots", "at most 50000000"]);
+}
+
+/// Values each in range whose product overflows are an input error, not an
+/// infinite cost handed to the solver.
+#[test]
+fn overflowing_cost_is_rejected() {
+    let mut v = base();
+    v["pools"][0]["power_kw"] = 1e300.into();
+    v["regions"][0]["price_usd_per_mwh"] = 1e300.into();
+    let e = rejected(&v);
+    assert!(
+        matches!(
+            e,
+            InputError::Overflow {
+                entity: Entity::Pool,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_mentions(&e, &["not a finite number", "server-hour"]);
 }

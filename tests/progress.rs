@@ -50,5 +50,8 @@ fn an_infeasible_solve_reports_the_diagnosis() {
     }))
     .unwrap();
     let stages = stages(&problem);
-    assert!(matches!(stages.last(), Some(Progress::Diagnosing)), "{stages:?}");
+    assert!(
+        matches!(stages.last(), Some(Progress::Diagnosing)),
+        "{stages:?}"
+    );
 }

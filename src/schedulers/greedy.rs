@@ -1,7 +1,8 @@
 //! Greedy: earliest deadline first; each job fills its cheapest eligible
 //! cells by `c[k,t] / s_k + egress(j, r) / W_j` (dollars per work unit),
 //! ties by slot then pool. A `Whole` job tries each region alone and keeps
-//! the cheapest region that finishes it.
+//! the cheapest region that finishes it. A job it cannot finish is reported
+//! and takes no capacity from the jobs after it.
 
 use super::fill::{short, Ledger};
 use super::{Assignment, Schedule, Scheduler};
@@ -9,6 +10,7 @@ use crate::error::{Infeasible, Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
 use crate::scenario::Placement;
 use crate::{Error, Problem};
+use std::cmp::Ordering;
 
 /// The "cheapest cells first" baseline.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,7 +31,14 @@ fn cheapest_first<'a>(
             (pool.cost[t].total_usd() / pool.speed + egress, t, k)
         }));
     }
-    cells.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Costs are finite (checked by `Problem::new`); `partial_cmp` also
+    // treats -0.0 and 0.0 as the tie they are.
+    cells.sort_by(|a, b| {
+        a.0.partial_cmp(&b.0)
+            .unwrap_or(Ordering::Equal)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+    });
     cells.into_iter().map(|(_, t, k)| (k, t)).collect()
 }
 
@@ -63,9 +72,12 @@ impl Scheduler for Greedy {
             match job.placement {
                 Placement::Split => {
                     let (rows, left) = ledger.fill(j, cheapest_first(p, j, &job.windows));
-                    schedule.assignments.extend(rows);
                     if left > 0.0 {
+                        // A job it cannot finish takes nothing from the rest.
+                        ledger.undo(&rows);
                         failed.push(short(p, j, left));
+                    } else {
+                        schedule.assignments.extend(rows);
                     }
                 }
                 Placement::Whole => {

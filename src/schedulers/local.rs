@@ -1,12 +1,14 @@
 //! Local: what a team without geoshift does today. Every job runs at its
 //! origin, as soon as possible, earliest deadline first; within a slot the
 //! origin's pools are taken by cost per work unit `c[k,t] / s_k`, ties by
-//! file order.
+//! file order. A job it cannot finish is reported and takes no capacity
+//! from the jobs after it.
 
 use super::fill::{short, Ledger};
 use super::{Schedule, Scheduler};
 use crate::error::{ClosedBy, ClosedRegion, Infeasible, Shortfall, UnfinishedJob};
 use crate::{Error, Problem};
+use std::cmp::Ordering;
 
 /// The "run it at home, now" baseline.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,13 +41,17 @@ impl Scheduler for Local {
                         let pool = &p.pools()[k];
                         pool.cost[t].total_usd() / pool.speed
                     };
-                    c(k1, t1).total_cmp(&c(k2, t2))
+                    // Finite costs; -0.0 and 0.0 tie.
+                    c(k1, t1).partial_cmp(&c(k2, t2)).unwrap_or(Ordering::Equal)
                 })
             });
             let (rows, left) = ledger.fill(j, cells);
-            schedule.assignments.extend(rows);
             if left > 0.0 {
+                // A job it cannot finish takes nothing from the rest.
+                ledger.undo(&rows);
                 failed.push(short(p, j, left));
+            } else {
+                schedule.assignments.extend(rows);
             }
         }
         if failed.is_empty() {

@@ -4,16 +4,23 @@
 use super::{Assignment, Schedule, Scheduler};
 use crate::backend::Backend;
 use crate::diagnose::diagnose;
-use crate::model::{self, ModelSize, Objective, SolveFailure};
+use crate::model::{self, CellVar, ModelSize, Objective, SolveFailure};
 use crate::{Error, Problem};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Server-hours below this fraction of a job's per-slot parallelism are
-/// solver noise (simplex round-off), not work: dropping them changes the
-/// work done by far less than the evaluator's tolerance.
-const NOISE: f64 = 1e-10;
+/// A value below this fraction of the most its cell could hold for the job
+/// (`min(upper bound, W_j / s_k)`) is solver noise, not work: simplex
+/// round-off for microlp and HiGHS, the residue of an interior point for
+/// Clarabel (accurate to about 1e-8 relative).
+const NOISE: f64 = 1e-7;
+
+/// Noise is dropped from a job only while the work it held is at most this
+/// fraction of the job's work; the job's rows are then scaled back to `W_j`
+/// by a factor this close to 1, which moves every limit by far less than
+/// the evaluator's tolerance (1e-6).
+const RESCALE: f64 = 1e-7;
 
 /// A stage of the optimum's work, as reported to a progress hook
 /// ([`Optimal::on_progress`]).
@@ -132,23 +139,53 @@ impl Scheduler for Optimal {
         for (&(j, r, _), y) in choices.iter().zip(&values.choices) {
             not_chosen[j * p.regions().len() + r] = *y < 0.5;
         }
-        let assignments = cells
-            .iter()
-            .zip(values.cells)
-            .filter(|&(&(j, k, _, _), v)| {
-                let region = p.pools()[k].region;
-                // Values at noise level (relative to a slot's parallelism)
-                // are no assignment.
-                v > NOISE * p.jobs()[j].max_server_hours_per_slot
-                    && !not_chosen[j * p.regions().len() + region]
-            })
-            .map(|(&(job, pool, slot, _), server_hours)| Assignment {
-                job,
-                pool,
-                slot,
-                server_hours,
-            })
-            .collect();
+        let regions = p.regions().len();
+        let mut assignments = Vec::new();
+        // Cells are grouped by job, in job order.
+        let solved: Vec<(&CellVar, f64)> = cells.iter().zip(values.cells).collect();
+        for job_cells in solved.chunk_by(|a, b| a.0.job == b.0.job) {
+            let rows = job_cells.iter().filter(|(c, v)| {
+                *v > 0.0 && !not_chosen[c.job * regions + p.pools()[c.pool].region]
+            });
+            assignments.extend(clean(p, rows));
+        }
         Ok(Schedule { assignments })
     }
+}
+
+/// One job's rows without solver noise, scaled so that its work is exactly
+/// `W_j` (see [`NOISE`] and [`RESCALE`]); rows kept as solved when cleaning
+/// would move them more than that.
+fn clean<'a>(p: &Problem, rows: impl Iterator<Item = &'a (&'a CellVar, f64)>) -> Vec<Assignment> {
+    let (mut kept, mut all) = (Vec::new(), Vec::new());
+    let (mut dropped, mut work) = (0.0, f64::NAN);
+    for &(c, v) in rows {
+        let job = &p.jobs()[c.job];
+        let speed = p.pools()[c.pool].speed;
+        work = job.work;
+        let row = Assignment {
+            job: c.job,
+            pool: c.pool,
+            slot: c.slot,
+            server_hours: v,
+        };
+        if v > NOISE * c.ub.min(job.work / speed) {
+            kept.push(row);
+        } else {
+            dropped += v * speed;
+        }
+        all.push(row);
+    }
+    let mut rows = if dropped <= RESCALE * work { kept } else { all };
+    let done: f64 = rows
+        .iter()
+        .map(|a| a.server_hours * p.pools()[a.pool].speed)
+        .sum();
+    let factor = work / done;
+    if (factor - 1.0).abs() <= RESCALE {
+        for a in &mut rows {
+            a.server_hours *= factor;
+        }
+    }
+    rows
 }

@@ -102,7 +102,7 @@ impl From<Error> for Failure {
         let code = match e {
             Error::Input(_) => 1,
             Error::Infeasible(_) => 2,
-            Error::InvalidSchedule(_) | Error::Solver(_) => 3,
+            _ => 3, // a solver failure or an invalid schedule: a bug
         };
         Failure {
             code,
@@ -342,6 +342,9 @@ struct Row {
     report: Option<Report>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// The exit status this row's failure maps to (not serialised).
+    #[serde(skip)]
+    failure_code: u8,
 }
 
 fn compare(path: &Path, solver: &str, json: bool) -> Result<(), Failure> {
@@ -358,12 +361,12 @@ fn compare(path: &Path, solver: &str, json: bool) -> Result<(), Failure> {
     // The optimum decides the exit status: a heuristic that gets stuck is
     // an honest result, an infeasible scenario is not.
     match rows.iter().find(|r| r.scheduler == "optimal") {
-        Some(Row { error: Some(e), .. }) => Err(Failure {
-            code: if e.contains("cannot be finished") {
-                2
-            } else {
-                3
-            },
+        Some(Row {
+            error: Some(e),
+            failure_code,
+            ..
+        }) => Err(Failure {
+            code: *failure_code,
             message: e.clone(),
         }),
         _ => Ok(()),
@@ -388,6 +391,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 saving_vs_local_pct: None,
                 report: Some(report),
                 error: None,
+                failure_code: 0,
             },
             Err(e @ (Error::Infeasible(_) | Error::Solver(_))) => Row {
                 scheduler: s.name().into(),
@@ -396,6 +400,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 saving_vs_local_pct: None,
                 report: None,
                 error: Some(e.to_string()),
+                failure_code: Failure::from(e).code,
             },
             Err(e) => return Err(e.into()),
         };
