@@ -2,7 +2,8 @@
 //! the time to read and validate the scenario file, to build the model, to
 //! solve it end to end, and the peak memory of the process.
 //!
-//! `cargo run --release --example scale_table -- [microlp|highs] [max_size_index]`
+//! `cargo run --release --example scale_table -- [auto|microlp|clarabel|highs] [SIZE_INDEX ...]`
+//! (size indices 0-5 into the table below; all by default)
 //!
 //! Each size runs in a fresh child process so that its peak memory
 //! (`VmHWM` from /proc/self/status, Linux only) is its own.
@@ -60,7 +61,7 @@ fn one(i: usize, backend: Backend) {
     let clock = Instant::now();
     let outcome = match optimal.schedule(&problem) {
         Ok(s) => match evaluate(&problem, "optimal", &s) {
-            Ok(r) => format!("${:.0}", r.total_usd),
+            Ok(r) => format!("${:.2}", r.total_usd),
             Err(v) => format!("INVALID: {v}"),
         },
         Err(Error::Infeasible(inf)) => format!("infeasible ({} jobs)", inf.jobs.len()),
@@ -92,19 +93,24 @@ fn main() {
         one(i, backend);
         return;
     }
-    let backend = args.get(1).cloned().unwrap_or_else(|| "microlp".into());
+    let backend = args.get(1).cloned().unwrap_or_else(|| "auto".into());
     if Backend::from_name(&backend).is_none() {
         eprintln!("unknown or not compiled-in backend {backend}");
         std::process::exit(1);
     }
-    let last: usize = args
-        .get(2)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(SIZES.len() - 1);
+    let mut sizes: Vec<usize> = args
+        .iter()
+        .skip(2)
+        .filter_map(|s| s.parse().ok())
+        .filter(|&i| i < SIZES.len())
+        .collect();
+    if sizes.is_empty() {
+        sizes = (0..SIZES.len()).collect();
+    }
     println!("| jobs | regions | slots | Whole | solver | variables | binaries | constraints | build s | file→report s | peak MiB | optimum |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let exe = std::env::current_exe().expect("own path");
-    for i in 0..=last.min(SIZES.len() - 1) {
+    for i in sizes {
         let status = Command::new(&exe)
             .args(["--one", &i.to_string(), &backend])
             .status()
