@@ -54,7 +54,9 @@ pub use error::{
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::ModelSize;
-pub use problem::{CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_SLOTS};
+pub use problem::{
+    CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS, MAX_SLOTS,
+};
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{
     all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Progress, Schedule,
