@@ -87,6 +87,28 @@ pub struct DataSet {
     pue: Vec<(String, String, String, f64)>,
 }
 
+/// Inserts a row's value under its key, refusing a second row with the
+/// same key (named by `label`).
+fn insert_new<K: Eq + std::hash::Hash, V>(
+    map: &mut HashMap<K, V>,
+    key: K,
+    value: V,
+    file: &str,
+    line: u64,
+    label: impl FnOnce(&K) -> String,
+) -> Result<(), DataError> {
+    if map.contains_key(&key) {
+        return Err(duplicate(file, line, label(&key)));
+    }
+    map.insert(key, value);
+    Ok(())
+}
+
+/// `provider src -> dst`, the key of an egress or throughput row.
+fn route(k: &(String, String, String)) -> String {
+    format!("{} {} -> {}", k.0, k.1, k.2)
+}
+
 fn duplicate(file: &str, line: u64, key: String) -> DataError {
     DataError::DuplicateRow {
         file: file.to_string(),
@@ -268,38 +290,23 @@ impl DataSet {
                 for (line, r) in read_rows::<EgressRow>(file, text)? {
                     let v = finite(file, line, "egress_usd_per_gb", r.egress_usd_per_gb)?;
                     let key = (r.provider, r.src_region, r.dst_region);
-                    if self.egress.contains_key(&key) {
-                        return Err(duplicate(
-                            file,
-                            line,
-                            format!("{} {} -> {}", key.0, key.1, key.2),
-                        ));
-                    }
-                    self.egress.insert(key, v);
+                    insert_new(&mut self.egress, key, v, file, line, route)?;
                 }
             }
             Table::Throughput => {
                 for (line, r) in read_rows::<ThroughputRow>(file, text)? {
                     let v = finite(file, line, "throughput_mbps", r.throughput_mbps)?;
                     let key = (r.provider, r.src_macro_region, r.dst_macro_region);
-                    if self.throughput.contains_key(&key) {
-                        return Err(duplicate(
-                            file,
-                            line,
-                            format!("{} {} -> {}", key.0, key.1, key.2),
-                        ));
-                    }
-                    self.throughput.insert(key, v);
+                    insert_new(&mut self.throughput, key, v, file, line, route)?;
                 }
             }
             Table::Power => {
                 for (line, r) in read_rows::<PowerRow>(file, text)? {
                     let v = finite(file, line, "value", r.value)?;
                     let key = (r.item, r.metric);
-                    if self.power.contains_key(&key) {
-                        return Err(duplicate(file, line, format!("{} / {}", key.0, key.1)));
-                    }
-                    self.power.insert(key, (v, r.unit));
+                    insert_new(&mut self.power, key, (v, r.unit), file, line, |k| {
+                        format!("{} / {}", k.0, k.1)
+                    })?;
                 }
             }
             Table::Pue => {
