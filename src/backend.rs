@@ -23,8 +23,9 @@ pub enum Backend {
 }
 
 /// Pure LPs with at least this many variables go to Clarabel under `Auto`
-/// (when HiGHS is not compiled in): measured on `synth` scenarios, microlp
-/// wins below it and loses by a widening margin above it.
+/// (when HiGHS is not compiled in). By `examples/scale_table` on `synth`
+/// scenarios, microlp wins at 3,042 variables (0.02 s against 0.04 s) and
+/// loses at 65,016 (12.7 s against 2.6 s).
 pub const AUTO_CLARABEL_MIN_VARIABLES: usize = 5_000;
 
 impl Backend {
