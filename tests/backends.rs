@@ -88,3 +88,34 @@ proptest! {
         agree(total(&problem, Backend::Microlp)?, total(&problem, Backend::Highs)?)?;
     }
 }
+
+/// `Auto` picks by kind and size: HiGHS whenever compiled in; otherwise
+/// Clarabel for large pure LPs and microlp for MILPs and small LPs.
+#[test]
+fn auto_chooses_by_kind_and_size() {
+    use geoshift::{ModelSize, AUTO_CLARABEL_MIN_VARIABLES};
+    let size = |variables, binaries| ModelSize {
+        variables,
+        binaries,
+        constraints: 10,
+    };
+    let small_lp = Backend::Auto.resolve(&size(10, 0));
+    let large_lp = Backend::Auto.resolve(&size(AUTO_CLARABEL_MIN_VARIABLES, 0));
+    let large_milp = Backend::Auto.resolve(&size(AUTO_CLARABEL_MIN_VARIABLES, 3));
+    if cfg!(feature = "highs") {
+        for b in [small_lp, large_lp, large_milp] {
+            assert_eq!(b.name(), "highs");
+        }
+    } else {
+        assert_eq!(small_lp, Backend::Microlp);
+        assert_eq!(large_milp, Backend::Microlp, "Clarabel has no integers");
+        assert_eq!(large_lp.name(), "clarabel");
+        let just_below = Backend::Auto.resolve(&size(AUTO_CLARABEL_MIN_VARIABLES - 1, 0));
+        assert_eq!(just_below, Backend::Microlp);
+    }
+    // An explicit choice is kept.
+    assert_eq!(
+        Backend::Microlp.resolve(&size(1_000_000, 0)),
+        Backend::Microlp
+    );
+}
