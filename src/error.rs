@@ -321,12 +321,49 @@ fn list(jobs: &[UnfinishedJob]) -> String {
     jobs.iter().map(|j| format!("\n  {j}")).collect()
 }
 
+/// A rule of MODEL.md that a schedule can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Constraint {
+    /// A row names a job, pool or slot the problem does not have.
+    Index,
+    /// Server-hours must be finite and >= 0.
+    NonNegative,
+    /// Work only in eligible cells (allowed, reachable, inside the window).
+    Eligibility,
+    /// 1. Capacity of a pool in a slot.
+    Capacity,
+    /// 2. Parallelism of a job in a slot.
+    Parallelism,
+    /// 3. Work done equals the job's work.
+    Work,
+    /// 4. Power cap of a region in a slot, at the meter.
+    PowerCap,
+    /// 5. A `Whole` job runs in one region.
+    WholePlacement,
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Constraint::Index => "index",
+            Constraint::NonNegative => "non-negative server-hours",
+            Constraint::Eligibility => "eligibility",
+            Constraint::Capacity => "capacity",
+            Constraint::Parallelism => "parallelism",
+            Constraint::Work => "work",
+            Constraint::PowerCap => "power cap",
+            Constraint::WholePlacement => "whole placement",
+        })
+    }
+}
+
 /// A schedule that breaks a constraint of MODEL.md.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[error("invalid schedule: {constraint} broken at {location}: {detail}")]
 pub struct ScheduleViolation {
-    /// The constraint, such as `capacity` or `work`.
-    pub constraint: &'static str,
+    /// The constraint.
+    pub constraint: Constraint,
     /// Where: job / pool / region / slot ids.
     pub location: String,
     /// The amounts involved.

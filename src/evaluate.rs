@@ -1,7 +1,7 @@
 //! The one judge: checks any schedule against every constraint of MODEL.md
 //! and prices it into a [`Report`]. It knows no scheduler.
 
-use crate::error::ScheduleViolation;
+use crate::error::{Constraint, ScheduleViolation};
 use crate::scenario::Placement;
 use crate::schedulers::Schedule;
 use crate::Problem;
@@ -102,7 +102,7 @@ pub fn evaluate(
     for a in &schedule.assignments {
         if a.job >= n_jobs || a.pool >= n_pools || a.slot >= slots {
             return Err(violation(
-                "index",
+                Constraint::Index,
                 format!("job #{}, pool #{}, slot {}", a.job, a.pool, a.slot),
                 format!("the problem has {n_jobs} jobs, {n_pools} pools, {slots} slots"),
             ));
@@ -117,14 +117,14 @@ pub fn evaluate(
         };
         if !(a.server_hours.is_finite() && a.server_hours >= 0.0) {
             return Err(violation(
-                "non-negative server-hours",
+                Constraint::NonNegative,
                 here(),
                 format!("server_hours = {}", a.server_hours),
             ));
         }
         if a.server_hours > 0.0 && p.window(a.job, a.pool, a.slot).is_none() {
             return Err(violation(
-                "eligibility",
+                Constraint::Eligibility,
                 here(),
                 format!(
                     "{} server-hours in a cell the job may not use",
@@ -187,7 +187,7 @@ pub fn evaluate(
             let (used, limit) = (pool_used[k * slots + t], pool.capacity_server_hours[t]);
             if !within(used, limit) {
                 return Err(violation(
-                    "capacity",
+                    Constraint::Capacity,
                     format!("pool '{}', slot {t}", pool.id),
                     format!("{used} server-hours used, {limit} available"),
                 ));
@@ -200,7 +200,7 @@ pub fn evaluate(
                 let used = region_kwh[r * slots + t];
                 if !within(used, cap) {
                     return Err(violation(
-                        "power cap",
+                        Constraint::PowerCap,
                         format!("region '{}', slot {t}", region.id),
                         format!("{used} kWh at the meter, cap {cap} kWh per slot"),
                     ));
@@ -213,7 +213,7 @@ pub fn evaluate(
             let used = job_slot[j * slots + t];
             if !within(used, job.max_server_hours_per_slot) {
                 return Err(violation(
-                    "parallelism",
+                    Constraint::Parallelism,
                     format!("job '{}', slot {t}", job.id),
                     format!(
                         "{used} server-hours, at most {} per slot",
@@ -224,7 +224,7 @@ pub fn evaluate(
         }
         if (work_done[j] - job.work).abs() > TOLERANCE * job.work {
             return Err(violation(
-                "work",
+                Constraint::Work,
                 format!("job '{}'", job.id),
                 format!("{} work units done, {} required", work_done[j], job.work),
             ));
@@ -235,7 +235,7 @@ pub fn evaluate(
         if job.placement == Placement::Whole && used.len() > 1 {
             let names: Vec<&str> = used.iter().map(|&r| p.regions()[r].id.as_str()).collect();
             return Err(violation(
-                "whole placement",
+                Constraint::WholePlacement,
                 format!("job '{}'", job.id),
                 format!("runs in {} regions: {}", used.len(), names.join(", ")),
             ));

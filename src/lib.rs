@@ -49,8 +49,8 @@ pub mod time;
 
 pub use backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use error::{
-    ClosedBy, ClosedRegion, Entity, Error, Infeasible, InputError, ScheduleViolation, Shortfall,
-    UnfinishedJob,
+    ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, ScheduleViolation,
+    Shortfall, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::ModelSize;

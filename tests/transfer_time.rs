@@ -201,7 +201,7 @@ fn the_evaluator_rejects_work_before_the_data_has_arrived() {
         assignments: vec![row(0, 0), row(1, 1), row(1, 2), row(1, 3)],
     };
     let violation = evaluate(&problem, "hand", &early).expect_err("slot 1 is not eligible");
-    assert_eq!(violation.constraint, "eligibility");
+    assert_eq!(violation.constraint, geoshift::Constraint::Eligibility);
     assert!(
         violation.location.contains("away-gpu") && violation.location.contains("slot 1"),
         "{violation}"

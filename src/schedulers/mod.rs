@@ -33,7 +33,9 @@ pub struct Assignment {
 }
 
 /// A schedule: plain rows, in no particular order. Several rows for the
-/// same `(job, pool, slot)` add up.
+/// same `(job, pool, slot)` add up. Rows hold indices into the [`Problem`]
+/// they were made for, so a saved schedule means something only beside the
+/// same scenario; the [`crate::Report`] names jobs and pools by id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
     /// The rows.
