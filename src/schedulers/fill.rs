@@ -2,9 +2,9 @@
 //! (server-hours per pool and slot, energy per region and slot) and one
 //! routine that fills a job's cells in a given order within those limits.
 
-use super::Assignment;
-use crate::error::{Shortfall, UnfinishedJob};
-use crate::Problem;
+use super::{Assignment, Schedule};
+use crate::error::{Infeasible, Shortfall, UnfinishedJob};
+use crate::{Error, Problem};
 
 /// Work below this fraction of a job's work counts as done: it is float
 /// dust from dividing by speeds, far inside the evaluator's tolerance.
@@ -98,6 +98,41 @@ impl<'a> Ledger<'a> {
             self.power_left[pool.region * slots + a.slot] +=
                 a.server_hours * pool.meter_kwh_per_server_hour;
         }
+    }
+}
+
+/// Keeps the rows of job `j` when it is finished (`left == 0`); otherwise
+/// gives their capacity back, so that a job the heuristic cannot finish
+/// takes nothing from the jobs after it, and records the job as short.
+pub(crate) fn settle(
+    ledger: &mut Ledger<'_>,
+    j: usize,
+    (rows, left): (Vec<Assignment>, f64),
+    schedule: &mut Schedule,
+    failed: &mut Vec<UnfinishedJob>,
+) {
+    if left > 0.0 {
+        ledger.undo(&rows);
+        failed.push(short(ledger.problem, j, left));
+    } else {
+        schedule.assignments.extend(rows);
+    }
+}
+
+/// A heuristic's result: its schedule, or every job it could not finish.
+pub(crate) fn outcome(
+    scheduler: &str,
+    schedule: Schedule,
+    failed: Vec<UnfinishedJob>,
+) -> Result<Schedule, Error> {
+    if failed.is_empty() {
+        Ok(schedule)
+    } else {
+        Err(Infeasible {
+            scheduler: scheduler.into(),
+            jobs: failed,
+        }
+        .into())
     }
 }
 

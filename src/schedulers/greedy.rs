@@ -4,9 +4,9 @@
 //! the cheapest region that finishes it. A job it cannot finish is reported
 //! and takes no capacity from the jobs after it.
 
-use super::fill::{short, Ledger};
+use super::fill::{outcome, settle, short, Ledger};
 use super::{Assignment, Schedule, Scheduler};
-use crate::error::{Infeasible, Shortfall, UnfinishedJob};
+use crate::error::{Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
 use crate::scenario::Placement;
 use crate::{Error, Problem};
@@ -71,14 +71,8 @@ impl Scheduler for Greedy {
             }
             match job.placement {
                 Placement::Split => {
-                    let (rows, left) = ledger.fill(j, cheapest_first(p, j, &job.windows));
-                    if left > 0.0 {
-                        // A job it cannot finish takes nothing from the rest.
-                        ledger.undo(&rows);
-                        failed.push(short(p, j, left));
-                    } else {
-                        schedule.assignments.extend(rows);
-                    }
+                    let filled = ledger.fill(j, cheapest_first(p, j, &job.windows));
+                    settle(&mut ledger, j, filled, &mut schedule, &mut failed);
                 }
                 Placement::Whole => {
                     // Try each region alone; keep the cheapest that finishes
@@ -106,14 +100,6 @@ impl Scheduler for Greedy {
                 }
             }
         }
-        if failed.is_empty() {
-            Ok(schedule)
-        } else {
-            Err(Infeasible {
-                scheduler: self.name().into(),
-                jobs: failed,
-            }
-            .into())
-        }
+        outcome(self.name(), schedule, failed)
     }
 }

@@ -4,9 +4,9 @@
 //! file order. A job it cannot finish is reported and takes no capacity
 //! from the jobs after it.
 
-use super::fill::{short, Ledger};
+use super::fill::{outcome, settle, Ledger};
 use super::{Schedule, Scheduler};
-use crate::error::{ClosedBy, ClosedRegion, Infeasible, Shortfall, UnfinishedJob};
+use crate::error::{ClosedBy, ClosedRegion, Shortfall, UnfinishedJob};
 use crate::{Error, Problem};
 use std::cmp::Ordering;
 
@@ -45,24 +45,10 @@ impl Scheduler for Local {
                     c(k1, t1).partial_cmp(&c(k2, t2)).unwrap_or(Ordering::Equal)
                 })
             });
-            let (rows, left) = ledger.fill(j, cells);
-            if left > 0.0 {
-                // A job it cannot finish takes nothing from the rest.
-                ledger.undo(&rows);
-                failed.push(short(p, j, left));
-            } else {
-                schedule.assignments.extend(rows);
-            }
+            let filled = ledger.fill(j, cells);
+            settle(&mut ledger, j, filled, &mut schedule, &mut failed);
         }
-        if failed.is_empty() {
-            Ok(schedule)
-        } else {
-            Err(Infeasible {
-                scheduler: self.name().into(),
-                jobs: failed,
-            }
-            .into())
-        }
+        outcome(self.name(), schedule, failed)
     }
 }
 
