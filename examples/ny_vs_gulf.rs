@@ -1,7 +1,8 @@
 //! The NY-vs-Gulf story in Rust: builds the scenario of
 //! `scenarios/ny-vs-gulf.json` with the data builder, solves it with Local,
 //! Greedy and Optimal, and shows where the saving comes from; then asks
-//! what Tel Aviv is worth, with and without spot capacity.
+//! what Tel Aviv is worth: with and without spot capacity, with home
+//! capacity short, and under a carbon price.
 //!
 //! `cargo run --release --example ny_vs_gulf`
 
@@ -152,5 +153,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         no_ta - full,
         local.total_usd - no_ta
     );
+
+    // Two more questions a team asks: what if home capacity were short, and
+    // what does a carbon price do? (Tel Aviv's grid, 502 g/kWh yearly, is
+    // dirtier than New York's hourly NYISO mix; South Carolina's is 633.)
+    let mut home_short = scenario.clone();
+    for p in home_short.pools.iter_mut().filter(|p| p.region == "ny") {
+        p.servers = geoshift::Series::Constant(4.0); // half the 8 owned servers
+    }
+    let mut carbon_priced = scenario.clone();
+    carbon_priced.carbon_price_usd_per_t = 100.0;
+    println!("\nWhat Tel Aviv is worth in variants of the story (spot capacity as shipped):");
+    for (label, variant) in [
+        ("NY servers 8 -> 4", &home_short),
+        ("carbon 100 $/tCO2e", &carbon_priced),
+    ] {
+        let with = cost(variant);
+        let without_ta = cost(&without(variant, &|p| p.region == "gcp-me-west1"));
+        match (with, without_ta) {
+            (Ok(w), Ok(wo)) => println!(
+                "  {label:<19} ${w:>10.2} with Tel Aviv, ${wo:>10.2} without: worth ${:.2}",
+                wo - w
+            ),
+            (w, wo) => println!("  {label:<19} with: {w:?}, without: {wo:?}"),
+        }
+    }
     Ok(())
 }
