@@ -9,57 +9,43 @@
 //! peak memory are printed by `cargo run --release --example scale_table`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use geoshift::synth::{generate, Params};
+use geoshift::synth::{bench_sizes, generate, Params};
 use geoshift::{evaluate, Backend, Greedy, Local, Optimal, Problem, Scheduler};
 use std::time::Duration;
 
-/// (jobs, regions, slots, share of Whole jobs).
-const SIZES: [(usize, usize, usize, f64); 6] = [
-    (20, 5, 24, 0.0),
-    (20, 5, 24, 0.2),
-    (100, 10, 48, 0.0),
-    (100, 10, 48, 0.2),
-    (300, 20, 168, 0.0),
-    (300, 20, 168, 0.2),
-];
-
-fn problem(&(jobs, regions, slots, whole_share): &(usize, usize, usize, f64)) -> Problem {
-    let scenario = generate(&Params {
-        jobs,
-        regions,
-        slots,
-        whole_share,
-        seed: 7,
-        ..Params::default()
-    });
-    Problem::new(&scenario).expect("synth scenarios are valid")
+fn problem(params: &Params) -> Problem {
+    Problem::new(&generate(params)).expect("synth scenarios are valid")
 }
 
-fn label(&(jobs, regions, slots, whole): &(usize, usize, usize, f64)) -> String {
-    let kind = if whole > 0.0 { "whole20" } else { "split" };
-    format!("{jobs}x{regions}x{slots}/{kind}")
+fn label(p: &Params) -> String {
+    let kind = if p.whole_share > 0.0 {
+        "whole20"
+    } else {
+        "split"
+    };
+    format!("{}x{}x{}/{kind}", p.jobs, p.regions, p.slots)
 }
 
 /// Whether the default backend solves this size in seconds: everything
 /// with HiGHS, else Split-only up to (100, 10, 48) and MILPs up to
 /// (20, 5, 24) (microlp's branch and bound grows fast).
-fn solvable(size: &(usize, usize, usize, f64)) -> bool {
+fn solvable(size: &Params) -> bool {
     let large = std::env::var_os("GEOSHIFT_BENCH_LARGE").is_some();
     let highs = Backend::available().iter().any(|b| b.name() == "highs");
     if highs {
-        return large || size.2 <= 48;
+        return large || size.slots <= 48;
     }
-    if size.3 > 0.0 {
-        size.0 <= 20
+    if size.whole_share > 0.0 {
+        size.jobs <= 20
     } else {
-        large || size.0 <= 100
+        large || size.jobs <= 100
     }
 }
 
 fn benches(c: &mut Criterion) {
     let mut build = c.benchmark_group("build");
     build.sample_size(10);
-    for size in &SIZES {
+    for size in &bench_sizes() {
         let p = problem(size);
         build.bench_with_input(BenchmarkId::from_parameter(label(size)), &p, |b, p| {
             b.iter(|| Optimal::default().model_size(p))
@@ -71,7 +57,7 @@ fn benches(c: &mut Criterion) {
     solve
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
-    for size in SIZES.iter().filter(|s| solvable(s)) {
+    for size in bench_sizes().iter().filter(|s| solvable(s)) {
         let p = problem(size);
         solve.bench_with_input(BenchmarkId::from_parameter(label(size)), &p, |b, p| {
             b.iter(|| Optimal::default().schedule(p))
@@ -81,7 +67,7 @@ fn benches(c: &mut Criterion) {
 
     let mut heuristics = c.benchmark_group("heuristics");
     heuristics.sample_size(10);
-    for size in &SIZES {
+    for size in &bench_sizes() {
         let p = problem(size);
         for s in [&Local as &dyn Scheduler, &Greedy] {
             let id = BenchmarkId::new(s.name(), label(size));
@@ -92,7 +78,7 @@ fn benches(c: &mut Criterion) {
 
     let mut judge = c.benchmark_group("evaluate");
     judge.sample_size(10);
-    for size in &SIZES {
+    for size in &bench_sizes() {
         let p = problem(size);
         // Greedy's schedule, or Local's when Greedy gets stuck.
         let Some(schedule) = Greedy.schedule(&p).or_else(|_| Local.schedule(&p)).ok() else {

@@ -8,31 +8,13 @@
 //! Each size runs in a fresh child process so that its peak memory
 //! (`VmHWM` from /proc/self/status, Linux only) is its own.
 
-use geoshift::synth::{generate, Params};
+use geoshift::synth::{bench_sizes, generate, Params};
 use geoshift::{evaluate, Backend, Error, Optimal, Problem, Scenario, Scheduler};
 use std::process::Command;
 use std::time::Instant;
 
-/// (jobs, regions, slots, share of Whole jobs): the sizes of issue 3.
-const SIZES: [(usize, usize, usize, f64); 6] = [
-    (20, 5, 24, 0.0),
-    (20, 5, 24, 0.2),
-    (100, 10, 48, 0.0),
-    (100, 10, 48, 0.2),
-    (300, 20, 168, 0.0),
-    (300, 20, 168, 0.2),
-];
-
 fn params(i: usize) -> Params {
-    let (jobs, regions, slots, whole_share) = SIZES[i];
-    Params {
-        jobs,
-        regions,
-        slots,
-        whole_share,
-        seed: 7,
-        ..Params::default()
-    }
+    bench_sizes()[i].clone()
 }
 
 fn peak_mib() -> f64 {
@@ -102,10 +84,10 @@ fn main() {
         .iter()
         .skip(2)
         .filter_map(|s| s.parse().ok())
-        .filter(|&i| i < SIZES.len())
+        .filter(|&i| i < bench_sizes().len())
         .collect();
     if sizes.is_empty() {
-        sizes = (0..SIZES.len()).collect();
+        sizes = (0..bench_sizes().len()).collect();
     }
     println!("| jobs | regions | slots | Whole | solver | variables | binaries | constraints | build s | file→report s | peak MiB | optimum |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");

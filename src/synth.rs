@@ -60,6 +60,29 @@ impl Default for Params {
     }
 }
 
+/// The sizes of the README's performance table, shared by the benches and
+/// `examples/scale_table`: (jobs, regions, slots) = (20, 5, 24),
+/// (100, 10, 48) and (300, 20, 168), each Split-only and then with 20 %
+/// Whole jobs, seed 7, other parameters at their defaults.
+pub fn bench_sizes() -> [Params; 6] {
+    let size = |jobs, regions, slots, whole_share| Params {
+        jobs,
+        regions,
+        slots,
+        whole_share,
+        seed: 7,
+        ..Params::default()
+    };
+    [
+        size(20, 5, 24, 0.0),
+        size(20, 5, 24, 0.2),
+        size(100, 10, 48, 0.0),
+        size(100, 10, 48, 0.2),
+        size(300, 20, 168, 0.0),
+        size(300, 20, 168, 0.2),
+    ]
+}
+
 /// SplitMix64: a tiny, fast, well-studied generator. Hand-written on
 /// purpose: the stream must never change with a dependency's version, or
 /// every bench and test scenario would silently change.

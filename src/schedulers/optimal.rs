@@ -140,52 +140,65 @@ impl Scheduler for Optimal {
             not_chosen[j * p.regions().len() + r] = *y < 0.5;
         }
         let regions = p.regions().len();
+        let chosen = |c: &CellVar| !not_chosen[c.job * regions + p.pools()[c.pool].region];
         let mut assignments = Vec::new();
-        // Cells are grouped by job, in job order.
-        let solved: Vec<(&CellVar, f64)> = cells.iter().zip(values.cells).collect();
-        for job_cells in solved.chunk_by(|a, b| a.0.job == b.0.job) {
-            let rows = job_cells.iter().filter(|(c, v)| {
-                *v > 0.0 && !not_chosen[c.job * regions + p.pools()[c.pool].region]
-            });
-            assignments.extend(clean(p, rows));
+        // Cells are grouped by job, in job order; `at` walks the values.
+        let mut at = 0;
+        for job_cells in cells.chunk_by(|a, b| a.job == b.job) {
+            let job_values = &values.cells[at..at + job_cells.len()];
+            at += job_cells.len();
+            clean(p, job_cells, job_values, &chosen, &mut assignments);
         }
         Ok(Schedule { assignments })
     }
 }
 
-/// One job's rows without solver noise, scaled so that its work is exactly
-/// `W_j` (see [`NOISE`] and [`RESCALE`]); rows kept as solved when cleaning
-/// would move them more than that.
-fn clean<'a>(p: &Problem, rows: impl Iterator<Item = &'a (&'a CellVar, f64)>) -> Vec<Assignment> {
-    let (mut kept, mut all) = (Vec::new(), Vec::new());
-    let (mut dropped, mut work) = (0.0, f64::NAN);
-    for &(c, v) in rows {
-        let job = &p.jobs()[c.job];
-        let speed = p.pools()[c.pool].speed;
-        work = job.work;
-        let row = Assignment {
-            job: c.job,
-            pool: c.pool,
-            slot: c.slot,
-            server_hours: v,
-        };
-        if v > NOISE * c.ub.min(job.work / speed) {
-            kept.push(row);
-        } else {
-            dropped += v * speed;
-        }
-        all.push(row);
-    }
-    let mut rows = if dropped <= RESCALE * work { kept } else { all };
-    let done: f64 = rows
+/// Appends one job's rows to `out`: its positive values in chosen
+/// regions, without solver noise, scaled so that its work is exactly `W_j`
+/// (see [`NOISE`] and [`RESCALE`]); kept as solved where cleaning would
+/// move them more than that.
+fn clean(
+    p: &Problem,
+    cells: &[CellVar],
+    values: &[f64],
+    chosen: &dyn Fn(&CellVar) -> bool,
+    out: &mut Vec<Assignment>,
+) {
+    let Some(job) = cells.first().map(|c| &p.jobs()[c.job]) else {
+        return;
+    };
+    let speed = |c: &CellVar| p.pools()[c.pool].speed;
+    let is_noise = |c: &CellVar, v: f64| v <= NOISE * c.ub.min(job.work / speed(c));
+    let rows = || {
+        cells
+            .iter()
+            .zip(values)
+            .filter(|&(c, &v)| v > 0.0 && chosen(c))
+    };
+    let dropped: f64 = rows()
+        .filter(|&(c, &v)| is_noise(c, v))
+        .map(|(c, &v)| v * speed(c))
+        .sum();
+    let drop_noise = dropped <= RESCALE * job.work;
+    let start = out.len();
+    out.extend(
+        rows()
+            .filter(|&(c, &v)| !(drop_noise && is_noise(c, v)))
+            .map(|(c, &v)| Assignment {
+                job: c.job,
+                pool: c.pool,
+                slot: c.slot,
+                server_hours: v,
+            }),
+    );
+    let done: f64 = out[start..]
         .iter()
         .map(|a| a.server_hours * p.pools()[a.pool].speed)
         .sum();
-    let factor = work / done;
+    let factor = job.work / done;
     if (factor - 1.0).abs() <= RESCALE {
-        for a in &mut rows {
+        for a in &mut out[start..] {
             a.server_hours *= factor;
         }
     }
-    rows
 }
