@@ -200,6 +200,13 @@ pub enum Shortfall {
         /// The job's work.
         work: f64,
     },
+    /// A `Whole` job that the fleet could finish if it were split across
+    /// regions, but that no single region can finish (given the other
+    /// jobs).
+    NoSingleRegion {
+        /// The job's work.
+        work: f64,
+    },
 }
 
 /// Why one allowed region offers a job no eligible slot.
@@ -303,6 +310,11 @@ impl fmt::Display for UnfinishedJob {
                 "job '{}': {missing_work:.6} of {work} work units cannot be placed within capacity, power caps and parallelism",
                 self.job
             ),
+            Shortfall::NoSingleRegion { work } => write!(
+                f,
+                "job '{}': must run whole in one region, and no single region can finish its {work} work units (split across regions it would fit)",
+                self.job
+            ),
         }
     }
 }
@@ -383,7 +395,53 @@ pub enum Error {
     /// A schedule that breaks a constraint.
     #[error(transparent)]
     InvalidSchedule(#[from] ScheduleViolation),
-    /// The LP solver failed for a reason other than infeasibility.
+    /// The LP solver failed for a reason other than infeasibility (after
+    /// the engine retried on another solver where one is compiled in).
     #[error("solver failed: {0}")]
     Solver(String),
+    /// The model would need more memory than the budget allows; nothing
+    /// was built.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+    /// A time limit or cancellation stopped the solve before it had any
+    /// plan to return.
+    #[error(transparent)]
+    Stopped(#[from] Stopped),
+}
+
+/// A model over the memory budget ([`crate::Optimal::memory_budget`]).
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error(
+    "the model is too large: about {columns} columns and {nonzeros} nonzeros, \
+     {} MiB by estimate against a budget of {} MiB; use coarser slots, \
+     fewer regions or pools per job, or a shorter horizon, or raise the budget",
+    estimate_bytes >> 20,
+    budget_bytes >> 20
+)]
+pub struct TooLarge {
+    /// Columns of the model (server-hour cells and region choices), at most.
+    pub columns: usize,
+    /// Nonzeros of its matrix, at most.
+    pub nonzeros: usize,
+    /// The estimate in bytes.
+    pub estimate_bytes: usize,
+    /// The budget in bytes.
+    pub budget_bytes: usize,
+}
+
+/// Stopped by a limit with no plan to show.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error(
+    "{}stopped by {reason} before any plan was found{}",
+    if *infeasible { "the scenario is infeasible, but the diagnosis was " } else { "" },
+    bound_usd.map(|b| format!(" (the least total is at least ${b:.2})")).unwrap_or_default()
+)]
+pub struct Stopped {
+    /// What stopped it.
+    pub reason: crate::StopReason,
+    /// A proven lower bound on the least total, if one was reached.
+    pub bound_usd: Option<f64>,
+    /// The scenario was proven infeasible, and the limit stopped the
+    /// diagnosis of why.
+    pub infeasible: bool,
 }

@@ -37,6 +37,21 @@ pub struct Report {
     /// Every non-zero row, merged per (job, pool, slot) and sorted by job,
     /// slot, pool.
     pub assignments: Vec<AssignmentReport>,
+    /// The optimum's proof: no plan costs less than this, in $. `None` for
+    /// a heuristic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound_usd: Option<f64>,
+    /// `(total_usd - bound_usd) / max(1, |total_usd|)`: how far from the
+    /// least total this plan can be, at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<f64>,
+    /// The gap is within the target the solve aimed for (1e-7 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proven_optimal: Option<bool>,
+    /// What stopped the search early (a time limit, a cancellation), if
+    /// anything did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<crate::StopReason>,
 }
 
 /// One job's part of a report.
@@ -264,9 +279,13 @@ pub fn evaluate(
         sum(|j| j.carbon_usd),
         sum(|j| j.egress_usd),
     );
+    let total_usd = rent_usd + energy_usd + carbon_usd + egress_usd;
+    // The proof's bound is on the model's objective; the evaluator's total
+    // is the one reported, and a bound is never above a plan's total.
+    let proof = schedule.proof.as_ref();
     Ok(Report {
         scheduler: scheduler.to_string(),
-        total_usd: rent_usd + energy_usd + carbon_usd + egress_usd,
+        total_usd,
         rent_usd,
         energy_usd,
         carbon_usd,
@@ -275,5 +294,9 @@ pub fn evaluate(
         emissions_t,
         jobs,
         assignments,
+        bound_usd: proof.map(|pr| pr.bound_usd.min(total_usd)),
+        gap: proof.map(|pr| pr.gap(total_usd)),
+        proven_optimal: proof.map(|pr| pr.proven(total_usd)),
+        stopped: proof.and_then(|pr| pr.stopped),
     })
 }

@@ -35,33 +35,33 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod backend;
 pub mod data;
 mod diagnose;
 mod error;
 mod evaluate;
-mod model;
 mod problem;
 mod scenario;
 mod schedulers;
+mod solve;
 pub mod synth;
 pub mod time;
 
-pub use backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, ScheduleViolation,
-    Shortfall, UnfinishedJob,
+    Shortfall, Stopped, TooLarge, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
-pub use model::ModelSize;
 pub use problem::{
     CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS, MAX_SLOTS,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{
-    all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Progress, Schedule,
-    Scheduler,
+    all_schedulers, scheduler_by_name, Assignment, Duals, Greedy, Local, Optimal, Progress, Proof,
+    Schedule, Scheduler, Solution,
 };
+pub use solve::backend::{Backend, UnknownBackend, AUTO_CLARABEL_MIN_VARIABLES};
+pub use solve::lp::{ModelEstimate, ModelSize};
+pub use solve::{Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
 pub use time::{Horizon, Series};
 
 /// Parses, validates, schedules and evaluates in one call: the report of

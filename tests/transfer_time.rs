@@ -199,6 +199,7 @@ fn the_evaluator_rejects_work_before_the_data_has_arrived() {
     };
     let early = Schedule {
         assignments: vec![row(0, 0), row(1, 1), row(1, 2), row(1, 3)],
+        ..Schedule::default()
     };
     let violation = evaluate(&problem, "hand", &early).expect_err("slot 1 is not eligible");
     assert_eq!(violation.constraint, geoshift::Constraint::Eligibility);
@@ -209,6 +210,7 @@ fn the_evaluator_rejects_work_before_the_data_has_arrived() {
     // The same work from slot 2 on is accepted and costs 6.
     let on_time = Schedule {
         assignments: vec![row(0, 0), row(0, 1), row(1, 2), row(1, 3)],
+        ..Schedule::default()
     };
     let r = evaluate(&problem, "hand", &on_time).unwrap();
     assert_totals(&r, rent_only(2.0, 2.0), EXACT);

@@ -13,7 +13,7 @@ mod optimal;
 
 pub use greedy::Greedy;
 pub use local::Local;
-pub use optimal::{Optimal, Progress};
+pub use optimal::{Duals, Optimal, Progress, Solution};
 
 use crate::{Error, Problem};
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,40 @@ pub struct Assignment {
 pub struct Schedule {
     /// The rows.
     pub assignments: Vec<Assignment>,
+    /// The optimum's proof of how far from the least total this plan can
+    /// be; `None` for a heuristic's plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Proof>,
+}
+
+/// A proven lower bound on the least total cost, and what stopped the
+/// search if it ended early. The evaluator turns it into the report's
+/// `bound_usd` and `gap`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proof {
+    /// No plan can cost less than this, in $ (weak duality over the LP
+    /// relaxation, computed by the crate from the solver's duals, or the
+    /// exact MILP solver's own bound).
+    pub bound_usd: f64,
+    /// The relative gap the search aimed for.
+    pub target_gap: f64,
+    /// Set when a time limit or cancellation ended the search before the
+    /// target gap was proven.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<crate::StopReason>,
+}
+
+impl Proof {
+    /// The relative gap of a plan of total `total_usd`:
+    /// `(total_usd - bound_usd) / max(1, |total_usd|)`, never below 0.
+    pub fn gap(&self, total_usd: f64) -> f64 {
+        ((total_usd - self.bound_usd) / total_usd.abs().max(1.0)).max(0.0)
+    }
+
+    /// Whether a plan of total `total_usd` is proven within the target gap.
+    pub fn proven(&self, total_usd: f64) -> bool {
+        self.gap(total_usd) <= self.target_gap
+    }
 }
 
 /// Anything that turns a problem into a schedule.

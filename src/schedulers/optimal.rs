@@ -1,14 +1,19 @@
-//! Optimal: the LP of MODEL.md (a MILP when some job is `Whole`), solved
-//! to optimality by the chosen backend.
+//! Optimal: the LP of the model (a MILP when some job is `Whole`), solved
+//! by the engine in `crate::solve` within a time limit, a gap and a
+//! cancellation flag, and returned with its proof.
 
-use super::{Assignment, Schedule, Scheduler};
-use crate::backend::Backend;
+use super::{Assignment, Proof, Schedule, Scheduler};
 use crate::diagnose::diagnose;
-use crate::model::{self, CellVar, ModelSize, Objective, SolveFailure};
+use crate::error::{Stopped, TooLarge};
+use crate::solve::anytime::{self, NoPlan};
+use crate::solve::backend::Backend;
+use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
+use crate::solve::{Limits, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
 use crate::{Error, Problem};
 use std::fmt;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A value below this fraction of the most its cell could hold for the job
 /// (`min(upper bound, W_j / s_k)`) is solver noise, not work: simplex
@@ -36,6 +41,22 @@ pub enum Progress {
         /// Seconds spent building it.
         seconds: f64,
     },
+    /// A solver call has returned within a longer solve (a round of
+    /// column generation, the relaxation, the fixed plan, the exact MILP):
+    /// the best plan so far and the proven bound.
+    Round {
+        /// Which stage.
+        stage: Stage,
+        /// Solver calls so far in this stage.
+        round: usize,
+        /// Columns in the last call.
+        columns: usize,
+        /// Total of the best feasible plan so far, in $ (the model's
+        /// objective, before the evaluator re-prices it).
+        incumbent_usd: Option<f64>,
+        /// A proven lower bound on the least total, in $.
+        bound_usd: f64,
+    },
     /// The solver has returned.
     Solved {
         /// Seconds the solver took.
@@ -48,11 +69,37 @@ pub enum Progress {
 
 type Hook = Arc<dyn Fn(&Progress) + Send + Sync>;
 
-/// The minimum-cost schedule.
-#[derive(Clone, Default)]
+/// The minimum-cost schedule, within limits.
+///
+/// By default the solve is exact (a proven gap of at most
+/// [`DEFAULT_GAP`]) with no time limit. [`Optimal::time_limit`],
+/// [`Optimal::gap`] and [`Optimal::cancel_flag`] bound it: it then returns
+/// the best plan found with its proof ([`Proof`]: a lower bound and the
+/// gap), and an error only when no plan was found at all.
+///
+/// ```
+/// use geoshift::{Optimal, Backend};
+/// use std::time::Duration;
+///
+/// let optimal = Optimal::new(Backend::Auto)
+///     .time_limit(Duration::from_secs(30))
+///     .gap(1e-4);
+/// assert_eq!(optimal.backend(), Backend::Auto);
+/// ```
+#[derive(Clone)]
 pub struct Optimal {
     backend: Backend,
     progress: Option<Hook>,
+    time_limit: Option<Duration>,
+    gap: f64,
+    cancel: Option<Arc<AtomicBool>>,
+    memory_budget_bytes: usize,
+}
+
+impl Default for Optimal {
+    fn default() -> Self {
+        Optimal::new(Backend::Auto)
+    }
 }
 
 impl fmt::Debug for Optimal {
@@ -60,25 +107,104 @@ impl fmt::Debug for Optimal {
         f.debug_struct("Optimal")
             .field("backend", &self.backend)
             .field("progress", &self.progress.is_some())
+            .field("time_limit", &self.time_limit)
+            .field("gap", &self.gap)
+            .field("cancel", &self.cancel.is_some())
+            .field("memory_budget_bytes", &self.memory_budget_bytes)
             .finish()
     }
 }
 
+/// The duals of the optimum of a pure LP (no `Whole` job with a region
+/// choice), each as the change of the least total per unit of its limit.
+/// A limit that cannot bind at all is left out of the model and shows 0
+/// here (its value, if any, is in the reduced cost of the cells it
+/// bounds). Valid for small changes: a larger one may change the plan.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Duals {
+    /// Per job (problem order): $ per work unit, what one more unit of
+    /// the job's work would add to the least total.
+    pub work_usd_per_unit: Vec<f64>,
+    /// Per pool and slot (`pool * slots + slot`): $ saved per extra
+    /// server-hour of capacity (>= 0).
+    pub capacity_usd_per_server_hour: Vec<f64>,
+    /// Per region and slot (`region * slots + slot`): $ saved per extra kWh
+    /// of the power cap in that slot (>= 0).
+    pub power_usd_per_kwh: Vec<f64>,
+    /// Per job and slot (`job * slots + slot`): $ saved per extra
+    /// server-hour of the job's parallelism limit in that slot (>= 0).
+    pub parallel_usd_per_server_hour: Vec<f64>,
+}
+
+/// The optimum's answer: the schedule, its proof, and the duals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// The plan (its [`Schedule::proof`] is set).
+    pub schedule: Schedule,
+    /// The proof: bound, gap, and whether a limit stopped the search.
+    pub proof: Proof,
+    /// The LP's duals, for a pure LP solved by a solver that gives them
+    /// (HiGHS, Clarabel).
+    pub duals: Option<Duals>,
+    /// The solver that ran.
+    pub backend: Backend,
+}
+
 impl Optimal {
-    /// The optimum, solved by `backend`.
+    /// The optimum, solved by `backend`, exact, with no time limit.
     pub fn new(backend: Backend) -> Self {
         Optimal {
             backend,
             progress: None,
+            time_limit: None,
+            gap: DEFAULT_GAP,
+            cancel: None,
+            memory_budget_bytes: DEFAULT_MEMORY_BUDGET_BYTES,
         }
     }
 
-    /// Calls `hook` at each stage of the work (model built, solver done,
-    /// diagnosing), from the thread that runs [`Scheduler::schedule`]: for
-    /// a log line or a progress display in a service. Solvers give no
-    /// progress of their own from inside a solve.
+    /// Calls `hook` at each stage of the work (model built, each solver
+    /// call of a longer solve with the incumbent and the bound, solver
+    /// done, diagnosing), from the thread that runs the solve.
     pub fn on_progress(mut self, hook: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(hook));
+        self
+    }
+
+    /// Stops the search after `limit` and returns the best plan found
+    /// with its proven gap. The limit is checked between solver calls and
+    /// handed to each solver as its own limit, so a solve returns within
+    /// it plus the time to read one answer back.
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// Accepts a plan within `relative_gap` of the proven bound
+    /// (`(total - bound) / max(1, |total|)`); default [`DEFAULT_GAP`].
+    /// Values below 1e-9 are treated as 1e-9 (the solvers' own accuracy).
+    pub fn gap(mut self, relative_gap: f64) -> Self {
+        self.gap = if relative_gap.is_finite() {
+            relative_gap.max(1e-9)
+        } else {
+            DEFAULT_GAP
+        };
+        self
+    }
+
+    /// A flag another thread may raise to stop the solve; it is checked
+    /// between solver calls (a call already running ends at its time
+    /// limit). The best plan so far is returned with its proof.
+    pub fn cancel_flag(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// Refuses, with [`Error::TooLarge`], a model whose estimate
+    /// ([`Optimal::estimate`]) is above `bytes`; default
+    /// [`DEFAULT_MEMORY_BUDGET_BYTES`].
+    pub fn memory_budget(mut self, bytes: usize) -> Self {
+        self.memory_budget_bytes = bytes;
         self
     }
 
@@ -88,9 +214,26 @@ impl Optimal {
         }
     }
 
-    fn diagnose(&self, p: &Problem) -> Error {
+    fn limits(&self) -> Limits {
+        Limits {
+            deadline: self.time_limit.map(|t| Instant::now() + t),
+            gap: self.gap,
+            cancel: self.cancel.clone(),
+        }
+    }
+
+    fn diagnose(&self, p: &Problem, limits: &Limits) -> Error {
         self.report(Progress::Diagnosing);
-        diagnose(p, self.backend, self.name())
+        let hook = |stage, round, columns, incumbent_usd, bound_usd| {
+            self.report(Progress::Round {
+                stage,
+                round,
+                columns,
+                incumbent_usd,
+                bound_usd,
+            })
+        };
+        diagnose(p, self.backend, limits, &hook, self.name())
     }
 
     /// The backend in use.
@@ -100,7 +243,108 @@ impl Optimal {
 
     /// The size of the cost model for `problem` (built, not solved).
     pub fn model_size(&self, problem: &Problem) -> ModelSize {
-        model::build(problem, Objective::Cost).size
+        let m = lp::build(problem, Objective::Cost);
+        m.size(true)
+    }
+
+    /// The size of the cost model for `problem`, estimated before anything
+    /// is allocated.
+    pub fn estimate(&self, problem: &Problem) -> ModelEstimate {
+        lp::estimate(problem)
+    }
+
+    /// Solves `p`: the plan, its proof and (for a pure LP) the duals.
+    ///
+    /// # Errors
+    /// [`Error::Infeasible`] (with each job that cannot be finished and
+    /// why), [`Error::TooLarge`] (over the memory budget, before anything
+    /// is built), [`Error::Stopped`] (a limit passed before any plan was
+    /// found), [`Error::Solver`] (the solvers failed, after a retry on
+    /// another where one is compiled in).
+    pub fn solve(&self, p: &Problem) -> Result<Solution, Error> {
+        let limits = self.limits();
+        if p.jobs().iter().any(|j| j.windows.is_empty()) {
+            return Err(self.diagnose(p, &limits));
+        }
+        let estimate = lp::estimate(p);
+        if estimate.matrix_bytes > self.memory_budget_bytes {
+            return Err(TooLarge {
+                columns: estimate.columns,
+                nonzeros: estimate.nonzeros,
+                estimate_bytes: estimate.matrix_bytes,
+                budget_bytes: self.memory_budget_bytes,
+            }
+            .into());
+        }
+        let clock = Instant::now();
+        let model = lp::build(p, Objective::Cost);
+        if model.job_without_cells {
+            return Err(self.diagnose(p, &limits));
+        }
+        let size = model.size(true);
+        let mut backend = self.backend.resolve(&size);
+        // A whole model beyond the budget is still solved when column
+        // generation can keep each call small; otherwise it is refused.
+        if !backend.has_duals() && estimate.full_solver_bytes > self.memory_budget_bytes {
+            #[cfg(feature = "clarabel")]
+            if self.backend == Backend::Auto {
+                backend = Backend::Clarabel;
+            }
+            if !backend.has_duals() {
+                return Err(TooLarge {
+                    columns: estimate.columns,
+                    nonzeros: estimate.nonzeros,
+                    estimate_bytes: estimate.full_solver_bytes,
+                    budget_bytes: self.memory_budget_bytes,
+                }
+                .into());
+            }
+        }
+        self.report(Progress::Built {
+            size,
+            backend,
+            seconds: clock.elapsed().as_secs_f64(),
+        });
+        let clock = Instant::now();
+        let hook = |stage, round, columns, incumbent_usd, bound_usd| {
+            self.report(Progress::Round {
+                stage,
+                round,
+                columns,
+                incumbent_usd,
+                bound_usd,
+            })
+        };
+        let plan = anytime::optimum(&model, backend, &limits, &hook);
+        self.report(Progress::Solved {
+            seconds: clock.elapsed().as_secs_f64(),
+        });
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(NoPlan::Infeasible) => return Err(self.diagnose(p, &limits)),
+            Err(NoPlan::Stopped(reason, bound)) => {
+                return Err(Stopped {
+                    reason,
+                    bound_usd: bound.is_finite().then_some(bound),
+                    infeasible: false,
+                }
+                .into())
+            }
+            Err(NoPlan::Numerical(why)) => return Err(Error::Solver(why)),
+        };
+        let schedule = to_schedule(p, &model, &plan.x);
+        let objective_usd = model.objective_of(&plan.x);
+        let proof = Proof::new(objective_usd, plan.bound, self.gap, plan.stopped);
+        let duals = plan.duals.as_ref().map(|d| duals(p, &model, d));
+        Ok(Solution {
+            schedule: Schedule {
+                assignments: schedule,
+                proof: Some(proof.clone()),
+            },
+            proof,
+            duals,
+            backend,
+        })
     }
 }
 
@@ -110,95 +354,114 @@ impl Scheduler for Optimal {
     }
 
     fn schedule(&self, p: &Problem) -> Result<Schedule, Error> {
-        if p.jobs().iter().any(|j| j.windows.is_empty()) {
-            return Err(self.diagnose(p));
-        }
-        let clock = Instant::now();
-        let model = model::build(p, Objective::Cost);
-        if model.job_without_cells {
-            return Err(self.diagnose(p));
-        }
-        self.report(Progress::Built {
-            size: model.size,
-            backend: self.backend.resolve(&model.size),
-            seconds: clock.elapsed().as_secs_f64(),
-        });
-        let clock = Instant::now();
-        let solved = model.solve(self.backend);
-        self.report(Progress::Solved {
-            seconds: clock.elapsed().as_secs_f64(),
-        });
-        let solved = match solved {
-            Ok(s) => s,
-            Err(SolveFailure::Infeasible) => return Err(self.diagnose(p)),
-            Err(SolveFailure::Other(e)) => return Err(e),
-        };
-        let (cells, choices, values) = (solved.cells, solved.choices, solved.values);
-        // A Whole job's regions not chosen (y = 0) hold only solver noise.
-        let mut not_chosen = vec![false; p.jobs().len() * p.regions().len()];
-        for (&(j, r, _), y) in choices.iter().zip(&values.choices) {
-            not_chosen[j * p.regions().len() + r] = *y < 0.5;
-        }
-        let regions = p.regions().len();
-        let chosen = |c: &CellVar| !not_chosen[c.job * regions + p.pools()[c.pool].region];
-        let mut assignments = Vec::new();
-        // Cells are grouped by job, in job order; `at` walks the values.
-        let mut at = 0;
-        for job_cells in cells.chunk_by(|a, b| a.job == b.job) {
-            let job_values = &values.cells[at..at + job_cells.len()];
-            at += job_cells.len();
-            clean(p, job_cells, job_values, &chosen, &mut assignments);
-        }
-        Ok(Schedule { assignments })
+        Ok(self.solve(p)?.schedule)
     }
 }
 
-/// Appends one job's rows to `out`: its positive values in chosen
-/// regions, without solver noise, scaled so that its work is exactly `W_j`
-/// (see [`NOISE`] and [`RESCALE`]); kept as solved where cleaning would
-/// move them more than that.
-fn clean(
-    p: &Problem,
-    cells: &[CellVar],
-    values: &[f64],
-    chosen: &dyn Fn(&CellVar) -> bool,
-    out: &mut Vec<Assignment>,
-) {
-    let Some(job) = cells.first().map(|c| &p.jobs()[c.job]) else {
+/// The duals by row kind, as values of one more unit of each limit.
+fn duals(p: &Problem, lp: &Lp, d: &[f64]) -> Duals {
+    let slots = p.slots();
+    let mut out = Duals {
+        work_usd_per_unit: vec![0.0; p.jobs().len()],
+        capacity_usd_per_server_hour: vec![0.0; p.pools().len() * slots],
+        power_usd_per_kwh: vec![0.0; p.regions().len() * slots],
+        parallel_usd_per_server_hour: vec![0.0; p.jobs().len() * slots],
+    };
+    for (row, &v) in lp.row.iter().zip(d) {
+        // A `<=` row's dual is <= 0; its value is -dual.
+        match *row {
+            Row::Work { job } => out.work_usd_per_unit[job as usize] = v,
+            Row::Capacity { pool, slot } => {
+                out.capacity_usd_per_server_hour[pool as usize * slots + slot as usize] = -v
+            }
+            Row::Power { region, slot } => {
+                out.power_usd_per_kwh[region as usize * slots + slot as usize] = -v
+            }
+            Row::Parallel { job, slot } => {
+                out.parallel_usd_per_server_hour[job as usize * slots + slot as usize] = -v
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The plan's rows, job by job, cleaned of solver noise (see [`clean`]).
+fn to_schedule(p: &Problem, lp: &Lp, x: &[f64]) -> Vec<Assignment> {
+    let mut out = Vec::new();
+    for cols in &lp.job_cols {
+        let mut chosen = true;
+        let mut cells: Vec<(usize, usize, usize, f64, f64)> = Vec::new(); // job, pool, slot, ub, value
+        for i in cols.clone() {
+            match lp.col[i] {
+                Col::Choice { .. } => chosen = x[i] >= 0.5,
+                Col::Cell { job, pool, slot } if chosen && x[i] > 0.0 => cells.push((
+                    job as usize,
+                    pool as usize,
+                    slot as usize,
+                    lp.upper[i],
+                    x[i],
+                )),
+                _ => {}
+            }
+        }
+        clean(p, &cells, &mut out);
+    }
+    out
+}
+
+/// Appends one job's rows to `out`: its positive values, without solver
+/// noise, scaled so that its work is exactly `W_j` (see [`NOISE`] and
+/// [`RESCALE`]); kept as solved where cleaning would move them more than
+/// that.
+fn clean(p: &Problem, cells: &[(usize, usize, usize, f64, f64)], out: &mut Vec<Assignment>) {
+    let Some(job) = cells.first().map(|c| &p.jobs()[c.0]) else {
         return;
     };
-    let speed = |c: &CellVar| p.pools()[c.pool].speed;
-    let is_noise = |c: &CellVar, v: f64| v <= NOISE * c.ub.min(job.work / speed(c));
-    let rows = || {
-        cells
-            .iter()
-            .zip(values)
-            .filter(|&(c, &v)| v > 0.0 && chosen(c))
+    let speed = |k: usize| p.pools()[k].speed;
+    let is_noise = |&(_, k, _, ub, v): &(usize, usize, usize, f64, f64)| {
+        v <= NOISE * ub.min(job.work / speed(k))
     };
-    let dropped: f64 = rows()
-        .filter(|&(c, &v)| is_noise(c, v))
-        .map(|(c, &v)| v * speed(c))
+    let dropped: f64 = cells
+        .iter()
+        .filter(|c| is_noise(c))
+        .map(|c| c.4 * speed(c.1))
         .sum();
     let drop_noise = dropped <= RESCALE * job.work;
     let start = out.len();
-    out.extend(
-        rows()
-            .filter(|&(c, &v)| !(drop_noise && is_noise(c, v)))
-            .map(|(c, &v)| Assignment {
-                job: c.job,
-                pool: c.pool,
-                slot: c.slot,
-                server_hours: v,
-            }),
-    );
+    out.extend(cells.iter().filter(|c| !(drop_noise && is_noise(c))).map(
+        |&(job, pool, slot, _, v)| Assignment {
+            job,
+            pool,
+            slot,
+            server_hours: v,
+        },
+    ));
     let done: f64 = out[start..]
         .iter()
-        .map(|a| a.server_hours * p.pools()[a.pool].speed)
+        .map(|a| a.server_hours * speed(a.pool))
         .sum();
     let factor = job.work / done;
     if (factor - 1.0).abs() <= RESCALE {
         for a in &mut out[start..] {
             a.server_hours *= factor;
+        }
+    }
+}
+
+impl Proof {
+    /// The proof of a plan whose model objective is `objective_usd`.
+    pub(crate) fn new(
+        objective_usd: f64,
+        bound_usd: f64,
+        target_gap: f64,
+        stopped: Option<StopReason>,
+    ) -> Proof {
+        let bound_usd = bound_usd.min(objective_usd);
+        Proof {
+            bound_usd,
+            target_gap,
+            stopped,
         }
     }
 }

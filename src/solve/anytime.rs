@@ -1,0 +1,251 @@
+//! The stages of the optimum. A pure LP is one [`solve_lp`]. With region
+//! choices (`Whole` jobs) the MILP is solved anytime:
+//! 1. the LP relaxation: its bound is a proven lower bound on the MILP;
+//! 2. each `Whole` job fixed to the region that holds its largest share,
+//!    the rest re-solved: a feasible plan, and so a proven gap;
+//! 3. only if that gap is above the target, the exact MILP solver, warm
+//!    started from the plan of stage 2 and bounded by what is left of the
+//!    time limit. A solver without integers (Clarabel) hands this stage to
+//!    microlp.
+
+use super::backend::{self, Backend, Call, Failure};
+use super::lp::{Col, Lp};
+use super::{solve_lp, Limits, Report, Stage, StopReason};
+
+/// A plan of the engine: a point of the model and its proof.
+pub(crate) struct Plan {
+    /// Value of every column (region choices exactly 0 or 1).
+    pub(crate) x: Vec<f64>,
+    /// A proven lower bound on the least objective.
+    pub(crate) bound: f64,
+    /// Why the search stopped before the gap was proven, if it did.
+    pub(crate) stopped: Option<StopReason>,
+    /// Duals of the LP (pure LPs only), one per row.
+    pub(crate) duals: Option<Vec<f64>>,
+}
+
+/// Why the engine has no plan.
+pub(crate) enum NoPlan {
+    /// Proven infeasible.
+    Infeasible,
+    /// Stopped before any feasible plan, with the best proven bound.
+    Stopped(StopReason, f64),
+    /// The solvers failed.
+    Numerical(String),
+}
+
+fn stop_of(limits: &Limits) -> StopReason {
+    limits.stop().unwrap_or(StopReason::TimeLimit)
+}
+
+fn gap(ub: f64, lb: f64) -> f64 {
+    (ub - lb) / ub.abs().max(1.0)
+}
+
+/// The least-cost plan of `lp` within `limits`.
+pub(crate) fn optimum(
+    lp: &Lp,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+) -> Result<Plan, NoPlan> {
+    let trivial = super::trivial_bound(lp);
+    if !lp.has_choices() {
+        let r =
+            solve_lp(lp, None, backend, limits, report, Stage::Sifting).map_err(|e| match e {
+                Failure::Infeasible => NoPlan::Infeasible,
+                Failure::TimeLimit => NoPlan::Stopped(stop_of(limits), trivial),
+                Failure::Numerical(s) => NoPlan::Numerical(s),
+            })?;
+        return Ok(Plan {
+            x: r.x,
+            bound: r.bound.max(trivial),
+            stopped: r.stopped,
+            duals: r.duals,
+        });
+    }
+
+    // 1. The relaxation.
+    let relax =
+        solve_lp(lp, None, backend, limits, report, Stage::Relaxation).map_err(|e| match e {
+            Failure::Infeasible => NoPlan::Infeasible,
+            Failure::TimeLimit => NoPlan::Stopped(stop_of(limits), trivial),
+            Failure::Numerical(s) => NoPlan::Numerical(s),
+        })?;
+    let mut lb = relax.bound.max(trivial);
+    report(Stage::Relaxation, relax.rounds, relax.columns, None, lb);
+    if let Some(why) = relax.stopped {
+        return Err(NoPlan::Stopped(why, lb));
+    }
+
+    // 2. Fix each Whole job to its largest region and re-solve.
+    let n = lp.columns();
+    let mut mask = vec![true; n];
+    let mut integral = true;
+    for cols in &lp.job_cols {
+        let choices: Vec<usize> = cols
+            .clone()
+            .filter(|&i| matches!(lp.col[i], Col::Choice { .. }))
+            .collect();
+        if choices.is_empty() {
+            continue;
+        }
+        let chosen = *choices
+            .iter()
+            .max_by(|&&a, &&b| relax.x[a].total_cmp(&relax.x[b]).then(b.cmp(&a)))
+            .unwrap_or(&choices[0]);
+        integral &= choices
+            .iter()
+            .all(|&i| relax.x[i] <= 1e-9 || relax.x[i] >= 1.0 - 1e-9);
+        // Drop the other regions: their choice and their cells (each
+        // region's cells follow its choice column).
+        let mut keep = false;
+        for i in cols.clone() {
+            if let Col::Choice { .. } = lp.col[i] {
+                keep = i == chosen;
+            }
+            if matches!(lp.col[i], Col::Choice { .. } | Col::Cell { .. }) {
+                mask[i] = keep;
+            }
+        }
+    }
+    let mut incumbent: Option<(Vec<f64>, f64)> = None;
+    if integral {
+        let mut x = relax.x.clone();
+        round_choices(lp, &mut x);
+        let ub = lp.objective_of(&x);
+        incumbent = Some((x, ub));
+    } else if limits.stop().is_none() {
+        match solve_lp(lp, Some(&mask), backend, limits, report, Stage::Fixed) {
+            Ok(fixed) if fixed.stopped.is_none() && fixed.feasible => {
+                let mut x = fixed.x;
+                round_choices(lp, &mut x);
+                let ub = lp.objective_of(&x);
+                report(Stage::Fixed, fixed.rounds, fixed.columns, Some(ub), lb);
+                incumbent = Some((x, ub));
+            }
+            Ok(_) | Err(Failure::Infeasible) | Err(Failure::TimeLimit) => {}
+            Err(Failure::Numerical(_)) => {} // the exact stage may still answer
+        }
+    }
+    if let Some((x, ub)) = &incumbent {
+        if gap(*ub, lb) <= limits.gap {
+            return Ok(Plan {
+                x: x.clone(),
+                bound: lb,
+                stopped: None,
+                duals: None,
+            });
+        }
+    }
+    if let Some(why) = limits.stop() {
+        return match incumbent {
+            Some((x, _)) => Ok(Plan {
+                x,
+                bound: lb,
+                stopped: Some(why),
+                duals: None,
+            }),
+            None => Err(NoPlan::Stopped(why, lb)),
+        };
+    }
+
+    // 3. The exact MILP, warm started.
+    let mut exact_backend = if backend.has_integers() {
+        backend
+    } else {
+        Backend::Microlp
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let scale = lb.abs().max(1.0);
+    let mut failures = Vec::new();
+    loop {
+        let call = Call {
+            lp,
+            columns: &all,
+            artificial_usd_per_work: None,
+            binary: true,
+            time_limit: limits.remaining(),
+            mip_gap: limits.gap,
+            initial: incumbent.as_ref().map(|(x, _)| x.as_slice()),
+        };
+        match backend::solve(exact_backend, &call) {
+            Ok(out) => {
+                let mut x = out.values;
+                round_choices(lp, &mut x);
+                let ub = lp.objective_of(&x);
+                let proven = !out.stopped_early;
+                if proven {
+                    // The solver stopped at its gap: relative to the
+                    // objective, or absolute (set to the same number).
+                    lb = lb.max(ub - limits.gap * ub.abs().max(scale));
+                }
+                report(Stage::Exact, 1, n, Some(ub), lb);
+                let better = incumbent.as_ref().is_none_or(|(_, old)| ub < *old);
+                if better && super::feasible(lp, &x, 1e-7) {
+                    incumbent = Some((x, ub));
+                }
+                let (x, ub) = incumbent.ok_or_else(|| {
+                    NoPlan::Numerical("the MILP solver's plan breaks a constraint".into())
+                })?;
+                let stopped = (!proven && gap(ub, lb) > limits.gap).then(|| stop_of(limits));
+                return Ok(Plan {
+                    x,
+                    bound: lb.min(ub),
+                    stopped,
+                    duals: None,
+                });
+            }
+            Err(Failure::Infeasible) if incumbent.is_none() => return Err(NoPlan::Infeasible),
+            Err(Failure::TimeLimit) | Err(Failure::Infeasible) => {
+                return match incumbent {
+                    Some((x, _)) => Ok(Plan {
+                        x,
+                        bound: lb,
+                        stopped: Some(stop_of(limits)),
+                        duals: None,
+                    }),
+                    None => Err(NoPlan::Stopped(stop_of(limits), lb)),
+                };
+            }
+            Err(Failure::Numerical(why)) => {
+                failures.push(format!("{}: {why}", exact_backend.name()));
+                match exact_backend.fallback(true) {
+                    Some(other) if other.has_integers() && limits.stop().is_none() => {
+                        exact_backend = other;
+                    }
+                    _ => {
+                        return match incumbent {
+                            // The plan of stage 2 stands, with its honest gap.
+                            Some((x, _)) => Ok(Plan {
+                                x,
+                                bound: lb,
+                                stopped: None,
+                                duals: None,
+                            }),
+                            None => Err(NoPlan::Numerical(failures.join("; then "))),
+                        };
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sets each region choice to exactly 0 or 1 (the solver's 0.9999999 is
+/// a 1), and zeroes the cells of regions not chosen.
+fn round_choices(lp: &Lp, x: &mut [f64]) {
+    for cols in &lp.job_cols {
+        let mut chosen = true;
+        for i in cols.clone() {
+            match lp.col[i] {
+                Col::Choice { .. } => {
+                    chosen = x[i] >= 0.5;
+                    x[i] = if chosen { 1.0 } else { 0.0 };
+                }
+                Col::Cell { .. } if !chosen => x[i] = 0.0,
+                _ => {}
+            }
+        }
+    }
+}

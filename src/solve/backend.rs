@@ -1,0 +1,530 @@
+//! The LP solvers the engine can call, and the one function that hands a
+//! part of the model ([`Lp`]) to one of them. Nothing else in the crate
+//! knows which solver runs or how it is called.
+//!
+//! Every call is scaled first: each column by its upper bound (so every
+//! variable lies in `[0, 1]`), each row by its largest coefficient, the
+//! objective by its largest coefficient. Values and duals are scaled back
+//! before anyone else sees them. Badly scaled but valid input (work in
+//! millions of units, prices in millionths of a dollar) then reaches the
+//! solver as a well-scaled model.
+
+use super::lp::{Col, Lp, ModelSize, Sense};
+use good_lp::{
+    variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
+    Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
+};
+use std::fmt;
+use std::str::FromStr;
+
+/// Which solver solves the LP/MILP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Backend {
+    /// Chooses by the model's kind and size (see [`Backend::resolve`]).
+    #[default]
+    Auto,
+    /// microlp: pure Rust simplex with branch and bound; LP and MILP; no
+    /// duals, so no column generation.
+    Microlp,
+    /// Clarabel: pure Rust interior point; LPs, with duals. It has no
+    /// integers: for `Whole` jobs it solves the relaxation and its
+    /// fixings, and an exact MILP stage, when one is needed, runs on
+    /// microlp. Needs the `clarabel` feature (on by default).
+    #[cfg(feature = "clarabel")]
+    Clarabel,
+    /// HiGHS: native, much faster on large models; LP and MILP, with
+    /// duals. Needs the `highs` feature.
+    #[cfg(feature = "highs")]
+    Highs,
+}
+
+/// Pure LPs with at least this many variables go to Clarabel under `Auto`
+/// (when HiGHS is not compiled in). By `examples/scale_table` on `synth`
+/// scenarios, microlp wins at 3,042 variables (0.02 s against 0.04 s) and
+/// loses at 65,016 (12.7 s against 2.6 s).
+pub const AUTO_CLARABEL_MIN_VARIABLES: usize = 5_000;
+
+impl Backend {
+    /// The backend's name, as accepted by `--solver` and [`FromStr`].
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Auto => "auto",
+            Backend::Microlp => "microlp",
+            #[cfg(feature = "clarabel")]
+            Backend::Clarabel => "clarabel",
+            #[cfg(feature = "highs")]
+            Backend::Highs => "highs",
+        }
+    }
+
+    /// Every backend compiled in, `Auto` first.
+    pub fn available() -> &'static [Backend] {
+        &[
+            Backend::Auto,
+            Backend::Microlp,
+            #[cfg(feature = "clarabel")]
+            Backend::Clarabel,
+            #[cfg(feature = "highs")]
+            Backend::Highs,
+        ]
+    }
+
+    /// The backend of that name, if compiled in.
+    pub fn from_name(name: &str) -> Option<Backend> {
+        Backend::available()
+            .iter()
+            .copied()
+            .find(|b| b.name() == name)
+    }
+
+    /// The concrete solver for a model of this size: itself, unless `Auto`.
+    /// `Auto` takes HiGHS when compiled in; otherwise Clarabel for a pure
+    /// LP of at least [`AUTO_CLARABEL_MIN_VARIABLES`] variables (when
+    /// compiled in), and microlp for everything else (MILPs included).
+    pub fn resolve(self, size: &ModelSize) -> Backend {
+        if self != Backend::Auto {
+            return self;
+        }
+        #[cfg(feature = "highs")]
+        {
+            let _ = size;
+            Backend::Highs
+        }
+        #[cfg(not(feature = "highs"))]
+        {
+            #[cfg(feature = "clarabel")]
+            if size.binaries == 0 && size.variables >= AUTO_CLARABEL_MIN_VARIABLES {
+                return Backend::Clarabel;
+            }
+            let _ = size;
+            Backend::Microlp
+        }
+    }
+
+    /// Whether this solver returns duals (and so can run column
+    /// generation and prove its own bound).
+    pub fn has_duals(self) -> bool {
+        match self {
+            Backend::Auto | Backend::Microlp => false,
+            #[cfg(feature = "clarabel")]
+            Backend::Clarabel => true,
+            #[cfg(feature = "highs")]
+            Backend::Highs => true,
+        }
+    }
+
+    /// Whether this solver takes binary variables.
+    pub fn has_integers(self) -> bool {
+        match self {
+            Backend::Auto | Backend::Microlp => true,
+            #[cfg(feature = "clarabel")]
+            Backend::Clarabel => false,
+            #[cfg(feature = "highs")]
+            Backend::Highs => true,
+        }
+    }
+
+    /// The solver to try when this one fails numerically on a model with
+    /// (`mip`) or without binaries: another algorithm, so that one
+    /// solver's trouble is not the answer.
+    pub(crate) fn fallback(self, mip: bool) -> Option<Backend> {
+        match self {
+            Backend::Auto => None,
+            #[cfg(feature = "highs")]
+            Backend::Microlp => Some(Backend::Highs),
+            #[cfg(all(not(feature = "highs"), feature = "clarabel"))]
+            Backend::Microlp if !mip => Some(Backend::Clarabel),
+            Backend::Microlp => None,
+            #[cfg(feature = "clarabel")]
+            Backend::Clarabel => {
+                let _ = mip;
+                Some(Backend::Microlp)
+            }
+            #[cfg(feature = "highs")]
+            Backend::Highs => Some(Backend::Microlp),
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The name is not a backend compiled into this build.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown solver '{name}' (available: {available})")]
+pub struct UnknownBackend {
+    /// The name given.
+    pub name: String,
+    /// The names of the backends compiled in, comma-separated.
+    pub available: String,
+}
+
+impl FromStr for Backend {
+    type Err = UnknownBackend;
+    fn from_str(s: &str) -> Result<Backend, UnknownBackend> {
+        Backend::from_name(s).ok_or_else(|| UnknownBackend {
+            name: s.chars().take(64).collect(),
+            available: Backend::available()
+                .iter()
+                .map(|b| b.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+}
+
+/// One call: which columns of the model, and how.
+pub(crate) struct Call<'a> {
+    pub(crate) lp: &'a Lp,
+    /// The columns to include (indices into the model), each at most once.
+    pub(crate) columns: &'a [usize],
+    /// Adds an artificial column to each work row of a job with a column in
+    /// the call, at this cost per work unit: every restricted LP is then
+    /// feasible. `None`: no artificials.
+    pub(crate) artificial_usd_per_work: Option<f64>,
+    /// Region choices are binary (a MILP); otherwise in `[0, 1]`.
+    pub(crate) binary: bool,
+    /// Seconds the solver may take.
+    pub(crate) time_limit: Option<f64>,
+    /// Relative (and absolute) gap at which a MILP solver may stop.
+    pub(crate) mip_gap: f64,
+    /// A known feasible point (per model column) for a MILP's warm start.
+    pub(crate) initial: Option<&'a [f64]>,
+}
+
+/// What a call returned.
+pub(crate) struct Outcome {
+    /// The value of each column of the call, in the call's order.
+    pub(crate) values: Vec<f64>,
+    /// The artificial columns' values (work units), per job.
+    pub(crate) artificial: Vec<(usize, f64)>,
+    /// One dual per row of the whole model, in the sign convention of
+    /// [`super::bound_over`]; rows not in the call have 0. `None`: the solver gives
+    /// none (or the model had binaries).
+    pub(crate) duals: Option<Vec<f64>>,
+    /// The solver stopped on its time limit or its gap, not at a proven
+    /// optimum.
+    pub(crate) stopped_early: bool,
+}
+
+/// Why a call has no answer.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The solver proved the call's model infeasible.
+    Infeasible,
+    /// It ran out of time before it had any feasible point.
+    TimeLimit,
+    /// Anything else, as the solver said it.
+    Numerical(String),
+}
+
+struct Built {
+    vars: ProblemVariables,
+    objective: Expression,
+    x: Vec<Variable>,
+    /// Scale of each call column (its upper bound).
+    gamma: Vec<f64>,
+    art: Vec<(usize, u32, Variable, f64)>, // (job, work row, var, gamma)
+    rows: Vec<usize>,                      // global row of each local row
+    row_scale: Vec<f64>,
+    exprs: Vec<Expression>,
+    sigma: f64,
+}
+
+fn build(call: &Call) -> Result<Built, Failure> {
+    let lp = call.lp;
+    let mut vars = ProblemVariables::new();
+    let mut local_of = vec![u32::MAX; lp.row.len()];
+    let mut rows: Vec<usize> = Vec::new();
+    let mut terms: Vec<Vec<(usize, f64)>> = Vec::new(); // (var index in all, scaled coef)
+    let mut costs: Vec<f64> = Vec::with_capacity(call.columns.len());
+    let mut x = Vec::with_capacity(call.columns.len());
+    let mut gamma = Vec::with_capacity(call.columns.len());
+    let mut local = |r: usize, rows: &mut Vec<usize>, terms: &mut Vec<Vec<(usize, f64)>>| {
+        if local_of[r] == u32::MAX {
+            local_of[r] = rows.len() as u32;
+            rows.push(r);
+            terms.push(Vec::new());
+        }
+        local_of[r] as usize
+    };
+    let mut jobs_in_call = vec![false; lp.job_cols.len()];
+    for (n, &i) in call.columns.iter().enumerate() {
+        let g = if lp.upper[i] > 0.0 { lp.upper[i] } else { 1.0 };
+        let is_choice = matches!(lp.col[i], Col::Choice { .. });
+        let v = if call.binary && is_choice {
+            vars.add(variable().binary())
+        } else {
+            vars.add(variable().min(0.0).max(lp.upper[i] / g))
+        };
+        x.push(v);
+        gamma.push(g);
+        costs.push(lp.cost[i] * g);
+        for (r, a) in lp.entries(i) {
+            let l = local(r, &mut rows, &mut terms);
+            terms[l].push((n, a * g));
+        }
+        let job = match lp.col[i] {
+            Col::Cell { job, .. } | Col::Choice { job, .. } | Col::Slack { job } => job as usize,
+        };
+        jobs_in_call[job] = true;
+    }
+    let mut art = Vec::new();
+    if let Some(usd_per_work) = call.artificial_usd_per_work {
+        for (j, &inc) in jobs_in_call.iter().enumerate() {
+            let wr = lp.work_row[j];
+            if inc && wr != u32::MAX {
+                let g = lp.rhs[wr as usize].abs().max(f64::MIN_POSITIVE);
+                let v = vars.add(variable().min(0.0).max(1.0));
+                let n = x.len() + art.len();
+                let l = local(wr as usize, &mut rows, &mut terms);
+                terms[l].push((n, g));
+                costs.push(usd_per_work * g);
+                art.push((j, wr, v, g));
+            }
+        }
+    }
+    // Every equality row with a non-zero right-hand side must be in the
+    // call: a row left out would be dropped, not kept.
+    for (r, (&s, &b)) in lp.sense.iter().zip(&lp.rhs).enumerate() {
+        if s == Sense::Eq && b != 0.0 && local_of[r] == u32::MAX {
+            let job_of_row = match lp.row[r] {
+                super::lp::Row::Work { job } | super::lp::Row::OneRegion { job } => job as usize,
+                _ => usize::MAX,
+            };
+            if job_of_row < jobs_in_call.len() && !jobs_in_call[job_of_row] {
+                continue; // a job that is not part of this call at all
+            }
+            return Err(Failure::Infeasible);
+        }
+    }
+    let sigma = costs.iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    let sigma = if sigma > 0.0 && sigma.is_finite() {
+        sigma
+    } else {
+        1.0
+    };
+    let mut objective = Expression::with_capacity(costs.len());
+    let all_vars = |n: usize| {
+        if n < x.len() {
+            x[n]
+        } else {
+            art[n - x.len()].2
+        }
+    };
+    for (n, c) in costs.iter().enumerate() {
+        if *c != 0.0 {
+            objective.add_mul(c / sigma, all_vars(n));
+        }
+    }
+    let mut row_scale = Vec::with_capacity(rows.len());
+    let mut exprs = Vec::with_capacity(rows.len());
+    for t in &terms {
+        let m = t.iter().fold(0.0f64, |m, (_, a)| m.max(a.abs()));
+        let rho = if m > 0.0 && m.is_finite() {
+            1.0 / m
+        } else {
+            1.0
+        };
+        let mut e = Expression::with_capacity(t.len());
+        for &(n, a) in t {
+            e.add_mul(a * rho, all_vars(n));
+        }
+        row_scale.push(rho);
+        exprs.push(e);
+    }
+    Ok(Built {
+        vars,
+        objective,
+        x,
+        gamma,
+        art,
+        rows,
+        row_scale,
+        exprs,
+        sigma,
+    })
+}
+
+/// Solves one call with `backend` (not `Auto`).
+pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
+    if call.columns.is_empty() && call.artificial_usd_per_work.is_none() {
+        return Ok(Outcome {
+            values: Vec::new(),
+            artificial: Vec::new(),
+            duals: call.lp.sense.iter().map(|_| 0.0).collect::<Vec<_>>().into(),
+            stopped_early: false,
+        });
+    }
+    let built = build(call)?;
+    let limit = call.time_limit.map(|s| s.max(0.001));
+    match backend {
+        Backend::Auto => Err(Failure::Numerical(
+            "internal: Auto backend not resolved".into(),
+        )),
+        Backend::Microlp => run(
+            built,
+            call,
+            |vars, objective| {
+                let mut m = vars.minimise(objective).using(good_lp::microlp);
+                if let Some(s) = limit {
+                    m = m.with_time_limit(s);
+                }
+                if call.binary {
+                    m = m
+                        .with_mip_gap(call.mip_gap as f32)
+                        .map_err(|e| Failure::Numerical(e.to_string()))?;
+                }
+                Ok(m)
+            },
+            |m, init| m.with_initial_solution(init),
+            |_, _| None,
+        ),
+        #[cfg(feature = "clarabel")]
+        Backend::Clarabel => {
+            if call.binary {
+                return Err(Failure::Numerical(
+                    "internal: Clarabel was handed binary variables".into(),
+                ));
+            }
+            run(
+                built,
+                call,
+                |vars, objective| {
+                    let mut m = vars.minimise(objective).using(good_lp::clarabel);
+                    m.settings()
+                        .tol_gap_abs(1e-10)
+                        .tol_gap_rel(1e-10)
+                        .max_iter(400);
+                    if let Some(s) = limit {
+                        m.settings().time_limit(s);
+                    }
+                    Ok(m)
+                },
+                |m, _| m,
+                |sol: &mut good_lp::solvers::clarabel::ClarabelSolution, refs| {
+                    use good_lp::{DualValues, SolutionWithDual};
+                    let d = sol.compute_dual();
+                    Some(refs.iter().map(|r| d.dual(r.clone())).collect())
+                },
+            )
+        }
+        #[cfg(feature = "highs")]
+        Backend::Highs => {
+            let binary = call.binary;
+            run(
+                built,
+                call,
+                |vars, objective| {
+                    let mut m = vars.minimise(objective).using(good_lp::highs);
+                    if let Some(s) = limit {
+                        m = m.set_time_limit(s);
+                    }
+                    if binary {
+                        m = m
+                            .set_option("mip_rel_gap", call.mip_gap)
+                            .set_option("mip_abs_gap", call.mip_gap);
+                    }
+                    Ok(m)
+                },
+                |m, init| m.with_initial_solution(init),
+                move |sol: &mut good_lp::solvers::highs::HighsSolution, refs| {
+                    if binary {
+                        return None;
+                    }
+                    use good_lp::{DualValues, SolutionWithDual};
+                    let d = sol.compute_dual();
+                    Some(refs.iter().map(|r| d.dual(r.clone())).collect())
+                },
+            )
+        }
+    }
+}
+
+/// Hands a built call to a solver model made by `make`, reads values
+/// (and duals with `duals`) back and unscales them.
+fn run<M>(
+    built: Built,
+    call: &Call,
+    make: impl FnOnce(ProblemVariables, Expression) -> Result<M, Failure>,
+    warm: impl FnOnce(M, Vec<(Variable, f64)>) -> M,
+    duals: impl FnOnce(
+        &mut M::Solution,
+        &[good_lp::constraint::ConstraintReference],
+    ) -> Option<Vec<f64>>,
+) -> Result<Outcome, Failure>
+where
+    M: SolverModel<Error = ResolutionError>,
+{
+    let Built {
+        vars,
+        objective,
+        x,
+        gamma,
+        art,
+        rows,
+        row_scale,
+        exprs,
+        sigma,
+    } = built;
+    let lp = call.lp;
+    let mut model = make(vars, objective)?;
+    if let Some(init) = call.initial {
+        let pairs: Vec<(Variable, f64)> = call
+            .columns
+            .iter()
+            .zip(&x)
+            .zip(&gamma)
+            .map(|((&i, &v), &g)| (v, init[i] / g))
+            .chain(art.iter().map(|a| (a.2, 0.0)))
+            .collect();
+        model = warm(model, pairs);
+    }
+    let mut refs = Vec::with_capacity(exprs.len());
+    for ((e, &r), &rho) in exprs.into_iter().zip(&rows).zip(&row_scale) {
+        let rhs = lp.rhs[r] * rho;
+        let c = match lp.sense[r] {
+            Sense::Le => e.leq(rhs),
+            Sense::Eq => e.eq(rhs),
+        };
+        refs.push(model.add_constraint(c));
+    }
+    let mut solution = model.solve().map_err(|e| match e {
+        ResolutionError::Infeasible => Failure::Infeasible,
+        ResolutionError::Other(s) if s.contains("Time limit") || s == "NoSolutionFound" => {
+            if call.time_limit.is_some() {
+                Failure::TimeLimit
+            } else {
+                Failure::Numerical(s.to_string())
+            }
+        }
+        other => Failure::Numerical(other.to_string()),
+    })?;
+    let stopped_early = !matches!(solution.status(), SolutionStatus::Optimal);
+    let values: Vec<f64> = x
+        .iter()
+        .zip(&gamma)
+        .map(|(&v, &g)| (solution.value(v) * g).max(0.0))
+        .collect();
+    let artificial = art
+        .iter()
+        .map(|&(j, _, v, g)| (j, (solution.value(v) * g).max(0.0)))
+        .collect();
+    let duals = duals(&mut solution, &refs).map(|local| {
+        let mut all = vec![0.0; lp.row.len()];
+        for ((d, &r), &rho) in local.iter().zip(&rows).zip(&row_scale) {
+            all[r] = d * rho * sigma;
+        }
+        all
+    });
+    Ok(Outcome {
+        values,
+        artificial,
+        duals,
+        stopped_early,
+    })
+}

@@ -1,0 +1,288 @@
+//! The solve engine: the LP/MILP of the model ([`lp`]), the solvers
+//! ([`backend`]), column generation over the model's cells
+//! ([`sifting`]), and the anytime MILP with a proven gap, all bounded by a
+//! time limit, a cancellation flag and a memory budget.
+//!
+//! Floors, bottom up: `lp` (the model, its bound and reduced costs) ←
+//! `backend` (one call of a solver over a part of the model) ← `sifting`
+//! (a sequence of calls that ends at the LP optimum) ← this module (the
+//! stages of the optimum). Nothing imports upwards.
+//!
+//! Every answer carries its proof: a lower bound that the engine computes
+//! itself from the solver's duals by weak duality ([`lp::Lp::bound`]), so a
+//! solver's inaccuracy can weaken it but never make it wrong; and a plan
+//! that the evaluator re-checks.
+
+pub(crate) mod anytime;
+pub(crate) mod backend;
+pub(crate) mod lp;
+pub(crate) mod sifting;
+
+use backend::{Backend, Call, Failure};
+use lp::{Col, Lp, Sense};
+use sifting::LpResult;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Default relative gap: a plan whose total is within this fraction of a
+/// proven lower bound counts as optimal.
+pub const DEFAULT_GAP: f64 = 1e-7;
+
+/// Default memory budget of one solve, in bytes (4 GiB): a model whose
+/// estimate is above it is refused before it is built.
+pub const DEFAULT_MEMORY_BUDGET_BYTES: usize = 4 << 30;
+
+/// Why a solve ended before its gap was proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StopReason {
+    /// The time limit passed.
+    TimeLimit,
+    /// The cancellation flag was raised.
+    Cancelled,
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StopReason::TimeLimit => "time limit",
+            StopReason::Cancelled => "cancelled",
+        })
+    }
+}
+
+/// The limits of one solve.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) gap: f64,
+    pub(crate) cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Limits {
+    /// Why to stop now, if at all.
+    pub(crate) fn stop(&self) -> Option<StopReason> {
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Some(StopReason::Cancelled);
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Some(StopReason::TimeLimit);
+        }
+        None
+    }
+
+    /// Seconds left, if limited.
+    pub(crate) fn remaining(&self) -> Option<f64> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64())
+    }
+}
+
+/// A stage's news for the progress hook.
+pub(crate) type Report<'a> = &'a dyn Fn(Stage, usize, usize, Option<f64>, f64);
+
+/// The stages the engine reports between solver calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Stage {
+    /// A round of column generation on the LP (or the relaxation).
+    Sifting,
+    /// The LP relaxation of the MILP is solved: its bound is proven.
+    Relaxation,
+    /// The `Whole` jobs are fixed to their largest region and the rest
+    /// re-solved: a feasible plan.
+    Fixed,
+    /// The exact MILP solver has returned.
+    Exact,
+    /// A round of the least-shortfall diagnosis.
+    Diagnosis,
+}
+
+/// The LP optimum (or the best the limits allowed) of `lp` over the
+/// columns in `mask` (all when `None`), and its proof.
+pub(crate) fn solve_lp(
+    lp: &Lp,
+    mask: Option<&[bool]>,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+    stage: Stage,
+) -> Result<LpResult, Failure> {
+    let allowed = mask.map_or(lp.columns(), |m| m.iter().filter(|&&b| b).count());
+    let result = if backend.has_duals() && allowed >= sifting::MIN_COLUMNS {
+        sifting::sift(lp, mask, backend, limits, report, stage)
+    } else {
+        full(lp, mask, backend, limits)
+    };
+    match result {
+        Err(Failure::Numerical(why)) => match backend.fallback(false) {
+            // One solver's numerical trouble is not the answer: retry the
+            // whole stage on another.
+            Some(other) if limits.stop().is_none() => {
+                solve_lp(lp, mask, other, limits, report, stage).map_err(|e| match e {
+                    Failure::Numerical(w2) => Failure::Numerical(format!(
+                        "{}: {why}; then {}: {w2}",
+                        backend.name(),
+                        other.name()
+                    )),
+                    e => e,
+                })
+            }
+            _ => Err(Failure::Numerical(why)),
+        },
+        r => r,
+    }
+}
+
+/// One call over every allowed column.
+pub(crate) fn full(
+    lp: &Lp,
+    mask: Option<&[bool]>,
+    backend: Backend,
+    limits: &Limits,
+) -> Result<LpResult, Failure> {
+    let columns: Vec<usize> = (0..lp.columns())
+        .filter(|&i| mask.is_none_or(|m| m[i]))
+        .collect();
+    let out = backend::solve(
+        backend,
+        &Call {
+            lp,
+            columns: &columns,
+            artificial_usd_per_work: None,
+            binary: false,
+            time_limit: limits.remaining(),
+            mip_gap: limits.gap,
+            initial: None,
+        },
+    )?;
+    let mut x = vec![0.0; lp.columns()];
+    for (&i, &v) in columns.iter().zip(&out.values) {
+        x[i] = v;
+    }
+    let objective = lp.objective_of(&x);
+    let bound = match &out.duals {
+        Some(d) => {
+            let mut d = d.clone();
+            lp.project_duals(&mut d);
+            bound_over(lp, mask, &d)
+        }
+        // microlp gives no duals: its simplex proves the optimum itself.
+        None if !out.stopped_early => objective - 1e-9 * objective.abs().max(1.0),
+        None => f64::NEG_INFINITY,
+    };
+    Ok(LpResult {
+        x,
+        duals: out.duals,
+        bound,
+        rounds: 1,
+        columns: columns.len(),
+        stopped: if out.stopped_early {
+            limits.stop().or(Some(StopReason::TimeLimit))
+        } else {
+            None
+        },
+        feasible: true,
+    })
+}
+
+/// A proven lower bound on the least objective of the LP over the allowed
+/// columns (the others are fixed at 0), and so of the MILP whose
+/// relaxation it is, from any duals of the right signs (weak Lagrangian
+/// duality over the box `0 <= x <= upper`):
+/// `sum_r rhs_r·dual_r + sum_i min(0, d_i)·upper_i`.
+///
+/// It holds whatever solver produced the duals and however accurate they
+/// are: a poor dual gives a weak bound, never a wrong one. Call
+/// [`Lp::project_duals`] first.
+pub(crate) fn bound_over(lp: &Lp, mask: Option<&[bool]>, dual: &[f64]) -> f64 {
+    let rows: f64 = lp.rhs.iter().zip(dual).map(|(b, d)| b * d).sum();
+    let cols: f64 = (0..lp.columns())
+        .filter(|&i| mask.is_none_or(|m| m[i]))
+        .map(|i| lp.reduced_cost(i, dual).min(0.0) * lp.upper[i])
+        .sum();
+    rows + cols
+}
+
+/// A valid lower bound with no solver at all: every job at its cheapest
+/// eligible cost per work unit, capacity ignored (for a `Whole` job, the
+/// cheapest region with its egress). Used when the limits stop a solve
+/// before the first LP returns.
+pub(crate) fn trivial_bound(lp: &Lp) -> f64 {
+    let mut total = 0.0;
+    for (j, cols) in lp.job_cols.iter().enumerate() {
+        let wr = lp.work_row[j];
+        if wr == u32::MAX {
+            continue;
+        }
+        let work = lp.rhs[wr as usize];
+        // Per region choice (or one pseudo-region for Split): least cost
+        // per work unit of its cells, plus the choice's lump sum.
+        let mut per_region: Vec<(u32, f64, f64)> = Vec::new(); // (region, lump, min c/s)
+        let mut split_min = f64::INFINITY;
+        for i in cols.clone() {
+            match lp.col[i] {
+                Col::Choice { region, .. } => per_region.push((region, lp.cost[i], f64::INFINITY)),
+                Col::Cell { .. } => {
+                    let s = lp
+                        .entries(i)
+                        .find(|&(r, _)| r == wr as usize)
+                        .map_or(1.0, |(_, v)| v);
+                    let cps = lp.cost[i] / s;
+                    // A job's choice column comes before its region's cells.
+                    split_min = split_min.min(cps);
+                    if let Some(last) = per_region.last_mut() {
+                        last.2 = last.2.min(cps);
+                    }
+                }
+                Col::Slack { .. } => {}
+            }
+        }
+        if per_region.is_empty() {
+            total += work * split_min;
+        } else {
+            total += per_region
+                .iter()
+                .map(|&(_, lump, m)| lump + work * m)
+                .fold(f64::INFINITY, f64::min);
+        }
+    }
+    total
+}
+
+/// Whether the rows of `lp` hold at `x` within a relative tolerance (a
+/// check of a solver's point before it is trusted as feasible).
+pub(crate) fn feasible(lp: &Lp, x: &[f64], tol: f64) -> bool {
+    let mut activity = vec![0.0; lp.row.len()];
+    let mut scale = vec![0.0f64; lp.row.len()];
+    for (i, &v) in x.iter().enumerate() {
+        if v == 0.0 {
+            continue;
+        }
+        if v < 0.0 || v > lp.upper[i] * (1.0 + tol) + tol {
+            return false;
+        }
+        for (r, a) in lp.entries(i) {
+            activity[r] += a * v;
+            scale[r] = scale[r].max((a * v).abs());
+        }
+    }
+    activity
+        .iter()
+        .zip(&scale)
+        .zip(lp.sense.iter().zip(&lp.rhs))
+        .all(|((&act, &sc), (&s, &b))| {
+            let slack = tol * sc.max(b.abs()).max(1e-12);
+            match s {
+                Sense::Le => act <= b + slack,
+                Sense::Eq => (act - b).abs() <= slack,
+            }
+        })
+}

@@ -1,0 +1,240 @@
+//! Column generation ("sifting") for the LP: the model has far more
+//! columns (cells) than rows, and at the optimum most cells are unused.
+//! Solve over a working set, price every other allowed column with the
+//! duals, add the most negative, repeat until none is negative: the
+//! restricted optimum padded with zeros is then the optimum of the whole
+//! LP. Every round's duals also give a proven bound ([`bound_over`]), so a
+//! solve stopped by its limits still says how far from exact it is.
+//!
+//! The working set starts with each job's cheapest cells (by cost per
+//! work unit) until they could hold three times its work, plus every
+//! region choice and slack. Each work row gets an artificial column at
+//! 1,000 times the dearest cost per work unit, so every restricted LP is
+//! feasible. Columns are never dropped.
+
+use super::backend::{self, Backend, Call, Failure};
+use super::lp::{Col, Lp};
+use super::{bound_over, full, Limits, Report, Stage, StopReason};
+
+/// Below this many allowed columns the whole model is solved at once.
+pub(crate) const MIN_COLUMNS: usize = 20_000;
+/// At most this many columns join per job per round.
+const ADD_PER_JOB: usize = 200;
+/// After this many rounds (or once the working set holds half the
+/// columns) the whole model is solved instead.
+const MAX_ROUNDS: usize = 40;
+/// The initial set covers this many times each job's work.
+const COVER: f64 = 3.0;
+
+/// An LP's answer and its proof.
+pub(crate) struct LpResult {
+    /// Value of every column of the model (0 outside the working set).
+    pub(crate) x: Vec<f64>,
+    /// Duals of the last restricted LP (one per row), if the solver gave
+    /// them.
+    pub(crate) duals: Option<Vec<f64>>,
+    /// A proven lower bound on the LP's optimum.
+    pub(crate) bound: f64,
+    /// Solver calls made.
+    pub(crate) rounds: usize,
+    /// Columns in the last call.
+    pub(crate) columns: usize,
+    /// Set when the limits stopped it before the optimum was proven.
+    pub(crate) stopped: Option<StopReason>,
+    /// `x` satisfies every row (no artificial is in use).
+    pub(crate) feasible: bool,
+}
+
+fn speed(lp: &Lp, i: usize, job: usize) -> f64 {
+    let wr = lp.work_row[job] as usize;
+    lp.entries(i)
+        .find(|&(r, _)| r == wr)
+        .map_or(1.0, |(_, v)| v)
+}
+
+/// Column generation over the allowed columns of `lp`.
+pub(crate) fn sift(
+    lp: &Lp,
+    mask: Option<&[bool]>,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+    stage: Stage,
+) -> Result<LpResult, Failure> {
+    let n = lp.columns();
+    let allowed = |i: usize| mask.is_none_or(|m| m[i]);
+    let mut in_set = vec![false; n];
+    let mut set: Vec<usize> = Vec::new();
+    let mut dearest: f64 = 0.0;
+    for (j, cols) in lp.job_cols.iter().enumerate() {
+        if lp.work_row[j] == u32::MAX {
+            continue;
+        }
+        let work = lp.rhs[lp.work_row[j] as usize];
+        let mut cells: Vec<(f64, usize)> = Vec::new();
+        for i in cols.clone().filter(|&i| allowed(i)) {
+            match lp.col[i] {
+                Col::Cell { .. } => {
+                    let s = speed(lp, i, j);
+                    let cps = lp.cost[i] / s;
+                    dearest = dearest.max(cps.abs());
+                    cells.push((cps, i));
+                }
+                Col::Choice { .. } | Col::Slack { .. } => {
+                    in_set[i] = true;
+                    set.push(i);
+                }
+            }
+        }
+        cells.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut covered = 0.0;
+        for (_, i) in cells {
+            if covered >= COVER * work {
+                break;
+            }
+            covered += lp.upper[i] * speed(lp, i, j);
+            in_set[i] = true;
+            set.push(i);
+        }
+    }
+    let egress_max = lp
+        .col
+        .iter()
+        .zip(&lp.cost)
+        .filter(|(c, _)| matches!(c, Col::Choice { .. }))
+        .fold(0.0f64, |m, (_, c)| m.max(c.abs()));
+    let min_work = lp
+        .work_row
+        .iter()
+        .filter(|&&r| r != u32::MAX)
+        .map(|&r| lp.rhs[r as usize])
+        .fold(f64::INFINITY, f64::min);
+    let artificial = 1e3 * (dearest + egress_max / min_work.max(f64::MIN_POSITIVE)).max(1.0);
+    let max_cost = lp.cost.iter().fold(1.0f64, |m, c| m.max(c.abs()));
+    let tol = 1e-9 * max_cost;
+    let allowed_count = (0..n).filter(|&i| allowed(i)).count();
+
+    let mut best: Option<LpResult> = None;
+    let mut best_bound = f64::NEG_INFINITY;
+    for round in 1..=MAX_ROUNDS {
+        if let Some(why) = limits.stop() {
+            return stopped(lp, best, best_bound, why, round - 1);
+        }
+        set.sort_unstable();
+        let out = backend::solve(
+            backend,
+            &Call {
+                lp,
+                columns: &set,
+                artificial_usd_per_work: Some(artificial),
+                binary: false,
+                time_limit: limits.remaining(),
+                mip_gap: limits.gap,
+                initial: None,
+            },
+        );
+        let out = match out {
+            Ok(o) => o,
+            Err(Failure::TimeLimit) => {
+                let why = limits.stop().unwrap_or(StopReason::TimeLimit);
+                return stopped(lp, best, best_bound, why, round);
+            }
+            Err(e) => return Err(e),
+        };
+        let Some(mut dual) = out.duals else {
+            return Err(Failure::Numerical(
+                "internal: column generation needs a solver with duals".into(),
+            ));
+        };
+        lp.project_duals(&mut dual);
+        let bound = bound_over(lp, mask, &dual);
+        best_bound = best_bound.max(bound);
+        let mut x = vec![0.0; n];
+        for (&i, &v) in set.iter().zip(&out.values) {
+            x[i] = v;
+        }
+        let art_used = out.artificial.iter().any(|&(j, a)| {
+            let w = lp.rhs[lp.work_row[j] as usize];
+            a > 1e-9 * w.abs().max(1e-300)
+        });
+        let objective = lp.objective_of(&x);
+        // Price every allowed column outside the set.
+        let mut violations: Vec<Vec<(f64, usize)>> = vec![Vec::new(); lp.job_cols.len()];
+        let mut any = false;
+        for (j, cols) in lp.job_cols.iter().enumerate() {
+            for i in cols.clone() {
+                if in_set[i] || !allowed(i) {
+                    continue;
+                }
+                let d = lp.reduced_cost(i, &dual);
+                if d < -tol {
+                    violations[j].push((d, i));
+                    any = true;
+                }
+            }
+        }
+        let result = LpResult {
+            x,
+            duals: Some(dual),
+            bound: best_bound,
+            rounds: round,
+            columns: set.len(),
+            stopped: None,
+            feasible: !art_used,
+        };
+        report(
+            stage,
+            round,
+            set.len(),
+            (!art_used).then_some(objective),
+            best_bound,
+        );
+        if !any {
+            if art_used {
+                // No column can help, yet some work is only done by an
+                // artificial: the LP is infeasible (or the artificial's
+                // price too low to tell). The whole model decides.
+                return full(lp, mask, backend, limits);
+            }
+            return Ok(result);
+        }
+        if !art_used {
+            best = Some(result);
+        }
+        for v in &mut violations {
+            if v.len() > ADD_PER_JOB {
+                v.select_nth_unstable_by(ADD_PER_JOB, |a, b| a.0.total_cmp(&b.0));
+                v.truncate(ADD_PER_JOB);
+            }
+            for &(_, i) in v.iter() {
+                in_set[i] = true;
+                set.push(i);
+            }
+        }
+        if set.len() * 2 > allowed_count {
+            break;
+        }
+    }
+    full(lp, mask, backend, limits)
+}
+
+/// The best feasible point so far with the best bound, marked stopped; or
+/// the time limit as a failure when no feasible point was found yet.
+fn stopped(
+    lp: &Lp,
+    best: Option<LpResult>,
+    bound: f64,
+    why: StopReason,
+    rounds: usize,
+) -> Result<LpResult, Failure> {
+    let _ = lp;
+    match best {
+        Some(mut r) => {
+            r.bound = bound;
+            r.stopped = Some(why);
+            r.rounds = rounds;
+            Ok(r)
+        }
+        None => Err(Failure::TimeLimit),
+    }
+}
