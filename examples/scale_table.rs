@@ -6,7 +6,9 @@
 //! (size indices 0-5 into the table below; all by default)
 //!
 //! Each size runs in a fresh child process so that its peak memory
-//! (`VmHWM` from /proc/self/status, Linux only) is its own.
+//! (`VmHWM` from /proc/self/status, Linux only) is its own. With
+//! `SCALE_TIME_LIMIT=SECONDS` in the environment the optimum stops there
+//! and the table shows the proven gap it reached.
 
 use geoshift::synth::{bench_sizes, generate, Params};
 use geoshift::{evaluate, Backend, Error, Optimal, Problem, Scenario, Scheduler};
@@ -36,14 +38,25 @@ fn one(i: usize, backend: Backend) {
     let scenario = Scenario::from_json(&json).expect("generated scenarios parse");
     let problem = Problem::new(&scenario).expect("generated scenarios are valid");
     let read_s = clock.elapsed().as_secs_f64();
-    let optimal = Optimal::new(backend);
+    let mut optimal = Optimal::new(backend);
+    if let Some(limit) = std::env::var("SCALE_TIME_LIMIT")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+    {
+        optimal = optimal.time_limit(std::time::Duration::from_secs_f64(limit));
+    }
     let clock = Instant::now();
     let size = optimal.model_size(&problem);
     let build_s = clock.elapsed().as_secs_f64();
     let clock = Instant::now();
     let outcome = match optimal.schedule(&problem) {
         Ok(s) => match evaluate(&problem, "optimal", &s) {
-            Ok(r) => format!("${:.2}", r.total_usd),
+            Ok(r) => format!(
+                "${:.2} (gap {:.1e}{})",
+                r.total_usd,
+                r.gap.unwrap_or(f64::NAN),
+                if r.stopped.is_some() { ", stopped" } else { "" }
+            ),
             Err(v) => format!("INVALID: {v}"),
         },
         Err(Error::Infeasible(inf)) => format!("infeasible ({} jobs)", inf.jobs.len()),

@@ -61,7 +61,7 @@ pub use schedulers::{
 };
 pub use solve::backend::{Backend, UnknownBackend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use solve::lp::{ModelEstimate, ModelSize};
-pub use solve::{Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
+pub use solve::{ColumnGeneration, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
 pub use time::{Horizon, Series};
 
 /// Parses, validates, schedules and evaluates in one call: the report of

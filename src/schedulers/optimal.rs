@@ -8,7 +8,9 @@ use crate::error::{Stopped, TooLarge};
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::Backend;
 use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
-use crate::solve::{Limits, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
+use crate::solve::{
+    ColumnGeneration, Limits, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES,
+};
 use crate::{Error, Problem};
 use std::fmt;
 use std::sync::atomic::AtomicBool;
@@ -94,6 +96,7 @@ pub struct Optimal {
     gap: f64,
     cancel: Option<Arc<AtomicBool>>,
     memory_budget_bytes: usize,
+    column_generation: ColumnGeneration,
 }
 
 impl Default for Optimal {
@@ -111,6 +114,7 @@ impl fmt::Debug for Optimal {
             .field("gap", &self.gap)
             .field("cancel", &self.cancel.is_some())
             .field("memory_budget_bytes", &self.memory_budget_bytes)
+            .field("column_generation", &self.column_generation)
             .finish()
     }
 }
@@ -160,6 +164,7 @@ impl Optimal {
             gap: DEFAULT_GAP,
             cancel: None,
             memory_budget_bytes: DEFAULT_MEMORY_BUDGET_BYTES,
+            column_generation: ColumnGeneration::Auto,
         }
     }
 
@@ -208,6 +213,14 @@ impl Optimal {
         self
     }
 
+    /// When to solve the LP by column generation; default
+    /// [`ColumnGeneration::Auto`]. The optimum is the same either way (to
+    /// the gap); only the time and memory differ.
+    pub fn column_generation(mut self, mode: ColumnGeneration) -> Self {
+        self.column_generation = mode;
+        self
+    }
+
     fn report(&self, stage: Progress) {
         if let Some(hook) = &self.progress {
             hook(&stage);
@@ -219,6 +232,7 @@ impl Optimal {
             deadline: self.time_limit.map(|t| Instant::now() + t),
             gap: self.gap,
             cancel: self.cancel.clone(),
+            column_generation: self.column_generation,
         }
     }
 

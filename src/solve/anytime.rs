@@ -159,6 +159,10 @@ pub(crate) fn optimum(
     let all: Vec<usize> = (0..n).collect();
     let scale = lb.abs().max(1.0);
     let mut failures = Vec::new();
+    // The solver is asked for a quarter of the target, so that the bound
+    // its stopping rule implies leaves room for the evaluator's re-pricing
+    // of the cleaned plan.
+    let solver_gap = limits.gap / 4.0;
     loop {
         let call = Call {
             lp,
@@ -166,7 +170,7 @@ pub(crate) fn optimum(
             artificial_usd_per_work: None,
             binary: true,
             time_limit: limits.remaining(),
-            mip_gap: limits.gap,
+            mip_gap: solver_gap,
             initial: incumbent.as_ref().map(|(x, _)| x.as_slice()),
         };
         match backend::solve(exact_backend, &call) {
@@ -178,7 +182,7 @@ pub(crate) fn optimum(
                 if proven {
                     // The solver stopped at its gap: relative to the
                     // objective, or absolute (set to the same number).
-                    lb = lb.max(ub - limits.gap * ub.abs().max(scale));
+                    lb = lb.max(ub - solver_gap * ub.abs().max(scale));
                 }
                 report(Stage::Exact, 1, n, Some(ub), lb);
                 let better = incumbent.as_ref().is_none_or(|(_, old)| ub < *old);

@@ -53,12 +53,28 @@ impl std::fmt::Display for StopReason {
     }
 }
 
-/// The limits of one solve.
+/// When the LP is solved by column generation (a sequence of small LPs
+/// over a working set of cells, priced with the duals) instead of whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ColumnGeneration {
+    /// With a solver that gives duals (HiGHS, Clarabel) on a model of at
+    /// least 20,000 columns.
+    #[default]
+    Auto,
+    /// Whenever the solver gives duals, whatever the size.
+    Always,
+    /// Never: the whole model in one call.
+    Never,
+}
+
+/// The limits and settings of one solve.
 #[derive(Debug, Clone)]
 pub(crate) struct Limits {
     pub(crate) deadline: Option<Instant>,
     pub(crate) gap: f64,
     pub(crate) cancel: Option<Arc<AtomicBool>>,
+    pub(crate) column_generation: ColumnGeneration,
 }
 
 impl Limits {
@@ -116,7 +132,13 @@ pub(crate) fn solve_lp(
     stage: Stage,
 ) -> Result<LpResult, Failure> {
     let allowed = mask.map_or(lp.columns(), |m| m.iter().filter(|&&b| b).count());
-    let result = if backend.has_duals() && allowed >= sifting::MIN_COLUMNS {
+    let sift = backend.has_duals()
+        && match limits.column_generation {
+            ColumnGeneration::Auto => allowed >= sifting::MIN_COLUMNS,
+            ColumnGeneration::Always => true,
+            ColumnGeneration::Never => false,
+        };
+    let result = if sift {
         sifting::sift(lp, mask, backend, limits, report, stage)
     } else {
         full(lp, mask, backend, limits)
