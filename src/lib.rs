@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "data")]
 pub mod data;
 mod diagnose;
 mod error;
