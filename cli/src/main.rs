@@ -3,7 +3,9 @@
 //! Exit status: 0 on success, 1 on malformed input (unreadable file, bad
 //! JSON, a value MODEL.md forbids), 2 when no schedule exists (the
 //! explanation is on stderr), 3 when a solver fails or a schedule breaks a
-//! constraint (a bug worth reporting).
+//! constraint (a bug worth reporting), 4 when `--time-limit` passed before
+//! any plan was found. A model over the memory budget is malformed input
+//! for this machine (1), with a hint.
 
 mod plot;
 
@@ -12,7 +14,7 @@ use geoshift::{evaluate, Backend, Error, Optimal, Problem, Progress, Report, Sce
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -36,7 +38,25 @@ macro_rules! outln {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Stop the optimum after this many seconds and report the best plan
+    /// found with its proven gap (exit 4 if none was found).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Accept a plan within this relative gap of the proven lower bound
+    /// (default 1e-7: exact).
+    #[arg(long, global = true, value_name = "REL")]
+    gap: Option<f64>,
 }
+
+/// The limits of the optimum given on the command line.
+#[derive(Clone, Copy, Default)]
+struct SolveLimits {
+    time_limit: Option<f64>,
+    gap: Option<f64>,
+}
+
+/// Set once in `main`, read by [`optimal`].
+static LIMITS: OnceLock<SolveLimits> = OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -100,8 +120,9 @@ struct Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         let code = match e {
-            Error::Input(_) => 1,
+            Error::Input(_) | Error::TooLarge(_) => 1,
             Error::Infeasible(_) => 2,
+            Error::Stopped(_) => 4,
             _ => 3, // a solver failure or an invalid schedule: a bug
         };
         Failure {
@@ -121,6 +142,18 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
         }
     };
+    for (name, v) in [("--time-limit", cli.time_limit), ("--gap", cli.gap)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v >= 0.0) {
+                eprintln!("error: {name} must be a number >= 0, got {v}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let _ = LIMITS.set(SolveLimits {
+        time_limit: cli.time_limit,
+        gap: cli.gap,
+    });
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -179,7 +212,17 @@ fn backend(name: &str) -> Result<Backend, Failure> {
 fn optimal(backend: Backend, verbose: bool) -> Optimal {
     type Ticker = (mpsc::Sender<()>, thread::JoinHandle<()>);
     let ticker: Mutex<Option<Ticker>> = Mutex::new(None);
-    Optimal::new(backend).on_progress(move |stage| match stage {
+    let status = Arc::new(Mutex::new(String::new()));
+    let shown = Arc::clone(&status);
+    let limits = LIMITS.get().copied().unwrap_or_default();
+    let mut optimal = Optimal::new(backend);
+    if let Some(t) = limits.time_limit {
+        optimal = optimal.time_limit(Duration::from_secs_f64(t));
+    }
+    if let Some(g) = limits.gap {
+        optimal = optimal.gap(g);
+    }
+    optimal.on_progress(move |stage| match stage {
         Progress::Built {
             size,
             backend,
@@ -196,12 +239,47 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
                 eprintln!("{what}");
             }
             let (stop, stopped) = mpsc::channel::<()>();
-            let handle = thread::spawn(move || tick(&what, &stopped));
+            let status = Arc::clone(&shown);
+            let handle = thread::spawn(move || tick(&what, &status, &stopped));
             if let Ok(mut slot) = ticker.lock() {
                 *slot = Some((stop, handle));
             }
         }
-        Progress::Solved { seconds } => {
+        Progress::Round {
+            stage,
+            round,
+            incumbent_usd,
+            bound_usd,
+            ..
+        } => {
+            let best = incumbent_usd.map_or("none yet".to_string(), plot::usd);
+            let line = format!(
+                "{stage:?} {round}: best {best}, bound {}",
+                plot::usd(*bound_usd)
+            );
+            if verbose {
+                eprintln!("  {line}");
+            }
+            if let Ok(mut s) = status.lock() {
+                *s = line;
+            }
+        }
+        Progress::Diagnosing => {
+            let what = "no plan exists; diagnosing why (least-shortfall LP)".to_string();
+            if verbose {
+                eprintln!("{what}");
+            }
+            let (stop, stopped) = mpsc::channel::<()>();
+            let status = Arc::clone(&shown);
+            if let Ok(mut s) = status.lock() {
+                s.clear();
+            }
+            let handle = thread::spawn(move || tick(&what, &status, &stopped));
+            if let Ok(mut slot) = ticker.lock() {
+                *slot = Some((stop, handle));
+            }
+        }
+        Progress::Solved { seconds } | Progress::Diagnosed { seconds } => {
             if verbose {
                 eprintln!("solver done in {seconds:.3} s");
             }
@@ -217,14 +295,21 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
 /// Prints `what` and the seconds elapsed, once a second after the first,
 /// until told to stop: on one updating line on a terminal, else one line
 /// at the start and one at the end.
-fn tick(what: &str, stop: &mpsc::Receiver<()>) {
+fn tick(what: &str, status: &Mutex<String>, stop: &mpsc::Receiver<()>) {
     let clock = Instant::now();
     let tty = std::io::stderr().is_terminal();
     let mut shown = false;
     while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(Duration::from_secs(1)) {
         let secs = clock.elapsed().as_secs();
         if tty {
-            eprint!("\r{what}... {secs} s");
+            let news = status.lock().map(|s| s.clone()).unwrap_or_default();
+            let news = if news.is_empty() {
+                news
+            } else {
+                format!(" ({news})")
+            };
+            // \x1b[K clears what a longer line left behind.
+            eprint!("\r{what}... {secs} s{news}\x1b[K");
         } else if !shown {
             eprintln!("{what}...");
         }
@@ -300,6 +385,18 @@ fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
         r.energy_mwh,
         r.emissions_t
     );
+    if let (Some(bound), Some(gap)) = (r.bound_usd, r.gap) {
+        let verdict = match (r.proven_optimal, r.stopped) {
+            (_, Some(why)) => format!("stopped by {why}"),
+            (Some(true), None) => "proven optimal".to_string(),
+            _ => "not proven optimal".to_string(),
+        };
+        outln!(
+            out,
+            "  {verdict}: no plan costs less than {} (gap {gap:.1e})",
+            plot::usd(bound)
+        );
+    }
     outln!(out);
     let w = r.jobs.iter().map(|j| j.id.len()).max().unwrap_or(3).max(3);
     outln!(
@@ -393,7 +490,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 error: None,
                 failure_code: 0,
             },
-            Err(e @ (Error::Infeasible(_) | Error::Solver(_))) => Row {
+            Err(e @ (Error::Infeasible(_) | Error::Solver(_) | Error::Stopped(_))) => Row {
                 scheduler: s.name().into(),
                 solve_seconds: clock.elapsed().as_secs_f64(),
                 saving_vs_local_usd: None,

@@ -67,6 +67,11 @@ pub enum Progress {
     /// The problem is infeasible; the least-shortfall model is being
     /// solved to say why.
     Diagnosing,
+    /// The diagnosis is done (its error is about to be returned).
+    Diagnosed {
+        /// Seconds it took.
+        seconds: f64,
+    },
 }
 
 type Hook = Arc<dyn Fn(&Progress) + Send + Sync>;
@@ -247,7 +252,12 @@ impl Optimal {
                 bound_usd,
             })
         };
-        diagnose(p, self.backend, limits, &hook, self.name())
+        let clock = Instant::now();
+        let error = diagnose(p, self.backend, limits, &hook, self.name());
+        self.report(Progress::Diagnosed {
+            seconds: clock.elapsed().as_secs_f64(),
+        });
+        error
     }
 
     /// The backend in use.
@@ -337,12 +347,26 @@ impl Optimal {
             Ok(plan) => plan,
             Err(NoPlan::Infeasible) => return Err(self.diagnose(p, &limits)),
             Err(NoPlan::Stopped(reason, bound)) => {
+                // Stopped before the LP gave a plan: Greedy's plan (fast,
+                // and checked by the evaluator) with the bound reached.
+                if let (true, Ok(mut schedule)) = (bound.is_finite(), super::Greedy.schedule(p)) {
+                    if crate::evaluate(p, "greedy", &schedule).is_ok() {
+                        let proof = Proof::new(f64::INFINITY, bound, self.gap, Some(reason));
+                        schedule.proof = Some(proof.clone());
+                        return Ok(Solution {
+                            schedule,
+                            proof,
+                            duals: None,
+                            backend,
+                        });
+                    }
+                }
                 return Err(Stopped {
                     reason,
                     bound_usd: bound.is_finite().then_some(bound),
                     infeasible: false,
                 }
-                .into())
+                .into());
             }
             Err(NoPlan::Numerical(why)) => return Err(Error::Solver(why)),
         };

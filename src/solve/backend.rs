@@ -206,8 +206,8 @@ pub(crate) struct Outcome {
     /// [`super::bound_over`]; rows not in the call have 0. `None`: the solver gives
     /// none (or the model had binaries).
     pub(crate) duals: Option<Vec<f64>>,
-    /// The solver stopped on its time limit or its gap, not at a proven
-    /// optimum.
+    /// The solver stopped on its time limit, before its optimum (or its
+    /// MIP gap) was proven.
     pub(crate) stopped_early: bool,
 }
 
@@ -504,7 +504,8 @@ where
         }
         other => Failure::Numerical(other.to_string()),
     })?;
-    let stopped_early = !matches!(solution.status(), SolutionStatus::Optimal);
+    // GapLimit: stopped at the requested MIP gap, which is what was asked.
+    let stopped_early = matches!(solution.status(), SolutionStatus::TimeLimit);
     let values: Vec<f64> = x
         .iter()
         .zip(&gamma)
