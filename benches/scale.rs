@@ -10,7 +10,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use geoshift::synth::{bench_sizes, generate, Params};
-use geoshift::{evaluate, Backend, Greedy, Local, Optimal, Problem, Scheduler};
+use geoshift::{evaluate, Backend, ColumnGeneration, Greedy, Local, Optimal, Problem, Scheduler};
 use std::time::Duration;
 
 fn problem(params: &Params) -> Problem {
@@ -64,6 +64,26 @@ fn benches(c: &mut Criterion) {
         });
     }
     solve.finish();
+
+    // Column generation against the whole model in one call, on the
+    // backends with duals, at (100, 10, 48) Split-only (65,016 columns).
+    let mut engine = c.benchmark_group("column_generation");
+    engine
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    let p = problem(&bench_sizes()[2]);
+    for backend in Backend::available().iter().filter(|b| b.has_duals()) {
+        for (mode, name) in [
+            (ColumnGeneration::Always, "sifting"),
+            (ColumnGeneration::Never, "full"),
+        ] {
+            let id = BenchmarkId::new(format!("{backend}/{name}"), label(&bench_sizes()[2]));
+            engine.bench_with_input(id, &p, |b, p| {
+                b.iter(|| Optimal::new(*backend).column_generation(mode).schedule(p))
+            });
+        }
+    }
+    engine.finish();
 
     let mut heuristics = c.benchmark_group("heuristics");
     heuristics.sample_size(10);

@@ -5,6 +5,7 @@
 //! engine as the optimum, within the same limits.
 
 use crate::error::{Infeasible, Shortfall, Stopped, UnfinishedJob};
+use crate::scenario::Placement;
 use crate::solve::backend::{Backend, Failure};
 use crate::solve::lp::{self, Col, Objective};
 use crate::solve::{solve_lp, Limits, Report, Stage, StopReason};
@@ -32,74 +33,39 @@ pub(crate) fn diagnose(
             shortfall: Shortfall::NoEligibleCell(j.closed.clone()),
         })
         .collect();
-    let model = lp::build(p, Objective::Shortfall);
-    // The shortfall LP has no integers: region choices are relaxed, which
-    // can only lower the shortfall of a job that must stay whole; a job
-    // that no single region can finish is named below all the same.
-    let backend = backend.resolve(&model.size(false));
-    let relaxed: Vec<f64>;
-    match solve_lp(&model, None, backend, limits, report, Stage::Diagnosis) {
-        Ok(solved) if solved.stopped.is_none() => {
-            for (j, cols) in model.job_cols.iter().enumerate() {
-                let Some(slack) = cols
-                    .clone()
-                    .find(|&i| matches!(model.col[i], Col::Slack { .. }))
-                else {
-                    continue;
-                };
-                let short = solved.x[slack];
-                let job = &p.jobs()[j];
-                if short > SHORT_EPS * job.work {
-                    jobs.push(UnfinishedJob {
-                        job: job.id.clone(),
-                        shortfall: Shortfall::WorkShort {
-                            missing_work: short,
-                            work: job.work,
-                        },
-                    });
-                }
-            }
-            relaxed = solved.x;
+    // First every job as if it could be split: a shortfall there is
+    // capacity, power or parallelism. Only if the fleet could do all the
+    // work split is the one-region rule of Whole jobs what blocks.
+    let split = match shortfalls(p, Objective::ShortfallSplit, backend, limits, report) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    for (j, short) in split.iter().enumerate() {
+        let job = &p.jobs()[j];
+        if *short > SHORT_EPS * job.work {
+            jobs.push(UnfinishedJob {
+                job: job.id.clone(),
+                shortfall: Shortfall::WorkShort {
+                    missing_work: *short,
+                    work: job.work,
+                },
+            });
         }
-        Ok(solved) => {
-            return Stopped {
-                reason: solved.stopped.unwrap_or(StopReason::TimeLimit),
-                bound_usd: None,
-                infeasible: true,
-            }
-            .into()
-        }
-        Err(Failure::TimeLimit) => {
-            return Stopped {
-                reason: limits.stop().unwrap_or(StopReason::TimeLimit),
-                bound_usd: None,
-                infeasible: true,
-            }
-            .into()
-        }
-        Err(Failure::Infeasible) => {
-            return Error::Solver(
-                "the least-shortfall model, which always has a solution, was reported infeasible"
-                    .into(),
-            )
-        }
-        Err(Failure::Numerical(e)) => return Error::Solver(e),
     }
     if jobs.is_empty() {
-        // Zero shortfall when split, yet no plan: what blocks is that some
-        // Whole job must stay in one region. Name those the relaxed plan
-        // had to split.
-        for (j, cols) in model.job_cols.iter().enumerate() {
-            let split = cols
-                .clone()
-                .filter(|&i| matches!(model.col[i], Col::Choice { .. }) && relaxed[i] > 1e-6)
-                .count();
-            if split > 1 {
+        // The relaxation with region choices: a Whole job that falls short
+        // there (or must be split) is one no single region can finish.
+        let whole = match shortfalls(p, Objective::Shortfall, backend, limits, report) {
+            Ok(x) => x,
+            Err(e) => return e,
+        };
+        for (j, short) in whole.iter().enumerate() {
+            let job = &p.jobs()[j];
+            let has_choice = job.placement == Placement::Whole && job.windows.len() > 1;
+            if has_choice && *short > SHORT_EPS * job.work {
                 jobs.push(UnfinishedJob {
-                    job: p.jobs()[j].id.clone(),
-                    shortfall: Shortfall::NoSingleRegion {
-                        work: p.jobs()[j].work,
-                    },
+                    job: job.id.clone(),
+                    shortfall: Shortfall::NoSingleRegion { work: job.work },
                 });
             }
         }
@@ -118,4 +84,51 @@ pub(crate) fn diagnose(
         jobs,
     }
     .into()
+}
+
+/// Each job's shortfall (work units) in the least-shortfall plan of
+/// `objective`, or the error that ends the diagnosis.
+fn shortfalls(
+    p: &Problem,
+    objective: Objective,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+) -> Result<Vec<f64>, Error> {
+    let model = lp::build(p, objective);
+    // The shortfall LP has no integers: region choices are relaxed.
+    let backend = backend.resolve(&model.size(false));
+    let stopped = |reason| -> Error {
+        Stopped {
+            reason,
+            bound_usd: None,
+            infeasible: true,
+        }
+        .into()
+    };
+    let solved =
+        match solve_lp(&model, None, backend, limits, report, Stage::Diagnosis) {
+            Ok(solved) => solved,
+            Err(Failure::TimeLimit) => {
+                return Err(stopped(limits.stop().unwrap_or(StopReason::TimeLimit)))
+            }
+            Err(Failure::Infeasible) => return Err(Error::Solver(
+                "the least-shortfall model, which always has a solution, was reported infeasible"
+                    .into(),
+            )),
+            Err(Failure::Numerical(e)) => return Err(Error::Solver(e)),
+        };
+    if let Some(reason) = solved.stopped {
+        return Err(stopped(reason));
+    }
+    let mut short = vec![0.0; p.jobs().len()];
+    for (j, cols) in model.job_cols.iter().enumerate() {
+        if let Some(slack) = cols
+            .clone()
+            .find(|&i| matches!(model.col[i], Col::Slack { .. }))
+        {
+            short[j] = solved.x[slack];
+        }
+    }
+    Ok(short)
 }

@@ -315,3 +315,39 @@ fn duals_equal_the_difference_of_two_re_solves() {
         assert!(duals.capacity_usd_per_server_hour[0] > 3.9);
     }
 }
+
+/// Two regions of 2 server-hours each and one Whole job of 3 units: the
+/// fleet could do it split, no single region can. The diagnosis (an LP,
+/// bounded like the optimum) says so instead of blaming capacity.
+#[test]
+fn a_whole_job_no_single_region_can_finish_is_named_as_such() {
+    let json = r#"{
+        "horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 1},
+        "regions": [{"id": "a", "pue": 1.0, "price_usd_per_mwh": 10},
+                    {"id": "b", "pue": 1.0, "price_usd_per_mwh": 10}],
+        "pools": [{"id": "pa", "region": "a", "servers": 2, "rent_usd_per_hour": 1, "power_kw": 1},
+                  {"id": "pb", "region": "b", "servers": 2, "rent_usd_per_hour": 1, "power_kw": 1}],
+        "links": [{"from": "a", "to": "b", "bandwidth_gbps": 10, "egress_usd_per_gb": 0.01},
+                  {"from": "b", "to": "a", "bandwidth_gbps": 10, "egress_usd_per_gb": 0.01}],
+        "jobs": [{"id": "big", "origin": "a", "work": 3, "deadline": "2026-06-01T01:00:00Z",
+                  "max_servers": 4, "placement": "whole"}]
+    }"#;
+    let problem = Problem::new(&Scenario::from_json(json).unwrap()).unwrap();
+    for &backend in Backend::available() {
+        let limited = Optimal::new(backend).time_limit(Duration::from_secs(60));
+        match limited.solve(&problem) {
+            Err(Error::Infeasible(inf)) => {
+                assert_eq!(inf.jobs.len(), 1, "{inf}");
+                assert!(
+                    matches!(
+                        inf.jobs[0].shortfall,
+                        geoshift::Shortfall::NoSingleRegion { .. }
+                    ),
+                    "{backend}: {inf}"
+                );
+                assert!(inf.to_string().contains("no single region"), "{inf}");
+            }
+            other => panic!("{backend}: expected infeasible, got {other:?}"),
+        }
+    }
+}

@@ -27,6 +27,9 @@ pub(crate) enum Objective {
     Cost,
     /// Total work units left undone.
     Shortfall,
+    /// Total work units left undone, every job treated as Split (the
+    /// region choices of Whole jobs dropped).
+    ShortfallSplit,
 }
 
 /// How big a model is.
@@ -304,7 +307,9 @@ pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
             b.lp.work_row.push(NONE);
             continue; // no cell: reported from `JobInfo::closed`
         }
-        let whole = job.placement == Placement::Whole && job.windows.len() > 1;
+        let whole = job.placement == Placement::Whole
+            && job.windows.len() > 1
+            && objective != Objective::ShortfallSplit;
         let m = job.max_server_hours_per_slot;
         let work_row = b.add_row(Row::Work { job: ju }, Sense::Eq, job.work);
         b.lp.work_row.push(work_row);
@@ -438,7 +443,7 @@ pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
                     }
                     let cost = match objective {
                         Objective::Cost => pool.cost[t].total_usd() + pool.speed * egress_per_work,
-                        Objective::Shortfall => 0.0,
+                        Objective::Shortfall | Objective::ShortfallSplit => 0.0,
                     };
                     b.add_col(
                         Col::Cell {
@@ -457,7 +462,7 @@ pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
             .iter()
             .any(|c| matches!(c, Col::Cell { .. }));
         b.lp.job_without_cells |= !has_cell;
-        if objective == Objective::Shortfall {
+        if objective != Objective::Cost {
             b.add_col(Col::Slack { job: ju }, 1.0, job.work, &[(work_row, 1.0)]);
         }
         b.lp.job_cols.push(first_col..b.lp.col.len());
