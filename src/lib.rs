@@ -45,6 +45,7 @@ mod problem;
 mod scenario;
 mod schedulers;
 pub mod synth;
+mod text;
 pub mod time;
 
 pub use backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
@@ -55,7 +56,8 @@ pub use error::{
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::ModelSize;
 pub use problem::{
-    CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS, MAX_SLOTS,
+    CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
+    MAX_SLOTS, MAX_SPEED, MIN_SPEED, MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{

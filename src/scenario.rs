@@ -60,7 +60,8 @@ pub struct Pool {
     pub rent_usd_per_hour: f64,
     /// IT power of one busy server in kW (>= 0).
     pub power_kw: f64,
-    /// Work units per server-hour (> 0; the reference server is 1).
+    /// Work units per server-hour (the reference server is 1), between
+    /// [`crate::MIN_SPEED`] and [`crate::MAX_SPEED`].
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub speed: f64,
     /// Whether the rent already pays the energy (a cloud list price does).
@@ -101,7 +102,8 @@ pub struct Job {
     pub id: String,
     /// Region where the job's data lives.
     pub origin: String,
-    /// Work in work units (> 0): server-hours on a speed-1 server.
+    /// Work in work units: server-hours on a speed-1 server (at least
+    /// [`crate::MIN_WORK`]).
     pub work: f64,
     /// Input data in GB (>= 0), shipped from the origin before the job may
     /// run elsewhere.

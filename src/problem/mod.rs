@@ -17,13 +17,19 @@
 //! | pools and cell cost | `pools.rs` | capacity per slot and `c[k,t]` |
 //! | links and reachability | `links.rs` | bandwidth, egress, transfer time, the way back |
 //! | job windows | `windows.rs` | allowed regions and the eligible slot range |
+//!
+//! Beside the pipeline, `capacity.rs` holds [`Problem::capacity_warnings`]:
+//! cheap sums that show a job or the whole scenario cannot be done.
 
+mod capacity;
 mod horizon;
 mod links;
 mod pools;
 mod regions;
 mod series;
 mod windows;
+
+pub use capacity::CapacityWarning;
 
 use crate::error::{ClosedRegion, InputError};
 use crate::scenario::{Placement, Scenario};
@@ -39,6 +45,21 @@ pub const MAX_SLOTS: usize = 10 * 366 * 24 * 60;
 /// region holds a few numbers per slot, so this bounds the problem's memory
 /// (to about 2 GiB) before anything is allocated.
 pub const MAX_CELLS: usize = 50_000_000;
+
+/// Least work a job may have, in work units (reference server-hours):
+/// 3.6 seconds of a reference server. Less work is below the precision of
+/// the LP solvers (their tolerances are about 1e-9 in absolute terms), so
+/// it is an input error rather than a plan the evaluator would reject.
+pub const MIN_WORK: f64 = 1e-3;
+
+/// Slowest pool speed, in work units per server-hour (the reference
+/// server is 1). With [`MAX_SPEED`] and [`MIN_WORK`] it keeps every
+/// server-hour amount a plan needs at 1e-6 or more.
+pub const MIN_SPEED: f64 = 1e-3;
+
+/// Fastest pool speed, in work units per server-hour: a thousand
+/// reference servers in one.
+pub const MAX_SPEED: f64 = 1e3;
 
 /// A validated scenario, with every series resampled to slots and every
 /// rule of MODEL.md evaluated once. Built by [`Problem::new`]; read-only.

@@ -6,6 +6,7 @@ use super::series::{check, series, Rule};
 use super::{CellCost, PoolInfo, RegionInfo};
 use crate::error::{Entity, InputError};
 use crate::scenario::Pool;
+use crate::text::{cut, num};
 use crate::time::Horizon;
 use std::collections::HashSet;
 
@@ -51,7 +52,7 @@ pub(super) fn build(
             p.power_kw,
             Rule::NonNegative,
         )?;
-        check(Entity::Pool, &p.id, "speed", p.speed, Rule::Positive)?;
+        check(Entity::Pool, &p.id, "speed", p.speed, Rule::Speed)?;
         let region = &mut regions[r];
         region.pools.push(k);
         let cost = cell_costs(p, region, pi);
@@ -65,7 +66,7 @@ pub(super) fn build(
             c.total_usd().is_finite() && c.energy_mwh.is_finite() && c.emissions_t.is_finite()
         };
         if let Some(t) = cost.iter().position(|c| !finite(c)) {
-            return Err(overflow(format!("the cost of a server-hour in slot {t}")));
+            return Err(blame_cost(p, region, pi, t));
         }
         if let Some(t) = capacity_server_hours.iter().position(|c| !c.is_finite()) {
             return Err(overflow(format!("the server-hours available in slot {t}")));
@@ -80,6 +81,77 @@ pub(super) fn build(
         });
     }
     Ok(pools)
+}
+
+/// The error for a cost of a server-hour that overflows in slot `t`: it
+/// names the input that made it overflow, the largest factor of the term
+/// that is not finite (a region's price of 1.7e308 is the region's fault,
+/// not the pool's), with the pool and slot beside it.
+fn blame_cost(p: &Pool, region: &RegionInfo, pi: f64, t: usize) -> InputError {
+    let (price, carbon) = (region.price_usd_per_mwh[t], region.carbon_g_per_kwh[t]);
+    let meter_kw = p.power_kw * region.pue;
+    let energy_usd = if p.rent_includes_energy {
+        0.0
+    } else {
+        meter_kw * price / 1000.0
+    };
+    let emissions_t = meter_kw * carbon / 1e6;
+    let carbon_usd = meter_kw * pi * carbon / 1e6;
+    type Suspect<'a> = (Entity, &'a str, &'static str, f64);
+    let power: Suspect = (Entity::Pool, &p.id, "power_kw", p.power_kw);
+    let pue: Suspect = (Entity::Region, &region.id, "pue", region.pue);
+    let price: Suspect = (Entity::Region, &region.id, "price_usd_per_mwh", price);
+    let grid: Suspect = (Entity::Region, &region.id, "carbon_g_per_kwh", carbon);
+    let carbon_price: Suspect = (Entity::Scenario, "", "carbon_price_usd_per_t", pi);
+    let rent: Suspect = (
+        Entity::Pool,
+        &p.id,
+        "rent_usd_per_hour",
+        p.rent_usd_per_hour,
+    );
+    // The inputs of the first term that is not finite; the pool first, so
+    // that it keeps the blame on a tie.
+    let suspects = if !meter_kw.is_finite() {
+        vec![power, pue]
+    } else if !energy_usd.is_finite() {
+        vec![power, pue, price]
+    } else if !emissions_t.is_finite() || !carbon_usd.is_finite() {
+        vec![power, pue, grid, carbon_price]
+    } else {
+        // Each term is finite and their sum is not: blame the largest term.
+        let terms = [
+            (p.rent_usd_per_hour, rent),
+            (energy_usd.abs(), price),
+            (carbon_usd.abs(), grid),
+        ];
+        let mut worst = terms[0];
+        for term in &terms[1..] {
+            if term.0 > worst.0 {
+                worst = *term;
+            }
+        }
+        vec![worst.1]
+    };
+    let mut worst = suspects[0];
+    for s in &suspects[1..] {
+        if s.3.abs() > worst.3.abs() {
+            worst = *s;
+        }
+    }
+    let (entity, id, field, value) = worst;
+    let on_pool = if entity == Entity::Pool {
+        String::new()
+    } else {
+        format!(" on pool '{}'", cut(&p.id))
+    };
+    InputError::Overflow {
+        entity,
+        id: id.to_string(),
+        what: format!(
+            "{field} = {}: the cost of a server-hour{on_pool} in slot {t}",
+            num(value)
+        ),
+    }
 }
 
 /// `c[k,t]` for every slot:

@@ -1,6 +1,7 @@
 //! The range of every number, and series resampled to slots: the one place
 //! where a value is checked against the rule MODEL.md states for its field.
 
+use super::{MAX_SPEED, MIN_SPEED, MIN_WORK};
 use crate::error::{Entity, InputError};
 use crate::time::{Horizon, Series, SeriesFault};
 
@@ -15,6 +16,10 @@ pub(super) enum Rule {
     Positive,
     /// Finite and >= 1 (PUE).
     AtLeastOne,
+    /// A job's work: at least [`MIN_WORK`].
+    Work,
+    /// A pool's speed: between [`MIN_SPEED`] and [`MAX_SPEED`].
+    Speed,
 }
 
 /// Checks one number against its rule; the error names entity, id, field
@@ -31,6 +36,14 @@ pub(super) fn check(
         Rule::NonNegative => (value.is_finite() && value >= 0.0, "finite and >= 0"),
         Rule::Positive => (value.is_finite() && value > 0.0, "finite and > 0"),
         Rule::AtLeastOne => (value.is_finite() && value >= 1.0, "finite and >= 1"),
+        Rule::Work => (
+            value.is_finite() && value >= MIN_WORK,
+            "finite and >= 0.001, the supported range (less work is below the solvers' precision)",
+        ),
+        Rule::Speed => (
+            (MIN_SPEED..=MAX_SPEED).contains(&value),
+            "between 0.001 and 1000, the supported range (speed is relative to the reference server)",
+        ),
     };
     if ok {
         Ok(())

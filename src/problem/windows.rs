@@ -31,7 +31,7 @@ pub(super) fn build(
             });
         }
         let origin = index.find(Entity::Job, &j.id, "origin", &j.origin)?;
-        check(Entity::Job, &j.id, "work", j.work, Rule::Positive)?;
+        check(Entity::Job, &j.id, "work", j.work, Rule::Work)?;
         check(
             Entity::Job,
             &j.id,
@@ -197,9 +197,12 @@ fn window(
         return Ok((first as usize, end as usize));
     }
     let earliest_start = instant(h, earliest);
+    // Blame the tighter of the two upper bounds: the deadline when it falls
+    // before the horizon end (a release at 03:10 and a deadline at 03:50
+    // leave no whole hour whatever the horizon), else the horizon end.
     Err(if latest < step {
         ClosedBy::DeadlineBeforeFirstSlot { deadline }
-    } else if first >= slots {
+    } else if latest.div_euclid(step) >= slots {
         ClosedBy::StartAfterHorizon { earliest_start }
     } else {
         ClosedBy::TransferAfterDeadline {

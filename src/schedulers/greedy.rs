@@ -4,7 +4,7 @@
 //! the cheapest region that finishes it. A job it cannot finish is reported
 //! and takes no capacity from the jobs after it.
 
-use super::fill::{outcome, settle, short, Ledger};
+use super::fill::{outcome, settle, Ledger};
 use super::{Assignment, Schedule, Scheduler};
 use crate::error::{Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
@@ -95,7 +95,15 @@ impl Scheduler for Greedy {
                             let (rows, _) = ledger.fill(j, cheapest_first(p, j, [&job.windows[i]]));
                             schedule.assignments.extend(rows);
                         }
-                        None => failed.push(short(p, j, least_left)),
+                        // Not "capacity is short": the job must stay in
+                        // one region, and none alone can finish it.
+                        None => failed.push(UnfinishedJob {
+                            job: job.id.clone(),
+                            shortfall: Shortfall::NoSingleRegion {
+                                missing_work: least_left,
+                                work: job.work,
+                            },
+                        }),
                     }
                 }
             }
