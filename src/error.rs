@@ -74,6 +74,18 @@ pub enum InputError {
         /// The repeated id.
         id: String,
     },
+    /// An id longer than [`crate::MAX_ID_BYTES`].
+    #[error("{entity} id '{id}...' is {bytes} bytes long, at most {max}")]
+    IdTooLong {
+        /// Kind of entity.
+        entity: Entity,
+        /// The id's first characters.
+        id: String,
+        /// Its length in bytes.
+        bytes: usize,
+        /// The longest allowed.
+        max: usize,
+    },
     /// A field names a region that does not exist.
     #[error(
         "{entity} '{}': {field} names unknown region '{}'",
@@ -111,8 +123,9 @@ pub enum InputError {
         value: u64,
     },
     /// A scenario too large to hold in memory: more slots than
-    /// [`crate::MAX_SLOTS`], or more (pool or region) × slot cells than
-    /// [`crate::MAX_CELLS`].
+    /// [`crate::MAX_SLOTS`], more (pool or region) × slot cells than
+    /// [`crate::MAX_CELLS`], or more (job, allowed region) pairs than
+    /// [`crate::MAX_JOB_REGIONS`].
     #[error("scenario too large: {what} = {value}, at most {max}")]
     TooLarge {
         /// What is counted, such as `horizon.slots`.

@@ -57,7 +57,7 @@ pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::ModelSize;
 pub use problem::{
     CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
-    MAX_SLOTS, MAX_SPEED, MIN_SPEED, MIN_WORK,
+    MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MIN_SPEED, MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{

@@ -3,12 +3,13 @@
 //! scenario-wide number, the carbon price.
 
 use super::series::{self, Rule};
-use super::{MAX_CELLS, MAX_SLOTS};
+use super::{MAX_CELLS, MAX_JOB_REGIONS, MAX_SLOTS};
 use crate::error::{Entity, InputError};
 use crate::scenario::Scenario;
 
 /// Checks the horizon's slots and slot length, and that the per-slot
-/// tables of pools and regions fit the size limits.
+/// tables of pools and regions, and the (job, region) pairs, fit the size
+/// limits.
 pub(super) fn size(scenario: &Scenario) -> Result<(), InputError> {
     let h = &scenario.horizon;
     if h.slots == 0 {
@@ -30,6 +31,16 @@ pub(super) fn size(scenario: &Scenario) -> Result<(), InputError> {
             what: "(pools + regions) × slots",
             value: cells,
             max: MAX_CELLS,
+        });
+    }
+    let pairs = scenario.jobs.iter().fold(0usize, |n, j| {
+        n.saturating_add(j.regions.as_ref().map_or(scenario.regions.len(), Vec::len))
+    });
+    if pairs > MAX_JOB_REGIONS {
+        return Err(InputError::TooLarge {
+            what: "jobs × allowed regions",
+            value: pairs,
+            max: MAX_JOB_REGIONS,
         });
     }
     if h.slot_seconds == 0 {

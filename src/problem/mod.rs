@@ -46,6 +46,18 @@ pub const MAX_SLOTS: usize = 10 * 366 * 24 * 60;
 /// (to about 2 GiB) before anything is allocated.
 pub const MAX_CELLS: usize = 50_000_000;
 
+/// Most (job, allowed region) pairs a scenario may have. Each pair holds
+/// a window or the reason its region is closed, and a job that leaves out
+/// `regions` is allowed every region, so ten thousand jobs over ten
+/// thousand regions would be 1e8 pairs from a 1.5 MB file: a larger count
+/// is an input error, not an attempt to allocate it.
+pub const MAX_JOB_REGIONS: usize = 1_000_000;
+
+/// Longest id of a region, pool or job, in bytes. Every closed region of
+/// every job names its region, so ids are copied per (job, region) pair;
+/// this bounds what a copy costs.
+pub const MAX_ID_BYTES: usize = 128;
+
 /// Least work a job may have, in work units (reference server-hours):
 /// 3.6 seconds of a reference server. Less work is below the precision of
 /// the LP solvers (their tolerances are about 1e-9 in absolute terms), so

@@ -2,7 +2,7 @@
 //! and MODEL.md's `c[k,t]`, computed here and nowhere else.
 
 use super::regions::RegionIndex;
-use super::series::{check, series, Rule};
+use super::series::{check, check_id, series, Rule};
 use super::{CellCost, PoolInfo, RegionInfo};
 use crate::error::{Entity, InputError};
 use crate::scenario::Pool;
@@ -23,6 +23,7 @@ pub(super) fn build(
     let mut ids: HashSet<&str> = HashSet::new();
     let mut pools = Vec::with_capacity(given.len());
     for (k, p) in given.iter().enumerate() {
+        check_id(Entity::Pool, &p.id)?;
         if !ids.insert(p.id.as_str()) {
             return Err(InputError::DuplicateId {
                 entity: Entity::Pool,

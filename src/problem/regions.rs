@@ -1,7 +1,7 @@
 //! Regions: unique ids, PUE >= 1, an energy price and a carbon intensity
 //! per slot, and an optional power cap at the meter.
 
-use super::series::{check, series, Rule};
+use super::series::{check, check_id, series, Rule};
 use super::RegionInfo;
 use crate::error::{Entity, InputError};
 use crate::scenario::Region;
@@ -41,6 +41,7 @@ pub(super) fn build<'a>(
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut regions = Vec::with_capacity(given.len());
     for (i, r) in given.iter().enumerate() {
+        check_id(Entity::Region, &r.id)?;
         if index.insert(r.id.as_str(), i).is_some() {
             return Err(InputError::DuplicateId {
                 entity: Entity::Region,

@@ -1,7 +1,7 @@
 //! The range of every number, and series resampled to slots: the one place
 //! where a value is checked against the rule MODEL.md states for its field.
 
-use super::{MAX_SPEED, MIN_SPEED, MIN_WORK};
+use super::{MAX_ID_BYTES, MAX_SPEED, MIN_SPEED, MIN_WORK};
 use crate::error::{Entity, InputError};
 use crate::time::{Horizon, Series, SeriesFault};
 
@@ -42,7 +42,7 @@ pub(super) fn check(
         ),
         Rule::Speed => (
             (MIN_SPEED..=MAX_SPEED).contains(&value),
-            "between 0.001 and 1000, the supported range (speed is relative to the reference server)",
+            "finite and between 0.001 and 1000, the supported range (speed is relative to the reference server)",
         ),
     };
     if ok {
@@ -56,6 +56,23 @@ pub(super) fn check(
             rule: text,
         })
     }
+}
+
+/// Checks that an id is at most [`MAX_ID_BYTES`] long.
+pub(super) fn check_id(entity: Entity, id: &str) -> Result<(), InputError> {
+    if id.len() <= MAX_ID_BYTES {
+        return Ok(());
+    }
+    let mut end = crate::text::MAX_SHOWN_CHARS.min(id.len());
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    Err(InputError::IdTooLong {
+        entity,
+        id: id[..end].to_string(),
+        bytes: id.len(),
+        max: MAX_ID_BYTES,
+    })
 }
 
 /// Checks every raw value of a series and resamples it to slots.

@@ -4,7 +4,7 @@
 
 use super::links::Links;
 use super::regions::RegionIndex;
-use super::series::{check, Rule};
+use super::series::{check, check_id, Rule};
 use super::{JobInfo, JobRegion, RegionInfo};
 use crate::error::{ClosedBy, ClosedRegion, Entity, InputError};
 use crate::scenario::Job;
@@ -24,6 +24,7 @@ pub(super) fn build(
     let mut ids: HashSet<&str> = HashSet::new();
     let mut jobs = Vec::with_capacity(given.len());
     for j in given {
+        check_id(Entity::Job, &j.id)?;
         if !ids.insert(j.id.as_str()) {
             return Err(InputError::DuplicateId {
                 entity: Entity::Job,
@@ -127,9 +128,10 @@ fn allowed(j: &Job, n_regions: usize, index: &RegionIndex<'_>) -> Result<Vec<usi
         });
     }
     let mut out = Vec::with_capacity(list.len());
+    let mut named = HashSet::with_capacity(list.len());
     for name in list {
         let r = index.find(Entity::Job, &j.id, "regions", name)?;
-        if out.contains(&r) {
+        if !named.insert(r) {
             return Err(InputError::BadReference {
                 entity: Entity::Job,
                 id: j.id.clone(),
