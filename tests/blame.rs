@@ -195,3 +195,30 @@ fn capacity_warnings_are_certain_and_cheap() {
     ));
     assert!(Local.schedule(&p).is_err());
 }
+
+/// A job closed in many regions lists the first few and counts the rest,
+/// so the message stays short whatever the number of regions.
+#[test]
+fn a_long_list_of_closed_regions_is_summarised() {
+    let mut s = scenario(job(1.0));
+    s.links.clear();
+    for r in 0..50 {
+        let id = format!("far-{r}");
+        s.pools
+            .push(Pool::new(format!("gpu-{id}"), id.clone(), 1.0, 1.0, 1.0));
+        s.regions.push(Region::new(id, 1.0, 1.0));
+    }
+    s.jobs[0].deadline = hour("00:30"); // closes every region
+    let p = Problem::new(&s).unwrap();
+    assert_eq!(
+        p.jobs()[0].closed.len(),
+        52,
+        "every region is still recorded"
+    );
+    let Err(Error::Infeasible(inf)) = Greedy.schedule(&p) else {
+        panic!("expected infeasible")
+    };
+    let msg = inf.to_string();
+    assert!(msg.contains("... and 42 more regions"), "{msg}");
+    assert_eq!(msg.lines().count(), 1 + 1 + 10 + 1, "{msg}");
+}
