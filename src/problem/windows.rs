@@ -8,6 +8,7 @@ use super::series::{check, check_id, Rule};
 use super::{JobInfo, JobRegion, RegionInfo};
 use crate::error::{ClosedBy, ClosedRegion, Entity, InputError};
 use crate::scenario::Job;
+use crate::text::{cut, num};
 use crate::time::Horizon;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
@@ -73,7 +74,13 @@ pub(super) fn build(
                     return Err(InputError::Overflow {
                         entity: Entity::Job,
                         id: j.id.clone(),
-                        what: format!("the egress to region '{}' per work unit", regions[r].id),
+                        what: format!(
+                            "the egress to region '{}' per work unit (input_gb = {}, output_gb = {}, work = {}, at the links' egress prices)",
+                            cut(&regions[r].id),
+                            num(j.input_gb),
+                            num(j.output_gb),
+                            num(j.work)
+                        ),
                     });
                 }
                 Ok((transfer_seconds, egress_usd)) => {
