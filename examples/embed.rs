@@ -1,6 +1,7 @@
 //! The smallest embedding of geoshift in a service: a typed scenario in, a
 //! schedule out, no file anywhere (the real data are compiled into the
-//! library). Build with `default-features = false` to leave the CLI out.
+//! library by its `data` feature: `geoshift = { version = "0.1", features =
+//! ["data"] }`; the command-line tool is a separate package).
 //!
 //! `cargo run --example embed`
 

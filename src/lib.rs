@@ -36,6 +36,7 @@
 #![warn(missing_docs)]
 
 mod backend;
+#[cfg(feature = "data")]
 pub mod data;
 mod diagnose;
 mod error;

@@ -1,9 +1,9 @@
 //! A seeded generator of synthetic scenarios, for benches and property
 //! tests: the same [`Params`] always give the same [`Scenario`].
 //!
-//! Ranges are realistic rather than real (use [`crate::data`] for real
-//! data): energy prices of −40 to 220 $/MWh with some negative hours and a
-//! daily shape, carbon of 20 to 750 gCO2e/kWh, PUE 1.08 to 1.6, rents of
+//! Ranges are realistic rather than real (for real data, use
+//! `geoshift::data`, feature `data`): energy prices of −40 to 220 $/MWh
+//! with some negative hours and a daily shape, carbon of 20 to 750 gCO2e/kWh, PUE 1.08 to 1.6, rents of
 //! 1 to 40 $ per server-hour (a third of the pools are cloud list prices
 //! that include the energy), 0.5 to 10.2 kW per server, speeds 0.5 to 2,
 //! links of 1 to 100 Gbit/s with 0 to 0.12 $/GB egress, and jobs of 0 to
