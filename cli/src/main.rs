@@ -530,6 +530,16 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
     }
 }
 
+/// `v` with `decimals` decimals when that is short, else in scientific
+/// notation: a work of 1e300 is not written out in 301 digits.
+fn short(v: f64, decimals: usize) -> String {
+    if v.abs() < 1e15 {
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
 fn validate(path: &Path) -> Result<(), Failure> {
     let (scenario, problem) = load(path)?;
     let mut out = String::new();
@@ -554,7 +564,9 @@ fn validate(path: &Path) -> Result<(), Failure> {
         .sum();
     outln!(
         out,
-        "work {work:.1} units; capacity over the horizon {capacity:.1} units"
+        "work {} units; capacity over the horizon {} units",
+        short(work, 1),
+        short(capacity, 1)
     );
     // Long lists are summarised: a job allowed ten thousand regions gets a
     // dozen lines, not ten thousand.
@@ -581,7 +593,11 @@ fn validate(path: &Path) -> Result<(), Failure> {
             "  {} ({:?}, {} units): {}",
             job.id,
             job.placement,
-            job.work,
+            if job.work.abs() < 1e15 {
+                format!("{}", job.work)
+            } else {
+                format!("{:e}", job.work)
+            },
             if open.is_empty() {
                 "no eligible slot".to_string()
             } else {
