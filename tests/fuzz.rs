@@ -50,8 +50,14 @@ fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-/// Valid scenarios to mutate: a small hand-written one and the shipped ones.
-fn seeds() -> Vec<Value> {
+/// Valid scenarios to mutate: a small hand-written one and the shipped
+/// ones, parsed once.
+fn seeds() -> &'static [Value] {
+    static SEEDS: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(parse_seeds)
+}
+
+fn parse_seeds() -> Vec<Value> {
     let small = json!({
         "horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 4},
         "carbon_price_usd_per_t": 50,
@@ -301,7 +307,7 @@ proptest! {
 
     #[test]
     fn mutated_scenarios(seed in 0usize..3, mutations in prop::collection::vec(mutation(), 1..4)) {
-        let mut v = seeds().swap_remove(seed);
+        let mut v = seeds()[seed].clone();
         for m in &mutations {
             apply(&mut v, m);
         }
