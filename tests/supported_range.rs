@@ -109,6 +109,32 @@ fn the_corners_of_the_range_are_solved_by_every_scheduler() {
     }
 }
 
+/// The same corners with the small job `Whole` (a MILP): every backend
+/// that takes integers solves them into a valid plan.
+#[test]
+fn the_corners_of_the_range_are_solved_as_a_milp() {
+    for (work, speed) in [
+        (MIN_WORK, MAX_SPEED),
+        (MIN_WORK, MIN_SPEED),
+        (1.0, MAX_SPEED),
+    ] {
+        let mut s = scenario(work, speed);
+        s.jobs[0] = s.jobs[0].clone().whole();
+        let problem = Problem::new(&s).expect("inside the range");
+        for b in backends().into_iter().filter(|b| *b != Backend::Clarabel) {
+            let schedule = Optimal::new(b)
+                .schedule(&problem)
+                .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
+            evaluate(&problem, "optimal", &schedule)
+                .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
+        }
+        for h in [&Local as &dyn Scheduler, &Greedy] {
+            let schedule = h.schedule(&problem).expect("fits");
+            evaluate(&problem, h.name(), &schedule).expect("valid");
+        }
+    }
+}
+
 /// No value inside the range ends in a solver failure or an invalid
 /// schedule: only a plan or an honest infeasibility.
 #[test]

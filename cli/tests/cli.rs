@@ -649,3 +649,34 @@ fn validate_summarises_long_lists() {
     assert_mentions(&out, &["... and 290 more closed regions"]);
     assert!(out.len() < 300 * 1_000, "{} bytes", out.len());
 }
+
+/// Work below the supported range made the optimum exit 3 (a plan the
+/// evaluator rejected): it is an input error, exit 1, naming the range.
+#[test]
+fn tiny_work_and_huge_speed_exit_1_not_3() {
+    let dir = TempDir::new("tiny-work");
+    let mut v = good();
+    v["jobs"][0]["work"] = json!(1e-10);
+    let tiny = dir.scenario("tiny.json", &v);
+    let mut v = good();
+    v["pools"][0]["speed"] = json!(1e11);
+    let fast = dir.scenario("fast.json", &v);
+    for (file, field) in [(&tiny, "work"), (&fast, "speed")] {
+        for scheduler in ["optimal", "local", "greedy"] {
+            let o = run(&["solve", "--scheduler", scheduler], Some(file.as_path()));
+            assert_status(&o, 1);
+            assert_mentions(&stderr(&o), &[field, "supported range"]);
+        }
+    }
+}
+
+/// Anything after the scenario object is an input error.
+#[test]
+fn trailing_content_exits_1() {
+    let dir = TempDir::new("trailing");
+    let text = format!("{}\n{{}}", good());
+    let file = dir.write("two.json", &text);
+    let o = run(&["validate"], Some(file.as_path()));
+    assert_status(&o, 1);
+    assert_mentions(&stderr(&o), &["trailing characters"]);
+}
