@@ -239,6 +239,24 @@ pub enum Shortfall {
     },
 }
 
+impl Shortfall {
+    /// The shortfall of `job` with `missing_work` work units undone: for a
+    /// `Whole` job, that no single region can finish it (its placement, not
+    /// capacity alone, is what fails); for a `Split` job, the work short.
+    pub(crate) fn of(job: &crate::JobInfo, missing_work: f64) -> Shortfall {
+        match job.placement {
+            crate::Placement::Whole => Shortfall::NoSingleRegion {
+                missing_work,
+                work: job.work,
+            },
+            crate::Placement::Split => Shortfall::WorkShort {
+                missing_work,
+                work: job.work,
+            },
+        }
+    }
+}
+
 /// Why one allowed region offers a job no eligible slot.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClosedRegion {

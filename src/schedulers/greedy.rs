@@ -115,10 +115,7 @@ impl Scheduler for Greedy {
                         // one region, and none alone can finish it.
                         None => failed.push(UnfinishedJob {
                             job: job.id.clone(),
-                            shortfall: Shortfall::NoSingleRegion {
-                                missing_work: least_left,
-                                work: job.work,
-                            },
+                            shortfall: Shortfall::of(job, least_left),
                         }),
                     }
                 }
