@@ -5,7 +5,7 @@
 //! engine as the optimum, within the same limits.
 
 use crate::error::{Infeasible, Shortfall, Stopped, UnfinishedJob};
-use crate::scenario::Placement;
+use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::{Backend, Failure};
 use crate::solve::lp::{self, Col, Objective};
 use crate::solve::{solve_lp, Limits, Report, Stage, StopReason};
@@ -53,19 +53,19 @@ pub(crate) fn diagnose(
         }
     }
     if jobs.is_empty() {
-        // The relaxation with region choices: a Whole job that falls short
-        // there (or must be split) is one no single region can finish.
-        let whole = match shortfalls(p, Objective::Shortfall, backend, limits, report) {
+        // The least-shortfall MILP, region choices binary, solved like the
+        // optimum (relaxation, fixing, exact stage) within the same limits:
+        // a job short there is short because it must stay whole.
+        let whole = match whole_shortfalls(p, backend, limits, report) {
             Ok(x) => x,
             Err(e) => return e,
         };
         for (j, short) in whole.iter().enumerate() {
             let job = &p.jobs()[j];
-            let has_choice = job.placement == Placement::Whole && job.windows.len() > 1;
-            if has_choice && *short > SHORT_EPS * job.work {
+            if *short > SHORT_EPS * job.work {
                 jobs.push(UnfinishedJob {
                     job: job.id.clone(),
-                    shortfall: Shortfall::NoSingleRegion { work: job.work },
+                    shortfall: Shortfall::of(job, *short),
                 });
             }
         }
@@ -86,6 +86,53 @@ pub(crate) fn diagnose(
     .into()
 }
 
+/// Each job's shortfall (work units) in a least-shortfall plan with Whole
+/// jobs in one region each.
+fn whole_shortfalls(
+    p: &Problem,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+) -> Result<Vec<f64>, Error> {
+    let model = lp::build(p, Objective::Shortfall);
+    let backend = backend.resolve(&model.size(true));
+    let plan =
+        match anytime::optimum(&model, backend, limits, report) {
+            Ok(plan) if plan.stopped.is_none() => plan,
+            Ok(plan) => return Err(stopped(plan.stopped.unwrap_or(StopReason::TimeLimit))),
+            Err(NoPlan::Stopped(reason, _)) => return Err(stopped(reason)),
+            Err(NoPlan::Infeasible) => return Err(Error::Solver(
+                "the least-shortfall model, which always has a solution, was reported infeasible"
+                    .into(),
+            )),
+            Err(NoPlan::Numerical(e)) => return Err(Error::Solver(e)),
+        };
+    Ok(slacks(p, &model, &plan.x))
+}
+
+fn stopped(reason: StopReason) -> Error {
+    Stopped {
+        reason,
+        bound_usd: None,
+        infeasible: true,
+    }
+    .into()
+}
+
+/// The slack of each job at `x`.
+fn slacks(p: &Problem, model: &lp::Lp, x: &[f64]) -> Vec<f64> {
+    let mut short = vec![0.0; p.jobs().len()];
+    for (j, cols) in model.job_cols.iter().enumerate() {
+        if let Some(slack) = cols
+            .clone()
+            .find(|&i| matches!(model.col[i], Col::Slack { .. }))
+        {
+            short[j] = x[slack];
+        }
+    }
+    short
+}
+
 /// Each job's shortfall (work units) in the least-shortfall plan of
 /// `objective`, or the error that ends the diagnosis.
 fn shortfalls(
@@ -98,14 +145,6 @@ fn shortfalls(
     let model = lp::build(p, objective);
     // The shortfall LP has no integers: region choices are relaxed.
     let backend = backend.resolve(&model.size(false));
-    let stopped = |reason| -> Error {
-        Stopped {
-            reason,
-            bound_usd: None,
-            infeasible: true,
-        }
-        .into()
-    };
     let solved =
         match solve_lp(&model, None, backend, limits, report, Stage::Diagnosis) {
             Ok(solved) => solved,
@@ -121,14 +160,5 @@ fn shortfalls(
     if let Some(reason) = solved.stopped {
         return Err(stopped(reason));
     }
-    let mut short = vec![0.0; p.jobs().len()];
-    for (j, cols) in model.job_cols.iter().enumerate() {
-        if let Some(slack) = cols
-            .clone()
-            .find(|&i| matches!(model.col[i], Col::Slack { .. }))
-        {
-            short[j] = solved.x[slack];
-        }
-    }
-    Ok(short)
+    Ok(slacks(p, &model, &solved.x))
 }

@@ -4,6 +4,7 @@
 use crate::error::{Constraint, ScheduleViolation};
 use crate::scenario::Placement;
 use crate::schedulers::Schedule;
+use crate::text::{cut, num, MAX_SHOWN_ITEMS};
 use crate::Problem;
 use serde::{Deserialize, Serialize};
 
@@ -90,6 +91,59 @@ pub struct AssignmentReport {
     pub server_hours: f64,
 }
 
+/// What the evaluator adds up per job while it reads the rows.
+#[derive(Clone, Default)]
+struct JobSums {
+    /// Work units done.
+    work_done: f64,
+    /// Work units per region, in row order (a region may repeat).
+    work_in_region: Vec<(usize, f64)>,
+    /// The first slot over the job's parallelism, and its server-hours.
+    too_parallel: Option<(usize, f64)>,
+}
+
+impl JobSums {
+    /// Records the server-hours `used` of the job in slot `t`.
+    fn slot_done(&mut self, t: usize, used: f64, limit: f64) {
+        if self.too_parallel.is_none() && !within(used, limit) {
+            self.too_parallel = Some((t, used));
+        }
+        // Keep the per-region list short: merge a run of one region.
+        if self.work_in_region.len() > 64 {
+            self.work_in_region.sort_by_key(|&(r, _)| r);
+            let mut merged: Vec<(usize, f64)> = Vec::new();
+            for &(r, w) in &self.work_in_region {
+                match merged.last_mut() {
+                    Some((r0, w0)) if *r0 == r => *w0 += w,
+                    _ => merged.push((r, w)),
+                }
+            }
+            self.work_in_region = merged;
+        }
+    }
+}
+
+/// The rows of `schedule` merged per cell, sorted by job, slot and pool;
+/// rows of the same cell are added in the order given, and cells of no
+/// server-hours are dropped.
+fn merge(schedule: &Schedule) -> Vec<((usize, usize, usize), f64)> {
+    let mut rows: Vec<((usize, usize, usize), f64)> = schedule
+        .assignments
+        .iter()
+        .map(|a| ((a.job, a.slot, a.pool), a.server_hours))
+        .collect();
+    rows.sort_by_key(|&(key, _)| key); // stable: a cell's rows keep their order
+    let mut merged: Vec<((usize, usize, usize), f64)> = Vec::with_capacity(rows.len());
+    for (key, x) in rows {
+        match merged.last_mut() {
+            Some((k0, sum)) if *k0 == key => *sum += x,
+            _ => merged.push((key, 0.0 + x)),
+        }
+    }
+    merged.retain(|&(_, x)| x > 0.0);
+    merged
+}
+
 fn within(amount: f64, limit: f64) -> bool {
     amount <= limit + TOLERANCE * limit.abs().max(1.0)
 }
@@ -105,15 +159,14 @@ pub fn evaluate(
 ) -> Result<Report, ScheduleViolation> {
     let p = problem;
     let slots = p.slots();
-    let (n_jobs, n_pools, n_regions) = (p.jobs().len(), p.pools().len(), p.regions().len());
+    let (n_jobs, n_pools) = (p.jobs().len(), p.pools().len());
     let violation = |constraint, location: String, detail: String| ScheduleViolation {
         constraint,
         location,
         detail,
     };
 
-    // Merge rows per cell; check indices, signs and eligibility.
-    let mut merged: std::collections::BTreeMap<(usize, usize, usize), f64> = Default::default();
+    // Check indices, signs and eligibility, row by row.
     for a in &schedule.assignments {
         if a.job >= n_jobs || a.pool >= n_pools || a.slot >= slots {
             return Err(violation(
@@ -125,8 +178,8 @@ pub fn evaluate(
         let here = || {
             format!(
                 "job '{}', pool '{}', slot {}",
-                p.jobs()[a.job].id,
-                p.pools()[a.pool].id,
+                cut(&p.jobs()[a.job].id),
+                cut(&p.pools()[a.pool].id),
                 a.slot
             )
         };
@@ -134,7 +187,7 @@ pub fn evaluate(
             return Err(violation(
                 Constraint::NonNegative,
                 here(),
-                format!("server_hours = {}", a.server_hours),
+                format!("server_hours = {}", num(a.server_hours)),
             ));
         }
         if a.server_hours > 0.0 && p.window(a.job, a.pool, a.slot).is_none() {
@@ -143,19 +196,23 @@ pub fn evaluate(
                 here(),
                 format!(
                     "{} server-hours in a cell the job may not use",
-                    a.server_hours
+                    num(a.server_hours)
                 ),
             ));
         }
-        *merged.entry((a.job, a.slot, a.pool)).or_default() += a.server_hours;
     }
-    merged.retain(|_, x| *x > 0.0);
+    let merged = merge(schedule);
 
+    // Everything below is dense per pool and slot (bounded by MAX_CELLS)
+    // or sparse per row: nothing is allocated per job × slot or
+    // job × region, which 100,000 jobs would make unbounded.
     let mut pool_used = vec![0.0; n_pools * slots];
-    let mut region_kwh = vec![0.0; n_regions * slots];
-    let mut job_slot = vec![0.0; n_jobs * slots];
-    let mut work_done = vec![0.0; n_jobs];
-    let mut work_in_region = vec![0.0; n_jobs * n_regions];
+    let mut region_kwh: Vec<Option<Vec<f64>>> = p
+        .regions()
+        .iter()
+        .map(|r| r.power_cap_kwh_per_slot.map(|_| vec![0.0; slots]))
+        .collect();
+    let mut sums: Vec<JobSums> = vec![JobSums::default(); n_jobs];
     let mut jobs: Vec<JobReport> = p
         .jobs()
         .iter()
@@ -173,13 +230,29 @@ pub fn evaluate(
         .collect();
     let (mut energy_mwh, mut emissions_t) = (0.0, 0.0);
     let mut assignments = Vec::with_capacity(merged.len());
-    for (&(j, t, k), &x) in &merged {
+    // Server-hours of the current (job, slot), for the parallelism check.
+    let mut in_slot: Option<(usize, usize, f64)> = None;
+    for &((j, t, k), x) in &merged {
         let pool = &p.pools()[k];
         pool_used[k * slots + t] += x;
-        region_kwh[pool.region * slots + t] += x * pool.meter_kwh_per_server_hour;
-        job_slot[j * slots + t] += x;
-        work_done[j] += x * pool.speed;
-        work_in_region[j * n_regions + pool.region] += x * pool.speed;
+        if let Some(kwh) = &mut region_kwh[pool.region] {
+            kwh[t] += x * pool.meter_kwh_per_server_hour;
+        }
+        in_slot = match in_slot {
+            Some((j0, t0, used)) if (j0, t0) == (j, t) => Some((j, t, used + x)),
+            other => {
+                if let Some((j0, t0, used)) = other {
+                    sums[j0].slot_done(t0, used, p.jobs()[j0].max_server_hours_per_slot);
+                }
+                Some((j, t, x))
+            }
+        };
+        let js = &mut sums[j];
+        js.work_done += x * pool.speed;
+        match js.work_in_region.last_mut() {
+            Some((r, w)) if *r == pool.region => *w += x * pool.speed,
+            _ => js.work_in_region.push((pool.region, x * pool.speed)),
+        }
         let c = &pool.cost[t];
         let jr = &mut jobs[j];
         jr.rent_usd += x * c.rent_usd;
@@ -196,6 +269,9 @@ pub fn evaluate(
             server_hours: x,
         });
     }
+    if let Some((j0, t0, used)) = in_slot {
+        sums[j0].slot_done(t0, used, p.jobs()[j0].max_server_hours_per_slot);
+    }
 
     for (k, pool) in p.pools().iter().enumerate() {
         for t in 0..slots {
@@ -203,71 +279,92 @@ pub fn evaluate(
             if !within(used, limit) {
                 return Err(violation(
                     Constraint::Capacity,
-                    format!("pool '{}', slot {t}", pool.id),
-                    format!("{used} server-hours used, {limit} available"),
+                    format!("pool '{}', slot {t}", cut(&pool.id)),
+                    format!("{} server-hours used, {} available", num(used), num(limit)),
                 ));
             }
         }
     }
-    for (r, region) in p.regions().iter().enumerate() {
-        if let Some(cap) = region.power_cap_kwh_per_slot {
-            for t in 0..slots {
-                let used = region_kwh[r * slots + t];
+    for (region, kwh) in p.regions().iter().zip(&region_kwh) {
+        if let (Some(cap), Some(kwh)) = (region.power_cap_kwh_per_slot, kwh) {
+            for (t, &used) in kwh.iter().enumerate() {
                 if !within(used, cap) {
                     return Err(violation(
                         Constraint::PowerCap,
-                        format!("region '{}', slot {t}", region.id),
-                        format!("{used} kWh at the meter, cap {cap} kWh per slot"),
+                        format!("region '{}', slot {t}", cut(&region.id)),
+                        format!(
+                            "{} kWh at the meter, cap {} kWh per slot",
+                            num(used),
+                            num(cap)
+                        ),
                     ));
                 }
             }
         }
     }
     for (j, job) in p.jobs().iter().enumerate() {
-        for t in 0..slots {
-            let used = job_slot[j * slots + t];
-            if !within(used, job.max_server_hours_per_slot) {
-                return Err(violation(
-                    Constraint::Parallelism,
-                    format!("job '{}', slot {t}", job.id),
-                    format!(
-                        "{used} server-hours, at most {} per slot",
-                        job.max_server_hours_per_slot
-                    ),
-                ));
-            }
-        }
-        if (work_done[j] - job.work).abs() > TOLERANCE * job.work {
+        let js = &mut sums[j];
+        if let Some((t, used)) = js.too_parallel {
             return Err(violation(
-                Constraint::Work,
-                format!("job '{}'", job.id),
-                format!("{} work units done, {} required", work_done[j], job.work),
+                Constraint::Parallelism,
+                format!("job '{}', slot {t}", cut(&job.id)),
+                format!(
+                    "{} server-hours, at most {} per slot",
+                    num(used),
+                    num(job.max_server_hours_per_slot)
+                ),
             ));
         }
-        let used: Vec<usize> = (0..n_regions)
-            .filter(|&r| work_in_region[j * n_regions + r] > 0.0)
-            .collect();
+        if (js.work_done - job.work).abs() > TOLERANCE * job.work {
+            return Err(violation(
+                Constraint::Work,
+                format!("job '{}'", cut(&job.id)),
+                format!(
+                    "{} work units done, {} required",
+                    num(js.work_done),
+                    num(job.work)
+                ),
+            ));
+        }
+        // Regions with work, in file order (rows come sorted by slot, so a
+        // job's regions may repeat and interleave).
+        js.work_in_region.sort_by_key(|&(r, _)| r);
+        let mut used: Vec<(usize, f64)> = Vec::new();
+        for &(r, w) in &js.work_in_region {
+            match used.last_mut() {
+                Some((r0, w0)) if *r0 == r => *w0 += w,
+                _ => used.push((r, w)),
+            }
+        }
+        used.retain(|&(_, w)| w > 0.0);
         if job.placement == Placement::Whole && used.len() > 1 {
-            let names: Vec<&str> = used.iter().map(|&r| p.regions()[r].id.as_str()).collect();
+            let names: Vec<String> = used
+                .iter()
+                .take(MAX_SHOWN_ITEMS)
+                .map(|&(r, _)| cut(&p.regions()[r].id).to_string())
+                .collect();
             return Err(violation(
                 Constraint::WholePlacement,
-                format!("job '{}'", job.id),
+                format!("job '{}'", cut(&job.id)),
                 format!("runs in {} regions: {}", used.len(), names.join(", ")),
             ));
         }
         // Egress: in proportion to the work done in each region (a Whole
         // job has all of it in one region and pays that region's egress).
         let jr = &mut jobs[j];
-        for &r in &used {
+        for &(r, work_here) in &used {
             // Every region with work has a window: eligibility was checked.
             if let Some(w) = job.window(r) {
                 jr.egress_usd += match job.placement {
                     Placement::Whole => w.egress_usd,
-                    Placement::Split => work_in_region[j * n_regions + r] / job.work * w.egress_usd,
+                    Placement::Split => work_here / job.work * w.egress_usd,
                 };
             }
         }
-        jr.regions = used.iter().map(|&r| p.regions()[r].id.clone()).collect();
+        jr.regions = used
+            .iter()
+            .map(|&(r, _)| p.regions()[r].id.clone())
+            .collect();
         jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
     }
 

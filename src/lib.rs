@@ -45,6 +45,7 @@ mod scenario;
 mod schedulers;
 mod solve;
 pub mod synth;
+mod text;
 pub mod time;
 
 pub use error::{
@@ -53,7 +54,8 @@ pub use error::{
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use problem::{
-    CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS, MAX_SLOTS,
+    CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
+    MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MIN_SPEED, MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedulers::{

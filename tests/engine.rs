@@ -345,7 +345,10 @@ fn a_whole_job_no_single_region_can_finish_is_named_as_such() {
                     ),
                     "{backend}: {inf}"
                 );
-                assert!(inf.to_string().contains("no single region"), "{inf}");
+                assert!(
+                    inf.to_string().contains("no single allowed region"),
+                    "{inf}"
+                );
             }
             other => panic!("{backend}: expected infeasible, got {other:?}"),
         }
