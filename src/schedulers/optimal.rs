@@ -301,9 +301,15 @@ impl Optimal {
             .into());
         }
         let clock = Instant::now();
-        let model = lp::build(p, Objective::Cost);
+        let mut model = lp::build(p, Objective::Cost);
         if model.job_without_cells {
             return Err(self.diagnose(p, &limits));
+        }
+        if model.columns() >= crate::solve::sifting::MIN_COLUMNS {
+            // Greedy's plan (milliseconds) seeds column generation.
+            if let Ok(greedy) = super::Greedy.schedule(p) {
+                model.warm_start(greedy.assignments.iter().map(|a| (a.job, a.pool, a.slot)));
+            }
         }
         let size = model.size(true);
         let mut backend = self.backend.resolve(&size);

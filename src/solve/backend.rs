@@ -131,11 +131,14 @@ impl Backend {
     pub(crate) fn fallback(self, mip: bool) -> Option<Backend> {
         match self {
             Backend::Auto => None,
-            #[cfg(feature = "highs")]
-            Backend::Microlp => Some(Backend::Highs),
-            #[cfg(all(not(feature = "highs"), feature = "clarabel"))]
-            Backend::Microlp if !mip => Some(Backend::Clarabel),
-            Backend::Microlp => None,
+            Backend::Microlp => {
+                #[cfg(feature = "highs")]
+                return Some(Backend::Highs);
+                #[cfg(all(not(feature = "highs"), feature = "clarabel"))]
+                return (!mip).then_some(Backend::Clarabel);
+                #[allow(unreachable_code)]
+                None
+            }
             #[cfg(feature = "clarabel")]
             Backend::Clarabel => {
                 let _ = mip;
@@ -178,6 +181,7 @@ impl FromStr for Backend {
 }
 
 /// One call: which columns of the model, and how.
+#[derive(Clone, Copy)]
 pub(crate) struct Call<'a> {
     pub(crate) lp: &'a Lp,
     /// The columns to include (indices into the model), each at most once.
@@ -190,8 +194,18 @@ pub(crate) struct Call<'a> {
     pub(crate) binary: bool,
     /// Seconds the solver may take.
     pub(crate) time_limit: Option<f64>,
-    /// Relative (and absolute) gap at which a MILP solver may stop.
+    /// Relative gap at which a MILP solver may stop.
     pub(crate) mip_gap: f64,
+    /// Absolute gap in $ at which a MILP solver may stop (HiGHS; microlp
+    /// takes a relative gap only).
+    #[cfg_attr(not(feature = "highs"), allow(dead_code))]
+    pub(crate) mip_abs_gap_usd: f64,
+    /// Scale each column by its upper bound and the objective by its
+    /// largest cost (rows are always scaled by their largest coefficient).
+    /// Set by [`solve`] per solver: HiGHS scales its models itself, and in
+    /// development runs was 2-3 times slower on its MILPs when they were
+    /// scaled here as well.
+    pub(crate) scale_columns: bool,
     /// A known feasible point (per model column) for a MILP's warm start.
     pub(crate) initial: Option<&'a [f64]>,
 }
@@ -254,7 +268,11 @@ fn build(call: &Call) -> Result<Built, Failure> {
     };
     let mut jobs_in_call = vec![false; lp.job_cols.len()];
     for (n, &i) in call.columns.iter().enumerate() {
-        let g = if lp.upper[i] > 0.0 { lp.upper[i] } else { 1.0 };
+        let g = if lp.upper[i] > 0.0 && call.scale_columns {
+            lp.upper[i]
+        } else {
+            1.0
+        };
         let is_choice = matches!(lp.col[i], Col::Choice { .. });
         let v = if call.binary && is_choice {
             vars.add(variable().binary())
@@ -302,8 +320,10 @@ fn build(call: &Call) -> Result<Built, Failure> {
             return Err(Failure::Infeasible);
         }
     }
-    let sigma = costs.iter().fold(0.0f64, |m, c| m.max(c.abs()));
-    let sigma = if sigma > 0.0 && sigma.is_finite() {
+    // The artificial columns' costs are huge by design: leave them out of
+    // the objective's scale, or every real cost would round to nothing.
+    let sigma = costs[..x.len()].iter().fold(0.0f64, |m, c| m.max(c.abs()));
+    let sigma = if sigma > 0.0 && sigma.is_finite() && call.scale_columns {
         sigma
     } else {
         1.0
@@ -352,6 +372,18 @@ fn build(call: &Call) -> Result<Built, Failure> {
 
 /// Solves one call with `backend` (not `Auto`).
 pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
+    #[cfg(feature = "highs")]
+    let scaled;
+    #[cfg(feature = "highs")]
+    let call = if backend == Backend::Highs {
+        scaled = Call {
+            scale_columns: false,
+            ..*call
+        };
+        &scaled
+    } else {
+        call
+    };
     if call.columns.is_empty() && call.artificial_usd_per_work.is_none() {
         return Ok(Outcome {
             values: Vec::new(),
@@ -416,6 +448,7 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
         #[cfg(feature = "highs")]
         Backend::Highs => {
             let binary = call.binary;
+            let sigma = built.sigma;
             run(
                 built,
                 call,
@@ -425,9 +458,11 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                         m = m.set_time_limit(s);
                     }
                     if binary {
+                        // The objective is divided by sigma: so is the
+                        // absolute gap.
                         m = m
                             .set_option("mip_rel_gap", call.mip_gap)
-                            .set_option("mip_abs_gap", call.mip_gap);
+                            .set_option("mip_abs_gap", call.mip_abs_gap_usd / sigma);
                     }
                     Ok(m)
                 },

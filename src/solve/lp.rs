@@ -121,6 +121,10 @@ pub(crate) struct Lp {
     /// Some job with an eligible window got no column at all (every cell
     /// has zero capacity): the cost model is infeasible as built.
     pub(crate) job_without_cells: bool,
+    /// Columns of a known plan (a heuristic's), which column generation
+    /// puts in its first working set so that the first restricted LP is
+    /// feasible without artificial work.
+    pub(crate) warm_columns: Vec<usize>,
 }
 
 /// Bytes per column and per nonzero of the engine's own matrix, and of a
@@ -256,6 +260,7 @@ pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
             job_cols: Vec::with_capacity(p.jobs().len()),
             work_row: Vec::with_capacity(p.jobs().len()),
             job_without_cells: false,
+            warm_columns: Vec::new(),
         },
     };
     // Row indices of the capacity and power rows that are kept.
@@ -478,6 +483,21 @@ pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
 }
 
 impl Lp {
+    /// Marks the cells of `rows` (job, pool, slot) as the warm start of
+    /// column generation.
+    pub(crate) fn warm_start(&mut self, rows: impl IntoIterator<Item = (usize, usize, usize)>) {
+        let wanted: std::collections::HashSet<(u32, u32, u32)> = rows
+            .into_iter()
+            .map(|(j, k, t)| (j as u32, k as u32, t as u32))
+            .collect();
+        self.warm_columns = (0..self.columns())
+            .filter(|&i| match self.col[i] {
+                Col::Cell { job, pool, slot } => wanted.contains(&(job, pool, slot)),
+                _ => false,
+            })
+            .collect();
+    }
+
     /// Number of columns.
     pub(crate) fn columns(&self) -> usize {
         self.col.len()
