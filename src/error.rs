@@ -474,6 +474,29 @@ pub enum Error {
     /// plan to return.
     #[error(transparent)]
     Stopped(#[from] Stopped),
+    /// The solvers returned a plan, but could not prove it within the
+    /// target gap (and no limit stopped them): it is not reported as the
+    /// optimum. A looser gap ([`crate::Optimal::gap`]) accepts it.
+    #[error(transparent)]
+    NotProven(#[from] NotProven),
+}
+
+/// A plan the solvers could not prove within the target gap.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error(
+    "the solver's plan (${total_usd:.2}) is not proven within the target gap {target_gap:e} \
+     of the lower bound ${bound_usd:.2} (gap {gap:.1e}): a numerical failure; \
+     a looser --gap accepts it"
+)]
+pub struct NotProven {
+    /// The plan's total in $ (the model's objective).
+    pub total_usd: f64,
+    /// The proven lower bound in $.
+    pub bound_usd: f64,
+    /// The gap reached.
+    pub gap: f64,
+    /// The gap asked for.
+    pub target_gap: f64,
 }
 
 /// A model over the memory budget ([`crate::Optimal::memory_budget`]).

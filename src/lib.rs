@@ -49,8 +49,8 @@ mod text;
 pub mod time;
 
 pub use error::{
-    ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, ScheduleViolation,
-    Shortfall, Stopped, TooLarge, UnfinishedJob,
+    ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
+    ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use problem::{

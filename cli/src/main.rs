@@ -493,7 +493,12 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 error: None,
                 failure_code: 0,
             },
-            Err(e @ (Error::Infeasible(_) | Error::Solver(_) | Error::Stopped(_))) => Row {
+            Err(
+                e @ (Error::Infeasible(_)
+                | Error::Solver(_)
+                | Error::Stopped(_)
+                | Error::NotProven(_)),
+            ) => Row {
                 scheduler: s.name().into(),
                 solve_seconds: clock.elapsed().as_secs_f64(),
                 saving_vs_local_usd: None,

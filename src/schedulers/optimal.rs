@@ -4,7 +4,7 @@
 
 use super::{Assignment, Proof, Schedule, Scheduler};
 use crate::diagnose::diagnose;
-use crate::error::{Stopped, TooLarge};
+use crate::error::{NotProven, Stopped, TooLarge};
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::Backend;
 use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
@@ -284,7 +284,8 @@ impl Optimal {
     /// why), [`Error::TooLarge`] (over the memory budget, before anything
     /// is built), [`Error::Stopped`] (a limit passed before any plan was
     /// found), [`Error::Solver`] (the solvers failed, after a retry on
-    /// another where one is compiled in).
+    /// another where one is compiled in), [`Error::NotProven`] (a plan
+    /// that could not be proven within the gap, with no limit to blame).
     pub fn solve(&self, p: &Problem) -> Result<Solution, Error> {
         let limits = self.limits();
         if p.jobs().iter().any(|j| j.windows.is_empty()) {
@@ -379,6 +380,15 @@ impl Optimal {
         let schedule = to_schedule(p, &model, &plan.x);
         let objective_usd = model.objective_of(&plan.x);
         let proof = Proof::new(objective_usd, plan.bound, self.gap, plan.stopped);
+        if plan.stopped.is_none() && !proof.proven(objective_usd) {
+            return Err(NotProven {
+                total_usd: objective_usd,
+                bound_usd: proof.bound_usd,
+                gap: proof.gap(objective_usd),
+                target_gap: self.gap,
+            }
+            .into());
+        }
         let duals = plan.duals.as_ref().map(|d| duals(p, &model, d));
         Ok(Solution {
             schedule: Schedule {

@@ -57,12 +57,29 @@ pub(crate) fn optimum(
                 Failure::TimeLimit => NoPlan::Stopped(stop_of(limits), trivial),
                 Failure::Numerical(s) => NoPlan::Numerical(s),
             })?;
-        return Ok(Plan {
-            x: r.x,
+        let mut plan = Plan {
             bound: r.bound.max(trivial),
+            x: r.x,
             stopped: r.stopped,
             duals: r.duals,
-        });
+        };
+        // Not proven and not stopped: the solver's answer was of low
+        // accuracy (an interior point's "almost solved"). Polish it with
+        // another solver, and keep the better plan and the better bound.
+        let ub = lp.objective_of(&plan.x);
+        if plan.stopped.is_none() && gap(ub, plan.bound) > limits.gap {
+            if let Some(other) = backend.fallback(false) {
+                if let Ok(r2) = super::full(lp, None, other, limits) {
+                    let ub2 = lp.objective_of(&r2.x);
+                    plan.bound = plan.bound.max(r2.bound);
+                    if r2.stopped.is_none() && ub2 < ub {
+                        plan.x = r2.x;
+                        plan.duals = r2.duals.or(plan.duals);
+                    }
+                }
+            }
+        }
+        return Ok(plan);
     }
 
     // 1. The relaxation.
