@@ -50,7 +50,7 @@ pub enum InputError {
         /// What serde said.
         message: String,
     },
-    /// A number outside the range MODEL.md allows (NaN and infinities are
+    /// A number outside the range [the model](crate::spec) allows (NaN and infinities are
     /// never allowed).
     #[error("{entity} '{id}': {field} = {value} is invalid: must be {rule}")]
     OutOfRange {
@@ -321,7 +321,7 @@ fn list(jobs: &[UnfinishedJob]) -> String {
     jobs.iter().map(|j| format!("\n  {j}")).collect()
 }
 
-/// A rule of MODEL.md that a schedule can break.
+/// A rule of [the model](crate::spec) that a schedule can break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Constraint {
@@ -358,16 +358,147 @@ impl fmt::Display for Constraint {
     }
 }
 
-/// A schedule that breaks a constraint of MODEL.md.
+/// A schedule that breaks a constraint of [the model](crate::spec): which
+/// constraint, where (the ids and slot it concerns) and the amount against
+/// its limit, all typed.
 #[derive(Debug, Clone, PartialEq, Error)]
-#[error("invalid schedule: {constraint} broken at {location}: {detail}")]
+#[error("invalid schedule: {constraint} broken at {}: {}", self.location(), self.detail())]
+#[non_exhaustive]
 pub struct ScheduleViolation {
     /// The constraint.
     pub constraint: Constraint,
-    /// Where: job / pool / region / slot ids.
-    pub location: String,
-    /// The amounts involved.
-    pub detail: String,
+    /// The row at fault, for the rules checked row by row
+    /// ([`Constraint::Index`], [`Constraint::NonNegative`],
+    /// [`Constraint::Eligibility`]), with the indices it holds.
+    pub row: Option<Box<crate::Assignment>>,
+    /// Id of the job concerned, if one is.
+    pub job: Option<String>,
+    /// Id of the pool concerned, if one is.
+    pub pool: Option<String>,
+    /// Slot concerned, if one is.
+    pub slot: Option<usize>,
+    /// The amount found: server-hours (index, sign, eligibility, capacity,
+    /// parallelism), kWh at the meter (power cap), work units (work) or
+    /// regions used (whole placement).
+    pub amount: f64,
+    /// The limit it breaks, in the same unit: 0 for a row that must not be
+    /// there or be negative, the capacity, the cap, the job's work, or 1
+    /// region.
+    pub limit: f64,
+    /// Ids of the regions concerned: the capped region
+    /// ([`Constraint::PowerCap`]), or the regions a `Whole` job runs in
+    /// ([`Constraint::WholePlacement`]).
+    pub regions: Vec<String>,
+}
+
+impl ScheduleViolation {
+    pub(crate) fn new(constraint: Constraint, amount: f64, limit: f64) -> Self {
+        ScheduleViolation {
+            constraint,
+            row: None,
+            job: None,
+            pool: None,
+            slot: None,
+            amount,
+            limit,
+            regions: Vec::new(),
+        }
+    }
+
+    /// Where, in words: `job 'a', pool 'b', slot 3`.
+    pub fn location(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.constraint == Constraint::Index {
+            if let Some(a) = &self.row {
+                return format!("job #{}, pool #{}, slot {}", a.job, a.pool, a.slot);
+            }
+        }
+        if let Some(j) = &self.job {
+            parts.push(format!("job '{j}'"));
+        }
+        if let Some(p) = &self.pool {
+            parts.push(format!("pool '{p}'"));
+        }
+        if self.constraint == Constraint::PowerCap {
+            for r in &self.regions {
+                parts.push(format!("region '{r}'"));
+            }
+        }
+        if let Some(t) = self.slot {
+            parts.push(format!("slot {t}"));
+        }
+        parts.join(", ")
+    }
+
+    /// The amounts, in words.
+    pub fn detail(&self) -> String {
+        let (amount, limit) = (self.amount, self.limit);
+        match self.constraint {
+            Constraint::Index => {
+                "the row names a job, pool or slot the problem does not have".into()
+            }
+            Constraint::NonNegative => format!("server_hours = {amount}"),
+            Constraint::Eligibility => {
+                format!("{amount} server-hours in a cell the job may not use")
+            }
+            Constraint::Capacity => format!("{amount} server-hours used, {limit} available"),
+            Constraint::PowerCap => {
+                format!("{amount} kWh at the meter, cap {limit} kWh per slot")
+            }
+            Constraint::Parallelism => {
+                format!("{amount} server-hours, at most {limit} per slot")
+            }
+            Constraint::Work => format!("{amount} work units done, {limit} required"),
+            Constraint::WholePlacement => {
+                format!("runs in {amount} regions: {}", self.regions.join(", "))
+            }
+        }
+    }
+}
+
+/// A saved schedule that does not fit the problem it is read back against
+/// (see [`crate::Schedule::from_saved`] and [`crate::Schedule::to_saved`]).
+/// `row` is the row's position in the schedule.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum ScheduleMismatch {
+    /// A row names a job the problem does not have.
+    #[error("saved schedule row {row}: the scenario has no job '{job}'")]
+    UnknownJob {
+        /// Row position.
+        row: usize,
+        /// The job id.
+        job: String,
+    },
+    /// A row names a pool the problem does not have.
+    #[error("saved schedule row {row}: the scenario has no pool '{pool}'")]
+    UnknownPool {
+        /// Row position.
+        row: usize,
+        /// The pool id.
+        pool: String,
+    },
+    /// A row's instant is not the start of one of the horizon's slots.
+    #[error("saved schedule row {row}: {start} is not the start of a slot of the horizon")]
+    NotASlotStart {
+        /// Row position.
+        row: usize,
+        /// The instant.
+        start: DateTime<Utc>,
+    },
+    /// A row of an index schedule names a job, pool or slot the problem
+    /// does not have (it was made for another problem).
+    #[error("schedule row {row}: job #{job}, pool #{pool} or slot {slot} is not in the problem")]
+    IndexOutOfRange {
+        /// Row position.
+        row: usize,
+        /// Job index.
+        job: usize,
+        /// Pool index.
+        pool: usize,
+        /// Slot index.
+        slot: usize,
+    },
 }
 
 /// Everything that can go wrong between a scenario and a report.
@@ -383,6 +514,9 @@ pub enum Error {
     /// A schedule that breaks a constraint.
     #[error(transparent)]
     InvalidSchedule(#[from] ScheduleViolation),
+    /// A saved schedule that does not fit the problem.
+    #[error(transparent)]
+    ScheduleMismatch(#[from] ScheduleMismatch),
     /// The LP solver failed for a reason other than infeasibility.
     #[error("solver failed: {0}")]
     Solver(String),

@@ -1,20 +1,27 @@
-//! The one judge: checks any schedule against every constraint of MODEL.md
-//! and prices it into a [`Report`]. It knows no scheduler.
+//! The one judge: checks any schedule against every constraint of [the
+//! model](crate::spec) and prices it into a [`Report`]. It knows no scheduler.
 
 use crate::error::{Constraint, ScheduleViolation};
 use crate::scenario::Placement;
-use crate::schedulers::Schedule;
+use crate::schedule::Schedule;
 use crate::Problem;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Relative tolerance of every check: a limit `L` is kept when the amount
 /// is at most `L + TOLERANCE · max(1, |L|)`, and the work is done when it is
 /// within `TOLERANCE · W` of `W`.
 pub const TOLERANCE: f64 = 1e-6;
 
-/// The priced result of a schedule, in the units of MODEL.md. Serialises to
-/// the report JSON of MODEL.md.
+/// The priced result of a schedule, in the units of [the model](crate::spec).
+/// Serialises to the report JSON it describes.
+///
+/// Jobs and pools are named by id and slots carry their start instant, so
+/// a report reads without the problem beside it: [`Report::job`] finds a
+/// job's part by id, [`Report::assignments_of`] its rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Name of the scheduler that made the schedule.
     pub scheduler: String,
@@ -41,6 +48,7 @@ pub struct Report {
 
 /// One job's part of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobReport {
     /// Job id.
     pub id: String,
@@ -60,10 +68,15 @@ pub struct JobReport {
     pub first_slot: usize,
     /// Last slot with work.
     pub last_slot: usize,
+    /// The instant the first slot with work starts.
+    pub start: DateTime<Utc>,
+    /// The instant the last slot with work ends.
+    pub end: DateTime<Utc>,
 }
 
 /// One row of a report, with ids instead of indices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssignmentReport {
     /// Job id.
     pub job: String,
@@ -71,209 +84,314 @@ pub struct AssignmentReport {
     pub pool: String,
     /// Slot index.
     pub slot: usize,
+    /// The instant the slot starts.
+    pub start: DateTime<Utc>,
     /// Server-hours.
     pub server_hours: f64,
+}
+
+impl Report {
+    /// The part of the report about the job with this id.
+    pub fn job(&self, id: &str) -> Option<&JobReport> {
+        self.jobs.iter().find(|j| j.id == id)
+    }
+
+    /// The rows of the job with this id, by slot then pool.
+    pub fn assignments_of<'a>(
+        &'a self,
+        job: &'a str,
+    ) -> impl Iterator<Item = &'a AssignmentReport> + 'a {
+        self.assignments.iter().filter(move |a| a.job == job)
+    }
 }
 
 fn within(amount: f64, limit: f64) -> bool {
     amount <= limit + TOLERANCE * limit.abs().max(1.0)
 }
 
-/// Checks `schedule` against every constraint of MODEL.md and prices it.
+/// Checks `schedule` against every constraint of [the model](crate::spec)
+/// and prices it.
 ///
-/// The first broken constraint is returned as a [`ScheduleViolation`] that
-/// names it, where (job, pool, region, slot) and the amounts.
+/// The steps, in order: merge the rows per cell (checking index, sign and
+/// eligibility), tally what each cell uses and costs, check capacity and
+/// power caps, then per job check parallelism, work and whole placement
+/// and price its egress.
+///
+/// # Errors
+///
+/// The first broken constraint, as a [`ScheduleViolation`] that names it,
+/// where (job, pool, region, slot) and the amount against its limit.
 pub fn evaluate(
     problem: &Problem,
     scheduler: &str,
     schedule: &Schedule,
 ) -> Result<Report, ScheduleViolation> {
-    let p = problem;
-    let slots = p.slots();
-    let (n_jobs, n_pools, n_regions) = (p.jobs().len(), p.pools().len(), p.regions().len());
-    let violation = |constraint, location: String, detail: String| ScheduleViolation {
-        constraint,
-        location,
-        detail,
-    };
+    let cells = merge_rows(problem, schedule)?;
+    let mut tally = Tally::new(problem);
+    for (&(j, t, k), &x) in &cells {
+        tally.add(problem, j, k, t, x);
+    }
+    check_capacity(problem, &tally)?;
+    check_power_caps(problem, &tally)?;
+    for j in 0..problem.jobs().len() {
+        let used = check_job(problem, &tally, j)?;
+        price_egress(problem, &mut tally, j, &used);
+    }
+    Ok(tally.into_report(scheduler))
+}
 
-    // Merge rows per cell; check indices, signs and eligibility.
-    let mut merged: std::collections::BTreeMap<(usize, usize, usize), f64> = Default::default();
+/// Server-hours per cell, keyed `(job, slot, pool)` so that iteration
+/// follows the report's order; rows of one cell add up and empty cells are
+/// dropped. Rejects a row that names a job, pool or slot the problem does
+/// not have, a negative or non-finite amount, and work in a cell that is
+/// not eligible.
+fn merge_rows(
+    p: &Problem,
+    schedule: &Schedule,
+) -> Result<BTreeMap<(usize, usize, usize), f64>, ScheduleViolation> {
+    let mut merged: BTreeMap<(usize, usize, usize), f64> = BTreeMap::new();
     for a in &schedule.assignments {
-        if a.job >= n_jobs || a.pool >= n_pools || a.slot >= slots {
-            return Err(violation(
-                Constraint::Index,
-                format!("job #{}, pool #{}, slot {}", a.job, a.pool, a.slot),
-                format!("the problem has {n_jobs} jobs, {n_pools} pools, {slots} slots"),
-            ));
-        }
-        let here = || {
-            format!(
-                "job '{}', pool '{}', slot {}",
-                p.jobs()[a.job].id,
-                p.pools()[a.pool].id,
-                a.slot
-            )
+        let (Some(job), Some(pool)) = (p.jobs().get(a.job), p.pools().get(a.pool)) else {
+            return Err(row_violation(Constraint::Index, a, None));
         };
+        if a.slot >= p.slots() {
+            return Err(row_violation(Constraint::Index, a, None));
+        }
+        let ids = Some((job.id.as_str(), pool.id.as_str()));
         if !(a.server_hours.is_finite() && a.server_hours >= 0.0) {
-            return Err(violation(
-                Constraint::NonNegative,
-                here(),
-                format!("server_hours = {}", a.server_hours),
-            ));
+            return Err(row_violation(Constraint::NonNegative, a, ids));
         }
         if a.server_hours > 0.0 && p.window(a.job, a.pool, a.slot).is_none() {
-            return Err(violation(
-                Constraint::Eligibility,
-                here(),
-                format!(
-                    "{} server-hours in a cell the job may not use",
-                    a.server_hours
-                ),
-            ));
+            return Err(row_violation(Constraint::Eligibility, a, ids));
         }
         *merged.entry((a.job, a.slot, a.pool)).or_default() += a.server_hours;
     }
     merged.retain(|_, x| *x > 0.0);
+    Ok(merged)
+}
 
-    let mut pool_used = vec![0.0; n_pools * slots];
-    let mut region_kwh = vec![0.0; n_regions * slots];
-    let mut job_slot = vec![0.0; n_jobs * slots];
-    let mut work_done = vec![0.0; n_jobs];
-    let mut work_in_region = vec![0.0; n_jobs * n_regions];
-    let mut jobs: Vec<JobReport> = p
-        .jobs()
-        .iter()
-        .map(|j| JobReport {
-            id: j.id.clone(),
-            cost_usd: 0.0,
-            rent_usd: 0.0,
-            energy_usd: 0.0,
-            carbon_usd: 0.0,
-            egress_usd: 0.0,
-            regions: Vec::new(),
-            first_slot: usize::MAX,
-            last_slot: 0,
-        })
-        .collect();
-    let (mut energy_mwh, mut emissions_t) = (0.0, 0.0);
-    let mut assignments = Vec::with_capacity(merged.len());
-    for (&(j, t, k), &x) in &merged {
+/// A violation found on one row, with its job and pool ids when they exist.
+fn row_violation(
+    constraint: Constraint,
+    a: &crate::Assignment,
+    ids: Option<(&str, &str)>,
+) -> ScheduleViolation {
+    let mut v = ScheduleViolation::new(constraint, a.server_hours, 0.0);
+    v.row = Some(Box::new(*a));
+    if let Some((job, pool)) = ids {
+        v.job = Some(job.to_string());
+        v.pool = Some(pool.to_string());
+        v.slot = Some(a.slot);
+    }
+    v
+}
+
+/// What the merged cells use, per pool, region and job and slot, and what
+/// they cost: the sums every later check and the report read.
+struct Tally {
+    slots: usize,
+    n_regions: usize,
+    /// Server-hours per pool and slot.
+    pool_used: Vec<f64>,
+    /// kWh at the meter per region and slot.
+    region_kwh: Vec<f64>,
+    /// Server-hours per job and slot.
+    job_slot: Vec<f64>,
+    /// Work units done per job.
+    work_done: Vec<f64>,
+    /// Work units done per job and region.
+    work_in_region: Vec<f64>,
+    jobs: Vec<JobReport>,
+    energy_mwh: f64,
+    emissions_t: f64,
+    assignments: Vec<AssignmentReport>,
+}
+
+impl Tally {
+    fn new(p: &Problem) -> Self {
+        let slots = p.slots();
+        let (n_jobs, n_pools, n_regions) = (p.jobs().len(), p.pools().len(), p.regions().len());
+        Tally {
+            slots,
+            n_regions,
+            pool_used: vec![0.0; n_pools * slots],
+            region_kwh: vec![0.0; n_regions * slots],
+            job_slot: vec![0.0; n_jobs * slots],
+            work_done: vec![0.0; n_jobs],
+            work_in_region: vec![0.0; n_jobs * n_regions],
+            jobs: p
+                .jobs()
+                .iter()
+                .map(|j| JobReport {
+                    id: j.id.clone(),
+                    cost_usd: 0.0,
+                    rent_usd: 0.0,
+                    energy_usd: 0.0,
+                    carbon_usd: 0.0,
+                    egress_usd: 0.0,
+                    regions: Vec::new(),
+                    first_slot: usize::MAX,
+                    last_slot: 0,
+                    start: p.slot_start(0),
+                    end: p.slot_start(0),
+                })
+                .collect(),
+            energy_mwh: 0.0,
+            emissions_t: 0.0,
+            assignments: Vec::new(),
+        }
+    }
+
+    /// Counts `x` server-hours of job `j` on pool `k` in slot `t`, and
+    /// prices them at the cell's cost (rent, energy, carbon).
+    fn add(&mut self, p: &Problem, j: usize, k: usize, t: usize, x: f64) {
+        let slots = self.slots;
         let pool = &p.pools()[k];
-        pool_used[k * slots + t] += x;
-        region_kwh[pool.region * slots + t] += x * pool.meter_kwh_per_server_hour;
-        job_slot[j * slots + t] += x;
-        work_done[j] += x * pool.speed;
-        work_in_region[j * n_regions + pool.region] += x * pool.speed;
+        self.pool_used[k * slots + t] += x;
+        self.region_kwh[pool.region * slots + t] += x * pool.meter_kwh_per_server_hour;
+        self.job_slot[j * slots + t] += x;
+        self.work_done[j] += x * pool.speed;
+        self.work_in_region[j * self.n_regions + pool.region] += x * pool.speed;
         let c = &pool.cost[t];
-        let jr = &mut jobs[j];
+        let jr = &mut self.jobs[j];
         jr.rent_usd += x * c.rent_usd;
         jr.energy_usd += x * c.energy_usd;
         jr.carbon_usd += x * c.carbon_usd;
         jr.first_slot = jr.first_slot.min(t);
         jr.last_slot = jr.last_slot.max(t);
-        energy_mwh += x * c.energy_mwh;
-        emissions_t += x * c.emissions_t;
-        assignments.push(AssignmentReport {
+        self.energy_mwh += x * c.energy_mwh;
+        self.emissions_t += x * c.emissions_t;
+        self.assignments.push(AssignmentReport {
             job: p.jobs()[j].id.clone(),
             pool: pool.id.clone(),
             slot: t,
+            start: p.slot_start(t),
             server_hours: x,
         });
+        jr.start = p.slot_start(jr.first_slot);
+        jr.end = p.slot_end(jr.last_slot);
     }
 
+    /// The report: the per-job sums added up, from +0.0 (a `sum` of no
+    /// terms is -0.0, which would print as such).
+    fn into_report(self, scheduler: &str) -> Report {
+        let jobs = self.jobs;
+        let sum = |f: fn(&JobReport) -> f64| jobs.iter().map(f).fold(0.0, |a, b| a + b);
+        let (rent_usd, energy_usd, carbon_usd, egress_usd) = (
+            sum(|j| j.rent_usd),
+            sum(|j| j.energy_usd),
+            sum(|j| j.carbon_usd),
+            sum(|j| j.egress_usd),
+        );
+        Report {
+            scheduler: scheduler.to_string(),
+            total_usd: rent_usd + energy_usd + carbon_usd + egress_usd,
+            rent_usd,
+            energy_usd,
+            carbon_usd,
+            egress_usd,
+            energy_mwh: self.energy_mwh,
+            emissions_t: self.emissions_t,
+            jobs,
+            assignments: self.assignments,
+        }
+    }
+}
+
+/// Constraint 1: each pool's server-hours in each slot within its capacity.
+fn check_capacity(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation> {
+    let slots = p.slots();
     for (k, pool) in p.pools().iter().enumerate() {
         for t in 0..slots {
-            let (used, limit) = (pool_used[k * slots + t], pool.capacity_server_hours[t]);
+            let (used, limit) = (
+                tally.pool_used[k * slots + t],
+                pool.capacity_server_hours[t],
+            );
             if !within(used, limit) {
-                return Err(violation(
-                    Constraint::Capacity,
-                    format!("pool '{}', slot {t}", pool.id),
-                    format!("{used} server-hours used, {limit} available"),
-                ));
+                let mut v = ScheduleViolation::new(Constraint::Capacity, used, limit);
+                v.pool = Some(pool.id.clone());
+                v.slot = Some(t);
+                return Err(v);
             }
         }
     }
-    for (r, region) in p.regions().iter().enumerate() {
-        if let Some(cap) = region.power_cap_kwh_per_slot {
-            for t in 0..slots {
-                let used = region_kwh[r * slots + t];
-                if !within(used, cap) {
-                    return Err(violation(
-                        Constraint::PowerCap,
-                        format!("region '{}', slot {t}", region.id),
-                        format!("{used} kWh at the meter, cap {cap} kWh per slot"),
-                    ));
-                }
-            }
-        }
-    }
-    for (j, job) in p.jobs().iter().enumerate() {
-        for t in 0..slots {
-            let used = job_slot[j * slots + t];
-            if !within(used, job.max_server_hours_per_slot) {
-                return Err(violation(
-                    Constraint::Parallelism,
-                    format!("job '{}', slot {t}", job.id),
-                    format!(
-                        "{used} server-hours, at most {} per slot",
-                        job.max_server_hours_per_slot
-                    ),
-                ));
-            }
-        }
-        if (work_done[j] - job.work).abs() > TOLERANCE * job.work {
-            return Err(violation(
-                Constraint::Work,
-                format!("job '{}'", job.id),
-                format!("{} work units done, {} required", work_done[j], job.work),
-            ));
-        }
-        let used: Vec<usize> = (0..n_regions)
-            .filter(|&r| work_in_region[j * n_regions + r] > 0.0)
-            .collect();
-        if job.placement == Placement::Whole && used.len() > 1 {
-            let names: Vec<&str> = used.iter().map(|&r| p.regions()[r].id.as_str()).collect();
-            return Err(violation(
-                Constraint::WholePlacement,
-                format!("job '{}'", job.id),
-                format!("runs in {} regions: {}", used.len(), names.join(", ")),
-            ));
-        }
-        // Egress: in proportion to the work done in each region (a Whole
-        // job has all of it in one region and pays that region's egress).
-        let jr = &mut jobs[j];
-        for &r in &used {
-            // Every region with work has a window: eligibility was checked.
-            if let Some(w) = job.window(r) {
-                jr.egress_usd += match job.placement {
-                    Placement::Whole => w.egress_usd,
-                    Placement::Split => work_in_region[j * n_regions + r] / job.work * w.egress_usd,
-                };
-            }
-        }
-        jr.regions = used.iter().map(|&r| p.regions()[r].id.clone()).collect();
-        jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
-    }
+    Ok(())
+}
 
-    // fold from +0.0: `sum` of no terms is -0.0, which would print as such.
-    let sum = |f: fn(&JobReport) -> f64| jobs.iter().map(f).fold(0.0, |a, b| a + b);
-    let (rent_usd, energy_usd, carbon_usd, egress_usd) = (
-        sum(|j| j.rent_usd),
-        sum(|j| j.energy_usd),
-        sum(|j| j.carbon_usd),
-        sum(|j| j.egress_usd),
-    );
-    Ok(Report {
-        scheduler: scheduler.to_string(),
-        total_usd: rent_usd + energy_usd + carbon_usd + egress_usd,
-        rent_usd,
-        energy_usd,
-        carbon_usd,
-        egress_usd,
-        energy_mwh,
-        emissions_t,
-        jobs,
-        assignments,
-    })
+/// Constraint 4: each capped region's energy at the meter in each slot
+/// within its cap.
+fn check_power_caps(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation> {
+    let slots = p.slots();
+    for (r, region) in p.regions().iter().enumerate() {
+        let Some(cap) = region.power_cap_kwh_per_slot else {
+            continue;
+        };
+        for t in 0..slots {
+            let used = tally.region_kwh[r * slots + t];
+            if !within(used, cap) {
+                let mut v = ScheduleViolation::new(Constraint::PowerCap, used, cap);
+                v.regions = vec![region.id.clone()];
+                v.slot = Some(t);
+                return Err(v);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Constraints 2, 3 and 5 for job `j`: its server-hours in each slot within
+/// its parallelism, its work done, and a `Whole` job in one region. Gives
+/// the regions it runs in, in file order.
+fn check_job(p: &Problem, tally: &Tally, j: usize) -> Result<Vec<usize>, ScheduleViolation> {
+    let (job, slots, n_regions) = (&p.jobs()[j], p.slots(), p.regions().len());
+    let with_job = |mut v: ScheduleViolation| {
+        v.job = Some(job.id.clone());
+        v
+    };
+    for t in 0..slots {
+        let used = tally.job_slot[j * slots + t];
+        if !within(used, job.max_server_hours_per_slot) {
+            let mut v = ScheduleViolation::new(
+                Constraint::Parallelism,
+                used,
+                job.max_server_hours_per_slot,
+            );
+            v.slot = Some(t);
+            return Err(with_job(v));
+        }
+    }
+    if (tally.work_done[j] - job.work).abs() > TOLERANCE * job.work {
+        let v = ScheduleViolation::new(Constraint::Work, tally.work_done[j], job.work);
+        return Err(with_job(v));
+    }
+    let used: Vec<usize> = (0..n_regions)
+        .filter(|&r| tally.work_in_region[j * n_regions + r] > 0.0)
+        .collect();
+    if job.placement == Placement::Whole && used.len() > 1 {
+        let mut v = ScheduleViolation::new(Constraint::WholePlacement, used.len() as f64, 1.0);
+        v.regions = used.iter().map(|&r| p.regions()[r].id.clone()).collect();
+        return Err(with_job(v));
+    }
+    Ok(used)
+}
+
+/// Egress of job `j`, which runs in regions `used`: in proportion to the
+/// work done in each region (a `Whole` job has all of it in one region and
+/// pays that region's egress in full); then the job's total.
+fn price_egress(p: &Problem, tally: &mut Tally, j: usize, used: &[usize]) {
+    let (job, n_regions) = (&p.jobs()[j], p.regions().len());
+    let jr = &mut tally.jobs[j];
+    for &r in used {
+        // Every region with work has a window: eligibility was checked.
+        if let Some(w) = job.window(r) {
+            jr.egress_usd += match job.placement {
+                Placement::Whole => w.egress_usd,
+                Placement::Split => {
+                    tally.work_in_region[j * n_regions + r] / job.work * w.egress_usd
+                }
+            };
+        }
+    }
+    jr.regions = used.iter().map(|&r| p.regions()[r].id.clone()).collect();
+    jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
 }

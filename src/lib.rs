@@ -10,20 +10,24 @@
 //!
 //! Data flows one way: [`Scenario`] (JSON or Rust) → [`Problem`] (validated,
 //! slot-indexed) → a [`Scheduler`] → [`Schedule`] → [`evaluate`] →
-//! [`Report`]. The rules are in `MODEL.md`'s terms throughout.
+//! [`Report`]. The rules, and the symbols the docs use, are those of [the
+//! model](spec), the crate's specification (`docs/MODEL.md` in the
+//! repository).
 //!
 //! ```
 //! use geoshift::{evaluate, Horizon, Job, Optimal, Pool, Problem, Region, Scenario, Scheduler};
 //!
 //! let start = "2026-06-01T00:00:00Z".parse().unwrap();
-//! let scenario = Scenario {
-//!     horizon: Horizon { start, slot_seconds: 3600, slots: 4 },
-//!     carbon_price_usd_per_t: 0.0,
-//!     regions: vec![Region::new("home", 1.2, vec![90.0, 20.0, 20.0, 90.0])],
-//!     pools: vec![Pool::new("gpus", "home", 2.0, 1.0, 10.0)],
-//!     links: vec![],
-//!     jobs: vec![Job::new("train", "home", 4.0, "2026-06-01T04:00:00Z".parse().unwrap(), 2.0)],
-//! };
+//! let scenario = Scenario::builder(Horizon::new(start, 3600, 4))
+//!     .region(Region::builder("home").pue(1.2).price_usd_per_mwh(vec![90.0, 20.0, 20.0, 90.0]))
+//!     .pool(Pool::builder("gpus", "home").servers(2.0).rent_usd_per_hour(1.0).power_kw(10.0))
+//!     .job(
+//!         Job::builder("train", "home")
+//!             .work(4.0)
+//!             .deadline("2026-06-01T04:00:00Z".parse().unwrap())
+//!             .max_servers(2.0),
+//!     )
+//!     .build();
 //! let problem = Problem::new(&scenario)?;
 //! let schedule = Optimal::default().schedule(&problem)?;
 //! let report = evaluate(&problem, "optimal", &schedule)?;
@@ -33,9 +37,12 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// On docs.rs (nightly), label feature-gated items with their feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod backend;
+pub mod builder;
 #[cfg(feature = "data")]
 pub mod data;
 mod diagnose;
@@ -44,14 +51,21 @@ mod evaluate;
 mod model;
 mod problem;
 mod scenario;
+mod schedule;
 mod schedulers;
 pub mod synth;
 pub mod time;
 
+/// The crate's specification, `docs/MODEL.md` in the repository, rendered
+/// here: what each input means, when a job may run where, the rules a
+/// schedule keeps and what it costs. Holds no code.
+#[doc = include_str!("../docs/MODEL.md")]
+pub mod spec {}
+
 pub use backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use error::{
-    ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, ScheduleViolation,
-    Shortfall, UnfinishedJob,
+    ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, ScheduleMismatch,
+    ScheduleViolation, Shortfall, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::ModelSize;
@@ -59,6 +73,7 @@ pub use problem::{
     CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS, MAX_SLOTS,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
+pub use schedule::{SavedAssignment, SavedSchedule};
 pub use schedulers::{
     all_schedulers, scheduler_by_name, Assignment, Greedy, Local, Optimal, Progress, Schedule,
     Scheduler,

@@ -1,8 +1,8 @@
 //! Validation of a [`Scenario`] into the slot-indexed [`Problem`] that every
 //! scheduler and the evaluator read.
 //!
-//! This is **the one place** where the rules of MODEL.md that decide *when a
-//! job may run where* and *what a server-hour costs* are computed:
+//! This is **the one place** where the rules of [the model](crate::spec)
+//! that decide *when a job may run where* and *what a server-hour costs* are computed:
 //! [`Problem::window`] (eligibility) and [`CellCost`] (cost per server-hour,
 //! split into rent, energy and carbon), plus [`JobRegion::egress_usd`].
 
@@ -23,7 +23,7 @@ pub const MAX_SLOTS: usize = 10 * 366 * 24 * 60;
 pub const MAX_CELLS: usize = 50_000_000;
 
 /// A validated scenario, with every series resampled to slots and every
-/// rule of MODEL.md evaluated once. Built by [`Problem::new`]; read-only.
+/// rule of [the model](crate::spec) evaluated once. Built by [`Problem::new`]; read-only.
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub(crate) horizon: Horizon,
@@ -71,7 +71,7 @@ pub struct PoolInfo {
 }
 
 /// What one server-hour on a pool in a slot costs and emits. The only
-/// place where MODEL.md's `c[k,t]` is computed.
+/// place where the model's `c[k,t]` is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CellCost {
@@ -154,7 +154,7 @@ impl JobInfo {
 }
 
 impl Problem {
-    /// Checks `scenario` against MODEL.md and builds the slot-indexed form.
+    /// Checks `scenario` against [the model](crate::spec) and builds the slot-indexed form.
     ///
     /// Errors name the entity, field and value at fault. A job that cannot
     /// run anywhere is not an input error: it has no windows, and every

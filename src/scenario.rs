@@ -1,5 +1,5 @@
 //! The scenario: what a user states, as plain data. This is both the JSON
-//! file format of MODEL.md (serde, unknown fields rejected) and the Rust API
+//! file format of [the model](crate::spec) (serde, unknown fields rejected) and the Rust API
 //! for services that never touch JSON. It holds no rules: checking and
 //! deriving happen in [`crate::Problem::new`].
 
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// their server pools, the links between regions, and the jobs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Scenario {
     /// Start, slot length and number of slots.
     pub horizon: Horizon,
@@ -31,6 +32,7 @@ pub struct Scenario {
 /// A region: a site with one energy price, grid and PUE.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Region {
     /// Unique id.
     pub id: String,
@@ -49,6 +51,7 @@ pub struct Region {
 /// A pool: a class of identical servers in one region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Pool {
     /// Unique id.
     pub id: String,
@@ -71,6 +74,7 @@ pub struct Pool {
 /// A directed link along which data can move from one region to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Link {
     /// Source region id.
     pub from: String,
@@ -96,6 +100,7 @@ pub enum Placement {
 /// A training job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Job {
     /// Unique id.
     pub id: String,
@@ -136,7 +141,7 @@ impl Scenario {
         })
     }
 
-    /// The scenario as pretty JSON in the MODEL.md format.
+    /// The scenario as pretty JSON in the format of [the model](crate::spec).
     pub fn to_json(&self) -> String {
         // A scenario holds only strings, numbers and instants, so
         // serialisation cannot fail; NaN (only possible from Rust) becomes null.

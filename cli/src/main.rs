@@ -1,7 +1,7 @@
 //! The `geoshift` command: solve, compare and validate scenario files.
 //!
 //! Exit status: 0 on success, 1 on malformed input (unreadable file, bad
-//! JSON, a value MODEL.md forbids), 2 when no schedule exists (the
+//! JSON, a value docs/MODEL.md forbids), 2 when no schedule exists (the
 //! explanation is on stderr), 3 when a solver fails or a schedule breaks a
 //! constraint (a bug worth reporting).
 
@@ -42,7 +42,7 @@ struct Cli {
 enum Command {
     /// Plan a scenario with one scheduler and print its report.
     Solve {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
         /// optimal, local or greedy.
         #[arg(long, default_value = "optimal")]
@@ -51,7 +51,7 @@ enum Command {
         /// (those compiled in).
         #[arg(long, default_value = "auto")]
         solver: String,
-        /// Print the report as the JSON of MODEL.md.
+        /// Print the report as the JSON of docs/MODEL.md.
         #[arg(long)]
         json: bool,
         /// Also print the LP size and timings.
@@ -60,7 +60,7 @@ enum Command {
     },
     /// Run every scheduler on a scenario and compare their costs.
     Compare {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
         /// LP backend for the optimum: auto, microlp, clarabel or highs
         /// (those compiled in).
@@ -72,12 +72,12 @@ enum Command {
     },
     /// Check a scenario and summarise it.
     Validate {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
     },
     /// Run every scheduler and write SVG charts of the plans.
     Plot {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
         /// Folder to write the SVG files to (created if missing).
         #[arg(long, default_value = "plots")]

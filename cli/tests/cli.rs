@@ -1,6 +1,6 @@
 //! The `geoshift` command line: the built binary run on small scenario
 //! files, checking exit statuses, what reaches stdout and stderr, and the
-//! report JSON of MODEL.md.
+//! report JSON of docs/MODEL.md.
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -118,7 +118,7 @@ fn num(v: &Value, field: &str) -> f64 {
         .unwrap_or_else(|| panic!("{field} is not a number in {v}"))
 }
 
-/// Checks every report field MODEL.md names, and that the total is the
+/// Checks every report field docs/MODEL.md names, and that the total is the
 /// sum of its parts; returns the total.
 fn check_report(r: &Value, scheduler: &str) -> f64 {
     assert_eq!(r["scheduler"], scheduler, "{r}");

@@ -428,7 +428,7 @@ impl LinkSpec {
 
 /// Builds a [`Scenario`] from a [`DataSet`]: the period, regions, pools and
 /// links come from the data as the specs say; jobs and the carbon price are
-/// the user's. The result is checked against MODEL.md only when it is
+/// the user's. The result is checked against [the model](crate::spec) only when it is
 /// turned into a [`crate::Problem`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioBuilder {
@@ -482,7 +482,7 @@ impl ScenarioBuilder {
         self
     }
 
-    /// Adds a job (the user's own, as in MODEL.md).
+    /// Adds a job (the user's own, as in [the model](crate::spec)).
     pub fn job(mut self, job: Job) -> ScenarioBuilder {
         self.jobs.push(job);
         self

@@ -1,6 +1,6 @@
 //! The [`Scheduler`] trait, the [`Schedule`] it returns, and the schedulers
 //! the crate ships: [`Optimal`] (the LP/MILP), [`Local`] and [`Greedy`]
-//! (the baselines of MODEL.md).
+//! (the baselines of [the model](crate::spec)).
 //!
 //! A scheduler reads only the validated [`Problem`]; it never re-derives
 //! eligibility or costs (those live in [`crate::problem`]). Whatever it
@@ -15,32 +15,8 @@ pub use greedy::Greedy;
 pub use local::Local;
 pub use optimal::{Optimal, Progress};
 
+pub use crate::schedule::{Assignment, Schedule};
 use crate::{Error, Problem};
-use serde::{Deserialize, Serialize};
-
-/// One row of a schedule: `server_hours` of `job` on `pool` in `slot`.
-/// Indices are into [`Problem::jobs`] and [`Problem::pools`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Assignment {
-    /// Job index.
-    pub job: usize,
-    /// Pool index.
-    pub pool: usize,
-    /// Slot index.
-    pub slot: usize,
-    /// Server-hours (>= 0).
-    pub server_hours: f64,
-}
-
-/// A schedule: plain rows, in no particular order. Several rows for the
-/// same `(job, pool, slot)` add up. Rows hold indices into the [`Problem`]
-/// they were made for, so a saved schedule means something only beside the
-/// same scenario; the [`crate::Report`] names jobs and pools by id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Schedule {
-    /// The rows.
-    pub assignments: Vec<Assignment>,
-}
 
 /// Anything that turns a problem into a schedule.
 ///
