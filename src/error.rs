@@ -2,11 +2,14 @@
 //! why), invalid schedules (constraint, where, amounts), solver failures.
 
 use chrono::{DateTime, Utc};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use std::fmt;
 use thiserror::Error;
 
 /// The kind of thing an input error is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Entity {
     /// The `horizon` object.
     Horizon,
@@ -37,7 +40,8 @@ impl fmt::Display for Entity {
 
 /// A scenario that cannot be planned as written. Every variant names the
 /// entity (and its id), the field and the value at fault.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InputError {
     /// The JSON did not parse into a scenario (syntax, wrong type, unknown
@@ -185,8 +189,10 @@ pub enum InputError {
     },
 }
 
-/// Why one job cannot be finished.
-#[derive(Debug, Clone, PartialEq)]
+/// Why one job cannot be finished. Serialises as `{"no_eligible_cell":
+/// [...]}` or `{"work_short": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Shortfall {
     /// The job has no eligible cell at all; one entry per allowed region says
@@ -203,7 +209,7 @@ pub enum Shortfall {
 }
 
 /// Why one allowed region offers a job no eligible slot.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClosedRegion {
     /// Region id.
     pub region: String,
@@ -212,13 +218,17 @@ pub struct ClosedRegion {
 }
 
 /// The bound that closed a job's window in one region.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ClosedBy {
-    /// No link from the origin to the region (or back, when there is output).
+    /// No link from the origin to the region (or back, when there is
+    /// output): the missing link is `from -> to`.
     Unreachable {
-        /// Which direction is missing, such as `us-east -> uae`.
-        missing_link: String,
+        /// Region the missing link would leave.
+        from: String,
+        /// Region it would reach.
+        to: String,
     },
     /// The region has no pool.
     NoPool,
@@ -250,7 +260,7 @@ impl fmt::Display for ClosedRegion {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}: ", self.region)?;
         match &self.why {
-            ClosedBy::Unreachable { missing_link } => write!(f, "no link {missing_link}"),
+            ClosedBy::Unreachable { from, to } => write!(f, "no link {from} -> {to}"),
             ClosedBy::NoPool => write!(f, "no server pool"),
             ClosedBy::NotAllowed => write!(f, "not among the job's allowed regions"),
             ClosedBy::TransferAfterDeadline {
@@ -280,7 +290,7 @@ impl fmt::Display for ClosedRegion {
 }
 
 /// One job that cannot be finished, and why.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnfinishedJob {
     /// Job id.
     pub job: String,
@@ -308,7 +318,7 @@ impl fmt::Display for UnfinishedJob {
 }
 
 /// No schedule finishes every job (or this heuristic found none).
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error("{scheduler}: {} job(s) cannot be finished:{}", jobs.len(), list(jobs))]
 pub struct Infeasible {
     /// The scheduler that reports it.
@@ -322,7 +332,8 @@ fn list(jobs: &[UnfinishedJob]) -> String {
 }
 
 /// A rule of [the model](crate::spec) that a schedule can break.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Constraint {
     /// A row names a job, pool or slot the problem does not have.
@@ -361,7 +372,7 @@ impl fmt::Display for Constraint {
 /// A schedule that breaks a constraint of [the model](crate::spec): which
 /// constraint, where (the ids and slot it concerns) and the amount against
 /// its limit, all typed.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error("invalid schedule: {constraint} broken at {}: {}", self.location(), self.detail())]
 #[non_exhaustive]
 pub struct ScheduleViolation {
@@ -459,7 +470,8 @@ impl ScheduleViolation {
 /// A saved schedule that does not fit the problem it is read back against
 /// (see [`crate::Schedule::from_saved`] and [`crate::Schedule::to_saved`]).
 /// `row` is the row's position in the schedule.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ScheduleMismatch {
     /// A row names a job the problem does not have.
@@ -517,7 +529,51 @@ pub enum Error {
     /// A saved schedule that does not fit the problem.
     #[error(transparent)]
     ScheduleMismatch(#[from] ScheduleMismatch),
+    /// The real data could not be read, or a scenario not built from them
+    /// (feature `data`).
+    #[cfg(feature = "data")]
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     /// The LP solver failed for a reason other than infeasibility.
     #[error("solver failed: {0}")]
     Solver(String),
+}
+
+impl Error {
+    /// A short name of the kind of error, as in its JSON form: `input`,
+    /// `infeasible`, `invalid_schedule`, `schedule_mismatch`, `data` or
+    /// `solver`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "input",
+            Error::Infeasible(_) => "infeasible",
+            Error::InvalidSchedule(_) => "invalid_schedule",
+            Error::ScheduleMismatch(_) => "schedule_mismatch",
+            #[cfg(feature = "data")]
+            Error::Data(_) => "data",
+            Error::Solver(..) => "solver",
+        }
+    }
+}
+
+/// An error serialises as `{"kind": ..., "message": ..., "detail": ...}`:
+/// [`Error::kind`], the message it displays, and the typed error inside
+/// (its fields, with its own `kind` where it is an enum; `null` for a
+/// solver failure).
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Error", 3)?;
+        out.serialize_field("kind", self.kind())?;
+        out.serialize_field("message", &self.to_string())?;
+        match self {
+            Error::Input(e) => out.serialize_field("detail", e)?,
+            Error::Infeasible(e) => out.serialize_field("detail", e)?,
+            Error::InvalidSchedule(e) => out.serialize_field("detail", e)?,
+            Error::ScheduleMismatch(e) => out.serialize_field("detail", e)?,
+            #[cfg(feature = "data")]
+            Error::Data(e) => out.serialize_field("detail", e)?,
+            _ => out.serialize_field("detail", &None::<()>)?,
+        }
+        out.end()
+    }
 }

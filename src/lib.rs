@@ -49,6 +49,7 @@ mod diagnose;
 mod error;
 mod evaluate;
 mod model;
+mod names;
 mod problem;
 mod scenario;
 mod schedule;
@@ -69,6 +70,7 @@ pub use error::{
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::ModelSize;
+pub use names::UnknownName;
 pub use problem::{
     CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS, MAX_SLOTS,
 };

@@ -579,7 +579,8 @@ fn route(
     output_gb: f64,
 ) -> Result<(f64, f64), ClosedBy> {
     let missing = |a: usize, b: usize| ClosedBy::Unreachable {
-        missing_link: format!("{} -> {}", regions[a].id, regions[b].id),
+        from: regions[a].id.clone(),
+        to: regions[b].id.clone(),
     };
     let &(bandwidth_gbps, out_price) = links.get(&(o, r)).ok_or_else(|| missing(o, r))?;
     let back_price = if output_gb > 0.0 {

@@ -242,7 +242,8 @@ fn output_needs_a_link_back_but_no_output_needs_none() {
     assert_eq!(
         job.closed[0].why,
         ClosedBy::Unreachable {
-            missing_link: "away -> home".into()
+            from: "away".into(),
+            to: "home".into(),
         }
     );
     let r = report(&s, &Optimal::default());

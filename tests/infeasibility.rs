@@ -302,7 +302,8 @@ fn no_link_to_the_allowed_region() {
         vec![region_closed(
             "west",
             ClosedBy::Unreachable {
-                missing_link: "east -> west".into(),
+                from: "east".into(),
+                to: "west".into(),
             },
         )],
     )];
@@ -344,7 +345,8 @@ fn output_needs_the_link_back() {
         vec![region_closed(
             "west",
             ClosedBy::Unreachable {
-                missing_link: "west -> east".into(),
+                from: "west".into(),
+                to: "east".into(),
             },
         )],
     )];
@@ -382,7 +384,8 @@ fn region_without_pool() {
                 region_closed(
                     "east",
                     ClosedBy::Unreachable {
-                        missing_link: "north -> east".into(),
+                        from: "north".into(),
+                        to: "east".into(),
                     },
                 ),
                 region_closed("north", ClosedBy::NoPool),
@@ -662,7 +665,8 @@ fn every_failing_job_is_listed() {
                 region_closed(
                     "west",
                     ClosedBy::Unreachable {
-                        missing_link: "east -> west".into()
+                        from: "east".into(),
+                        to: "west".into(),
                     }
                 ),
             ]
@@ -676,7 +680,8 @@ fn every_failing_job_is_listed() {
             vec![region_closed(
                 "west",
                 ClosedBy::Unreachable {
-                    missing_link: "east -> west".into()
+                    from: "east".into(),
+                    to: "west".into(),
                 }
             )]
         )

@@ -332,7 +332,14 @@ fn unknown_scheduler_exits_1() {
     let file = dir.scenario("good.json", &good());
     let out = run(&["solve", "--scheduler", "nope"], Some(&file));
     assert_status(&out, 1);
-    assert_mentions(&stderr(&out), &["unknown scheduler 'nope'"]);
+    assert_mentions(
+        &stderr(&out),
+        &[
+            "invalid value 'nope'",
+            "--scheduler",
+            "optimal, local, greedy",
+        ],
+    );
     assert!(stdout(&out).is_empty());
 }
 
@@ -342,7 +349,10 @@ fn unknown_solver_exits_1() {
     let file = dir.scenario("good.json", &good());
     let out = run(&["solve", "--solver", "cplex"], Some(&file));
     assert_status(&out, 1);
-    assert_mentions(&stderr(&out), &["unknown solver 'cplex'"]);
+    assert_mentions(
+        &stderr(&out),
+        &["invalid value 'cplex'", "--solver", "auto, microlp"],
+    );
 }
 
 #[test]
@@ -498,4 +508,51 @@ fn validate_reports_closed_windows_but_accepts_the_file() {
     let out = run(&["validate"], Some(&file));
     assert_status(&out, 0);
     assert_mentions(&stdout(&out), &["no eligible slot", "no link away -> home"]);
+}
+
+#[test]
+fn solve_json_prints_a_typed_error_object_on_failure() {
+    let dir = TempDir::new("json-errors");
+    // A value out of range: exit 1, kind input, the typed detail.
+    let mut v = good();
+    v["regions"][1]["pue"] = json!(0.9);
+    let file = dir.scenario("bad.json", &v);
+    let out = run(&["solve", "--json"], Some(&file));
+    assert_status(&out, 1);
+    let e: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    let e = &e["error"];
+    assert_eq!(e["kind"], "input");
+    assert_eq!(e["exit_status"], 1);
+    assert_eq!(e["detail"]["kind"], "out_of_range");
+    assert_eq!(e["detail"]["entity"], "region");
+    assert_eq!(e["detail"]["id"], "away");
+    assert_eq!(e["detail"]["field"], "pue");
+    assert_eq!(e["detail"]["value"], 0.9);
+    assert_mentions(e["message"].as_str().unwrap(), &["bad.json", "pue"]);
+    // stderr still has the message.
+    assert_mentions(&stderr(&out), &["region 'away'", "pue"]);
+
+    // No schedule: exit 2, kind infeasible, each job and why.
+    let file = dir.scenario("big.json", &infeasible());
+    let out = run(&["solve", "--json"], Some(&file));
+    assert_status(&out, 2);
+    let e: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    assert_eq!(e["error"]["kind"], "infeasible");
+    assert_eq!(e["error"]["exit_status"], 2);
+    let jobs = e["error"]["detail"]["jobs"].as_array().expect("jobs");
+    assert!(!jobs.is_empty());
+    assert!(jobs[0]["job"].is_string());
+    assert!(jobs[0]["shortfall"].is_object(), "{}", jobs[0]);
+
+    // A file that cannot be read: exit 1, kind usage, no detail.
+    let out = run(&["solve", "--json"], Some(&dir.0.join("nowhere.json")));
+    assert_status(&out, 1);
+    let e: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    assert_eq!(e["error"]["kind"], "usage");
+    assert!(e["error"]["detail"].is_null());
+
+    // Without --json, stdout stays empty on failure.
+    let out = run(&["solve"], Some(&file));
+    assert_status(&out, 2);
+    assert!(stdout(&out).is_empty());
 }
