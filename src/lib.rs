@@ -84,6 +84,14 @@ pub use time::{Horizon, Series};
 
 /// Parses, validates, schedules and evaluates in one call: the report of
 /// `scheduler` on the scenario in `json`.
+///
+/// # Errors
+///
+/// [`Error::Input`] for JSON that does not parse or breaks a rule of the
+/// model, [`Error::Infeasible`] when the scheduler finds no schedule (with
+/// each job and why), [`Error::InvalidSchedule`] when its schedule breaks a
+/// constraint (a bug in the scheduler), and [`Error::Solver`] when the LP
+/// solver fails.
 pub fn solve_json(json: &str, scheduler: &dyn Scheduler) -> Result<Report, Error> {
     let scenario = Scenario::from_json(json)?;
     let problem = Problem::new(&scenario)?;

@@ -160,6 +160,13 @@ impl Problem {
     /// run anywhere is not an input error: it has no windows, and every
     /// scheduler reports it as infeasible with the reasons in
     /// [`JobInfo::closed`].
+    ///
+    /// # Errors
+    ///
+    /// An [`InputError`] naming the entity, field and value at fault: a number
+    /// out of range, a duplicate id, an unknown region, a series of the wrong
+    /// length or not covering the horizon, a deadline not after the release, a
+    /// scenario too large. A job with no eligible cell is *not* an error here.
     pub fn new(scenario: &Scenario) -> Result<Problem, InputError> {
         let h = &scenario.horizon;
         if h.slots == 0 {

@@ -133,6 +133,12 @@ pub struct Job {
 impl Scenario {
     /// Parses a scenario from JSON. Errors name the path of the offending
     /// field (`jobs[2].deadline`) and what was wrong with it.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::InputError::Json`] with the path of the field at fault, for a
+    /// syntax error, a wrong type, an unknown or missing field or a malformed
+    /// instant.
     pub fn from_json(text: &str) -> Result<Scenario, crate::InputError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| crate::InputError::Json {

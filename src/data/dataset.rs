@@ -157,6 +157,11 @@ impl DataSet {
     /// yearly 2023 carbon, and the price, egress, throughput, power and PUE
     /// tables. Fails only if the embedded files were edited into an invalid
     /// state (the crate's tests read them).
+    ///
+    /// # Errors
+    ///
+    /// A [`DataError`] only if the embedded files were edited into an invalid
+    /// state: a row that does not parse, a bad value, a duplicate key.
     pub fn bundled() -> Result<DataSet, DataError> {
         Table::ALL
             .iter()
@@ -169,6 +174,12 @@ impl DataSet {
     /// library reads no file). `file` is the name used in error messages.
     /// Rows add to those already loaded for the same kind; a key that is
     /// already present is a [`DataError::DuplicateRow`].
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Csv`] for a row that does not parse into the table's row
+    /// type, [`DataError::BadValue`] for a value its rules forbid, and
+    /// [`DataError::DuplicateRow`] for a key already loaded.
     pub fn with_csv(mut self, table: Table, file: &str, text: &str) -> Result<DataSet, DataError> {
         match table {
             Table::Prices => {
@@ -362,6 +373,11 @@ impl DataSet {
     /// The hourly price of market `market` (a `region` code of the price
     /// file, such as `US-NY-NYIS` or `DE-LU`) in $/MWh (the file's
     /// `price_usd_per_mwh`), one value per hour of `period`.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for a market the file does not have, and
+    /// [`DataError::MissingHours`] when an hour of `period` has no row.
     pub fn hourly_price_usd_per_mwh(
         &self,
         market: &str,
@@ -382,6 +398,11 @@ impl DataSet {
     /// The hourly grid carbon intensity of zone `zone` (an Electricity Maps
     /// zone id of the hourly file, such as `US-NY-NYIS`) in gCO2e/kWh, one
     /// value per hour of `period`.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for a zone the file does not have, and
+    /// [`DataError::MissingHours`] when an hour of `period` has no row.
     pub fn hourly_carbon_g_per_kwh(
         &self,
         zone: &str,
@@ -407,6 +428,11 @@ impl DataSet {
 
     /// The yearly average (life-cycle) carbon intensity of zone `zone` in
     /// year `year`, in gCO2e/kWh.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] when the file has no row for that zone and
+    /// year.
     pub fn yearly_carbon_g_per_kwh(&self, zone: &str, year: i32) -> Result<f64, DataError> {
         self.carbon_yearly
             .get(&(zone.to_string(), year))
@@ -419,6 +445,10 @@ impl DataSet {
     }
 
     /// US dollars per one unit of `currency` (ISO 4217), from the FX file.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for a currency the FX file does not have.
     pub fn usd_per_unit(&self, currency: &str) -> Result<f64, DataError> {
         self.fx
             .get(currency)
@@ -434,6 +464,11 @@ impl DataSet {
     /// `SA`) in $/MWh: local currency per kWh × 1000 × the FX rate of that
     /// currency. An unknown country, or a currency missing from the FX
     /// file, is an error.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for an unknown country or a currency missing
+    /// from the FX file, [`DataError::Ambiguous`] when several rows match.
     pub fn tariff_usd_per_mwh(&self, country: &str) -> Result<f64, DataError> {
         let file = self.file_name(Table::Tariffs);
         let rows = self
@@ -461,6 +496,13 @@ impl DataSet {
     /// (`gcp`, `aws`), cloud region code, and the instance name exactly as
     /// in the file (e.g. `p4d.24xlarge`, `a2-highgpu-8g (host + GPUs)`).
     /// GPU-only and host-only rows are refused ([`DataError::NotAServer`]).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownInstance`] when no row matches,
+    /// [`DataError::Ambiguous`] when several do, [`DataError::NotAServer`] for a
+    /// GPU-only or host-only row, and [`DataError::NoSpotPrice`] for
+    /// [`Offer::Spot`] on a row without one.
     pub fn gpu_offer(
         &self,
         provider: &str,
@@ -534,6 +576,10 @@ impl DataSet {
 
     /// The egress price from cloud region `from` to cloud region `to` of
     /// `provider`, in $/GB.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::MissingEgress`] when the file has no price for that pair.
     pub fn egress_usd_per_gb(
         &self,
         provider: &str,
@@ -554,6 +600,11 @@ impl DataSet {
     /// The measured throughput of `provider` from macro-region `from` to
     /// macro-region `to` (`EU`, `US`, `SA`, `AP`), in Gbit/s (the file's
     /// Mbit/s / 1000).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::MissingThroughput`] when the file has no measurement for
+    /// that pair.
     pub fn throughput_gbps(&self, provider: &str, from: &str, to: &str) -> Result<f64, DataError> {
         self.throughput
             .get(&(provider.to_string(), from.to_string(), to.to_string()))
@@ -568,6 +619,11 @@ impl DataSet {
 
     /// A power figure of the hardware reference (`item` and `metric` as in
     /// the file), in kW (a value in W is divided by 1000).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] when no row matches, and
+    /// [`DataError::UnknownUnit`] for a unit other than kW or W.
     pub fn power_kw(&self, item: &str, metric: &str) -> Result<f64, DataError> {
         let file = self.file_name(Table::Power);
         let (value, unit) = self
@@ -592,6 +648,10 @@ impl DataSet {
 
     /// A PUE figure of the PUE reference (`operator`, `scope` and `period`
     /// as in the file), dimensionless.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] when no row matches.
     pub fn pue(&self, operator: &str, scope: &str, period: &str) -> Result<f64, DataError> {
         self.pue
             .iter()

@@ -40,6 +40,11 @@ pub trait Scheduler {
     fn name(&self) -> &str;
     /// Plans every job, or explains which jobs it could not finish
     /// ([`Error::Infeasible`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Infeasible`] naming every job it could not finish and why;
+    /// [`Error::Solver`] when an LP solver fails.
     fn schedule(&self, problem: &Problem) -> Result<Schedule, Error>;
 }
 
