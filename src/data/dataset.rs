@@ -182,164 +182,208 @@ impl DataSet {
     /// [`DataError::DuplicateRow`] for a key already loaded.
     pub fn with_csv(mut self, table: Table, file: &str, text: &str) -> Result<DataSet, DataError> {
         match table {
-            Table::Prices => {
-                for (line, r) in read_rows::<PriceRow>(file, text)? {
-                    let at = on_the_hour(file, line, r.timestamp_utc)?;
-                    let v = finite(file, line, "price_usd_per_mwh", r.price_usd_per_mwh)?;
-                    let series = self.prices.entry(r.region.clone()).or_default();
-                    if series.insert(at, v).is_some() {
-                        return Err(duplicate(file, line, format!("{} @ {}", r.region, at)));
-                    }
-                }
-            }
-            Table::CarbonHourly => {
-                for (line, r) in read_rows::<CarbonHourlyRow>(file, text)? {
-                    let at = on_the_hour(file, line, r.timestamp_utc)?;
-                    let direct = finite(
-                        file,
-                        line,
-                        "carbon_intensity_direct_gco2eq_per_kwh",
-                        r.carbon_intensity_direct_gco2eq_per_kwh,
-                    )?;
-                    let lifecycle = finite(
-                        file,
-                        line,
-                        "carbon_intensity_lifecycle_gco2eq_per_kwh",
-                        r.carbon_intensity_lifecycle_gco2eq_per_kwh,
-                    )?;
-                    let series = self.carbon_hourly.entry(r.zone.clone()).or_default();
-                    if series.insert(at, (direct, lifecycle)).is_some() {
-                        return Err(duplicate(file, line, format!("{} @ {}", r.zone, at)));
-                    }
-                }
-            }
-            Table::CarbonYearly => {
-                for (line, r) in read_rows::<CarbonYearlyRow>(file, text)? {
-                    let v = finite(
-                        file,
-                        line,
-                        "carbon_intensity_gco2eq_per_kwh",
-                        r.carbon_intensity_gco2eq_per_kwh,
-                    )?;
-                    if self
-                        .carbon_yearly
-                        .insert((r.zone.clone(), r.year), v)
-                        .is_some()
-                    {
-                        return Err(duplicate(file, line, format!("{} {}", r.zone, r.year)));
-                    }
-                }
-            }
-            Table::Fx => {
-                for (line, r) in read_rows::<FxRow>(file, text)? {
-                    let v = finite(file, line, "usd_per_unit", r.usd_per_unit)?;
-                    if self.fx.insert(r.currency.clone(), v).is_some() {
-                        return Err(duplicate(file, line, r.currency));
-                    }
-                }
-            }
-            Table::Tariffs => {
-                for (line, r) in read_rows::<TariffRow>(file, text)? {
-                    let v = finite(file, line, "price_local_per_kwh", r.price_local_per_kwh)?;
-                    self.tariffs
-                        .entry(r.country)
-                        .or_default()
-                        .push((v, r.currency));
-                }
-            }
-            Table::AwsGpuPrices => {
-                for (line, r) in read_rows::<AwsGpuRow>(file, text)? {
-                    let price = finite(
-                        file,
-                        line,
-                        "on_demand_usd_per_hour",
-                        r.on_demand_usd_per_hour,
-                    )?;
-                    self.add_gpu(
-                        line,
-                        CatalogRow {
-                            file: file.to_string(),
-                            provider: r.provider,
-                            region: r.region,
-                            instance: r.instance_type,
-                            gpu_type: r.accelerator,
-                            gpu_count: r.accelerator_count,
-                            on_demand: price,
-                            spot: None,
-                        },
-                    )?;
-                }
-            }
-            Table::GpuPrices => {
-                for (line, r) in read_rows::<GpuRow>(file, text)? {
-                    let price = finite(
-                        file,
-                        line,
-                        "on_demand_usd_per_hour",
-                        r.on_demand_usd_per_hour,
-                    )?;
-                    let spot = r
-                        .spot_usd_per_hour
-                        .map(|s| finite(file, line, "spot_usd_per_hour", s))
-                        .transpose()?;
-                    self.add_gpu(
-                        line,
-                        CatalogRow {
-                            file: file.to_string(),
-                            provider: r.provider,
-                            region: r.region,
-                            instance: r.instance_or_accelerator,
-                            gpu_type: r.gpu_type,
-                            gpu_count: r.gpu_count,
-                            on_demand: price,
-                            spot,
-                        },
-                    )?;
-                }
-            }
-            Table::Egress => {
-                for (line, r) in read_rows::<EgressRow>(file, text)? {
-                    let v = finite(file, line, "egress_usd_per_gb", r.egress_usd_per_gb)?;
-                    let key = (r.provider, r.src_region, r.dst_region);
-                    insert_new(&mut self.egress, key, v, file, line, route)?;
-                }
-            }
-            Table::Throughput => {
-                for (line, r) in read_rows::<ThroughputRow>(file, text)? {
-                    let v = finite(file, line, "throughput_mbps", r.throughput_mbps)?;
-                    let key = (r.provider, r.src_macro_region, r.dst_macro_region);
-                    insert_new(&mut self.throughput, key, v, file, line, route)?;
-                }
-            }
-            Table::Power => {
-                for (line, r) in read_rows::<PowerRow>(file, text)? {
-                    let v = finite(file, line, "value", r.value)?;
-                    let key = (r.item, r.metric);
-                    insert_new(&mut self.power, key, (v, r.unit), file, line, |k| {
-                        format!("{} / {}", k.0, k.1)
-                    })?;
-                }
-            }
-            Table::Pue => {
-                for (line, r) in read_rows::<PueRow>(file, text)? {
-                    let v = finite(file, line, "pue", r.pue)?;
-                    if self
-                        .pue
-                        .iter()
-                        .any(|(o, s, p, _)| *o == r.operator && *s == r.scope && *p == r.period)
-                    {
-                        return Err(duplicate(
-                            file,
-                            line,
-                            format!("{} / {} / {}", r.operator, r.scope, r.period),
-                        ));
-                    }
-                    self.pue.push((r.operator, r.scope, r.period, v));
-                }
-            }
+            Table::Prices => self.load_prices(file, text)?,
+            Table::CarbonHourly => self.load_carbon_hourly(file, text)?,
+            Table::CarbonYearly => self.load_carbon_yearly(file, text)?,
+            Table::Fx => self.load_fx(file, text)?,
+            Table::Tariffs => self.load_tariffs(file, text)?,
+            Table::AwsGpuPrices => self.load_aws_gpu_prices(file, text)?,
+            Table::GpuPrices => self.load_gpu_prices(file, text)?,
+            Table::Egress => self.load_egress(file, text)?,
+            Table::Throughput => self.load_throughput(file, text)?,
+            Table::Power => self.load_power(file, text)?,
+            Table::Pue => self.load_pue(file, text)?,
         }
         self.files.entry(table).or_default().push(file.to_string());
         Ok(self)
+    }
+
+    /// Hourly prices: one series per market region, on whole hours.
+    fn load_prices(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<PriceRow>(file, text)? {
+            let at = on_the_hour(file, line, r.timestamp_utc)?;
+            let v = finite(file, line, "price_usd_per_mwh", r.price_usd_per_mwh)?;
+            let series = self.prices.entry(r.region.clone()).or_default();
+            if series.insert(at, v).is_some() {
+                return Err(duplicate(file, line, format!("{} @ {}", r.region, at)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Hourly carbon: direct and life-cycle intensity per zone, on whole hours.
+    fn load_carbon_hourly(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<CarbonHourlyRow>(file, text)? {
+            let at = on_the_hour(file, line, r.timestamp_utc)?;
+            let direct = finite(
+                file,
+                line,
+                "carbon_intensity_direct_gco2eq_per_kwh",
+                r.carbon_intensity_direct_gco2eq_per_kwh,
+            )?;
+            let lifecycle = finite(
+                file,
+                line,
+                "carbon_intensity_lifecycle_gco2eq_per_kwh",
+                r.carbon_intensity_lifecycle_gco2eq_per_kwh,
+            )?;
+            let series = self.carbon_hourly.entry(r.zone.clone()).or_default();
+            if series.insert(at, (direct, lifecycle)).is_some() {
+                return Err(duplicate(file, line, format!("{} @ {}", r.zone, at)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Yearly carbon averages per zone and year.
+    fn load_carbon_yearly(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<CarbonYearlyRow>(file, text)? {
+            let v = finite(
+                file,
+                line,
+                "carbon_intensity_gco2eq_per_kwh",
+                r.carbon_intensity_gco2eq_per_kwh,
+            )?;
+            if self
+                .carbon_yearly
+                .insert((r.zone.clone(), r.year), v)
+                .is_some()
+            {
+                return Err(duplicate(file, line, format!("{} {}", r.zone, r.year)));
+            }
+        }
+        Ok(())
+    }
+
+    /// FX rates: US dollars per unit of each currency.
+    fn load_fx(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<FxRow>(file, text)? {
+            let v = finite(file, line, "usd_per_unit", r.usd_per_unit)?;
+            if self.fx.insert(r.currency.clone(), v).is_some() {
+                return Err(duplicate(file, line, r.currency));
+            }
+        }
+        Ok(())
+    }
+
+    /// Flat industrial tariffs per country, in local currency per kWh.
+    fn load_tariffs(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<TariffRow>(file, text)? {
+            let v = finite(file, line, "price_local_per_kwh", r.price_local_per_kwh)?;
+            self.tariffs
+                .entry(r.country)
+                .or_default()
+                .push((v, r.currency));
+        }
+        Ok(())
+    }
+
+    /// The AWS GPU catalogue (on-demand prices only).
+    fn load_aws_gpu_prices(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<AwsGpuRow>(file, text)? {
+            let price = finite(
+                file,
+                line,
+                "on_demand_usd_per_hour",
+                r.on_demand_usd_per_hour,
+            )?;
+            self.add_gpu(
+                line,
+                CatalogRow {
+                    file: file.to_string(),
+                    provider: r.provider,
+                    region: r.region,
+                    instance: r.instance_type,
+                    gpu_type: r.accelerator,
+                    gpu_count: r.accelerator_count,
+                    on_demand: price,
+                    spot: None,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The GPU catalogue of several providers, with spot prices where listed.
+    fn load_gpu_prices(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<GpuRow>(file, text)? {
+            let price = finite(
+                file,
+                line,
+                "on_demand_usd_per_hour",
+                r.on_demand_usd_per_hour,
+            )?;
+            let spot = r
+                .spot_usd_per_hour
+                .map(|s| finite(file, line, "spot_usd_per_hour", s))
+                .transpose()?;
+            self.add_gpu(
+                line,
+                CatalogRow {
+                    file: file.to_string(),
+                    provider: r.provider,
+                    region: r.region,
+                    instance: r.instance_or_accelerator,
+                    gpu_type: r.gpu_type,
+                    gpu_count: r.gpu_count,
+                    on_demand: price,
+                    spot,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Egress prices per provider and pair of cloud regions.
+    fn load_egress(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<EgressRow>(file, text)? {
+            let v = finite(file, line, "egress_usd_per_gb", r.egress_usd_per_gb)?;
+            let key = (r.provider, r.src_region, r.dst_region);
+            insert_new(&mut self.egress, key, v, file, line, route)?;
+        }
+        Ok(())
+    }
+
+    /// Measured throughput per provider and pair of macro-regions.
+    fn load_throughput(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<ThroughputRow>(file, text)? {
+            let v = finite(file, line, "throughput_mbps", r.throughput_mbps)?;
+            let key = (r.provider, r.src_macro_region, r.dst_macro_region);
+            insert_new(&mut self.throughput, key, v, file, line, route)?;
+        }
+        Ok(())
+    }
+
+    /// Hardware power figures per item and metric, with their unit.
+    fn load_power(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<PowerRow>(file, text)? {
+            let v = finite(file, line, "value", r.value)?;
+            let key = (r.item, r.metric);
+            insert_new(&mut self.power, key, (v, r.unit), file, line, |k| {
+                format!("{} / {}", k.0, k.1)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// PUE figures per operator, scope and period.
+    fn load_pue(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<PueRow>(file, text)? {
+            let v = finite(file, line, "pue", r.pue)?;
+            if self
+                .pue
+                .iter()
+                .any(|(o, s, p, _)| *o == r.operator && *s == r.scope && *p == r.period)
+            {
+                return Err(duplicate(
+                    file,
+                    line,
+                    format!("{} / {} / {}", r.operator, r.scope, r.period),
+                ));
+            }
+            self.pue.push((r.operator, r.scope, r.period, v));
+        }
+        Ok(())
     }
 
     fn add_gpu(&mut self, line: u64, row: CatalogRow) -> Result<(), DataError> {
