@@ -157,6 +157,7 @@ impl Scenario {
 
 impl Region {
     /// A region with a PUE and an energy price, no carbon and no power cap.
+    /// [`Region::builder`] names each value instead.
     pub fn new(id: impl Into<String>, pue: f64, price_usd_per_mwh: impl Into<Series>) -> Self {
         Region {
             id: id.into(),
@@ -181,7 +182,9 @@ impl Region {
 }
 
 impl Pool {
-    /// A pool of speed-1 servers whose rent does not include energy.
+    /// A pool of speed-1 servers whose rent does not include energy. The
+    /// three numbers are positional and easy to swap: [`Pool::builder`]
+    /// names each one.
     pub fn new(
         id: impl Into<String>,
         region: impl Into<String>,
@@ -215,6 +218,7 @@ impl Pool {
 
 impl Link {
     /// A link `from -> to` with a bandwidth and an egress price.
+    /// [`Link::builder`] names each value instead.
     pub fn new(
         from: impl Into<String>,
         to: impl Into<String>,
@@ -232,7 +236,7 @@ impl Link {
 
 impl Job {
     /// A `Split` job with no data, released at the horizon start, allowed
-    /// in every region.
+    /// in every region. [`Job::builder`] names each value instead.
     pub fn new(
         id: impl Into<String>,
         origin: impl Into<String>,
