@@ -206,14 +206,12 @@ fn main() -> Result<(), Error> {
         let period = Period::new(at("2023-06-19T00:00:00Z"), 24)?;
         Ok(d.hourly_price_usd_per_mwh("NOWHERE", &period)?)
     });
-    let overload = Schedule {
-        assignments: vec![geoshift::Assignment {
-            job: 0,
-            pool: 0,
-            slot: 1,
-            server_hours: 100.0,
-        }],
-    };
+    let overload = Schedule::new(vec![geoshift::Assignment {
+        job: 0,
+        pool: 0,
+        slot: 1,
+        server_hours: 100.0,
+    }]);
     let rejected = evaluate(&problem, "by hand", &overload).map_err(Error::from);
     let failures: Vec<Error> = vec![
         plan(&bad).err(),

@@ -51,7 +51,7 @@ impl Serialize for Backend {
 impl<'de> Deserialize<'de> for Backend {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Backend, D::Error> {
         let name = String::deserialize(deserializer)?;
-        name.parse().map_err(serde::de::Error::custom)
+        name.parse::<Backend>().map_err(serde::de::Error::custom)
     }
 }
 

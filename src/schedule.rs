@@ -113,6 +113,11 @@ impl SavedSchedule {
 }
 
 impl Schedule {
+    /// A schedule of these rows.
+    pub fn new(assignments: Vec<Assignment>) -> Schedule {
+        Schedule { assignments }
+    }
+
     /// The schedule with ids and slot instants, to store.
     ///
     /// # Errors
@@ -201,7 +206,7 @@ impl Schedule {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Schedule { assignments })
+        Ok(Schedule::new(assignments))
     }
 }
 

@@ -14,10 +14,9 @@ fn backends_and_placements_parse_display_and_serialise_by_name() {
         assert_eq!(json, format!("\"{}\"", b.name()));
         assert_eq!(serde_json::from_str::<Backend>(&json).unwrap(), b);
     }
-    let e = "cplex".parse::<Backend>().unwrap_err();
-    assert_eq!(e.value, "cplex");
-    assert!(e.expected.contains(&"microlp"), "{e}");
-    assert!(e.to_string().contains("unknown solver 'cplex'"), "{e}");
+    let e = "cplex".parse::<Backend>().unwrap_err().to_string();
+    assert!(e.contains("unknown solver 'cplex'"), "{e}");
+    assert!(e.contains("microlp"), "the names compiled in: {e}");
     assert!(serde_json::from_str::<Backend>("\"cplex\"").is_err());
 
     for p in [Placement::Split, Placement::Whole] {

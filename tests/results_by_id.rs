@@ -166,14 +166,12 @@ fn a_saved_schedule_that_does_not_fit_is_rejected_with_a_typed_error() {
         );
     }
     // An index schedule made for a bigger problem cannot be saved.
-    let foreign = Schedule {
-        assignments: vec![Assignment {
-            job: 0,
-            pool: 3,
-            slot: 0,
-            server_hours: 1.0,
-        }],
-    };
+    let foreign = Schedule::new(vec![Assignment {
+        job: 0,
+        pool: 3,
+        slot: 0,
+        server_hours: 1.0,
+    }]);
     let e = foreign.to_saved(&problem).unwrap_err();
     assert!(
         matches!(
@@ -196,14 +194,12 @@ fn a_saved_schedule_that_does_not_fit_is_rejected_with_a_typed_error() {
 fn a_violation_names_its_ids_slot_and_amounts() {
     let problem = Problem::new(&scenario()).unwrap();
     // 3 server-hours on home-a in slot 0: its capacity is 2 servers × 0.5 h.
-    let over = Schedule {
-        assignments: vec![Assignment {
-            job: 1,
-            pool: 0,
-            slot: 0,
-            server_hours: 3.0,
-        }],
-    };
+    let over = Schedule::new(vec![Assignment {
+        job: 1,
+        pool: 0,
+        slot: 0,
+        server_hours: 3.0,
+    }]);
     let v = evaluate(&problem, "hand", &over).unwrap_err();
     assert_eq!(
         v.constraint,
