@@ -296,8 +296,9 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
 /// After the first second of a solve, shows `what` until told to stop. On
 /// a terminal: an indicatif spinner line with the seconds elapsed, redrawn
 /// in place and cut to the terminal's width (`{wide_msg}`), so that a long
-/// model size never wraps into a second line. Elsewhere (a log, a pipe):
-/// one line at the start and one at the end.
+/// model size never wraps into a second line, then cleared for one line
+/// with the time taken. Elsewhere (a log, a pipe): one line at the start
+/// and one at the end.
 fn tick(what: &str, stop: &mpsc::Receiver<()>) {
     let clock = Instant::now();
     if !matches!(
@@ -317,7 +318,10 @@ fn tick(what: &str, stop: &mpsc::Receiver<()>) {
         bar.set_message(what.to_string());
         bar.enable_steady_tick(Duration::from_millis(200));
         let _ = stop.recv();
-        bar.finish_with_message(format!("{what}: done"));
+        // Cleared, not finished: a finished bar leaves the cursor at the
+        // end of its line, where the report would then start.
+        bar.finish_and_clear();
+        eprintln!("solved in {:.1} s", clock.elapsed().as_secs_f64());
     } else {
         eprintln!("{what}...");
         let _ = stop.recv();
