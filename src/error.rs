@@ -1,6 +1,7 @@
 //! Typed errors: bad input (entity, field, value), infeasibility (per job,
 //! why), invalid schedules (constraint, where, amounts), solver failures.
 
+use crate::text::{self, cut, fixed6, num};
 use chrono::{DateTime, Utc};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -46,7 +47,7 @@ impl fmt::Display for Entity {
 pub enum InputError {
     /// The JSON did not parse into a scenario (syntax, wrong type, unknown
     /// or missing field, malformed timestamp).
-    #[error("{path}: {message}")]
+    #[error("{}: {}", cut(path), cut(message))]
     Json {
         /// Path of the field, such as `jobs[2].deadline` (`.` for the
         /// root, `?` where the input ended before a value).
@@ -56,7 +57,7 @@ pub enum InputError {
     },
     /// A number outside the range [the model](crate::spec) allows (NaN and infinities are
     /// never allowed).
-    #[error("{entity} '{id}': {field} = {value} is invalid: must be {rule}")]
+    #[error("{entity} '{}': {} = {} is invalid: must be {rule}", cut(id), cut(field), num(*value))]
     OutOfRange {
         /// Kind of entity.
         entity: Entity,
@@ -70,15 +71,31 @@ pub enum InputError {
         rule: &'static str,
     },
     /// Two entities of one kind share an id.
-    #[error("{entity} id '{id}' is used more than once")]
+    #[error("{entity} id '{}' is used more than once", cut(id))]
     DuplicateId {
         /// Kind of entity.
         entity: Entity,
         /// The repeated id.
         id: String,
     },
+    /// An id longer than [`crate::MAX_ID_BYTES`].
+    #[error("{entity} id '{id}...' is {bytes} bytes long, at most {max}")]
+    IdTooLong {
+        /// Kind of entity.
+        entity: Entity,
+        /// The id's first characters.
+        id: String,
+        /// Its length in bytes.
+        bytes: usize,
+        /// The longest allowed.
+        max: usize,
+    },
     /// A field names a region that does not exist.
-    #[error("{entity} '{id}': {field} names unknown region '{value}'")]
+    #[error(
+        "{entity} '{}': {field} names unknown region '{}'",
+        cut(id),
+        cut(value)
+    )]
     UnknownRegion {
         /// Kind of entity holding the reference.
         entity: Entity,
@@ -90,7 +107,7 @@ pub enum InputError {
         value: String,
     },
     /// A field names the same region twice, or a link is repeated or loops.
-    #[error("{entity} '{id}': {field} {problem}")]
+    #[error("{entity} '{}': {field} {}", cut(id), cut(problem))]
     BadReference {
         /// Kind of entity.
         entity: Entity,
@@ -110,8 +127,9 @@ pub enum InputError {
         value: u64,
     },
     /// A scenario too large to hold in memory: more slots than
-    /// [`crate::MAX_SLOTS`], or more (pool or region) × slot cells than
-    /// [`crate::MAX_CELLS`].
+    /// [`crate::MAX_SLOTS`], more (pool or region) × slot cells than
+    /// [`crate::MAX_CELLS`], or more (job, allowed region) pairs than
+    /// [`crate::MAX_JOB_REGIONS`].
     #[error("scenario too large: {what} = {value}, at most {max}")]
     TooLarge {
         /// What is counted, such as `horizon.slots`.
@@ -123,7 +141,11 @@ pub enum InputError {
     },
     /// Values each within range whose product overflows (a cost per
     /// server-hour, an egress bill or a resampled value is not finite).
-    #[error("{entity} '{id}': {what} is not a finite number (the inputs are too large)")]
+    #[error(
+        "{entity} '{}': {} is not a finite number (the inputs are too large)",
+        cut(id),
+        cut(what)
+    )]
     Overflow {
         /// Kind of entity.
         entity: Entity,
@@ -133,7 +155,10 @@ pub enum InputError {
         what: String,
     },
     /// A per-slot series with a length other than the number of slots.
-    #[error("{entity} '{id}': {field} has {got} values but the horizon has {expected} slots")]
+    #[error(
+        "{entity} '{}': {field} has {got} values but the horizon has {expected} slots",
+        cut(id)
+    )]
     SeriesLength {
         /// Kind of entity.
         entity: Entity,
@@ -148,7 +173,7 @@ pub enum InputError {
     },
     /// A point series whose first point is after the horizon start (or that
     /// has no point at all).
-    #[error("{entity} '{id}': {field} starts at {first} but the horizon starts at {horizon_start}: a series must cover the whole horizon")]
+    #[error("{entity} '{}': {field} starts at {first} but the horizon starts at {horizon_start}: a series must cover the whole horizon", cut(id))]
     SeriesNotCovering {
         /// Kind of entity.
         entity: Entity,
@@ -162,7 +187,7 @@ pub enum InputError {
         horizon_start: DateTime<Utc>,
     },
     /// A point series whose instants are not strictly increasing in UTC.
-    #[error("{entity} '{id}': {field} point {index} at {this} is not after point {} at {previous}", index.saturating_sub(1))]
+    #[error("{entity} '{}': {field} point {index} at {this} is not after point {} at {previous}", cut(id), index.saturating_sub(1))]
     PointsOutOfOrder {
         /// Kind of entity.
         entity: Entity,
@@ -178,7 +203,10 @@ pub enum InputError {
         this: DateTime<Utc>,
     },
     /// A job whose deadline is not after its release.
-    #[error("job '{id}': deadline {deadline} is not after release {release}")]
+    #[error(
+        "job '{}': deadline {deadline} is not after release {release}",
+        cut(id)
+    )]
     DeadlineNotAfterRelease {
         /// Job id.
         id: String,
@@ -206,6 +234,33 @@ pub enum Shortfall {
         /// The job's work.
         work: f64,
     },
+    /// A `Whole` job that must run in one region, and no single allowed
+    /// region can finish it: the one that comes closest leaves this many
+    /// work units undone.
+    NoSingleRegion {
+        /// Work units left undone in the region that comes closest.
+        missing_work: f64,
+        /// The job's work.
+        work: f64,
+    },
+}
+
+impl Shortfall {
+    /// The shortfall of `job` with `missing_work` work units undone: for a
+    /// `Whole` job, that no single region can finish it (its placement, not
+    /// capacity alone, is what fails); for a `Split` job, the work short.
+    pub(crate) fn of(job: &crate::JobInfo, missing_work: f64) -> Shortfall {
+        match job.placement {
+            crate::Placement::Whole => Shortfall::NoSingleRegion {
+                missing_work,
+                work: job.work,
+            },
+            crate::Placement::Split => Shortfall::WorkShort {
+                missing_work,
+                work: job.work,
+            },
+        }
+    }
 }
 
 /// Why one allowed region offers a job no eligible slot.
@@ -249,7 +304,8 @@ pub enum ClosedBy {
         /// The deadline.
         deadline: DateTime<Utc>,
     },
-    /// The job cannot start before the horizon ends.
+    /// Release plus transfer time leaves no whole slot before the horizon
+    /// ends (though the deadline is later).
     StartAfterHorizon {
         /// Release + transfer time.
         earliest_start: DateTime<Utc>,
@@ -258,31 +314,36 @@ pub enum ClosedBy {
 
 impl fmt::Display for ClosedRegion {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}: ", self.region)?;
+        write!(f, "{}: ", cut(&self.region))?;
         match &self.why {
-            ClosedBy::Unreachable { from, to } => write!(f, "no link {from} -> {to}"),
+            ClosedBy::Unreachable { from, to } => {
+                write!(f, "no link {} -> {}", cut(from), cut(to))
+            }
             ClosedBy::NoPool => write!(f, "no server pool"),
             ClosedBy::NotAllowed => write!(f, "not among the job's allowed regions"),
             ClosedBy::TransferAfterDeadline {
                 earliest_start,
                 transfer_seconds,
                 deadline,
-            } => write!(
-                f,
-                "{} leaves no whole slot before the deadline {deadline}",
+            } => {
                 if *transfer_seconds > 0.0 {
-                    format!("release + transfer time ({transfer_seconds:.0} s) = {earliest_start}")
+                    write!(
+                        f,
+                        "release + transfer time ({} s) = {earliest_start}",
+                        num(transfer_seconds.round())
+                    )?;
                 } else {
-                    format!("release {earliest_start}")
+                    write!(f, "release {earliest_start}")?;
                 }
-            ),
+                write!(f, " leaves no whole slot before the deadline {deadline}")
+            }
             ClosedBy::DeadlineBeforeFirstSlot { deadline } => {
                 write!(f, "deadline {deadline} is before the end of the first slot")
             }
             ClosedBy::StartAfterHorizon { earliest_start } => {
                 write!(
                     f,
-                    "earliest start {earliest_start} is not before the horizon end"
+                    "earliest start {earliest_start} leaves no whole slot before the horizon end"
                 )
             }
         }
@@ -300,18 +361,28 @@ pub struct UnfinishedJob {
 
 impl fmt::Display for UnfinishedJob {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let job = cut(&self.job);
         match &self.shortfall {
             Shortfall::NoEligibleCell(regions) => {
-                write!(f, "job '{}': no eligible slot in any allowed region", self.job)?;
-                for r in regions {
-                    write!(f, "\n    {r}")?;
-                }
-                Ok(())
+                write!(f, "job '{job}': no eligible slot in any allowed region")?;
+                text::list(
+                    f,
+                    regions,
+                    |f, r| write!(f, "\n    {r}"),
+                    |f, more| write!(f, "\n    ... and {more} more regions"),
+                )
             }
             Shortfall::WorkShort { missing_work, work } => write!(
                 f,
-                "job '{}': {missing_work:.6} of {work} work units cannot be placed within capacity, power caps and parallelism",
-                self.job
+                "job '{job}': {} of {} work units cannot be placed within capacity, power caps and parallelism",
+                fixed6(*missing_work),
+                num(*work)
+            ),
+            Shortfall::NoSingleRegion { missing_work, work } => write!(
+                f,
+                "job '{job}': no single allowed region can finish it, and its placement is whole: the closest leaves {} of {} work units undone",
+                fixed6(*missing_work),
+                num(*work)
             ),
         }
     }
@@ -319,7 +390,7 @@ impl fmt::Display for UnfinishedJob {
 
 /// No schedule finishes every job (or this heuristic found none).
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
-#[error("{scheduler}: {} job(s) cannot be finished:{}", jobs.len(), list(jobs))]
+#[error("{}: {} job(s) cannot be finished:{}", cut(scheduler), jobs.len(), Jobs(jobs))]
 pub struct Infeasible {
     /// The scheduler that reports it.
     pub scheduler: String,
@@ -327,8 +398,18 @@ pub struct Infeasible {
     pub jobs: Vec<UnfinishedJob>,
 }
 
-fn list(jobs: &[UnfinishedJob]) -> String {
-    jobs.iter().map(|j| format!("\n  {j}")).collect()
+/// The jobs of an [`Infeasible`], one per line, the first few only.
+struct Jobs<'a>(&'a [UnfinishedJob]);
+
+impl fmt::Display for Jobs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        text::list(
+            f,
+            self.0,
+            |f, j| write!(f, "\n  {j}"),
+            |f, more| write!(f, "\n  ... and {more} more jobs"),
+        )
+    }
 }
 
 /// A rule of [the model](crate::spec) that a schedule can break.
@@ -425,14 +506,14 @@ impl ScheduleViolation {
             }
         }
         if let Some(j) = &self.job {
-            parts.push(format!("job '{j}'"));
+            parts.push(format!("job '{}'", cut(j)));
         }
         if let Some(p) = &self.pool {
-            parts.push(format!("pool '{p}'"));
+            parts.push(format!("pool '{}'", cut(p)));
         }
         if self.constraint == Constraint::PowerCap {
             for r in &self.regions {
-                parts.push(format!("region '{r}'"));
+                parts.push(format!("region '{}'", cut(r)));
             }
         }
         if let Some(t) = self.slot {
@@ -443,7 +524,7 @@ impl ScheduleViolation {
 
     /// The amounts, in words.
     pub fn detail(&self) -> String {
-        let (amount, limit) = (self.amount, self.limit);
+        let (amount, limit) = (num(self.amount), num(self.limit));
         match self.constraint {
             Constraint::Index => {
                 "the row names a job, pool or slot the problem does not have".into()
@@ -461,7 +542,15 @@ impl ScheduleViolation {
             }
             Constraint::Work => format!("{amount} work units done, {limit} required"),
             Constraint::WholePlacement => {
-                format!("runs in {amount} regions: {}", self.regions.join(", "))
+                let shown = self.regions.iter().take(text::MAX_SHOWN_ITEMS);
+                let mut names: Vec<String> = shown.map(|r| cut(r).to_string()).collect();
+                if self.regions.len() > text::MAX_SHOWN_ITEMS {
+                    names.push(format!(
+                        "... and {} more",
+                        self.regions.len() - text::MAX_SHOWN_ITEMS
+                    ));
+                }
+                format!("runs in {amount} regions: {}", names.join(", "))
             }
         }
     }

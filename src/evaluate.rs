@@ -7,7 +7,6 @@ use crate::schedule::Schedule;
 use crate::Problem;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Relative tolerance of every check: a limit `L` is kept when the amount
 /// is at most `L + TOLERANCE · max(1, |L|)`, and the work is done when it is
@@ -112,10 +111,12 @@ fn within(amount: f64, limit: f64) -> bool {
 /// Checks `schedule` against every constraint of [the model](crate::spec)
 /// and prices it.
 ///
-/// The steps, in order: merge the rows per cell (checking index, sign and
-/// eligibility), tally what each cell uses and costs, check capacity and
-/// power caps, then per job check parallelism, work and whole placement
-/// and price its egress.
+/// The steps, in order: check each row (index, sign, eligibility), merge
+/// the rows per cell, tally what each cell uses and costs, check capacity
+/// and power caps, then per job check parallelism, work and whole
+/// placement and price its egress. Memory is dense per pool and slot
+/// (bounded by [`crate::MAX_CELLS`]) or sparse per row, never per job ×
+/// slot.
 ///
 /// # Errors
 ///
@@ -126,30 +127,25 @@ pub fn evaluate(
     scheduler: &str,
     schedule: &Schedule,
 ) -> Result<Report, ScheduleViolation> {
-    let cells = merge_rows(problem, schedule)?;
+    check_rows(problem, schedule)?;
     let mut tally = Tally::new(problem);
-    for (&(j, t, k), &x) in &cells {
+    for ((j, t, k), x) in merge(schedule) {
         tally.add(problem, j, k, t, x);
     }
+    tally.close_slot(problem);
     check_capacity(problem, &tally)?;
     check_power_caps(problem, &tally)?;
     for j in 0..problem.jobs().len() {
-        let used = check_job(problem, &tally, j)?;
+        let used = check_job(problem, &mut tally, j)?;
         price_egress(problem, &mut tally, j, &used);
     }
     Ok(tally.into_report(scheduler))
 }
 
-/// Server-hours per cell, keyed `(job, slot, pool)` so that iteration
-/// follows the report's order; rows of one cell add up and empty cells are
-/// dropped. Rejects a row that names a job, pool or slot the problem does
-/// not have, a negative or non-finite amount, and work in a cell that is
-/// not eligible.
-fn merge_rows(
-    p: &Problem,
-    schedule: &Schedule,
-) -> Result<BTreeMap<(usize, usize, usize), f64>, ScheduleViolation> {
-    let mut merged: BTreeMap<(usize, usize, usize), f64> = BTreeMap::new();
+/// Rejects a row that names a job, pool or slot the problem does not have,
+/// a negative or non-finite amount, and work in a cell that is not
+/// eligible.
+fn check_rows(p: &Problem, schedule: &Schedule) -> Result<(), ScheduleViolation> {
     for a in &schedule.assignments {
         let (Some(job), Some(pool)) = (p.jobs().get(a.job), p.pools().get(a.pool)) else {
             return Err(row_violation(Constraint::Index, a, None));
@@ -164,10 +160,8 @@ fn merge_rows(
         if a.server_hours > 0.0 && p.window(a.job, a.pool, a.slot).is_none() {
             return Err(row_violation(Constraint::Eligibility, a, ids));
         }
-        *merged.entry((a.job, a.slot, a.pool)).or_default() += a.server_hours;
     }
-    merged.retain(|_, x| *x > 0.0);
-    Ok(merged)
+    Ok(())
 }
 
 /// A violation found on one row, with its job and pool ids when they exist.
@@ -186,21 +180,72 @@ fn row_violation(
     v
 }
 
-/// What the merged cells use, per pool, region and job and slot, and what
-/// they cost: the sums every later check and the report read.
+/// What the evaluator adds up per job while it reads the rows.
+#[derive(Clone, Default)]
+struct JobSums {
+    /// Work units done.
+    work_done: f64,
+    /// Work units per region, in row order (a region may repeat).
+    work_in_region: Vec<(usize, f64)>,
+    /// The first slot over the job's parallelism, and its server-hours.
+    too_parallel: Option<(usize, f64)>,
+}
+
+impl JobSums {
+    /// Records the server-hours `used` of the job in slot `t`.
+    fn slot_done(&mut self, t: usize, used: f64, limit: f64) {
+        if self.too_parallel.is_none() && !within(used, limit) {
+            self.too_parallel = Some((t, used));
+        }
+        // Keep the per-region list short: merge a run of one region.
+        if self.work_in_region.len() > 64 {
+            self.work_in_region.sort_by_key(|&(r, _)| r);
+            let mut merged: Vec<(usize, f64)> = Vec::new();
+            for &(r, w) in &self.work_in_region {
+                match merged.last_mut() {
+                    Some((r0, w0)) if *r0 == r => *w0 += w,
+                    _ => merged.push((r, w)),
+                }
+            }
+            self.work_in_region = merged;
+        }
+    }
+}
+
+/// The rows of `schedule` merged per cell, sorted by job, slot and pool;
+/// rows of the same cell are added in the order given, and cells of no
+/// server-hours are dropped.
+fn merge(schedule: &Schedule) -> Vec<((usize, usize, usize), f64)> {
+    let mut rows: Vec<((usize, usize, usize), f64)> = schedule
+        .assignments
+        .iter()
+        .map(|a| ((a.job, a.slot, a.pool), a.server_hours))
+        .collect();
+    rows.sort_by_key(|&(key, _)| key); // stable: a cell's rows keep their order
+    let mut merged: Vec<((usize, usize, usize), f64)> = Vec::with_capacity(rows.len());
+    for (key, x) in rows {
+        match merged.last_mut() {
+            Some((k0, sum)) if *k0 == key => *sum += x,
+            _ => merged.push((key, 0.0 + x)),
+        }
+    }
+    merged.retain(|&(_, x)| x > 0.0);
+    merged
+}
+
+/// What the merged cells use and cost: per pool and slot, per capped
+/// region and slot, and per job; the sums every later check and the report
+/// read.
 struct Tally {
     slots: usize,
-    n_regions: usize,
     /// Server-hours per pool and slot.
     pool_used: Vec<f64>,
-    /// kWh at the meter per region and slot.
-    region_kwh: Vec<f64>,
-    /// Server-hours per job and slot.
-    job_slot: Vec<f64>,
-    /// Work units done per job.
-    work_done: Vec<f64>,
-    /// Work units done per job and region.
-    work_in_region: Vec<f64>,
+    /// kWh at the meter per slot, for each region with a power cap.
+    region_kwh: Vec<Option<Vec<f64>>>,
+    /// Per job: work done, per region, and the parallelism check.
+    sums: Vec<JobSums>,
+    /// Server-hours of the current (job, slot), for the parallelism check.
+    in_slot: Option<(usize, usize, f64)>,
     jobs: Vec<JobReport>,
     energy_mwh: f64,
     emissions_t: f64,
@@ -210,15 +255,16 @@ struct Tally {
 impl Tally {
     fn new(p: &Problem) -> Self {
         let slots = p.slots();
-        let (n_jobs, n_pools, n_regions) = (p.jobs().len(), p.pools().len(), p.regions().len());
         Tally {
             slots,
-            n_regions,
-            pool_used: vec![0.0; n_pools * slots],
-            region_kwh: vec![0.0; n_regions * slots],
-            job_slot: vec![0.0; n_jobs * slots],
-            work_done: vec![0.0; n_jobs],
-            work_in_region: vec![0.0; n_jobs * n_regions],
+            pool_used: vec![0.0; p.pools().len() * slots],
+            region_kwh: p
+                .regions()
+                .iter()
+                .map(|r| r.power_cap_kwh_per_slot.map(|_| vec![0.0; slots]))
+                .collect(),
+            sums: vec![JobSums::default(); p.jobs().len()],
+            in_slot: None,
             jobs: p
                 .jobs()
                 .iter()
@@ -243,15 +289,27 @@ impl Tally {
     }
 
     /// Counts `x` server-hours of job `j` on pool `k` in slot `t`, and
-    /// prices them at the cell's cost (rent, energy, carbon).
+    /// prices them at the cell's cost (rent, energy, carbon). Cells come in
+    /// the order of [`merge`]: by job, slot, pool.
     fn add(&mut self, p: &Problem, j: usize, k: usize, t: usize, x: f64) {
-        let slots = self.slots;
         let pool = &p.pools()[k];
-        self.pool_used[k * slots + t] += x;
-        self.region_kwh[pool.region * slots + t] += x * pool.meter_kwh_per_server_hour;
-        self.job_slot[j * slots + t] += x;
-        self.work_done[j] += x * pool.speed;
-        self.work_in_region[j * self.n_regions + pool.region] += x * pool.speed;
+        self.pool_used[k * self.slots + t] += x;
+        if let Some(kwh) = &mut self.region_kwh[pool.region] {
+            kwh[t] += x * pool.meter_kwh_per_server_hour;
+        }
+        match self.in_slot {
+            Some((j0, t0, used)) if (j0, t0) == (j, t) => self.in_slot = Some((j, t, used + x)),
+            _ => {
+                self.close_slot(p);
+                self.in_slot = Some((j, t, x));
+            }
+        }
+        let js = &mut self.sums[j];
+        js.work_done += x * pool.speed;
+        match js.work_in_region.last_mut() {
+            Some((r, w)) if *r == pool.region => *w += x * pool.speed,
+            _ => js.work_in_region.push((pool.region, x * pool.speed)),
+        }
         let c = &pool.cost[t];
         let jr = &mut self.jobs[j];
         jr.rent_usd += x * c.rent_usd;
@@ -259,6 +317,8 @@ impl Tally {
         jr.carbon_usd += x * c.carbon_usd;
         jr.first_slot = jr.first_slot.min(t);
         jr.last_slot = jr.last_slot.max(t);
+        jr.start = p.slot_start(jr.first_slot);
+        jr.end = p.slot_end(jr.last_slot);
         self.energy_mwh += x * c.energy_mwh;
         self.emissions_t += x * c.emissions_t;
         self.assignments.push(AssignmentReport {
@@ -268,8 +328,14 @@ impl Tally {
             start: p.slot_start(t),
             server_hours: x,
         });
-        jr.start = p.slot_start(jr.first_slot);
-        jr.end = p.slot_end(jr.last_slot);
+    }
+
+    /// Hands the server-hours of the (job, slot) just read to its
+    /// parallelism check.
+    fn close_slot(&mut self, p: &Problem) {
+        if let Some((j0, t0, used)) = self.in_slot.take() {
+            self.sums[j0].slot_done(t0, used, p.jobs()[j0].max_server_hours_per_slot);
+        }
     }
 
     /// The report: the per-job sums added up, from +0.0 (a `sum` of no
@@ -321,13 +387,11 @@ fn check_capacity(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation> {
 /// Constraint 4: each capped region's energy at the meter in each slot
 /// within its cap.
 fn check_power_caps(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation> {
-    let slots = p.slots();
-    for (r, region) in p.regions().iter().enumerate() {
-        let Some(cap) = region.power_cap_kwh_per_slot else {
+    for (region, kwh) in p.regions().iter().zip(&tally.region_kwh) {
+        let (Some(cap), Some(kwh)) = (region.power_cap_kwh_per_slot, kwh) else {
             continue;
         };
-        for t in 0..slots {
-            let used = tally.region_kwh[r * slots + t];
+        for (t, &used) in kwh.iter().enumerate() {
             if !within(used, cap) {
                 let mut v = ScheduleViolation::new(Constraint::PowerCap, used, cap);
                 v.regions = vec![region.id.clone()];
@@ -341,35 +405,45 @@ fn check_power_caps(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation>
 
 /// Constraints 2, 3 and 5 for job `j`: its server-hours in each slot within
 /// its parallelism, its work done, and a `Whole` job in one region. Gives
-/// the regions it runs in, in file order.
-fn check_job(p: &Problem, tally: &Tally, j: usize) -> Result<Vec<usize>, ScheduleViolation> {
-    let (job, slots, n_regions) = (&p.jobs()[j], p.slots(), p.regions().len());
+/// the regions it runs in, in file order, with the work done in each.
+fn check_job(
+    p: &Problem,
+    tally: &mut Tally,
+    j: usize,
+) -> Result<Vec<(usize, f64)>, ScheduleViolation> {
+    let job = &p.jobs()[j];
+    let js = &mut tally.sums[j];
     let with_job = |mut v: ScheduleViolation| {
         v.job = Some(job.id.clone());
         v
     };
-    for t in 0..slots {
-        let used = tally.job_slot[j * slots + t];
-        if !within(used, job.max_server_hours_per_slot) {
-            let mut v = ScheduleViolation::new(
-                Constraint::Parallelism,
-                used,
-                job.max_server_hours_per_slot,
-            );
-            v.slot = Some(t);
-            return Err(with_job(v));
-        }
-    }
-    if (tally.work_done[j] - job.work).abs() > TOLERANCE * job.work {
-        let v = ScheduleViolation::new(Constraint::Work, tally.work_done[j], job.work);
+    if let Some((t, used)) = js.too_parallel {
+        let mut v =
+            ScheduleViolation::new(Constraint::Parallelism, used, job.max_server_hours_per_slot);
+        v.slot = Some(t);
         return Err(with_job(v));
     }
-    let used: Vec<usize> = (0..n_regions)
-        .filter(|&r| tally.work_in_region[j * n_regions + r] > 0.0)
-        .collect();
+    if (js.work_done - job.work).abs() > TOLERANCE * job.work {
+        let v = ScheduleViolation::new(Constraint::Work, js.work_done, job.work);
+        return Err(with_job(v));
+    }
+    // Regions with work, in file order (rows come sorted by slot, so a
+    // job's regions may repeat and interleave).
+    js.work_in_region.sort_by_key(|&(r, _)| r);
+    let mut used: Vec<(usize, f64)> = Vec::new();
+    for &(r, w) in &js.work_in_region {
+        match used.last_mut() {
+            Some((r0, w0)) if *r0 == r => *w0 += w,
+            _ => used.push((r, w)),
+        }
+    }
+    used.retain(|&(_, w)| w > 0.0);
     if job.placement == Placement::Whole && used.len() > 1 {
         let mut v = ScheduleViolation::new(Constraint::WholePlacement, used.len() as f64, 1.0);
-        v.regions = used.iter().map(|&r| p.regions()[r].id.clone()).collect();
+        v.regions = used
+            .iter()
+            .map(|&(r, _)| p.regions()[r].id.clone())
+            .collect();
         return Err(with_job(v));
     }
     Ok(used)
@@ -378,20 +452,21 @@ fn check_job(p: &Problem, tally: &Tally, j: usize) -> Result<Vec<usize>, Schedul
 /// Egress of job `j`, which runs in regions `used`: in proportion to the
 /// work done in each region (a `Whole` job has all of it in one region and
 /// pays that region's egress in full); then the job's total.
-fn price_egress(p: &Problem, tally: &mut Tally, j: usize, used: &[usize]) {
-    let (job, n_regions) = (&p.jobs()[j], p.regions().len());
+fn price_egress(p: &Problem, tally: &mut Tally, j: usize, used: &[(usize, f64)]) {
+    let job = &p.jobs()[j];
     let jr = &mut tally.jobs[j];
-    for &r in used {
+    for &(r, work_here) in used {
         // Every region with work has a window: eligibility was checked.
         if let Some(w) = job.window(r) {
             jr.egress_usd += match job.placement {
                 Placement::Whole => w.egress_usd,
-                Placement::Split => {
-                    tally.work_in_region[j * n_regions + r] / job.work * w.egress_usd
-                }
+                Placement::Split => work_here / job.work * w.egress_usd,
             };
         }
     }
-    jr.regions = used.iter().map(|&r| p.regions()[r].id.clone()).collect();
+    jr.regions = used
+        .iter()
+        .map(|&(r, _)| p.regions()[r].id.clone())
+        .collect();
     jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
 }

@@ -55,6 +55,7 @@ mod scenario;
 mod schedule;
 mod schedulers;
 pub mod synth;
+mod text;
 pub mod time;
 
 /// The crate's specification, `docs/MODEL.md` in the repository, rendered
@@ -72,7 +73,8 @@ pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use model::ModelSize;
 pub use names::UnknownName;
 pub use problem::{
-    CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS, MAX_SLOTS,
+    CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
+    MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MIN_SPEED, MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedule::{SavedAssignment, SavedSchedule};

@@ -5,12 +5,12 @@
 
 use crate::time::{Horizon, Series};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Everything geoshift needs to know to plan: the horizon, the regions and
 /// their server pools, the links between regions, and the jobs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Scenario {
     /// Start, slot length and number of slots.
@@ -31,7 +31,7 @@ pub struct Scenario {
 
 /// A region: a site with one energy price, grid and PUE.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Region {
     /// Unique id.
@@ -50,7 +50,7 @@ pub struct Region {
 
 /// A pool: a class of identical servers in one region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Pool {
     /// Unique id.
@@ -63,7 +63,8 @@ pub struct Pool {
     pub rent_usd_per_hour: f64,
     /// IT power of one busy server in kW (>= 0).
     pub power_kw: f64,
-    /// Work units per server-hour (> 0; the reference server is 1).
+    /// Work units per server-hour (the reference server is 1), between
+    /// [`crate::MIN_SPEED`] and [`crate::MAX_SPEED`].
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub speed: f64,
     /// Whether the rent already pays the energy (a cloud list price does).
@@ -73,7 +74,7 @@ pub struct Pool {
 
 /// A directed link along which data can move from one region to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Link {
     /// Source region id.
@@ -99,14 +100,15 @@ pub enum Placement {
 
 /// A training job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Job {
     /// Unique id.
     pub id: String,
     /// Region where the job's data lives.
     pub origin: String,
-    /// Work in work units (> 0): server-hours on a speed-1 server.
+    /// Work in work units: server-hours on a speed-1 server (at least
+    /// [`crate::MIN_WORK`]).
     pub work: f64,
     /// Input data in GB (>= 0), shipped from the origin before the job may
     /// run elsewhere.
@@ -130,21 +132,51 @@ pub struct Job {
     pub placement: Placement,
 }
 
+/// Serde's derived code, but every object must be written as a JSON
+/// object: serde's derive would also take a positional array
+/// (`["...", 1.2, ...]`), which skips the check for unknown fields and
+/// lets a misplaced value land in the wrong field.
+macro_rules! objects_only {
+    ($($name:ident),*) => {$(
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $name::serialize(self, s)
+            }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $name::deserialize(crate::time::ObjectsOnly(d))
+            }
+        }
+    )*};
+}
+objects_only!(Scenario, Region, Pool, Link, Job);
+
 impl Scenario {
     /// Parses a scenario from JSON. Errors name the path of the offending
     /// field (`jobs[2].deadline`) and what was wrong with it.
     ///
+    /// The text must be exactly one JSON object: anything after it other
+    /// than whitespace (a second object, a NUL byte) is an error, and so is
+    /// an entity written as a positional array instead of an object.
+    ///
     /// # Errors
     ///
     /// [`crate::InputError::Json`] with the path of the field at fault, for a
-    /// syntax error, a wrong type, an unknown or missing field or a malformed
-    /// instant.
+    /// syntax error, a wrong type, an unknown or missing field, trailing
+    /// content or a malformed instant.
     pub fn from_json(text: &str) -> Result<Scenario, crate::InputError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| crate::InputError::Json {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        })
+        let scenario: Scenario =
+            serde_path_to_error::deserialize(&mut *de).map_err(|e| crate::InputError::Json {
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
+        de.end().map_err(|e| crate::InputError::Json {
+            path: ".".into(),
+            message: format!("{e}: the file must hold one JSON object and nothing after it"),
+        })?;
+        Ok(scenario)
     }
 
     /// The scenario as pretty JSON in the format of [the model](crate::spec).

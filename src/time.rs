@@ -14,7 +14,7 @@ use std::fmt;
 ///
 /// Slot `t` covers `[start + t·Δ, start + (t+1)·Δ)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Horizon {
     /// First instant of slot 0 (UTC).
@@ -23,6 +23,45 @@ pub struct Horizon {
     pub slot_seconds: u64,
     /// Number of slots (> 0).
     pub slots: usize,
+}
+
+impl Serialize for Horizon {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Horizon::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Horizon {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Horizon::deserialize(ObjectsOnly(d))
+    }
+}
+
+/// A deserializer that reads a struct only from a map (a JSON object),
+/// never from a sequence, which serde's derive would also accept.
+pub(crate) struct ObjectsOnly<D>(pub(crate) D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
 }
 
 impl Horizon {

@@ -93,11 +93,16 @@ fn region_closed(region: &str, why: ClosedBy) -> ClosedRegion {
 }
 
 /// Asserts `u` is job `id` short by `missing` of `work` units (to solver
-/// precision).
+/// precision): short of capacity, or, for a Whole job, of any single
+/// region that could finish it.
 fn assert_short(u: &UnfinishedJob, id: &str, missing: f64, work: f64) {
     assert_eq!(u.job, id);
     match u.shortfall {
         Shortfall::WorkShort {
+            missing_work,
+            work: w,
+        }
+        | Shortfall::NoSingleRegion {
             missing_work,
             work: w,
         } => {

@@ -1394,3 +1394,56 @@ fn overflowing_cost_is_rejected() {
     );
     assert_mentions(&e, &["not a finite number", "server-hour"]);
 }
+
+// ------------------------------------------------- strict parsing (issue 8)
+
+/// Anything after the scenario object is an error, not silently ignored.
+#[test]
+fn trailing_content_after_the_object_is_rejected() {
+    let text = base().to_string();
+    for tail in ["{}", "\0", " x", "]", "1"] {
+        let e = Scenario::from_json(&format!("{text}{tail}"))
+            .expect_err("trailing content should be rejected");
+        assert_json(&e, ".", &["trailing characters", "one JSON object"]);
+    }
+    // Whitespace after the object is fine.
+    assert!(Scenario::from_json(&format!("{text} \n\t\r\n")).is_ok());
+}
+
+/// An entity written as a positional array would skip the unknown-field
+/// check and put values in fields by position: it is an error, at its path.
+#[test]
+fn positional_arrays_instead_of_objects_are_rejected() {
+    // The whole scenario as an array of its five fields.
+    let v = base();
+    let root = json!([
+        v["horizon"],
+        50,
+        v["regions"],
+        v["pools"],
+        v["links"],
+        v["jobs"]
+    ]);
+    let e = Scenario::from_json(&root.to_string()).expect_err("array root");
+    assert_json(&e, ".", &["sequence", "struct Scenario"]);
+    // One entity of each kind as an array.
+    let cases = [
+        ("horizon", json!(["2026-06-01T00:00:00Z", 3600, 4])),
+        ("regions[0]", json!(["east", 1.2, 50])),
+        ("pools[0]", json!(["gpu-east", "east", 8, 2, 1, 1.0, false])),
+        ("links[0]", json!(["east", "west", 10, 0.05])),
+        (
+            "jobs[0]",
+            json!(["train", "east", 4, 100, 1, null, "2026-06-01T04:00:00Z", 4]),
+        ),
+    ];
+    for (path, array) in cases {
+        let mut v = base();
+        match path.split_once('[') {
+            None => v[path] = array,
+            Some((list, _)) => v[list][0] = array,
+        }
+        let e = json_error(&v);
+        assert_json(&e, path, &["invalid type: sequence"]);
+    }
+}

@@ -1,10 +1,12 @@
 //! The `geoshift` command: solve, compare and validate scenario files.
 //!
-//! Exit status: 0 on success, 1 on malformed input (unreadable file, bad
-//! JSON, a value docs/MODEL.md forbids), 2 when no schedule exists (the
-//! explanation is on stderr), 3 when a solver fails or a schedule breaks a
-//! constraint (a bug worth reporting).
+//! Exit status: 0 on success, 1 on malformed input or usage (unreadable
+//! file, bad JSON, a value docs/MODEL.md forbids or outside the supported range,
+//! a scenario over the size limits, an output that cannot be written), 2
+//! when no schedule exists (the explanation is on stderr), 3 when a solver
+//! fails or a schedule breaks a constraint (a bug worth reporting).
 
+mod output;
 mod plot;
 
 use clap::builder::PossibleValue;
@@ -116,7 +118,9 @@ enum Command {
     Plot {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
-        /// Folder to write the SVG files to (created if missing).
+        /// Folder to write the SVG files to (created if missing). Checked
+        /// before solving; the files are replaced all or none, never
+        /// through a symbolic link or onto the input.
         #[arg(long, default_value = "plots")]
         out: PathBuf,
         /// Scheduler whose plan the per-region and per-job charts show.
@@ -515,7 +519,8 @@ fn emit(out: &str) -> Result<(), Failure> {
         .and_then(|()| stdout.flush())
     {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::new(3, format!("cannot write to stdout: {e}")))
+            // The environment's failure, not the solver's.
+            Err(Failure::new(1, format!("cannot write to stdout: {e}")))
         }
         _ => Ok(()),
     }
@@ -524,6 +529,9 @@ fn emit(out: &str) -> Result<(), Failure> {
 fn plot(path: &Path, dir: &Path, chosen: SchedulerName, backend: Backend) -> Result<(), Failure> {
     let chosen = chosen.name();
     let (_, problem) = load(path)?;
+    // A folder that cannot take the files is a usage error, found before
+    // the three schedulers run.
+    output::check_dir(dir, &plot::PLOT_FILES, path).map_err(usage)?;
     let rows = run_all(&problem, backend)?;
     let reports: Vec<Report> = rows.into_iter().filter_map(|r| r.report).collect();
     if !reports.iter().any(|r| r.scheduler == chosen) {
@@ -535,8 +543,12 @@ fn plot(path: &Path, dir: &Path, chosen: SchedulerName, backend: Backend) -> Res
             ),
         ));
     }
-    let files = plot::write_plots(&problem, &reports, chosen, dir)
-        .map_err(|e| Failure::new(3, format!("cannot write plots: {e}")))?;
+    let svgs = plot::render_plots(&problem, &reports, chosen)
+        .map_err(|e| Failure::new(3, format!("cannot draw plots: {e}")))?;
+    // Written all or none, never through a link: a failure here is the
+    // file system's (full, read-only), a usage error like a bad --out.
+    let files =
+        output::write_all(dir, &svgs).map_err(|e| usage(format!("cannot write plots: {e}")))?;
     let mut out = String::new();
     for f in files {
         outln!(out, "wrote {}", f.display());
@@ -607,6 +619,16 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
     }
 }
 
+/// `v` with `decimals` decimals when that is short, else in scientific
+/// notation: a work of 1e300 is not written out in 301 digits.
+fn short(v: f64, decimals: usize) -> String {
+    if v.abs() < 1e15 {
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
 fn validate(path: &Path) -> Result<(), Failure> {
     let (scenario, problem) = load(path)?;
     let mut out = String::new();
@@ -631,12 +653,18 @@ fn validate(path: &Path) -> Result<(), Failure> {
         .sum();
     outln!(
         out,
-        "work {work:.1} units; capacity over the horizon {capacity:.1} units"
+        "work {} units; capacity over the horizon {} units",
+        short(work, 1),
+        short(capacity, 1)
     );
+    // Long lists are summarised: a job allowed ten thousand regions gets a
+    // dozen lines, not ten thousand.
+    const SHOWN: usize = 10;
     for job in problem.jobs() {
-        let open: Vec<String> = job
+        let mut open: Vec<String> = job
             .windows
             .iter()
+            .take(SHOWN)
             .map(|w| {
                 format!(
                     "{} [slots {}-{}]",
@@ -646,21 +674,40 @@ fn validate(path: &Path) -> Result<(), Failure> {
                 )
             })
             .collect();
+        if job.windows.len() > SHOWN {
+            open.push(format!("and {} more regions", job.windows.len() - SHOWN));
+        }
         outln!(
             out,
             "  {} ({:?}, {} units): {}",
             job.id,
             job.placement,
-            job.work,
+            if job.work.abs() < 1e15 {
+                format!("{}", job.work)
+            } else {
+                format!("{:e}", job.work)
+            },
             if open.is_empty() {
                 "no eligible slot".to_string()
             } else {
                 open.join(", ")
             }
         );
-        for c in &job.closed {
+        for c in job.closed.iter().take(SHOWN) {
             outln!(out, "      closed {c}");
         }
+        if job.closed.len() > SHOWN {
+            outln!(
+                out,
+                "      ... and {} more closed regions",
+                job.closed.len() - SHOWN
+            );
+        }
+    }
+    // Certain shortfalls found by sums, without solving: the file is valid,
+    // but it cannot be planned as it stands.
+    for w in problem.capacity_warnings() {
+        outln!(out, "warning: {w}");
     }
     emit(&out)
 }

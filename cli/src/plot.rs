@@ -16,6 +16,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::collections::HashMap;
 use std::ops::Range;
+#[cfg(test)]
 use std::path::{Path, PathBuf};
 
 /// Size of a figure in pixels (the timeline grows with the number of jobs).
@@ -76,21 +77,37 @@ const MUTED_COLOR: RGBColor = RGBColor(0x88, 0x88, 0x88);
 type Canvas<'s> = DrawingArea<SVGBackend<'s>, Shift>;
 type Chart<'a, 's> = ChartContext<'a, SVGBackend<'s>, Cartesian2d<Scale, Scale>>;
 
-/// Writes `servers-by-region.svg` and `job-timeline.svg` for the report of
-/// scheduler `chosen`, and `cost-breakdown.svg` for all `reports`, into
-/// `out_dir` (created if needed). Returns the paths written.
-///
-/// Any input is drawn, however degenerate (no report named `chosen`, no
-/// jobs, costs all zero or negative). Drawing happens in memory, so the
-/// errors are I/O failures, with the path that failed.
+/// The files `plot` writes, in the order of [`render_plots`].
+pub const PLOT_FILES: [&str; 3] = [
+    "servers-by-region.svg",
+    "cost-breakdown.svg",
+    "job-timeline.svg",
+];
+
+/// Renders the plots and writes them into `out_dir` (checked, created if
+/// needed) all or none, as `geoshift plot` does after its solve.
+#[cfg(test)]
 pub fn write_plots(
     problem: &Problem,
     reports: &[Report],
     chosen: &str,
     out_dir: &Path,
 ) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    crate::output::check_dir(out_dir, &PLOT_FILES, Path::new(""))?;
+    crate::output::write_all(out_dir, &render_plots(problem, reports, chosen)?)
+}
+
+/// Draws `servers-by-region.svg` and `job-timeline.svg` for the report of
+/// scheduler `chosen`, and `cost-breakdown.svg` for all `reports`, in
+/// memory: each file's name (from [`PLOT_FILES`]) and SVG text.
+///
+/// Any input is drawn, however degenerate (no report named `chosen`, no
+/// jobs, costs all zero or negative).
+pub fn render_plots(
+    problem: &Problem,
+    reports: &[Report],
+    chosen: &str,
+) -> Result<Vec<(&'static str, String)>, String> {
     let report = reports.iter().find(|r| r.scheduler == chosen);
     let usage = Usage::new(problem, report);
     let subject = match report {
@@ -98,24 +115,17 @@ pub fn write_plots(
         None => format!("no report from scheduler '{chosen}'"),
     };
     let time = TimeAxis::new(problem.horizon());
-    let figures = [
+    Ok(vec![
         (
-            "servers-by-region.svg",
+            PLOT_FILES[0],
             servers_by_region(problem, &usage, &time, &subject)?,
         ),
-        ("cost-breakdown.svg", cost_breakdown(reports, chosen)?),
+        (PLOT_FILES[1], cost_breakdown(reports, chosen)?),
         (
-            "job-timeline.svg",
+            PLOT_FILES[2],
             job_timeline(problem, &usage, &time, &subject)?,
         ),
-    ];
-    let mut written = Vec::with_capacity(figures.len());
-    for (name, svg) in figures {
-        let path = out_dir.join(name);
-        std::fs::write(&path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
+    ])
 }
 
 // ---------------------------------------------------------------------------
@@ -1111,7 +1121,7 @@ fn darken(color: RGBColor, amount: f64) -> RGBColor {
     RGBColor(f(color.0), f(color.1), f(color.2))
 }
 
-/// A drawing error as the error of [`write_plots`].
+/// A drawing error as the error of [`render_plots`].
 fn fail<E: std::fmt::Display>(e: E) -> String {
     format!("cannot draw the plot: {e}")
 }

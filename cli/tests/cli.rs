@@ -556,3 +556,184 @@ fn solve_json_prints_a_typed_error_object_on_failure() {
     assert_status(&out, 2);
     assert!(stdout(&out).is_empty());
 }
+
+// ------------------------------------------------ plot and validate (issue 8)
+
+const PLOT_FILES: [&str; 3] = [
+    "servers-by-region.svg",
+    "cost-breakdown.svg",
+    "job-timeline.svg",
+];
+
+/// A symbolic link at an output name is refused before anything is
+/// written: the file it points to (here the input) is never overwritten.
+#[cfg(unix)]
+#[test]
+fn plot_never_writes_through_a_symlink() {
+    let dir = TempDir::new("plot-symlink");
+    let input = dir.scenario("good.json", &good());
+    let before = std::fs::read_to_string(&input).unwrap();
+    let out = dir.0.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink(&input, out.join("servers-by-region.svg")).unwrap();
+    let o = run(
+        &["plot", "--out", out.to_str().unwrap()],
+        Some(input.as_path()),
+    );
+    assert_status(&o, 1);
+    assert_mentions(&stderr(&o), &["servers-by-region.svg", "symbolic link"]);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), before);
+    assert!(
+        !out.join("cost-breakdown.svg").exists(),
+        "nothing is written"
+    );
+}
+
+/// An input stored under an output name in `--out` is not overwritten.
+#[test]
+fn plot_never_overwrites_the_input() {
+    let dir = TempDir::new("plot-input");
+    let input = dir.scenario("cost-breakdown.svg", &good());
+    let before = std::fs::read_to_string(&input).unwrap();
+    let o = run(
+        &["plot", "--out", dir.0.to_str().unwrap()],
+        Some(input.as_path()),
+    );
+    assert_status(&o, 1);
+    assert_mentions(&stderr(&o), &["cost-breakdown.svg", "input scenario"]);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), before);
+}
+
+/// A bad `--out` is a usage error, found before the schedulers run: on an
+/// infeasible scenario it is still exit 1, not the infeasibility's 2.
+#[test]
+fn plot_checks_out_before_solving() {
+    let dir = TempDir::new("plot-bad-out");
+    let input = dir.scenario("infeasible.json", &infeasible());
+    let file = dir.write("a-file", "not a folder");
+    let o = run(
+        &["plot", "--out", file.to_str().unwrap()],
+        Some(input.as_path()),
+    );
+    assert_status(&o, 1);
+    assert_mentions(&stderr(&o), &["--out", "not a folder"]);
+    assert!(!stderr(&o).contains("cannot be finished"), "{}", stderr(&o));
+}
+
+/// If one output cannot be written, the others are not replaced either.
+#[test]
+fn plot_writes_all_files_or_none() {
+    let dir = TempDir::new("plot-all-or-none");
+    let input = dir.scenario("good.json", &good());
+    let out = dir.0.join("out");
+    std::fs::create_dir_all(out.join("job-timeline.svg")).unwrap(); // a folder
+    std::fs::write(out.join("servers-by-region.svg"), "old").unwrap();
+    let o = run(
+        &["plot", "--out", out.to_str().unwrap()],
+        Some(input.as_path()),
+    );
+    assert_status(&o, 1);
+    assert_mentions(&stderr(&o), &["job-timeline.svg", "not a file"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("servers-by-region.svg")).unwrap(),
+        "old"
+    );
+    assert!(!out.join("cost-breakdown.svg").exists());
+
+    // With the folder gone, all three are written and nothing else is left.
+    std::fs::remove_dir(out.join("job-timeline.svg")).unwrap();
+    let o = run(
+        &["plot", "--out", out.to_str().unwrap()],
+        Some(input.as_path()),
+    );
+    assert_status(&o, 0);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = PLOT_FILES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(names, expected, "no temporary file is left");
+    for name in PLOT_FILES {
+        let svg = std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(svg.trim_end().ends_with("</svg>"), "{name} is whole");
+    }
+}
+
+/// `validate` warns when the work certainly cannot fit, and still exits 0
+/// (the file is valid).
+#[test]
+fn validate_warns_when_the_work_exceeds_the_capacity() {
+    let dir = TempDir::new("validate-warn");
+    let mut v = good();
+    v["jobs"][0]["work"] = json!(100);
+    let path = dir.scenario("big.json", &v);
+    let o = run(&["validate"], Some(path.as_path()));
+    assert_status(&o, 0);
+    assert_mentions(
+        &stdout(&o),
+        &["warning: job 'train'", "warning: the jobs' total work 100"],
+    );
+    // A scenario that fits has no warning.
+    let path = dir.scenario("good.json", &good());
+    let o = run(&["validate"], Some(path.as_path()));
+    assert!(!stdout(&o).contains("warning"), "{}", stdout(&o));
+}
+
+/// `validate` on 300 jobs × 300 closed regions prints a summary per job,
+/// not every pair.
+#[test]
+fn validate_summarises_long_lists() {
+    let dir = TempDir::new("validate-long");
+    let regions: Vec<Value> = (0..300)
+        .map(|r| json!({"id": format!("r{r}"), "pue": 1, "price_usd_per_mwh": 1}))
+        .collect();
+    let jobs: Vec<Value> = (0..300)
+        .map(|j| {
+            json!({"id": format!("j{j}"), "origin": "r0", "work": 1,
+                   "deadline": "2026-06-01T01:00:00Z", "max_servers": 1})
+        })
+        .collect();
+    let v = json!({
+        "horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 1},
+        "regions": regions, "pools": [], "jobs": jobs
+    });
+    let path = dir.scenario("wide.json", &v);
+    let o = run(&["validate"], Some(path.as_path()));
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    assert_mentions(&out, &["... and 290 more closed regions"]);
+    assert!(out.len() < 300 * 1_000, "{} bytes", out.len());
+}
+
+/// Work below the supported range made the optimum exit 3 (a plan the
+/// evaluator rejected): it is an input error, exit 1, naming the range.
+#[test]
+fn tiny_work_and_huge_speed_exit_1_not_3() {
+    let dir = TempDir::new("tiny-work");
+    let mut v = good();
+    v["jobs"][0]["work"] = json!(1e-10);
+    let tiny = dir.scenario("tiny.json", &v);
+    let mut v = good();
+    v["pools"][0]["speed"] = json!(1e11);
+    let fast = dir.scenario("fast.json", &v);
+    for (file, field) in [(&tiny, "work"), (&fast, "speed")] {
+        for scheduler in ["optimal", "local", "greedy"] {
+            let o = run(&["solve", "--scheduler", scheduler], Some(file.as_path()));
+            assert_status(&o, 1);
+            assert_mentions(&stderr(&o), &[field, "supported range"]);
+        }
+    }
+}
+
+/// Anything after the scenario object is an input error.
+#[test]
+fn trailing_content_exits_1() {
+    let dir = TempDir::new("trailing");
+    let text = format!("{}\n{{}}", good());
+    let file = dir.write("two.json", &text);
+    let o = run(&["validate"], Some(file.as_path()));
+    assert_status(&o, 1);
+    assert_mentions(&stderr(&o), &["trailing characters"]);
+}

@@ -15,8 +15,8 @@ pub(crate) struct Ledger<'a> {
     problem: &'a Problem,
     /// Server-hours left, indexed `k * T + t`.
     capacity_left: Vec<f64>,
-    /// kWh at the meter left, indexed `r * T + t`; infinite when uncapped.
-    power_left: Vec<f64>,
+    /// kWh at the meter left per slot, for each region with a power cap.
+    power_left: Vec<Option<Vec<f64>>>,
 }
 
 impl<'a> Ledger<'a> {
@@ -30,9 +30,7 @@ impl<'a> Ledger<'a> {
         let power_left = problem
             .regions()
             .iter()
-            .flat_map(|r| {
-                std::iter::repeat_n(r.power_cap_kwh_per_slot.unwrap_or(f64::INFINITY), slots)
-            })
+            .map(|r| r.power_cap_kwh_per_slot.map(|cap| vec![cap; slots]))
             .collect();
         Ledger {
             problem,
@@ -52,27 +50,41 @@ impl<'a> Ledger<'a> {
         let p = self.problem;
         let job = &p.jobs()[j];
         let slots = p.slots();
-        let mut parallel_left = vec![job.max_server_hours_per_slot; slots];
+        // Parallelism left per slot, over the span of the job's windows
+        // only: a job of a few slots in a long horizon costs a few slots.
+        let first = job.windows.iter().map(|w| w.first_slot).min().unwrap_or(0);
+        let end = job.windows.iter().map(|w| w.end_slot).max().unwrap_or(0);
+        let mut parallel_left = vec![job.max_server_hours_per_slot; end.saturating_sub(first)];
         let mut work_left = job.work;
         let mut rows = Vec::new();
         for (k, t) in cells {
             if work_left <= DONE_EPS * job.work {
                 break;
             }
+            // Cells come from the job's windows; any other is skipped.
+            let Some(parallel) = t.checked_sub(first).and_then(|i| parallel_left.get_mut(i)) else {
+                continue;
+            };
             let pool = &p.pools()[k];
-            let power = &mut self.power_left[pool.region * slots + t];
             let mut room = self.capacity_left[k * slots + t]
-                .min(parallel_left[t])
+                .min(*parallel)
                 .min(work_left / pool.speed);
-            if pool.meter_kwh_per_server_hour > 0.0 {
-                room = room.min(*power / pool.meter_kwh_per_server_hour);
+            let power = self.power_left[pool.region]
+                .as_mut()
+                .map(|left| &mut left[t]);
+            if let Some(power) = &power {
+                if pool.meter_kwh_per_server_hour > 0.0 {
+                    room = room.min(**power / pool.meter_kwh_per_server_hour);
+                }
             }
             if room <= 0.0 {
                 continue;
             }
             self.capacity_left[k * slots + t] -= room;
-            parallel_left[t] -= room;
-            *power -= room * pool.meter_kwh_per_server_hour;
+            *parallel -= room;
+            if let Some(power) = power {
+                *power -= room * pool.meter_kwh_per_server_hour;
+            }
             work_left -= room * pool.speed;
             rows.push(Assignment {
                 job: j,
@@ -95,8 +107,9 @@ impl<'a> Ledger<'a> {
         for a in rows {
             let pool = &self.problem.pools()[a.pool];
             self.capacity_left[a.pool * slots + a.slot] += a.server_hours;
-            self.power_left[pool.region * slots + a.slot] +=
-                a.server_hours * pool.meter_kwh_per_server_hour;
+            if let Some(left) = &mut self.power_left[pool.region] {
+                left[a.slot] += a.server_hours * pool.meter_kwh_per_server_hour;
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! the cheapest region that finishes it. A job it cannot finish is reported
 //! and takes no capacity from the jobs after it.
 
-use super::fill::{outcome, settle, short, Ledger};
+use super::fill::{outcome, settle, Ledger};
 use super::{Assignment, Schedule, Scheduler};
 use crate::error::{Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
@@ -18,28 +18,44 @@ pub struct Greedy;
 
 /// Job `j`'s cells in `windows`, cheapest per work unit first, ties by slot
 /// then pool.
+///
+/// Each cell is held as its cost and one `u64` key (`slot · pools + pool`,
+/// whose order is the tie order), 16 bytes, and sorted in place: the
+/// largest job (every cell of [`crate::MAX_CELLS`]) needs 16 bytes a cell,
+/// not the 24 of a tuple plus the scratch of a stable sort.
 fn cheapest_first<'a>(
     p: &Problem,
     j: usize,
     windows: impl IntoIterator<Item = &'a JobRegion>,
-) -> Vec<(usize, usize)> {
-    let mut cells: Vec<(f64, usize, usize)> = Vec::new();
+) -> impl Iterator<Item = (usize, usize)> {
+    let n_pools = p.pools().len() as u64;
+    let windows: Vec<&JobRegion> = windows.into_iter().collect();
+    let count = windows
+        .iter()
+        .map(|w| (w.end_slot - w.first_slot) * p.regions()[w.region].pools.len())
+        .sum();
+    let mut cells: Vec<(f64, u64)> = Vec::with_capacity(count);
     for w in windows {
         let egress = p.jobs()[j].egress_usd_per_work(w);
         cells.extend(p.cells(w).map(|(k, t)| {
             let pool = &p.pools()[k];
-            (pool.cost[t].total_usd() / pool.speed + egress, t, k)
+            (
+                pool.cost[t].total_usd() / pool.speed + egress,
+                t as u64 * n_pools + k as u64,
+            )
         }));
     }
     // Costs are finite (checked by `Problem::new`); `partial_cmp` also
-    // treats -0.0 and 0.0 as the tie they are.
-    cells.sort_by(|a, b| {
+    // treats -0.0 and 0.0 as the tie they are. Keys are unique, so an
+    // unstable sort gives the one order there is.
+    cells.sort_unstable_by(|a, b| {
         a.0.partial_cmp(&b.0)
             .unwrap_or(Ordering::Equal)
             .then(a.1.cmp(&b.1))
-            .then(a.2.cmp(&b.2))
     });
-    cells.into_iter().map(|(_, t, k)| (k, t)).collect()
+    cells
+        .into_iter()
+        .map(move |(_, key)| ((key % n_pools) as usize, (key / n_pools) as usize))
 }
 
 /// What `rows` cost job `j` in window `w`: cells plus the whole egress.
@@ -95,7 +111,12 @@ impl Scheduler for Greedy {
                             let (rows, _) = ledger.fill(j, cheapest_first(p, j, [&job.windows[i]]));
                             schedule.assignments.extend(rows);
                         }
-                        None => failed.push(short(p, j, least_left)),
+                        // Not "capacity is short": the job must stay in
+                        // one region, and none alone can finish it.
+                        None => failed.push(UnfinishedJob {
+                            job: job.id.clone(),
+                            shortfall: Shortfall::of(job, least_left),
+                        }),
                     }
                 }
             }

@@ -32,18 +32,21 @@ impl Scheduler for Local {
                 });
                 continue;
             };
-            let mut cells: Vec<(usize, usize)> = p.cells(w).collect();
             // Slot first (as soon as possible), then cost per work unit;
-            // the sort is stable, so equal costs keep file order.
-            cells.sort_by(|&(k1, t1), &(k2, t2)| {
-                t1.cmp(&t2).then_with(|| {
-                    let c = |k: usize, t: usize| {
+            // the sort is stable, so equal costs keep file order. Sorted
+            // one slot at a time, so memory is the region's pools only.
+            let pools = &p.regions()[w.region].pools;
+            let cells = (w.first_slot..w.end_slot).flat_map(|t| {
+                let mut here: Vec<usize> = pools.clone();
+                here.sort_by(|&k1, &k2| {
+                    let c = |k: usize| {
                         let pool = &p.pools()[k];
                         pool.cost[t].total_usd() / pool.speed
                     };
                     // Finite costs; -0.0 and 0.0 tie.
-                    c(k1, t1).partial_cmp(&c(k2, t2)).unwrap_or(Ordering::Equal)
-                })
+                    c(k1).partial_cmp(&c(k2)).unwrap_or(Ordering::Equal)
+                });
+                here.into_iter().map(move |k| (k, t))
             });
             let filled = ledger.fill(j, cells);
             settle(&mut ledger, j, filled, &mut schedule, &mut failed);

@@ -1,0 +1,143 @@
+//! Output files that never destroy data: `plot`'s folder is checked before
+//! anything is solved, and its files are written all or none, each to a
+//! new temporary file in the same folder and then renamed over its name.
+//! Nothing is written through a symbolic link or onto the input scenario,
+//! and a failed write leaves the files that were there as they were.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Checks, before any solving, that `names` can be written into `dir`:
+/// the folder is created if missing and must accept new files; no name may
+/// be a symbolic link, anything but a regular file, or the input scenario
+/// `input`. The error says what is wrong and where.
+pub fn check_dir(dir: &Path, names: &[&str], input: &Path) -> Result<(), String> {
+    match fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => {
+            return Err(format!("--out {}: not a folder", dir.display()));
+        }
+        Ok(_) => {}
+        Err(_) => fs::create_dir_all(dir)
+            .map_err(|e| format!("--out {}: cannot create the folder: {e}", dir.display()))?,
+    }
+    let input = fs::canonicalize(input).ok();
+    for name in names {
+        let path = dir.join(name);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue; // not there yet: nothing to protect
+        };
+        if meta.file_type().is_symlink() {
+            return Err(format!(
+                "{}: is a symbolic link; geoshift does not write through links (remove it or choose another --out)",
+                path.display()
+            ));
+        }
+        if !meta.is_file() {
+            return Err(format!("{}: exists and is not a file", path.display()));
+        }
+        if input.is_some() && fs::canonicalize(&path).ok() == input {
+            return Err(format!(
+                "{}: is the input scenario; choose another --out",
+                path.display()
+            ));
+        }
+    }
+    // A file the folder accepts now is the best sign that the writes
+    // after the solve will succeed.
+    let probe = temp_path(dir, "probe");
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| format!("--out {}: cannot create files there: {e}", dir.display()))?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Writes every `(name, contents)` into `dir`, or none of them: each goes
+/// to a new temporary file beside its name, and only when all are written
+/// and flushed are they renamed over their names. Returns the paths.
+pub fn write_all(dir: &Path, files: &[(&str, String)]) -> Result<Vec<PathBuf>, String> {
+    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let written = files.iter().try_for_each(|(name, contents)| {
+        let temp = temp_path(dir, name);
+        // `create_new` refuses an existing path, a symbolic link included,
+        // so the temporary file is always a new file of ours.
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| format!("cannot create {}: {e}", temp.display()))?;
+        temps.push(temp.clone());
+        file.write_all(contents.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| format!("cannot write {}: {e}", temp.display()))
+    });
+    if let Err(e) = written {
+        for temp in &temps {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(format!("{e}; no file in {} was changed", dir.display()));
+    }
+    let mut paths = Vec::with_capacity(files.len());
+    for ((name, _), temp) in files.iter().zip(&temps) {
+        let path = dir.join(name);
+        // `rename` replaces the name itself, never what a link points to.
+        if let Err(e) = fs::rename(temp, &path) {
+            for temp in &temps {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(format!("cannot replace {}: {e}", path.display()));
+        }
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// A hidden name in `dir` for the temporary copy of `name`, unique to this
+/// process.
+fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(test: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("geoshift-output-{}-{test}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A write that fails part-way changes no file and leaves no
+    /// temporary file behind.
+    #[test]
+    fn a_failed_write_changes_nothing() {
+        let dir = temp_dir("failed-write");
+        fs::write(dir.join("a.svg"), "old a").unwrap();
+        fs::write(dir.join("b.svg"), "old b").unwrap();
+        // The temporary name of the second file is taken by a folder, so
+        // its write fails after the first one succeeded.
+        fs::create_dir(temp_path(&dir, "b.svg")).unwrap();
+        let files = [
+            ("a.svg", "new a".to_string()),
+            ("b.svg", "new b".to_string()),
+        ];
+        let e = write_all(&dir, &files).expect_err("the second write fails");
+        assert!(e.contains("no file"), "{e}");
+        assert_eq!(fs::read_to_string(dir.join("a.svg")).unwrap(), "old a");
+        assert_eq!(fs::read_to_string(dir.join("b.svg")).unwrap(), "old b");
+        assert!(!temp_path(&dir, "a.svg").exists(), "temporary file left");
+        fs::remove_dir(temp_path(&dir, "b.svg")).unwrap();
+        // Once it can, it writes both and leaves only them.
+        write_all(&dir, &files).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.svg")).unwrap(), "new a");
+        assert_eq!(fs::read_to_string(dir.join("b.svg")).unwrap(), "new b");
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,295 @@
+//! Validation of a [`Scenario`] into the slot-indexed [`Problem`] that every
+//! scheduler and the evaluator read.
+//!
+//! This is **the one place** where the rules of [the model](crate::spec)
+//! that decide *when a job may run where* and *what a server-hour costs* are computed:
+//! [`Problem::window`] (eligibility) and [`CellCost`] (cost per server-hour,
+//! split into rent, energy and carbon), plus [`JobRegion::egress_usd`].
+//!
+//! [`Problem::new`] is a short pipeline of named steps, one per rule of the
+//! model, each in its own file:
+//!
+//! | step | file | rule |
+//! |---|---|---|
+//! | horizon | `horizon.rs` | slots, slot length, size limits, carbon price |
+//! | series | `series.rs` | every number in range; series resampled to slots |
+//! | regions | `regions.rs` | ids, PUE, prices, carbon, power caps |
+//! | pools and cell cost | `pools.rs` | capacity per slot and `c[k,t]` |
+//! | links and reachability | `links.rs` | bandwidth, egress, transfer time, the way back |
+//! | job windows | `windows.rs` | allowed regions and the eligible slot range |
+//!
+//! Beside the pipeline, `capacity.rs` holds [`Problem::capacity_warnings`]:
+//! cheap sums that show a job or the whole scenario cannot be done.
+
+mod capacity;
+mod horizon;
+mod links;
+mod pools;
+mod regions;
+mod series;
+mod windows;
+
+pub use capacity::CapacityWarning;
+
+use crate::error::{ClosedRegion, InputError};
+use crate::scenario::{Placement, Scenario};
+use crate::time::Horizon;
+use chrono::{DateTime, Utc};
+
+/// Most slots a horizon may have: ten years of minutes. Every series is
+/// held per slot, so a larger horizon is an input error, not an attempt to
+/// allocate it.
+pub const MAX_SLOTS: usize = 10 * 366 * 24 * 60;
+
+/// Most (pools + regions) × slots a scenario may have: every pool and
+/// region holds a few numbers per slot, so this bounds the problem's memory
+/// (to about 2 GiB) before anything is allocated.
+pub const MAX_CELLS: usize = 50_000_000;
+
+/// Most (job, allowed region) pairs a scenario may have. Each pair holds
+/// a window or the reason its region is closed, and a job that leaves out
+/// `regions` is allowed every region, so ten thousand jobs over ten
+/// thousand regions would be 1e8 pairs from a 1.5 MB file: a larger count
+/// is an input error, not an attempt to allocate it.
+pub const MAX_JOB_REGIONS: usize = 1_000_000;
+
+/// Longest id of a region, pool or job, in bytes. Every closed region of
+/// every job names its region, so ids are copied per (job, region) pair;
+/// this bounds what a copy costs.
+pub const MAX_ID_BYTES: usize = 128;
+
+/// Least work a job may have, in work units (reference server-hours):
+/// 3.6 seconds of a reference server. Less work is below the precision of
+/// the LP solvers (their tolerances are about 1e-9 in absolute terms), so
+/// it is an input error rather than a plan the evaluator would reject.
+pub const MIN_WORK: f64 = 1e-3;
+
+/// Slowest pool speed, in work units per server-hour (the reference
+/// server is 1). With [`MAX_SPEED`] and [`MIN_WORK`] it keeps every
+/// server-hour amount a plan needs at 1e-6 or more.
+pub const MIN_SPEED: f64 = 1e-3;
+
+/// Fastest pool speed, in work units per server-hour: a thousand
+/// reference servers in one.
+pub const MAX_SPEED: f64 = 1e3;
+
+/// A validated scenario, with every series resampled to slots and every
+/// rule of [the model](crate::spec) evaluated once. Built by [`Problem::new`]; read-only.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub(crate) horizon: Horizon,
+    pub(crate) carbon_price_usd_per_t: f64,
+    pub(crate) regions: Vec<RegionInfo>,
+    pub(crate) pools: Vec<PoolInfo>,
+    pub(crate) jobs: Vec<JobInfo>,
+}
+
+/// A region after validation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RegionInfo {
+    /// Region id.
+    pub id: String,
+    /// PUE (>= 1).
+    pub pue: f64,
+    /// Energy price per slot in $/MWh.
+    pub price_usd_per_mwh: Vec<f64>,
+    /// Carbon intensity per slot in gCO2e/kWh.
+    pub carbon_g_per_kwh: Vec<f64>,
+    /// Energy at the meter allowed per slot in kWh (`cap_r · h`), if capped.
+    pub power_cap_kwh_per_slot: Option<f64>,
+    /// Indices of the pools in this region, in file order.
+    pub pools: Vec<usize>,
+}
+
+/// A pool after validation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PoolInfo {
+    /// Pool id.
+    pub id: String,
+    /// Index of its region.
+    pub region: usize,
+    /// Server-hours available per slot (`n[k,t] · h`).
+    pub capacity_server_hours: Vec<f64>,
+    /// Work units per server-hour.
+    pub speed: f64,
+    /// Energy at the meter per server-hour in kWh (`w_k · pue_r`), which is
+    /// what the power cap counts.
+    pub meter_kwh_per_server_hour: f64,
+    /// Cost of one server-hour in each slot.
+    pub cost: Vec<CellCost>,
+}
+
+/// What one server-hour on a pool in a slot costs and emits. The only
+/// place where the model's `c[k,t]` is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CellCost {
+    /// Rent in $.
+    pub rent_usd: f64,
+    /// Energy bill in $ (0 when the rent pays the energy).
+    pub energy_usd: f64,
+    /// Carbon price in $.
+    pub carbon_usd: f64,
+    /// Energy at the meter in MWh (counted even when the rent pays it).
+    pub energy_mwh: f64,
+    /// Emissions in tCO2e.
+    pub emissions_t: f64,
+}
+
+impl CellCost {
+    /// `c[k,t]`: rent + energy + carbon, in $ per server-hour.
+    pub fn total_usd(&self) -> f64 {
+        self.rent_usd + self.energy_usd + self.carbon_usd
+    }
+}
+
+/// A job after validation, with where and when it may run.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct JobInfo {
+    /// Job id.
+    pub id: String,
+    /// Index of the origin region.
+    pub origin: usize,
+    /// Work units to do.
+    pub work: f64,
+    /// Most server-hours per slot (`m_j · h`).
+    pub max_server_hours_per_slot: f64,
+    /// Split or Whole.
+    pub placement: Placement,
+    /// Deadline, for earliest-deadline-first ordering.
+    pub deadline: DateTime<Utc>,
+    /// Allowed, reachable regions with at least one eligible slot, in
+    /// region (file) order.
+    pub windows: Vec<JobRegion>,
+    /// Allowed regions that offer no eligible slot, and why.
+    pub closed: Vec<ClosedRegion>,
+}
+
+/// Where a job may run in one region: an eligible slot range shared by all
+/// the region's pools, and the egress the job pays if it runs there.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct JobRegion {
+    /// Region index.
+    pub region: usize,
+    /// First eligible slot.
+    pub first_slot: usize,
+    /// One past the last eligible slot.
+    pub end_slot: usize,
+    /// Transfer time of the input in seconds (0 at the origin).
+    pub transfer_seconds: f64,
+    /// `D_j · e(o→r) + O_j · e(r→o)` in $: the egress of doing all the work
+    /// here. A Split job pays the share of it that its work here is of `W_j`.
+    pub egress_usd: f64,
+}
+
+impl JobRegion {
+    /// Whether slot `t` is eligible.
+    pub fn contains(&self, t: usize) -> bool {
+        self.first_slot <= t && t < self.end_slot
+    }
+}
+
+impl JobInfo {
+    /// Egress in $ per work unit done in window `w`: `egress(j, r) / W_j`.
+    pub fn egress_usd_per_work(&self, w: &JobRegion) -> f64 {
+        w.egress_usd / self.work
+    }
+
+    /// The window of region `r`, if the job may run there.
+    pub fn window(&self, r: usize) -> Option<&JobRegion> {
+        // Windows are in region (file) order: a job allowed thousands of
+        // regions is searched in a few steps.
+        self.windows
+            .binary_search_by_key(&r, |w| w.region)
+            .ok()
+            .map(|i| &self.windows[i])
+    }
+}
+
+impl Problem {
+    /// Checks `scenario` against [the model](crate::spec) and builds the slot-indexed form.
+    ///
+    /// Errors name the entity, field and value at fault. A job that cannot
+    /// run anywhere is not an input error: it has no windows, and every
+    /// scheduler reports it as infeasible with the reasons in
+    /// [`JobInfo::closed`].
+    ///
+    /// # Errors
+    ///
+    /// An [`InputError`] naming the entity, field and value at fault: a number
+    /// out of range, a duplicate id, an unknown region, a series of the wrong
+    /// length or not covering the horizon, a deadline not after the release, a
+    /// scenario too large. A job with no eligible cell is *not* an error here.
+    pub fn new(scenario: &Scenario) -> Result<Problem, InputError> {
+        let h = &scenario.horizon;
+        // One step per rule; each stops at the first fault it finds, in
+        // file order, so the error is the first one a reader would meet.
+        horizon::size(scenario)?;
+        let pi = horizon::carbon_price(scenario)?;
+        let (mut regions, index) = regions::build(h, &scenario.regions)?;
+        let pools = pools::build(h, pi, &scenario.pools, &mut regions, &index)?;
+        let links = links::build(&scenario.links, &index)?;
+        let jobs = windows::build(h, &scenario.jobs, &regions, &index, &links)?;
+        Ok(Problem {
+            horizon: h.clone(),
+            carbon_price_usd_per_t: pi,
+            regions,
+            pools,
+            jobs,
+        })
+    }
+
+    /// The horizon.
+    pub fn horizon(&self) -> &Horizon {
+        &self.horizon
+    }
+    /// Number of slots `T`.
+    pub fn slots(&self) -> usize {
+        self.horizon.slots
+    }
+    /// Slot length in hours `h`.
+    pub fn slot_hours(&self) -> f64 {
+        self.horizon.slot_hours()
+    }
+    /// Carbon price in $/tCO2e.
+    pub fn carbon_price_usd_per_t(&self) -> f64 {
+        self.carbon_price_usd_per_t
+    }
+    /// Regions, in file order.
+    pub fn regions(&self) -> &[RegionInfo] {
+        &self.regions
+    }
+    /// Pools, in file order.
+    pub fn pools(&self) -> &[PoolInfo] {
+        &self.pools
+    }
+    /// Jobs, in file order.
+    pub fn jobs(&self) -> &[JobInfo] {
+        &self.jobs
+    }
+
+    /// Job indices in earliest-deadline-first order, ties by file order.
+    pub fn edf_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.jobs.len()).collect();
+        order.sort_by_key(|&j| self.jobs[j].deadline); // stable: ties keep file order
+        order
+    }
+
+    /// Whether job `j` may run on pool `k` in slot `t`, and if so its window
+    /// in the pool's region.
+    pub fn window(&self, j: usize, k: usize, t: usize) -> Option<&JobRegion> {
+        let r = self.pools.get(k)?.region;
+        self.jobs.get(j)?.window(r).filter(|w| w.contains(t))
+    }
+
+    /// Every eligible `(pool, slot)` of job `j` in window `w`, pools in file
+    /// order within each slot.
+    pub fn cells<'a>(&'a self, w: &'a JobRegion) -> impl Iterator<Item = (usize, usize)> + 'a {
+        (w.first_slot..w.end_slot)
+            .flat_map(move |t| self.regions[w.region].pools.iter().map(move |&k| (k, t)))
+    }
+}

@@ -1,0 +1,156 @@
+//! The supported range of work and speed (issue 8, item 2): values the LP
+//! solvers cannot resolve are input errors that name the field and the
+//! range, and every value inside the range is solved, by every scheduler
+//! and every compiled-in backend, into a plan the evaluator accepts.
+
+mod common;
+
+use common::{at, horizon};
+use geoshift::{
+    evaluate, Backend, Entity, Error, Greedy, InputError, Job, Link, Local, Optimal, Pool, Problem,
+    Region, Scenario, Scheduler, MAX_SPEED, MIN_SPEED, MIN_WORK,
+};
+
+/// Two linked regions with a pool each and two jobs, `work` for the first
+/// one and `speed` for the pool at its origin.
+fn scenario(work: f64, speed: f64) -> Scenario {
+    Scenario::builder(horizon(4, 3600))
+        .regions(vec![
+            Region::new("a", 1.2, 50.0),
+            Region::new("b", 1.1, vec![40.0, 10.0, 60.0, 30.0]),
+        ])
+        .pools(vec![
+            Pool::new("p", "a", 2.0, 1.0, 1.0).speed(speed),
+            Pool::new("q", "b", 1.0, 1.5, 1.0).speed(0.7),
+        ])
+        .links(vec![
+            Link::new("a", "b", 10.0, 0.01),
+            Link::new("b", "a", 10.0, 0.01),
+        ])
+        .jobs(vec![
+            Job::new("j", "a", work, at("2026-06-01T04:00:00Z"), 2.0).data(1.0, 0.0),
+            Job::new("k", "b", 2.0, at("2026-06-01T04:00:00Z"), 2.0),
+        ])
+        .build()
+}
+
+fn out_of_range(s: &Scenario, entity: Entity, field: &str) -> String {
+    match Problem::new(s) {
+        Err(e) => match &e {
+            InputError::OutOfRange {
+                entity: en,
+                field: f,
+                ..
+            } if *en == entity && f == field => e.to_string(),
+            other => panic!("expected OutOfRange on {entity} {field}, got {other:?}"),
+        },
+        Ok(_) => panic!("expected OutOfRange on {entity} {field}, got a problem"),
+    }
+}
+
+/// Work at or below 1e-10, and a subnormal work, made the optimum's plan
+/// fail the evaluator (exit 3): now they are rejected, naming the range.
+#[test]
+fn tiny_work_is_an_input_error_naming_the_range() {
+    for work in [1e-10, 5e-324, 1e-12, MIN_WORK * 0.999] {
+        let msg = out_of_range(&scenario(work, 1.0), Entity::Job, "work");
+        assert!(msg.contains("job 'j'") && msg.contains(">= 0.001"), "{msg}");
+        assert!(msg.contains("supported range"), "{msg}");
+        assert!(
+            msg.len() < 300,
+            "a subnormal value is not printed in full: {msg}"
+        );
+    }
+}
+
+/// A speed of 1e11 (or 1e-11) is outside what the solvers resolve.
+#[test]
+fn extreme_speed_is_an_input_error_naming_the_range() {
+    for speed in [1e11, 1e-11, MAX_SPEED * 1.001, MIN_SPEED * 0.999] {
+        let msg = out_of_range(&scenario(4.0, speed), Entity::Pool, "speed");
+        assert!(msg.contains("pool 'p'"), "{msg}");
+        assert!(msg.contains("between 0.001 and 1000"), "{msg}");
+    }
+}
+
+/// The backends compiled into this build, `Auto` first.
+fn backends() -> Vec<Backend> {
+    let mut all = vec![Backend::Auto];
+    all.extend(Backend::available().iter().copied());
+    all
+}
+
+/// The corners of the range are solved: the smallest work on the fastest
+/// and the slowest pool, by Local, Greedy and the optimum on every backend,
+/// each plan accepted by the evaluator.
+#[test]
+fn the_corners_of_the_range_are_solved_by_every_scheduler() {
+    for (work, speed) in [
+        (MIN_WORK, MAX_SPEED),
+        (MIN_WORK, 1.0),
+        (MIN_WORK, MIN_SPEED),
+        (1.0, MAX_SPEED),
+    ] {
+        let problem = Problem::new(&scenario(work, speed)).expect("inside the range");
+        let mut schedulers: Vec<Box<dyn Scheduler>> = vec![Box::new(Local), Box::new(Greedy)];
+        for b in backends() {
+            schedulers.push(Box::new(Optimal::new(b)));
+        }
+        for s in &schedulers {
+            let schedule = s
+                .schedule(&problem)
+                .unwrap_or_else(|e| panic!("{} at work {work}, speed {speed}: {e}", s.name()));
+            if let Err(e) = evaluate(&problem, s.name(), &schedule) {
+                panic!("{} at work {work}, speed {speed}: {e}", s.name());
+            }
+        }
+    }
+}
+
+/// The same corners with the small job `Whole` (a MILP): every backend
+/// that takes integers solves them into a valid plan.
+#[test]
+fn the_corners_of_the_range_are_solved_as_a_milp() {
+    for (work, speed) in [
+        (MIN_WORK, MAX_SPEED),
+        (MIN_WORK, MIN_SPEED),
+        (1.0, MAX_SPEED),
+    ] {
+        let mut s = scenario(work, speed);
+        s.jobs[0] = s.jobs[0].clone().whole();
+        let problem = Problem::new(&s).expect("inside the range");
+        for b in backends().into_iter().filter(|b| *b != Backend::Clarabel) {
+            let schedule = Optimal::new(b)
+                .schedule(&problem)
+                .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
+            evaluate(&problem, "optimal", &schedule)
+                .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
+        }
+        for h in [&Local as &dyn Scheduler, &Greedy] {
+            let schedule = h.schedule(&problem).expect("fits");
+            evaluate(&problem, h.name(), &schedule).expect("valid");
+        }
+    }
+}
+
+/// No value inside the range ends in a solver failure or an invalid
+/// schedule: only a plan or an honest infeasibility.
+#[test]
+fn inside_the_range_there_is_no_solver_failure() {
+    for work in [MIN_WORK, 1e-2, 1.0, 100.0] {
+        for speed in [MIN_SPEED, 1e-2, 1.0, 100.0, MAX_SPEED] {
+            let problem = Problem::new(&scenario(work, speed)).expect("inside the range");
+            for b in backends() {
+                let s = Optimal::new(b);
+                match s.schedule(&problem) {
+                    Ok(schedule) => {
+                        evaluate(&problem, "optimal", &schedule)
+                            .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
+                    }
+                    Err(Error::Infeasible(_)) => {}
+                    Err(e) => panic!("{b:?} at work {work}, speed {speed}: {e}"),
+                }
+            }
+        }
+    }
+}
