@@ -74,7 +74,8 @@ pub const MIN_SPEED: f64 = 1e-3;
 pub const MAX_SPEED: f64 = 1e3;
 
 /// A validated scenario, with every series resampled to slots and every
-/// rule of [the model](crate::spec) evaluated once. Built by [`Problem::new`]; read-only.
+/// rule of [the model](crate::spec) evaluated once. Built by
+/// [`Problem::new`]; read-only.
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub(crate) horizon: Horizon,
