@@ -85,3 +85,39 @@ fn the_rustdoc_renders_the_model_document() {
     let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).unwrap();
     assert!(lib.contains(r#"#[doc = include_str!("../docs/MODEL.md")]"#));
 }
+
+#[test]
+fn the_names_and_numbers_the_document_gives_are_the_crates() {
+    // Every `geoshift::` name the page cites exists (this file would not
+    // compile otherwise), and the numbers it states are the constants'.
+    #[allow(unused_imports)]
+    use geoshift::{
+        ClosedBy, Constraint, Horizon, Infeasible, SavedSchedule, ScheduleMismatch,
+        ScheduleViolation, MAX_CELLS, MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS,
+    };
+    let doc = model_doc();
+    for name in [
+        "geoshift::evaluate",
+        "geoshift::ClosedBy",
+        "geoshift::TOLERANCE",
+        "geoshift::ScheduleViolation",
+        "geoshift::Infeasible",
+        "geoshift::Report",
+        "geoshift::SavedSchedule",
+        "geoshift::ScheduleMismatch",
+        "geoshift::MIN_WORK",
+        "geoshift::MAX_ID_BYTES",
+        "Horizon::slot_start(t)",
+        "Horizon::slot_at(instant)",
+    ] {
+        assert!(doc.contains(name), "docs/MODEL.md no longer cites {name}");
+    }
+    assert_eq!(geoshift::TOLERANCE, 1e-6, "the page states 1e-6");
+    assert_eq!(geoshift::MIN_WORK, 1e-3, "the page states at least 1e-3");
+    assert_eq!(
+        (geoshift::MIN_SPEED, geoshift::MAX_SPEED),
+        (1e-3, 1e3),
+        "the page states from 1e-3 to 1e3"
+    );
+    assert!(doc.contains("1e-6 · max(1, |L|)") && doc.contains("from 1e-3 to 1e3"));
+}
