@@ -737,3 +737,20 @@ fn trailing_content_exits_1() {
     assert_status(&o, 1);
     assert_mentions(&stderr(&o), &["trailing characters"]);
 }
+
+#[test]
+fn compare_json_on_an_infeasible_scenario_prints_one_document() {
+    let dir = TempDir::new("compare-json-infeasible");
+    let file = dir.scenario("big.json", &infeasible());
+    let out = run(&["compare", "--json"], Some(&file));
+    assert_status(&out, 2);
+    // The rows are the result; no error object follows them.
+    let rows: Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON document");
+    let optimal = rows
+        .as_array()
+        .and_then(|r| r.iter().find(|row| row["scheduler"] == "optimal"))
+        .expect("an optimal row");
+    assert!(optimal["error"].is_string());
+    assert_eq!(optimal["error_detail"]["kind"], "infeasible");
+    assert!(optimal["error_detail"]["detail"]["jobs"].is_array());
+}
