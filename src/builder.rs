@@ -42,6 +42,22 @@
 //! assert_eq!(scenario.pools[1].speed, 0.6);
 //! assert!(Problem::new(&scenario).is_ok());
 //! ```
+//!
+//! A pool without its power does not compile: `build` (and the conversion
+//! into a [`Pool`]) exist only once servers, rent and power are set.
+//!
+//! ```compile_fail
+//! use geoshift::Pool;
+//! let pool: Pool = Pool::builder("gpus", "home").servers(4.0).rent_usd_per_hour(6.0).build();
+//! ```
+//!
+//! Nor does one with its rent given twice (a setter of a required value
+//! exists only while it is unset):
+//!
+//! ```compile_fail
+//! use geoshift::Pool;
+//! let pool = Pool::builder("gpus", "home").rent_usd_per_hour(6.0).rent_usd_per_hour(7.0);
+//! ```
 
 use crate::scenario::{Job, Link, Placement, Pool, Region, Scenario};
 use crate::time::{Horizon, Series};
