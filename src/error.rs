@@ -3,11 +3,14 @@
 
 use crate::text::{self, cut, fixed6, num};
 use chrono::{DateTime, Utc};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use std::fmt;
 use thiserror::Error;
 
 /// The kind of thing an input error is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Entity {
     /// The `horizon` object.
     Horizon,
@@ -38,7 +41,8 @@ impl fmt::Display for Entity {
 
 /// A scenario that cannot be planned as written. Every variant names the
 /// entity (and its id), the field and the value at fault.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum InputError {
     /// The JSON did not parse into a scenario (syntax, wrong type, unknown
@@ -51,7 +55,7 @@ pub enum InputError {
         /// What serde said.
         message: String,
     },
-    /// A number outside the range MODEL.md allows (NaN and infinities are
+    /// A number outside the range [the model](crate::spec) allows (NaN and infinities are
     /// never allowed).
     #[error("{entity} '{}': {} = {} is invalid: must be {rule}", cut(id), cut(field), num(*value))]
     OutOfRange {
@@ -213,8 +217,10 @@ pub enum InputError {
     },
 }
 
-/// Why one job cannot be finished.
-#[derive(Debug, Clone, PartialEq)]
+/// Why one job cannot be finished. Serialises as `{"no_eligible_cell":
+/// [...]}` or `{"work_short": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Shortfall {
     /// The job has no eligible cell at all; one entry per allowed region says
@@ -258,7 +264,7 @@ impl Shortfall {
 }
 
 /// Why one allowed region offers a job no eligible slot.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClosedRegion {
     /// Region id.
     pub region: String,
@@ -267,13 +273,17 @@ pub struct ClosedRegion {
 }
 
 /// The bound that closed a job's window in one region.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ClosedBy {
-    /// No link from the origin to the region (or back, when there is output).
+    /// No link from the origin to the region (or back, when there is
+    /// output): the missing link is `from -> to`.
     Unreachable {
-        /// Which direction is missing, such as `us-east -> uae`.
-        missing_link: String,
+        /// Region the missing link would leave.
+        from: String,
+        /// Region it would reach.
+        to: String,
     },
     /// The region has no pool.
     NoPool,
@@ -306,7 +316,9 @@ impl fmt::Display for ClosedRegion {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}: ", cut(&self.region))?;
         match &self.why {
-            ClosedBy::Unreachable { missing_link } => write!(f, "no link {}", cut(missing_link)),
+            ClosedBy::Unreachable { from, to } => {
+                write!(f, "no link {} -> {}", cut(from), cut(to))
+            }
             ClosedBy::NoPool => write!(f, "no server pool"),
             ClosedBy::NotAllowed => write!(f, "not among the job's allowed regions"),
             ClosedBy::TransferAfterDeadline {
@@ -339,7 +351,7 @@ impl fmt::Display for ClosedRegion {
 }
 
 /// One job that cannot be finished, and why.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnfinishedJob {
     /// Job id.
     pub job: String,
@@ -377,7 +389,7 @@ impl fmt::Display for UnfinishedJob {
 }
 
 /// No schedule finishes every job (or this heuristic found none).
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error("{}: {} job(s) cannot be finished:{}", cut(scheduler), jobs.len(), Jobs(jobs))]
 pub struct Infeasible {
     /// The scheduler that reports it.
@@ -400,8 +412,9 @@ impl fmt::Display for Jobs<'_> {
     }
 }
 
-/// A rule of MODEL.md that a schedule can break.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A rule of [the model](crate::spec) that a schedule can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Constraint {
     /// A row names a job, pool or slot the problem does not have.
@@ -437,16 +450,156 @@ impl fmt::Display for Constraint {
     }
 }
 
-/// A schedule that breaks a constraint of MODEL.md.
-#[derive(Debug, Clone, PartialEq, Error)]
-#[error("invalid schedule: {constraint} broken at {location}: {detail}")]
+/// A schedule that breaks a constraint of [the model](crate::spec): which
+/// constraint, where (the ids and slot it concerns) and the amount against
+/// its limit, all typed.
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[error("invalid schedule: {constraint} broken at {}: {}", self.location(), self.detail())]
+#[non_exhaustive]
 pub struct ScheduleViolation {
     /// The constraint.
     pub constraint: Constraint,
-    /// Where: job / pool / region / slot ids.
-    pub location: String,
-    /// The amounts involved.
-    pub detail: String,
+    /// The row at fault, for the rules checked row by row
+    /// ([`Constraint::Index`], [`Constraint::NonNegative`],
+    /// [`Constraint::Eligibility`]), with the indices it holds.
+    pub row: Option<Box<crate::Assignment>>,
+    /// Id of the job concerned, if one is.
+    pub job: Option<String>,
+    /// Id of the pool concerned, if one is.
+    pub pool: Option<String>,
+    /// Slot concerned, if one is.
+    pub slot: Option<usize>,
+    /// The amount found: server-hours (index, sign, eligibility, capacity,
+    /// parallelism), kWh at the meter (power cap), work units (work) or
+    /// regions used (whole placement).
+    pub amount: f64,
+    /// The limit it breaks, in the same unit: 0 for a row that must not be
+    /// there or be negative, the capacity, the cap, the job's work, or 1
+    /// region.
+    pub limit: f64,
+    /// Ids of the regions concerned: the capped region
+    /// ([`Constraint::PowerCap`]), or the regions a `Whole` job runs in
+    /// ([`Constraint::WholePlacement`]).
+    pub regions: Vec<String>,
+}
+
+impl ScheduleViolation {
+    pub(crate) fn new(constraint: Constraint, amount: f64, limit: f64) -> Self {
+        ScheduleViolation {
+            constraint,
+            row: None,
+            job: None,
+            pool: None,
+            slot: None,
+            amount,
+            limit,
+            regions: Vec::new(),
+        }
+    }
+
+    /// Where, in words: `job 'a', pool 'b', slot 3`.
+    pub fn location(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.constraint == Constraint::Index {
+            if let Some(a) = &self.row {
+                return format!("job #{}, pool #{}, slot {}", a.job, a.pool, a.slot);
+            }
+        }
+        if let Some(j) = &self.job {
+            parts.push(format!("job '{}'", cut(j)));
+        }
+        if let Some(p) = &self.pool {
+            parts.push(format!("pool '{}'", cut(p)));
+        }
+        if self.constraint == Constraint::PowerCap {
+            for r in &self.regions {
+                parts.push(format!("region '{}'", cut(r)));
+            }
+        }
+        if let Some(t) = self.slot {
+            parts.push(format!("slot {t}"));
+        }
+        parts.join(", ")
+    }
+
+    /// The amounts, in words.
+    pub fn detail(&self) -> String {
+        let (amount, limit) = (num(self.amount), num(self.limit));
+        match self.constraint {
+            Constraint::Index => {
+                "the row names a job, pool or slot the problem does not have".into()
+            }
+            Constraint::NonNegative => format!("server_hours = {amount}"),
+            Constraint::Eligibility => {
+                format!("{amount} server-hours in a cell the job may not use")
+            }
+            Constraint::Capacity => format!("{amount} server-hours used, {limit} available"),
+            Constraint::PowerCap => {
+                format!("{amount} kWh at the meter, cap {limit} kWh per slot")
+            }
+            Constraint::Parallelism => {
+                format!("{amount} server-hours, at most {limit} per slot")
+            }
+            Constraint::Work => format!("{amount} work units done, {limit} required"),
+            Constraint::WholePlacement => {
+                let shown = self.regions.iter().take(text::MAX_SHOWN_ITEMS);
+                let mut names: Vec<String> = shown.map(|r| cut(r).to_string()).collect();
+                if self.regions.len() > text::MAX_SHOWN_ITEMS {
+                    names.push(format!(
+                        "... and {} more",
+                        self.regions.len() - text::MAX_SHOWN_ITEMS
+                    ));
+                }
+                format!("runs in {amount} regions: {}", names.join(", "))
+            }
+        }
+    }
+}
+
+/// A saved schedule that does not fit the problem it is read back against
+/// (see [`crate::Schedule::from_saved`] and [`crate::Schedule::to_saved`]).
+/// `row` is the row's position in the schedule.
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ScheduleMismatch {
+    /// A row names a job the problem does not have.
+    #[error("saved schedule row {row}: the scenario has no job '{job}'")]
+    UnknownJob {
+        /// Row position.
+        row: usize,
+        /// The job id.
+        job: String,
+    },
+    /// A row names a pool the problem does not have.
+    #[error("saved schedule row {row}: the scenario has no pool '{pool}'")]
+    UnknownPool {
+        /// Row position.
+        row: usize,
+        /// The pool id.
+        pool: String,
+    },
+    /// A row's instant is not the start of one of the horizon's slots.
+    #[error("saved schedule row {row}: {start} is not the start of a slot of the horizon")]
+    NotASlotStart {
+        /// Row position.
+        row: usize,
+        /// The instant.
+        start: DateTime<Utc>,
+    },
+    /// A row of an index schedule names a job, pool or slot the problem
+    /// does not have (it was made for another problem).
+    #[error("schedule row {row}: job #{job}, pool #{pool} or slot {slot} is not in the problem")]
+    IndexOutOfRange {
+        /// Row position.
+        row: usize,
+        /// Job index.
+        job: usize,
+        /// Pool index.
+        pool: usize,
+        /// Slot index.
+        slot: usize,
+    },
 }
 
 /// Everything that can go wrong between a scenario and a report.
@@ -462,6 +615,14 @@ pub enum Error {
     /// A schedule that breaks a constraint.
     #[error(transparent)]
     InvalidSchedule(#[from] ScheduleViolation),
+    /// A saved schedule that does not fit the problem.
+    #[error(transparent)]
+    ScheduleMismatch(#[from] ScheduleMismatch),
+    /// The real data could not be read, or a scenario not built from them
+    /// (feature `data`).
+    #[cfg(feature = "data")]
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     /// The LP solver failed for a reason other than infeasibility (after
     /// the engine retried on another solver where one is compiled in).
     #[error("solver failed: {0}")]
@@ -482,7 +643,7 @@ pub enum Error {
 }
 
 /// A plan the solvers could not prove within the target gap.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error(
     "the solver's plan (${total_usd:.2}) is not proven within the target gap {target_gap:e} \
      of the lower bound ${bound_usd:.2} (gap {gap:.1e}): a numerical failure; \
@@ -500,7 +661,7 @@ pub struct NotProven {
 }
 
 /// A model over the memory budget ([`crate::Optimal::memory_budget`]).
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error(
     "the model is too large: about {columns} columns and {nonzeros} nonzeros, \
      {} MiB by estimate against a budget of {} MiB; use coarser slots, \
@@ -520,7 +681,7 @@ pub struct TooLarge {
 }
 
 /// Stopped by a limit with no plan to show.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error(
     "{}stopped by {reason} before any plan was found{}",
     if *infeasible { "the scenario is infeasible, but the diagnosis was " } else { "" },
@@ -534,4 +695,53 @@ pub struct Stopped {
     /// The scenario was proven infeasible, and the limit stopped the
     /// diagnosis of why.
     pub infeasible: bool,
+}
+
+impl Error {
+    /// A short name of the kind of error, as in its JSON form: `input`,
+    /// `infeasible`, `invalid_schedule`, `schedule_mismatch`, `data`,
+    /// `solver`, `too_large`, `stopped` or `not_proven` (`other` for a kind
+    /// not named yet).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "input",
+            Error::Infeasible(_) => "infeasible",
+            Error::InvalidSchedule(_) => "invalid_schedule",
+            Error::ScheduleMismatch(_) => "schedule_mismatch",
+            #[cfg(feature = "data")]
+            Error::Data(_) => "data",
+            Error::Solver(..) => "solver",
+            Error::TooLarge(_) => "too_large",
+            Error::Stopped(_) => "stopped",
+            Error::NotProven(_) => "not_proven",
+            // A kind added without a name here yet.
+            #[allow(unreachable_patterns)]
+            _ => "other",
+        }
+    }
+}
+
+/// An error serialises as `{"kind": ..., "message": ..., "detail": ...}`:
+/// [`Error::kind`], the message it displays, and the typed error inside
+/// (its fields, with its own `kind` where it is an enum; `null` for a
+/// solver failure).
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Error", 3)?;
+        out.serialize_field("kind", self.kind())?;
+        out.serialize_field("message", &self.to_string())?;
+        match self {
+            Error::Input(e) => out.serialize_field("detail", e)?,
+            Error::Infeasible(e) => out.serialize_field("detail", e)?,
+            Error::InvalidSchedule(e) => out.serialize_field("detail", e)?,
+            Error::ScheduleMismatch(e) => out.serialize_field("detail", e)?,
+            #[cfg(feature = "data")]
+            Error::Data(e) => out.serialize_field("detail", e)?,
+            Error::TooLarge(e) => out.serialize_field("detail", e)?,
+            Error::Stopped(e) => out.serialize_field("detail", e)?,
+            Error::NotProven(e) => out.serialize_field("detail", e)?,
+            _ => out.serialize_field("detail", &None::<()>)?,
+        }
+        out.end()
+    }
 }

@@ -1,11 +1,11 @@
-//! The one judge: checks any schedule against every constraint of MODEL.md
-//! and prices it into a [`Report`]. It knows no scheduler.
+//! The one judge: checks any schedule against every constraint of [the
+//! model](crate::spec) and prices it into a [`Report`]. It knows no scheduler.
 
 use crate::error::{Constraint, ScheduleViolation};
 use crate::scenario::Placement;
-use crate::schedulers::Schedule;
-use crate::text::{cut, num, MAX_SHOWN_ITEMS};
+use crate::schedule::{Proof, Schedule};
 use crate::Problem;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Relative tolerance of every check: a limit `L` is kept when the amount
@@ -13,9 +13,14 @@ use serde::{Deserialize, Serialize};
 /// within `TOLERANCE · W` of `W`.
 pub const TOLERANCE: f64 = 1e-6;
 
-/// The priced result of a schedule, in the units of MODEL.md. Serialises to
-/// the report JSON of MODEL.md.
+/// The priced result of a schedule, in the units of [the model](crate::spec).
+/// Serialises to the report JSON it describes.
+///
+/// Jobs and pools are named by id and slots carry their start instant, so
+/// a report reads without the problem beside it: [`Report::job`] finds a
+/// job's part by id, [`Report::assignments_of`] its rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Name of the scheduler that made the schedule.
     pub scheduler: String,
@@ -57,6 +62,7 @@ pub struct Report {
 
 /// One job's part of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JobReport {
     /// Job id.
     pub id: String,
@@ -76,10 +82,15 @@ pub struct JobReport {
     pub first_slot: usize,
     /// Last slot with work.
     pub last_slot: usize,
+    /// The instant the first slot with work starts.
+    pub start: DateTime<Utc>,
+    /// The instant the last slot with work ends.
+    pub end: DateTime<Utc>,
 }
 
 /// One row of a report, with ids instead of indices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssignmentReport {
     /// Job id.
     pub job: String,
@@ -87,8 +98,101 @@ pub struct AssignmentReport {
     pub pool: String,
     /// Slot index.
     pub slot: usize,
+    /// The instant the slot starts.
+    pub start: DateTime<Utc>,
     /// Server-hours.
     pub server_hours: f64,
+}
+
+impl Report {
+    /// The part of the report about the job with this id.
+    pub fn job(&self, id: &str) -> Option<&JobReport> {
+        self.jobs.iter().find(|j| j.id == id)
+    }
+
+    /// The rows of the job with this id, by slot then pool.
+    pub fn assignments_of<'a>(
+        &'a self,
+        job: &'a str,
+    ) -> impl Iterator<Item = &'a AssignmentReport> + 'a {
+        self.assignments.iter().filter(move |a| a.job == job)
+    }
+}
+
+fn within(amount: f64, limit: f64) -> bool {
+    amount <= limit + TOLERANCE * limit.abs().max(1.0)
+}
+
+/// Checks `schedule` against every constraint of [the model](crate::spec)
+/// and prices it.
+///
+/// The steps, in order: check each row (index, sign, eligibility), merge
+/// the rows per cell, tally what each cell uses and costs, check capacity
+/// and power caps, then per job check parallelism, work and whole
+/// placement and price its egress. Memory is dense per pool and slot
+/// (bounded by [`crate::MAX_CELLS`]) or sparse per row, never per job ×
+/// slot.
+///
+/// # Errors
+///
+/// The first broken constraint, as a [`ScheduleViolation`] that names it,
+/// where (job, pool, region, slot) and the amount against its limit.
+pub fn evaluate(
+    problem: &Problem,
+    scheduler: &str,
+    schedule: &Schedule,
+) -> Result<Report, ScheduleViolation> {
+    check_rows(problem, schedule)?;
+    let mut tally = Tally::new(problem);
+    for ((j, t, k), x) in merge(schedule) {
+        tally.add(problem, j, k, t, x);
+    }
+    tally.close_slot(problem);
+    check_capacity(problem, &tally)?;
+    check_power_caps(problem, &tally)?;
+    for j in 0..problem.jobs().len() {
+        let used = check_job(problem, &mut tally, j)?;
+        price_egress(problem, &mut tally, j, &used);
+    }
+    Ok(tally.into_report(scheduler, schedule.proof.as_ref()))
+}
+
+/// Rejects a row that names a job, pool or slot the problem does not have,
+/// a negative or non-finite amount, and work in a cell that is not
+/// eligible.
+fn check_rows(p: &Problem, schedule: &Schedule) -> Result<(), ScheduleViolation> {
+    for a in &schedule.assignments {
+        let (Some(job), Some(pool)) = (p.jobs().get(a.job), p.pools().get(a.pool)) else {
+            return Err(row_violation(Constraint::Index, a, None));
+        };
+        if a.slot >= p.slots() {
+            return Err(row_violation(Constraint::Index, a, None));
+        }
+        let ids = Some((job.id.as_str(), pool.id.as_str()));
+        if !(a.server_hours.is_finite() && a.server_hours >= 0.0) {
+            return Err(row_violation(Constraint::NonNegative, a, ids));
+        }
+        if a.server_hours > 0.0 && p.window(a.job, a.pool, a.slot).is_none() {
+            return Err(row_violation(Constraint::Eligibility, a, ids));
+        }
+    }
+    Ok(())
+}
+
+/// A violation found on one row, with its job and pool ids when they exist.
+fn row_violation(
+    constraint: Constraint,
+    a: &crate::Assignment,
+    ids: Option<(&str, &str)>,
+) -> ScheduleViolation {
+    let mut v = ScheduleViolation::new(constraint, a.server_hours, 0.0);
+    v.row = Some(Box::new(*a));
+    if let Some((job, pool)) = ids {
+        v.job = Some(job.to_string());
+        v.pool = Some(pool.to_string());
+        v.slot = Some(a.slot);
+    }
+    v
 }
 
 /// What the evaluator adds up per job while it reads the rows.
@@ -144,256 +248,248 @@ fn merge(schedule: &Schedule) -> Vec<((usize, usize, usize), f64)> {
     merged
 }
 
-fn within(amount: f64, limit: f64) -> bool {
-    amount <= limit + TOLERANCE * limit.abs().max(1.0)
+/// What the merged cells use and cost: per pool and slot, per capped
+/// region and slot, and per job; the sums every later check and the report
+/// read.
+struct Tally {
+    slots: usize,
+    /// Server-hours per pool and slot.
+    pool_used: Vec<f64>,
+    /// kWh at the meter per slot, for each region with a power cap.
+    region_kwh: Vec<Option<Vec<f64>>>,
+    /// Per job: work done, per region, and the parallelism check.
+    sums: Vec<JobSums>,
+    /// Server-hours of the current (job, slot), for the parallelism check.
+    in_slot: Option<(usize, usize, f64)>,
+    jobs: Vec<JobReport>,
+    energy_mwh: f64,
+    emissions_t: f64,
+    assignments: Vec<AssignmentReport>,
 }
 
-/// Checks `schedule` against every constraint of MODEL.md and prices it.
-///
-/// The first broken constraint is returned as a [`ScheduleViolation`] that
-/// names it, where (job, pool, region, slot) and the amounts.
-pub fn evaluate(
-    problem: &Problem,
-    scheduler: &str,
-    schedule: &Schedule,
-) -> Result<Report, ScheduleViolation> {
-    let p = problem;
-    let slots = p.slots();
-    let (n_jobs, n_pools) = (p.jobs().len(), p.pools().len());
-    let violation = |constraint, location: String, detail: String| ScheduleViolation {
-        constraint,
-        location,
-        detail,
-    };
-
-    // Check indices, signs and eligibility, row by row.
-    for a in &schedule.assignments {
-        if a.job >= n_jobs || a.pool >= n_pools || a.slot >= slots {
-            return Err(violation(
-                Constraint::Index,
-                format!("job #{}, pool #{}, slot {}", a.job, a.pool, a.slot),
-                format!("the problem has {n_jobs} jobs, {n_pools} pools, {slots} slots"),
-            ));
-        }
-        let here = || {
-            format!(
-                "job '{}', pool '{}', slot {}",
-                cut(&p.jobs()[a.job].id),
-                cut(&p.pools()[a.pool].id),
-                a.slot
-            )
-        };
-        if !(a.server_hours.is_finite() && a.server_hours >= 0.0) {
-            return Err(violation(
-                Constraint::NonNegative,
-                here(),
-                format!("server_hours = {}", num(a.server_hours)),
-            ));
-        }
-        if a.server_hours > 0.0 && p.window(a.job, a.pool, a.slot).is_none() {
-            return Err(violation(
-                Constraint::Eligibility,
-                here(),
-                format!(
-                    "{} server-hours in a cell the job may not use",
-                    num(a.server_hours)
-                ),
-            ));
+impl Tally {
+    fn new(p: &Problem) -> Self {
+        let slots = p.slots();
+        Tally {
+            slots,
+            pool_used: vec![0.0; p.pools().len() * slots],
+            region_kwh: p
+                .regions()
+                .iter()
+                .map(|r| r.power_cap_kwh_per_slot.map(|_| vec![0.0; slots]))
+                .collect(),
+            sums: vec![JobSums::default(); p.jobs().len()],
+            in_slot: None,
+            jobs: p
+                .jobs()
+                .iter()
+                .map(|j| JobReport {
+                    id: j.id.clone(),
+                    cost_usd: 0.0,
+                    rent_usd: 0.0,
+                    energy_usd: 0.0,
+                    carbon_usd: 0.0,
+                    egress_usd: 0.0,
+                    regions: Vec::new(),
+                    first_slot: usize::MAX,
+                    last_slot: 0,
+                    start: p.slot_start(0),
+                    end: p.slot_start(0),
+                })
+                .collect(),
+            energy_mwh: 0.0,
+            emissions_t: 0.0,
+            assignments: Vec::new(),
         }
     }
-    let merged = merge(schedule);
 
-    // Everything below is dense per pool and slot (bounded by MAX_CELLS)
-    // or sparse per row: nothing is allocated per job × slot or
-    // job × region, which 100,000 jobs would make unbounded.
-    let mut pool_used = vec![0.0; n_pools * slots];
-    let mut region_kwh: Vec<Option<Vec<f64>>> = p
-        .regions()
-        .iter()
-        .map(|r| r.power_cap_kwh_per_slot.map(|_| vec![0.0; slots]))
-        .collect();
-    let mut sums: Vec<JobSums> = vec![JobSums::default(); n_jobs];
-    let mut jobs: Vec<JobReport> = p
-        .jobs()
-        .iter()
-        .map(|j| JobReport {
-            id: j.id.clone(),
-            cost_usd: 0.0,
-            rent_usd: 0.0,
-            energy_usd: 0.0,
-            carbon_usd: 0.0,
-            egress_usd: 0.0,
-            regions: Vec::new(),
-            first_slot: usize::MAX,
-            last_slot: 0,
-        })
-        .collect();
-    let (mut energy_mwh, mut emissions_t) = (0.0, 0.0);
-    let mut assignments = Vec::with_capacity(merged.len());
-    // Server-hours of the current (job, slot), for the parallelism check.
-    let mut in_slot: Option<(usize, usize, f64)> = None;
-    for &((j, t, k), x) in &merged {
+    /// Counts `x` server-hours of job `j` on pool `k` in slot `t`, and
+    /// prices them at the cell's cost (rent, energy, carbon). Cells come in
+    /// the order of [`merge`]: by job, slot, pool.
+    fn add(&mut self, p: &Problem, j: usize, k: usize, t: usize, x: f64) {
         let pool = &p.pools()[k];
-        pool_used[k * slots + t] += x;
-        if let Some(kwh) = &mut region_kwh[pool.region] {
+        self.pool_used[k * self.slots + t] += x;
+        if let Some(kwh) = &mut self.region_kwh[pool.region] {
             kwh[t] += x * pool.meter_kwh_per_server_hour;
         }
-        in_slot = match in_slot {
-            Some((j0, t0, used)) if (j0, t0) == (j, t) => Some((j, t, used + x)),
-            other => {
-                if let Some((j0, t0, used)) = other {
-                    sums[j0].slot_done(t0, used, p.jobs()[j0].max_server_hours_per_slot);
-                }
-                Some((j, t, x))
+        match self.in_slot {
+            Some((j0, t0, used)) if (j0, t0) == (j, t) => self.in_slot = Some((j, t, used + x)),
+            _ => {
+                self.close_slot(p);
+                self.in_slot = Some((j, t, x));
             }
-        };
-        let js = &mut sums[j];
+        }
+        let js = &mut self.sums[j];
         js.work_done += x * pool.speed;
         match js.work_in_region.last_mut() {
             Some((r, w)) if *r == pool.region => *w += x * pool.speed,
             _ => js.work_in_region.push((pool.region, x * pool.speed)),
         }
         let c = &pool.cost[t];
-        let jr = &mut jobs[j];
+        let jr = &mut self.jobs[j];
         jr.rent_usd += x * c.rent_usd;
         jr.energy_usd += x * c.energy_usd;
         jr.carbon_usd += x * c.carbon_usd;
         jr.first_slot = jr.first_slot.min(t);
         jr.last_slot = jr.last_slot.max(t);
-        energy_mwh += x * c.energy_mwh;
-        emissions_t += x * c.emissions_t;
-        assignments.push(AssignmentReport {
+        jr.start = p.slot_start(jr.first_slot);
+        jr.end = p.slot_end(jr.last_slot);
+        self.energy_mwh += x * c.energy_mwh;
+        self.emissions_t += x * c.emissions_t;
+        self.assignments.push(AssignmentReport {
             job: p.jobs()[j].id.clone(),
             pool: pool.id.clone(),
             slot: t,
+            start: p.slot_start(t),
             server_hours: x,
         });
     }
-    if let Some((j0, t0, used)) = in_slot {
-        sums[j0].slot_done(t0, used, p.jobs()[j0].max_server_hours_per_slot);
+
+    /// Hands the server-hours of the (job, slot) just read to its
+    /// parallelism check.
+    fn close_slot(&mut self, p: &Problem) {
+        if let Some((j0, t0, used)) = self.in_slot.take() {
+            self.sums[j0].slot_done(t0, used, p.jobs()[j0].max_server_hours_per_slot);
+        }
     }
 
+    /// The report: the per-job sums added up, from +0.0 (a `sum` of no
+    /// terms is -0.0, which would print as such).
+    /// The report; `proof` (the optimum's) gives its bound and gap. The
+    /// proof's bound is on the model's objective; the evaluator's total is
+    /// the one reported, and a bound is never above a plan's total.
+    fn into_report(self, scheduler: &str, proof: Option<&Proof>) -> Report {
+        let jobs = self.jobs;
+        let sum = |f: fn(&JobReport) -> f64| jobs.iter().map(f).fold(0.0, |a, b| a + b);
+        let (rent_usd, energy_usd, carbon_usd, egress_usd) = (
+            sum(|j| j.rent_usd),
+            sum(|j| j.energy_usd),
+            sum(|j| j.carbon_usd),
+            sum(|j| j.egress_usd),
+        );
+        let total_usd = rent_usd + energy_usd + carbon_usd + egress_usd;
+        Report {
+            scheduler: scheduler.to_string(),
+            total_usd,
+            rent_usd,
+            energy_usd,
+            carbon_usd,
+            egress_usd,
+            energy_mwh: self.energy_mwh,
+            emissions_t: self.emissions_t,
+            jobs,
+            assignments: self.assignments,
+            bound_usd: proof.map(|pr| pr.bound_usd.min(total_usd)),
+            gap: proof.map(|pr| pr.gap(total_usd)),
+            proven_optimal: proof.map(|pr| pr.proven(total_usd)),
+            stopped: proof.and_then(|pr| pr.stopped),
+        }
+    }
+}
+
+/// Constraint 1: each pool's server-hours in each slot within its capacity.
+fn check_capacity(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation> {
+    let slots = p.slots();
     for (k, pool) in p.pools().iter().enumerate() {
         for t in 0..slots {
-            let (used, limit) = (pool_used[k * slots + t], pool.capacity_server_hours[t]);
+            let (used, limit) = (
+                tally.pool_used[k * slots + t],
+                pool.capacity_server_hours[t],
+            );
             if !within(used, limit) {
-                return Err(violation(
-                    Constraint::Capacity,
-                    format!("pool '{}', slot {t}", cut(&pool.id)),
-                    format!("{} server-hours used, {} available", num(used), num(limit)),
-                ));
+                let mut v = ScheduleViolation::new(Constraint::Capacity, used, limit);
+                v.pool = Some(pool.id.clone());
+                v.slot = Some(t);
+                return Err(v);
             }
         }
     }
-    for (region, kwh) in p.regions().iter().zip(&region_kwh) {
-        if let (Some(cap), Some(kwh)) = (region.power_cap_kwh_per_slot, kwh) {
-            for (t, &used) in kwh.iter().enumerate() {
-                if !within(used, cap) {
-                    return Err(violation(
-                        Constraint::PowerCap,
-                        format!("region '{}', slot {t}", cut(&region.id)),
-                        format!(
-                            "{} kWh at the meter, cap {} kWh per slot",
-                            num(used),
-                            num(cap)
-                        ),
-                    ));
-                }
+    Ok(())
+}
+
+/// Constraint 4: each capped region's energy at the meter in each slot
+/// within its cap.
+fn check_power_caps(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation> {
+    for (region, kwh) in p.regions().iter().zip(&tally.region_kwh) {
+        let (Some(cap), Some(kwh)) = (region.power_cap_kwh_per_slot, kwh) else {
+            continue;
+        };
+        for (t, &used) in kwh.iter().enumerate() {
+            if !within(used, cap) {
+                let mut v = ScheduleViolation::new(Constraint::PowerCap, used, cap);
+                v.regions = vec![region.id.clone()];
+                v.slot = Some(t);
+                return Err(v);
             }
         }
     }
-    for (j, job) in p.jobs().iter().enumerate() {
-        let js = &mut sums[j];
-        if let Some((t, used)) = js.too_parallel {
-            return Err(violation(
-                Constraint::Parallelism,
-                format!("job '{}', slot {t}", cut(&job.id)),
-                format!(
-                    "{} server-hours, at most {} per slot",
-                    num(used),
-                    num(job.max_server_hours_per_slot)
-                ),
-            ));
+    Ok(())
+}
+
+/// Constraints 2, 3 and 5 for job `j`: its server-hours in each slot within
+/// its parallelism, its work done, and a `Whole` job in one region. Gives
+/// the regions it runs in, in file order, with the work done in each.
+fn check_job(
+    p: &Problem,
+    tally: &mut Tally,
+    j: usize,
+) -> Result<Vec<(usize, f64)>, ScheduleViolation> {
+    let job = &p.jobs()[j];
+    let js = &mut tally.sums[j];
+    let with_job = |mut v: ScheduleViolation| {
+        v.job = Some(job.id.clone());
+        v
+    };
+    if let Some((t, used)) = js.too_parallel {
+        let mut v =
+            ScheduleViolation::new(Constraint::Parallelism, used, job.max_server_hours_per_slot);
+        v.slot = Some(t);
+        return Err(with_job(v));
+    }
+    if (js.work_done - job.work).abs() > TOLERANCE * job.work {
+        let v = ScheduleViolation::new(Constraint::Work, js.work_done, job.work);
+        return Err(with_job(v));
+    }
+    // Regions with work, in file order (rows come sorted by slot, so a
+    // job's regions may repeat and interleave).
+    js.work_in_region.sort_by_key(|&(r, _)| r);
+    let mut used: Vec<(usize, f64)> = Vec::new();
+    for &(r, w) in &js.work_in_region {
+        match used.last_mut() {
+            Some((r0, w0)) if *r0 == r => *w0 += w,
+            _ => used.push((r, w)),
         }
-        if (js.work_done - job.work).abs() > TOLERANCE * job.work {
-            return Err(violation(
-                Constraint::Work,
-                format!("job '{}'", cut(&job.id)),
-                format!(
-                    "{} work units done, {} required",
-                    num(js.work_done),
-                    num(job.work)
-                ),
-            ));
-        }
-        // Regions with work, in file order (rows come sorted by slot, so a
-        // job's regions may repeat and interleave).
-        js.work_in_region.sort_by_key(|&(r, _)| r);
-        let mut used: Vec<(usize, f64)> = Vec::new();
-        for &(r, w) in &js.work_in_region {
-            match used.last_mut() {
-                Some((r0, w0)) if *r0 == r => *w0 += w,
-                _ => used.push((r, w)),
-            }
-        }
-        used.retain(|&(_, w)| w > 0.0);
-        if job.placement == Placement::Whole && used.len() > 1 {
-            let names: Vec<String> = used
-                .iter()
-                .take(MAX_SHOWN_ITEMS)
-                .map(|&(r, _)| cut(&p.regions()[r].id).to_string())
-                .collect();
-            return Err(violation(
-                Constraint::WholePlacement,
-                format!("job '{}'", cut(&job.id)),
-                format!("runs in {} regions: {}", used.len(), names.join(", ")),
-            ));
-        }
-        // Egress: in proportion to the work done in each region (a Whole
-        // job has all of it in one region and pays that region's egress).
-        let jr = &mut jobs[j];
-        for &(r, work_here) in &used {
-            // Every region with work has a window: eligibility was checked.
-            if let Some(w) = job.window(r) {
-                jr.egress_usd += match job.placement {
-                    Placement::Whole => w.egress_usd,
-                    Placement::Split => work_here / job.work * w.egress_usd,
-                };
-            }
-        }
-        jr.regions = used
+    }
+    used.retain(|&(_, w)| w > 0.0);
+    if job.placement == Placement::Whole && used.len() > 1 {
+        let mut v = ScheduleViolation::new(Constraint::WholePlacement, used.len() as f64, 1.0);
+        v.regions = used
             .iter()
             .map(|&(r, _)| p.regions()[r].id.clone())
             .collect();
-        jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
+        return Err(with_job(v));
     }
+    Ok(used)
+}
 
-    // fold from +0.0: `sum` of no terms is -0.0, which would print as such.
-    let sum = |f: fn(&JobReport) -> f64| jobs.iter().map(f).fold(0.0, |a, b| a + b);
-    let (rent_usd, energy_usd, carbon_usd, egress_usd) = (
-        sum(|j| j.rent_usd),
-        sum(|j| j.energy_usd),
-        sum(|j| j.carbon_usd),
-        sum(|j| j.egress_usd),
-    );
-    let total_usd = rent_usd + energy_usd + carbon_usd + egress_usd;
-    // The proof's bound is on the model's objective; the evaluator's total
-    // is the one reported, and a bound is never above a plan's total.
-    let proof = schedule.proof.as_ref();
-    Ok(Report {
-        scheduler: scheduler.to_string(),
-        total_usd,
-        rent_usd,
-        energy_usd,
-        carbon_usd,
-        egress_usd,
-        energy_mwh,
-        emissions_t,
-        jobs,
-        assignments,
-        bound_usd: proof.map(|pr| pr.bound_usd.min(total_usd)),
-        gap: proof.map(|pr| pr.gap(total_usd)),
-        proven_optimal: proof.map(|pr| pr.proven(total_usd)),
-        stopped: proof.and_then(|pr| pr.stopped),
-    })
+/// Egress of job `j`, which runs in regions `used`: in proportion to the
+/// work done in each region (a `Whole` job has all of it in one region and
+/// pays that region's egress in full); then the job's total.
+fn price_egress(p: &Problem, tally: &mut Tally, j: usize, used: &[(usize, f64)]) {
+    let job = &p.jobs()[j];
+    let jr = &mut tally.jobs[j];
+    for &(r, work_here) in used {
+        // Every region with work has a window: eligibility was checked.
+        if let Some(w) = job.window(r) {
+            jr.egress_usd += match job.placement {
+                Placement::Whole => w.egress_usd,
+                Placement::Split => work_here / job.work * w.egress_usd,
+            };
+        }
+    }
+    jr.regions = used
+        .iter()
+        .map(|&(r, _)| p.regions()[r].id.clone())
+        .collect();
+    jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
 }

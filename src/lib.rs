@@ -10,20 +10,24 @@
 //!
 //! Data flows one way: [`Scenario`] (JSON or Rust) → [`Problem`] (validated,
 //! slot-indexed) → a [`Scheduler`] → [`Schedule`] → [`evaluate`] →
-//! [`Report`]. The rules are in `MODEL.md`'s terms throughout.
+//! [`Report`]. The rules, and the symbols the docs use, are those of [the
+//! model](spec), the crate's specification (`docs/MODEL.md` in the
+//! repository).
 //!
 //! ```
 //! use geoshift::{evaluate, Horizon, Job, Optimal, Pool, Problem, Region, Scenario, Scheduler};
 //!
 //! let start = "2026-06-01T00:00:00Z".parse().unwrap();
-//! let scenario = Scenario {
-//!     horizon: Horizon { start, slot_seconds: 3600, slots: 4 },
-//!     carbon_price_usd_per_t: 0.0,
-//!     regions: vec![Region::new("home", 1.2, vec![90.0, 20.0, 20.0, 90.0])],
-//!     pools: vec![Pool::new("gpus", "home", 2.0, 1.0, 10.0)],
-//!     links: vec![],
-//!     jobs: vec![Job::new("train", "home", 4.0, "2026-06-01T04:00:00Z".parse().unwrap(), 2.0)],
-//! };
+//! let scenario = Scenario::builder(Horizon::new(start, 3600, 4))
+//!     .region(Region::builder("home").pue(1.2).price_usd_per_mwh(vec![90.0, 20.0, 20.0, 90.0]))
+//!     .pool(Pool::builder("gpus", "home").servers(2.0).rent_usd_per_hour(1.0).power_kw(10.0))
+//!     .job(
+//!         Job::builder("train", "home")
+//!             .work(4.0)
+//!             .deadline("2026-06-01T04:00:00Z".parse().unwrap())
+//!             .max_servers(2.0),
+//!     )
+//!     .build();
 //! let problem = Problem::new(&scenario)?;
 //! let schedule = Optimal::default().schedule(&problem)?;
 //! let report = evaluate(&problem, "optimal", &schedule)?;
@@ -33,42 +37,63 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// On docs.rs (nightly), label feature-gated items with their feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+pub mod builder;
 #[cfg(feature = "data")]
 pub mod data;
 mod diagnose;
 mod error;
 mod evaluate;
+mod names;
 mod problem;
 mod scenario;
+mod schedule;
 mod schedulers;
 mod solve;
 pub mod synth;
 mod text;
 pub mod time;
 
+/// The crate's specification, `docs/MODEL.md` in the repository, rendered
+/// here: what each input means, when a job may run where, the rules a
+/// schedule keeps and what it costs. Holds no code.
+#[doc = include_str!("../docs/MODEL.md")]
+pub mod spec {}
+
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
-    ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,
+    ScheduleMismatch, ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
+pub use names::UnknownName;
 pub use problem::{
     CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
     MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MIN_SPEED, MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
+pub use schedule::{SavedAssignment, SavedSchedule};
 pub use schedulers::{
     all_schedulers, scheduler_by_name, Assignment, Duals, Greedy, Local, Optimal, Progress, Proof,
     Schedule, Scheduler, Solution,
 };
-pub use solve::backend::{Backend, UnknownBackend, AUTO_CLARABEL_MIN_VARIABLES};
+pub use solve::backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use solve::lp::{ModelEstimate, ModelSize};
 pub use solve::{ColumnGeneration, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
 pub use time::{Horizon, Series};
 
 /// Parses, validates, schedules and evaluates in one call: the report of
 /// `scheduler` on the scenario in `json`.
+///
+/// # Errors
+///
+/// [`Error::Input`] for JSON that does not parse or breaks a rule of the
+/// model, [`Error::Infeasible`] when the scheduler finds no schedule (with
+/// each job and why), [`Error::InvalidSchedule`] when its schedule breaks a
+/// constraint (a bug in the scheduler), and [`Error::Solver`] when the LP
+/// solver fails.
 pub fn solve_json(json: &str, scheduler: &dyn Scheduler) -> Result<Report, Error> {
     let scenario = Scenario::from_json(json)?;
     let problem = Problem::new(&scenario)?;

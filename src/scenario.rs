@@ -1,5 +1,5 @@
 //! The scenario: what a user states, as plain data. This is both the JSON
-//! file format of MODEL.md (serde, unknown fields rejected) and the Rust API
+//! file format of [the model](crate::spec) (serde, unknown fields rejected) and the Rust API
 //! for services that never touch JSON. It holds no rules: checking and
 //! deriving happen in [`crate::Problem::new`].
 
@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// their server pools, the links between regions, and the jobs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Scenario {
     /// Start, slot length and number of slots.
     pub horizon: Horizon,
@@ -31,6 +32,7 @@ pub struct Scenario {
 /// A region: a site with one energy price, grid and PUE.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Region {
     /// Unique id.
     pub id: String,
@@ -49,6 +51,7 @@ pub struct Region {
 /// A pool: a class of identical servers in one region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Pool {
     /// Unique id.
     pub id: String,
@@ -72,6 +75,7 @@ pub struct Pool {
 /// A directed link along which data can move from one region to another.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Link {
     /// Source region id.
     pub from: String,
@@ -97,6 +101,7 @@ pub enum Placement {
 /// A training job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Job {
     /// Unique id.
     pub id: String,
@@ -154,6 +159,12 @@ impl Scenario {
     /// The text must be exactly one JSON object: anything after it other
     /// than whitespace (a second object, a NUL byte) is an error, and so is
     /// an entity written as a positional array instead of an object.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::InputError::Json`] with the path of the field at fault, for a
+    /// syntax error, a wrong type, an unknown or missing field, trailing
+    /// content or a malformed instant.
     pub fn from_json(text: &str) -> Result<Scenario, crate::InputError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let scenario: Scenario =
@@ -168,7 +179,7 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// The scenario as pretty JSON in the MODEL.md format.
+    /// The scenario as pretty JSON in the format of [the model](crate::spec).
     pub fn to_json(&self) -> String {
         // A scenario holds only strings, numbers and instants, so
         // serialisation cannot fail; NaN (only possible from Rust) becomes null.
@@ -178,6 +189,7 @@ impl Scenario {
 
 impl Region {
     /// A region with a PUE and an energy price, no carbon and no power cap.
+    /// [`Region::builder`] names each value instead.
     pub fn new(id: impl Into<String>, pue: f64, price_usd_per_mwh: impl Into<Series>) -> Self {
         Region {
             id: id.into(),
@@ -202,7 +214,9 @@ impl Region {
 }
 
 impl Pool {
-    /// A pool of speed-1 servers whose rent does not include energy.
+    /// A pool of speed-1 servers whose rent does not include energy. The
+    /// three numbers are positional and easy to swap: [`Pool::builder`]
+    /// names each one.
     pub fn new(
         id: impl Into<String>,
         region: impl Into<String>,
@@ -236,6 +250,7 @@ impl Pool {
 
 impl Link {
     /// A link `from -> to` with a bandwidth and an egress price.
+    /// [`Link::builder`] names each value instead.
     pub fn new(
         from: impl Into<String>,
         to: impl Into<String>,
@@ -253,7 +268,7 @@ impl Link {
 
 impl Job {
     /// A `Split` job with no data, released at the horizon start, allowed
-    /// in every region.
+    /// in every region. [`Job::builder`] names each value instead.
     pub fn new(
         id: impl Into<String>,
         origin: impl Into<String>,

@@ -15,6 +15,7 @@ use std::fmt;
 /// Slot `t` covers `[start + t·Δ, start + (t+1)·Δ)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Horizon {
     /// First instant of slot 0 (UTC).
     pub start: DateTime<Utc>,
@@ -64,7 +65,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectsOnly<D> {
 }
 
 impl Horizon {
-    /// Length of one slot in hours (`h` in MODEL.md).
+    /// Length of one slot in hours (`h` in [the model](crate::spec)).
     pub fn slot_hours(&self) -> f64 {
         self.slot_seconds as f64 / 3600.0
     }
@@ -86,6 +87,44 @@ impl Horizon {
     /// Seconds from the horizon start to the end of the horizon.
     pub fn end_seconds(&self) -> f64 {
         self.slot_start_seconds(self.slots)
+    }
+
+    /// The instant slot `t` starts, `start + t·Δ`. `t` may be `slots` (the
+    /// horizon's end). `None` past the horizon's end, or beyond the range
+    /// of `chrono::DateTime`.
+    pub fn slot_start(&self, t: usize) -> Option<DateTime<Utc>> {
+        if t > self.slots {
+            return None;
+        }
+        let seconds = i64::try_from(u128::from(self.slot_seconds) * t as u128).ok()?;
+        self.start
+            .checked_add_signed(chrono::TimeDelta::try_seconds(seconds)?)
+    }
+
+    /// The instant slot `t` ends (the next one's start); `None` as for
+    /// [`Horizon::slot_start`].
+    pub fn slot_end(&self, t: usize) -> Option<DateTime<Utc>> {
+        self.slot_start(t.checked_add(1)?)
+    }
+
+    /// The slot that holds `instant` (a slot holds its start, not its end);
+    /// `None` before the start or at or after the end of the horizon.
+    pub fn slot_at(&self, instant: DateTime<Utc>) -> Option<usize> {
+        let d = instant.signed_duration_since(self.start);
+        let ns = i128::from(d.num_seconds()) * 1_000_000_000 + i128::from(d.subsec_nanos());
+        let slot_ns = i128::from(self.slot_seconds) * 1_000_000_000;
+        if ns < 0 || slot_ns == 0 {
+            return None;
+        }
+        usize::try_from(ns / slot_ns)
+            .ok()
+            .filter(|&t| t < self.slots)
+    }
+
+    /// The slot that starts exactly at `instant`, if any.
+    pub fn slot_starting_at(&self, instant: DateTime<Utc>) -> Option<usize> {
+        self.slot_at(instant)
+            .filter(|&t| self.slot_start(t) == Some(instant))
     }
 }
 

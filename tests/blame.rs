@@ -17,23 +17,21 @@ fn hour(h: &str) -> chrono::DateTime<chrono::Utc> {
 
 /// Two linked regions with one pool each and one job.
 fn scenario(job: Job) -> Scenario {
-    Scenario {
-        horizon: horizon(4, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![
+    Scenario::builder(horizon(4, 3600))
+        .regions(vec![
             Region::new("east", 1.2, 50.0),
             Region::new("west", 1.1, 60.0),
-        ],
-        pools: vec![
+        ])
+        .pools(vec![
             Pool::new("gpu-east", "east", 1.0, 2.0, 1.0),
             Pool::new("gpu-west", "west", 1.0, 3.0, 1.0),
-        ],
-        links: vec![
+        ])
+        .links(vec![
             Link::new("east", "west", 10.0, 0.0),
             Link::new("west", "east", 10.0, 0.0),
-        ],
-        jobs: vec![job],
-    }
+        ])
+        .jobs(vec![job])
+        .build()
 }
 
 fn job(work: f64) -> Job {

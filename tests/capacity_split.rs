@@ -1,4 +1,4 @@
-//! Capacity (constraint 1 of MODEL.md: `sum_j x[j,k,t] <= n[k,t] * h`)
+//! Capacity (constraint 1 of docs/MODEL.md: `sum_j x[j,k,t] <= n[k,t] * h`)
 //! forces a `Split` job to spread over two regions, or over two pools of
 //! one region.
 
@@ -14,27 +14,25 @@ use geoshift::{Error, Greedy, Job, Link, Local, Optimal, Pool, Region, Scenario,
 ///   home-gpu: 1 + 1 kW * 1.0 * 100 $/MWh / 1000 = 1.1 $/server-hour
 ///   away-gpu: 3 + 1 kW * 1.0 * 100 $/MWh / 1000 = 3.1 $/server-hour
 fn two_regions() -> Scenario {
-    Scenario {
-        horizon: horizon(1, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![
+    Scenario::builder(horizon(1, 3600))
+        .regions(vec![
             Region::new("home", 1.0, 100.0),
             Region::new("away", 1.0, 100.0),
-        ],
-        pools: vec![
+        ])
+        .pools(vec![
             Pool::new("home-gpu", "home", 2.0, 1.0, 1.0),
             Pool::new("away-gpu", "away", 4.0, 3.0, 1.0),
-        ],
+        ])
         // No input data: the transfer time is 0 and the slot is eligible.
-        links: vec![Link::new("home", "away", 10.0, 0.09)],
-        jobs: vec![Job::new(
+        .links(vec![Link::new("home", "away", 10.0, 0.09)])
+        .jobs(vec![Job::new(
             "train",
             "home",
             5.0,
             at("2026-06-01T01:00:00Z"),
             10.0,
-        )],
-    }
+        )])
+        .build()
 }
 
 #[test]
@@ -101,23 +99,20 @@ fn local_cannot_spread_and_falls_short_by_the_missing_capacity() {
 ///   dear:  2 + 0 = 2.0 (slot 0), 2 + 0.1 = 2.1 (slot 1)
 /// The job needs 4 server-hours, at most 4 servers at once.
 fn two_pools() -> Scenario {
-    Scenario {
-        horizon: horizon(2, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![Region::new("home", 1.0, vec![0.0, 100.0])],
-        pools: vec![
+    Scenario::builder(horizon(2, 3600))
+        .regions(vec![Region::new("home", 1.0, vec![0.0, 100.0])])
+        .pools(vec![
             Pool::new("cheap", "home", 1.0, 1.0, 1.0),
             Pool::new("dear", "home", 4.0, 2.0, 1.0),
-        ],
-        links: vec![],
-        jobs: vec![Job::new(
+        ])
+        .jobs(vec![Job::new(
             "train",
             "home",
             4.0,
             at("2026-06-01T02:00:00Z"),
             4.0,
-        )],
-    }
+        )])
+        .build()
 }
 
 #[test]
@@ -190,23 +185,20 @@ fn capacity_of_a_pool_varies_by_slot_and_scales_with_slot_length() {
     // server-hours per slot. `cheap` has [2, 4] servers: 1 and 2
     // server-hours. `dear` has 8 servers: 4 server-hours per slot.
     // Costs (pue 1, 1 kW, price 0): cheap 1, dear 2 per server-hour.
-    let s = Scenario {
-        horizon: horizon(2, 1800),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![Region::new("home", 1.0, 0.0)],
-        pools: vec![
+    let s = Scenario::builder(horizon(2, 1800))
+        .regions(vec![Region::new("home", 1.0, 0.0)])
+        .pools(vec![
             Pool::new("cheap", "home", vec![2.0, 4.0], 1.0, 1.0),
             Pool::new("dear", "home", 8.0, 2.0, 1.0),
-        ],
-        links: vec![],
-        jobs: vec![Job::new(
+        ])
+        .jobs(vec![Job::new(
             "train",
             "home",
             5.0,
             at("2026-06-01T01:00:00Z"),
             8.0,
-        )],
-    };
+        )])
+        .build();
     let r = report(&s, &Optimal::default());
     // cheap: 2 * 0.5 = 1 (slot 0) + 4 * 0.5 = 2 (slot 1) = 3 server-hours;
     // the other 5 - 3 = 2 on dear, in either slot (same cost), so only the

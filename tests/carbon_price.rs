@@ -18,26 +18,25 @@ use geoshift::{Greedy, Job, Link, Local, Optimal, Pool, Region, Scenario, Schedu
 /// at pi = 0.4 / 0.0091 = 43.96 $/t.
 /// The job: origin dirty, 4 work units, up to 4 servers, no data.
 fn scenario(carbon_price: f64, clean_servers: f64) -> Scenario {
-    Scenario {
-        horizon: horizon(1, 3600),
-        carbon_price_usd_per_t: carbon_price,
-        regions: vec![
+    Scenario::builder(horizon(1, 3600))
+        .carbon_price_usd_per_t(carbon_price)
+        .regions(vec![
             Region::new("dirty", 1.2, 50.0).carbon(800.0),
             Region::new("clean", 1.0, 100.0).carbon(50.0),
-        ],
-        pools: vec![
+        ])
+        .pools(vec![
             Pool::new("dirty-gpu", "dirty", 4.0, 1.0, 10.0),
             Pool::new("clean-gpu", "clean", clean_servers, 1.0, 10.0),
-        ],
-        links: vec![Link::new("dirty", "clean", 10.0, 0.0)],
-        jobs: vec![Job::new(
+        ])
+        .links(vec![Link::new("dirty", "clean", 10.0, 0.0)])
+        .jobs(vec![Job::new(
             "train",
             "dirty",
             4.0,
             at("2026-06-01T01:00:00Z"),
             4.0,
-        )],
-    }
+        )])
+        .build()
 }
 
 /// All 4 server-hours in `dirty` at carbon price `pi`:

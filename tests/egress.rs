@@ -40,20 +40,25 @@ fn with_away_pool(
     if let Some(back) = egress_back {
         links.push(Link::new("away", "home", 100.0, back));
     }
-    Scenario {
-        horizon: horizon(2, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![
+    Scenario::builder(horizon(2, 3600))
+        .regions(vec![
             Region::new("home", 1.0, vec![100.0, 200.0]),
             Region::new("away", 1.0, 100.0),
-        ],
-        pools: vec![Pool::new("home-gpu", "home", 10.0, 2.0, 1.0), away_pool],
-        links,
-        jobs: vec![
-            Job::new("train", "home", 10.0, at("2026-06-01T02:00:00Z"), 10.0)
-                .data(100.0, output_gb),
-        ],
-    }
+        ])
+        .pools(vec![
+            Pool::new("home-gpu", "home", 10.0, 2.0, 1.0),
+            away_pool,
+        ])
+        .links(links)
+        .jobs(vec![Job::new(
+            "train",
+            "home",
+            10.0,
+            at("2026-06-01T02:00:00Z"),
+            10.0,
+        )
+        .data(100.0, output_gb)])
+        .build()
 }
 
 /// Everything at home in slot 0: 10 server-hours at 2.1.
@@ -237,7 +242,8 @@ fn output_needs_a_link_back_but_no_output_needs_none() {
     assert_eq!(
         job.closed[0].why,
         ClosedBy::Unreachable {
-            missing_link: "away -> home".into()
+            from: "away".into(),
+            to: "home".into(),
         }
     );
     let r = report(&s, &Optimal::default());

@@ -24,18 +24,12 @@ fn scenario(
     links: Vec<Link>,
     jobs: Vec<Job>,
 ) -> Scenario {
-    Scenario {
-        horizon: Horizon {
-            start: hour(0.0),
-            slot_seconds: 3600,
-            slots,
-        },
-        carbon_price_usd_per_t: 0.0,
-        regions,
-        pools,
-        links,
-        jobs,
-    }
+    Scenario::builder(Horizon::new(hour(0.0), 3600, slots))
+        .regions(regions)
+        .pools(pools)
+        .links(links)
+        .jobs(jobs)
+        .build()
 }
 
 /// Two regions, `east` (cheap) and `west`, each with one pool.
@@ -313,7 +307,8 @@ fn no_link_to_the_allowed_region() {
         vec![region_closed(
             "west",
             ClosedBy::Unreachable {
-                missing_link: "east -> west".into(),
+                from: "east".into(),
+                to: "west".into(),
             },
         )],
     )];
@@ -355,7 +350,8 @@ fn output_needs_the_link_back() {
         vec![region_closed(
             "west",
             ClosedBy::Unreachable {
-                missing_link: "west -> east".into(),
+                from: "west".into(),
+                to: "east".into(),
             },
         )],
     )];
@@ -393,7 +389,8 @@ fn region_without_pool() {
                 region_closed(
                     "east",
                     ClosedBy::Unreachable {
-                        missing_link: "north -> east".into(),
+                        from: "north".into(),
+                        to: "east".into(),
                     },
                 ),
                 region_closed("north", ClosedBy::NoPool),
@@ -673,7 +670,8 @@ fn every_failing_job_is_listed() {
                 region_closed(
                     "west",
                     ClosedBy::Unreachable {
-                        missing_link: "east -> west".into()
+                        from: "east".into(),
+                        to: "west".into(),
                     }
                 ),
             ]
@@ -687,7 +685,8 @@ fn every_failing_job_is_listed() {
             vec![region_closed(
                 "west",
                 ClosedBy::Unreachable {
-                    missing_link: "east -> west".into()
+                    from: "east".into(),
+                    to: "west".into(),
                 }
             )]
         )
@@ -718,7 +717,7 @@ fn every_failing_job_is_listed() {
 #[test]
 fn transfer_time_beyond_any_date_closes_the_region_without_panicking() {
     // 1e10 GB over 1 Mbit/s takes 8e13 s (2.5 million years): valid input
-    // by MODEL.md, and west is simply closed; the job runs at home.
+    // by docs/MODEL.md, and west is simply closed; the job runs at home.
     let (regions, pools) = two_regions(4.0, 4.0);
     let s = scenario(
         4,

@@ -65,34 +65,24 @@ fn peak<T>(f: impl FnOnce() -> T) -> (T, usize) {
 
 /// One region with `pools` pools over `slots` one-minute slots.
 fn long_horizon(pools: usize, slots: usize, jobs: Vec<Job>) -> Scenario {
-    Scenario {
-        horizon: horizon(slots, 60),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![Region::new("home", 1.1, 30.0).power_cap(1e6)],
-        pools: (0..pools)
-            .map(|k| Pool::new(format!("p{k}"), "home", 2.0, 1.0 + k as f64, 1.0))
-            .collect(),
-        links: vec![],
-        jobs,
-    }
+    Scenario::builder(horizon(slots, 60))
+        .regions(vec![Region::new("home", 1.1, 30.0).power_cap(1e6)])
+        .pools((0..pools).map(|k| Pool::new(format!("p{k}"), "home", 2.0, 1.0 + k as f64, 1.0)))
+        .jobs(jobs)
+        .build()
 }
 
 #[test]
 fn memory_is_bounded_by_the_work() {
     // 1. 10,000 regions × 10,000 jobs allowed everywhere: 1e8 pairs from a
     //    1.5 MB file. Refused before anything per pair is allocated.
-    let many = Scenario {
-        horizon: horizon(1, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: (0..10_000)
-            .map(|r| Region::new(format!("r{r}"), 1.0, 1.0))
-            .collect(),
-        pools: vec![],
-        links: vec![],
-        jobs: (0..10_000)
-            .map(|j| Job::new(format!("j{j}"), "r0", 1.0, at("2026-06-01T01:00:00Z"), 1.0))
-            .collect(),
-    };
+    let many = Scenario::builder(horizon(1, 3600))
+        .regions((0..10_000).map(|r| Region::new(format!("r{r}"), 1.0, 1.0)))
+        .jobs(
+            (0..10_000)
+                .map(|j| Job::new(format!("j{j}"), "r0", 1.0, at("2026-06-01T01:00:00Z"), 1.0)),
+        )
+        .build();
     let (result, bytes) = peak(|| Problem::new(&many));
     match result {
         Err(InputError::TooLarge { what, value, max }) => {

@@ -14,14 +14,12 @@ fn one_region(region: Region, pools: Vec<Pool>, job: Job, carbon_price: f64) -> 
         geoshift::Series::PerSlot(v) => v.len(),
         _ => 1,
     };
-    Scenario {
-        horizon: horizon(slots, 3600),
-        carbon_price_usd_per_t: carbon_price,
-        regions: vec![region],
-        pools,
-        links: vec![],
-        jobs: vec![job],
-    }
+    Scenario::builder(horizon(slots, 3600))
+        .carbon_price_usd_per_t(carbon_price)
+        .regions(vec![region])
+        .pools(pools)
+        .jobs(vec![job])
+        .build()
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The power cap of a region (MODEL.md constraint 4):
+//! The power cap of a region (docs/MODEL.md constraint 4):
 //! `sum_{j, k in r} w_k * pue_r * x[j,k,t] <= cap_r * h`, in kW at the
 //! meter, i.e. IT load times PUE.
 
@@ -16,26 +16,24 @@ use geoshift::{Error, Greedy, Job, Link, Local, Optimal, Pool, Region, Scenario,
 /// The job: 5 work units, up to 10 servers, due 01:00, no data.
 fn scenario(slot_seconds: u64) -> Scenario {
     let slots = (3600 / slot_seconds) as usize;
-    Scenario {
-        horizon: horizon(slots, slot_seconds),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![
+    Scenario::builder(horizon(slots, slot_seconds))
+        .regions(vec![
             Region::new("home", 1.5, 100.0).power_cap(30.0),
             Region::new("away", 1.0, 100.0),
-        ],
-        pools: vec![
+        ])
+        .pools(vec![
             Pool::new("home-gpu", "home", 10.0, 1.0, 10.0),
             Pool::new("away-gpu", "away", 10.0, 3.0, 10.0),
-        ],
-        links: vec![Link::new("home", "away", 10.0, 0.0)],
-        jobs: vec![Job::new(
+        ])
+        .links(vec![Link::new("home", "away", 10.0, 0.0)])
+        .jobs(vec![Job::new(
             "train",
             "home",
             5.0,
             at("2026-06-01T01:00:00Z"),
             10.0,
-        )],
-    }
+        )])
+        .build()
 }
 
 /// home: 30 kW / 15 kW = 2 server-hours in the hour; away: 5 - 2 = 3.
@@ -113,23 +111,20 @@ fn the_cap_scales_with_the_slot_length() {
 ///   cool:  5 kW, rent 1.5: 1.5 + 5 * 50 / 1000 = 1.75 $/server-hour
 /// The job: 3 work units, up to 10 servers.
 fn two_pools() -> Scenario {
-    Scenario {
-        horizon: horizon(1, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![Region::new("site", 1.0, 50.0).power_cap(20.0)],
-        pools: vec![
+    Scenario::builder(horizon(1, 3600))
+        .regions(vec![Region::new("site", 1.0, 50.0).power_cap(20.0)])
+        .pools(vec![
             Pool::new("hot", "site", 10.0, 1.0, 10.0),
             Pool::new("cool", "site", 10.0, 1.5, 5.0),
-        ],
-        links: vec![],
-        jobs: vec![Job::new(
+        ])
+        .jobs(vec![Job::new(
             "train",
             "site",
             3.0,
             at("2026-06-01T01:00:00Z"),
             10.0,
-        )],
-    }
+        )])
+        .build()
 }
 
 #[test]

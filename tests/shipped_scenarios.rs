@@ -50,16 +50,11 @@ fn every_shipped_scenario_solves_and_is_valid() {
 fn carbon_fleets_differ_only_by_the_carbon_price() {
     let data = DataSet::bundled().unwrap();
     let at = |price| shipped::carbon_priced(&data, price).unwrap();
-    let (zero, hundred) = (at(0.0), at(100.0));
+    let (zero, mut hundred) = (at(0.0), at(100.0));
     assert_eq!(zero.carbon_price_usd_per_t, 0.0);
     assert_eq!(hundred.carbon_price_usd_per_t, 100.0);
-    assert_eq!(
-        Scenario {
-            carbon_price_usd_per_t: 0.0,
-            ..hundred
-        },
-        zero
-    );
+    hundred.carbon_price_usd_per_t = 0.0;
+    assert_eq!(hundred, zero);
 }
 
 /// The numbers the NY-vs-Gulf story rests on, as the data give them.

@@ -14,26 +14,24 @@ use geoshift::{
 /// Two linked regions with a pool each and two jobs, `work` for the first
 /// one and `speed` for the pool at its origin.
 fn scenario(work: f64, speed: f64) -> Scenario {
-    Scenario {
-        horizon: horizon(4, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![
+    Scenario::builder(horizon(4, 3600))
+        .regions(vec![
             Region::new("a", 1.2, 50.0),
             Region::new("b", 1.1, vec![40.0, 10.0, 60.0, 30.0]),
-        ],
-        pools: vec![
+        ])
+        .pools(vec![
             Pool::new("p", "a", 2.0, 1.0, 1.0).speed(speed),
             Pool::new("q", "b", 1.0, 1.5, 1.0).speed(0.7),
-        ],
-        links: vec![
+        ])
+        .links(vec![
             Link::new("a", "b", 10.0, 0.01),
             Link::new("b", "a", 10.0, 0.01),
-        ],
-        jobs: vec![
+        ])
+        .jobs(vec![
             Job::new("j", "a", work, at("2026-06-01T04:00:00Z"), 2.0).data(1.0, 0.0),
             Job::new("k", "b", 2.0, at("2026-06-01T04:00:00Z"), 2.0),
-        ],
-    }
+        ])
+        .build()
 }
 
 fn out_of_range(s: &Scenario, entity: Entity, field: &str) -> String {

@@ -1,4 +1,4 @@
-//! `Whole` placement: all of a job's work runs in one region (MODEL.md
+//! `Whole` placement: all of a job's work runs in one region (docs/MODEL.md
 //! constraint 5), so its optimum can be dearer than that of a `Split` copy
 //! of the same job, and its egress `D * e(o->r) + O * e(r->o)` is paid in
 //! full in the region it runs in.
@@ -17,23 +17,21 @@ use geoshift::{Greedy, Job, Link, Local, Optimal, Pool, Region, Scenario, Schedu
 /// slots 1 and 2 only. Egress of running away:
 ///   10 GB * 0.5 + 4 GB * 0.25 = 5 + 1 = 6 $ (1 $ per work unit).
 fn scenario(job: Job) -> Scenario {
-    Scenario {
-        horizon: horizon(3, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![
+    Scenario::builder(horizon(3, 3600))
+        .regions(vec![
             Region::new("home", 1.0, vec![0.0, 0.0, 1000.0]),
             Region::new("away", 1.0, vec![0.0, 0.0, 1500.0]),
-        ],
-        pools: vec![
+        ])
+        .pools(vec![
             Pool::new("home-gpu", "home", 3.0, 3.0, 1.0),
             Pool::new("away-gpu", "away", 3.0, 1.0, 1.0),
-        ],
-        links: vec![
+        ])
+        .links(vec![
             Link::new("home", "away", 100.0, 0.5),
             Link::new("away", "home", 100.0, 0.25),
-        ],
-        jobs: vec![job],
-    }
+        ])
+        .jobs(vec![job])
+        .build()
 }
 
 fn job() -> Job {
@@ -160,20 +158,21 @@ fn whole_jobs_compete_for_the_cheap_region() {
     //   big away, small home:  4 * 1 + 2 * 3 = 10  (the optimum)
     //   small away, big home:  2 * 1 + 4 * 3 = 14
     let deadline = at("2026-06-01T01:00:00Z");
-    let s = Scenario {
-        horizon: horizon(1, 3600),
-        carbon_price_usd_per_t: 0.0,
-        regions: vec![Region::new("home", 1.0, 0.0), Region::new("away", 1.0, 0.0)],
-        pools: vec![
+    let s = Scenario::builder(horizon(1, 3600))
+        .regions(vec![
+            Region::new("home", 1.0, 0.0),
+            Region::new("away", 1.0, 0.0),
+        ])
+        .pools(vec![
             Pool::new("home-gpu", "home", 10.0, 3.0, 0.0),
             Pool::new("away-gpu", "away", 4.0, 1.0, 0.0),
-        ],
-        links: vec![Link::new("home", "away", 10.0, 0.0)],
-        jobs: vec![
+        ])
+        .links(vec![Link::new("home", "away", 10.0, 0.0)])
+        .jobs(vec![
             Job::new("small", "home", 2.0, deadline, 4.0).whole(),
             Job::new("big", "home", 4.0, deadline, 4.0).whole(),
-        ],
-    };
+        ])
+        .build();
     let rent = |usd: f64| Totals {
         total_usd: usd,
         rent_usd: usd,

@@ -1,7 +1,7 @@
 //! The `geoshift` command: solve, compare and validate scenario files.
 //!
 //! Exit status: 0 on success, 1 on malformed input or usage (unreadable
-//! file, bad JSON, a value MODEL.md forbids or outside the supported range,
+//! file, bad JSON, a value docs/MODEL.md forbids or outside the supported range,
 //! a scenario or model over the size limits, an output that cannot be
 //! written), 2 when no schedule exists (the explanation is on stderr), 3
 //! when a solver fails or a schedule breaks a constraint (a bug worth
@@ -10,8 +10,10 @@
 mod output;
 mod plot;
 
-use clap::{Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Parser, Subcommand, ValueEnum};
 use geoshift::{evaluate, Backend, Error, Optimal, Problem, Progress, Report, Scenario, Scheduler};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,20 +61,56 @@ struct SolveLimits {
 /// Set once in `main`, read by [`optimal`].
 static LIMITS: OnceLock<SolveLimits> = OnceLock::new();
 
+/// A scheduler the crate ships, as `--scheduler` names it.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchedulerName {
+    /// The LP/MILP optimum.
+    Optimal,
+    /// Every job at its origin, as soon as possible.
+    Local,
+    /// Cheapest cells first.
+    Greedy,
+}
+
+impl SchedulerName {
+    fn name(self) -> &'static str {
+        match self {
+            SchedulerName::Optimal => "optimal",
+            SchedulerName::Local => "local",
+            SchedulerName::Greedy => "greedy",
+        }
+    }
+}
+
+/// A solver backend compiled into the library, as `--solver` names it: the
+/// values are `Backend::available()`, so they follow the features.
+#[derive(Clone, Copy)]
+struct Solver(Backend);
+
+impl ValueEnum for Solver {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: OnceLock<Vec<Solver>> = OnceLock::new();
+        ALL.get_or_init(|| Backend::available().iter().map(|&b| Solver(b)).collect())
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Plan a scenario with one scheduler and print its report.
     Solve {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
-        /// optimal, local or greedy.
-        #[arg(long, default_value = "optimal")]
-        scheduler: String,
-        /// LP backend for the optimum: auto, microlp, clarabel or highs
-        /// (those compiled in).
-        #[arg(long, default_value = "auto")]
-        solver: String,
-        /// Print the report as the JSON of MODEL.md.
+        /// Which scheduler plans.
+        #[arg(long, value_enum, default_value = "optimal")]
+        scheduler: SchedulerName,
+        /// LP backend for the optimum (those compiled in).
+        #[arg(long, value_enum, default_value = "auto")]
+        solver: Solver,
+        /// Print the report as the JSON of docs/MODEL.md.
         #[arg(long)]
         json: bool,
         /// Also print the LP size and timings.
@@ -81,24 +119,23 @@ enum Command {
     },
     /// Run every scheduler on a scenario and compare their costs.
     Compare {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
-        /// LP backend for the optimum: auto, microlp, clarabel or highs
-        /// (those compiled in).
-        #[arg(long, default_value = "auto")]
-        solver: String,
+        /// LP backend for the optimum (those compiled in).
+        #[arg(long, value_enum, default_value = "auto")]
+        solver: Solver,
         /// Print the comparison as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Check a scenario and summarise it.
     Validate {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
     },
     /// Run every scheduler and write SVG charts of the plans.
     Plot {
-        /// Scenario file (JSON, see MODEL.md).
+        /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
         /// Folder to write the SVG files to (created if missing). Checked
         /// before solving; the files are replaced all or none, never
@@ -106,18 +143,24 @@ enum Command {
         #[arg(long, default_value = "plots")]
         out: PathBuf,
         /// Scheduler whose plan the per-region and per-job charts show.
-        #[arg(long, default_value = "optimal")]
-        scheduler: String,
-        /// LP backend for the optimum.
-        #[arg(long, default_value = "auto")]
-        solver: String,
+        #[arg(long, value_enum, default_value = "optimal")]
+        scheduler: SchedulerName,
+        /// LP backend for the optimum (those compiled in).
+        #[arg(long, value_enum, default_value = "auto")]
+        solver: Solver,
     },
 }
 
-/// A failure with the exit status it maps to.
+/// A failure with the exit status it maps to, and what `--json` prints.
 struct Failure {
     code: u8,
     message: String,
+    /// The library's error as JSON (`kind`, `message`, `detail`), when the
+    /// failure is one.
+    error: Option<serde_json::Value>,
+    /// Whether stdout already holds the JSON result that reports it (a
+    /// comparison whose optimum failed), so no error object follows.
+    reported: bool,
 }
 
 impl From<Error> for Failure {
@@ -131,7 +174,37 @@ impl From<Error> for Failure {
         Failure {
             code,
             message: e.to_string(),
+            error: serde_json::to_value(&e).ok(),
+            reported: false,
         }
+    }
+}
+
+impl Failure {
+    /// A failure that is not one of the library's errors.
+    fn new(code: u8, message: String) -> Self {
+        Failure {
+            code,
+            message,
+            error: None,
+            reported: false,
+        }
+    }
+
+    /// The failure as the JSON object `--json` prints on stdout:
+    /// `{"error": {"kind", "message", "detail", "exit_status"}}`. A failure
+    /// that is not the library's (an unreadable file, a usage error) has
+    /// kind `usage` or `io` and no detail.
+    fn to_json(&self) -> serde_json::Value {
+        let mut error = self.error.clone().unwrap_or_else(|| {
+            serde_json::json!({
+                "kind": if self.code == 1 { "usage" } else { "io" },
+                "detail": null,
+            })
+        });
+        error["message"] = serde_json::Value::String(self.message.clone());
+        error["exit_status"] = self.code.into();
+        serde_json::json!({ "error": error })
     }
 }
 
@@ -157,6 +230,10 @@ fn main() -> ExitCode {
         time_limit: cli.time_limit,
         gap: cli.gap,
     });
+    let json = matches!(
+        cli.command,
+        Command::Solve { json: true, .. } | Command::Compare { json: true, .. }
+    );
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -164,50 +241,52 @@ fn main() -> ExitCode {
             solver,
             json,
             verbose,
-        } => solve(&scenario, &scheduler, &solver, json, verbose),
+        } => solve(&scenario, scheduler, solver.0, json, verbose),
         Command::Compare {
             scenario,
             solver,
             json,
-        } => compare(&scenario, &solver, json),
+        } => compare(&scenario, solver.0, json),
         Command::Validate { scenario } => validate(&scenario),
         Command::Plot {
             scenario,
             out,
             scheduler,
             solver,
-        } => plot(&scenario, &out, &scheduler, &solver),
+        } => plot(&scenario, &out, scheduler, solver.0),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("error: {}", f.message);
+            if json && !f.reported {
+                let _ = emit(&format!("{:#}\n", f.to_json()));
+            }
             ExitCode::from(f.code)
         }
     }
 }
 
 fn usage(message: String) -> Failure {
-    Failure { code: 1, message }
+    Failure::new(1, message)
+}
+
+/// An input error about the file at `path`: the message names the file,
+/// the JSON keeps the typed error.
+fn input_error(path: &Path, e: geoshift::InputError) -> Failure {
+    let message = format!("{}: {e}", path.display());
+    Failure {
+        message,
+        ..Failure::from(Error::from(e))
+    }
 }
 
 fn load(path: &Path) -> Result<(Scenario, Problem), Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
-    let scenario =
-        Scenario::from_json(&text).map_err(|e| usage(format!("{}: {e}", path.display())))?;
-    let problem = Problem::new(&scenario).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+    let scenario = Scenario::from_json(&text).map_err(|e| input_error(path, e))?;
+    let problem = Problem::new(&scenario).map_err(|e| input_error(path, e))?;
     Ok((scenario, problem))
-}
-
-fn backend(name: &str) -> Result<Backend, Failure> {
-    Backend::from_name(name).ok_or_else(|| {
-        let known: Vec<&str> = Backend::available().iter().map(|b| b.name()).collect();
-        usage(format!(
-            "unknown solver '{name}' (compiled in: {})",
-            known.join(", ")
-        ))
-    })
 }
 
 /// The optimum with a progress line on stderr for solves over a second
@@ -295,49 +374,60 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
     })
 }
 
-/// Prints `what` and the seconds elapsed, once a second after the first,
-/// until told to stop: on one updating line on a terminal, else one line
-/// at the start and one at the end.
+/// After the first second of a solve, shows `what` and the latest news of
+/// the search (best plan, proven bound) until told to stop. On a
+/// terminal: an indicatif spinner line with the seconds elapsed, redrawn
+/// in place and cut to the terminal's width (`{wide_msg}`), so that a long
+/// model size never wraps into a second line, then cleared for one line
+/// with the time taken. Elsewhere (a log, a pipe): one line at the start
+/// and one at the end.
 fn tick(what: &str, status: &Mutex<String>, stop: &mpsc::Receiver<()>) {
     let clock = Instant::now();
-    let tty = std::io::stderr().is_terminal();
-    let mut shown = false;
-    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(Duration::from_secs(1)) {
-        let secs = clock.elapsed().as_secs();
-        if tty {
-            let news = status.lock().map(|s| s.clone()).unwrap_or_default();
-            let news = if news.is_empty() {
-                news
-            } else {
-                format!(" ({news})")
-            };
-            // \x1b[K clears what a longer line left behind.
-            eprint!("\r{what}... {secs} s{news}\x1b[K");
-        } else if !shown {
-            eprintln!("{what}...");
-        }
-        shown = true;
+    if !matches!(
+        stop.recv_timeout(Duration::from_secs(1)),
+        Err(mpsc::RecvTimeoutError::Timeout)
+    ) {
+        return; // done (or abandoned) within a second: nothing to show
     }
-    if shown {
-        let secs = clock.elapsed().as_secs_f64();
-        if tty {
-            eprintln!("\r{what}: done in {secs:.1} s");
+    let message = || {
+        let news = status.lock().map(|s| s.clone()).unwrap_or_default();
+        if news.is_empty() {
+            what.to_string()
         } else {
-            eprintln!("solved in {secs:.1} s");
+            format!("{what}; {news}")
         }
+    };
+    if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+            .with_elapsed(clock.elapsed());
+        // The template is a constant; should it ever not parse, the
+        // default spinner style still shows the message.
+        let style = ProgressStyle::with_template("{spinner} {wide_msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        bar.set_style(style);
+        bar.set_message(message());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        while let Err(mpsc::RecvTimeoutError::Timeout) =
+            stop.recv_timeout(Duration::from_millis(500))
+        {
+            bar.set_message(message());
+        }
+        // Cleared, not finished: a finished bar leaves the cursor at the
+        // end of its line, where the report would then start.
+        bar.finish_and_clear();
+        eprintln!("solved in {:.1} s", clock.elapsed().as_secs_f64());
+    } else {
+        eprintln!("{what}...");
+        let _ = stop.recv();
+        eprintln!("solved in {:.1} s", clock.elapsed().as_secs_f64());
     }
 }
 
-fn scheduler(name: &str, backend: Backend, verbose: bool) -> Result<Box<dyn Scheduler>, Failure> {
+fn scheduler(name: SchedulerName, backend: Backend, verbose: bool) -> Box<dyn Scheduler> {
     match name {
-        "optimal" => Ok(Box::new(optimal(backend, verbose))),
-        other => geoshift::scheduler_by_name(other)
-            .map(|s| s as Box<dyn Scheduler>)
-            .ok_or_else(|| {
-                usage(format!(
-                    "unknown scheduler '{other}' (optimal, local, greedy)"
-                ))
-            }),
+        SchedulerName::Optimal => Box::new(optimal(backend, verbose)),
+        SchedulerName::Local => Box::new(geoshift::Local),
+        SchedulerName::Greedy => Box::new(geoshift::Greedy),
     }
 }
 
@@ -350,10 +440,15 @@ fn run(problem: &Problem, s: &dyn Scheduler) -> Result<(Report, f64), Error> {
     Ok((evaluate(problem, s.name(), &schedule)?, seconds))
 }
 
-fn solve(path: &Path, name: &str, solver: &str, json: bool, verbose: bool) -> Result<(), Failure> {
-    let backend = backend(solver)?;
+fn solve(
+    path: &Path,
+    name: SchedulerName,
+    backend: Backend,
+    json: bool,
+    verbose: bool,
+) -> Result<(), Failure> {
     let (_, problem) = load(path)?;
-    let s = scheduler(name, backend, verbose)?;
+    let s = scheduler(name, backend, verbose);
     let (report, seconds) = run(&problem, s.as_ref())?;
     let mut out = String::new();
     if json {
@@ -369,10 +464,8 @@ fn solve(path: &Path, name: &str, solver: &str, json: bool, verbose: bool) -> Re
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(|e| Failure {
-        code: 3,
-        message: format!("cannot write JSON: {e}"),
-    })
+    serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::new(3, format!("cannot write JSON: {e}")))
 }
 
 fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
@@ -442,13 +535,15 @@ struct Row {
     report: Option<Report>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// The error as the library's JSON (`kind`, `message`, `detail`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_detail: Option<serde_json::Value>,
     /// The exit status this row's failure maps to (not serialised).
     #[serde(skip)]
     failure_code: u8,
 }
 
-fn compare(path: &Path, solver: &str, json: bool) -> Result<(), Failure> {
-    let backend = backend(solver)?;
+fn compare(path: &Path, backend: Backend, json: bool) -> Result<(), Failure> {
     let (_, problem) = load(path)?;
     let rows = run_all(&problem, backend)?;
     let mut out = String::new();
@@ -466,8 +561,8 @@ fn compare(path: &Path, solver: &str, json: bool) -> Result<(), Failure> {
             failure_code,
             ..
         }) => Err(Failure {
-            code: *failure_code,
-            message: e.clone(),
+            reported: json,
+            ..Failure::new(*failure_code, e.clone())
         }),
         _ => Ok(()),
     }
@@ -491,6 +586,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 saving_vs_local_pct: None,
                 report: Some(report),
                 error: None,
+                error_detail: None,
                 failure_code: 0,
             },
             Err(
@@ -505,6 +601,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 saving_vs_local_pct: None,
                 report: None,
                 error: Some(e.to_string()),
+                error_detail: serde_json::to_value(&e).ok(),
                 failure_code: Failure::from(e).code,
             },
             Err(e) => return Err(e.into()),
@@ -528,16 +625,16 @@ fn emit(out: &str) -> Result<(), Failure> {
         .write_all(out.as_bytes())
         .and_then(|()| stdout.flush())
     {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure {
-            code: 1, // the environment's failure, not the solver's
-            message: format!("cannot write to stdout: {e}"),
-        }),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            // The environment's failure, not the solver's.
+            Err(Failure::new(1, format!("cannot write to stdout: {e}")))
+        }
         _ => Ok(()),
     }
 }
 
-fn plot(path: &Path, dir: &Path, chosen: &str, solver: &str) -> Result<(), Failure> {
-    let backend = backend(solver)?;
+fn plot(path: &Path, dir: &Path, chosen: SchedulerName, backend: Backend) -> Result<(), Failure> {
+    let chosen = chosen.name();
     let (_, problem) = load(path)?;
     // A folder that cannot take the files is a usage error, found before
     // the three schedulers run.
@@ -545,18 +642,16 @@ fn plot(path: &Path, dir: &Path, chosen: &str, solver: &str) -> Result<(), Failu
     let rows = run_all(&problem, backend)?;
     let reports: Vec<Report> = rows.into_iter().filter_map(|r| r.report).collect();
     if !reports.iter().any(|r| r.scheduler == chosen) {
-        return Err(Failure {
-            code: 2,
-            message: format!(
+        return Err(Failure::new(
+            2,
+            format!(
                 "scheduler '{chosen}' has no schedule for {} to plot",
                 path.display()
             ),
-        });
+        ));
     }
-    let svgs = plot::render_plots(&problem, &reports, chosen).map_err(|e| Failure {
-        code: 3,
-        message: format!("cannot draw plots: {e}"),
-    })?;
+    let svgs = plot::render_plots(&problem, &reports, chosen)
+        .map_err(|e| Failure::new(3, format!("cannot draw plots: {e}")))?;
     // Written all or none, never through a link: a failure here is the
     // file system's (full, read-only), a usage error like a bad --out.
     let files =

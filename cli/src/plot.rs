@@ -878,23 +878,24 @@ fn duration(seconds: u64) -> String {
     }
 }
 
-/// Ticks at round numbers (1, 2, 2.5 or 5 times a power of ten), about
-/// `target` of them, within `range`.
+/// Ticks at round numbers within `range`, at most `target` of them:
+/// plotters' own choice for a linear axis (1, 2 or 5 times a power of
+/// ten), rounded to 12 significant digits so that labels read `0.6`, not
+/// `0.6000000000000001`.
 fn nice_ticks(range: &Range<f64>, target: usize) -> Vec<f64> {
-    let span = range.end - range.start;
-    if !(span.is_finite() && span > 0.0) {
-        return vec![range.start];
+    let round = |v: f64| {
+        if v == 0.0 || !v.is_finite() {
+            return 0.0;
+        }
+        let scale = 10f64.powi(11 - v.abs().log10().floor() as i32);
+        (v * scale).round() / scale
+    };
+    let points = RangedCoordf64::from(range.clone()).key_points(target.max(1));
+    if points.is_empty() {
+        vec![range.start]
+    } else {
+        points.into_iter().map(round).collect()
     }
-    let raw = span / target.max(1) as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|&s| s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    let first = (range.start / step - 1e-9).ceil() as i64;
-    let last = (range.end / step + 1e-9).floor() as i64;
-    (first..=last).map(|k| k as f64 * step + 0.0).collect()
 }
 
 /// The smallest and largest of `values`, with 0 always in range.
@@ -1426,7 +1427,9 @@ mod tests {
         assert_eq!(usd_short(12_500.0), "$12.5k");
         assert_eq!(usd_short(-0.0), "$0");
         assert_eq!(number(2.50), "2.5");
-        assert_eq!(nice_ticks(&(0.0..10.0), 5), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(nice_ticks(&(0.0..10.0), 8), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(nice_ticks(&(0.0..1.0), 8), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(nice_ticks(&(-3.2..0.0), 8)[0], -3.0);
         assert_eq!(merge(vec![(3, 4), (0, 1), (1, 2)]), [(0, 2), (3, 4)]);
         assert_eq!(
             steps(&[1.0, 3.0, 5.0], 2),

@@ -1,6 +1,6 @@
 //! The `geoshift` command line: the built binary run on small scenario
 //! files, checking exit statuses, what reaches stdout and stderr, and the
-//! report JSON of MODEL.md.
+//! report JSON of docs/MODEL.md.
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -118,7 +118,7 @@ fn num(v: &Value, field: &str) -> f64 {
         .unwrap_or_else(|| panic!("{field} is not a number in {v}"))
 }
 
-/// Checks every report field MODEL.md names, and that the total is the
+/// Checks every report field docs/MODEL.md names, and that the total is the
 /// sum of its parts; returns the total.
 fn check_report(r: &Value, scheduler: &str) -> f64 {
     assert_eq!(r["scheduler"], scheduler, "{r}");
@@ -332,7 +332,14 @@ fn unknown_scheduler_exits_1() {
     let file = dir.scenario("good.json", &good());
     let out = run(&["solve", "--scheduler", "nope"], Some(&file));
     assert_status(&out, 1);
-    assert_mentions(&stderr(&out), &["unknown scheduler 'nope'"]);
+    assert_mentions(
+        &stderr(&out),
+        &[
+            "invalid value 'nope'",
+            "--scheduler",
+            "optimal, local, greedy",
+        ],
+    );
     assert!(stdout(&out).is_empty());
 }
 
@@ -342,7 +349,10 @@ fn unknown_solver_exits_1() {
     let file = dir.scenario("good.json", &good());
     let out = run(&["solve", "--solver", "cplex"], Some(&file));
     assert_status(&out, 1);
-    assert_mentions(&stderr(&out), &["unknown solver 'cplex'"]);
+    assert_mentions(
+        &stderr(&out),
+        &["invalid value 'cplex'", "--solver", "auto, microlp"],
+    );
 }
 
 #[test]
@@ -498,6 +508,53 @@ fn validate_reports_closed_windows_but_accepts_the_file() {
     let out = run(&["validate"], Some(&file));
     assert_status(&out, 0);
     assert_mentions(&stdout(&out), &["no eligible slot", "no link away -> home"]);
+}
+
+#[test]
+fn solve_json_prints_a_typed_error_object_on_failure() {
+    let dir = TempDir::new("json-errors");
+    // A value out of range: exit 1, kind input, the typed detail.
+    let mut v = good();
+    v["regions"][1]["pue"] = json!(0.9);
+    let file = dir.scenario("bad.json", &v);
+    let out = run(&["solve", "--json"], Some(&file));
+    assert_status(&out, 1);
+    let e: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    let e = &e["error"];
+    assert_eq!(e["kind"], "input");
+    assert_eq!(e["exit_status"], 1);
+    assert_eq!(e["detail"]["kind"], "out_of_range");
+    assert_eq!(e["detail"]["entity"], "region");
+    assert_eq!(e["detail"]["id"], "away");
+    assert_eq!(e["detail"]["field"], "pue");
+    assert_eq!(e["detail"]["value"], 0.9);
+    assert_mentions(e["message"].as_str().unwrap(), &["bad.json", "pue"]);
+    // stderr still has the message.
+    assert_mentions(&stderr(&out), &["region 'away'", "pue"]);
+
+    // No schedule: exit 2, kind infeasible, each job and why.
+    let file = dir.scenario("big.json", &infeasible());
+    let out = run(&["solve", "--json"], Some(&file));
+    assert_status(&out, 2);
+    let e: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    assert_eq!(e["error"]["kind"], "infeasible");
+    assert_eq!(e["error"]["exit_status"], 2);
+    let jobs = e["error"]["detail"]["jobs"].as_array().expect("jobs");
+    assert!(!jobs.is_empty());
+    assert!(jobs[0]["job"].is_string());
+    assert!(jobs[0]["shortfall"].is_object(), "{}", jobs[0]);
+
+    // A file that cannot be read: exit 1, kind usage, no detail.
+    let out = run(&["solve", "--json"], Some(&dir.0.join("nowhere.json")));
+    assert_status(&out, 1);
+    let e: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    assert_eq!(e["error"]["kind"], "usage");
+    assert!(e["error"]["detail"].is_null());
+
+    // Without --json, stdout stays empty on failure.
+    let out = run(&["solve"], Some(&file));
+    assert_status(&out, 2);
+    assert!(stdout(&out).is_empty());
 }
 
 // ------------------------------------------------ plot and validate (issue 8)
@@ -679,4 +736,21 @@ fn trailing_content_exits_1() {
     let o = run(&["validate"], Some(file.as_path()));
     assert_status(&o, 1);
     assert_mentions(&stderr(&o), &["trailing characters"]);
+}
+
+#[test]
+fn compare_json_on_an_infeasible_scenario_prints_one_document() {
+    let dir = TempDir::new("compare-json-infeasible");
+    let file = dir.scenario("big.json", &infeasible());
+    let out = run(&["compare", "--json"], Some(&file));
+    assert_status(&out, 2);
+    // The rows are the result; no error object follows them.
+    let rows: Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON document");
+    let optimal = rows
+        .as_array()
+        .and_then(|r| r.iter().find(|row| row["scheduler"] == "optimal"))
+        .expect("an optimal row");
+    assert!(optimal["error"].is_string());
+    assert_eq!(optimal["error_detail"]["kind"], "infeasible");
+    assert!(optimal["error_detail"]["detail"]["jobs"].is_array());
 }

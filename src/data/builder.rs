@@ -18,6 +18,11 @@ pub struct Period {
 impl Period {
     /// `hours` (> 0) hourly slots from `start`, which must be the start of a
     /// whole hour (UTC).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::BadPeriod`] when `hours` is 0 or `start` is not a whole
+    /// UTC hour.
     pub fn new(start: DateTime<Utc>, hours: usize) -> Result<Period, DataError> {
         let bad = |rule| DataError::BadPeriod { start, hours, rule };
         if hours == 0 {
@@ -428,7 +433,7 @@ impl LinkSpec {
 
 /// Builds a [`Scenario`] from a [`DataSet`]: the period, regions, pools and
 /// links come from the data as the specs say; jobs and the carbon price are
-/// the user's. The result is checked against MODEL.md only when it is
+/// the user's. The result is checked against [the model](crate::spec) only when it is
 /// turned into a [`crate::Problem`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioBuilder {
@@ -482,7 +487,7 @@ impl ScenarioBuilder {
         self
     }
 
-    /// Adds a job (the user's own, as in MODEL.md).
+    /// Adds a job (the user's own, as in [the model](crate::spec)).
     pub fn job(mut self, job: Job) -> ScenarioBuilder {
         self.jobs.push(job);
         self
@@ -496,6 +501,14 @@ impl ScenarioBuilder {
 
     /// Looks every number up in `data` and writes the scenario. Hourly
     /// series become one value per slot; constants stay constants.
+    ///
+    /// # Errors
+    ///
+    /// The first value the data cannot give, as a [`DataError`] naming the
+    /// file and key (an unknown market, zone, instance, a missing hour, egress
+    /// or throughput pair), [`DataError::UnknownRegion`] for an entity whose
+    /// region was not added, or [`DataError::EnergyNotPriced`] for an owned pool
+    /// in a region whose energy is `Energy::InRent`.
     pub fn build(&self, data: &DataSet) -> Result<Scenario, DataError> {
         let period = &self.period;
         let mut regions = Vec::with_capacity(self.regions.len());

@@ -157,6 +157,11 @@ impl DataSet {
     /// yearly 2023 carbon, and the price, egress, throughput, power and PUE
     /// tables. Fails only if the embedded files were edited into an invalid
     /// state (the crate's tests read them).
+    ///
+    /// # Errors
+    ///
+    /// A [`DataError`] only if the embedded files were edited into an invalid
+    /// state: a row that does not parse, a bad value, a duplicate key.
     pub fn bundled() -> Result<DataSet, DataError> {
         Table::ALL
             .iter()
@@ -169,166 +174,216 @@ impl DataSet {
     /// library reads no file). `file` is the name used in error messages.
     /// Rows add to those already loaded for the same kind; a key that is
     /// already present is a [`DataError::DuplicateRow`].
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Csv`] for a row that does not parse into the table's row
+    /// type, [`DataError::BadValue`] for a value its rules forbid, and
+    /// [`DataError::DuplicateRow`] for a key already loaded.
     pub fn with_csv(mut self, table: Table, file: &str, text: &str) -> Result<DataSet, DataError> {
         match table {
-            Table::Prices => {
-                for (line, r) in read_rows::<PriceRow>(file, text)? {
-                    let at = on_the_hour(file, line, r.timestamp_utc)?;
-                    let v = finite(file, line, "price_usd_per_mwh", r.price_usd_per_mwh)?;
-                    let series = self.prices.entry(r.region.clone()).or_default();
-                    if series.insert(at, v).is_some() {
-                        return Err(duplicate(file, line, format!("{} @ {}", r.region, at)));
-                    }
-                }
-            }
-            Table::CarbonHourly => {
-                for (line, r) in read_rows::<CarbonHourlyRow>(file, text)? {
-                    let at = on_the_hour(file, line, r.timestamp_utc)?;
-                    let direct = finite(
-                        file,
-                        line,
-                        "carbon_intensity_direct_gco2eq_per_kwh",
-                        r.carbon_intensity_direct_gco2eq_per_kwh,
-                    )?;
-                    let lifecycle = finite(
-                        file,
-                        line,
-                        "carbon_intensity_lifecycle_gco2eq_per_kwh",
-                        r.carbon_intensity_lifecycle_gco2eq_per_kwh,
-                    )?;
-                    let series = self.carbon_hourly.entry(r.zone.clone()).or_default();
-                    if series.insert(at, (direct, lifecycle)).is_some() {
-                        return Err(duplicate(file, line, format!("{} @ {}", r.zone, at)));
-                    }
-                }
-            }
-            Table::CarbonYearly => {
-                for (line, r) in read_rows::<CarbonYearlyRow>(file, text)? {
-                    let v = finite(
-                        file,
-                        line,
-                        "carbon_intensity_gco2eq_per_kwh",
-                        r.carbon_intensity_gco2eq_per_kwh,
-                    )?;
-                    if self
-                        .carbon_yearly
-                        .insert((r.zone.clone(), r.year), v)
-                        .is_some()
-                    {
-                        return Err(duplicate(file, line, format!("{} {}", r.zone, r.year)));
-                    }
-                }
-            }
-            Table::Fx => {
-                for (line, r) in read_rows::<FxRow>(file, text)? {
-                    let v = finite(file, line, "usd_per_unit", r.usd_per_unit)?;
-                    if self.fx.insert(r.currency.clone(), v).is_some() {
-                        return Err(duplicate(file, line, r.currency));
-                    }
-                }
-            }
-            Table::Tariffs => {
-                for (line, r) in read_rows::<TariffRow>(file, text)? {
-                    let v = finite(file, line, "price_local_per_kwh", r.price_local_per_kwh)?;
-                    self.tariffs
-                        .entry(r.country)
-                        .or_default()
-                        .push((v, r.currency));
-                }
-            }
-            Table::AwsGpuPrices => {
-                for (line, r) in read_rows::<AwsGpuRow>(file, text)? {
-                    let price = finite(
-                        file,
-                        line,
-                        "on_demand_usd_per_hour",
-                        r.on_demand_usd_per_hour,
-                    )?;
-                    self.add_gpu(
-                        line,
-                        CatalogRow {
-                            file: file.to_string(),
-                            provider: r.provider,
-                            region: r.region,
-                            instance: r.instance_type,
-                            gpu_type: r.accelerator,
-                            gpu_count: r.accelerator_count,
-                            on_demand: price,
-                            spot: None,
-                        },
-                    )?;
-                }
-            }
-            Table::GpuPrices => {
-                for (line, r) in read_rows::<GpuRow>(file, text)? {
-                    let price = finite(
-                        file,
-                        line,
-                        "on_demand_usd_per_hour",
-                        r.on_demand_usd_per_hour,
-                    )?;
-                    let spot = r
-                        .spot_usd_per_hour
-                        .map(|s| finite(file, line, "spot_usd_per_hour", s))
-                        .transpose()?;
-                    self.add_gpu(
-                        line,
-                        CatalogRow {
-                            file: file.to_string(),
-                            provider: r.provider,
-                            region: r.region,
-                            instance: r.instance_or_accelerator,
-                            gpu_type: r.gpu_type,
-                            gpu_count: r.gpu_count,
-                            on_demand: price,
-                            spot,
-                        },
-                    )?;
-                }
-            }
-            Table::Egress => {
-                for (line, r) in read_rows::<EgressRow>(file, text)? {
-                    let v = finite(file, line, "egress_usd_per_gb", r.egress_usd_per_gb)?;
-                    let key = (r.provider, r.src_region, r.dst_region);
-                    insert_new(&mut self.egress, key, v, file, line, route)?;
-                }
-            }
-            Table::Throughput => {
-                for (line, r) in read_rows::<ThroughputRow>(file, text)? {
-                    let v = finite(file, line, "throughput_mbps", r.throughput_mbps)?;
-                    let key = (r.provider, r.src_macro_region, r.dst_macro_region);
-                    insert_new(&mut self.throughput, key, v, file, line, route)?;
-                }
-            }
-            Table::Power => {
-                for (line, r) in read_rows::<PowerRow>(file, text)? {
-                    let v = finite(file, line, "value", r.value)?;
-                    let key = (r.item, r.metric);
-                    insert_new(&mut self.power, key, (v, r.unit), file, line, |k| {
-                        format!("{} / {}", k.0, k.1)
-                    })?;
-                }
-            }
-            Table::Pue => {
-                for (line, r) in read_rows::<PueRow>(file, text)? {
-                    let v = finite(file, line, "pue", r.pue)?;
-                    if self
-                        .pue
-                        .iter()
-                        .any(|(o, s, p, _)| *o == r.operator && *s == r.scope && *p == r.period)
-                    {
-                        return Err(duplicate(
-                            file,
-                            line,
-                            format!("{} / {} / {}", r.operator, r.scope, r.period),
-                        ));
-                    }
-                    self.pue.push((r.operator, r.scope, r.period, v));
-                }
-            }
+            Table::Prices => self.load_prices(file, text)?,
+            Table::CarbonHourly => self.load_carbon_hourly(file, text)?,
+            Table::CarbonYearly => self.load_carbon_yearly(file, text)?,
+            Table::Fx => self.load_fx(file, text)?,
+            Table::Tariffs => self.load_tariffs(file, text)?,
+            Table::AwsGpuPrices => self.load_aws_gpu_prices(file, text)?,
+            Table::GpuPrices => self.load_gpu_prices(file, text)?,
+            Table::Egress => self.load_egress(file, text)?,
+            Table::Throughput => self.load_throughput(file, text)?,
+            Table::Power => self.load_power(file, text)?,
+            Table::Pue => self.load_pue(file, text)?,
         }
         self.files.entry(table).or_default().push(file.to_string());
         Ok(self)
+    }
+
+    /// Hourly prices: one series per market region, on whole hours.
+    fn load_prices(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<PriceRow>(file, text)? {
+            let at = on_the_hour(file, line, r.timestamp_utc)?;
+            let v = finite(file, line, "price_usd_per_mwh", r.price_usd_per_mwh)?;
+            let series = self.prices.entry(r.region.clone()).or_default();
+            if series.insert(at, v).is_some() {
+                return Err(duplicate(file, line, format!("{} @ {}", r.region, at)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Hourly carbon: direct and life-cycle intensity per zone, on whole hours.
+    fn load_carbon_hourly(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<CarbonHourlyRow>(file, text)? {
+            let at = on_the_hour(file, line, r.timestamp_utc)?;
+            let direct = finite(
+                file,
+                line,
+                "carbon_intensity_direct_gco2eq_per_kwh",
+                r.carbon_intensity_direct_gco2eq_per_kwh,
+            )?;
+            let lifecycle = finite(
+                file,
+                line,
+                "carbon_intensity_lifecycle_gco2eq_per_kwh",
+                r.carbon_intensity_lifecycle_gco2eq_per_kwh,
+            )?;
+            let series = self.carbon_hourly.entry(r.zone.clone()).or_default();
+            if series.insert(at, (direct, lifecycle)).is_some() {
+                return Err(duplicate(file, line, format!("{} @ {}", r.zone, at)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Yearly carbon averages per zone and year.
+    fn load_carbon_yearly(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<CarbonYearlyRow>(file, text)? {
+            let v = finite(
+                file,
+                line,
+                "carbon_intensity_gco2eq_per_kwh",
+                r.carbon_intensity_gco2eq_per_kwh,
+            )?;
+            if self
+                .carbon_yearly
+                .insert((r.zone.clone(), r.year), v)
+                .is_some()
+            {
+                return Err(duplicate(file, line, format!("{} {}", r.zone, r.year)));
+            }
+        }
+        Ok(())
+    }
+
+    /// FX rates: US dollars per unit of each currency.
+    fn load_fx(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<FxRow>(file, text)? {
+            let v = finite(file, line, "usd_per_unit", r.usd_per_unit)?;
+            if self.fx.insert(r.currency.clone(), v).is_some() {
+                return Err(duplicate(file, line, r.currency));
+            }
+        }
+        Ok(())
+    }
+
+    /// Flat industrial tariffs per country, in local currency per kWh.
+    fn load_tariffs(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<TariffRow>(file, text)? {
+            let v = finite(file, line, "price_local_per_kwh", r.price_local_per_kwh)?;
+            self.tariffs
+                .entry(r.country)
+                .or_default()
+                .push((v, r.currency));
+        }
+        Ok(())
+    }
+
+    /// The AWS GPU catalogue (on-demand prices only).
+    fn load_aws_gpu_prices(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<AwsGpuRow>(file, text)? {
+            let price = finite(
+                file,
+                line,
+                "on_demand_usd_per_hour",
+                r.on_demand_usd_per_hour,
+            )?;
+            self.add_gpu(
+                line,
+                CatalogRow {
+                    file: file.to_string(),
+                    provider: r.provider,
+                    region: r.region,
+                    instance: r.instance_type,
+                    gpu_type: r.accelerator,
+                    gpu_count: r.accelerator_count,
+                    on_demand: price,
+                    spot: None,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The GPU catalogue of several providers, with spot prices where listed.
+    fn load_gpu_prices(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<GpuRow>(file, text)? {
+            let price = finite(
+                file,
+                line,
+                "on_demand_usd_per_hour",
+                r.on_demand_usd_per_hour,
+            )?;
+            let spot = r
+                .spot_usd_per_hour
+                .map(|s| finite(file, line, "spot_usd_per_hour", s))
+                .transpose()?;
+            self.add_gpu(
+                line,
+                CatalogRow {
+                    file: file.to_string(),
+                    provider: r.provider,
+                    region: r.region,
+                    instance: r.instance_or_accelerator,
+                    gpu_type: r.gpu_type,
+                    gpu_count: r.gpu_count,
+                    on_demand: price,
+                    spot,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Egress prices per provider and pair of cloud regions.
+    fn load_egress(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<EgressRow>(file, text)? {
+            let v = finite(file, line, "egress_usd_per_gb", r.egress_usd_per_gb)?;
+            let key = (r.provider, r.src_region, r.dst_region);
+            insert_new(&mut self.egress, key, v, file, line, route)?;
+        }
+        Ok(())
+    }
+
+    /// Measured throughput per provider and pair of macro-regions.
+    fn load_throughput(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<ThroughputRow>(file, text)? {
+            let v = finite(file, line, "throughput_mbps", r.throughput_mbps)?;
+            let key = (r.provider, r.src_macro_region, r.dst_macro_region);
+            insert_new(&mut self.throughput, key, v, file, line, route)?;
+        }
+        Ok(())
+    }
+
+    /// Hardware power figures per item and metric, with their unit.
+    fn load_power(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<PowerRow>(file, text)? {
+            let v = finite(file, line, "value", r.value)?;
+            let key = (r.item, r.metric);
+            insert_new(&mut self.power, key, (v, r.unit), file, line, |k| {
+                format!("{} / {}", k.0, k.1)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// PUE figures per operator, scope and period.
+    fn load_pue(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<PueRow>(file, text)? {
+            let v = finite(file, line, "pue", r.pue)?;
+            if self
+                .pue
+                .iter()
+                .any(|(o, s, p, _)| *o == r.operator && *s == r.scope && *p == r.period)
+            {
+                return Err(duplicate(
+                    file,
+                    line,
+                    format!("{} / {} / {}", r.operator, r.scope, r.period),
+                ));
+            }
+            self.pue.push((r.operator, r.scope, r.period, v));
+        }
+        Ok(())
     }
 
     fn add_gpu(&mut self, line: u64, row: CatalogRow) -> Result<(), DataError> {
@@ -362,6 +417,11 @@ impl DataSet {
     /// The hourly price of market `market` (a `region` code of the price
     /// file, such as `US-NY-NYIS` or `DE-LU`) in $/MWh (the file's
     /// `price_usd_per_mwh`), one value per hour of `period`.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for a market the file does not have, and
+    /// [`DataError::MissingHours`] when an hour of `period` has no row.
     pub fn hourly_price_usd_per_mwh(
         &self,
         market: &str,
@@ -382,6 +442,11 @@ impl DataSet {
     /// The hourly grid carbon intensity of zone `zone` (an Electricity Maps
     /// zone id of the hourly file, such as `US-NY-NYIS`) in gCO2e/kWh, one
     /// value per hour of `period`.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for a zone the file does not have, and
+    /// [`DataError::MissingHours`] when an hour of `period` has no row.
     pub fn hourly_carbon_g_per_kwh(
         &self,
         zone: &str,
@@ -407,6 +472,11 @@ impl DataSet {
 
     /// The yearly average (life-cycle) carbon intensity of zone `zone` in
     /// year `year`, in gCO2e/kWh.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] when the file has no row for that zone and
+    /// year.
     pub fn yearly_carbon_g_per_kwh(&self, zone: &str, year: i32) -> Result<f64, DataError> {
         self.carbon_yearly
             .get(&(zone.to_string(), year))
@@ -419,6 +489,10 @@ impl DataSet {
     }
 
     /// US dollars per one unit of `currency` (ISO 4217), from the FX file.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for a currency the FX file does not have.
     pub fn usd_per_unit(&self, currency: &str) -> Result<f64, DataError> {
         self.fx
             .get(currency)
@@ -434,6 +508,11 @@ impl DataSet {
     /// `SA`) in $/MWh: local currency per kWh × 1000 × the FX rate of that
     /// currency. An unknown country, or a currency missing from the FX
     /// file, is an error.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] for an unknown country or a currency missing
+    /// from the FX file, [`DataError::Ambiguous`] when several rows match.
     pub fn tariff_usd_per_mwh(&self, country: &str) -> Result<f64, DataError> {
         let file = self.file_name(Table::Tariffs);
         let rows = self
@@ -461,6 +540,13 @@ impl DataSet {
     /// (`gcp`, `aws`), cloud region code, and the instance name exactly as
     /// in the file (e.g. `p4d.24xlarge`, `a2-highgpu-8g (host + GPUs)`).
     /// GPU-only and host-only rows are refused ([`DataError::NotAServer`]).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownInstance`] when no row matches,
+    /// [`DataError::Ambiguous`] when several do, [`DataError::NotAServer`] for a
+    /// GPU-only or host-only row, and [`DataError::NoSpotPrice`] for
+    /// [`Offer::Spot`] on a row without one.
     pub fn gpu_offer(
         &self,
         provider: &str,
@@ -534,6 +620,10 @@ impl DataSet {
 
     /// The egress price from cloud region `from` to cloud region `to` of
     /// `provider`, in $/GB.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::MissingEgress`] when the file has no price for that pair.
     pub fn egress_usd_per_gb(
         &self,
         provider: &str,
@@ -554,6 +644,11 @@ impl DataSet {
     /// The measured throughput of `provider` from macro-region `from` to
     /// macro-region `to` (`EU`, `US`, `SA`, `AP`), in Gbit/s (the file's
     /// Mbit/s / 1000).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::MissingThroughput`] when the file has no measurement for
+    /// that pair.
     pub fn throughput_gbps(&self, provider: &str, from: &str, to: &str) -> Result<f64, DataError> {
         self.throughput
             .get(&(provider.to_string(), from.to_string(), to.to_string()))
@@ -568,6 +663,11 @@ impl DataSet {
 
     /// A power figure of the hardware reference (`item` and `metric` as in
     /// the file), in kW (a value in W is divided by 1000).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] when no row matches, and
+    /// [`DataError::UnknownUnit`] for a unit other than kW or W.
     pub fn power_kw(&self, item: &str, metric: &str) -> Result<f64, DataError> {
         let file = self.file_name(Table::Power);
         let (value, unit) = self
@@ -592,6 +692,10 @@ impl DataSet {
 
     /// A PUE figure of the PUE reference (`operator`, `scope` and `period`
     /// as in the file), dimensionless.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] when no row matches.
     pub fn pue(&self, operator: &str, scope: &str, period: &str) -> Result<f64, DataError> {
         self.pue
             .iter()

@@ -1,13 +1,15 @@
 //! [`DataError`]: what can go wrong between the data files and a scenario.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use thiserror::Error;
 
 /// Why a data file could not be read, or why a scenario could not be built
 /// from the data. Every variant names the file (or the builder entity), the
 /// row or key, and the value at fault. Nothing is ever filled in or skipped:
 /// a missing hour or an unknown code is an error.
-#[derive(Debug, Clone, PartialEq, Error)]
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DataError {
     /// A row that does not parse into the file's typed row (wrong number of

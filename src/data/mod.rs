@@ -28,7 +28,7 @@
 //!
 //! Units: energy prices in $/MWh, carbon in gCO2e/kWh, rent in $ per
 //! server-hour, power in kW per busy server, egress in $/GB, bandwidth in
-//! Gbit/s, exactly as in MODEL.md.
+//! Gbit/s, exactly as in [the model](crate::spec).
 //!
 //! Numbers that are not in the data (an owned server's amortised cost, a
 //! fleet size, a link between a private site and a cloud) are stated by the

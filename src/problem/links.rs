@@ -72,7 +72,8 @@ impl Links {
             return Ok((0.0, 0.0));
         }
         let missing = |a: usize, b: usize| ClosedBy::Unreachable {
-            missing_link: format!("{} -> {}", regions[a].id, regions[b].id),
+            from: regions[a].id.clone(),
+            to: regions[b].id.clone(),
         };
         let &(bandwidth_gbps, out_price) = self.0.get(&(o, r)).ok_or_else(|| missing(o, r))?;
         let back_price = if output_gb > 0.0 {

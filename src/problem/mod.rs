@@ -1,8 +1,8 @@
 //! Validation of a [`Scenario`] into the slot-indexed [`Problem`] that every
 //! scheduler and the evaluator read.
 //!
-//! This is **the one place** where the rules of MODEL.md that decide *when a
-//! job may run where* and *what a server-hour costs* are computed:
+//! This is **the one place** where the rules of [the model](crate::spec)
+//! that decide *when a job may run where* and *what a server-hour costs* are computed:
 //! [`Problem::window`] (eligibility) and [`CellCost`] (cost per server-hour,
 //! split into rent, energy and carbon), plus [`JobRegion::egress_usd`].
 //!
@@ -74,7 +74,8 @@ pub const MIN_SPEED: f64 = 1e-3;
 pub const MAX_SPEED: f64 = 1e3;
 
 /// A validated scenario, with every series resampled to slots and every
-/// rule of MODEL.md evaluated once. Built by [`Problem::new`]; read-only.
+/// rule of [the model](crate::spec) evaluated once. Built by
+/// [`Problem::new`]; read-only.
 #[derive(Debug, Clone)]
 pub struct Problem {
     pub(crate) horizon: Horizon,
@@ -122,7 +123,7 @@ pub struct PoolInfo {
 }
 
 /// What one server-hour on a pool in a slot costs and emits. The only
-/// place where MODEL.md's `c[k,t]` is computed.
+/// place where the model's `c[k,t]` is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CellCost {
@@ -211,12 +212,19 @@ impl JobInfo {
 }
 
 impl Problem {
-    /// Checks `scenario` against MODEL.md and builds the slot-indexed form.
+    /// Checks `scenario` against [the model](crate::spec) and builds the slot-indexed form.
     ///
     /// Errors name the entity, field and value at fault. A job that cannot
     /// run anywhere is not an input error: it has no windows, and every
     /// scheduler reports it as infeasible with the reasons in
     /// [`JobInfo::closed`].
+    ///
+    /// # Errors
+    ///
+    /// An [`InputError`] naming the entity, field and value at fault: a number
+    /// out of range, a duplicate id, an unknown region, a series of the wrong
+    /// length or not covering the horizon, a deadline not after the release, a
+    /// scenario too large. A job with no eligible cell is *not* an error here.
     pub fn new(scenario: &Scenario) -> Result<Problem, InputError> {
         let h = &scenario.horizon;
         // One step per rule; each stops at the first fault it finds, in

@@ -1,5 +1,5 @@
 //! Pools and the cost of a cell: servers per slot, rent, power and speed,
-//! and MODEL.md's `c[k,t]`, computed here and nowhere else.
+//! and the model's `c[k,t]`, computed here and nowhere else.
 
 use super::regions::RegionIndex;
 use super::series::{check, check_id, series, Rule};

@@ -1,5 +1,5 @@
 //! The range of every number, and series resampled to slots: the one place
-//! where a value is checked against the rule MODEL.md states for its field.
+//! where a value is checked against the rule [the model](crate::spec) states for its field.
 
 use super::{MAX_ID_BYTES, MAX_SPEED, MIN_SPEED, MIN_WORK};
 use crate::error::{Entity, InputError};

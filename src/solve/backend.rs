@@ -14,8 +14,6 @@ use good_lp::{
     variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
     Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
 };
-use std::fmt;
-use std::str::FromStr;
 
 /// Which solver solves the LP/MILP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -46,7 +44,7 @@ pub enum Backend {
 pub const AUTO_CLARABEL_MIN_VARIABLES: usize = 5_000;
 
 impl Backend {
-    /// The backend's name, as accepted by `--solver` and [`FromStr`].
+    /// The backend's name, as accepted by `--solver` and `FromStr`.
     pub fn name(&self) -> &'static str {
         match self {
             Backend::Auto => "auto",
@@ -147,36 +145,6 @@ impl Backend {
             #[cfg(feature = "highs")]
             Backend::Highs => Some(Backend::Microlp),
         }
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The name is not a backend compiled into this build.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown solver '{name}' (available: {available})")]
-pub struct UnknownBackend {
-    /// The name given.
-    pub name: String,
-    /// The names of the backends compiled in, comma-separated.
-    pub available: String,
-}
-
-impl FromStr for Backend {
-    type Err = UnknownBackend;
-    fn from_str(s: &str) -> Result<Backend, UnknownBackend> {
-        Backend::from_name(s).ok_or_else(|| UnknownBackend {
-            name: s.chars().take(64).collect(),
-            available: Backend::available()
-                .iter()
-                .map(|b| b.name())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
     }
 }
 

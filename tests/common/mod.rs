@@ -21,11 +21,7 @@ pub fn at(s: &str) -> DateTime<Utc> {
 
 /// `slots` slots of `slot_seconds` from [`START`].
 pub fn horizon(slots: usize, slot_seconds: u64) -> Horizon {
-    Horizon {
-        start: at(START),
-        slot_seconds,
-        slots,
-    }
+    Horizon::new(at(START), slot_seconds, slots)
 }
 
 /// Validates `scenario`, runs `scheduler` and evaluates its schedule.
@@ -55,7 +51,7 @@ pub fn close(what: &str, actual: f64, expected: f64, tol: f64) {
     );
 }
 
-/// The totals of a report, in the order of MODEL.md.
+/// The totals of a report, in the order of docs/MODEL.md.
 #[derive(Debug, Clone, Copy)]
 pub struct Totals {
     pub total_usd: f64,
