@@ -1,10 +1,10 @@
 //! Prints every progress event of the optimum on a `synth` bench size, with
 //! the seconds since the start: where a long solve spends its time.
 //!
-//! `cargo run --release --example engine_trace -- SIZE_INDEX [SOLVER] [GAP] [TIME_LIMIT]`
+//! `cargo run --release --example engine_trace -- SIZE_INDEX [SOLVER] [GAP] [TIME_LIMIT] [sift|full]`
 
 use geoshift::synth::{bench_sizes, generate};
-use geoshift::{evaluate, Backend, Optimal, Problem};
+use geoshift::{evaluate, Backend, ColumnGeneration, Optimal, Problem};
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -24,6 +24,11 @@ fn main() {
     }
     if let Some(t) = args.get(4).and_then(|s| s.parse::<f64>().ok()) {
         optimal = optimal.time_limit(Duration::from_secs_f64(t));
+    }
+    match args.get(5).map(String::as_str) {
+        Some("sift") => optimal = optimal.column_generation(ColumnGeneration::Always),
+        Some("full") => optimal = optimal.column_generation(ColumnGeneration::Never),
+        _ => {}
     }
     match optimal.solve(&problem) {
         Ok(s) => {
