@@ -58,9 +58,8 @@ impl std::fmt::Display for StopReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ColumnGeneration {
-    /// With Clarabel on a model of at least 20,000 columns (pure LPs and
-    /// the fixed LP of the anytime MILP). HiGHS solves whole models faster
-    /// than it re-solves restricted ones from scratch.
+    /// With Clarabel on a model of at least 20,000 columns. HiGHS solves
+    /// whole models faster than it re-solves restricted ones from scratch.
     #[default]
     Auto,
     /// Whenever the solver gives duals, whatever the size.
@@ -141,12 +140,7 @@ pub(crate) fn solve_lp(
             // Split-only model, 24 s whole against 45-60 s by sifting.
             #[cfg(feature = "highs")]
             ColumnGeneration::Auto if backend == Backend::Highs => false,
-            ColumnGeneration::Auto => {
-                // With region choices the restricted LPs converge slowly
-                // (in a development run on the (100, 10, 48) MILP, 32
-                // rounds of 5 s against 1.5 s for the whole relaxation).
-                allowed >= sifting::MIN_COLUMNS && (!lp.has_choices() || mask.is_some())
-            }
+            ColumnGeneration::Auto => allowed >= sifting::MIN_COLUMNS,
             ColumnGeneration::Always => true,
             ColumnGeneration::Never => false,
         };
