@@ -354,3 +354,40 @@ fn a_whole_job_no_single_region_can_finish_is_named_as_such() {
         }
     }
 }
+
+/// The diagnosis of an infeasible scenario runs within the optimum's
+/// limits: a cancellation raised as it starts stops it, and the error says
+/// the scenario is infeasible and that the diagnosis was stopped.
+#[test]
+fn the_diagnosis_is_bounded_by_the_same_limits() {
+    let problem = Problem::new(&generate(&Params {
+        jobs: 4,
+        regions: 2,
+        slots: 6,
+        contention: 5.0, // far more work than the fleet can do
+        seed: 11,
+        ..Params::default()
+    }))
+    .unwrap();
+    assert!(matches!(
+        Optimal::default().solve(&problem),
+        Err(Error::Infeasible(_))
+    ));
+    let flag = Arc::new(AtomicBool::new(false));
+    let raise = Arc::clone(&flag);
+    let optimal = Optimal::default()
+        .cancel_flag(Arc::clone(&flag))
+        .on_progress(move |p| {
+            if matches!(p, geoshift::Progress::Diagnosing) {
+                raise.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+    match optimal.solve(&problem) {
+        Err(Error::Stopped(s)) => {
+            assert!(s.infeasible);
+            assert_eq!(s.reason, StopReason::Cancelled);
+            assert!(s.to_string().contains("infeasible"), "{s}");
+        }
+        other => panic!("expected a stopped diagnosis, got {other:?}"),
+    }
+}

@@ -131,6 +131,9 @@ pub(crate) fn solve_lp(
     report: Report,
     stage: Stage,
 ) -> Result<LpResult, Failure> {
+    if limits.stop().is_some() {
+        return Err(Failure::TimeLimit); // the caller reads why from `limits`
+    }
     let allowed = mask.map_or(lp.columns(), |m| m.iter().filter(|&&b| b).count());
     let sift = backend.has_duals()
         && match limits.column_generation {
