@@ -218,6 +218,16 @@ fn a_time_limit_returns_a_plan_with_its_gap_or_says_it_stopped() {
 }
 
 #[test]
+fn a_time_limit_beyond_the_clock_is_no_limit() {
+    let problem = two_slots(2.0, 2.5);
+    let solution = Optimal::default()
+        .time_limit(Duration::MAX)
+        .solve(&problem)
+        .unwrap();
+    assert_eq!(solution.proof.stopped, None);
+}
+
+#[test]
 fn a_raised_cancel_flag_stops_the_solve() {
     let problem = big_problem(0.0);
     let flag = Arc::new(AtomicBool::new(true));

@@ -299,7 +299,11 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
     let limits = LIMITS.get().copied().unwrap_or_default();
     let mut optimal = Optimal::new(backend);
     if let Some(t) = limits.time_limit {
-        optimal = optimal.time_limit(Duration::from_secs_f64(t));
+        // Checked in `main` to be finite and >= 0; a value too large for a
+        // Duration is no limit at all.
+        if let Ok(limit) = Duration::try_from_secs_f64(t) {
+            optimal = optimal.time_limit(limit);
+        }
     }
     if let Some(g) = limits.gap {
         optimal = optimal.gap(g);

@@ -754,3 +754,52 @@ fn compare_json_on_an_infeasible_scenario_prints_one_document() {
     assert_eq!(optimal["error_detail"]["kind"], "infeasible");
     assert!(optimal["error_detail"]["detail"]["jobs"].is_array());
 }
+
+/// The optimum's report carries its proof: a bound at most the total, and
+/// the gap between them, proven within 1e-7 by default.
+#[test]
+fn the_optimum_reports_its_bound_and_gap() {
+    let dir = TempDir::new("proof");
+    let file = dir.scenario("good.json", &good());
+    let out = run(&["solve", "--json"], Some(&file));
+    assert_status(&out, 0);
+    let r: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    let (total, bound, gap) = (num(&r, "total_usd"), num(&r, "bound_usd"), num(&r, "gap"));
+    assert!(bound <= total, "bound {bound} above total {total}");
+    assert!(
+        (gap - (total - bound) / total.abs().max(1.0)).abs() < 1e-12,
+        "{gap}"
+    );
+    assert!(gap <= 1e-7);
+    assert_eq!(r["proven_optimal"], json!(true));
+    assert!(r.get("stopped").is_none());
+    // A heuristic's report has no proof.
+    let out = run(&["solve", "--json", "--scheduler", "greedy"], Some(&file));
+    let r: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    assert!(r.get("bound_usd").is_none() && r.get("gap").is_none());
+}
+
+/// `--time-limit` and `--gap` are checked: a negative or non-numeric value
+/// is a usage error (1), and a limit too large for the clock is no limit.
+#[test]
+fn time_limit_and_gap_are_checked() {
+    let dir = TempDir::new("limits");
+    let file = dir.scenario("good.json", &good());
+    for args in [
+        ["solve", "--time-limit", "-1"],
+        ["solve", "--gap", "-0.5"],
+        ["solve", "--time-limit", "soon"],
+    ] {
+        let out = run(&args, Some(&file));
+        assert_status(&out, 1);
+    }
+    let out = run(
+        &["solve", "--time-limit", "1e300", "--gap", "1e-4"],
+        Some(&file),
+    );
+    assert_status(&out, 0);
+    assert_mentions(
+        &stdout(&out),
+        &["proven optimal", "no plan costs less than"],
+    );
+}

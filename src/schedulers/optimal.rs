@@ -234,7 +234,8 @@ impl Optimal {
 
     fn limits(&self) -> Limits {
         Limits {
-            deadline: self.time_limit.map(|t| Instant::now() + t),
+            // A limit beyond what the clock can represent is no limit.
+            deadline: self.time_limit.and_then(|t| Instant::now().checked_add(t)),
             gap: self.gap,
             cancel: self.cancel.clone(),
             column_generation: self.column_generation,
