@@ -49,6 +49,9 @@ fn the_documented_scenario_parses_round_trips_and_solves() {
         "emissions_t",
         "jobs",
         "assignments",
+        "bound_usd",
+        "gap",
+        "proven_optimal",
     ] {
         assert!(json.get(key).is_some(), "report has no {key}");
         assert!(
