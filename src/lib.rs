@@ -33,8 +33,17 @@
 //! let report = evaluate(&problem, "optimal", &schedule)?;
 //! // 4 server-hours in the two cheap hours: 4 × (1 + 10 kW × 1.2 × 20 $/MWh / 1000).
 //! assert!((report.total_usd - 4.0 * (1.0 + 0.24)).abs() < 1e-9);
+//! // The optimum's report carries its proof: no plan costs less than the
+//! // bound, and the gap to it is within 1e-7.
+//! assert!(report.bound_usd.unwrap() <= report.total_usd);
+//! assert_eq!(report.proven_optimal, Some(true));
 //! # Ok::<(), geoshift::Error>(())
 //! ```
+//!
+//! A service bounds the optimum with [`Optimal::time_limit`],
+//! [`Optimal::gap`], [`Optimal::cancel_flag`] and
+//! [`Optimal::memory_budget`]; [`Optimal::solve`] returns the plan with its
+//! [`Proof`] and, for a pure LP, the [`Duals`].
 
 #![forbid(unsafe_code)]
 // On docs.rs (nightly), label feature-gated items with their feature.
