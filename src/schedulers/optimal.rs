@@ -242,16 +242,28 @@ impl Optimal {
         }
     }
 
+    /// Reports a solver call of a longer solve.
+    fn round(
+        &self,
+        stage: Stage,
+        round: usize,
+        columns: usize,
+        incumbent_usd: Option<f64>,
+        bound_usd: f64,
+    ) {
+        self.report(Progress::Round {
+            stage,
+            round,
+            columns,
+            incumbent_usd,
+            bound_usd,
+        })
+    }
+
     fn diagnose(&self, p: &Problem, limits: &Limits) -> Error {
         self.report(Progress::Diagnosing);
         let hook = |stage, round, columns, incumbent_usd, bound_usd| {
-            self.report(Progress::Round {
-                stage,
-                round,
-                columns,
-                incumbent_usd,
-                bound_usd,
-            })
+            self.round(stage, round, columns, incumbent_usd, bound_usd)
         };
         let clock = Instant::now();
         let error = diagnose(p, self.backend, limits, &hook, self.name());
@@ -339,13 +351,7 @@ impl Optimal {
         });
         let clock = Instant::now();
         let hook = |stage, round, columns, incumbent_usd, bound_usd| {
-            self.report(Progress::Round {
-                stage,
-                round,
-                columns,
-                incumbent_usd,
-                bound_usd,
-            })
+            self.round(stage, round, columns, incumbent_usd, bound_usd)
         };
         let plan = anytime::optimum(&model, backend, &limits, &hook);
         self.report(Progress::Solved {
