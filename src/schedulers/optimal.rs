@@ -183,8 +183,11 @@ impl Optimal {
 
     /// Stops the search after `limit` and returns the best plan found
     /// with its proven gap. The limit is checked between solver calls and
-    /// handed to each solver as its own limit, so a solve returns within
-    /// it plus the time to read one answer back.
+    /// handed to each solver as its own limit. HiGHS and microlp honour it
+    /// closely; Clarabel counts only its iterations, so its setup of a very
+    /// large model (a million columns solved whole) can overrun the limit
+    /// by minutes. Building the model and Greedy's warm start run before
+    /// the first check; their size is bounded by [`Optimal::memory_budget`].
     pub fn time_limit(mut self, limit: Duration) -> Self {
         self.time_limit = Some(limit);
         self
@@ -239,6 +242,7 @@ impl Optimal {
             gap: self.gap,
             cancel: self.cancel.clone(),
             column_generation: self.column_generation,
+            whole_model_fits: true,
         }
     }
 
@@ -319,22 +323,29 @@ impl Optimal {
         if model.job_without_cells {
             return Err(self.diagnose(p, &limits));
         }
+        // Greedy's plan (milliseconds) seeds column generation, and stands
+        // in when a limit stops the search before the LP has a plan.
+        let mut greedy: Option<Result<Schedule, Error>> = None;
         if model.columns() >= crate::solve::sifting::MIN_COLUMNS {
-            // Greedy's plan (milliseconds) seeds column generation.
-            if let Ok(greedy) = super::Greedy.schedule(p) {
-                model.warm_start(greedy.assignments.iter().map(|a| (a.job, a.pool, a.slot)));
+            let plan = super::Greedy.schedule(p);
+            if let Ok(g) = &plan {
+                model.warm_start(g.assignments.iter().map(|a| (a.job, a.pool, a.slot)));
             }
+            greedy = Some(plan);
         }
         let size = model.size(true);
         let mut backend = self.backend.resolve(&size);
         // A whole model beyond the budget is still solved when column
-        // generation can keep each call small; otherwise it is refused.
-        if !backend.has_duals() && estimate.full_solver_bytes > self.memory_budget_bytes {
+        // generation keeps each call small; otherwise it is refused.
+        let mut limits = limits;
+        limits.whole_model_fits = estimate.full_solver_bytes <= self.memory_budget_bytes;
+        let sifts = |b| crate::solve::sifts(b, self.column_generation, model.columns());
+        if !limits.whole_model_fits && !sifts(backend) {
             #[cfg(feature = "clarabel")]
             if self.backend == Backend::Auto {
                 backend = Backend::Clarabel;
             }
-            if !backend.has_duals() {
+            if !sifts(backend) {
                 return Err(TooLarge {
                     columns: estimate.columns,
                     nonzeros: estimate.nonzeros,
@@ -363,7 +374,8 @@ impl Optimal {
             Err(NoPlan::Stopped(reason, bound)) => {
                 // Stopped before the LP gave a plan: Greedy's plan (fast,
                 // and checked by the evaluator) with the bound reached.
-                if let (true, Ok(mut schedule)) = (bound.is_finite(), super::Greedy.schedule(p)) {
+                let greedy = greedy.unwrap_or_else(|| super::Greedy.schedule(p));
+                if let (true, Ok(mut schedule)) = (bound.is_finite(), greedy) {
                     if crate::evaluate(p, "greedy", &schedule).is_ok() {
                         let proof = Proof::new(f64::INFINITY, bound, self.gap, Some(reason));
                         schedule.proof = Some(proof.clone());
@@ -384,24 +396,24 @@ impl Optimal {
             }
             Err(NoPlan::Numerical(why)) => return Err(Error::Solver(why)),
         };
-        let schedule = to_schedule(p, &model, &plan.x);
-        let objective_usd = model.objective_of(&plan.x);
-        let proof = Proof::new(objective_usd, plan.bound, self.gap, plan.stopped);
-        if plan.stopped.is_none() && !proof.proven(objective_usd) {
+        // The solver's plan is not trusted: the evaluator checks every rule
+        // and prices it, and the proof is judged against that price.
+        let mut schedule = Schedule::new(to_schedule(p, &model, &plan.x));
+        let total_usd = crate::evaluate(p, self.name(), &schedule)?.total_usd;
+        let proof = Proof::new(total_usd, plan.bound, self.gap, plan.stopped);
+        if plan.stopped.is_none() && !proof.proven(total_usd) {
             return Err(NotProven {
-                total_usd: objective_usd,
+                total_usd,
                 bound_usd: proof.bound_usd,
-                gap: proof.gap(objective_usd),
+                gap: proof.gap(total_usd),
                 target_gap: self.gap,
             }
             .into());
         }
+        schedule.proof = Some(proof.clone());
         let duals = plan.duals.as_ref().map(|d| duals(p, &model, d));
         Ok(Solution {
-            schedule: Schedule {
-                assignments: schedule,
-                proof: Some(proof.clone()),
-            },
+            schedule,
             proof,
             duals,
             backend,
@@ -511,7 +523,7 @@ fn clean(p: &Problem, cells: &[(usize, usize, usize, f64, f64)], out: &mut Vec<A
 }
 
 impl Proof {
-    /// The proof of a plan whose model objective is `objective_usd`.
+    /// The proof of a plan of total `objective_usd` (the evaluator's).
     pub(crate) fn new(
         objective_usd: f64,
         bound_usd: f64,

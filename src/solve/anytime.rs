@@ -67,7 +67,7 @@ pub(crate) fn optimum(
         // accuracy (an interior point's "almost solved"). Polish it with
         // another solver, and keep the better plan and the better bound.
         let ub = lp.objective_of(&plan.x);
-        if plan.stopped.is_none() && gap(ub, plan.bound) > limits.gap {
+        if plan.stopped.is_none() && gap(ub, plan.bound) > limits.gap && limits.whole_model_fits {
             if let Some(other) = backend.fallback(false) {
                 if let Ok(r2) = super::full(lp, None, other, limits) {
                     let ub2 = lp.objective_of(&r2.x);
@@ -155,7 +155,11 @@ pub(crate) fn optimum(
             });
         }
     }
-    if let Some(why) = limits.stop() {
+    let stop = limits.stop().or_else(|| {
+        // The exact stage takes the whole model at once.
+        (!limits.whole_model_fits).then_some(StopReason::MemoryBudget)
+    });
+    if let Some(why) = stop {
         return match incumbent {
             Some((x, _)) => Ok(Plan {
                 x,

@@ -519,6 +519,12 @@ impl Lp {
             .collect();
     }
 
+    /// Work units per server-hour of cell column `i`: its coefficient in
+    /// its job's work row, which [`build`] writes first in every cell.
+    pub(crate) fn cell_speed(&self, i: usize) -> f64 {
+        self.entries(i).next().map_or(1.0, |(_, v)| v)
+    }
+
     /// Number of columns.
     pub(crate) fn columns(&self) -> usize {
         self.col.len()

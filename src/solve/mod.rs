@@ -42,6 +42,9 @@ pub enum StopReason {
     TimeLimit,
     /// The cancellation flag was raised.
     Cancelled,
+    /// The next stage (the exact MILP over the whole model) would need
+    /// more memory than the budget allows.
+    MemoryBudget,
 }
 
 impl std::fmt::Display for StopReason {
@@ -49,6 +52,7 @@ impl std::fmt::Display for StopReason {
         f.write_str(match self {
             StopReason::TimeLimit => "time limit",
             StopReason::Cancelled => "cancelled",
+            StopReason::MemoryBudget => "the memory budget",
         })
     }
 }
@@ -75,6 +79,9 @@ pub(crate) struct Limits {
     pub(crate) gap: f64,
     pub(crate) cancel: Option<Arc<AtomicBool>>,
     pub(crate) column_generation: ColumnGeneration,
+    /// The whole model fits the memory budget in a solver (else only
+    /// column generation may run, and no exact MILP stage).
+    pub(crate) whole_model_fits: bool,
 }
 
 impl Limits {
@@ -135,19 +142,7 @@ pub(crate) fn solve_lp(
         return Err(Failure::TimeLimit); // the caller reads why from `limits`
     }
     let allowed = mask.map_or(lp.columns(), |m| m.iter().filter(|&&b| b).count());
-    let sift = backend.has_duals()
-        && match limits.column_generation {
-            // HiGHS solves the whole model faster than a sequence of
-            // restricted models it must start from scratch (no warm basis
-            // through good_lp): in development runs on the (300, 20, 168)
-            // Split-only model, 24 s whole against 45-60 s by sifting.
-            #[cfg(feature = "highs")]
-            ColumnGeneration::Auto if backend == Backend::Highs => false,
-            ColumnGeneration::Auto => allowed >= sifting::MIN_COLUMNS,
-            ColumnGeneration::Always => true,
-            ColumnGeneration::Never => false,
-        };
-    let result = if sift {
+    let result = if sifts(backend, limits.column_generation, allowed) {
         sifting::sift(lp, mask, backend, limits, report, stage)
     } else {
         full(lp, mask, backend, limits)
@@ -156,7 +151,11 @@ pub(crate) fn solve_lp(
         Err(Failure::Numerical(why)) => match backend.fallback(false) {
             // One solver's numerical trouble is not the answer: retry the
             // whole stage on another.
-            Some(other) if limits.stop().is_none() => {
+            Some(other)
+                if limits.stop().is_none()
+                    && (limits.whole_model_fits
+                        || sifts(other, limits.column_generation, allowed)) =>
+            {
                 solve_lp(lp, mask, other, limits, report, stage).map_err(|e| match e {
                     Failure::Numerical(w2) => Failure::Numerical(format!(
                         "{}: {why}; then {}: {w2}",
@@ -170,6 +169,23 @@ pub(crate) fn solve_lp(
         },
         r => r,
     }
+}
+
+/// Whether an LP of `columns` columns is solved by column generation
+/// (else whole, in one call) with `backend` in `mode`.
+pub(crate) fn sifts(backend: Backend, mode: ColumnGeneration, columns: usize) -> bool {
+    backend.has_duals()
+        && match mode {
+            // HiGHS solves the whole model faster than a sequence of
+            // restricted models it must start from scratch (no warm basis
+            // through good_lp): in development runs on the (300, 20, 168)
+            // Split-only model, 24 s whole against 45-60 s by sifting.
+            #[cfg(feature = "highs")]
+            ColumnGeneration::Auto if backend == Backend::Highs => false,
+            ColumnGeneration::Auto => columns >= sifting::MIN_COLUMNS,
+            ColumnGeneration::Always => true,
+            ColumnGeneration::Never => false,
+        }
 }
 
 /// One call over every allowed column.
@@ -258,21 +274,17 @@ pub(crate) fn trivial_bound(lp: &Lp) -> f64 {
         let work = lp.rhs[wr as usize];
         // Per region choice (or one pseudo-region for Split): least cost
         // per work unit of its cells, plus the choice's lump sum.
-        let mut per_region: Vec<(u32, f64, f64)> = Vec::new(); // (region, lump, min c/s)
+        let mut per_region: Vec<(f64, f64)> = Vec::new(); // (lump, least c/s)
         let mut split_min = f64::INFINITY;
         for i in cols.clone() {
             match lp.col[i] {
-                Col::Choice { region, .. } => per_region.push((region, lp.cost[i], f64::INFINITY)),
+                Col::Choice { .. } => per_region.push((lp.cost[i], f64::INFINITY)),
                 Col::Cell { .. } => {
-                    let s = lp
-                        .entries(i)
-                        .find(|&(r, _)| r == wr as usize)
-                        .map_or(1.0, |(_, v)| v);
-                    let cps = lp.cost[i] / s;
+                    let cps = lp.cost[i] / lp.cell_speed(i);
                     // A job's choice column comes before its region's cells.
                     split_min = split_min.min(cps);
                     if let Some(last) = per_region.last_mut() {
-                        last.2 = last.2.min(cps);
+                        last.1 = last.1.min(cps);
                     }
                 }
                 Col::Slack { .. } => {}
@@ -283,7 +295,7 @@ pub(crate) fn trivial_bound(lp: &Lp) -> f64 {
         } else {
             total += per_region
                 .iter()
-                .map(|&(_, lump, m)| lump + work * m)
+                .map(|&(lump, m)| lump + work * m)
                 .fold(f64::INFINITY, f64::min);
         }
     }

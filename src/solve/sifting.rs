@@ -3,7 +3,7 @@
 //! Solve over a working set, price every other allowed column with the
 //! duals, add the most negative, repeat until none is negative: the
 //! restricted optimum padded with zeros is then the optimum of the whole
-//! LP. Every round's duals also give a proven bound ([`bound_over`]), so a
+//! LP. Every round's duals also give a proven bound ([`super::bound_over`]), so a
 //! solve stopped by its limits still says how far from exact it is.
 //!
 //! The working set starts with each job's cheapest cells (by cost per
@@ -21,7 +21,7 @@
 
 use super::backend::{self, Backend, Call, Failure};
 use super::lp::{Col, Lp};
-use super::{bound_over, full, Limits, Report, Stage, StopReason};
+use super::{full, Limits, Report, Stage, StopReason};
 
 /// Below this many allowed columns the whole model is solved at once.
 pub(crate) const MIN_COLUMNS: usize = 20_000;
@@ -52,13 +52,6 @@ pub(crate) struct LpResult {
     pub(crate) feasible: bool,
 }
 
-fn speed(lp: &Lp, i: usize, job: usize) -> f64 {
-    let wr = lp.work_row[job] as usize;
-    lp.entries(i)
-        .find(|&(r, _)| r == wr)
-        .map_or(1.0, |(_, v)| v)
-}
-
 /// Column generation over the allowed columns of `lp`.
 pub(crate) fn sift(
     lp: &Lp,
@@ -82,7 +75,7 @@ pub(crate) fn sift(
         for i in cols.clone().filter(|&i| allowed(i)) {
             match lp.col[i] {
                 Col::Cell { .. } => {
-                    let s = speed(lp, i, j);
+                    let s = lp.cell_speed(i);
                     let cps = lp.cost[i] / s;
                     dearest = dearest.max(cps.abs());
                     cells.push((cps, i));
@@ -99,7 +92,7 @@ pub(crate) fn sift(
             if covered >= COVER * work {
                 break;
             }
-            covered += lp.upper[i] * speed(lp, i, j);
+            covered += lp.upper[i] * lp.cell_speed(i);
             in_set[i] = true;
             set.push(i);
         }
@@ -131,7 +124,7 @@ pub(crate) fn sift(
     let mut best_bound = f64::NEG_INFINITY;
     for round in 1..=MAX_ROUNDS {
         if let Some(why) = limits.stop() {
-            return stopped(lp, best, best_bound, why, round - 1);
+            return stopped(best, best_bound, why, round - 1);
         }
         set.sort_unstable();
         let out = backend::solve(
@@ -152,7 +145,7 @@ pub(crate) fn sift(
             Ok(o) => o,
             Err(Failure::TimeLimit) => {
                 let why = limits.stop().unwrap_or(StopReason::TimeLimit);
-                return stopped(lp, best, best_bound, why, round);
+                return stopped(best, best_bound, why, round);
             }
             Err(e) => return Err(e),
         };
@@ -162,8 +155,6 @@ pub(crate) fn sift(
             ));
         };
         lp.project_duals(&mut dual);
-        let bound = bound_over(lp, mask, &dual);
-        best_bound = best_bound.max(bound);
         let mut x = vec![0.0; n];
         for (&i, &v) in set.iter().zip(&out.values) {
             x[i] = v;
@@ -173,21 +164,22 @@ pub(crate) fn sift(
             a > 1e-9 * w.abs().max(1e-300)
         });
         let objective = lp.objective_of(&x);
-        // Price every allowed column outside the set.
+        // One pass over every allowed column: its reduced cost feeds the
+        // bound (see `bound_over`) and, outside the set, the pricing.
         let mut violations: Vec<Vec<(f64, usize)>> = vec![Vec::new(); lp.job_cols.len()];
         let mut any = false;
+        let mut bound: f64 = lp.rhs.iter().zip(&dual).map(|(b, d)| b * d).sum();
         for (j, cols) in lp.job_cols.iter().enumerate() {
-            for i in cols.clone() {
-                if in_set[i] || !allowed(i) {
-                    continue;
-                }
+            for i in cols.clone().filter(|&i| allowed(i)) {
                 let d = lp.reduced_cost(i, &dual);
-                if d < -tol {
+                bound += d.min(0.0) * lp.upper[i];
+                if !in_set[i] && d < -tol {
                     violations[j].push((d, i));
                     any = true;
                 }
             }
         }
+        best_bound = best_bound.max(bound);
         let result = LpResult {
             x,
             duals: Some(dual),
@@ -238,13 +230,11 @@ pub(crate) fn sift(
 /// The best feasible point so far with the best bound, marked stopped; or
 /// the time limit as a failure when no feasible point was found yet.
 fn stopped(
-    lp: &Lp,
     best: Option<LpResult>,
     bound: f64,
     why: StopReason,
     rounds: usize,
 ) -> Result<LpResult, Failure> {
-    let _ = lp;
     match best {
         Some(mut r) => {
             r.bound = bound;
