@@ -441,6 +441,7 @@ impl Job {
             release: None,
             regions: None,
             placement: Placement::Split,
+            unmet_usd_per_work: None,
         }
     }
 }
@@ -460,6 +461,7 @@ pub struct JobBuilder<W, D, M> {
     release: Option<DateTime<Utc>>,
     regions: Option<Vec<String>>,
     placement: Placement,
+    unmet_usd_per_work: Option<f64>,
 }
 
 impl<D, M> JobBuilder<Unset, D, M> {
@@ -476,6 +478,7 @@ impl<D, M> JobBuilder<Unset, D, M> {
             release: self.release,
             regions: self.regions,
             placement: self.placement,
+            unmet_usd_per_work: self.unmet_usd_per_work,
         }
     }
 }
@@ -494,6 +497,7 @@ impl<W, M> JobBuilder<W, Unset, M> {
             release: self.release,
             regions: self.regions,
             placement: self.placement,
+            unmet_usd_per_work: self.unmet_usd_per_work,
         }
     }
 }
@@ -512,6 +516,7 @@ impl<W, D> JobBuilder<W, D, Unset> {
             release: self.release,
             regions: self.regions,
             placement: self.placement,
+            unmet_usd_per_work: self.unmet_usd_per_work,
         }
     }
 }
@@ -543,6 +548,13 @@ impl<W, D, M> JobBuilder<W, D, M> {
         self.placement = placement;
         self
     }
+    /// $ per work unit left undone (default: none, all work must be
+    /// done). With a price, the plan may leave work undone and the report
+    /// prices it: what a planner wants when the week is overbooked.
+    pub fn unmet_usd_per_work(mut self, usd_per_work: f64) -> Self {
+        self.unmet_usd_per_work = Some(usd_per_work);
+        self
+    }
 }
 
 complete!(JobBuilder<Set<f64>, Set<DateTime<Utc>>, Set<f64>> => Job, |b| Job {
@@ -556,4 +568,5 @@ complete!(JobBuilder<Set<f64>, Set<DateTime<Utc>>, Set<f64>> => Job, |b| Job {
     max_servers: b.max_servers.0,
     regions: b.regions,
     placement: b.placement,
+    unmet_usd_per_work: b.unmet_usd_per_work,
 });

@@ -27,7 +27,7 @@ pub(crate) fn diagnose(
     let mut jobs: Vec<UnfinishedJob> = p
         .jobs()
         .iter()
-        .filter(|j| j.windows.is_empty())
+        .filter(|j| j.windows.is_empty() && !j.may_fall_short())
         .map(|j| UnfinishedJob {
             job: j.id.clone(),
             shortfall: Shortfall::NoEligibleCell(j.closed.clone()),
@@ -40,9 +40,11 @@ pub(crate) fn diagnose(
         Ok(x) => x,
         Err(e) => return e,
     };
+    // A job with a price for undone work may fall short: it is never why
+    // there is no plan (its slack is free in these models).
     for (j, short) in split.iter().enumerate() {
         let job = &p.jobs()[j];
-        if *short > SHORT_EPS * job.work {
+        if *short > SHORT_EPS * job.work && !job.may_fall_short() {
             jobs.push(UnfinishedJob {
                 job: job.id.clone(),
                 shortfall: Shortfall::WorkShort {
@@ -62,7 +64,7 @@ pub(crate) fn diagnose(
         };
         for (j, short) in whole.iter().enumerate() {
             let job = &p.jobs()[j];
-            if *short > SHORT_EPS * job.work {
+            if *short > SHORT_EPS * job.work && !job.may_fall_short() {
                 jobs.push(UnfinishedJob {
                     job: job.id.clone(),
                     shortfall: Shortfall::of(job, *short),

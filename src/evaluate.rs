@@ -24,7 +24,7 @@ pub const TOLERANCE: f64 = 1e-6;
 pub struct Report {
     /// Name of the scheduler that made the schedule.
     pub scheduler: String,
-    /// rent + energy + carbon + egress, in $.
+    /// rent + energy + carbon + egress + unmet, in $.
     pub total_usd: f64,
     /// Rent in $.
     pub rent_usd: f64,
@@ -34,6 +34,12 @@ pub struct Report {
     pub carbon_usd: f64,
     /// Egress in $.
     pub egress_usd: f64,
+    /// The price of work left undone, in $: for each job with an
+    /// [`unmet_usd_per_work`](crate::Job::unmet_usd_per_work), that price
+    /// times its [`JobReport::unmet_work`]. Not money spent, but what the
+    /// plan's owner said undone work is worth; 0 when all work is done.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unmet_usd: f64,
     /// Energy at the meter (IT load × PUE) in MWh.
     pub energy_mwh: f64,
     /// Emissions in tCO2e.
@@ -76,16 +82,29 @@ pub struct JobReport {
     pub carbon_usd: f64,
     /// Egress in $.
     pub egress_usd: f64,
+    /// Work units left undone (only a job with a price for undone work may
+    /// leave any).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unmet_work: f64,
+    /// `unmet_work` at the job's price, in $.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unmet_usd: f64,
     /// Ids of the regions it runs in, in file order.
     pub regions: Vec<String>,
-    /// First slot with work.
+    /// First slot with work (0 for a job with no work done, whose
+    /// `regions` is empty).
     pub first_slot: usize,
-    /// Last slot with work.
+    /// Last slot with work (0 for a job with no work done).
     pub last_slot: usize,
-    /// The instant the first slot with work starts.
+    /// The instant the first slot with work starts (the horizon start
+    /// for a job with no work done, with `end` equal to it).
     pub start: DateTime<Utc>,
     /// The instant the last slot with work ends.
     pub end: DateTime<Utc>,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 /// One row of a report, with ids instead of indices.
@@ -290,6 +309,8 @@ impl Tally {
                     energy_usd: 0.0,
                     carbon_usd: 0.0,
                     egress_usd: 0.0,
+                    unmet_work: 0.0,
+                    unmet_usd: 0.0,
                     regions: Vec::new(),
                     first_slot: usize::MAX,
                     last_slot: 0,
@@ -361,13 +382,14 @@ impl Tally {
     fn into_report(self, scheduler: &str, proof: Option<&Proof>) -> Report {
         let jobs = self.jobs;
         let sum = |f: fn(&JobReport) -> f64| jobs.iter().map(f).fold(0.0, |a, b| a + b);
-        let (rent_usd, energy_usd, carbon_usd, egress_usd) = (
+        let (rent_usd, energy_usd, carbon_usd, egress_usd, unmet_usd) = (
             sum(|j| j.rent_usd),
             sum(|j| j.energy_usd),
             sum(|j| j.carbon_usd),
             sum(|j| j.egress_usd),
+            sum(|j| j.unmet_usd),
         );
-        let total_usd = rent_usd + energy_usd + carbon_usd + egress_usd;
+        let total_usd = rent_usd + energy_usd + carbon_usd + egress_usd + unmet_usd;
         Report {
             scheduler: scheduler.to_string(),
             total_usd,
@@ -375,6 +397,7 @@ impl Tally {
             energy_usd,
             carbon_usd,
             egress_usd,
+            unmet_usd,
             energy_mwh: self.energy_mwh,
             emissions_t: self.emissions_t,
             jobs,
@@ -446,10 +469,19 @@ fn check_job(
         v.slot = Some(t);
         return Err(with_job(v));
     }
-    if (js.work_done - job.work).abs() > TOLERANCE * job.work {
+    let short = job.work - js.work_done;
+    let unfinished = short > TOLERANCE * job.work && !job.may_fall_short();
+    if unfinished || -short > TOLERANCE * job.work {
         let v = ScheduleViolation::new(Constraint::Work, js.work_done, job.work);
         return Err(with_job(v));
     }
+    if short > TOLERANCE * job.work {
+        // A job with a price for undone work: the shortfall is priced.
+        let jr = &mut tally.jobs[j];
+        jr.unmet_work = short;
+        jr.unmet_usd = job.unmet_usd(short);
+    }
+    let js = &mut tally.sums[j];
     // Regions with work, in file order (rows come sorted by slot, so a
     // job's regions may repeat and interleave).
     js.work_in_region.sort_by_key(|&(r, _)| r);
@@ -491,5 +523,8 @@ fn price_egress(p: &Problem, tally: &mut Tally, j: usize, used: &[(usize, f64)])
         .iter()
         .map(|&(r, _)| p.regions()[r].id.clone())
         .collect();
-    jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd;
+    if jr.first_slot == usize::MAX {
+        jr.first_slot = 0; // no work done (a job that may fall short)
+    }
+    jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd + jr.unmet_usd;
 }

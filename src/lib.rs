@@ -80,7 +80,8 @@ pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use names::UnknownName;
 pub use problem::{
     CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
-    MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MIN_SPEED, MIN_WORK,
+    MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MIN_SPEED,
+    MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedule::{SavedAssignment, SavedSchedule};

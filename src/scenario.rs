@@ -130,6 +130,13 @@ pub struct Job {
     /// Split or Whole.
     #[serde(default, skip_serializing_if = "is_split")]
     pub placement: Placement,
+    /// What a work unit left undone costs, in $ per work unit; `None`
+    /// (the default) means all work must be done. With a price, a plan may
+    /// leave work undone when capacity is short or the work dearer than
+    /// its price, and the report prices the shortfall (see
+    /// [the model](crate::spec)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmet_usd_per_work: Option<f64>,
 }
 
 /// Serde's derived code, but every object must be written as a JSON
@@ -287,6 +294,7 @@ impl Job {
             max_servers,
             regions: None,
             placement: Placement::Split,
+            unmet_usd_per_work: None,
         }
     }
 
@@ -312,6 +320,13 @@ impl Job {
     /// Requires all work to run in one region.
     pub fn whole(mut self) -> Self {
         self.placement = Placement::Whole;
+        self
+    }
+
+    /// Prices work left undone at `usd_per_work` $ per work unit, instead
+    /// of requiring all of it (see [`Job::unmet_usd_per_work`]).
+    pub fn unmet_usd_per_work(mut self, usd_per_work: f64) -> Self {
+        self.unmet_usd_per_work = Some(usd_per_work);
         self
     }
 }

@@ -49,6 +49,12 @@ struct Cli {
     /// (default 1e-7: exact).
     #[arg(long, global = true, value_name = "REL")]
     gap: Option<f64>,
+    /// Price work left undone at this many $ per work unit, for every job
+    /// without a price of its own (`unmet_usd_per_work` in the file): the
+    /// plan then leaves work undone where capacity is short, instead of
+    /// failing with exit 2, and the report prices each job's shortfall.
+    #[arg(long, global = true, value_name = "USD")]
+    unmet_usd_per_work: Option<f64>,
 }
 
 /// The limits of the optimum given on the command line.
@@ -60,6 +66,9 @@ struct SolveLimits {
 
 /// Set once in `main`, read by [`optimal`].
 static LIMITS: OnceLock<SolveLimits> = OnceLock::new();
+
+/// `--unmet-usd-per-work`: set once in `main`, applied by [`load`].
+static UNMET_USD_PER_WORK: OnceLock<f64> = OnceLock::new();
 
 /// A scheduler the crate ships, as `--scheduler` names it.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -226,6 +235,10 @@ fn main() -> ExitCode {
             }
         }
     }
+    if let Some(usd) = cli.unmet_usd_per_work {
+        // Its range is the library's to check, with the job it applies to.
+        let _ = UNMET_USD_PER_WORK.set(usd);
+    }
     let _ = LIMITS.set(SolveLimits {
         time_limit: cli.time_limit,
         gap: cli.gap,
@@ -284,7 +297,12 @@ fn input_error(path: &Path, e: geoshift::InputError) -> Failure {
 fn load(path: &Path) -> Result<(Scenario, Problem), Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
-    let scenario = Scenario::from_json(&text).map_err(|e| input_error(path, e))?;
+    let mut scenario = Scenario::from_json(&text).map_err(|e| input_error(path, e))?;
+    if let Some(&usd) = UNMET_USD_PER_WORK.get() {
+        for job in &mut scenario.jobs {
+            job.unmet_usd_per_work.get_or_insert(usd);
+        }
+    }
     let problem = Problem::new(&scenario).map_err(|e| input_error(path, e))?;
     Ok((scenario, problem))
 }
@@ -479,6 +497,13 @@ fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
     outln!(out, "  energy  {:>16}", plot::usd(r.energy_usd));
     outln!(out, "  carbon  {:>16}", plot::usd(r.carbon_usd));
     outln!(out, "  egress  {:>16}", plot::usd(r.egress_usd));
+    if r.unmet_usd != 0.0 {
+        outln!(
+            out,
+            "  unmet   {:>16}  (the price of work left undone, not money spent)",
+            plot::usd(r.unmet_usd)
+        );
+    }
     outln!(
         out,
         "  energy at the meter {:.3} MWh, emissions {:.3} tCO2e",
@@ -507,9 +532,28 @@ fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
         "slots"
     );
     for j in &r.jobs {
+        let undone = if j.unmet_work > 0.0 {
+            format!(
+                "  ({} work units undone, {})",
+                short(j.unmet_work, 3),
+                plot::usd(j.unmet_usd)
+            )
+        } else {
+            String::new()
+        };
+        if j.regions.is_empty() {
+            outln!(
+                out,
+                "  {:<w$}  {:>14}  {:>11}  none{undone}",
+                j.id,
+                plot::usd(j.cost_usd),
+                "-"
+            );
+            continue;
+        }
         outln!(
             out,
-            "  {:<w$}  {:>14}  {:>5}-{:<5}  {}",
+            "  {:<w$}  {:>14}  {:>5}-{:<5}  {}{undone}",
             j.id,
             plot::usd(j.cost_usd),
             j.first_slot,
@@ -726,6 +770,19 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
                     .unwrap_or("")
                     .replace('\n', "\n            ")
             ),
+        }
+    }
+    // With a price for undone work, a total is not all money spent.
+    for r in rows.iter().filter_map(|row| row.report.as_ref()) {
+        if r.unmet_usd != 0.0 {
+            let work: f64 = r.jobs.iter().map(|j| j.unmet_work).sum();
+            outln!(
+                out,
+                "{:<9} leaves {} work units undone: {} of its total is their price, not money spent",
+                r.scheduler,
+                short(work, 3),
+                plot::usd(r.unmet_usd)
+            );
         }
     }
 }

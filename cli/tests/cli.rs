@@ -803,3 +803,49 @@ fn time_limit_and_gap_are_checked() {
         &["proven optimal", "no plan costs less than"],
     );
 }
+
+#[test]
+fn unmet_usd_per_work_turns_an_infeasible_week_into_a_partial_plan() {
+    let dir = TempDir::new("unmet");
+    let file = dir.scenario("big.json", &infeasible());
+    // 29 of 40 units cannot be placed (see the test above): at 1000 $ per
+    // unit, every placeable unit is done and 29 are left, 29,000 $.
+    let out = run(
+        &["solve", "--json", "--unmet-usd-per-work", "1000"],
+        Some(&file),
+    );
+    assert_status(&out, 0);
+    let r: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(close(num(&r, "unmet_usd"), 29_000.0), "{r}");
+    assert!(close(num(&r["jobs"][0], "unmet_work"), 29.0), "{r}");
+    let parts = [
+        "rent_usd",
+        "energy_usd",
+        "carbon_usd",
+        "egress_usd",
+        "unmet_usd",
+    ];
+    let sum: f64 = parts.iter().map(|f| num(&r, f)).sum();
+    assert!(close(sum, num(&r, "total_usd")), "{r}");
+    // The text says the unmet part is not money spent.
+    let out = run(&["compare", "--unmet-usd-per-work", "1000"], Some(&file));
+    assert_status(&out, 0);
+    assert_mentions(
+        &stdout(&out),
+        &["optimal", "29.000 work units undone", "not money spent"],
+    );
+    // A job's own price wins over the option.
+    let mut v = infeasible();
+    v["jobs"][0]["unmet_usd_per_work"] = json!(500);
+    let own = dir.scenario("own.json", &v);
+    let out = run(
+        &["solve", "--json", "--unmet-usd-per-work", "1000"],
+        Some(&own),
+    );
+    let r: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(close(num(&r, "unmet_usd"), 14_500.0), "{r}");
+    // A price outside the supported range is malformed input.
+    let out = run(&["solve", "--unmet-usd-per-work=-1"], Some(&file));
+    assert_status(&out, 1);
+    assert_mentions(&stderr(&out), &["unmet_usd_per_work", "train"]);
+}

@@ -73,6 +73,12 @@ pub const MIN_SPEED: f64 = 1e-3;
 /// reference servers in one.
 pub const MAX_SPEED: f64 = 1e3;
 
+/// Highest price of undone work, in $ per work unit
+/// ([`Job::unmet_usd_per_work`](crate::Job::unmet_usd_per_work)). A work
+/// unit costs dollars, not millions: a higher price would only make every
+/// real cost vanish below the solvers' relative precision.
+pub const MAX_UNMET_USD_PER_WORK: f64 = 1e6;
+
 /// A validated scenario, with every series resampled to slots and every
 /// rule of [the model](crate::spec) evaluated once. Built by
 /// [`Problem::new`]; read-only.
@@ -167,6 +173,8 @@ pub struct JobInfo {
     pub windows: Vec<JobRegion>,
     /// Allowed regions that offer no eligible slot, and why.
     pub closed: Vec<ClosedRegion>,
+    /// $ per work unit left undone; `None`: all work must be done.
+    pub unmet_usd_per_work: Option<f64>,
 }
 
 /// Where a job may run in one region: an eligible slot range shared by all
@@ -195,6 +203,18 @@ impl JobRegion {
 }
 
 impl JobInfo {
+    /// Whether the job may leave work undone (it has a price for it).
+    pub fn may_fall_short(&self) -> bool {
+        self.unmet_usd_per_work.is_some()
+    }
+
+    /// What leaving `work` units of this job undone costs, in $: its
+    /// price times the work (0 for a job without a price, which may not
+    /// fall short at all).
+    pub fn unmet_usd(&self, work: f64) -> f64 {
+        self.unmet_usd_per_work.map_or(0.0, |usd| usd * work)
+    }
+
     /// Egress in $ per work unit done in window `w`: `egress(j, r) / W_j`.
     pub fn egress_usd_per_work(&self, w: &JobRegion) -> f64 {
         w.egress_usd / self.work

@@ -1,7 +1,7 @@
 //! The range of every number, and series resampled to slots: the one place
 //! where a value is checked against the rule [the model](crate::spec) states for its field.
 
-use super::{MAX_ID_BYTES, MAX_SPEED, MIN_SPEED, MIN_WORK};
+use super::{MAX_ID_BYTES, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MIN_SPEED, MIN_WORK};
 use crate::error::{Entity, InputError};
 use crate::time::{Horizon, Series, SeriesFault};
 
@@ -20,6 +20,8 @@ pub(super) enum Rule {
     Work,
     /// A pool's speed: between [`MIN_SPEED`] and [`MAX_SPEED`].
     Speed,
+    /// A price of undone work: between 0 and [`MAX_UNMET_USD_PER_WORK`].
+    UnmetPrice,
 }
 
 /// Checks one number against its rule; the error names entity, id, field
@@ -39,6 +41,10 @@ pub(super) fn check(
         Rule::Work => (
             value.is_finite() && value >= MIN_WORK,
             "finite and >= 0.001, the supported range (less work is below the solvers' precision)",
+        ),
+        Rule::UnmetPrice => (
+            value.is_finite() && (0.0..=MAX_UNMET_USD_PER_WORK).contains(&value),
+            "finite and between 0 and 1e6, the supported range (a larger price swamps every real cost in the solvers' precision)",
         ),
         Rule::Speed => (
             (MIN_SPEED..=MAX_SPEED).contains(&value),

@@ -55,6 +55,15 @@ pub(super) fn build(
             j.max_servers,
             Rule::Positive,
         )?;
+        if let Some(usd) = j.unmet_usd_per_work {
+            check(
+                Entity::Job,
+                &j.id,
+                "unmet_usd_per_work",
+                usd,
+                Rule::UnmetPrice,
+            )?;
+        }
         let release = j.release.unwrap_or(h.start);
         if j.deadline <= release {
             return Err(InputError::DeadlineNotAfterRelease {
@@ -115,6 +124,7 @@ pub(super) fn build(
             deadline: j.deadline,
             windows,
             closed,
+            unmet_usd_per_work: j.unmet_usd_per_work,
         });
     }
     Ok(jobs)

@@ -114,9 +114,11 @@ impl<'a> Ledger<'a> {
     }
 }
 
-/// Keeps the rows of job `j` when it is finished (`left == 0`); otherwise
-/// gives their capacity back, so that a job the heuristic cannot finish
-/// takes nothing from the jobs after it, and records the job as short.
+/// Keeps the rows of job `j` when it is finished (`left == 0`) or when it
+/// may fall short (it has a price for undone work, and `left` is priced);
+/// otherwise gives their capacity back, so that a job the heuristic cannot
+/// finish takes nothing from the jobs after it, and records the job as
+/// short.
 pub(crate) fn settle(
     ledger: &mut Ledger<'_>,
     j: usize,
@@ -124,7 +126,7 @@ pub(crate) fn settle(
     schedule: &mut Schedule,
     failed: &mut Vec<UnfinishedJob>,
 ) {
-    if left > 0.0 {
+    if left > 0.0 && !ledger.problem.jobs()[j].may_fall_short() {
         ledger.undo(&rows);
         failed.push(short(ledger.problem, j, left));
     } else {

@@ -3,6 +3,10 @@
 //! ties by slot then pool. A `Whole` job tries each region alone and keeps
 //! the cheapest region that finishes it. A job it cannot finish is reported
 //! and takes no capacity from the jobs after it.
+//!
+//! A job with a price for undone work skips cells dearer per work unit
+//! than that price and leaves what it cannot place undone; a `Whole` one
+//! keeps the region (or none) of least cost, undone work priced.
 
 use super::fill::{outcome, settle, Ledger};
 use super::{Assignment, Schedule, Scheduler};
@@ -28,6 +32,8 @@ fn cheapest_first<'a>(
     j: usize,
     windows: impl IntoIterator<Item = &'a JobRegion>,
 ) -> impl Iterator<Item = (usize, usize)> {
+    // Work dearer than its price of undone work is better left undone.
+    let dearest = p.jobs()[j].unmet_usd_per_work.unwrap_or(f64::INFINITY);
     let n_pools = p.pools().len() as u64;
     let windows: Vec<&JobRegion> = windows.into_iter().collect();
     let count = windows
@@ -55,6 +61,7 @@ fn cheapest_first<'a>(
     });
     cells
         .into_iter()
+        .take_while(move |&(usd_per_work, _)| usd_per_work <= dearest)
         .map(move |(_, key)| ((key % n_pools) as usize, (key / n_pools) as usize))
 }
 
@@ -79,6 +86,9 @@ impl Scheduler for Greedy {
         for j in p.edf_order() {
             let job = &p.jobs()[j];
             if job.windows.is_empty() {
+                if job.may_fall_short() {
+                    continue; // all of it undone, at its price
+                }
                 failed.push(UnfinishedJob {
                     job: job.id.clone(),
                     shortfall: Shortfall::NoEligibleCell(job.closed.clone()),
@@ -93,18 +103,24 @@ impl Scheduler for Greedy {
                 Placement::Whole => {
                     // Try each region alone; keep the cheapest that finishes
                     // (ties: the first in the job's region order).
+                    // (A job that may fall short also weighs its undone
+                    // work, and no region at all.)
                     let mut best: Option<(f64, usize)> = None;
                     let mut least_left = f64::INFINITY;
                     for (i, w) in job.windows.iter().enumerate() {
                         let (rows, left) = ledger.fill(j, cheapest_first(p, j, [w]));
                         ledger.undo(&rows);
                         least_left = least_left.min(left);
-                        if left == 0.0 {
-                            let cost = whole_cost(p, w, &rows);
+                        if left == 0.0 || (job.may_fall_short() && !rows.is_empty()) {
+                            let cost = whole_cost(p, w, &rows) + job.unmet_usd(left);
                             if best.is_none_or(|(c, _)| cost < c) {
                                 best = Some((cost, i));
                             }
                         }
+                    }
+                    if job.may_fall_short() && best.is_none_or(|(c, _)| job.unmet_usd(job.work) < c)
+                    {
+                        continue; // no region: all of it undone, at its price
                     }
                     match best {
                         Some((_, i)) => {

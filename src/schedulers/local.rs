@@ -2,7 +2,8 @@
 //! origin, as soon as possible, earliest deadline first; within a slot the
 //! origin's pools are taken by cost per work unit `c[k,t] / s_k`, ties by
 //! file order. A job it cannot finish is reported and takes no capacity
-//! from the jobs after it.
+//! from the jobs after it, unless it has a price for undone work: then it
+//! does what fits and the rest is priced.
 
 use super::fill::{outcome, settle, Ledger};
 use super::{Schedule, Scheduler};
@@ -26,6 +27,9 @@ impl Scheduler for Local {
         for j in p.edf_order() {
             let job = &p.jobs()[j];
             let Some(w) = job.window(job.origin) else {
+                if job.may_fall_short() {
+                    continue; // all of it undone, at its price
+                }
                 failed.push(UnfinishedJob {
                     job: job.id.clone(),
                     shortfall: Shortfall::NoEligibleCell(origin_closed(p, j)),

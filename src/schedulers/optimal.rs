@@ -305,7 +305,10 @@ impl Optimal {
     /// that could not be proven within the gap, with no limit to blame).
     pub fn solve(&self, p: &Problem) -> Result<Solution, Error> {
         let limits = self.limits();
-        if p.jobs().iter().any(|j| j.windows.is_empty()) {
+        if p.jobs()
+            .iter()
+            .any(|j| j.windows.is_empty() && !j.may_fall_short())
+        {
             return Err(self.diagnose(p, &limits));
         }
         let estimate = lp::estimate(p);
@@ -462,11 +465,15 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64]) -> Duals {
 /// The plan's rows, job by job, cleaned of solver noise (see [`clean`]).
 fn to_schedule(p: &Problem, lp: &Lp, x: &[f64]) -> Vec<Assignment> {
     let mut out = Vec::new();
-    for cols in &lp.job_cols {
+    for (j, cols) in lp.job_cols.iter().enumerate() {
         let mut chosen = true;
         let mut cells: Vec<(usize, usize, usize, f64, f64)> = Vec::new(); // job, pool, slot, ub, value
+                                                                          // The work the plan does: W_j less the slack of a job that may
+                                                                          // fall short (the cost model has no other slack).
+        let mut target = p.jobs()[j].work;
         for i in cols.clone() {
             match lp.col[i] {
+                Col::Slack { .. } => target = (target - x[i]).max(0.0),
                 Col::Choice { .. } => chosen = x[i] >= 0.5,
                 Col::Cell { job, pool, slot } if chosen && x[i] > 0.0 => cells.push((
                     job as usize,
@@ -478,16 +485,21 @@ fn to_schedule(p: &Problem, lp: &Lp, x: &[f64]) -> Vec<Assignment> {
                 _ => {}
             }
         }
-        clean(p, &cells, &mut out);
+        clean(p, &cells, target, &mut out);
     }
     out
 }
 
 /// Appends one job's rows to `out`: its positive values, without solver
-/// noise, scaled so that its work is exactly `W_j` (see [`NOISE`] and
-/// [`RESCALE`]); kept as solved where cleaning would move them more than
-/// that.
-fn clean(p: &Problem, cells: &[(usize, usize, usize, f64, f64)], out: &mut Vec<Assignment>) {
+/// noise, scaled so that its work is exactly `target` (`W_j`, less what a
+/// job that may fall short leaves undone; see [`NOISE`] and [`RESCALE`]);
+/// kept as solved where cleaning would move them more than that.
+fn clean(
+    p: &Problem,
+    cells: &[(usize, usize, usize, f64, f64)],
+    target: f64,
+    out: &mut Vec<Assignment>,
+) {
     let Some(job) = cells.first().map(|c| &p.jobs()[c.0]) else {
         return;
     };
@@ -514,7 +526,7 @@ fn clean(p: &Problem, cells: &[(usize, usize, usize, f64, f64)], out: &mut Vec<A
         .iter()
         .map(|a| a.server_hours * speed(a.pool))
         .sum();
-    let factor = job.work / done;
+    let factor = target / done;
     if (factor - 1.0).abs() <= RESCALE {
         for a in &mut out[start..] {
             a.server_hours *= factor;

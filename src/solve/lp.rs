@@ -51,8 +51,11 @@ pub(crate) enum Col {
     /// `x[j,k,t]`, server-hours.
     Cell { job: u32, pool: u32, slot: u32 },
     /// `y[j,r]`, the region choice of a `Whole` job (binary in the MILP).
+    /// A job that may fall short also has the choice of no region at all
+    /// (`region` is `u32::MAX`, no cell follows it).
     Choice { job: u32, region: u32 },
-    /// Work units of job `j` left undone (shortfall model only).
+    /// Work units of job `j` left undone: in the shortfall models, and for
+    /// a job with a price for undone work in the cost model.
     Slack { job: u32 },
 }
 
@@ -170,8 +173,11 @@ pub(crate) fn estimate(p: &Problem) -> ModelEstimate {
                 nonzeros += 2 + (w.end_slot - w.first_slot);
             }
         }
-        columns += 1; // a slack or an artificial
-        nonzeros += 1;
+        // A slack or an artificial; a job that may fall short has both,
+        // and a choice of no region when it has region choices.
+        let extra = 1 + usize::from(job.may_fall_short()) * (1 + usize::from(whole));
+        columns += extra;
+        nonzeros += extra;
     }
     ModelEstimate {
         columns,
@@ -331,7 +337,7 @@ impl Builder<'_> {
         let p = self.p;
         let job = &p.jobs()[j];
         let first_col = self.lp.col.len();
-        if job.windows.is_empty() {
+        if job.windows.is_empty() && !job.may_fall_short() {
             self.lp.job_cols.push(first_col..first_col);
             self.lp.work_row.push(NONE);
             return; // no cell: reported from `JobInfo::closed`
@@ -353,10 +359,26 @@ impl Builder<'_> {
         let has_cell = self.lp.col[first_col..]
             .iter()
             .any(|c| matches!(c, Col::Cell { .. }));
-        self.lp.job_without_cells |= !has_cell;
-        if self.objective != Objective::Cost {
+        self.lp.job_without_cells |= !has_cell && !job.may_fall_short();
+        if let Some(one) = one_region.filter(|_| job.may_fall_short()) {
+            // No region at all: all its work undone, no egress.
+            let none = Col::Choice {
+                job: j as u32,
+                region: NONE,
+            };
+            self.add_col(none, 0.0, 1.0, &[(one, 1.0)]);
+        }
+        // The slack: undone work at its price (cost model), or the
+        // shortfall the diagnosis minimises, where a job that may fall
+        // short does so for free.
+        let slack_cost = match (self.objective, job.unmet_usd_per_work) {
+            (Objective::Cost, price) => price,
+            (_, Some(_)) => Some(0.0),
+            (_, None) => Some(1.0),
+        };
+        if let Some(cost) = slack_cost {
             let slack = Col::Slack { job: j as u32 };
-            self.add_col(slack, 1.0, job.work, &[(work_row, 1.0)]);
+            self.add_col(slack, cost, job.work, &[(work_row, 1.0)]);
         }
         self.lp.job_cols.push(first_col..self.lp.col.len());
         // Reset the per-slot scratch of this job.

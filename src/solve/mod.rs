@@ -262,8 +262,9 @@ pub(crate) fn bound_over(lp: &Lp, mask: Option<&[bool]>, dual: &[f64]) -> f64 {
 
 /// A valid lower bound with no solver at all: every job at its cheapest
 /// eligible cost per work unit, capacity ignored (for a `Whole` job, the
-/// cheapest region with its egress). Used when the limits stop a solve
-/// before the first LP returns.
+/// cheapest region with its egress), or at its price of undone work where
+/// that is less. Used when the limits stop a solve before the first LP
+/// returns.
 pub(crate) fn trivial_bound(lp: &Lp) -> f64 {
     let mut total = 0.0;
     for (j, cols) in lp.job_cols.iter().enumerate() {
@@ -276,6 +277,8 @@ pub(crate) fn trivial_bound(lp: &Lp) -> f64 {
         // per work unit of its cells, plus the choice's lump sum.
         let mut per_region: Vec<(f64, f64)> = Vec::new(); // (lump, least c/s)
         let mut split_min = f64::INFINITY;
+        // The slack's cost per work unit (undone work's price).
+        let mut unmet = f64::INFINITY;
         for i in cols.clone() {
             match lp.col[i] {
                 Col::Choice { .. } => per_region.push((lp.cost[i], f64::INFINITY)),
@@ -287,16 +290,18 @@ pub(crate) fn trivial_bound(lp: &Lp) -> f64 {
                         last.1 = last.1.min(cps);
                     }
                 }
-                Col::Slack { .. } => {}
+                Col::Slack { .. } => unmet = lp.cost[i],
             }
         }
+        // Each work unit is done at a cell's cost or left undone at its
+        // price; a region's lump sum is paid once whatever is done there.
         if per_region.is_empty() {
-            total += work * split_min;
+            total += work * split_min.min(unmet);
         } else {
             total += per_region
                 .iter()
-                .map(|&(lump, m)| lump + work * m)
-                .fold(f64::INFINITY, f64::min);
+                .map(|&(lump, m)| lump + work * m.min(unmet))
+                .fold(work * unmet, f64::min);
         }
     }
     total

@@ -81,6 +81,11 @@ pub(crate) fn sift(
                     cells.push((cps, i));
                 }
                 Col::Choice { .. } | Col::Slack { .. } => {
+                    if let Col::Slack { .. } = lp.col[i] {
+                        // Undone work's price: the artificial work must
+                        // be dearer than this too.
+                        dearest = dearest.max(lp.cost[i].abs());
+                    }
                     in_set[i] = true;
                     set.push(i);
                 }
