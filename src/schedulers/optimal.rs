@@ -337,6 +337,8 @@ impl Optimal {
             greedy = Some(plan);
         }
         let size = model.size(true);
+        // Reassigned below only when Clarabel is compiled in.
+        #[cfg_attr(not(feature = "clarabel"), allow(unused_mut))]
         let mut backend = self.backend.resolve(&size);
         // A whole model beyond the budget is still solved when column
         // generation keeps each call small; otherwise it is refused.

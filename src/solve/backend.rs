@@ -407,9 +407,7 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                 },
                 |m, _| m,
                 |sol: &mut good_lp::solvers::clarabel::ClarabelSolution, refs| {
-                    use good_lp::{DualValues, SolutionWithDual};
-                    let d = sol.compute_dual();
-                    Some(refs.iter().map(|r| d.dual(r.clone())).collect())
+                    Some(row_duals(sol, refs))
                 },
             )
         }
@@ -436,16 +434,24 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                 },
                 |m, init| m.with_initial_solution(init),
                 move |sol: &mut good_lp::solvers::highs::HighsSolution, refs| {
-                    if binary {
-                        return None;
-                    }
-                    use good_lp::{DualValues, SolutionWithDual};
-                    let d = sol.compute_dual();
-                    Some(refs.iter().map(|r| d.dual(r.clone())).collect())
+                    // A MILP has no duals.
+                    (!binary).then(|| row_duals(sol, refs))
                 },
             )
         }
     }
+}
+
+/// The dual of each row of `refs`, in the solver's own sign convention
+/// (unscaled by [`run`]).
+#[cfg(any(feature = "clarabel", feature = "highs"))]
+fn row_duals<'a, S: good_lp::SolutionWithDual<'a>>(
+    sol: &'a mut S,
+    refs: &[good_lp::constraint::ConstraintReference],
+) -> Vec<f64> {
+    use good_lp::DualValues;
+    let d = sol.compute_dual();
+    refs.iter().map(|r| d.dual(r.clone())).collect()
 }
 
 /// Hands a built call to a solver model made by `make`, reads values
