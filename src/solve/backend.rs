@@ -127,6 +127,7 @@ impl Backend {
     /// (`mip`) or without binaries: another algorithm, so that one
     /// solver's trouble is not the answer.
     pub(crate) fn fallback(self, mip: bool) -> Option<Backend> {
+        let _ = mip; // only read when Clarabel is compiled in without HiGHS
         match self {
             Backend::Auto => None,
             Backend::Microlp => {
@@ -138,10 +139,7 @@ impl Backend {
                 None
             }
             #[cfg(feature = "clarabel")]
-            Backend::Clarabel => {
-                let _ = mip;
-                Some(Backend::Microlp)
-            }
+            Backend::Clarabel => Some(Backend::Microlp),
             #[cfg(feature = "highs")]
             Backend::Highs => Some(Backend::Microlp),
         }
