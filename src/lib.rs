@@ -75,7 +75,7 @@ pub mod spec {}
 
 pub use decide::explain::{
     explain, Bottleneck, DeadlineHour, ExplainError, Explanation, JobValue, Meaning, PoolValue,
-    RegionValue, MEANING,
+    RegionValue, MEANING, NOISE_USD,
 };
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,

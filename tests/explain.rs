@@ -84,8 +84,16 @@ fn a_full_cheap_hour_is_worth_the_price_gap() {
             assert_close(x, 0.0, &format!("hour {t}"));
         }
         // Re-solves: one server-hour more, and less, in the first hour.
-        let more = least(&cheap_hour(Series::PerSlot(vec![3.0, 2.0, 2.0, 2.0]), 3.5, DUE));
-        let less = least(&cheap_hour(Series::PerSlot(vec![1.0, 2.0, 2.0, 2.0]), 3.5, DUE));
+        let more = least(&cheap_hour(
+            Series::PerSlot(vec![3.0, 2.0, 2.0, 2.0]),
+            3.5,
+            DUE,
+        ));
+        let less = least(&cheap_hour(
+            Series::PerSlot(vec![1.0, 2.0, 2.0, 2.0]),
+            3.5,
+            DUE,
+        ));
         assert_close(v[0], total - more, "saved by one more");
         assert_close(v[0], less - total, "cost of one less");
         // Summed per pool and region: one more server in every hour.
@@ -96,14 +104,26 @@ fn a_full_cheap_hour_is_worth_the_price_gap() {
         // Work: one unit more and one less, both at 90 $.
         let w = e.jobs[0].usd_per_work_unit;
         assert_close(w, 90.0, "work by hand");
-        assert_close(w, least(&cheap_hour(Series::Constant(2.0), 4.5, DUE)) - total, "+1 work");
-        assert_close(w, total - least(&cheap_hour(Series::Constant(2.0), 2.5, DUE)), "-1 work");
+        assert_close(
+            w,
+            least(&cheap_hour(Series::Constant(2.0), 4.5, DUE)) - total,
+            "+1 work",
+        );
+        assert_close(
+            w,
+            total - least(&cheap_hour(Series::Constant(2.0), 2.5, DUE)),
+            "-1 work",
+        );
         // The parallelism limit (4 servers) does not bind.
         assert_close(e.jobs[0].usd_per_server, 0.0, "max_servers");
         // The deadline an hour later: by hand, and as the re-solve.
         let d = &e.jobs[0].deadline_hour;
         assert_eq!(d.new_slots, 1);
-        let later = least(&cheap_hour(Series::Constant(2.0), 3.5, "2026-06-01T04:00:00Z"));
+        let later = least(&cheap_hour(
+            Series::Constant(2.0),
+            3.5,
+            "2026-06-01T04:00:00Z",
+        ));
         assert_close(d.saved_usd.unwrap(), 140.0, "deadline by hand");
         assert_close(d.saved_usd.unwrap(), total - later, "deadline re-solve");
         assert!(d.saved_usd_at_least <= d.saved_usd.unwrap() + TOL);
@@ -111,7 +131,10 @@ fn a_full_cheap_hour_is_worth_the_price_gap() {
         // The bottleneck table, largest first: the deadline, then the pool.
         let b = e.bottlenecks();
         assert_eq!((b[0].limit, b[0].id.as_str()), ("deadline", "j"));
-        assert_eq!((b[1].limit, b[1].id.as_str(), b[1].slots), ("capacity", "p", 1));
+        assert_eq!(
+            (b[1].limit, b[1].id.as_str(), b[1].slots),
+            ("capacity", "p", 1)
+        );
         assert_eq!(b.len(), 2, "{b:?}");
     }
 }
@@ -186,7 +209,11 @@ fn a_parallelism_limit_is_worth_what_one_more_server_saves() {
     for backend in dual_backends() {
         let e = explain(&capped(30000.0, 2.0), &Optimal::new(backend)).unwrap();
         let j = &e.jobs[0];
-        assert_close(j.parallel_usd_per_server_hour[0], 40.0, "first hour by hand");
+        assert_close(
+            j.parallel_usd_per_server_hour[0],
+            40.0,
+            "first hour by hand",
+        );
         assert_close(j.usd_per_server, 40.0, "per server by hand");
         assert_close(j.usd_per_server, total - more, "+1 server re-solve");
         assert_close(j.usd_per_server, less - total, "-1 server re-solve");
@@ -298,10 +325,16 @@ fn bracketed(
 ) -> Result<(), TestCaseError> {
     let slack = 1e-6 * total.abs().max(1.0) / step;
     let saved = (total - plus) / step;
-    prop_assert!(saved <= value + slack, "{what}: one more saves {saved} > {value}");
+    prop_assert!(
+        saved <= value + slack,
+        "{what}: one more saves {saved} > {value}"
+    );
     if let Some(minus) = minus {
         let cost = (minus - total) / step;
-        prop_assert!(value <= cost + slack, "{what}: one less costs {cost} < {value}");
+        prop_assert!(
+            value <= cost + slack,
+            "{what}: one less costs {cost} < {value}"
+        );
     }
     Ok(())
 }

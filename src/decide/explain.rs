@@ -200,6 +200,11 @@ impl From<crate::InputError> for ExplainError {
     }
 }
 
+/// Values at or below this many $ per unit are solver noise (an interior
+/// point's duals are accurate to about 1e-8 relative), not a bottleneck:
+/// [`Explanation::bottlenecks`] leaves them out, the JSON keeps them.
+pub const NOISE_USD: f64 = 1e-6;
+
 /// One row of the bottleneck table ([`Explanation::bottlenecks`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -212,18 +217,18 @@ pub struct Bottleneck {
     pub usd: f64,
     /// The unit: what "one more" is.
     pub unit: &'static str,
-    /// Slots in which the limit binds (value > 0); for a deadline, the
-    /// slots the hour adds.
+    /// Slots in which the limit binds (value above [`NOISE_USD`]); for a
+    /// deadline, the slots the hour adds.
     pub slots: usize,
 }
 
 impl Explanation {
-    /// Every limit worth something, largest first: each pool's capacity
+    /// Every limit worth more than [`NOISE_USD`], largest first: each pool's capacity
     /// ($ per server in every slot), each capped region's power ($ per
     /// kW), each job's parallelism ($ per server of `max_servers`) and
     /// deadline ($ per hour). Units differ; each row names its own.
     pub fn bottlenecks(&self) -> Vec<Bottleneck> {
-        let binding = |v: &[f64]| v.iter().filter(|&&x| x > 0.0).count();
+        let binding = |v: &[f64]| v.iter().filter(|&&x| x > NOISE_USD).count();
         let mut rows = Vec::new();
         for p in &self.pools {
             rows.push(Bottleneck {
@@ -263,7 +268,7 @@ impl Explanation {
                 });
             }
         }
-        rows.retain(|b| b.usd > 0.0);
+        rows.retain(|b| b.usd > NOISE_USD);
         rows.sort_by(|a, b| b.usd.total_cmp(&a.usd));
         rows
     }
@@ -384,14 +389,12 @@ fn deadline_hour(
     };
     job.deadline = moved;
     let problem = Problem::new(&later)?;
-    let slots = |p: &Problem| -> usize {
-        p.jobs()[j]
-            .windows
-            .iter()
-            .map(|w| w.end_slot - w.first_slot)
-            .sum()
+    // The deadline ends every window of the job at the same slot.
+    let end = |p: &Problem| p.jobs()[j].windows.iter().map(|w| w.end_slot).max();
+    let new_slots = match (end(base), end(&problem)) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => 0,
     };
-    let new_slots = slots(&problem) - slots(base).min(slots(&problem));
     if new_slots == 0 {
         return Ok(no_new_slot());
     }
