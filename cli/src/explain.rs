@@ -6,6 +6,7 @@
 use crate::{emit, load, optimal, output, to_json, usage, Failure};
 use geoshift::{explain, Backend, ExplainError, Explanation, NOISE_USD};
 use plotters::prelude::*;
+use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -25,10 +26,7 @@ pub fn run(
         // A folder that cannot take the file is found before solving.
         output::check_dir(dir, &[PLOT_FILE], path).map_err(usage)?;
     }
-    let e = explain(&scenario, &optimal(backend, false)).map_err(|e| match e {
-        ExplainError::Engine(e) => Failure::from(e),
-        other => usage(format!("{}: {other}", path.display())),
-    })?;
+    let e = explain(&scenario, &optimal(backend, false)).map_err(|e| failure(path, e))?;
     let mut out = String::new();
     if json {
         let _ = writeln!(out, "{}", to_json(&e)?);
@@ -49,6 +47,34 @@ pub fn run(
         }
     }
     emit(&out)
+}
+
+/// The exit status and JSON of an explain error: the engine's as for
+/// `solve`; a Whole job or a solver without duals is a usage error (1), a
+/// limit that stopped the optimum exits 4, as for `solve`.
+fn failure(path: &Path, e: ExplainError) -> Failure {
+    let message = format!("{}: {e}", path.display());
+    let (code, kind, detail) = match e {
+        ExplainError::Engine(e) => return Failure::from(e),
+        ExplainError::WholeJob {
+            job,
+            regions,
+            count,
+        } => (
+            1,
+            "whole_job",
+            json!({"job": job, "regions": regions, "count": count}),
+        ),
+        ExplainError::NoDuals { backend } => (1, "no_duals", json!({ "backend": backend })),
+        ExplainError::Stopped { reason } => (4, "stopped", json!({ "reason": reason })),
+        _ => (1, "usage", Value::Null),
+    };
+    Failure {
+        code,
+        message,
+        error: Some(json!({"kind": kind, "detail": detail})),
+        reported: false,
+    }
 }
 
 /// `v` with 2 decimals, or 4 below 1 $ so that small rates do not show as 0.
