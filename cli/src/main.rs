@@ -7,6 +7,7 @@
 //! when a solver fails or a schedule breaks a constraint (a bug worth
 //! reporting), 4 when `--time-limit` passed before any plan was found.
 
+mod explain;
 mod output;
 mod plot;
 
@@ -158,6 +159,24 @@ enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         solver: Solver,
     },
+    /// What one more unit of each limit saves at the optimum of a
+    /// Split-only scenario: pools, power caps, parallelism, deadlines.
+    Explain {
+        /// Scenario file (JSON, see docs/MODEL.md).
+        scenario: PathBuf,
+        /// LP backend (auto: the one with duals compiled in).
+        #[arg(long, value_enum, default_value = "auto")]
+        solver: Solver,
+        /// Print the explanation as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Rows of the bottleneck table.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Folder to write capacity-value.svg to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        plot: Option<PathBuf>,
+    },
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -245,7 +264,9 @@ fn main() -> ExitCode {
     });
     let json = matches!(
         cli.command,
-        Command::Solve { json: true, .. } | Command::Compare { json: true, .. }
+        Command::Solve { json: true, .. }
+            | Command::Compare { json: true, .. }
+            | Command::Explain { json: true, .. }
     );
     let result = match cli.command {
         Command::Solve {
@@ -267,6 +288,13 @@ fn main() -> ExitCode {
             scheduler,
             solver,
         } => plot(&scenario, &out, scheduler, solver.0),
+        Command::Explain {
+            scenario,
+            solver,
+            json,
+            top,
+            plot,
+        } => explain::run(&scenario, solver.0, json, top, plot.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -125,14 +125,20 @@ impl fmt::Debug for Optimal {
 }
 
 /// The duals of the optimum of a pure LP (no `Whole` job with a region
-/// choice), each as the change of the least total per unit of its limit.
-/// A limit that cannot bind at all is left out of the model and shows 0
-/// here (its value, if any, is in the reduced cost of the cells it
-/// bounds). Valid for small changes: a larger one may change the plan.
+/// choice), each as the change of the least total per unit of its limit:
+/// the dual of the limit's row, plus what the cells whose upper bound that
+/// limit alone sets would save (their negative reduced costs), since one
+/// more unit of the limit raises those bounds too. A limit that cannot
+/// bind at all is left out of the model and shows only the latter.
+/// Valid for small changes: a larger one may change the plan, and on a
+/// degenerate optimum a value lies between what one unit more saves and
+/// what one unit less costs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Duals {
     /// Per job (problem order): $ per work unit, what one more unit of
-    /// the job's work would add to the least total.
+    /// the job's work would add to the least total (its data, and so its
+    /// egress, unchanged: the work row's dual less the egress it pays per
+    /// work unit, since egress is charged per share of `W_j`).
     pub work_usd_per_unit: Vec<f64>,
     /// Per pool and slot (`pool * slots + slot`): $ saved per extra
     /// server-hour of capacity (>= 0).
@@ -282,6 +288,14 @@ impl Optimal {
         self.backend
     }
 
+    /// The same limits with another backend.
+    pub(crate) fn with_backend(&self, backend: Backend) -> Optimal {
+        Optimal {
+            backend,
+            ..self.clone()
+        }
+    }
+
     /// The size of the cost model for `problem` (built, not solved).
     pub fn model_size(&self, problem: &Problem) -> ModelSize {
         let m = lp::build(problem, Objective::Cost);
@@ -416,7 +430,7 @@ impl Optimal {
             .into());
         }
         schedule.proof = Some(proof.clone());
-        let duals = plan.duals.as_ref().map(|d| duals(p, &model, d));
+        let duals = plan.duals.as_ref().map(|d| duals(p, &model, d, &plan.x));
         Ok(Solution {
             schedule,
             proof,
@@ -436,8 +450,9 @@ impl Scheduler for Optimal {
     }
 }
 
-/// The duals by row kind, as values of one more unit of each limit.
-fn duals(p: &Problem, lp: &Lp, d: &[f64]) -> Duals {
+/// The duals by row kind, as values of one more unit of each limit (see
+/// [`Duals`]); `x` is the plan.
+fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
     let slots = p.slots();
     let mut out = Duals {
         work_usd_per_unit: vec![0.0; p.jobs().len()],
@@ -460,6 +475,44 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64]) -> Duals {
             }
             _ => {}
         }
+    }
+    // A cell whose upper bound one limit alone sets (`lp::cell_upper`),
+    // and whose reduced cost is negative, sits at that bound: one more
+    // unit of the limit raises it and saves the reduced cost per
+    // server-hour. A Split job's egress is charged per work unit as
+    // `E[j,r] / W_j`, so one more unit of work lowers that charge.
+    let mut egress_usd = vec![0.0; p.jobs().len()];
+    for (i, col) in lp.col.iter().enumerate() {
+        let Col::Cell { job, pool, slot } = *col else {
+            continue;
+        };
+        let (j, k, t) = (job as usize, pool as usize, slot as usize);
+        let (job, pool) = (&p.jobs()[j], &p.pools()[k]);
+        let r = pool.region;
+        if let Some(w) = job.window(r) {
+            egress_usd[j] += x[i] * pool.speed * job.egress_usd_per_work(w);
+        }
+        let gain = -lp.reduced_cost(i, d);
+        if gain <= 0.0 {
+            continue;
+        }
+        let cap = pool.capacity_server_hours[t];
+        let par = job.max_server_hours_per_slot;
+        let meter = pool.meter_kwh_per_server_hour;
+        let pow = match p.regions()[r].power_cap_kwh_per_slot {
+            Some(c) if meter > 0.0 => c / meter,
+            _ => f64::INFINITY,
+        };
+        if cap < par && cap < pow {
+            out.capacity_usd_per_server_hour[k * slots + t] += gain;
+        } else if par < cap && par < pow {
+            out.parallel_usd_per_server_hour[j * slots + t] += gain;
+        } else if pow < cap && pow < par {
+            out.power_usd_per_kwh[r * slots + t] += gain / meter;
+        }
+    }
+    for (j, job) in p.jobs().iter().enumerate() {
+        out.work_usd_per_unit[j] -= egress_usd[j] / job.work;
     }
     out
 }

@@ -1,0 +1,296 @@
+//! `geoshift explain`: what one more unit of each limit would save at the
+//! optimum (`geoshift::explain`), as a table of the top bottlenecks with
+//! the meaning of each value, as JSON, and as an SVG chart of what one
+//! more server-hour of each pool is worth over time.
+
+use crate::{emit, load, optimal, output, to_json, usage, Failure};
+use geoshift::{explain, Backend, ExplainError, Explanation, NOISE_USD};
+use plotters::prelude::*;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The file `--plot DIR` writes.
+pub const PLOT_FILE: &str = "capacity-value.svg";
+
+/// Runs `geoshift explain`.
+pub fn run(
+    path: &Path,
+    backend: Backend,
+    json: bool,
+    top: usize,
+    plot_dir: Option<&Path>,
+) -> Result<(), Failure> {
+    let (scenario, problem) = load(path)?;
+    if let Some(dir) = plot_dir {
+        // A folder that cannot take the file is found before solving.
+        output::check_dir(dir, &[PLOT_FILE], path).map_err(usage)?;
+    }
+    let e = explain(&scenario, &optimal(backend, false)).map_err(|e| failure(path, e))?;
+    let mut out = String::new();
+    if json {
+        let _ = writeln!(out, "{}", to_json(&e)?);
+    } else {
+        table(&mut out, &e, top, path, problem.horizon().slot_seconds);
+    }
+    if let Some(dir) = plot_dir {
+        let svg = chart(&e).map_err(|m| Failure::new(3, format!("cannot draw the plot: {m}")))?;
+        let files = output::write_all(dir, &[(PLOT_FILE, svg)])
+            .map_err(|m| usage(format!("cannot write the plot: {m}")))?;
+        for f in files {
+            // With --json, stdout holds only the JSON.
+            if json {
+                eprintln!("wrote {}", f.display());
+            } else {
+                let _ = writeln!(out, "wrote {}", f.display());
+            }
+        }
+    }
+    emit(&out)
+}
+
+/// The exit status and JSON of an explain error: the engine's as for
+/// `solve`; a Whole job or a solver without duals is a usage error (1), a
+/// limit that stopped the optimum exits 4, as for `solve`.
+fn failure(path: &Path, e: ExplainError) -> Failure {
+    let message = format!("{}: {e}", path.display());
+    let (code, kind, detail) = match e {
+        ExplainError::Engine(e) => return Failure::from(e),
+        ExplainError::WholeJob {
+            job,
+            regions,
+            count,
+        } => (
+            1,
+            "whole_job",
+            json!({"job": job, "regions": regions, "count": count}),
+        ),
+        ExplainError::NoDuals { backend } => (1, "no_duals", json!({ "backend": backend })),
+        ExplainError::Stopped { reason } => (4, "stopped", json!({ "reason": reason })),
+        _ => (1, "usage", Value::Null),
+    };
+    Failure {
+        code,
+        message,
+        error: Some(json!({"kind": kind, "detail": detail})),
+        reported: false,
+    }
+}
+
+/// `v` with 2 decimals, or 4 below 1 $ so that small rates do not show as 0.
+fn usd(v: f64) -> String {
+    if v.abs() < 5e-5 {
+        // Below the last decimal shown (solver noise included): no sign.
+        "0.0000".to_string()
+    } else if v.abs() >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_seconds: u64) {
+    let m = &e.meaning;
+    let _ = writeln!(
+        out,
+        "{}: optimum ${} (proven lower bound ${}), duals from {}; slots of {} s",
+        path.display(),
+        usd(e.total_usd),
+        usd(e.bound_usd),
+        e.backend,
+        slot_seconds
+    );
+    let _ = writeln!(
+        out,
+        "What one more unit of each limit saves at the optimum (LP duals).\nNote: {}.\n",
+        m.validity
+    );
+    let rows = e.bottlenecks();
+    let _ = writeln!(
+        out,
+        "Top bottlenecks ({} of {} limits worth over $0.000001 a unit; largest first, units differ):",
+        rows.len().min(top),
+        rows.len()
+    );
+    let _ = writeln!(
+        out,
+        "  {:<12} {:<24} {:>12}  {:<24} {:>6}",
+        "limit", "id", "saves $", "per one more", "slots"
+    );
+    for b in rows.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {:<12} {:<24} {:>12}  {:<24} {:>6}",
+            b.limit,
+            b.id,
+            usd(b.usd),
+            b.unit,
+            b.slots
+        );
+    }
+    if rows.is_empty() {
+        let _ = writeln!(out, "  (none: no limit binds; more of any saves nothing)");
+    }
+    let _ = writeln!(out, "\nRegions:");
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>16} {:>16}",
+        "region", "$ per server", "$ per kW of cap"
+    );
+    for r in &e.regions {
+        let kw = r.power_usd_per_kw.map_or("no cap".to_string(), usd);
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>16} {:>16}",
+            r.id,
+            usd(r.usd_per_server),
+            kw
+        );
+    }
+    let _ = writeln!(out, "\nJobs:");
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>14} {:>24} {:>16}",
+        "job", "$ per work unit", "$ saved, deadline +1 h", "$ per server"
+    );
+    for j in &e.jobs {
+        let d = &j.deadline_hour;
+        let deadline = match (d.saved_usd, d.stopped) {
+            (_, _) if d.new_slots == 0 => "0 (no new slot)".to_string(),
+            (Some(s), None) => usd(s),
+            (_, _) => format!(
+                "{}..{} (stopped)",
+                usd(d.saved_usd_at_least),
+                d.saved_usd_at_most.map_or("?".into(), usd)
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>14} {:>24} {:>16}",
+            j.id,
+            usd(j.usd_per_work_unit),
+            deadline,
+            usd(j.usd_per_server)
+        );
+    }
+    let _ = writeln!(out, "\nMeaning:");
+    for (name, text) in [
+        ("capacity, $ per server", m.pool_usd_per_server),
+        ("  per slot", m.pool_usd_per_server_hour),
+        ("region, $ per server", m.region_usd_per_server),
+        ("power, $ per kW", m.power_usd_per_kw),
+        ("  per slot", m.power_usd_per_kwh),
+        ("job, $ per work unit", m.job_usd_per_work_unit),
+        ("parallelism, $ per server", m.job_usd_per_server),
+        ("deadline +1 h", m.deadline_hour),
+    ] {
+        let _ = writeln!(out, "  {name}: {text}");
+    }
+}
+
+/// Tableau 10, as `plot` colours regions.
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(0x4e, 0x79, 0xa7),
+    RGBColor(0xf2, 0x8e, 0x2b),
+    RGBColor(0x59, 0xa1, 0x4f),
+    RGBColor(0xe1, 0x57, 0x59),
+    RGBColor(0x76, 0xb7, 0xb2),
+    RGBColor(0xed, 0xc9, 0x48),
+    RGBColor(0xb0, 0x7a, 0xa1),
+    RGBColor(0xff, 0x9d, 0xa7),
+    RGBColor(0x9c, 0x75, 0x5f),
+    RGBColor(0xba, 0xb0, 0xac),
+];
+
+fn fail<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// What one more server-hour of each pool saves, per slot, as step lines
+/// over hours from the start (pools worth at most `NOISE_USD` in every
+/// slot are left out of the lines and named in the legend).
+pub fn chart(e: &Explanation) -> Result<String, String> {
+    let slots = e.slot_start.len();
+    let h = e.slot_hours;
+    let end = slots as f64 * h;
+    let peak = e
+        .pools
+        .iter()
+        .flat_map(|p| p.usd_per_server_hour.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let top = if peak > 0.0 { peak * 1.08 } else { 1.0 };
+    let start = e.slot_start.first().map_or("the start".to_string(), |t| {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    });
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (1000, 560)).into_drawing_area();
+        root.fill(&WHITE).map_err(fail)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                "What one more server-hour of each pool saves",
+                ("sans-serif", 24),
+            )
+            .margin(14)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..end.max(h), 0.0..top)
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("hours from {start}"))
+            .y_desc("$ saved per extra server-hour (LP dual)")
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 16))
+            .light_line_style(RGBColor(0xee, 0xee, 0xee))
+            .draw()
+            .map_err(fail)?;
+        let mut idle = Vec::new();
+        for (k, p) in e.pools.iter().enumerate() {
+            if p.usd_per_server_hour.iter().all(|&v| v <= NOISE_USD) {
+                idle.push(p.id.as_str());
+                continue;
+            }
+            let color = PALETTE[k % PALETTE.len()];
+            let mut points = Vec::with_capacity(2 * slots);
+            for (t, &v) in p.usd_per_server_hour.iter().enumerate() {
+                points.push((t as f64 * h, v));
+                points.push(((t + 1) as f64 * h, v));
+            }
+            chart
+                .draw_series(LineSeries::new(points, color.stroke_width(2)))
+                .map_err(fail)?
+                .label(format!(
+                    "{} ({}): ${:.2}/server",
+                    p.id, p.region, p.usd_per_server
+                ))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                });
+        }
+        if !idle.is_empty() {
+            let text = format!("worth 0 in every slot: {}", idle.join(", "));
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, 0.0), (end.max(h), 0.0)],
+                    RGBColor(0x88, 0x88, 0x88).stroke_width(1),
+                )))
+                .map_err(fail)?
+                .label(text)
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], RGBColor(0x88, 0x88, 0x88))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(0xcc, 0xcc, 0xcc))
+            .label_font(("sans-serif", 14))
+            .draw()
+            .map_err(fail)?;
+        root.present().map_err(fail)?;
+    }
+    Ok(svg)
+}

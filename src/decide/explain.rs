@@ -1,0 +1,506 @@
+//! What capacity is worth: the optimum's LP duals read as dollars per unit
+//! of each limit, and the value of one more hour of each job's deadline
+//! by an exact re-solve.
+//!
+//! Every value is what one more unit of a limit would save at the optimum
+//! (the least total's rate of change). It holds for a small change: the
+//! plan may change over a whole unit, and on a degenerate optimum (several
+//! optimal bases) the value lies between what one unit more saves and what
+//! one unit less costs. The deadline values are not rates but re-solves:
+//! exact for the hour, with proven bounds.
+
+use crate::error::Error;
+use crate::schedulers::{Duals, Optimal};
+use crate::solve::backend::Backend;
+use crate::{Placement, Problem, Scenario, StopReason};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+/// What each value of an [`Explanation`] means, in words; printed by
+/// `geoshift explain` and carried in its JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Meaning {
+    /// Of `PoolValue::usd_per_server_hour`.
+    pub pool_usd_per_server_hour: &'static str,
+    /// Of `PoolValue::usd_per_server`.
+    pub pool_usd_per_server: &'static str,
+    /// Of `RegionValue::usd_per_server`.
+    pub region_usd_per_server: &'static str,
+    /// Of `RegionValue::power_usd_per_kwh`.
+    pub power_usd_per_kwh: &'static str,
+    /// Of `RegionValue::power_usd_per_kw`.
+    pub power_usd_per_kw: &'static str,
+    /// Of `JobValue::usd_per_work_unit`.
+    pub job_usd_per_work_unit: &'static str,
+    /// Of `JobValue::usd_per_server`.
+    pub job_usd_per_server: &'static str,
+    /// Of `JobValue::deadline_hour`.
+    pub deadline_hour: &'static str,
+    /// How far the rates hold.
+    pub validity: &'static str,
+}
+
+/// The meanings, as [`Explanation::meaning`] holds them.
+pub const MEANING: Meaning = Meaning {
+    pool_usd_per_server_hour: "$ saved per extra server-hour of the pool in that slot \
+        (the capacity row's dual, plus the cells that capacity alone bounds)",
+    pool_usd_per_server: "$ saved by one more server in the pool in every slot: \
+        the sum over slots of $/server-hour x slot hours",
+    region_usd_per_server: "$ saved by one more server in every pool of the region in \
+        every slot: the sum of its pools' values",
+    power_usd_per_kwh: "$ saved per extra kWh of the region's power cap in that slot \
+        (energy at the meter)",
+    power_usd_per_kw: "$ saved by raising the region's power cap by 1 kW in every slot: \
+        the sum over slots of $/kWh x slot hours",
+    job_usd_per_work_unit: "$ one more work unit of the job adds to the least total \
+        (its marginal cost; its data, and so its egress, unchanged)",
+    job_usd_per_server: "$ saved by one more server of the job's max_servers in every \
+        slot (its parallelism limit)",
+    deadline_hour: "$ saved by moving the job's deadline one hour later, all else fixed: \
+        an exact re-solve, with proven bounds",
+    validity: "rates hold for a small change only: over a whole unit the plan may change, \
+        and on a degenerate optimum a rate lies between what one unit more saves and what \
+        one unit less costs",
+};
+
+/// What the limits of a Split-only scenario are worth at its optimum.
+/// Built by [`explain`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Explanation {
+    /// The solver that gave the duals.
+    pub backend: &'static str,
+    /// The optimum's total in $ (evaluated).
+    pub total_usd: f64,
+    /// Its proven lower bound in $.
+    pub bound_usd: f64,
+    /// Slot length in hours.
+    pub slot_hours: f64,
+    /// Start of each slot (UTC).
+    pub slot_start: Vec<DateTime<Utc>>,
+    /// Per pool, in file order.
+    pub pools: Vec<PoolValue>,
+    /// Per region, in file order.
+    pub regions: Vec<RegionValue>,
+    /// Per job, in file order.
+    pub jobs: Vec<JobValue>,
+    /// What each value means.
+    pub meaning: Meaning,
+}
+
+/// What a pool's capacity is worth.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PoolValue {
+    /// Pool id.
+    pub id: String,
+    /// Its region's id.
+    pub region: String,
+    /// Per slot: $ saved per extra server-hour (>= 0).
+    pub usd_per_server_hour: Vec<f64>,
+    /// $ saved by one more server in every slot.
+    pub usd_per_server: f64,
+}
+
+/// What a region's pools and power cap are worth.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RegionValue {
+    /// Region id.
+    pub id: String,
+    /// $ saved by one more server in every pool of the region, every slot.
+    pub usd_per_server: f64,
+    /// Per slot: $ saved per extra kWh of the power cap; `None` without a cap.
+    pub power_usd_per_kwh: Option<Vec<f64>>,
+    /// $ saved per extra kW of the power cap; `None` without a cap.
+    pub power_usd_per_kw: Option<f64>,
+}
+
+/// What a job's work, parallelism and deadline are worth.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct JobValue {
+    /// Job id.
+    pub id: String,
+    /// $ per work unit: what one more unit of work adds to the least total.
+    pub usd_per_work_unit: f64,
+    /// Per slot: $ saved per extra server-hour of the parallelism limit.
+    pub parallel_usd_per_server_hour: Vec<f64>,
+    /// $ saved by one more server of `max_servers`, every slot.
+    pub usd_per_server: f64,
+    /// What one more hour of deadline saves.
+    pub deadline_hour: DeadlineHour,
+}
+
+/// What moving one job's deadline one hour later saves: the optimum
+/// re-solved with that deadline, all else fixed. The re-solve runs within
+/// the [`Optimal`]'s limits; when one stops it early, only the bounds
+/// hold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeadlineHour {
+    /// Slots the hour adds to the job's windows (0: the hour ends inside
+    /// a slot or past the horizon, or the job has no window, and nothing
+    /// is re-solved).
+    pub new_slots: usize,
+    /// Base total less the re-solved total, in $; `None` when the
+    /// re-solve found no plan before a limit stopped it.
+    pub saved_usd: Option<f64>,
+    /// A proven lower bound on the saving, in $ (base bound less the
+    /// re-solved total, and never below 0: a later deadline only adds
+    /// cells).
+    pub saved_usd_at_least: f64,
+    /// A proven upper bound on the saving, in $ (base total less the
+    /// re-solve's bound); `None` when the re-solve reached no bound.
+    pub saved_usd_at_most: Option<f64>,
+    /// Set when a limit stopped the re-solve before its gap was proven.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<StopReason>,
+}
+
+/// Why a scenario could not be explained.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExplainError {
+    /// A `whole` job with more than one region makes the optimum a MILP,
+    /// which has no duals.
+    #[error(
+        "job '{job}' is whole with a choice of {regions} regions: the optimum is then a MILP, \
+         which has no duals; explain needs a Split-only scenario ({count} such job(s))"
+    )]
+    WholeJob {
+        /// The first such job's id.
+        job: String,
+        /// Its regions to choose from.
+        regions: usize,
+        /// How many jobs are such.
+        count: usize,
+    },
+    /// The chosen solver gives no duals.
+    #[error("solver '{backend}' gives no duals; choose clarabel or highs")]
+    NoDuals {
+        /// Its name.
+        backend: &'static str,
+    },
+    /// A limit stopped the optimum before it was proven, so its duals are
+    /// not the optimum's.
+    #[error("the optimum was stopped by {reason} before it was proven; its duals explain nothing")]
+    Stopped {
+        /// What stopped it.
+        reason: StopReason,
+    },
+    /// The engine failed (input, infeasible, solver, limits).
+    #[error(transparent)]
+    Engine(#[from] Error),
+}
+
+impl From<crate::InputError> for ExplainError {
+    fn from(e: crate::InputError) -> Self {
+        ExplainError::Engine(e.into())
+    }
+}
+
+/// Values at or below this many $ per unit are solver noise (an interior
+/// point's duals are accurate to about 1e-8 relative), not a bottleneck:
+/// [`Explanation::bottlenecks`] leaves them out, the JSON keeps them.
+pub const NOISE_USD: f64 = 1e-6;
+
+/// One row of the bottleneck table ([`Explanation::bottlenecks`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Bottleneck {
+    /// `capacity`, `power`, `parallelism` or `deadline`.
+    pub limit: &'static str,
+    /// The pool, region or job.
+    pub id: String,
+    /// $ saved by one more `unit`.
+    pub usd: f64,
+    /// The unit: what "one more" is.
+    pub unit: &'static str,
+    /// Slots in which the limit binds (value above [`NOISE_USD`]); for a
+    /// deadline, the slots the hour adds.
+    pub slots: usize,
+}
+
+impl Explanation {
+    /// Every limit worth more than [`NOISE_USD`], largest first: each pool's capacity
+    /// ($ per server in every slot), each capped region's power ($ per
+    /// kW), each job's parallelism ($ per server of `max_servers`) and
+    /// deadline ($ per hour). Units differ; each row names its own.
+    pub fn bottlenecks(&self) -> Vec<Bottleneck> {
+        let binding = |v: &[f64]| v.iter().filter(|&&x| x > NOISE_USD).count();
+        let mut rows = Vec::new();
+        for p in &self.pools {
+            rows.push(Bottleneck {
+                limit: "capacity",
+                id: p.id.clone(),
+                usd: p.usd_per_server,
+                unit: "server, every slot",
+                slots: binding(&p.usd_per_server_hour),
+            });
+        }
+        for r in &self.regions {
+            if let (Some(kwh), Some(kw)) = (&r.power_usd_per_kwh, r.power_usd_per_kw) {
+                rows.push(Bottleneck {
+                    limit: "power",
+                    id: r.id.clone(),
+                    usd: kw,
+                    unit: "kW of power cap",
+                    slots: binding(kwh),
+                });
+            }
+        }
+        for j in &self.jobs {
+            rows.push(Bottleneck {
+                limit: "parallelism",
+                id: j.id.clone(),
+                usd: j.usd_per_server,
+                unit: "server of max_servers",
+                slots: binding(&j.parallel_usd_per_server_hour),
+            });
+            if let Some(saved) = j.deadline_hour.saved_usd {
+                rows.push(Bottleneck {
+                    limit: "deadline",
+                    id: j.id.clone(),
+                    usd: saved,
+                    unit: "hour of deadline",
+                    slots: j.deadline_hour.new_slots,
+                });
+            }
+        }
+        rows.retain(|b| b.usd > NOISE_USD);
+        rows.sort_by(|a, b| b.usd.total_cmp(&a.usd));
+        rows
+    }
+}
+
+/// The solver that gives duals for `optimal`: its own, or for `Auto` the
+/// one compiled in (HiGHS before Clarabel).
+fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
+    let chosen = optimal.backend();
+    if chosen.has_duals() {
+        return Ok(chosen);
+    }
+    if chosen == Backend::Auto {
+        #[cfg(feature = "highs")]
+        return Ok(Backend::Highs);
+        #[cfg(all(not(feature = "highs"), feature = "clarabel"))]
+        return Ok(Backend::Clarabel);
+    }
+    Err(ExplainError::NoDuals {
+        backend: chosen.name(),
+    })
+}
+
+/// What the limits of `scenario` are worth at its optimum, solved by
+/// `optimal` (with `Backend::Auto`, by HiGHS or Clarabel, whichever is
+/// compiled in: the solvers that give duals).
+///
+/// The rates come from the LP duals ([`Duals`]); the value of one more
+/// hour of deadline from one more solve per job whose windows the hour
+/// extends (the scenario with that job's deadline an hour later). Every
+/// solve runs within `optimal`'s limits (time limit, gap, cancellation,
+/// memory budget), so the whole call takes at most (jobs + 1) times the
+/// time limit.
+///
+/// ```
+/// use geoshift::{explain, Horizon, Job, Optimal, Pool, Region, Scenario};
+///
+/// // Two hours, energy at 10 then 50 $/MWh, one 1 MW server: the cheap
+/// // hour is full, so one more server-hour in it saves 40 $.
+/// let start = "2026-06-01T00:00:00Z".parse().unwrap();
+/// let scenario = Scenario::builder(Horizon::new(start, 3600, 2))
+///     .region(Region::builder("home").pue(1.0).price_usd_per_mwh(vec![10.0, 50.0]))
+///     .pool(Pool::builder("gpus", "home").servers(1.0).rent_usd_per_hour(0.0).power_kw(1000.0))
+///     .job(Job::builder("train", "home").work(1.5)
+///         .deadline("2026-06-01T02:00:00Z".parse().unwrap()).max_servers(2.0))
+///     .build();
+/// let e = explain(&scenario, &Optimal::default())?;
+/// assert!((e.pools[0].usd_per_server_hour[0] - 40.0).abs() < 1e-6);
+/// assert!((e.jobs[0].usd_per_work_unit - 50.0).abs() < 1e-6);
+/// # Ok::<(), geoshift::ExplainError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ExplainError::WholeJob`] when a `whole` job has a choice of regions
+/// (the optimum is then a MILP, which has no duals);
+/// [`ExplainError::NoDuals`] for a solver that gives none (microlp);
+/// [`ExplainError::Stopped`] when a limit stopped the optimum before it
+/// was proven; [`ExplainError::Engine`] for the engine's own errors
+/// (input, infeasible, solver, memory budget).
+pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
+    let problem = Problem::new(scenario)?;
+    let whole: Vec<_> = problem
+        .jobs()
+        .iter()
+        .filter(|j| j.placement == Placement::Whole && j.windows.len() > 1)
+        .collect();
+    if let Some(first) = whole.first() {
+        return Err(ExplainError::WholeJob {
+            job: first.id.clone(),
+            regions: first.windows.len(),
+            count: whole.len(),
+        });
+    }
+    let optimal = optimal.with_backend(dual_backend(optimal)?);
+    let solution = optimal.solve(&problem)?;
+    if let Some(reason) = solution.proof.stopped {
+        return Err(ExplainError::Stopped { reason });
+    }
+    let Some(duals) = solution.duals else {
+        return Err(ExplainError::NoDuals {
+            backend: solution.backend.name(),
+        });
+    };
+    let total_usd = crate::evaluate(&problem, "optimal", &solution.schedule)
+        .map_err(Error::from)?
+        .total_usd;
+    let bound_usd = solution.proof.bound_usd;
+    let mut deadline = Vec::with_capacity(problem.jobs().len());
+    for j in 0..problem.jobs().len() {
+        deadline.push(deadline_hour(
+            scenario, &problem, j, &optimal, total_usd, bound_usd,
+        )?);
+    }
+    Ok(values(
+        &problem,
+        &duals,
+        solution.backend,
+        total_usd,
+        bound_usd,
+        deadline,
+    ))
+}
+
+/// Re-solves `scenario` with job `j`'s deadline an hour later.
+fn deadline_hour(
+    scenario: &Scenario,
+    base: &Problem,
+    j: usize,
+    optimal: &Optimal,
+    total_usd: f64,
+    bound_usd: f64,
+) -> Result<DeadlineHour, ExplainError> {
+    let mut later = scenario.clone();
+    let job = &mut later.jobs[j];
+    let Some(moved) = job.deadline.checked_add_signed(Duration::hours(1)) else {
+        return Ok(no_new_slot());
+    };
+    job.deadline = moved;
+    let problem = Problem::new(&later)?;
+    // The deadline ends every window of the job at the same slot.
+    let end = |p: &Problem| p.jobs()[j].windows.iter().map(|w| w.end_slot).max();
+    let new_slots = match (end(base), end(&problem)) {
+        (Some(before), Some(after)) => after.saturating_sub(before),
+        _ => 0,
+    };
+    if new_slots == 0 {
+        return Ok(no_new_slot());
+    }
+    match optimal.solve(&problem) {
+        Ok(s) => {
+            let t1 = crate::evaluate(&problem, "optimal", &s.schedule)
+                .map_err(Error::from)?
+                .total_usd;
+            Ok(DeadlineHour {
+                new_slots,
+                saved_usd: Some(total_usd - t1),
+                saved_usd_at_least: (bound_usd - t1).max(0.0),
+                saved_usd_at_most: Some(total_usd - s.proof.bound_usd),
+                stopped: s.proof.stopped,
+            })
+        }
+        Err(Error::Stopped(s)) => Ok(DeadlineHour {
+            new_slots,
+            saved_usd: None,
+            saved_usd_at_least: 0.0,
+            saved_usd_at_most: s.bound_usd.map(|b| total_usd - b),
+            stopped: Some(s.reason),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn no_new_slot() -> DeadlineHour {
+    DeadlineHour {
+        new_slots: 0,
+        saved_usd: Some(0.0),
+        saved_usd_at_least: 0.0,
+        saved_usd_at_most: Some(0.0),
+        stopped: None,
+    }
+}
+
+/// The duals gathered per pool, region and job.
+fn values(
+    p: &Problem,
+    d: &Duals,
+    backend: Backend,
+    total_usd: f64,
+    bound_usd: f64,
+    deadline: Vec<DeadlineHour>,
+) -> Explanation {
+    let slots = p.slots();
+    let h = p.slot_hours();
+    let per_slot = |v: &[f64], i: usize| v[i * slots..(i + 1) * slots].to_vec();
+    let pools: Vec<PoolValue> = p
+        .pools()
+        .iter()
+        .enumerate()
+        .map(|(k, pool)| {
+            let v = per_slot(&d.capacity_usd_per_server_hour, k);
+            PoolValue {
+                id: pool.id.clone(),
+                region: p.regions()[pool.region].id.clone(),
+                usd_per_server: v.iter().sum::<f64>() * h,
+                usd_per_server_hour: v,
+            }
+        })
+        .collect();
+    let regions = p
+        .regions()
+        .iter()
+        .enumerate()
+        .map(|(r, region)| {
+            let kwh = region
+                .power_cap_kwh_per_slot
+                .map(|_| per_slot(&d.power_usd_per_kwh, r));
+            RegionValue {
+                id: region.id.clone(),
+                usd_per_server: region.pools.iter().map(|&k| pools[k].usd_per_server).sum(),
+                power_usd_per_kw: kwh.as_ref().map(|v| v.iter().sum::<f64>() * h),
+                power_usd_per_kwh: kwh,
+            }
+        })
+        .collect();
+    let jobs = p
+        .jobs()
+        .iter()
+        .zip(deadline)
+        .enumerate()
+        .map(|(j, (job, deadline_hour))| {
+            let v = per_slot(&d.parallel_usd_per_server_hour, j);
+            JobValue {
+                id: job.id.clone(),
+                usd_per_work_unit: d.work_usd_per_unit[j],
+                usd_per_server: v.iter().sum::<f64>() * h,
+                parallel_usd_per_server_hour: v,
+                deadline_hour,
+            }
+        })
+        .collect();
+    Explanation {
+        backend: backend.name(),
+        total_usd,
+        bound_usd,
+        slot_hours: h,
+        slot_start: (0..slots)
+            .filter_map(|t| p.horizon().slot_start(t))
+            .collect(),
+        pools,
+        regions,
+        jobs,
+        meaning: MEANING,
+    }
+}

@@ -1,0 +1,4 @@
+//! Decisions read off the engine: thin layers over the optimum and the
+//! evaluator.
+
+pub(crate) mod explain;
