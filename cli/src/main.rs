@@ -9,6 +9,7 @@
 
 mod output;
 mod plot;
+mod risk;
 
 use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -133,6 +134,9 @@ enum Command {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
     },
+    /// Price the interruptions of capacity that can vanish (spot): the
+    /// optimum with them priced and ignored, and the share of risky work.
+    Risk(risk::RiskArgs),
     /// Run every scheduler and write SVG charts of the plans.
     Plot {
         /// Scenario file (JSON, see docs/MODEL.md).
@@ -248,6 +252,7 @@ fn main() -> ExitCode {
             json,
         } => compare(&scenario, solver.0, json),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Risk(args) => risk::risk(&args),
         Command::Plot {
             scenario,
             out,
