@@ -333,7 +333,7 @@ impl Tally {
             }
         }
         let js = &mut self.sums[j];
-        let work = x * p.work_per_server_hour(j, k);
+        let work = x * p.work_rate(j, k);
         js.work_done += work;
         if p.is_risky(k) {
             js.risky_work += work;

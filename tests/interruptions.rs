@@ -64,12 +64,13 @@ fn the_formula_is_the_documented_one() {
     let p = Problem::new(&scenario(20, 1.0, 4.0, 0.2)).unwrap();
     close(
         "work per spot server-hour",
-        p.work_per_server_hour(0, 1),
+        p.work_per_server_hour(0, 1).unwrap(),
         0.8,
         EXACT,
     );
-    assert_eq!(p.work_per_server_hour(0, 0), 1.0);
-    assert!(p.is_risky(1) && !p.is_risky(0));
+    assert_eq!(p.work_per_server_hour(0, 0), Some(1.0));
+    assert!(p.is_risky(1) && !p.is_risky(0) && !p.is_risky(2));
+    assert_eq!(p.work_per_server_hour(1, 0), None);
 }
 
 #[test]

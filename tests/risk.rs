@@ -272,3 +272,67 @@ fn the_new_fields_round_trip_and_default_when_left_out() {
         Err(InputError::Json { .. })
     ));
 }
+
+/// Two pools (on-demand 10 $/h, spot `spot_rent` $/h at `rate`), one job
+/// of 6 work units over 8 hourly slots; `c` and `r` its checkpointing.
+fn two_pools(spot_rent: f64, rate: f64, c: f64, r: f64) -> Scenario {
+    let h = geoshift::Horizon::new("2026-06-01T00:00:00Z".parse().unwrap(), 3600, 8);
+    let end = h.slot_end(7).unwrap();
+    Scenario::builder(h)
+        .region(Region::builder("r").pue(1.2).price_usd_per_mwh(40.0))
+        .pool(
+            Pool::builder("od", "r")
+                .servers(1.0)
+                .rent_usd_per_hour(10.0)
+                .power_kw(1.0),
+        )
+        .pool(
+            Pool::builder("spot", "r")
+                .servers(1.0)
+                .rent_usd_per_hour(spot_rent)
+                .power_kw(1.0)
+                .interruption_rate_per_hour(rate),
+        )
+        .job(
+            Job::builder("j", "r")
+                .work(6.0)
+                .deadline(end)
+                .max_servers(2.0)
+                .checkpoint_interval_hours(c)
+                .restart_hours(r),
+        )
+        .build()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// Pricing interruptions never makes the optimum cheaper, every plan
+    /// the evaluator accepts does the work at the derated speed, and the
+    /// risky share is a share.
+    #[test]
+    fn interruptions_never_make_the_optimum_cheaper(
+        spot_rent in 1.0f64..12.0,
+        rate in 0.0f64..0.4,
+        c in 0.0f64..1.0,
+        r in 0.0f64..0.25,
+    ) {
+        use geoshift::{evaluate, Local, Optimal, Scheduler};
+        let solve = |s: &Scenario, sched: &dyn Scheduler| {
+            let p = Problem::new(s).unwrap();
+            let schedule = sched.schedule(&p).unwrap();
+            let done: f64 = schedule
+                .assignments
+                .iter()
+                .map(|a| a.server_hours * p.work_per_server_hour(a.job, a.pool).unwrap())
+                .sum();
+            proptest::prop_assert!((done - 6.0).abs() <= 1e-6 * 6.0);
+            Ok(evaluate(&p, sched.name(), &schedule).unwrap())
+        };
+        let with = solve(&two_pools(spot_rent, rate, c, r), &Optimal::default())?;
+        let without = solve(&two_pools(spot_rent, 0.0, c, r), &Optimal::default())?;
+        let local = solve(&two_pools(spot_rent, rate, c, r), &Local)?;
+        proptest::prop_assert!(with.total_usd >= without.total_usd - 1e-6 * without.total_usd);
+        proptest::prop_assert!(local.total_usd >= with.total_usd - 1e-6 * with.total_usd);
+        proptest::prop_assert!((0.0..=1.0 + 1e-9).contains(&with.risky_work_share));
+    }
+}

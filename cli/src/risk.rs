@@ -83,7 +83,8 @@ fn print(
             continue;
         }
         let fractions = (0..p.jobs().len())
-            .map(|j| p.work_per_server_hour(j, k) / pool.speed)
+            .filter_map(|j| p.work_per_server_hour(j, k))
+            .map(|w| w / pool.speed)
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), f| {
                 (lo.min(f), hi.max(f))
             });

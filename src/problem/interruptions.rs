@@ -48,15 +48,34 @@ pub fn useful_fraction(
 
 impl Problem {
     /// Work units that one server-hour of pool `k` does for job `j`: the
-    /// pool's speed times the [`useful_fraction`] of the pair. The one
-    /// number every scheduler and the evaluator use for "work per
-    /// server-hour" (rule 3 of [the model](crate::spec)).
+    /// pool's speed times the [`useful_fraction`] of the pair; `None` when
+    /// `j` or `k` is not an index of this problem. The one number every
+    /// scheduler and the evaluator use for "work per server-hour" (rule 3
+    /// of [the model](crate::spec)).
     ///
-    /// # Panics
-    ///
-    /// Never for indices of this problem; out of range indices panic like
-    /// a slice index.
-    pub fn work_per_server_hour(&self, j: usize, k: usize) -> f64 {
+    /// ```
+    /// use geoshift::{Horizon, Job, Pool, Problem, Region, Scenario};
+    /// let h = Horizon::new("2026-06-01T00:00:00Z".parse().unwrap(), 3600, 4);
+    /// let s = Scenario::builder(h)
+    ///     .region(Region::builder("r").pue(1.0).price_usd_per_mwh(50.0))
+    ///     .pool(Pool::builder("spot", "r").servers(2.0).rent_usd_per_hour(3.0).power_kw(1.0)
+    ///         .speed(2.0).interruption_rate_per_hour(0.1))
+    ///     .job(Job::builder("j", "r").work(4.0).deadline("2026-06-01T04:00:00Z".parse().unwrap())
+    ///         .max_servers(2.0).checkpoint_interval_hours(1.0).restart_hours(0.5))
+    ///     .build();
+    /// let p = Problem::new(&s)?;
+    /// // 2 · (1 - 0.1 · (0.5 + 0.5)) = 1.8 work units per server-hour.
+    /// assert!((p.work_per_server_hour(0, 0).unwrap() - 1.8).abs() < 1e-12);
+    /// assert_eq!(p.work_per_server_hour(0, 1), None);
+    /// # Ok::<(), geoshift::InputError>(())
+    /// ```
+    pub fn work_per_server_hour(&self, j: usize, k: usize) -> Option<f64> {
+        (j < self.jobs.len() && k < self.pools.len()).then(|| self.work_rate(j, k))
+    }
+
+    /// [`Problem::work_per_server_hour`] for indices known to be valid (the
+    /// schedulers' and the evaluator's, which come from this problem).
+    pub(crate) fn work_rate(&self, j: usize, k: usize) -> f64 {
         let (job, pool) = (&self.jobs[j], &self.pools[k]);
         pool.speed
             * useful_fraction(
@@ -67,9 +86,12 @@ impl Problem {
     }
 
     /// Whether pool `k` can be interrupted (its rate is above 0), so that
-    /// work on it is risky and its costs are expected values.
+    /// work on it is risky and its costs are expected values; false for an
+    /// index this problem does not have.
     pub fn is_risky(&self, k: usize) -> bool {
-        self.pools[k].interruption_rate_per_hour > 0.0
+        self.pools
+            .get(k)
+            .is_some_and(|p| p.interruption_rate_per_hour > 0.0)
     }
 }
 
@@ -82,7 +104,11 @@ pub(super) fn check(p: &Problem, scenario: &Scenario) -> Result<(), InputError> 
     for (j, job) in p.jobs.iter().enumerate() {
         for w in &job.windows {
             for &k in &p.regions[w.region].pools {
-                let f = p.work_per_server_hour(j, k) / p.pools[k].speed;
+                let f = useful_fraction(
+                    p.pools[k].interruption_rate_per_hour,
+                    job.checkpoint_interval_hours,
+                    job.restart_hours,
+                );
                 if f >= MIN_USEFUL_FRACTION {
                     continue; // NaN fails this test and is refused below
                 }

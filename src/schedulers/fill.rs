@@ -66,7 +66,7 @@ impl<'a> Ledger<'a> {
                 continue;
             };
             let pool = &p.pools()[k];
-            let speed = p.work_per_server_hour(j, k);
+            let speed = p.work_rate(j, k);
             let mut room = self.capacity_left[k * slots + t]
                 .min(*parallel)
                 .min(work_left / speed);

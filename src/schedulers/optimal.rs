@@ -492,7 +492,7 @@ fn clean(p: &Problem, cells: &[(usize, usize, usize, f64, f64)], out: &mut Vec<A
         return;
     };
     let j = cells.first().map_or(0, |c| c.0);
-    let speed = |k: usize| p.work_per_server_hour(j, k);
+    let speed = |k: usize| p.work_rate(j, k);
     let is_noise = |&(_, k, _, ub, v): &(usize, usize, usize, f64, f64)| {
         v <= NOISE * ub.min(job.work / speed(k))
     };

@@ -412,9 +412,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|&k| (k, cell_upper(p, j, k, t).max(0.0)));
             let in_region_ub: f64 = ubs.clone().map(|(_, ub)| ub).sum();
-            region_work_ub += ubs
-                .map(|(k, ub)| ub * p.work_per_server_hour(j, k))
-                .sum::<f64>();
+            region_work_ub += ubs.map(|(k, ub)| ub * p.work_rate(j, k)).sum::<f64>();
             if in_region_ub > 0.0 {
                 let slot = t as u32;
                 let row = Row::RegionSlot {
@@ -470,7 +468,7 @@ impl Builder<'_> {
                 let pool = &p.pools()[k];
                 // Work units per server-hour for this job: the one derate
                 // of capacity that can vanish (`Problem::work_per_server_hour`).
-                let speed = p.work_per_server_hour(j, k);
+                let speed = p.work_rate(j, k);
                 entries.clear();
                 entries.push((work_row, speed));
                 let limits = [
