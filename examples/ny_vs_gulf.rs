@@ -2,14 +2,19 @@
 //! `scenarios/ny-vs-gulf.json` with the data builder, solves it with Local,
 //! Greedy and Optimal, and shows where the saving comes from; then asks
 //! what Tel Aviv is worth: with and without spot capacity, with home
-//! capacity short, and under a carbon price.
+//! capacity short, and under a carbon price; whether spot in the Middle
+//! East still pays once its interruptions are priced; where Dammam (GCP
+//! me-central2) pays; and why the UAE (AWS me-central-1) is not in it.
 //!
 //! `cargo run --release --example ny_vs_gulf`
 
 #[path = "shipped/mod.rs"]
 mod shipped;
 
-use geoshift::data::{DataSet, Offer};
+use geoshift::data::{
+    Bandwidth, Carbon, Catalog, DataSet, Egress, Energy, LinkSpec, Offer, PoolSpec, Power, Pue,
+    RegionSpec,
+};
 use geoshift::{evaluate, Greedy, Local, Optimal, Problem, Report, Scenario, Scheduler};
 use std::collections::BTreeMap;
 
@@ -35,13 +40,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .jobs(shipped::ny_vs_gulf_jobs(period))
         .build(&data)?;
 
-    println!("List prices of 8xA100 (GCP a2-highgpu-8g, host + GPUs), $ per server-hour:");
-    for region in ["us-east1", "me-west1"] {
-        let od = data.gpu_offer("gcp", region, shipped::A2_8G, Offer::OnDemand)?;
-        let spot = data.gpu_offer("gcp", region, shipped::A2_8G, Offer::Spot)?;
+    println!("List prices (host + GPUs), $ per server-hour:");
+    for (region, instance) in [
+        ("us-east1", shipped::A2_8G),
+        ("me-west1", shipped::A2_8G),
+        ("me-central2", shipped::G2_96),
+    ] {
+        let od = data.gpu_offer("gcp", region, instance, Offer::OnDemand)?;
+        let spot = data.gpu_offer("gcp", region, instance, Offer::Spot)?;
         println!(
-            "  {region:<9} on-demand {:>8.5}  spot {:>8.5}   ({})",
-            od.usd_per_hour, spot.usd_per_hour, od.file
+            "  {region:<11} {}x{:<9} on-demand {:>8.5}  spot {:>8.5}",
+            od.gpu_count, od.gpu_type, od.usd_per_hour, spot.usd_per_hour
         );
     }
     println!(
@@ -100,10 +109,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let l = lp.get(&pool.id).copied().unwrap_or(0.0);
         let o = op.get(&pool.id).copied().unwrap_or(0.0);
         println!(
-            "  {:<24} {:>8.1} {:>9.1}   at {:.5} $/h",
-            pool.id, l, o, pool.rent_usd_per_hour
+            "  {:<24} {:>8.1} {:>9.1}   at {:.5} $/h, {:.5} interruptions/h",
+            pool.id, l, o, pool.rent_usd_per_hour, pool.interruption_rate_per_hour
         );
     }
+    println!(
+        "Share of the work on capacity that can vanish: local {:.1}%, optimal {:.1}% \
+         (costs are expected values)",
+        100.0 * local.risky_work_share,
+        100.0 * optimal.risky_work_share
+    );
 
     println!("\nJobs whose region or cost changed (local -> optimal):");
     for (l, o) in local.jobs.iter().zip(&optimal.jobs) {
@@ -178,5 +193,156 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (w, wo) => println!("  {label:<19} with: {w:?}, without: {wo:?}"),
         }
     }
+
+    spot_with_interruptions(&scenario, &data)?;
+    dammam(&scenario)?;
+    uae(&data);
     Ok(())
+}
+
+/// Server-hours of the optimum on the pools whose id starts with `prefix`.
+fn hours_on(r: &Report, prefix: &str) -> f64 {
+    r.assignments
+        .iter()
+        .filter(|a| a.pool.starts_with(prefix))
+        .map(|a| a.server_hours)
+        .fold(0.0, |a, b| a + b)
+}
+
+/// Does spot in the Middle East still pay once interruptions are priced?
+/// The optimum with every spot pool interrupted at GCP's published edges
+/// (the shipped scenario uses the upper one), and with none.
+fn spot_with_interruptions(
+    scenario: &Scenario,
+    data: &DataSet,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use geoshift::data::Edge;
+    let rate = |edge| data.interruption_rate_per_hour("gcp", shipped::GCP_PREEMPTION, edge);
+    let with_rate = |r: f64| {
+        let mut s = scenario.clone();
+        for p in s.pools.iter_mut().filter(|p| p.id.ends_with("-spot")) {
+            p.interruption_rate_per_hour = r;
+        }
+        s
+    };
+    let f = |r: f64| {
+        geoshift::useful_fraction(
+            r,
+            geoshift::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
+            geoshift::DEFAULT_RESTART_HOURS,
+        )
+    };
+    println!(
+        "\nSpot with its interruptions priced (GCP: 5-15 % of preemptible VMs a day, \
+         historically;\njobs checkpoint every {} h and restart in {} h, the crate's defaults):",
+        geoshift::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
+        geoshift::DEFAULT_RESTART_HOURS
+    );
+    println!(
+        "  {:<30} {:>9} {:>8} {:>10} {:>14} {:>6}",
+        "spot interrupted", "per hour", "useful", "optimum $", "Tel Aviv spot", "risky"
+    );
+    for (label, r) in [
+        ("never (not risky)", 0.0),
+        ("5 %/day (low edge)", rate(Edge::Low)?),
+        ("15 %/day (high edge, shipped)", rate(Edge::High)?),
+    ] {
+        let rep = solve(&with_rate(r), &Optimal::default())?;
+        println!(
+            "  {label:<30} {r:>9.5} {:>7.2}% {:>10.2} {:>11.1} sh {:>5.1}%",
+            100.0 * f(r),
+            rep.total_usd,
+            hours_on(&rep, "me-west1-a100-spot"),
+            100.0 * rep.risky_work_share
+        );
+    }
+    let (spot, od) = (
+        data.gpu_offer("gcp", "me-west1", shipped::A2_8G, Offer::Spot)?,
+        data.gpu_offer("gcp", "me-west1", shipped::A2_8G, Offer::OnDemand)?,
+    );
+    println!(
+        "  Tel Aviv spot costs {:.2} $ per useful server-hour even at the model's floor \
+         (useful fraction {}),\n  still below its on-demand {:.2} $: within the model \
+         interruptions never make it the dearer one.",
+        spot.usd_per_hour / geoshift::MIN_USEFUL_FRACTION,
+        geoshift::MIN_USEFUL_FRACTION,
+        od.usd_per_hour
+    );
+    Ok(())
+}
+
+/// Where Dammam (GCP me-central2, 8xL4 only) pays: its server-hours in the
+/// optimum as the assumed work of an 8xL4 server moves.
+fn dammam(scenario: &Scenario) -> Result<(), Box<dyn std::error::Error>> {
+    println!(
+        "\nDammam (GCP me-central2) has no A100 in the data, only 8xL4 servers. Their \
+         speed is an\nASSUMPTION (shipped: {} of an 8xA100 server-hour); the optimum as it moves:",
+        shipped::L4X8_SPEED
+    );
+    println!(
+        "  {:<14} {:>11} {:>14} {:>16}",
+        "8xL4 speed", "optimum $", "Dammam spot", "Dammam on-demand"
+    );
+    for speed in [shipped::L4X8_SPEED, 0.5, 0.75, 1.0] {
+        let mut s = scenario.clone();
+        for p in s
+            .pools
+            .iter_mut()
+            .filter(|p| p.id.starts_with("me-central2"))
+        {
+            p.speed = speed;
+        }
+        let rep = solve(&s, &Optimal::default())?;
+        println!(
+            "  {speed:<14} {:>11.2} {:>11.1} sh {:>13.1} sh",
+            rep.total_usd,
+            hours_on(&rep, "me-central2-l4-spot"),
+            hours_on(&rep, "me-central2-l4-ondemand")
+        );
+    }
+    Ok(())
+}
+
+/// The UAE (AWS me-central-1): the data list its 4xL4 on-demand price but
+/// no internet egress price for the region, so the builder refuses the
+/// link back to New York rather than guess one.
+fn uae(data: &DataSet) {
+    let period = shipped::ny_vs_gulf_period();
+    let built = shipped::ny_vs_gulf_builder(period)
+        .region(RegionSpec::new(
+            "aws-me-central-1",
+            Energy::InRent,
+            Carbon::yearly("AE", 2023),
+            Pue::reference("AWS", "global fleet", "2024"),
+        ))
+        .pool(PoolSpec::cloud(
+            "me-central-1-l4-ondemand",
+            "aws-me-central-1",
+            16.0,
+            Catalog::new("aws", "me-central-1", "g6.24xlarge"),
+            Offer::OnDemand,
+            Power::reference_times("NVIDIA L4 (per GPU)", "thermal_design_power", 4),
+        ))
+        .link(LinkSpec::new(
+            "ny",
+            "aws-me-central-1",
+            Egress::ingress("aws", "me-central-1"),
+            Bandwidth::Assumed(shipped::NY_UPLINK_GBPS),
+        ))
+        .link(LinkSpec::new(
+            "aws-me-central-1",
+            "ny",
+            Egress::internet("aws", "me-central-1"),
+            Bandwidth::Assumed(shipped::NY_UPLINK_GBPS),
+        ))
+        .build(data);
+    let spot = data.gpu_offer("aws", "me-central-1", "g6.24xlarge", Offer::Spot);
+    println!("\nThe UAE (AWS me-central-1):");
+    match built {
+        Ok(_) => println!("  built (the data now price its internet egress)"),
+        Err(e) => println!("  not in the story: {e}"),
+    }
+    if let Err(e) = spot {
+        println!("  and its spot price: {e}");
+    }
 }

@@ -279,6 +279,7 @@ impl Pool {
             power: Unset,
             speed: 1.0,
             rent_includes_energy: false,
+            interruption_rate_per_hour: 0.0,
         }
     }
 }
@@ -295,6 +296,7 @@ pub struct PoolBuilder<S, R, W> {
     power: W,
     speed: f64,
     rent_includes_energy: bool,
+    interruption_rate_per_hour: f64,
 }
 
 impl<R, W> PoolBuilder<Unset, R, W> {
@@ -308,6 +310,7 @@ impl<R, W> PoolBuilder<Unset, R, W> {
             power: self.power,
             speed: self.speed,
             rent_includes_energy: self.rent_includes_energy,
+            interruption_rate_per_hour: self.interruption_rate_per_hour,
         }
     }
 }
@@ -323,6 +326,7 @@ impl<S, W> PoolBuilder<S, Unset, W> {
             power: self.power,
             speed: self.speed,
             rent_includes_energy: self.rent_includes_energy,
+            interruption_rate_per_hour: self.interruption_rate_per_hour,
         }
     }
 }
@@ -338,6 +342,7 @@ impl<S, R> PoolBuilder<S, R, Unset> {
             power: Set(kw),
             speed: self.speed,
             rent_includes_energy: self.rent_includes_energy,
+            interruption_rate_per_hour: self.interruption_rate_per_hour,
         }
     }
 }
@@ -354,6 +359,12 @@ impl<S, R, W> PoolBuilder<S, R, W> {
         self.rent_includes_energy = includes;
         self
     }
+    /// Expected interruptions per server-hour (>= 0; default 0, capacity
+    /// that does not vanish). See [`crate::useful_fraction`].
+    pub fn interruption_rate_per_hour(mut self, rate: f64) -> Self {
+        self.interruption_rate_per_hour = rate;
+        self
+    }
 }
 
 complete!(PoolBuilder<Set<Series>, Set<f64>, Set<f64>> => Pool, |b| Pool {
@@ -364,6 +375,7 @@ complete!(PoolBuilder<Set<Series>, Set<f64>, Set<f64>> => Pool, |b| Pool {
     power_kw: b.power.0,
     speed: b.speed,
     rent_includes_energy: b.rent_includes_energy,
+    interruption_rate_per_hour: b.interruption_rate_per_hour,
 });
 
 impl Link {
@@ -442,6 +454,8 @@ impl Job {
             regions: None,
             placement: Placement::Split,
             unmet_usd_per_work: None,
+            checkpoint_interval_hours: crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
+            restart_hours: crate::DEFAULT_RESTART_HOURS,
         }
     }
 }
@@ -462,6 +476,8 @@ pub struct JobBuilder<W, D, M> {
     regions: Option<Vec<String>>,
     placement: Placement,
     unmet_usd_per_work: Option<f64>,
+    checkpoint_interval_hours: f64,
+    restart_hours: f64,
 }
 
 impl<D, M> JobBuilder<Unset, D, M> {
@@ -479,6 +495,8 @@ impl<D, M> JobBuilder<Unset, D, M> {
             regions: self.regions,
             placement: self.placement,
             unmet_usd_per_work: self.unmet_usd_per_work,
+            checkpoint_interval_hours: self.checkpoint_interval_hours,
+            restart_hours: self.restart_hours,
         }
     }
 }
@@ -498,6 +516,8 @@ impl<W, M> JobBuilder<W, Unset, M> {
             regions: self.regions,
             placement: self.placement,
             unmet_usd_per_work: self.unmet_usd_per_work,
+            checkpoint_interval_hours: self.checkpoint_interval_hours,
+            restart_hours: self.restart_hours,
         }
     }
 }
@@ -517,6 +537,8 @@ impl<W, D> JobBuilder<W, D, Unset> {
             regions: self.regions,
             placement: self.placement,
             unmet_usd_per_work: self.unmet_usd_per_work,
+            checkpoint_interval_hours: self.checkpoint_interval_hours,
+            restart_hours: self.restart_hours,
         }
     }
 }
@@ -555,6 +577,18 @@ impl<W, D, M> JobBuilder<W, D, M> {
         self.unmet_usd_per_work = Some(usd_per_work);
         self
     }
+    /// Hours of work between two checkpoints (default
+    /// [`crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS`]).
+    pub fn checkpoint_interval_hours(mut self, hours: f64) -> Self {
+        self.checkpoint_interval_hours = hours;
+        self
+    }
+    /// Hours a restart from a checkpoint takes (default
+    /// [`crate::DEFAULT_RESTART_HOURS`]).
+    pub fn restart_hours(mut self, hours: f64) -> Self {
+        self.restart_hours = hours;
+        self
+    }
 }
 
 complete!(JobBuilder<Set<f64>, Set<DateTime<Utc>>, Set<f64>> => Job, |b| Job {
@@ -569,4 +603,6 @@ complete!(JobBuilder<Set<f64>, Set<DateTime<Utc>>, Set<f64>> => Job, |b| Job {
     regions: b.regions,
     placement: b.placement,
     unmet_usd_per_work: b.unmet_usd_per_work,
+    checkpoint_interval_hours: b.checkpoint_interval_hours,
+    restart_hours: b.restart_hours,
 });

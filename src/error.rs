@@ -215,6 +215,36 @@ pub enum InputError {
         /// Deadline.
         deadline: DateTime<Utc>,
     },
+    /// A job may use a pool that is interrupted so often, for its
+    /// checkpoint interval and restart time, that less than
+    /// [`crate::MIN_USEFUL_FRACTION`] of a server-hour there would be useful
+    /// work ([`crate::useful_fraction`]). Refused rather than clamped:
+    /// checkpoint more often, or leave the pool's region out of the job's
+    /// `regions`.
+    #[error(
+        "job '{}' on pool '{}': useful fraction {} = 1 - interruption_rate_per_hour {} x (checkpoint_interval_hours {} / 2 + restart_hours {}) is below {}: checkpoint more often or leave the region out of the job's regions",
+        cut(job),
+        cut(pool),
+        num(*useful_fraction),
+        num(*interruption_rate_per_hour),
+        num(*checkpoint_interval_hours),
+        num(*restart_hours),
+        num(crate::MIN_USEFUL_FRACTION)
+    )]
+    InterruptionLoss {
+        /// Job id.
+        job: String,
+        /// Pool id.
+        pool: String,
+        /// The pair's useful fraction.
+        useful_fraction: f64,
+        /// The pool's `interruption_rate_per_hour`.
+        interruption_rate_per_hour: f64,
+        /// The job's `checkpoint_interval_hours`.
+        checkpoint_interval_hours: f64,
+        /// The job's `restart_hours`.
+        restart_hours: f64,
+    },
 }
 
 /// Why one job cannot be finished. Serialises as `{"no_eligible_cell":

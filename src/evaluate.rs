@@ -44,6 +44,12 @@ pub struct Report {
     pub energy_mwh: f64,
     /// Emissions in tCO2e.
     pub emissions_t: f64,
+    /// Share of all work (in work units) done on pools that can be
+    /// interrupted (`interruption_rate_per_hour > 0`), from 0 to 1. When it
+    /// is above 0, every cost above is an expected value: the work lost to
+    /// interruptions is paid for but not counted as done.
+    #[serde(default)]
+    pub risky_work_share: f64,
     /// Per job, in file order.
     pub jobs: Vec<JobReport>,
     /// Every non-zero row, merged per (job, pool, slot) and sorted by job,
@@ -89,6 +95,10 @@ pub struct JobReport {
     /// `unmet_work` at the job's price, in $.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unmet_usd: f64,
+    /// Share of its work done on pools that can be interrupted, from 0
+    /// to 1 (its costs are expected values when above 0).
+    #[serde(default)]
+    pub risky_work_share: f64,
     /// Ids of the regions it runs in, in file order.
     pub regions: Vec<String>,
     /// First slot with work (0 for a job with no work done, whose
@@ -219,6 +229,8 @@ fn row_violation(
 struct JobSums {
     /// Work units done.
     work_done: f64,
+    /// Work units done on pools that can be interrupted.
+    risky_work: f64,
     /// Work units per region, in row order (a region may repeat).
     work_in_region: Vec<(usize, f64)>,
     /// The first slot over the job's parallelism, and its server-hours.
@@ -311,6 +323,7 @@ impl Tally {
                     egress_usd: 0.0,
                     unmet_work: 0.0,
                     unmet_usd: 0.0,
+                    risky_work_share: 0.0,
                     regions: Vec::new(),
                     first_slot: usize::MAX,
                     last_slot: 0,
@@ -341,10 +354,14 @@ impl Tally {
             }
         }
         let js = &mut self.sums[j];
-        js.work_done += x * pool.speed;
+        let work = x * p.work_rate(j, k);
+        js.work_done += work;
+        if p.is_risky(k) {
+            js.risky_work += work;
+        }
         match js.work_in_region.last_mut() {
-            Some((r, w)) if *r == pool.region => *w += x * pool.speed,
-            _ => js.work_in_region.push((pool.region, x * pool.speed)),
+            Some((r, w)) if *r == pool.region => *w += work,
+            _ => js.work_in_region.push((pool.region, work)),
         }
         let c = &pool.cost[t];
         let jr = &mut self.jobs[j];
@@ -390,6 +407,9 @@ impl Tally {
             sum(|j| j.unmet_usd),
         );
         let total_usd = rent_usd + energy_usd + carbon_usd + egress_usd + unmet_usd;
+        let done = |f: fn(&JobSums) -> f64| self.sums.iter().map(f).fold(0.0, |a, b| a + b);
+        let (risky, all) = (done(|s| s.risky_work), done(|s| s.work_done));
+        let risky_work_share = if all > 0.0 { risky / all } else { 0.0 };
         Report {
             scheduler: scheduler.to_string(),
             total_usd,
@@ -400,6 +420,7 @@ impl Tally {
             unmet_usd,
             energy_mwh: self.energy_mwh,
             emissions_t: self.emissions_t,
+            risky_work_share,
             jobs,
             assignments: self.assignments,
             bound_usd: proof.map(|pr| pr.bound_usd.min(total_usd)),
@@ -527,4 +548,10 @@ fn price_egress(p: &Problem, tally: &mut Tally, j: usize, used: &[(usize, f64)])
         jr.first_slot = 0; // no work done (a job that may fall short)
     }
     jr.cost_usd = jr.rent_usd + jr.energy_usd + jr.carbon_usd + jr.egress_usd + jr.unmet_usd;
+    let js = &tally.sums[j];
+    jr.risky_work_share = if js.work_done > 0.0 {
+        js.risky_work / js.work_done
+    } else {
+        0.0
+    };
 }

@@ -84,8 +84,9 @@ pub use error::{
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use names::UnknownName;
 pub use problem::{
-    CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
-    MAX_ID_BYTES, MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MIN_SPEED,
+    useful_fraction, CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo,
+    DEFAULT_CHECKPOINT_INTERVAL_HOURS, DEFAULT_RESTART_HOURS, MAX_CELLS, MAX_ID_BYTES,
+    MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MIN_SPEED, MIN_USEFUL_FRACTION,
     MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};

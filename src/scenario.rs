@@ -70,6 +70,11 @@ pub struct Pool {
     /// Whether the rent already pays the energy (a cloud list price does).
     #[serde(default, skip_serializing_if = "is_false")]
     pub rent_includes_energy: bool,
+    /// Expected interruptions per server-hour (>= 0, default 0): capacity
+    /// that can vanish, such as spot instances. Work on it is derated by
+    /// [`crate::useful_fraction`]; its costs are then expected values.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub interruption_rate_per_hour: f64,
 }
 
 /// A directed link along which data can move from one region to another.
@@ -137,6 +142,21 @@ pub struct Job {
     /// [the model](crate::spec)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unmet_usd_per_work: Option<f64>,
+    /// Hours of work between two checkpoints (>= 0, default
+    /// [`crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS`]): an interruption loses
+    /// half of it on average. Matters only on pools that can be interrupted.
+    #[serde(
+        default = "default_checkpoint",
+        skip_serializing_if = "is_default_checkpoint"
+    )]
+    pub checkpoint_interval_hours: f64,
+    /// Hours an interrupted job needs to start again from its checkpoint
+    /// (>= 0, default [`crate::DEFAULT_RESTART_HOURS`]).
+    #[serde(
+        default = "default_restart",
+        skip_serializing_if = "is_default_restart"
+    )]
+    pub restart_hours: f64,
 }
 
 /// Serde's derived code, but every object must be written as a JSON
@@ -239,12 +259,20 @@ impl Pool {
             power_kw,
             speed: 1.0,
             rent_includes_energy: false,
+            interruption_rate_per_hour: 0.0,
         }
     }
 
     /// Sets the speed in work units per server-hour.
     pub fn speed(mut self, speed: f64) -> Self {
         self.speed = speed;
+        self
+    }
+
+    /// Sets the expected interruptions per server-hour (capacity that can
+    /// vanish, such as spot instances).
+    pub fn interruption_rate_per_hour(mut self, rate: f64) -> Self {
+        self.interruption_rate_per_hour = rate;
         self
     }
 
@@ -295,7 +323,17 @@ impl Job {
             regions: None,
             placement: Placement::Split,
             unmet_usd_per_work: None,
+            checkpoint_interval_hours: crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
+            restart_hours: crate::DEFAULT_RESTART_HOURS,
         }
+    }
+
+    /// Sets the hours between checkpoints and the hours a restart from a
+    /// checkpoint takes, which decide how much work an interruption loses.
+    pub fn checkpoints(mut self, interval_hours: f64, restart_hours: f64) -> Self {
+        self.checkpoint_interval_hours = interval_hours;
+        self.restart_hours = restart_hours;
+        self
     }
 
     /// Sets input and output data in GB.
@@ -336,6 +374,18 @@ fn zero_series() -> Series {
 }
 fn is_zero_series(s: &Series) -> bool {
     *s == Series::Constant(0.0)
+}
+fn default_checkpoint() -> f64 {
+    crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS
+}
+fn is_default_checkpoint(v: &f64) -> bool {
+    *v == crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS
+}
+fn default_restart() -> f64 {
+    crate::DEFAULT_RESTART_HOURS
+}
+fn is_default_restart(v: &f64) -> bool {
+    *v == crate::DEFAULT_RESTART_HOURS
 }
 fn one() -> f64 {
     1.0

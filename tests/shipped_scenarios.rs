@@ -77,3 +77,52 @@ fn ny_vs_gulf_list_prices() {
         (shipped::NY_OWNED_RENT_USD_PER_HOUR, false)
     );
 }
+
+/// What feature 5 of issue 9 added to the NY-vs-Gulf story, as the data
+/// give it: Dammam's 8xL4 prices, the NY site's links priced as a
+/// start-up's own servers (into GCP free, out at GCP's internet egress
+/// 0.12 $/GB, over the assumed uplink), and spot interrupted at GCP's
+/// published 15 % a day.
+#[test]
+fn ny_vs_gulf_reaches_dammam_and_prices_interruptions() {
+    let s = shipped_file("ny-vs-gulf.json");
+    let pool = |id: &str| s.pools.iter().find(|p| p.id == id).unwrap();
+    assert_eq!(pool("me-central2-l4-ondemand").rent_usd_per_hour, 12.80533);
+    assert_eq!(pool("me-central2-l4-spot").rent_usd_per_hour, 5.21571);
+    // -ln(1 - 0.15) / 24 h = 0.0067716...
+    for id in [
+        "us-east1-a100-spot",
+        "me-west1-a100-spot",
+        "me-central2-l4-spot",
+    ] {
+        let rate = pool(id).interruption_rate_per_hour;
+        assert!((rate - 0.006_771_622).abs() < 1e-9, "{id}: {rate}");
+    }
+    for id in [
+        "ny-a100-owned",
+        "us-east1-a100-ondemand",
+        "me-central2-l4-ondemand",
+    ] {
+        assert_eq!(pool(id).interruption_rate_per_hour, 0.0, "{id}");
+    }
+    let link = |a: &str, b: &str| {
+        s.links
+            .iter()
+            .find(|l| l.from == a && l.to == b)
+            .map(|l| (l.egress_usd_per_gb, l.bandwidth_gbps))
+    };
+    for cloud in ["gcp-us-east1", "gcp-me-west1", "gcp-me-central2"] {
+        assert_eq!(
+            link("ny", cloud),
+            Some((0.0, shipped::NY_UPLINK_GBPS)),
+            "{cloud}"
+        );
+        assert_eq!(
+            link(cloud, "ny"),
+            Some((0.12, shipped::NY_UPLINK_GBPS)),
+            "{cloud}"
+        );
+    }
+    // No GCP inter-region price to or from Dammam is in the data.
+    assert_eq!(link("gcp-us-east1", "gcp-me-central2"), None);
+}

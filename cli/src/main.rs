@@ -10,6 +10,7 @@
 mod explain;
 mod output;
 mod plot;
+mod risk;
 
 use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -143,6 +144,9 @@ enum Command {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
     },
+    /// Price the interruptions of capacity that can vanish (spot): the
+    /// optimum with them priced and ignored, and the share of risky work.
+    Risk(risk::RiskArgs),
     /// Run every scheduler and write SVG charts of the plans.
     Plot {
         /// Scenario file (JSON, see docs/MODEL.md).
@@ -282,6 +286,7 @@ fn main() -> ExitCode {
             json,
         } => compare(&scenario, solver.0, json),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Risk(args) => risk::risk(&args),
         Command::Plot {
             scenario,
             out,

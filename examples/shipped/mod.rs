@@ -11,8 +11,8 @@
 #![allow(dead_code)]
 
 use geoshift::data::{
-    Bandwidth, Carbon, Catalog, DataError, DataSet, Egress, Energy, LinkSpec, Offer, Period,
-    PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
+    Bandwidth, Carbon, Catalog, DataError, DataSet, Edge, Egress, Energy, Interruption, LinkSpec,
+    Offer, Period, PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
 };
 use geoshift::{Job, Scenario};
 
@@ -77,21 +77,66 @@ pub const NY_OWNED_RENT_USD_PER_HOUR: f64 = 6.0;
 /// `me-west1` (host + GPUs composed in the data file).
 pub const A2_8G: &str = "a2-highgpu-8g (host + GPUs)";
 
+/// GCP's 8×L4 host, the only GPU server the data list in `me-central2`
+/// (Dammam), host + GPUs composed in the data file.
+pub const G2_96: &str = "g2-standard-96 (host + GPUs)";
+
+/// ASSUMPTION: the bandwidth of the start-up's own New York uplink, both
+/// ways, in Gbit/s. Its own number, not data.
+pub const NY_UPLINK_GBPS: f64 = 1.0;
+
+/// ASSUMPTION: work of one 8×L4 server (`g2-standard-96`) per hour, in
+/// units of one 8×A100 server-hour. The data have no training benchmark;
+/// the example shows where the answer changes as this number moves.
+pub const L4X8_SPEED: f64 = 0.3;
+
+/// The scope of GCP's published preemption range in the interruption file
+/// (historically 5 % to 15 % of preemptible VMs per day per project).
+pub const GCP_PREEMPTION: &str = "historical average per project";
+
+/// Spot pools are interrupted at the upper edge of GCP's published range
+/// (15 % a day, -ln(0.85)/24 = 0.00677 per server-hour): the data's worst
+/// case, so that "spot pays" is not claimed on the kind edge.
+fn gcp_spot_interruptions() -> Interruption {
+    Interruption::published("gcp", GCP_PREEMPTION, Edge::High)
+}
+
+/// Power of an 8×L4 server: eight L4 at their 72 W TDP (added power
+/// reference). Counts MWh and emissions only: the list price pays the
+/// energy.
+fn l4x8() -> Power {
+    Power::reference_times("NVIDIA L4 (per GPU)", "thermal_design_power", 8)
+}
+
+/// The links between the NY site and a GCP region: into the cloud at GCP's
+/// ingress price (free), back out at GCP's internet egress (first band),
+/// both over the start-up's own uplink ([`NY_UPLINK_GBPS`]).
+fn ny_gcp_links(b: ScenarioBuilder, region_id: &str, gcp_region: &str) -> ScenarioBuilder {
+    let uplink = || Bandwidth::Assumed(NY_UPLINK_GBPS);
+    b.link(LinkSpec::new(
+        "ny",
+        region_id,
+        Egress::ingress("gcp", gcp_region),
+        uplink(),
+    ))
+    .link(LinkSpec::new(
+        region_id,
+        "ny",
+        Egress::internet("gcp", gcp_region),
+        uplink(),
+    ))
+}
+
 /// The NY-vs-Gulf builder (before jobs), so that the example can vary it.
 pub fn ny_vs_gulf_builder(period: Period) -> ScenarioBuilder {
-    // Data leave and reach the NY site as if it were a GCP US region: the
-    // data have no price for a private site, and every GCP US region has the
-    // same rows (0.02 $/GB to another US region, 0.11 $/GB to me-west1, 0.02
-    // $/GB from me-west1). The rows of us-central1 (not in the scenario)
-    // stand in for NY.
-    const NY_AS: &str = "us-central1";
-    // Bandwidth: the throughput table measures only inter-continental
-    // pairs. Tel Aviv is counted as EU (the nearest macro-region of the
-    // 2016 measurements); US<->US links, which the table lacks, use the
-    // same US->EU / EU->US measurement as a conservative stand-in.
+    // Bandwidth between GCP regions: the throughput table measures only
+    // inter-continental pairs. Tel Aviv is counted as EU (the nearest
+    // macro-region of the 2016 measurements); US<->US links, which the
+    // table lacks, use the same US->EU / EU->US measurement as a
+    // conservative stand-in.
     let us_eu = || Bandwidth::measured("aws", "US", "EU");
     let eu_us = || Bandwidth::measured("aws", "EU", "US");
-    ScenarioBuilder::new(period)
+    let b = ScenarioBuilder::new(period)
         .region(RegionSpec::new(
             "ny",
             Energy::market("US-NY-NYIS"),
@@ -112,6 +157,12 @@ pub fn ny_vs_gulf_builder(period: Period) -> ScenarioBuilder {
             Carbon::yearly("IL", 2023),
             google_pue(),
         ))
+        .region(RegionSpec::new(
+            "gcp-me-central2",
+            Energy::InRent,
+            Carbon::yearly("SA", 2023),
+            google_pue(),
+        ))
         // ASSUMPTION: 8 owned servers in NY.
         .pool(PoolSpec::owned(
             "ny-a100-owned",
@@ -121,14 +172,17 @@ pub fn ny_vs_gulf_builder(period: Period) -> ScenarioBuilder {
             dgx_a100(),
         ))
         // ASSUMPTION: quotas of 16 on-demand and 4 spot servers per region.
-        .pool(PoolSpec::cloud(
-            "us-east1-a100-spot",
-            "gcp-us-east1",
-            4.0,
-            Catalog::new("gcp", "us-east1", A2_8G),
-            Offer::Spot,
-            dgx_a100(),
-        ))
+        .pool(
+            PoolSpec::cloud(
+                "us-east1-a100-spot",
+                "gcp-us-east1",
+                4.0,
+                Catalog::new("gcp", "us-east1", A2_8G),
+                Offer::Spot,
+                dgx_a100(),
+            )
+            .interruptions(gcp_spot_interruptions()),
+        )
         .pool(PoolSpec::cloud(
             "us-east1-a100-ondemand",
             "gcp-us-east1",
@@ -137,14 +191,17 @@ pub fn ny_vs_gulf_builder(period: Period) -> ScenarioBuilder {
             Offer::OnDemand,
             dgx_a100(),
         ))
-        .pool(PoolSpec::cloud(
-            "me-west1-a100-spot",
-            "gcp-me-west1",
-            4.0,
-            Catalog::new("gcp", "me-west1", A2_8G),
-            Offer::Spot,
-            dgx_a100(),
-        ))
+        .pool(
+            PoolSpec::cloud(
+                "me-west1-a100-spot",
+                "gcp-me-west1",
+                4.0,
+                Catalog::new("gcp", "me-west1", A2_8G),
+                Offer::Spot,
+                dgx_a100(),
+            )
+            .interruptions(gcp_spot_interruptions()),
+        )
         .pool(PoolSpec::cloud(
             "me-west1-a100-ondemand",
             "gcp-me-west1",
@@ -153,42 +210,48 @@ pub fn ny_vs_gulf_builder(period: Period) -> ScenarioBuilder {
             Offer::OnDemand,
             dgx_a100(),
         ))
-        .link(LinkSpec::new(
-            "ny",
-            "gcp-us-east1",
-            Egress::listed("gcp", NY_AS, "us-east1"),
-            us_eu(),
-        ))
-        .link(LinkSpec::new(
-            "gcp-us-east1",
-            "ny",
-            Egress::listed("gcp", "us-east1", NY_AS),
-            eu_us(),
-        ))
-        .link(LinkSpec::new(
-            "ny",
-            "gcp-me-west1",
-            Egress::listed("gcp", NY_AS, "me-west1"),
-            us_eu(),
-        ))
-        .link(LinkSpec::new(
-            "gcp-me-west1",
-            "ny",
-            Egress::listed("gcp", "me-west1", NY_AS),
-            eu_us(),
-        ))
-        .link(LinkSpec::new(
-            "gcp-us-east1",
-            "gcp-me-west1",
-            Egress::listed("gcp", "us-east1", "me-west1"),
-            us_eu(),
-        ))
-        .link(LinkSpec::new(
-            "gcp-me-west1",
-            "gcp-us-east1",
-            Egress::listed("gcp", "me-west1", "us-east1"),
-            eu_us(),
-        ))
+        .pool(
+            PoolSpec::cloud(
+                "me-central2-l4-spot",
+                "gcp-me-central2",
+                4.0,
+                Catalog::new("gcp", "me-central2", G2_96),
+                Offer::Spot,
+                l4x8(),
+            )
+            .speed(L4X8_SPEED)
+            .interruptions(gcp_spot_interruptions()),
+        )
+        .pool(
+            PoolSpec::cloud(
+                "me-central2-l4-ondemand",
+                "gcp-me-central2",
+                16.0,
+                Catalog::new("gcp", "me-central2", G2_96),
+                Offer::OnDemand,
+                l4x8(),
+            )
+            .speed(L4X8_SPEED),
+        );
+    // The NY site is the start-up's own: data enter GCP for free and leave
+    // it at GCP's internet egress price.
+    let b = ny_gcp_links(b, "gcp-us-east1", "us-east1");
+    let b = ny_gcp_links(b, "gcp-me-west1", "me-west1");
+    let b = ny_gcp_links(b, "gcp-me-central2", "me-central2");
+    // Between GCP regions: GCP's inter-region prices. The data have none
+    // for Dammam, so the us-east1 bucket's job cannot reach it.
+    b.link(LinkSpec::new(
+        "gcp-us-east1",
+        "gcp-me-west1",
+        Egress::listed("gcp", "us-east1", "me-west1"),
+        us_eu(),
+    ))
+    .link(LinkSpec::new(
+        "gcp-me-west1",
+        "gcp-us-east1",
+        Egress::listed("gcp", "me-west1", "us-east1"),
+        eu_us(),
+    ))
 }
 
 /// ASSUMPTION: the week's jobs of the NY start-up. Work is in server-hours

@@ -2,7 +2,7 @@
 //! egress and bandwidth are looked up in a [`DataSet`], and whose fleet
 //! sizes, owned-server rents and jobs are the user's own.
 
-use super::{CarbonBasis, DataError, DataSet, Offer};
+use super::{CarbonBasis, DataError, DataSet, Edge, Offer, Transfer};
 use crate::scenario::{Job, Link, Pool, Region, Scenario};
 use crate::time::{Horizon, Series};
 use chrono::{DateTime, Duration, Timelike, Utc};
@@ -273,6 +273,40 @@ impl Power {
     }
 }
 
+/// How often a pool's servers are interrupted (capacity that can vanish,
+/// such as spot instances), per server-hour; see [`crate::useful_fraction`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Interruption {
+    /// Never interrupted (on-demand and owned servers).
+    #[default]
+    None,
+    /// An edge of a published range of the interruption file, by provider
+    /// and scope (e.g. `gcp`, `historical average per project`), turned into
+    /// a rate by [`DataSet::interruption_rate_per_hour`].
+    Published {
+        /// `provider` column.
+        provider: String,
+        /// `scope` column.
+        scope: String,
+        /// Which edge of the range.
+        edge: Edge,
+    },
+    /// A rate per server-hour stated by the user (an assumption of theirs,
+    /// not data).
+    Assumed(f64),
+}
+
+impl Interruption {
+    /// The `edge` of the published range of `provider` and `scope`.
+    pub fn published(provider: impl Into<String>, scope: impl Into<String>, edge: Edge) -> Self {
+        Interruption::Published {
+            provider: provider.into(),
+            scope: scope.into(),
+            edge,
+        }
+    }
+}
+
 /// A pool to build.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolSpec {
@@ -288,6 +322,8 @@ pub struct PoolSpec {
     pub power: Power,
     /// Work units per server-hour (the user's own; 1 by default).
     pub speed: f64,
+    /// How often its servers are interrupted (never, by default).
+    pub interruption: Interruption,
 }
 
 impl PoolSpec {
@@ -307,6 +343,7 @@ impl PoolSpec {
             rent: Rent::Cloud(catalog, offer),
             power,
             speed: 1.0,
+            interruption: Interruption::None,
         }
     }
 
@@ -326,12 +363,19 @@ impl PoolSpec {
             rent: Rent::Owned(rent_usd_per_hour),
             power,
             speed: 1.0,
+            interruption: Interruption::None,
         }
     }
 
     /// Sets the speed in work units per server-hour.
     pub fn speed(mut self, speed: f64) -> PoolSpec {
         self.speed = speed;
+        self
+    }
+
+    /// Sets how often its servers are interrupted.
+    pub fn interruptions(mut self, interruption: Interruption) -> PoolSpec {
+        self.interruption = interruption;
         self
     }
 }
@@ -349,11 +393,51 @@ pub enum Egress {
         /// Destination cloud region code.
         to: String,
     },
+    /// Data entering cloud region `region` of `provider` from the internet
+    /// (a start-up's own servers): the cloud's ingress price from the
+    /// internet transfer file (free at the major clouds).
+    Ingress {
+        /// `gcp` or `aws`.
+        provider: String,
+        /// Cloud region code the data enter.
+        region: String,
+    },
+    /// Data leaving cloud region `region` of `provider` for the internet (a
+    /// start-up's own servers): the cloud's internet egress from the
+    /// internet transfer file, in the band of `gb_per_month`.
+    Internet {
+        /// `gcp` or `aws`.
+        provider: String,
+        /// Cloud region code the data leave.
+        region: String,
+        /// The monthly volume whose price band applies, in GB (the user's
+        /// own estimate; 0 is the first band, the list price of small
+        /// volumes). The model prices every GB of a link alike.
+        gb_per_month: f64,
+    },
     /// A price stated by the user (an assumption of theirs, not data).
     Assumed(f64),
 }
 
 impl Egress {
+    /// Into cloud region `region` of `provider` from the internet.
+    pub fn ingress(provider: impl Into<String>, region: impl Into<String>) -> Egress {
+        Egress::Ingress {
+            provider: provider.into(),
+            region: region.into(),
+        }
+    }
+
+    /// Out of cloud region `region` of `provider` to the internet, at the
+    /// first band's (small volumes') price.
+    pub fn internet(provider: impl Into<String>, region: impl Into<String>) -> Egress {
+        Egress::Internet {
+            provider: provider.into(),
+            region: region.into(),
+            gb_per_month: 0.0,
+        }
+    }
+
     /// The egress row of `provider` from `from` to `to`.
     pub fn listed(
         provider: impl Into<String>,
@@ -579,7 +663,16 @@ impl ScenarioBuilder {
                     )
                 }
             };
-            pools.push(pool.speed(spec.speed));
+            let rate = match &spec.interruption {
+                Interruption::None => 0.0,
+                Interruption::Published {
+                    provider,
+                    scope,
+                    edge,
+                } => data.interruption_rate_per_hour(provider, scope, *edge)?,
+                Interruption::Assumed(rate) => *rate,
+            };
+            pools.push(pool.speed(spec.speed).interruption_rate_per_hour(rate));
         }
 
         let mut links = Vec::with_capacity(self.links.len());
@@ -597,6 +690,19 @@ impl ScenarioBuilder {
                 Egress::Listed { provider, from, to } => {
                     data.egress_usd_per_gb(provider, from, to)?
                 }
+                Egress::Ingress { provider, region } => {
+                    data.internet_usd_per_gb(provider, region, Transfer::Ingress, 0.0)?
+                }
+                Egress::Internet {
+                    provider,
+                    region,
+                    gb_per_month,
+                } => data.internet_usd_per_gb(
+                    provider,
+                    region,
+                    Transfer::InternetEgress,
+                    *gb_per_month,
+                )?,
                 Egress::Assumed(v) => *v,
             };
             let bandwidth = match &spec.bandwidth {

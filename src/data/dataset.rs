@@ -3,8 +3,8 @@
 //! never a file.
 
 use super::tables::{
-    read_rows, AwsGpuRow, CarbonHourlyRow, CarbonYearlyRow, EgressRow, FxRow, GpuRow, PowerRow,
-    PriceRow, PueRow, Table, TariffRow, ThroughputRow,
+    read_rows, AwsGpuRow, CarbonHourlyRow, CarbonYearlyRow, EgressRow, FxRow, GpuRow, InternetRow,
+    InterruptionRow, PowerRow, PriceRow, PueRow, Table, TariffRow, ThroughputRow,
 };
 use super::{DataError, Period};
 use chrono::{DateTime, Timelike, Utc};
@@ -26,9 +26,67 @@ pub enum CarbonBasis {
 pub enum Offer {
     /// The on-demand list price.
     OnDemand,
-    /// The spot (preemptible) price. The model does not represent
-    /// preemption: a spot pool is priced as if it were never reclaimed.
+    /// The spot (preemptible) price. A spot pool is priced as if it were
+    /// never reclaimed unless its interruptions are stated
+    /// ([`super::PoolSpec::interruptions`]).
     Spot,
+}
+
+/// Which way data crosses between the internet (such as a start-up's own
+/// servers) and a cloud region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transfer {
+    /// From the internet into the cloud region.
+    Ingress,
+    /// From the cloud region out to the internet.
+    InternetEgress,
+}
+
+impl Transfer {
+    /// The `direction` column's word for it.
+    pub fn column(self) -> &'static str {
+        match self {
+            Transfer::Ingress => "ingress",
+            Transfer::InternetEgress => "internet_egress",
+        }
+    }
+}
+
+/// Which edge of a published range: sources publish interruption figures
+/// as ranges (brackets), and the data keep the range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// The lower edge.
+    Low,
+    /// The upper edge.
+    High,
+}
+
+/// ASSUMPTION of the conversion, not data: hours in the "month" of a
+/// monthly interruption figure (8760 / 12). The AWS Spot Instance Advisor
+/// states its brackets over "the trailing month" without saying how many
+/// hours that is.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// An internet transfer price band of one provider and region.
+#[derive(Debug, Clone)]
+struct InternetBand {
+    provider: String,
+    region: String,
+    direction: String,
+    from_gb: f64,
+    to_gb: Option<f64>,
+    usd_per_gb: f64,
+}
+
+/// One published interruption range.
+#[derive(Debug, Clone)]
+struct InterruptionFigure {
+    provider: String,
+    scope: String,
+    low: Option<f64>,
+    high: Option<f64>,
+    period_hours: f64,
 }
 
 /// One whole-server row of a GPU price catalogue.
@@ -85,6 +143,8 @@ pub struct DataSet {
     throughput: HashMap<(String, String, String), f64>,
     power: HashMap<(String, String), (f64, String)>,
     pue: Vec<(String, String, String, f64)>,
+    internet: Vec<InternetBand>,
+    interruptions: Vec<InterruptionFigure>,
 }
 
 /// Inserts a row's value under its key, refusing a second row with the
@@ -163,10 +223,15 @@ impl DataSet {
     /// A [`DataError`] only if the embedded files were edited into an invalid
     /// state: a row that does not parse, a bad value, a duplicate key.
     pub fn bundled() -> Result<DataSet, DataError> {
-        Table::ALL
+        let data = Table::ALL
             .iter()
             .try_fold(DataSet::empty(), |data, &table| {
                 data.with_csv(table, table.bundled_file(), table.bundled_text())
+            })?;
+        Table::bundled_extras()
+            .into_iter()
+            .try_fold(data, |data, (table, file, text)| {
+                data.with_csv(table, file, text)
             })
     }
 
@@ -193,6 +258,8 @@ impl DataSet {
             Table::Throughput => self.load_throughput(file, text)?,
             Table::Power => self.load_power(file, text)?,
             Table::Pue => self.load_pue(file, text)?,
+            Table::InternetTransfer => self.load_internet(file, text)?,
+            Table::Interruptions => self.load_interruptions(file, text)?,
         }
         self.files.entry(table).or_default().push(file.to_string());
         Ok(self)
@@ -382,6 +449,109 @@ impl DataSet {
                 ));
             }
             self.pue.push((r.operator, r.scope, r.period, v));
+        }
+        Ok(())
+    }
+
+    /// Internet transfer price bands per provider, region (or `*` for all
+    /// of a provider's regions) and direction.
+    fn load_internet(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        let bad = |line, field, value: String, rule| DataError::BadValue {
+            file: file.to_string(),
+            line,
+            field,
+            value,
+            rule,
+        };
+        for (line, r) in read_rows::<InternetRow>(file, text)? {
+            if r.direction != "ingress" && r.direction != "internet_egress" {
+                return Err(bad(
+                    line,
+                    "direction",
+                    r.direction,
+                    "must be ingress or internet_egress",
+                ));
+            }
+            let usd = finite(file, line, "usd_per_gb", r.usd_per_gb)?;
+            let from = finite(file, line, "tier_from_gb", r.tier_from_gb)?;
+            let to = r
+                .tier_to_gb
+                .map(|v| finite(file, line, "tier_to_gb", v))
+                .transpose()?;
+            if usd < 0.0 || from < 0.0 || to.is_some_and(|to| to <= from) {
+                return Err(bad(
+                    line,
+                    "usd_per_gb",
+                    format!("{usd} for {from}..{to:?} GB"),
+                    "must be >= 0, on a band 0 <= tier_from_gb < tier_to_gb",
+                ));
+            }
+            let overlaps = self.internet.iter().any(|b| {
+                b.provider == r.provider
+                    && b.region == r.region
+                    && b.direction == r.direction
+                    && b.from_gb < to.unwrap_or(f64::INFINITY)
+                    && from < b.to_gb.unwrap_or(f64::INFINITY)
+            });
+            if overlaps {
+                return Err(duplicate(
+                    file,
+                    line,
+                    format!("{} {} {} from {from} GB", r.provider, r.region, r.direction),
+                ));
+            }
+            self.internet.push(InternetBand {
+                provider: r.provider,
+                region: r.region,
+                direction: r.direction,
+                from_gb: from,
+                to_gb: to,
+                usd_per_gb: usd,
+            });
+        }
+        Ok(())
+    }
+
+    /// Published interruption ranges per provider and scope, with the hours
+    /// of their period (`day` 24, `month` [`HOURS_PER_MONTH`]).
+    fn load_interruptions(&mut self, file: &str, text: &str) -> Result<(), DataError> {
+        for (line, r) in read_rows::<InterruptionRow>(file, text)? {
+            let bad = |field, value: String, rule| DataError::BadValue {
+                file: file.to_string(),
+                line,
+                field,
+                value,
+                rule,
+            };
+            let period_hours = match r.per.as_str() {
+                "day" => 24.0,
+                "month" => HOURS_PER_MONTH,
+                _ => return Err(bad("per", r.per, "must be day or month")),
+            };
+            for (field, v) in [
+                ("fraction_low", r.fraction_low),
+                ("fraction_high", r.fraction_high),
+            ] {
+                if let Some(v) = v {
+                    if !(0.0..1.0).contains(&v) {
+                        return Err(bad(field, v.to_string(), "must be >= 0 and < 1"));
+                    }
+                }
+            }
+            if self
+                .interruptions
+                .iter()
+                .any(|f| f.provider == r.provider && f.scope == r.scope)
+            {
+                return Err(duplicate(file, line, format!("{} {}", r.provider, r.scope)));
+            }
+            self.interruptions.push(InterruptionFigure {
+                provider: r.provider,
+                scope: r.scope,
+                low: r.fraction_low,
+                high: r.fraction_high,
+                period_hours,
+            });
         }
         Ok(())
     }
@@ -639,6 +809,103 @@ impl DataSet {
                 from: from.into(),
                 to: to.into(),
             })
+    }
+
+    /// The internet transfer price of `provider` in cloud region `region`,
+    /// in $/GB, in the band holding `gb_per_month` (a volume per month; 0
+    /// gives the first band, the list price of small volumes). A row for
+    /// the region itself is used before a row for all the provider's
+    /// regions (`*`, only where the source states one price for all).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::MissingInternetPrice`] when no band of either kind holds
+    /// the volume (for example AWS `me-central-1`, which the data lack).
+    ///
+    /// ```
+    /// use geoshift::data::{DataSet, Transfer};
+    /// let data = DataSet::bundled()?;
+    /// // Into a cloud is free; out of GCP to the internet is 0.12 $/GB.
+    /// assert_eq!(data.internet_usd_per_gb("gcp", "me-central2", Transfer::Ingress, 0.0)?, 0.0);
+    /// assert_eq!(data.internet_usd_per_gb("gcp", "me-central2", Transfer::InternetEgress, 0.0)?, 0.12);
+    /// assert!(data.internet_usd_per_gb("aws", "me-central-1", Transfer::InternetEgress, 0.0).is_err());
+    /// # Ok::<(), geoshift::data::DataError>(())
+    /// ```
+    pub fn internet_usd_per_gb(
+        &self,
+        provider: &str,
+        region: &str,
+        direction: Transfer,
+        gb_per_month: f64,
+    ) -> Result<f64, DataError> {
+        let band = |region: &str| {
+            self.internet.iter().find(|b| {
+                b.provider == provider
+                    && b.region == region
+                    && b.direction == direction.column()
+                    && b.from_gb <= gb_per_month
+                    && b.to_gb.is_none_or(|to| gb_per_month < to)
+            })
+        };
+        band(region)
+            .or_else(|| band("*"))
+            .map(|b| b.usd_per_gb)
+            .ok_or_else(|| DataError::MissingInternetPrice {
+                file: self.file_name(Table::InternetTransfer),
+                provider: provider.into(),
+                region: region.into(),
+                direction: direction.column(),
+                gb_per_month,
+            })
+    }
+
+    /// An interruption rate per server-hour from a published range: the
+    /// range's `edge` (a share `p` of capacity reclaimed per period of `P`
+    /// hours) read as a constant hazard, `rate = -ln(1 - p) / P`. The
+    /// conversion, and `P` = [`HOURS_PER_MONTH`] for a month, are
+    /// assumptions of the crate; the range is the data.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::UnknownCode`] when no row has this provider and scope,
+    /// [`DataError::NoEdge`] when the range has no such edge.
+    ///
+    /// ```
+    /// use geoshift::data::{DataSet, Edge};
+    /// let data = DataSet::bundled()?;
+    /// // GCP's historical 5-15 % per day per project: 15 % a day is
+    /// // -ln(0.85) / 24 = 0.00677 interruptions per server-hour.
+    /// let rate = data.interruption_rate_per_hour("gcp", "historical average per project", Edge::High)?;
+    /// assert!((rate - (-(0.85f64).ln() / 24.0)).abs() < 1e-15);
+    /// # Ok::<(), geoshift::data::DataError>(())
+    /// ```
+    pub fn interruption_rate_per_hour(
+        &self,
+        provider: &str,
+        scope: &str,
+        edge: Edge,
+    ) -> Result<f64, DataError> {
+        let file = self.file_name(Table::Interruptions);
+        let figure = self
+            .interruptions
+            .iter()
+            .find(|f| f.provider == provider && f.scope == scope)
+            .ok_or_else(|| DataError::UnknownCode {
+                file: file.clone(),
+                what: "interruption figure (provider / scope)",
+                value: format!("{provider} / {scope}"),
+            })?;
+        let (p, word) = match edge {
+            Edge::Low => (figure.low, "low"),
+            Edge::High => (figure.high, "high"),
+        };
+        let p = p.ok_or_else(|| DataError::NoEdge {
+            file,
+            provider: provider.into(),
+            scope: scope.into(),
+            edge: word,
+        })?;
+        Ok(-(1.0 - p).ln() / figure.period_hours)
     }
 
     /// The measured throughput of `provider` from macro-region `from` to

@@ -179,6 +179,35 @@ pub enum DataError {
         /// The region id.
         region: String,
     },
+    /// No internet transfer price (ingress or internet egress) for this
+    /// provider and region, neither for the region itself nor for all of
+    /// the provider's regions (`*`), in the band holding the volume.
+    #[error("{file}: no {provider} {direction} price for region '{region}' at {gb_per_month} GB per month")]
+    MissingInternetPrice {
+        /// File name.
+        file: String,
+        /// Provider.
+        provider: String,
+        /// Cloud region code.
+        region: String,
+        /// `ingress` or `internet_egress`.
+        direction: &'static str,
+        /// The monthly volume whose band was looked for, in GB.
+        gb_per_month: f64,
+    },
+    /// An interruption row with no figure at the edge asked for (the AWS
+    /// bracket `>20%` has no upper edge).
+    #[error("{file}: {provider} '{scope}' has no {edge} edge")]
+    NoEdge {
+        /// File name.
+        file: String,
+        /// Provider.
+        provider: String,
+        /// Scope of the row.
+        scope: String,
+        /// `low` or `high`.
+        edge: &'static str,
+    },
     /// A period that is not a whole number of whole hours.
     #[error("period starting {start} with {hours} hours is invalid: {rule}")]
     BadPeriod {

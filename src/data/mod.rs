@@ -98,9 +98,9 @@ mod error;
 pub mod tables;
 
 pub use builder::{
-    Bandwidth, Carbon, Catalog, Egress, Energy, LinkSpec, Period, PoolSpec, Power, Pue, RegionSpec,
-    Rent, ScenarioBuilder,
+    Bandwidth, Carbon, Catalog, Egress, Energy, Interruption, LinkSpec, Period, PoolSpec, Power,
+    Pue, RegionSpec, Rent, ScenarioBuilder,
 };
-pub use dataset::{CarbonBasis, DataSet, GpuOffer, Offer};
+pub use dataset::{CarbonBasis, DataSet, Edge, GpuOffer, Offer, Transfer, HOURS_PER_MONTH};
 pub use error::DataError;
 pub use tables::Table;

@@ -42,11 +42,19 @@ pub enum Table {
     Power,
     /// Data-centre PUE figures: `operator,scope,period,pue,source_url,source_kind,note`.
     Pue,
+    /// Internet transfer prices of a cloud (ingress and internet egress, by
+    /// monthly volume band):
+    /// `provider,region,direction,tier_from_gb,tier_to_gb,usd_per_gb,source_url,source_kind,note`.
+    InternetTransfer,
+    /// Published interruption figures of capacity that can vanish (as
+    /// ranges, per period):
+    /// `provider,offer,scope,statistic,fraction_low,fraction_high,per,source_url,source_kind,note`.
+    Interruptions,
 }
 
 impl Table {
     /// Every table, in the order [`super::DataSet::bundled`] reads them.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 13] = [
         Table::Prices,
         Table::CarbonHourly,
         Table::CarbonYearly,
@@ -58,7 +66,20 @@ impl Table {
         Table::Throughput,
         Table::Power,
         Table::Pue,
+        Table::InternetTransfer,
+        Table::Interruptions,
     ];
+
+    /// More bundled files of a kind, read after the main ones: rows added
+    /// to the repository's `data/` that are not in the project's shared
+    /// data folder (see `data/README.md`), as `(kind, file, text)`.
+    pub fn bundled_extras() -> [(Table, &'static str, &'static str); 1] {
+        [(
+            Table::Power,
+            "hardware_power_reference_added.csv",
+            include_str!("../../data/hardware_power_reference_added.csv"),
+        )]
+    }
 
     /// The name of the bundled file of this kind, in `data/`.
     pub fn bundled_file(self) -> &'static str {
@@ -74,6 +95,8 @@ impl Table {
             Table::Throughput => "cloud_inter_region_throughput_rtt.csv",
             Table::Power => "hardware_power_reference.csv",
             Table::Pue => "datacenter_pue_reference.csv",
+            Table::InternetTransfer => "cloud_internet_transfer_usd_per_gb.csv",
+            Table::Interruptions => "spot_interruption_reference.csv",
         }
     }
 
@@ -97,6 +120,10 @@ impl Table {
             Table::Throughput => include_str!("../../data/cloud_inter_region_throughput_rtt.csv"),
             Table::Power => include_str!("../../data/hardware_power_reference.csv"),
             Table::Pue => include_str!("../../data/datacenter_pue_reference.csv"),
+            Table::InternetTransfer => {
+                include_str!("../../data/cloud_internet_transfer_usd_per_gb.csv")
+            }
+            Table::Interruptions => include_str!("../../data/spot_interruption_reference.csv"),
         }
     }
 }
@@ -250,6 +277,43 @@ pub(crate) struct PueRow {
     pub scope: String,
     pub period: String,
     pub pue: f64,
+    #[allow(dead_code)]
+    pub source_url: String,
+    #[allow(dead_code)]
+    pub source_kind: String,
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+/// One internet transfer price band.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct InternetRow {
+    pub provider: String,
+    pub region: String,
+    pub direction: String,
+    pub tier_from_gb: f64,
+    pub tier_to_gb: Option<f64>,
+    pub usd_per_gb: f64,
+    #[allow(dead_code)]
+    pub source_url: String,
+    #[allow(dead_code)]
+    pub source_kind: String,
+    #[allow(dead_code)]
+    pub note: String,
+}
+
+/// One published interruption figure, as a range per period.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct InterruptionRow {
+    pub provider: String,
+    #[allow(dead_code)]
+    pub offer: String,
+    pub scope: String,
+    #[allow(dead_code)]
+    pub statistic: String,
+    pub fraction_low: Option<f64>,
+    pub fraction_high: Option<f64>,
+    pub per: String,
     #[allow(dead_code)]
     pub source_url: String,
     #[allow(dead_code)]

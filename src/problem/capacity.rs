@@ -69,7 +69,8 @@ impl Problem {
     pub fn capacity_warnings(&self) -> Vec<CapacityWarning> {
         let slots = self.slots();
         // prefix[r * (slots + 1) + t]: work units region r's pools can do
-        // in slots [0, t).
+        // in slots [0, t). Speeds before interruptions: an upper bound on
+        // any job's work per server-hour, so a warning stays certain.
         let mut prefix = vec![0.0; self.regions.len() * (slots + 1)];
         let mut fastest = vec![0.0_f64; self.regions.len()];
         for pool in &self.pools {

@@ -18,11 +18,14 @@
 //! | links and reachability | `links.rs` | bandwidth, egress, transfer time, the way back |
 //! | job windows | `windows.rs` | allowed regions and the eligible slot range |
 //!
+//! | interruptions | `interruptions.rs` | the useful fraction of a server-hour on capacity that can vanish |
+//!
 //! Beside the pipeline, `capacity.rs` holds [`Problem::capacity_warnings`]:
 //! cheap sums that show a job or the whole scenario cannot be done.
 
 mod capacity;
 mod horizon;
+mod interruptions;
 mod links;
 mod pools;
 mod regions;
@@ -30,6 +33,7 @@ mod series;
 mod windows;
 
 pub use capacity::CapacityWarning;
+pub use interruptions::useful_fraction;
 
 use crate::error::{ClosedRegion, InputError};
 use crate::scenario::{Placement, Scenario};
@@ -78,6 +82,22 @@ pub const MAX_SPEED: f64 = 1e3;
 /// unit costs dollars, not millions: a higher price would only make every
 /// real cost vanish below the solvers' relative precision.
 pub const MAX_UNMET_USD_PER_WORK: f64 = 1e6;
+/// Hours between a job's checkpoints when the scenario does not say: one
+/// hour. An assumption of the crate (a common choice for long training
+/// runs), not data; it matters only on pools that can be interrupted.
+pub const DEFAULT_CHECKPOINT_INTERVAL_HOURS: f64 = 1.0;
+
+/// Hours a job needs to restart from its checkpoint when the scenario does
+/// not say: a quarter of an hour (getting a new server, loading the
+/// checkpoint). An assumption of the crate, not data.
+pub const DEFAULT_RESTART_HOURS: f64 = 0.25;
+
+/// Least [`useful_fraction`] a (job, pool) pair may have. Below it the
+/// first-order model (at most one interruption per checkpoint interval)
+/// no longer holds and most of what is paid for is lost work, so
+/// [`Problem::new`] refuses the pair with
+/// [`InputError::InterruptionLoss`] instead of clamping it.
+pub const MIN_USEFUL_FRACTION: f64 = 0.5;
 
 /// A validated scenario, with every series resampled to slots and every
 /// rule of [the model](crate::spec) evaluated once. Built by
@@ -119,8 +139,11 @@ pub struct PoolInfo {
     pub region: usize,
     /// Server-hours available per slot (`n[k,t] · h`).
     pub capacity_server_hours: Vec<f64>,
-    /// Work units per server-hour.
+    /// Work units per server-hour when not interrupted.
     pub speed: f64,
+    /// Expected interruptions per server-hour (0: capacity that does not
+    /// vanish).
+    pub interruption_rate_per_hour: f64,
     /// Energy at the meter per server-hour in kWh (`w_k · pue_r`), which is
     /// what the power cap counts.
     pub meter_kwh_per_server_hour: f64,
@@ -168,6 +191,10 @@ pub struct JobInfo {
     pub placement: Placement,
     /// Deadline, for earliest-deadline-first ordering.
     pub deadline: DateTime<Utc>,
+    /// Hours of work between two checkpoints.
+    pub checkpoint_interval_hours: f64,
+    /// Hours a restart from a checkpoint takes.
+    pub restart_hours: f64,
     /// Allowed, reachable regions with at least one eligible slot, in
     /// region (file) order.
     pub windows: Vec<JobRegion>,
@@ -255,13 +282,15 @@ impl Problem {
         let pools = pools::build(h, pi, &scenario.pools, &mut regions, &index)?;
         let links = links::build(&scenario.links, &index)?;
         let jobs = windows::build(h, &scenario.jobs, &regions, &index, &links)?;
-        Ok(Problem {
+        let problem = Problem {
             horizon: h.clone(),
             carbon_price_usd_per_t: pi,
             regions,
             pools,
             jobs,
-        })
+        };
+        interruptions::check(&problem, scenario)?;
+        Ok(problem)
     }
 
     /// The horizon.

@@ -54,6 +54,13 @@ pub(super) fn build(
             Rule::NonNegative,
         )?;
         check(Entity::Pool, &p.id, "speed", p.speed, Rule::Speed)?;
+        check(
+            Entity::Pool,
+            &p.id,
+            "interruption_rate_per_hour",
+            p.interruption_rate_per_hour,
+            Rule::NonNegative,
+        )?;
         let region = &mut regions[r];
         region.pools.push(k);
         let cost = cell_costs(p, region, pi);
@@ -77,6 +84,7 @@ pub(super) fn build(
             region: r,
             capacity_server_hours,
             speed: p.speed,
+            interruption_rate_per_hour: p.interruption_rate_per_hour,
             meter_kwh_per_server_hour: p.power_kw * region.pue,
             cost,
         });

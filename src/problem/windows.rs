@@ -64,6 +64,12 @@ pub(super) fn build(
                 Rule::UnmetPrice,
             )?;
         }
+        for (field, value) in [
+            ("checkpoint_interval_hours", j.checkpoint_interval_hours),
+            ("restart_hours", j.restart_hours),
+        ] {
+            check(Entity::Job, &j.id, field, value, Rule::NonNegative)?;
+        }
         let release = j.release.unwrap_or(h.start);
         if j.deadline <= release {
             return Err(InputError::DeadlineNotAfterRelease {
@@ -122,6 +128,8 @@ pub(super) fn build(
             max_server_hours_per_slot: j.max_servers * hours,
             placement: j.placement,
             deadline: j.deadline,
+            checkpoint_interval_hours: j.checkpoint_interval_hours,
+            restart_hours: j.restart_hours,
             windows,
             closed,
             unmet_usd_per_work: j.unmet_usd_per_work,

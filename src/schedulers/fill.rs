@@ -66,9 +66,10 @@ impl<'a> Ledger<'a> {
                 continue;
             };
             let pool = &p.pools()[k];
+            let speed = p.work_rate(j, k);
             let mut room = self.capacity_left[k * slots + t]
                 .min(*parallel)
-                .min(work_left / pool.speed);
+                .min(work_left / speed);
             let power = self.power_left[pool.region]
                 .as_mut()
                 .map(|left| &mut left[t]);
@@ -85,7 +86,7 @@ impl<'a> Ledger<'a> {
             if let Some(power) = power {
                 *power -= room * pool.meter_kwh_per_server_hour;
             }
-            work_left -= room * pool.speed;
+            work_left -= room * speed;
             rows.push(Assignment {
                 job: j,
                 pool: k,

@@ -44,9 +44,8 @@ fn cheapest_first<'a>(
     for w in windows {
         let egress = p.jobs()[j].egress_usd_per_work(w);
         cells.extend(p.cells(w).map(|(k, t)| {
-            let pool = &p.pools()[k];
             (
-                pool.cost[t].total_usd() / pool.speed + egress,
+                p.pools()[k].cost[t].total_usd() / p.work_rate(j, k) + egress,
                 t as u64 * n_pools + k as u64,
             )
         }));

@@ -558,7 +558,8 @@ fn clean(
     let Some(job) = cells.first().map(|c| &p.jobs()[c.0]) else {
         return;
     };
-    let speed = |k: usize| p.pools()[k].speed;
+    let j = cells.first().map_or(0, |c| c.0);
+    let speed = |k: usize| p.work_rate(j, k);
     let is_noise = |&(_, k, _, ub, v): &(usize, usize, usize, f64, f64)| {
         v <= NOISE * ub.min(job.work / speed(k))
     };

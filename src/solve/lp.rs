@@ -434,7 +434,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|&k| (k, cell_upper(p, j, k, t).max(0.0)));
             let in_region_ub: f64 = ubs.clone().map(|(_, ub)| ub).sum();
-            region_work_ub += ubs.map(|(k, ub)| ub * p.pools()[k].speed).sum::<f64>();
+            region_work_ub += ubs.map(|(k, ub)| ub * p.work_rate(j, k)).sum::<f64>();
             if in_region_ub > 0.0 {
                 let slot = t as u32;
                 let row = Row::RegionSlot {
@@ -488,8 +488,11 @@ impl Builder<'_> {
                     continue; // this cell can hold nothing: no column
                 }
                 let pool = &p.pools()[k];
+                // Work units per server-hour for this job: the one derate
+                // of capacity that can vanish (`Problem::work_per_server_hour`).
+                let speed = p.work_rate(j, k);
                 entries.clear();
-                entries.push((work_row, pool.speed));
+                entries.push((work_row, speed));
                 let limits = [
                     (self.cap_row[k * slots + t], 1.0),
                     (
@@ -502,7 +505,7 @@ impl Builder<'_> {
                     Some(rows) => {
                         let rs = rows.slot[t - w.first_slot];
                         entries.extend(
-                            [(rs, 1.0), (rows.work, pool.speed)]
+                            [(rs, 1.0), (rows.work, speed)]
                                 .into_iter()
                                 .filter(|&(r, _)| r != NONE),
                         );
@@ -511,7 +514,7 @@ impl Builder<'_> {
                     None => {}
                 }
                 let cost = match self.objective {
-                    Objective::Cost => pool.cost[t].total_usd() + pool.speed * egress_per_work,
+                    Objective::Cost => pool.cost[t].total_usd() + speed * egress_per_work,
                     Objective::Shortfall | Objective::ShortfallSplit => 0.0,
                 };
                 let col = Col::Cell {
