@@ -43,7 +43,8 @@
 //! A service bounds the optimum with [`Optimal::time_limit`],
 //! [`Optimal::gap`], [`Optimal::cancel_flag`] and
 //! [`Optimal::memory_budget`]; [`Optimal::solve`] returns the plan with its
-//! [`Proof`] and, for a pure LP, the [`Duals`].
+//! [`Proof`] and, for a pure LP, the [`Duals`]. [`explain`] reads them as
+//! what one more unit of each limit would save.
 
 #![forbid(unsafe_code)]
 // On docs.rs (nightly), label feature-gated items with their feature.

@@ -398,3 +398,17 @@ proptest! {
         }
     }
 }
+
+/// A limit that stops the optimum before it is proven is an error, never
+/// values from duals that are not the optimum's.
+#[test]
+fn a_stopped_optimum_is_not_explained() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let s = cheap_hour(Series::Constant(2.0), 3.5, DUE);
+    let raised = Optimal::default().cancel_flag(Arc::new(AtomicBool::new(true)));
+    match explain(&s, &raised) {
+        Err(ExplainError::Stopped { .. }) | Err(ExplainError::Engine(Error::Stopped(_))) => {}
+        other => panic!("expected a stop, got {other:?}"),
+    }
+}

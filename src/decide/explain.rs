@@ -299,9 +299,10 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// The rates come from the LP duals ([`Duals`]); the value of one more
 /// hour of deadline from one more solve per job whose windows the hour
 /// extends (the scenario with that job's deadline an hour later). Every
-/// solve runs within `optimal`'s limits (time limit, gap, cancellation,
-/// memory budget), so the whole call takes at most (jobs + 1) times the
-/// time limit.
+/// solve runs within `optimal`'s limits (time limit, cancellation, memory
+/// budget), so the whole call takes at most (jobs + 1) times the time
+/// limit; but always to the exact gap ([`crate::DEFAULT_GAP`]), since the
+/// duals of a plan accepted within a looser one are not the optimum's.
 ///
 /// ```
 /// use geoshift::{explain, Horizon, Job, Optimal, Pool, Region, Scenario};
@@ -343,7 +344,11 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
             count: whole.len(),
         });
     }
-    let optimal = optimal.with_backend(dual_backend(optimal)?);
+    // Duals of a plan accepted within a loose gap (column generation
+    // stopped early) are not the optimum's: explain solves exactly.
+    let optimal = optimal
+        .with_backend(dual_backend(optimal)?)
+        .gap(crate::DEFAULT_GAP);
     let solution = optimal.solve(&problem)?;
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason });
