@@ -53,6 +53,7 @@
 pub mod builder;
 #[cfg(feature = "data")]
 pub mod data;
+mod decide;
 mod diagnose;
 mod error;
 mod evaluate;
@@ -72,6 +73,7 @@ pub mod time;
 #[doc = include_str!("../docs/MODEL.md")]
 pub mod spec {}
 
+pub use decide::replan::{JobProgress, JobState, Replan, ReplanError, Replanned};
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
     ScheduleMismatch, ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,

@@ -304,6 +304,23 @@ impl Optimal {
     /// another where one is compiled in), [`Error::NotProven`] (a plan
     /// that could not be proven within the gap, with no limit to blame).
     pub fn solve(&self, p: &Problem) -> Result<Solution, Error> {
+        self.solve_seeded(p, &[])
+    }
+
+    /// The relative gap the solve aims for.
+    pub(crate) fn target_gap(&self) -> f64 {
+        self.gap
+    }
+
+    /// [`Optimal::solve`] with the cells `seed` (job, pool, slot: a
+    /// previous plan's) added to the working set of column generation,
+    /// beside the cheapest cells and Greedy's plan. The re-plan's warm
+    /// start; without column generation it changes nothing.
+    pub(crate) fn solve_seeded(
+        &self,
+        p: &Problem,
+        seed: &[(usize, usize, usize)],
+    ) -> Result<Solution, Error> {
         let limits = self.limits();
         if p.jobs().iter().any(|j| j.windows.is_empty()) {
             return Err(self.diagnose(p, &limits));
@@ -328,9 +345,11 @@ impl Optimal {
         let mut greedy: Option<Result<Schedule, Error>> = None;
         if model.columns() >= crate::solve::sifting::MIN_COLUMNS {
             let plan = super::Greedy.schedule(p);
-            if let Ok(g) = &plan {
-                model.warm_start(g.assignments.iter().map(|a| (a.job, a.pool, a.slot)));
-            }
+            let rows = plan.iter().flat_map(|g| &g.assignments);
+            model.warm_start(
+                rows.map(|a| (a.job, a.pool, a.slot))
+                    .chain(seed.iter().copied()),
+            );
             greedy = Some(plan);
         }
         let size = model.size(true);

@@ -1,0 +1,5 @@
+//! Decisions made on top of the engine and the evaluator: each a thin
+//! layer that builds on [`crate::Optimal`] and [`crate::evaluate`]
+//! instead of re-deriving the model.
+
+pub mod replan;
