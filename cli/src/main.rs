@@ -32,6 +32,8 @@ macro_rules! outln {
     }};
 }
 
+mod replan;
+
 #[derive(Parser)]
 #[command(
     name = "geoshift",
@@ -149,6 +151,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         solver: Solver,
     },
+    /// Plan the rest of a running plan from a moment on, over an updated
+    /// scenario: slots before it are history, work done is not redone.
+    Replan(replan::Args),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -233,7 +238,7 @@ fn main() -> ExitCode {
     let json = matches!(
         cli.command,
         Command::Solve { json: true, .. } | Command::Compare { json: true, .. }
-    );
+    ) || matches!(&cli.command, Command::Replan(a) if a.json);
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -254,6 +259,7 @@ fn main() -> ExitCode {
             scheduler,
             solver,
         } => plot(&scenario, &out, scheduler, solver.0),
+        Command::Replan(args) => replan::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

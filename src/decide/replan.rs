@@ -51,12 +51,13 @@
 //! plus the proven bound of the future.
 //!
 //! **Warm start.** The future is solved by [`Optimal`] on a residual
-//! problem (remaining work, windows from `now`), with the previous plan's
-//! future cells added to the working set of column generation (beside the
-//! cheapest cells and Greedy's plan). good_lp passes no simplex basis, so
-//! this is the only warm start the engine can use, and only when column
-//! generation runs ([`crate::ColumnGeneration`]; `Auto` runs it with
-//! Clarabel on models of 20,000 columns or more, never with HiGHS).
+//! problem (remaining work, windows from `now`), by column generation
+//! whose first working set is the previous plan's future cells (beside
+//! Greedy's plan; a job they cover gets none of the cheapest cells that
+//! a cold solve starts from). good_lp passes no simplex basis, so this is
+//! the warm start the engine can use; with [`crate::ColumnGeneration::Auto`]
+//! a seeded solve always runs column generation, HiGHS included (which
+//! otherwise solves whole models). [`Replan::warm_start`] turns it off.
 
 use crate::error::{Constraint, ScheduleMismatch, ScheduleViolation};
 use crate::evaluate::TOLERANCE;
@@ -110,6 +111,7 @@ pub struct Replan {
     now: DateTime<Utc>,
     done: Vec<(String, f64)>,
     cancelled: Vec<String>,
+    warm: bool,
 }
 
 /// Where a job stands at `now`.
@@ -344,7 +346,16 @@ impl Replan {
             now,
             done: Vec::new(),
             cancelled: Vec::new(),
+            warm: true,
         }
+    }
+
+    /// Whether the previous plan's future cells seed column generation
+    /// (default true). Off, the future is solved cold: the same optimum,
+    /// for measuring what the warm start saves.
+    pub fn warm_start(mut self, on: bool) -> Self {
+        self.warm = on;
+        self
     }
 
     /// States the work units job `job` has done by `now`, instead of what
@@ -393,6 +404,7 @@ impl Replan {
             let seed: Vec<(usize, usize, usize)> = matched
                 .future
                 .iter()
+                .filter(|_| self.warm)
                 .filter_map(|&(j, k, t)| index.get(&j).map(|&i| (i, k, t)))
                 .collect();
             let solution = optimal.solve_seeded(&residual, &seed)?;

@@ -321,7 +321,13 @@ impl Optimal {
         p: &Problem,
         seed: &[(usize, usize, usize)],
     ) -> Result<Solution, Error> {
-        let limits = self.limits();
+        let mut limits = self.limits();
+        // A previous plan is only of use to column generation: `Auto`
+        // runs it whenever there is one (whole-model HiGHS cannot start
+        // from it through good_lp).
+        if !seed.is_empty() && limits.column_generation == ColumnGeneration::Auto {
+            limits.column_generation = ColumnGeneration::Always;
+        }
         if p.jobs().iter().any(|j| j.windows.is_empty()) {
             return Err(self.diagnose(p, &limits));
         }
@@ -350,6 +356,7 @@ impl Optimal {
                 rows.map(|a| (a.job, a.pool, a.slot))
                     .chain(seed.iter().copied()),
             );
+            model.seeded = !seed.is_empty();
             greedy = Some(plan);
         }
         let size = model.size(true);
@@ -358,7 +365,8 @@ impl Optimal {
         // generation keeps each call small; otherwise it is refused.
         let mut limits = limits;
         limits.whole_model_fits = estimate.full_solver_bytes <= self.memory_budget_bytes;
-        let sifts = |b| crate::solve::sifts(b, self.column_generation, model.columns());
+        let mode = limits.column_generation;
+        let sifts = |b| crate::solve::sifts(b, mode, model.columns());
         if !limits.whole_model_fits && !sifts(backend) {
             #[cfg(feature = "clarabel")]
             if self.backend == Backend::Auto {
