@@ -109,8 +109,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             "remaining"
         );
         for j in &r.jobs {
-            outln!(
-                out,
+            let line = format!(
                 "  {:<w$}  {:<11}  {:>10.3}  {:>10.3}{} {:>10.3}  {}",
                 j.id,
                 state(j.state),
@@ -120,9 +119,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
                 j.remaining_work,
                 j.pinned_region.as_deref().unwrap_or("")
             );
+            outln!(out, "{}", line.trim_end());
         }
         if r.jobs.iter().any(|j| j.done_given) {
-            outln!(out, "  * done work given with --done, not read from the plan");
+            outln!(
+                out,
+                "  * done work given with --done, not read from the plan"
+            );
         }
         for f in &r.forgotten {
             outln!(
@@ -195,9 +198,8 @@ fn read_plan(path: &Path) -> Result<SavedSchedule, Failure> {
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let r: Row = serde_json::from_value(v.clone()).map_err(|e| {
-                usage(format!("{}: assignments[{i}]: {e}", path.display()))
-            })?;
+            let r: Row = serde_json::from_value(v.clone())
+                .map_err(|e| usage(format!("{}: assignments[{i}]: {e}", path.display())))?;
             let start = DateTime::parse_from_rfc3339(&r.start)
                 .map_err(|e| {
                     usage(format!(

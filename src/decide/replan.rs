@@ -83,7 +83,7 @@ use std::collections::{HashMap, HashSet};
 /// let scenario = |prices: Vec<f64>| {
 ///     Scenario::builder(Horizon::new(start, 3600, 4))
 ///         .region(Region::builder("home").pue(1.0).price_usd_per_mwh(prices))
-///         .pool(Pool::builder("gpus", "home").servers(1.0).power_kw(1.0))
+///         .pool(Pool::builder("gpus", "home").servers(1.0).rent_usd_per_hour(0.0).power_kw(1.0))
 ///         .job(
 ///             Job::builder("train", "home")
 ///                 .work(2.0)

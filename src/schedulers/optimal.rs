@@ -322,12 +322,6 @@ impl Optimal {
         seed: &[(usize, usize, usize)],
     ) -> Result<Solution, Error> {
         let mut limits = self.limits();
-        // A previous plan is only of use to column generation: `Auto`
-        // runs it whenever there is one (whole-model HiGHS cannot start
-        // from it through good_lp).
-        if !seed.is_empty() && limits.column_generation == ColumnGeneration::Auto {
-            limits.column_generation = ColumnGeneration::Always;
-        }
         if p.jobs().iter().any(|j| j.windows.is_empty()) {
             return Err(self.diagnose(p, &limits));
         }
@@ -357,6 +351,12 @@ impl Optimal {
                     .chain(seed.iter().copied()),
             );
             model.seeded = !seed.is_empty();
+            // A previous plan is only of use to column generation: `Auto`
+            // runs it whenever there is one (whole-model HiGHS cannot
+            // start from it through good_lp).
+            if model.seeded && limits.column_generation == ColumnGeneration::Auto {
+                limits.column_generation = ColumnGeneration::Always;
+            }
             greedy = Some(plan);
         }
         let size = model.size(true);
