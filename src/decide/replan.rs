@@ -317,7 +317,7 @@ pub enum ReplanError {
     #[error(
         "the history (the previous plan before now) breaks a rule of the updated scenario: {0}"
     )]
-    History(ScheduleViolation),
+    History(Box<ScheduleViolation>),
     /// The future could not be planned (infeasible, stopped, solver
     /// failure), or, a bug, the full schedule failed the evaluator.
     #[error(transparent)]
@@ -423,7 +423,7 @@ impl Replan {
         let judge = |s: &Schedule| {
             evaluate(&as_run, "replan", s).map_err(|v| {
                 if v.slot.is_some_and(|t| t < now_slot) {
-                    ReplanError::History(v)
+                    ReplanError::History(Box::new(v))
                 } else {
                     ReplanError::Solve(Error::InvalidSchedule(v))
                 }
@@ -546,7 +546,7 @@ impl Replan {
                     v.job = Some(a.job.clone());
                     v.pool = Some(a.pool.clone());
                     v.slot = Some(slot);
-                    return Err(ReplanError::History(v));
+                    return Err(ReplanError::History(Box::new(v)));
                 }
                 m.history.push(Assignment {
                     job,
@@ -623,7 +623,7 @@ impl Replan {
                         .iter()
                         .map(|&r| p.regions[r].id.clone())
                         .collect();
-                    return Err(ReplanError::History(v));
+                    return Err(ReplanError::History(Box::new(v)));
                 }
                 pinned[j] = regions[j].first().copied();
             }

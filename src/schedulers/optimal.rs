@@ -363,7 +363,6 @@ impl Optimal {
         let mut backend = self.backend.resolve(&size);
         // A whole model beyond the budget is still solved when column
         // generation keeps each call small; otherwise it is refused.
-        let mut limits = limits;
         limits.whole_model_fits = estimate.full_solver_bytes <= self.memory_budget_bytes;
         let mode = limits.column_generation;
         let sifts = |b| crate::solve::sifts(b, mode, model.columns());
