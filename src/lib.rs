@@ -44,6 +44,10 @@
 //! [`Optimal::gap`], [`Optimal::cancel_flag`] and
 //! [`Optimal::memory_budget`]; [`Optimal::solve`] returns the plan with its
 //! [`Proof`] and, for a pure LP, the [`Duals`].
+//!
+//! A running service re-plans the rest of its plan from a moment on,
+//! after prices, capacity or jobs change, with [`Replan`]: the past is
+//! kept and priced, work done is not redone.
 
 #![forbid(unsafe_code)]
 // On docs.rs (nightly), label feature-gated items with their feature.

@@ -2,62 +2,8 @@
 //! moment `now`, the work already done and updated data (prices,
 //! capacity, new or cancelled jobs), plan the rest from `now` on.
 //!
-//! How it is done, and what each input means (the model's page,
-//! [`crate::spec`], states the same rules):
-//!
-//! - **History.** The previous plan's rows in slots before `now` are what
-//!   ran. They are kept as they are, take their pools' capacity, and are
-//!   priced at the *updated* data's costs for those slots (the updated
-//!   scenario is the best knowledge of what the past cost). They are
-//!   re-checked with the rest: a history the updated scenario rejects (a
-//!   pool that no longer had the servers, a cell no longer eligible) is
-//!   [`ReplanError::History`], never silently changed.
-//! - **`now`** must be a slot boundary of the updated horizon (its start,
-//!   a slot start, or its end): [`ReplanError::NowNotOnSlotBoundary`]
-//!   names the slot it falls in, [`ReplanError::NowOutsideHorizon`] an
-//!   instant outside it. It is never rounded.
-//! - **Work done** per job is, by default, what its history rows did
-//!   (server-hours × speed). [`Replan::done_work`] states it instead, for a
-//!   job that made less (a failure lost progress) or more progress than
-//!   its rows say: the rows still stand as history (their cost and their
-//!   capacity are real), and the job's remaining work is `W_j - done`.
-//!   The full schedule then does `history + remaining` work units for that
-//!   job, and the as-run problem the evaluator judges it against
-//!   ([`Replanned::as_run`]) carries that as the job's work.
-//! - **Started `Whole` jobs** (work before `now`) stay in the region they
-//!   ran in.
-//! - **Data already moved is not moved again.** A region a job's data went
-//!   to under the previous plan (any of its rows, before or after `now`)
-//!   keeps the model's window; a region the previous plan never used
-//!   cannot start before `now` plus the input's transfer time. A started
-//!   `Whole` job's egress is paid once, in full (the evaluator counts it
-//!   with its history); a `Split` job pays, as in the model, the share of
-//!   its egress that each work unit is of `W_j`, before and after `now`.
-//! - **New jobs** (not in the previous plan) start no earlier than `now`
-//!   (nothing starts before `now`: the past is history).
-//! - **Cancelled jobs** ([`Replan::cancel`]) stay in the scenario, keep
-//!   their history and its cost, and get no further work: in the as-run
-//!   problem their work is what their history did. A job that has history
-//!   but is missing from the updated scenario is an error
-//!   ([`ReplanError::HistoryOfUnknownJob`]): its history could not be
-//!   priced (its origin and data are gone). A job or pool named only in
-//!   the previous plan's *future* rows and missing from the updated
-//!   scenario is dropped from the warm start and listed in
-//!   [`Replanned::forgotten`].
-//!
-//! The result is one full-horizon schedule (history + the new plan from
-//! `now`), re-checked and priced by [`crate::evaluate`] against
-//! [`Replanned::as_run`], with a proof whose bound is the history's cost
-//! plus the proven bound of the future.
-//!
-//! **Warm start.** The future is solved by [`Optimal`] on a residual
-//! problem (remaining work, windows from `now`), by column generation
-//! whose first working set is the previous plan's future cells (beside
-//! Greedy's plan; a job they cover gets none of the cheapest cells that
-//! a cold solve starts from). good_lp passes no simplex basis, so this is
-//! the warm start the engine can use; with [`crate::ColumnGeneration::Auto`]
-//! a seeded solve always runs column generation, HiGHS included (which
-//! otherwise solves whole models). [`Replan::warm_start`] turns it off.
+//! The rules are on [`Replan`] (this module is private; its items are
+//! re-exported at the crate root).
 
 use crate::error::{Constraint, ScheduleMismatch, ScheduleViolation};
 use crate::evaluate::TOLERANCE;
@@ -75,6 +21,65 @@ use std::collections::{HashMap, HashSet};
 /// A re-plan request: the plan being executed, the moment `now`, and what
 /// is known of the work done and of cancelled jobs. Solve it against the
 /// updated problem with [`Replan::solve`].
+///
+/// How it is done, and what each input means (the model's page,
+/// [`crate::spec`], states the same rules):
+///
+/// - **History.** The previous plan's rows in slots before `now` are what
+///   ran. They are kept as they are, take their pools' capacity, and are
+///   priced at the *updated* data's costs for those slots (the updated
+///   scenario is the best knowledge of what the past cost). They are
+///   re-checked with the rest: a history the updated scenario rejects (a
+///   pool that no longer had the servers, a cell no longer eligible) is
+///   [`ReplanError::History`], never silently changed.
+/// - **`now`** must be a slot boundary of the updated horizon (its start,
+///   a slot start, or its end): [`ReplanError::NowNotOnSlotBoundary`]
+///   names the slot it falls in, [`ReplanError::NowOutsideHorizon`] an
+///   instant outside it. It is never rounded.
+/// - **Work done** per job is, by default, what its history rows did
+///   (server-hours × speed). [`Replan::done_work`] states it instead, for a
+///   job that made less (a failure lost progress) or more progress than
+///   its rows say: the rows still stand as history (their cost and their
+///   capacity are real), and the job's remaining work is `W_j - done`.
+///   The full schedule then does `history + remaining` work units for that
+///   job, and the as-run problem the evaluator judges it against
+///   ([`Replanned::as_run`]) carries that as the job's work.
+/// - **Started `Whole` jobs** (work before `now`) stay in the region they
+///   ran in.
+/// - **Data already moved is not moved again.** A region a job's data went
+///   to under the previous plan (any of its rows, before or after `now`)
+///   keeps the model's window; a region the previous plan never used
+///   cannot start before `now` plus the input's transfer time. A started
+///   `Whole` job's egress is paid once, in full (the evaluator counts it
+///   with its history); a `Split` job pays, as in the model, the share of
+///   its egress that each work unit is of `W_j`, before and after `now`.
+/// - **New jobs** (not in the previous plan) start no earlier than `now`
+///   (nothing starts before `now`: the past is history).
+/// - **Cancelled jobs** ([`Replan::cancel`]) stay in the scenario, keep
+///   their history and its cost, and get no further work: in the as-run
+///   problem their work is what their history did. A job that has history
+///   but is missing from the updated scenario is an error
+///   ([`ReplanError::HistoryOfUnknownJob`]): its history could not be
+///   priced (its origin and data are gone). A job or pool named only in
+///   the previous plan's *future* rows and missing from the updated
+///   scenario is dropped from the warm start and listed in
+///   [`Replanned::forgotten`].
+///
+/// The result is one full-horizon schedule (history + the new plan from
+/// `now`), re-checked and priced by [`crate::evaluate`] against
+/// [`Replanned::as_run`], with a proof whose bound is the history's cost
+/// plus the proven bound of the future.
+///
+/// **Warm start.** The future is solved by [`Optimal`] on a residual
+/// problem (remaining work, windows from `now`), by column generation
+/// whose first working set is the previous plan's future cells (beside
+/// Greedy's plan; a job they cover gets none of the cheapest cells that
+/// a cold solve starts from). good_lp passes no simplex basis, so this is
+/// the warm start the engine can use; with [`crate::ColumnGeneration::Auto`]
+/// a seeded solve always runs column generation, HiGHS included (which
+/// otherwise solves whole models). [`Replan::warm_start`] turns it off.
+///
+/// # Example
 ///
 /// ```
 /// use geoshift::{Horizon, Job, Optimal, Pool, Problem, Region, Replan, Scenario};
