@@ -76,8 +76,9 @@ use std::collections::{HashMap, HashSet};
 /// Greedy's plan; a job they cover gets none of the cheapest cells that
 /// a cold solve starts from). good_lp passes no simplex basis, so this is
 /// the warm start the engine can use; with [`crate::ColumnGeneration::Auto`]
-/// a seeded solve always runs column generation, HiGHS included (which
-/// otherwise solves whole models). [`Replan::warm_start`] turns it off.
+/// a seeded solve of 20,000 columns or more runs column generation, HiGHS
+/// included (which otherwise solves whole models); a smaller one is solved
+/// whole, cold. [`Replan::warm_start`] turns the seed off.
 ///
 /// # Example
 ///
