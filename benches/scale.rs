@@ -10,7 +10,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use geoshift::synth::{bench_sizes, generate, Params};
-use geoshift::{evaluate, Backend, ColumnGeneration, Greedy, Local, Optimal, Problem, Scheduler};
+use geoshift::{
+    evaluate, Backend, ColumnGeneration, Greedy, Local, Optimal, Problem, Replan, Scheduler, Series,
+};
 use std::time::Duration;
 
 fn problem(params: &Params) -> Problem {
@@ -84,6 +86,49 @@ fn benches(c: &mut Criterion) {
         }
     }
     engine.finish();
+
+    // Re-planning after a price change against a cold solve of the
+    // updated scenario, at (100, 10, 48) Split-only: the plan being
+    // executed is the original optimum, prices change from slot 12 on
+    // (even regions +25 %, odd ones -20 %). `examples/replan.rs` does the
+    // same at (300, 20, 168).
+    let mut replan = c.benchmark_group("replan");
+    replan
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    let size = &bench_sizes()[2];
+    let scenario = generate(size);
+    let before = problem(size);
+    let now_slot = 12;
+    let previous = Optimal::default()
+        .schedule(&before)
+        .and_then(|s| Ok(s.to_saved(&before)?))
+        .expect("the original optimum");
+    let mut updated = scenario.clone();
+    for (r, region) in updated.regions.iter_mut().enumerate() {
+        let factor = if r % 2 == 0 { 1.25 } else { 0.8 };
+        let mut prices = before.regions()[r].price_usd_per_mwh.clone();
+        for p in &mut prices[now_slot..] {
+            *p *= factor;
+        }
+        region.price_usd_per_mwh = Series::PerSlot(prices);
+    }
+    let after = Problem::new(&updated).expect("still valid");
+    let now = after.horizon().slot_start(now_slot).expect("inside");
+    replan.bench_with_input(BenchmarkId::new("cold", label(size)), &after, |b, p| {
+        b.iter(|| Optimal::default().schedule(p))
+    });
+    for (warm, name) in [(true, "warm"), (false, "no_warm_start")] {
+        let id = BenchmarkId::new(format!("replan/{name}"), label(size));
+        replan.bench_with_input(id, &after, |b, p| {
+            b.iter(|| {
+                Replan::new(previous.clone(), now)
+                    .warm_start(warm)
+                    .solve(p, &Optimal::default())
+            })
+        });
+    }
+    replan.finish();
 
     let mut heuristics = c.benchmark_group("heuristics");
     heuristics.sample_size(10);

@@ -45,6 +45,10 @@
 //! [`Optimal::memory_budget`]; [`Optimal::solve`] returns the plan with its
 //! [`Proof`] and, for a pure LP, the [`Duals`]. [`explain`] reads them as
 //! what one more unit of each limit would save.
+//!
+//! A running service re-plans the rest of its plan from a moment on,
+//! after prices, capacity or jobs change, with [`Replan`]: the past is
+//! kept and priced, work done is not redone.
 
 #![forbid(unsafe_code)]
 // On docs.rs (nightly), label feature-gated items with their feature.
@@ -78,6 +82,7 @@ pub use decide::explain::{
     explain, Bottleneck, DeadlineHour, ExplainError, Explanation, JobValue, Meaning, PoolValue,
     RegionValue, MEANING, NOISE_USD,
 };
+pub use decide::replan::{JobProgress, JobState, Replan, ReplanError, Replanned};
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
     ScheduleMismatch, ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,

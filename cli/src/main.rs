@@ -34,6 +34,8 @@ macro_rules! outln {
     }};
 }
 
+mod replan;
+
 #[derive(Parser)]
 #[command(
     name = "geoshift",
@@ -181,6 +183,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         plot: Option<PathBuf>,
     },
+    /// Plan the rest of a running plan from a moment on, over an updated
+    /// scenario: slots before it are history, work done is not redone.
+    Replan(replan::Args),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -271,7 +276,7 @@ fn main() -> ExitCode {
         Command::Solve { json: true, .. }
             | Command::Compare { json: true, .. }
             | Command::Explain { json: true, .. }
-    );
+    ) || matches!(&cli.command, Command::Replan(a) if a.json);
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -300,6 +305,7 @@ fn main() -> ExitCode {
             top,
             plot,
         } => explain::run(&scenario, solver.0, json, top, plot.as_deref()),
+        Command::Replan(args) => replan::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,6 @@
-//! Decisions read off the engine: thin layers over the optimum and the
-//! evaluator.
+//! Decisions made on top of the engine and the evaluator: each a thin
+//! layer that builds on [`crate::Optimal`] and [`crate::evaluate`]
+//! instead of re-deriving the model.
 
 pub(crate) mod explain;
+pub mod replan;

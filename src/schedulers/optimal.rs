@@ -318,7 +318,24 @@ impl Optimal {
     /// another where one is compiled in), [`Error::NotProven`] (a plan
     /// that could not be proven within the gap, with no limit to blame).
     pub fn solve(&self, p: &Problem) -> Result<Solution, Error> {
-        let limits = self.limits();
+        self.solve_seeded(p, &[])
+    }
+
+    /// The relative gap the solve aims for.
+    pub(crate) fn target_gap(&self) -> f64 {
+        self.gap
+    }
+
+    /// [`Optimal::solve`] with the cells `seed` (job, pool, slot: a
+    /// previous plan's) added to the working set of column generation,
+    /// beside the cheapest cells and Greedy's plan. The re-plan's warm
+    /// start; without column generation it changes nothing.
+    pub(crate) fn solve_seeded(
+        &self,
+        p: &Problem,
+        seed: &[(usize, usize, usize)],
+    ) -> Result<Solution, Error> {
+        let mut limits = self.limits();
         if p.jobs()
             .iter()
             .any(|j| j.windows.is_empty() && !j.may_fall_short())
@@ -345,8 +362,17 @@ impl Optimal {
         let mut greedy: Option<Result<Schedule, Error>> = None;
         if model.columns() >= crate::solve::sifting::MIN_COLUMNS {
             let plan = super::Greedy.schedule(p);
-            if let Ok(g) = &plan {
-                model.warm_start(g.assignments.iter().map(|a| (a.job, a.pool, a.slot)));
+            let rows = plan.iter().flat_map(|g| &g.assignments);
+            model.warm_start(
+                rows.map(|a| (a.job, a.pool, a.slot))
+                    .chain(seed.iter().copied()),
+            );
+            model.seeded = !seed.is_empty();
+            // A previous plan is only of use to column generation: `Auto`
+            // runs it whenever there is one (whole-model HiGHS cannot
+            // start from it through good_lp).
+            if model.seeded && limits.column_generation == ColumnGeneration::Auto {
+                limits.column_generation = ColumnGeneration::Always;
             }
             greedy = Some(plan);
         }
@@ -356,9 +382,9 @@ impl Optimal {
         let mut backend = self.backend.resolve(&size);
         // A whole model beyond the budget is still solved when column
         // generation keeps each call small; otherwise it is refused.
-        let mut limits = limits;
         limits.whole_model_fits = estimate.full_solver_bytes <= self.memory_budget_bytes;
-        let sifts = |b| crate::solve::sifts(b, self.column_generation, model.columns());
+        let mode = limits.column_generation;
+        let sifts = |b| crate::solve::sifts(b, mode, model.columns());
         if !limits.whole_model_fits && !sifts(backend) {
             #[cfg(feature = "clarabel")]
             if self.backend == Backend::Auto {

@@ -129,6 +129,10 @@ pub(crate) struct Lp {
     /// puts in its first working set so that the first restricted LP is
     /// feasible without artificial work.
     pub(crate) warm_columns: Vec<usize>,
+    /// The warm columns hold a previous plan (a re-plan's): a job they
+    /// cover starts column generation from them alone, without its
+    /// cheapest cells.
+    pub(crate) seeded: bool,
 }
 
 /// Bytes per column and per nonzero of the engine's own matrix, and of a
@@ -248,6 +252,7 @@ pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
             work_row: Vec::with_capacity(p.jobs().len()),
             job_without_cells: false,
             warm_columns: Vec::new(),
+            seeded: false,
         },
         cap_row: Vec::new(),
         pow_row: Vec::new(),

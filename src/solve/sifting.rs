@@ -66,6 +66,15 @@ pub(crate) fn sift(
     let mut in_set = vec![false; n];
     let mut set: Vec<usize> = Vec::new();
     let mut dearest: f64 = 0.0;
+    // Work units the warm columns of a seeded model hold per job.
+    let mut warm_cover = vec![0.0; lp.job_cols.len()];
+    if lp.seeded {
+        for &i in &lp.warm_columns {
+            if let Col::Cell { job, .. } = lp.col[i] {
+                warm_cover[job as usize] += lp.upper[i] * lp.cell_speed(i);
+            }
+        }
+    }
     for (j, cols) in lp.job_cols.iter().enumerate() {
         if lp.work_row[j] == u32::MAX {
             continue;
@@ -92,9 +101,10 @@ pub(crate) fn sift(
             }
         }
         cells.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let cover = if warm_cover[j] >= work { 0.0 } else { COVER };
         let mut covered = 0.0;
         for (_, i) in cells {
-            if covered >= COVER * work {
+            if covered >= cover * work {
                 break;
             }
             covered += lp.upper[i] * lp.cell_speed(i);
