@@ -379,3 +379,31 @@ fn column_generation_gives_the_same_overbooked_optimum() {
         }
     }
 }
+
+#[test]
+fn unmet_work_is_what_the_derated_servers_leave() {
+    // Interrupted 0.2 times an hour, checkpoints every hour, half an hour
+    // to restart: each server-hour does 1 - 0.2 × (0.5 + 0.5) = 0.8 units.
+    // 1 server × 2 h does 1.6 of 2 units; 0.4 are left at 10 $: 2 $ of
+    // rent + 4 $ = 6 $.
+    let s = Scenario::builder(horizon(2, 3600))
+        .regions(vec![Region::new("home", 1.0, 0.0)])
+        .pools(vec![
+            Pool::new("spot", "home", 1.0, 1.0, 1.0).interruption_rate_per_hour(0.2)
+        ])
+        .jobs(vec![Job::new(
+            "train",
+            "home",
+            2.0,
+            at("2026-06-01T02:00:00Z"),
+            1.0,
+        )
+        .checkpoints(1.0, 0.5)
+        .unmet_usd_per_work(10.0)])
+        .build();
+    for scheduler in [&Optimal::default() as &dyn Scheduler, &Greedy, &Local] {
+        let r = report(&s, scheduler);
+        close("total", r.total_usd, 6.0, LP);
+        close("unmet work", r.job("train").unwrap().unmet_work, 0.4, LP);
+    }
+}
