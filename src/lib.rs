@@ -53,9 +53,11 @@
 pub mod builder;
 #[cfg(feature = "data")]
 pub mod data;
+mod decide;
 mod diagnose;
 mod error;
 mod evaluate;
+mod goal;
 mod names;
 mod problem;
 mod scenario;
@@ -72,11 +74,15 @@ pub mod time;
 #[doc = include_str!("../docs/MODEL.md")]
 pub mod spec {}
 
+pub use decide::sweep::{
+    sweep, Curve, SkippedPoint, Sweep, SweepAxis, SweepError, SweepKind, SweepPoint,
+};
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
     ScheduleMismatch, ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
+pub use goal::{Goal, GoalError};
 pub use names::UnknownName;
 pub use problem::{
     CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo, MAX_CELLS,
