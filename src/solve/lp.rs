@@ -397,7 +397,10 @@ impl Builder<'_> {
             .iter()
             .any(|c| matches!(c, Col::Cell { .. }));
         self.lp.job_without_cells |= !has_cell;
-        if self.objective != Objective::Cost {
+        if matches!(
+            self.objective,
+            Objective::Shortfall | Objective::ShortfallSplit
+        ) {
             let slack = Col::Slack { job: j as u32 };
             self.add_col(slack, 1.0, job.work, &[(work_row, 1.0)]);
         }
