@@ -25,10 +25,12 @@ use thiserror::Error;
 /// relaxation, in proportion to its fractional region choice, which keeps
 /// the relaxation a valid bound).
 ///
-/// A limit is kept within the evaluator's tolerance
-/// ([`crate::TOLERANCE`]): `value <= limit + 1e-6 · max(1, |limit|)`. The
-/// evaluator re-checks every plan against it: a breach beyond that is an
-/// error ([`GoalError::Breached`]), never a result.
+/// A limit is kept within half the evaluator's tolerance
+/// ([`crate::TOLERANCE`]): the model's row is `value <= limit + 0.5e-6 ·
+/// |limit|`, so that a limit exactly at the least achievable value is
+/// met. The evaluator re-checks every plan against `limit + 1e-6 ·
+/// max(1, |limit|)`: a breach beyond that is an error
+/// ([`GoalError::Breached`]), never a result.
 ///
 /// ```
 /// use geoshift::{Goal, Optimal};
@@ -130,16 +132,23 @@ impl Goal {
         }
     }
 
-    /// The model's objective and limit row.
+    /// The model's objective and limit row. The row's right-hand side is
+    /// the limit plus half the evaluator's relative tolerance: a limit exactly at
+    /// the least achievable value (a budget of the least total) is then
+    /// feasible for the solvers, whose own tolerance would otherwise call
+    /// it infeasible, and the plan still passes the evaluator's check. The
+    /// bound stays valid: a looser row can only lower the optimum.
     pub(crate) fn model(&self) -> (Objective, Option<Limit>) {
+        let eased = |l: f64| l + 0.5 * TOLERANCE * l.abs();
         match *self {
             Goal::LeastCost => (Objective::Cost, None),
             Goal::LeastCostUnderCap { emissions_t } => {
-                (Objective::Cost, Some(Limit::EmissionsT(emissions_t)))
+                (Objective::Cost, Some(Limit::EmissionsT(eased(emissions_t))))
             }
-            Goal::LeastEmissionsUnderBudget { total_usd } => {
-                (Objective::Emissions, Some(Limit::TotalUsd(total_usd)))
-            }
+            Goal::LeastEmissionsUnderBudget { total_usd } => (
+                Objective::Emissions,
+                Some(Limit::TotalUsd(eased(total_usd))),
+            ),
         }
     }
 }

@@ -33,9 +33,8 @@ pub enum SweepAxis {
     /// first, so that each point tightens the last.
     EmissionsCap(Vec<f64>),
     /// `points` (at least 2) caps evenly spaced from the emissions of the
-    /// least-cost plan down to the least emissions any plan achieves
-    /// (plus 1e-9 relative, so that the tightest cap is not lost to
-    /// round-off), loosest first. Costs two extra solves (the two ends).
+    /// least-cost plan down to the least emissions any plan achieves,
+    /// loosest first. Costs two extra solves (the two ends).
     EmissionsCapAuto {
         /// Number of caps, both ends included.
         points: usize,
@@ -439,7 +438,7 @@ fn auto_caps(p: &Problem, optimal: &Optimal, points: usize) -> Result<Vec<f64>, 
     let high = evaluate(p, "optimal", &cheapest.schedule)?.emissions_t;
     let cleanest = optimal.least_emissions(p)?;
     let low = evaluate(p, "optimal", &cleanest.schedule)?.emissions_t;
-    let low = (low + 1e-9 * low.abs().max(1e-9)).min(high);
+    let low = low.min(high);
     Ok((0..points)
         .map(|i| high - (high - low) * i as f64 / (points - 1) as f64)
         .collect())
