@@ -4,9 +4,14 @@
 //! emissions a budget buys; and what finishing every job earlier costs on
 //! `ny-vs-gulf.json`.
 //!
-//! `cargo run --release --example sweep`
+//! `cargo run --release --example sweep`; with `-- warm`, also a carbon
+//! price sweep of a generated (100 jobs, 10 regions, 48 h) scenario large
+//! enough for column generation, each point solved warm (the sweep) and
+//! cold (a single solve), to measure what the previous plan's seed saves.
 
+use geoshift::synth::{generate, Params};
 use geoshift::{evaluate, Curve, Optimal, Problem, Scenario, Sweep, SweepAxis};
+use std::time::Instant;
 
 const CARBON_PRICED_0: &str = include_str!("../scenarios/carbon-priced-0.json");
 const NY_VS_GULF: &str = include_str!("../scenarios/ny-vs-gulf.json");
@@ -89,6 +94,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match geoshift::sweep(&ny, SweepAxis::DeadlineSlack(vec![6.0]), &optimal) {
         Err(e) => println!("  +6 h: {e}"),
         Ok(_) => println!("  +6 h: solved"),
+    }
+    if std::env::args().any(|a| a == "warm") {
+        warm_against_cold()?;
+    }
+    Ok(())
+}
+
+/// The same carbon-price sweep solved warm (by `sweep`, each point seeded
+/// with the previous plan) and cold (each price a single solve).
+fn warm_against_cold() -> Result<(), Box<dyn std::error::Error>> {
+    let scenario = generate(&Params {
+        jobs: 100,
+        regions: 10,
+        slots: 48,
+        seed: 7,
+        ..Params::default()
+    });
+    let prices = vec![0.0, 50.0, 100.0, 150.0, 200.0];
+    let optimal = Optimal::default();
+    println!("\nsynth (100, 10, 48), seed 7: warm (sweep) against cold (single solves)");
+    let warm = geoshift::sweep(&scenario, SweepAxis::CarbonPrice(prices.clone()), &optimal)?;
+    println!("  $/t    warm total $   warm s  seeded   cold total $   cold s");
+    for p in &warm.points {
+        let mut s = scenario.clone();
+        s.carbon_price_usd_per_t = p.setting;
+        let problem = Problem::new(&s)?;
+        let clock = Instant::now();
+        let cold = optimal.solve(&problem)?;
+        let cold_s = clock.elapsed().as_secs_f64();
+        let cold_total = evaluate(&problem, "optimal", &cold.schedule)?.total_usd;
+        println!(
+            "  {:>4}  {:>13.2}  {:>7.2}  {:>6}  {:>13.2}  {:>7.2}",
+            p.setting,
+            p.total_usd,
+            p.seconds,
+            if p.warm { "yes" } else { "no" },
+            cold_total,
+            cold_s
+        );
     }
     Ok(())
 }

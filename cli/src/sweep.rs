@@ -187,7 +187,7 @@ const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 
 /// The curve as SVG: total cost against emissions (carbon price, cap) or
-/// against the slack, each point labelled with its setting.
+/// against the slack, each point labelled with its price or its total.
 pub fn render(curve: &Curve) -> Result<String, String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot draw the curve: {e}");
     let x_of = |p: &SweepPoint| match curve.kind {
@@ -245,10 +245,11 @@ pub fn render(curve: &Curve) -> Result<String, String> {
         chart
             .draw_series(points.iter().map(|&p| Circle::new(p, 5, LINE.filled())))
             .map_err(|e| fail(&e))?;
-        let unit = match curve.kind {
-            SweepKind::CarbonPrice => " $/t",
-            SweepKind::EmissionsCap => " t cap",
-            _ => " h",
+        // The carbon price is not on either axis: each point names it.
+        // Elsewhere the x axis is the setting, and a point names its total.
+        let label = |p: &SweepPoint| match curve.kind {
+            SweepKind::CarbonPrice => format!("${}/t", setting(p.setting)),
+            _ => plot::usd(p.total_usd),
         };
         let style = ("sans-serif", 14.0)
             .into_font()
@@ -256,7 +257,7 @@ pub fn render(curve: &Curve) -> Result<String, String> {
             .pos(Pos::new(HPos::Left, VPos::Bottom));
         chart
             .draw_series(curve.points.iter().zip(&points).map(|(p, &xy)| {
-                Text::new(format!("  {}{unit}", setting(p.setting)), xy, style.clone())
+                EmptyElement::at(xy) + Text::new(label(p), (7, -5), style.clone())
             }))
             .map_err(|e| fail(&e))?;
         root.present().map_err(|e| fail(&e))?;
