@@ -256,9 +256,11 @@ pub fn render(curve: &Curve) -> Result<String, String> {
             .color(&TEXT)
             .pos(Pos::new(HPos::Left, VPos::Bottom));
         chart
-            .draw_series(curve.points.iter().zip(&points).map(|(p, &xy)| {
-                EmptyElement::at(xy) + Text::new(label(p), (7, -5), style.clone())
-            }))
+            .draw_series(
+                curve.points.iter().zip(&points).map(|(p, &xy)| {
+                    EmptyElement::at(xy) + Text::new(label(p), (7, -5), style.clone())
+                }),
+            )
             .map_err(|e| fail(&e))?;
         root.present().map_err(|e| fail(&e))?;
     }
