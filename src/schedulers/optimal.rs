@@ -159,7 +159,7 @@ pub struct Solution {
     /// The proof: bound, gap, and whether a limit stopped the search.
     pub proof: Proof,
     /// The LP's duals, for a pure LP solved by a solver that gives them
-    /// (HiGHS, Clarabel).
+    /// (HiGHS, Clarabel); none under a budget (its objective is tCO2e).
     pub duals: Option<Duals>,
     /// The solver that ran.
     pub backend: Backend,
@@ -513,7 +513,7 @@ impl Optimal {
                 if let (true, Ok(mut schedule)) = (bound.is_finite(), greedy) {
                     // It stands in only where it keeps the goal's limit.
                     let keeps = crate::evaluate(p, "greedy", &schedule)
-                        .is_ok_and(|r| goal.breach(&r).is_none());
+                        .is_ok_and(|r| limit.is_none() || goal.breach(&r).is_none());
                     if keeps {
                         let proof = Proof::new(f64::INFINITY, bound, self.gap, Some(reason));
                         if objective == Objective::Cost {
@@ -563,7 +563,13 @@ impl Optimal {
         if objective == Objective::Cost {
             schedule.proof = Some(proof.clone());
         }
-        let duals = plan.duals.as_ref().map(|d| duals(p, &model, d));
+        // Duals are in $ per unit of each limit: none for an emissions
+        // objective, whose duals would be in tCO2e.
+        let duals = plan
+            .duals
+            .as_ref()
+            .filter(|_| objective == Objective::Cost)
+            .map(|d| duals(p, &model, d));
         Ok(Solution {
             schedule,
             proof,
