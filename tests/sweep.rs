@@ -418,6 +418,23 @@ proptest! {
                 }
             }
         }
+        // A budget halfway between the two ends: the least emissions are
+        // the same whole and by column generation (the budget's row priced
+        // with its dual).
+        let mid = 0.5 * (curve.points[0].total_usd + curve.points[3].total_usd);
+        let emissions = |o: Optimal| -> Result<f64, TestCaseError> {
+            let s = o.budget(mid).schedule(&problem).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let r = evaluate(&problem, "optimal", &s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(r.total_usd <= mid + 1e-6 * mid.abs());
+            Ok(r.emissions_t)
+        };
+        let whole_model = emissions(optimal.clone())?;
+        if whole == 0.0 {
+            for backend in dual_backends() {
+                let cg = emissions(Optimal::new(backend).column_generation(ColumnGeneration::Always))?;
+                prop_assert!(close_rel(cg, whole_model), "{backend}: {cg} vs {whole_model}");
+            }
+        }
     }
 
     /// Each point of a carbon-price sweep is the single solve of the
