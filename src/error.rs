@@ -707,8 +707,8 @@ pub struct Stopped {
 impl Error {
     /// A short name of the kind of error, as in its JSON form: `input`,
     /// `infeasible`, `invalid_schedule`, `schedule_mismatch`, `data`,
-    /// `solver`, `too_large`, `stopped`, `not_proven`, `goal` or `sweep` (`other` for a kind
-    /// not named yet).
+    /// `solver`, `too_large`, `stopped`, `not_proven`, `goal` or `sweep`
+    /// (`other` for a kind not named yet).
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Input(_) => "input",
