@@ -670,6 +670,13 @@ pub enum Error {
     /// optimum. A looser gap ([`crate::Optimal::gap`]) accepts it.
     #[error(transparent)]
     NotProven(#[from] NotProven),
+    /// A goal's limit (an emissions cap, a budget) that no plan keeps, or
+    /// that a solver's plan broke ([`crate::Goal`]).
+    #[error(transparent)]
+    Goal(#[from] crate::GoalError),
+    /// A sweep's setting that cannot be solved as asked ([`crate::sweep`]).
+    #[error(transparent)]
+    Sweep(#[from] crate::SweepError),
 }
 
 /// A plan the solvers could not prove within the target gap.
@@ -730,8 +737,8 @@ pub struct Stopped {
 impl Error {
     /// A short name of the kind of error, as in its JSON form: `input`,
     /// `infeasible`, `invalid_schedule`, `schedule_mismatch`, `data`,
-    /// `solver`, `too_large`, `stopped` or `not_proven` (`other` for a kind
-    /// not named yet).
+    /// `solver`, `too_large`, `stopped`, `not_proven`, `goal` or `sweep`
+    /// (`other` for a kind not named yet).
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Input(_) => "input",
@@ -744,6 +751,8 @@ impl Error {
             Error::TooLarge(_) => "too_large",
             Error::Stopped(_) => "stopped",
             Error::NotProven(_) => "not_proven",
+            Error::Goal(_) => "goal",
+            Error::Sweep(_) => "sweep",
             // A kind added without a name here yet.
             #[allow(unreachable_patterns)]
             _ => "other",
@@ -770,6 +779,8 @@ impl Serialize for Error {
             Error::TooLarge(e) => out.serialize_field("detail", e)?,
             Error::Stopped(e) => out.serialize_field("detail", e)?,
             Error::NotProven(e) => out.serialize_field("detail", e)?,
+            Error::Goal(e) => out.serialize_field("detail", e)?,
+            Error::Sweep(e) => out.serialize_field("detail", e)?,
             _ => out.serialize_field("detail", &None::<()>)?,
         }
         out.end()

@@ -62,6 +62,7 @@ mod decide;
 mod diagnose;
 mod error;
 mod evaluate;
+mod goal;
 mod names;
 mod problem;
 mod scenario;
@@ -83,11 +84,15 @@ pub use decide::explain::{
     RegionValue, MEANING, NOISE_USD,
 };
 pub use decide::replan::{JobProgress, JobState, Replan, ReplanError, Replanned};
+pub use decide::sweep::{
+    sweep, Curve, SkippedPoint, Sweep, SweepAxis, SweepError, SweepKind, SweepPoint,
+};
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
     ScheduleMismatch, ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
+pub use goal::{Goal, GoalError};
 pub use names::UnknownName;
 pub use problem::{
     useful_fraction, CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo,

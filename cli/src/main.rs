@@ -11,6 +11,7 @@ mod explain;
 mod output;
 mod plot;
 mod risk;
+mod sweep;
 
 use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -129,7 +130,18 @@ enum Command {
         /// Also print the LP size and timings.
         #[arg(long)]
         verbose: bool,
+        /// The least cost with emissions at most this many tCO2e (optimal
+        /// only).
+        #[arg(long, value_name = "T", conflicts_with = "budget")]
+        emissions_cap: Option<f64>,
+        /// The least emissions with a total (rent, energy, carbon price,
+        /// egress) of at most this many $ (optimal only).
+        #[arg(long, value_name = "USD", allow_negative_numbers = true)]
+        budget: Option<f64>,
     },
+    /// Solve at each carbon price, emissions cap or deadline slack: a
+    /// table of cost against emissions (or slack) and an SVG curve.
+    Sweep(sweep::SweepArgs),
     /// Run every scheduler on a scenario and compare their costs.
     Compare {
         /// Scenario file (JSON, see docs/MODEL.md).
@@ -204,7 +216,8 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         let code = match e {
             Error::Input(_) | Error::TooLarge(_) => 1,
-            Error::Infeasible(_) => 2,
+            Error::Infeasible(_) | Error::Goal(geoshift::GoalError::Unreachable { .. }) => 2,
+            Error::Sweep(_) => 1,
             Error::Stopped(_) => 4,
             _ => 3, // a solver failure or an invalid schedule: a bug
         };
@@ -276,7 +289,8 @@ fn main() -> ExitCode {
         Command::Solve { json: true, .. }
             | Command::Compare { json: true, .. }
             | Command::Explain { json: true, .. }
-    ) || matches!(&cli.command, Command::Replan(a) if a.json);
+    ) || matches!(&cli.command, Command::Replan(a) if a.json)
+        || matches!(&cli.command, Command::Sweep(a) if a.json);
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -284,7 +298,19 @@ fn main() -> ExitCode {
             solver,
             json,
             verbose,
-        } => solve(&scenario, scheduler, solver.0, json, verbose),
+            emissions_cap,
+            budget,
+        } => {
+            let goal = match (emissions_cap, budget) {
+                (Some(t), _) => Some(geoshift::Goal::LeastCostUnderCap { emissions_t: t }),
+                (_, Some(usd)) => {
+                    Some(geoshift::Goal::LeastEmissionsUnderBudget { total_usd: usd })
+                }
+                _ => None,
+            };
+            solve(&scenario, scheduler, solver.0, json, verbose, goal)
+        }
+        Command::Sweep(args) => sweep::run(args),
         Command::Compare {
             scenario,
             solver,
@@ -507,9 +533,18 @@ fn solve(
     backend: Backend,
     json: bool,
     verbose: bool,
+    goal: Option<geoshift::Goal>,
 ) -> Result<(), Failure> {
+    let s = match (goal, name) {
+        (None, _) => scheduler(name, backend, verbose),
+        (Some(g), SchedulerName::Optimal) => Box::new(optimal(backend, verbose).goal(g)),
+        (Some(_), _) => {
+            return Err(usage(
+                "--emissions-cap and --budget need --scheduler optimal".into(),
+            ))
+        }
+    };
     let (_, problem) = load(path)?;
-    let s = scheduler(name, backend, verbose);
     let (report, seconds) = run(&problem, s.as_ref())?;
     let mut out = String::new();
     if json {

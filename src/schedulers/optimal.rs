@@ -11,7 +11,7 @@ use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
 use crate::solve::{
     ColumnGeneration, Limits, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES,
 };
-use crate::{Error, Problem};
+use crate::{Error, Goal, GoalError, Problem};
 use std::fmt;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -102,6 +102,13 @@ pub struct Optimal {
     cancel: Option<Arc<AtomicBool>>,
     memory_budget_bytes: usize,
     column_generation: ColumnGeneration,
+    goal: Goal,
+    /// Cells (job, pool, slot) of a known plan (the previous point of a
+    /// sweep, or a re-plan's previous plan) that seed column generation.
+    warm: Option<Arc<[(usize, usize, usize)]>>,
+    /// `warm` is the plan being re-planned: the jobs it covers start column
+    /// generation from it alone, and `Auto` sifts (see `solve_seeded`).
+    warm_is_previous_plan: bool,
 }
 
 impl Default for Optimal {
@@ -120,6 +127,8 @@ impl fmt::Debug for Optimal {
             .field("cancel", &self.cancel.is_some())
             .field("memory_budget_bytes", &self.memory_budget_bytes)
             .field("column_generation", &self.column_generation)
+            .field("goal", &self.goal)
+            .field("warm", &self.warm.as_ref().map(|w| w.len()))
             .finish()
     }
 }
@@ -159,7 +168,7 @@ pub struct Solution {
     /// The proof: bound, gap, and whether a limit stopped the search.
     pub proof: Proof,
     /// The LP's duals, for a pure LP solved by a solver that gives them
-    /// (HiGHS, Clarabel).
+    /// (HiGHS, Clarabel); none under a budget (its objective is tCO2e).
     pub duals: Option<Duals>,
     /// The solver that ran.
     pub backend: Backend,
@@ -176,7 +185,56 @@ impl Optimal {
             cancel: None,
             memory_budget_bytes: DEFAULT_MEMORY_BUDGET_BYTES,
             column_generation: ColumnGeneration::Auto,
+            goal: Goal::LeastCost,
+            warm: None,
+            warm_is_previous_plan: false,
         }
+    }
+
+    /// What to minimise, under which limit (see [`Goal`]); default
+    /// [`Goal::LeastCost`]. The proof ([`Solution::proof`]) is a bound on
+    /// the objective in use: $ for least cost (with or without a cap),
+    /// tCO2e under a budget. Under a budget the schedule carries no
+    /// [`Proof`] (a report's `bound_usd` is in $), only the
+    /// [`Solution`] does.
+    pub fn goal(mut self, goal: Goal) -> Self {
+        self.goal = goal;
+        self
+    }
+
+    /// Least cost with emissions at most `emissions_t` tCO2e:
+    /// [`Goal::LeastCostUnderCap`].
+    pub fn emissions_cap(self, emissions_t: f64) -> Self {
+        self.goal(Goal::LeastCostUnderCap { emissions_t })
+    }
+
+    /// Least emissions with a total (rent, energy, carbon price, egress)
+    /// of at most `total_usd`: [`Goal::LeastEmissionsUnderBudget`].
+    pub fn budget(self, total_usd: f64) -> Self {
+        self.goal(Goal::LeastEmissionsUnderBudget { total_usd })
+    }
+
+    /// The goal in use.
+    pub fn current_goal(&self) -> Goal {
+        self.goal
+    }
+
+    /// Seeds column generation with the cells of `schedule` (a plan of the
+    /// same problem shape, such as the previous point of a sweep).
+    pub(crate) fn warm_plan(mut self, schedule: &Schedule) -> Self {
+        let cells: Vec<_> = schedule
+            .assignments
+            .iter()
+            .map(|a| (a.job, a.pool, a.slot))
+            .collect();
+        self.warm = Some(cells.into());
+        self
+    }
+
+    /// The time limit, cancellation flag and column generation mode (for
+    /// a sweep, which shares them out between its points).
+    pub(crate) fn bounds(&self) -> (Option<Duration>, Option<Arc<AtomicBool>>, ColumnGeneration) {
+        (self.time_limit, self.cancel.clone(), self.column_generation)
     }
 
     /// Calls `hook` at each stage of the work (model built, each solver
@@ -317,8 +375,45 @@ impl Optimal {
     /// found), [`Error::Solver`] (the solvers failed, after a retry on
     /// another where one is compiled in), [`Error::NotProven`] (a plan
     /// that could not be proven within the gap, with no limit to blame).
+    ///
+    /// With a cap or a budget ([`Optimal::goal`]): [`Error::Input`] for a
+    /// limit that is not finite (or a negative cap), [`Error::Goal`] when
+    /// every job can be finished but not within the limit
+    /// ([`GoalError::Unreachable`], with the least achievable value when
+    /// it could be computed within the limits) or when the plan breaks it
+    /// on the evaluator's re-check ([`GoalError::Breached`], a bug).
     pub fn solve(&self, p: &Problem) -> Result<Solution, Error> {
-        self.solve_seeded(p, &[])
+        self.goal.check()?;
+        let limits = self.limits();
+        match self.solve_goal(p, self.goal, &limits) {
+            Err(Error::Goal(GoalError::Unreachable { .. })) => {
+                // Is it the limit, or the jobs? The other objective, with
+                // no limit, says (and its optimum is the least achievable).
+                let (other, least) = match self.goal {
+                    Goal::LeastEmissionsUnderBudget { .. } => (Goal::LeastCost, true),
+                    _ => (Goal::LeastEmissionsUnderBudget { total_usd: 0.0 }, false),
+                };
+                let free = if least {
+                    self.solve_goal(p, other, &limits)
+                } else {
+                    self.solve_free_emissions(p, &limits)
+                };
+                let least_achievable = match free {
+                    Err(e @ Error::Infeasible(_)) => return Err(e),
+                    Ok(s) => crate::evaluate(p, self.name(), &s.schedule)
+                        .ok()
+                        .filter(|_| s.proof.stopped.is_none())
+                        .map(|r| if least { r.total_usd } else { r.emissions_t }),
+                    Err(_) => None,
+                };
+                Err(GoalError::Unreachable {
+                    goal: self.goal,
+                    least_achievable,
+                }
+                .into())
+            }
+            r => r,
+        }
     }
 
     /// The relative gap the solve aims for.
@@ -328,21 +423,55 @@ impl Optimal {
 
     /// [`Optimal::solve`] with the cells `seed` (job, pool, slot: a
     /// previous plan's) added to the working set of column generation,
-    /// beside the cheapest cells and Greedy's plan. The re-plan's warm
-    /// start; without column generation it changes nothing.
+    /// beside the cheapest cells and Greedy's plan, and the jobs it covers
+    /// started from it alone. The re-plan's warm start; `Auto` then runs
+    /// column generation on a model large enough for it (whole-model HiGHS
+    /// cannot start from a plan through good_lp).
     pub(crate) fn solve_seeded(
         &self,
         p: &Problem,
         seed: &[(usize, usize, usize)],
     ) -> Result<Solution, Error> {
-        let mut limits = self.limits();
+        let mut seeded = self.clone();
+        seeded.warm = Some(seed.into());
+        seeded.warm_is_previous_plan = !seed.is_empty();
+        seeded.solve(p)
+    }
+
+    /// The least-emissions plan with no limit (its proof in tCO2e), within
+    /// the limits of `self`.
+    pub(crate) fn least_emissions(&self, p: &Problem) -> Result<Solution, Error> {
+        self.solve_free_emissions(p, &self.limits())
+    }
+
+    /// The least-emissions plan with no budget.
+    fn solve_free_emissions(&self, p: &Problem, limits: &Limits) -> Result<Solution, Error> {
+        let mut free = self.clone();
+        free.goal = Goal::LeastEmissionsUnderBudget { total_usd: 0.0 };
+        free.solve_model(p, free.goal, (lp::Objective::Emissions, None), limits)
+    }
+
+    fn solve_goal(&self, p: &Problem, goal: Goal, limits: &Limits) -> Result<Solution, Error> {
+        self.solve_model(p, goal, goal.model(), limits)
+    }
+
+    /// Solves the model of `objective` and `limit` (those of `goal`, or
+    /// the goal's objective without its limit).
+    fn solve_model(
+        &self,
+        p: &Problem,
+        goal: Goal,
+        (objective, limit): (Objective, Option<lp::Limit>),
+        limits: &Limits,
+    ) -> Result<Solution, Error> {
+        let mut limits = limits.clone();
         if p.jobs()
             .iter()
             .any(|j| j.windows.is_empty() && !j.may_fall_short())
         {
             return Err(self.diagnose(p, &limits));
         }
-        let estimate = lp::estimate(p);
+        let estimate = lp::estimate_with(p, limit.is_some());
         if estimate.matrix_bytes > self.memory_budget_bytes {
             return Err(TooLarge {
                 columns: estimate.columns,
@@ -353,7 +482,7 @@ impl Optimal {
             .into());
         }
         let clock = Instant::now();
-        let mut model = lp::build(p, Objective::Cost);
+        let mut model = lp::build_with(p, objective, limit);
         if model.job_without_cells {
             return Err(self.diagnose(p, &limits));
         }
@@ -363,11 +492,9 @@ impl Optimal {
         if model.columns() >= crate::solve::sifting::MIN_COLUMNS {
             let plan = super::Greedy.schedule(p);
             let rows = plan.iter().flat_map(|g| &g.assignments);
-            model.warm_start(
-                rows.map(|a| (a.job, a.pool, a.slot))
-                    .chain(seed.iter().copied()),
-            );
-            model.seeded = !seed.is_empty();
+            let warm = self.warm.as_deref().unwrap_or(&[]).iter().copied();
+            model.warm_start(rows.map(|a| (a.job, a.pool, a.slot)).chain(warm));
+            model.seeded = self.warm_is_previous_plan;
             // A previous plan is only of use to column generation: `Auto`
             // runs it whenever there is one (whole-model HiGHS cannot
             // start from it through good_lp).
@@ -415,15 +542,28 @@ impl Optimal {
         });
         let plan = match plan {
             Ok(plan) => plan,
+            // With a limit, the jobs alone may be feasible: `solve` asks.
+            Err(NoPlan::Infeasible) if limit.is_some() => {
+                return Err(GoalError::Unreachable {
+                    goal,
+                    least_achievable: None,
+                }
+                .into())
+            }
             Err(NoPlan::Infeasible) => return Err(self.diagnose(p, &limits)),
             Err(NoPlan::Stopped(reason, bound)) => {
                 // Stopped before the LP gave a plan: Greedy's plan (fast,
                 // and checked by the evaluator) with the bound reached.
                 let greedy = greedy.unwrap_or_else(|| super::Greedy.schedule(p));
                 if let (true, Ok(mut schedule)) = (bound.is_finite(), greedy) {
-                    if crate::evaluate(p, "greedy", &schedule).is_ok() {
+                    // It stands in only where it keeps the goal's limit.
+                    let keeps = crate::evaluate(p, "greedy", &schedule)
+                        .is_ok_and(|r| limit.is_none() || goal.breach(&r).is_none());
+                    if keeps {
                         let proof = Proof::new(f64::INFINITY, bound, self.gap, Some(reason));
-                        schedule.proof = Some(proof.clone());
+                        if objective == Objective::Cost {
+                            schedule.proof = Some(proof.clone());
+                        }
                         return Ok(Solution {
                             schedule,
                             proof,
@@ -443,8 +583,16 @@ impl Optimal {
         };
         // The solver's plan is not trusted: the evaluator checks every rule
         // and prices it, and the proof is judged against that price.
+        // So is the limit: a plan that breaks it is an error, not a plan.
         let mut schedule = Schedule::new(to_schedule(p, &model, &plan.x));
-        let total_usd = crate::evaluate(p, self.name(), &schedule)?.total_usd;
+        let report = crate::evaluate(p, self.name(), &schedule)?;
+        if let Some(value) = goal.breach(&report).filter(|_| limit.is_some()) {
+            return Err(GoalError::Breached { goal, value }.into());
+        }
+        let total_usd = match objective {
+            Objective::Emissions => report.emissions_t,
+            _ => report.total_usd,
+        };
         let proof = Proof::new(total_usd, plan.bound, self.gap, plan.stopped);
         if plan.stopped.is_none() && !proof.proven(total_usd) {
             return Err(NotProven {
@@ -455,8 +603,18 @@ impl Optimal {
             }
             .into());
         }
-        schedule.proof = Some(proof.clone());
-        let duals = plan.duals.as_ref().map(|d| duals(p, &model, d, &plan.x));
+        // A report's bound is in $: an emissions bound stays in the
+        // Solution.
+        if objective == Objective::Cost {
+            schedule.proof = Some(proof.clone());
+        }
+        // Duals are in $ per unit of each limit: none for an emissions
+        // objective, whose duals would be in tCO2e.
+        let duals = plan
+            .duals
+            .as_ref()
+            .filter(|_| objective == Objective::Cost)
+            .map(|d| duals(p, &model, d, &plan.x));
         Ok(Solution {
             schedule,
             proof,

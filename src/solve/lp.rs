@@ -26,6 +26,9 @@ use crate::Problem;
 pub(crate) enum Objective {
     /// Total cost in dollars; every job's work must be done.
     Cost,
+    /// Total emissions in tCO2e at the meter; every job's work must be
+    /// done (the least-emissions plan, and the objective under a budget).
+    Emissions,
     /// Total work units left undone.
     Shortfall,
     /// Total work units left undone, every job treated as Split (the
@@ -92,6 +95,22 @@ pub(crate) enum Row {
     OneRegion {
         job: u32,
     },
+    /// The plan's limit (`crate::Goal`): `sum e[k,t]·x <= cap` (tCO2e) or
+    /// `sum c·x + sum E·y <= budget` ($).
+    Limit,
+}
+
+/// A limit on the whole plan, one row coupling every job (see
+/// `crate::Goal`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Limit {
+    /// Emissions at most this many tCO2e: `sum e[k,t]·x[j,k,t] <= cap`.
+    EmissionsT(f64),
+    /// The total (rent, energy, carbon price and egress) at most this many
+    /// $: `sum c·x + sum E·y <= budget`, with each cell's cost as in the
+    /// `Cost` objective (a Split job's egress per work unit in its cells,
+    /// a Whole job's in its region choice).
+    TotalUsd(f64),
 }
 
 /// `<=` or `=`.
@@ -160,6 +179,12 @@ pub struct ModelEstimate {
 /// Counts columns and nonzeros from the jobs' windows alone (no cell is
 /// visited), so it costs microseconds whatever the size.
 pub(crate) fn estimate(p: &Problem) -> ModelEstimate {
+    estimate_with(p, false)
+}
+
+/// [`estimate`] of a model with a limit row (`limit`), which every cell
+/// enters once more.
+pub(crate) fn estimate_with(p: &Problem, limit: bool) -> ModelEstimate {
     let mut columns: usize = 0;
     let mut nonzeros: usize = 0;
     for job in p.jobs() {
@@ -168,13 +193,15 @@ pub(crate) fn estimate(p: &Problem) -> ModelEstimate {
             let region = &p.regions()[w.region];
             let cells = (w.end_slot - w.first_slot).saturating_mul(region.pools.len());
             // work, capacity, parallel or region-slot, power, region-work
-            let per_cell =
-                3 + usize::from(region.power_cap_kwh_per_slot.is_some()) + usize::from(whole);
+            let per_cell = 3
+                + usize::from(region.power_cap_kwh_per_slot.is_some())
+                + usize::from(whole)
+                + usize::from(limit);
             columns = columns.saturating_add(cells);
             nonzeros = nonzeros.saturating_add(cells.saturating_mul(per_cell));
             if whole {
                 columns += 1;
-                nonzeros += 2 + (w.end_slot - w.first_slot);
+                nonzeros += 2 + (w.end_slot - w.first_slot) + usize::from(limit);
             }
         }
         // A slack or an artificial; a job that may fall short has both,
@@ -213,6 +240,8 @@ const NONE: u32 = u32::MAX;
 struct Builder<'p> {
     p: &'p Problem,
     objective: Objective,
+    /// The limit row and what it limits.
+    limit: Option<(u32, Limit)>,
     lp: Lp,
     /// Row of each (pool, slot) capacity and (region, slot) power limit
     /// that can bind (rules 1 and 4), `NONE` for the others.
@@ -235,9 +264,16 @@ struct ChoiceRows {
 /// Builds the model of `p` for `objective`: the rows every job shares
 /// (capacity, power), then each job's rows and columns.
 pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
+    build_with(p, objective, None)
+}
+
+/// [`build`], plus the row of `limit` (if any), which every cell (and,
+/// for a budget, every region choice) enters.
+pub(crate) fn build_with(p: &Problem, objective: Objective, limit: Option<Limit>) -> Lp {
     let mut b = Builder {
         p,
         objective,
+        limit: None,
         lp: Lp {
             cost: Vec::new(),
             upper: Vec::new(),
@@ -260,6 +296,13 @@ pub(crate) fn build(p: &Problem, objective: Objective) -> Lp {
         par_sum: vec![0.0; p.slots()],
     };
     b.shared_rows();
+    if let Some(l) = limit {
+        let rhs = match l {
+            Limit::EmissionsT(t) => t,
+            Limit::TotalUsd(usd) => usd,
+        };
+        b.limit = Some((b.add_row(Row::Limit, Sense::Le, rhs), l));
+    }
     for j in 0..p.jobs().len() {
         b.job(j);
     }
@@ -373,17 +416,28 @@ impl Builder<'_> {
             };
             self.add_col(none, 0.0, 1.0, &[(one, 1.0)]);
         }
-        // The slack: undone work at its price (cost model), or the
-        // shortfall the diagnosis minimises, where a job that may fall
-        // short does so for free.
+        // The slack: undone work at its price (in the cost model, and in
+        // a spending budget's row under the emissions objective, where it
+        // emits nothing), or the shortfall the diagnosis minimises, where
+        // a job that may fall short does so for free. The emissions model
+        // gives no slack to a job without a price: it must do all its work.
         let slack_cost = match (self.objective, job.unmet_usd_per_work) {
             (Objective::Cost, price) => price,
-            (_, Some(_)) => Some(0.0),
-            (_, None) => Some(1.0),
+            (Objective::Emissions, price) => price.map(|_| 0.0),
+            (Objective::Shortfall | Objective::ShortfallSplit, Some(_)) => Some(0.0),
+            (Objective::Shortfall | Objective::ShortfallSplit, None) => Some(1.0),
         };
         if let Some(cost) = slack_cost {
             let slack = Col::Slack { job: j as u32 };
-            self.add_col(slack, cost, job.work, &[(work_row, 1.0)]);
+            let mut entries = vec![(work_row, 1.0)];
+            if let (Some((row, Limit::TotalUsd(_))), Some(price)) =
+                (self.limit, job.unmet_usd_per_work)
+            {
+                if price != 0.0 {
+                    entries.push((row, price));
+                }
+            }
+            self.add_col(slack, cost, job.work, &entries);
         }
         self.lp.job_cols.push(first_col..self.lp.col.len());
         // Reset the per-slot scratch of this job.
@@ -464,8 +518,13 @@ impl Builder<'_> {
         }
         let egress = match self.objective {
             Objective::Cost => w.egress_usd,
-            Objective::Shortfall | Objective::ShortfallSplit => 0.0,
+            Objective::Emissions | Objective::Shortfall | Objective::ShortfallSplit => 0.0,
         };
+        if let Some((row, Limit::TotalUsd(_))) = self.limit {
+            if w.egress_usd != 0.0 {
+                y_entries.push((row, w.egress_usd));
+            }
+        }
         let col = Col::Choice {
             job: ju,
             region: ru,
@@ -518,8 +577,20 @@ impl Builder<'_> {
                     None if self.par_row[t] != NONE => entries.push((self.par_row[t], 1.0)),
                     None => {}
                 }
+                let total_usd = pool.cost[t].total_usd() + speed * egress_per_work;
+                let emissions_t = pool.cost[t].emissions_t;
+                match self.limit {
+                    Some((row, Limit::EmissionsT(_))) if emissions_t != 0.0 => {
+                        entries.push((row, emissions_t))
+                    }
+                    Some((row, Limit::TotalUsd(_))) if total_usd != 0.0 => {
+                        entries.push((row, total_usd))
+                    }
+                    _ => {}
+                }
                 let cost = match self.objective {
-                    Objective::Cost => pool.cost[t].total_usd() + speed * egress_per_work,
+                    Objective::Cost => total_usd,
+                    Objective::Emissions => emissions_t,
                     Objective::Shortfall | Objective::ShortfallSplit => 0.0,
                 };
                 let col = Col::Cell {

@@ -1,0 +1,268 @@
+//! `geoshift sweep`: a trade-off curve (the optimum at each carbon price,
+//! emissions cap or deadline slack) as a table, JSON, and an SVG curve.
+
+use crate::{emit, load, optimal, output, plot, to_json, usage, Failure, Solver};
+use clap::{ArgGroup, Args};
+use geoshift::{Curve, Sweep, SweepAxis, SweepKind, SweepPoint};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::{Path, PathBuf};
+
+/// The arguments of `geoshift sweep`.
+#[derive(Args)]
+#[command(group(ArgGroup::new("axis").required(true).args(["carbon_prices", "emission_caps", "deadline_slack"])))]
+pub struct SweepArgs {
+    /// Scenario file (JSON, see docs/MODEL.md).
+    scenario: PathBuf,
+    /// Carbon prices to solve at, $/tCO2e, such as `0,50,100`.
+    #[arg(long, value_delimiter = ',', value_name = "USD_PER_T")]
+    carbon_prices: Option<Vec<f64>>,
+    /// Emissions caps in tCO2e, loosest first (`5,4,3`), or `auto`: caps
+    /// evenly spaced from the least-cost plan's emissions down to the
+    /// least emissions (`--points` of them).
+    #[arg(long, value_delimiter = ',', value_name = "T|auto")]
+    emission_caps: Option<Vec<String>>,
+    /// Hours added to every deadline, such as `0,6,12,24` (negative values
+    /// move them earlier; past the horizon's end is an error).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "HOURS",
+        allow_hyphen_values = true
+    )]
+    deadline_slack: Option<Vec<f64>>,
+    /// Number of caps of `--emission-caps auto`.
+    #[arg(long, default_value_t = 8)]
+    points: usize,
+    /// LP backend for the optimum (those compiled in).
+    #[arg(long, value_enum, default_value = "auto")]
+    solver: Solver,
+    /// Print the curve as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the curve as an SVG file (written whole or not at all,
+    /// never through a symbolic link or onto the input).
+    #[arg(long, value_name = "FILE.svg")]
+    out: Option<PathBuf>,
+}
+
+/// Runs the sweep, prints the table (or JSON) and writes the SVG.
+pub fn run(args: SweepArgs) -> Result<(), Failure> {
+    let axis = axis(&args)?;
+    let target = match &args.out {
+        Some(file) => Some(out_file(file, &args.scenario)?),
+        None => None,
+    };
+    let (scenario, _) = load(&args.scenario)?;
+    let sweep = Sweep::new(axis)
+        .optimal(optimal(args.solver.0, false))
+        .on_point(move |done, total, setting, point| match point {
+            Some(p) => eprintln!(
+                "point {done}/{total} at {}: {}, {:.4} tCO2e ({:.2} s)",
+                self::setting(setting),
+                plot::usd(p.total_usd),
+                p.emissions_t,
+                p.seconds
+            ),
+            None => eprintln!(
+                "point {done}/{total} at {}: no plan",
+                self::setting(setting)
+            ),
+        });
+    let curve = sweep.run(&scenario)?;
+    let mut out = String::new();
+    if args.json {
+        out.push_str(&to_json(&curve)?);
+        out.push('\n');
+    } else {
+        table(&mut out, &curve, &args.scenario);
+    }
+    emit(&out)?;
+    if let Some((dir, name)) = target {
+        let svg = render(&curve).map_err(|e| Failure::new(3, e))?;
+        output::write_all(&dir, &[(name.as_str(), svg)]).map_err(|e| Failure::new(1, e))?;
+        eprintln!("wrote {}", dir.join(&name).display());
+    }
+    Ok(())
+}
+
+/// The axis the flags ask for.
+fn axis(args: &SweepArgs) -> Result<SweepAxis, Failure> {
+    if let Some(v) = &args.carbon_prices {
+        return Ok(SweepAxis::CarbonPrice(v.clone()));
+    }
+    if let Some(v) = &args.deadline_slack {
+        return Ok(SweepAxis::DeadlineSlack(v.clone()));
+    }
+    let caps = args.emission_caps.clone().unwrap_or_default();
+    if caps.len() == 1 && caps[0] == "auto" {
+        return Ok(SweepAxis::EmissionsCapAuto {
+            points: args.points,
+        });
+    }
+    let caps = caps
+        .iter()
+        .map(|c| {
+            c.parse::<f64>().map_err(|_| {
+                usage(format!(
+                    "--emission-caps: '{c}' is not a number (give numbers, or `auto` alone)"
+                ))
+            })
+        })
+        .collect::<Result<Vec<f64>, Failure>>()?;
+    Ok(SweepAxis::EmissionsCap(caps))
+}
+
+/// The folder and name of `--out`, checked before anything is solved.
+fn out_file(file: &Path, input: &Path) -> Result<(PathBuf, String), Failure> {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| usage(format!("--out {}: not a file name", file.display())))?
+        .to_string();
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    output::check_dir(&dir, &[name.as_str()], input).map_err(usage)?;
+    Ok((dir, name))
+}
+
+/// The table: one row per point, then the settings with no plan.
+fn table(out: &mut String, curve: &Curve, path: &Path) {
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        out,
+        "sweep of the {} on {}",
+        match curve.kind {
+            SweepKind::CarbonPrice => "carbon price",
+            SweepKind::EmissionsCap => "emissions cap",
+            _ => "deadline slack",
+        },
+        path.display()
+    );
+    let _ = writeln!(
+        out,
+        "{:>5}  {:>12}  {:>16}  {:>10}  {:>8}  {:>9}  warm",
+        "point",
+        curve.kind.label(),
+        "total",
+        "tCO2e",
+        "gap",
+        "seconds"
+    );
+    for (i, p) in curve.points.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>5}  {:>12}  {:>16}  {:>10.4}  {:>8.1e}  {:>9.3}  {}{}",
+            i + 1,
+            setting(p.setting),
+            plot::usd(p.total_usd),
+            p.emissions_t,
+            p.gap,
+            p.seconds,
+            if p.warm { "yes" } else { "no" },
+            p.stopped
+                .map(|s| format!("  (stopped by {s})"))
+                .unwrap_or_default()
+        );
+    }
+    for s in &curve.skipped {
+        let _ = writeln!(out, "no plan at {}: {}", setting(s.setting), s.error);
+    }
+    if let Some(why) = curve.stopped {
+        let _ = writeln!(out, "stopped by {why} before every setting was solved");
+    }
+}
+
+/// A setting with as many decimals as it needs (at most 4).
+fn setting(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+const LINE: RGBColor = RGBColor(0x4e, 0x79, 0xa7);
+const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+
+/// The curve as SVG: total cost against emissions (carbon price, cap) or
+/// against the slack, each point labelled with its price or its total.
+pub fn render(curve: &Curve) -> Result<String, String> {
+    let fail = |e: &dyn std::fmt::Display| format!("cannot draw the curve: {e}");
+    let x_of = |p: &SweepPoint| match curve.kind {
+        SweepKind::DeadlineSlack => p.setting,
+        _ => p.emissions_t,
+    };
+    let (x_desc, title) = match curve.kind {
+        SweepKind::CarbonPrice => (
+            "emissions (tCO2e)",
+            "Cost against emissions, by carbon price",
+        ),
+        SweepKind::EmissionsCap => ("emissions (tCO2e)", "Least cost under an emissions cap"),
+        _ => ("deadline slack (h)", "Least cost against deadline slack"),
+    };
+    let xs: Vec<f64> = curve.points.iter().map(x_of).collect();
+    let ys: Vec<f64> = curve.points.iter().map(|p| p.total_usd).collect();
+    let range = |v: &[f64]| {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !(lo.is_finite() && hi.is_finite()) {
+            return 0.0..1.0;
+        }
+        let pad = ((hi - lo) * 0.08).max(hi.abs().max(1.0) * 1e-3);
+        (lo - pad)..(hi + pad)
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (1000, 600)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(&e))?;
+        let root = root
+            .titled(title, ("sans-serif", 26.0).into_font().color(&TEXT))
+            .map_err(|e| fail(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(110)
+            .build_cartesian_2d(range(&xs), range(&ys))
+            .map_err(|e| fail(&e))?;
+        let y_label = |v: &f64| plot::usd(*v).trim_end_matches(".00").to_string();
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc("total cost ($)")
+            .y_label_formatter(&y_label)
+            .label_style(("sans-serif", 15.0).into_font().color(&TEXT))
+            .axis_desc_style(("sans-serif", 18.0).into_font().color(&TEXT))
+            .bold_line_style(GRID.stroke_width(1))
+            .light_line_style(GRID.mix(0.4).stroke_width(1))
+            .draw()
+            .map_err(|e| fail(&e))?;
+        let points: Vec<(f64, f64)> = xs.iter().copied().zip(ys.iter().copied()).collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), LINE.stroke_width(2)))
+            .map_err(|e| fail(&e))?;
+        chart
+            .draw_series(points.iter().map(|&p| Circle::new(p, 5, LINE.filled())))
+            .map_err(|e| fail(&e))?;
+        // The carbon price is not on either axis: each point names it.
+        // Elsewhere the x axis is the setting, and a point names its total.
+        let label = |p: &SweepPoint| match curve.kind {
+            SweepKind::CarbonPrice => format!("${}/t", setting(p.setting)),
+            _ => plot::usd(p.total_usd),
+        };
+        let style = ("sans-serif", 14.0)
+            .into_font()
+            .color(&TEXT)
+            .pos(Pos::new(HPos::Left, VPos::Bottom));
+        chart
+            .draw_series(
+                curve.points.iter().zip(&points).map(|(p, &xy)| {
+                    EmptyElement::at(xy) + Text::new(label(p), (7, -5), style.clone())
+                }),
+            )
+            .map_err(|e| fail(&e))?;
+        root.present().map_err(|e| fail(&e))?;
+    }
+    Ok(svg)
+}

@@ -1,0 +1,127 @@
+//! `geoshift sweep` and `geoshift solve --emissions-cap/--budget`: the
+//! built binary on a two-region scenario whose numbers are worked out by
+//! hand below.
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_geoshift");
+
+/// A fresh folder under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("geoshift-cli-sweep-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One hour; 4 servers of 10 kW at $1/h in each region.
+///   dirty: pue 1.2, 50 $/MWh, 800 g/kWh: $1.6 and 0.0096 t per server-hour;
+///   clean: pue 1.0, 100 $/MWh, 50 g/kWh: $2.0 and 0.0005 t.
+/// 4 work units: $6.4 and 0.0384 t all dirty, $8.0 and 0.002 t all clean.
+fn scenario(dir: &TempDir) -> PathBuf {
+    let v = json!({
+        "horizon": {"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 1},
+        "regions": [
+            {"id": "dirty", "pue": 1.2, "price_usd_per_mwh": 50, "carbon_g_per_kwh": 800},
+            {"id": "clean", "pue": 1.0, "price_usd_per_mwh": 100, "carbon_g_per_kwh": 50}
+        ],
+        "pools": [
+            {"id": "d", "region": "dirty", "servers": 4, "rent_usd_per_hour": 1, "power_kw": 10},
+            {"id": "c", "region": "clean", "servers": 4, "rent_usd_per_hour": 1, "power_kw": 10}
+        ],
+        "links": [{"from": "dirty", "to": "clean", "bandwidth_gbps": 10, "egress_usd_per_gb": 0}],
+        "jobs": [{"id": "train", "origin": "dirty", "work": 4,
+                  "deadline": "2026-06-01T01:00:00Z", "max_servers": 4}]
+    });
+    let path = dir.0.join("two.json");
+    std::fs::write(&path, serde_json::to_string(&v).unwrap()).unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run geoshift")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-5 * b.abs().max(1e-3)
+}
+
+#[test]
+fn a_cap_sweep_prints_json_and_writes_its_curve() {
+    let dir = TempDir::new("caps");
+    let file = scenario(&dir);
+    let svg = dir.0.join("curve.svg");
+    let o = run(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--emission-caps",
+        "0.05,0.02,0.001",
+        "--json",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["kind"], "emissions_cap");
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    // 0.05 t does not bind: $6.4. 0.02 t: d = 0.018 / 0.0091 dirty
+    // server-hours, cost 8 - 0.4 d.
+    assert!(close(points[0]["total_usd"].as_f64().unwrap(), 6.4));
+    let d = 0.018 / 0.0091;
+    assert!(close(
+        points[1]["total_usd"].as_f64().unwrap(),
+        8.0 - 0.4 * d
+    ));
+    // 0.001 t is below the least emissions, 0.002 t.
+    assert_eq!(v["skipped"][0]["setting"], 0.001);
+    assert_eq!(v["skipped"][0]["error"]["kind"], "goal");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"), "{}", &text[..text.len().min(80)]);
+}
+
+#[test]
+fn the_table_and_the_errors() {
+    let dir = TempDir::new("errors");
+    let file = scenario(&dir);
+    let f = file.to_str().unwrap();
+    let o = run(&["sweep", f, "--carbon-prices", "0,100"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    // At 100 $/t: dirty 1.6 + 0.96, clean 2.0 + 0.05: all clean, $8.20.
+    assert!(out.contains("$6.40") && out.contains("$8.20"), "{out}");
+    // A deadline moved past the horizon's end: usage (1), naming the job.
+    let o = run(&["sweep", f, "--deadline-slack", "0,1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("job 'train'"));
+    // An unreachable cap on solve: no schedule (2), with the least emissions.
+    let o = run(&["solve", f, "--emissions-cap", "0.001"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("0.002000 tCO2e"));
+    // A budget of $7 binds: d = 2.5, 0.02475 t.
+    let o = run(&["solve", f, "--budget", "7", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(close(v["emissions_t"].as_f64().unwrap(), 0.02475));
+    // A cap is the optimum's.
+    let o = run(&["solve", f, "--scheduler", "greedy", "--emissions-cap", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+}

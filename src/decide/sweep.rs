@@ -1,0 +1,505 @@
+//! Trade-off curves: the optimum solved at each setting of one knob (the
+//! carbon price, an emissions cap, extra deadline slack), each point a
+//! full solve with its own proof, re-checked by the evaluator.
+//!
+//! What is warm and what is not: each point after the first hands the
+//! previous point's plan to column generation as part of its first
+//! working set (with Greedy's plan). That only matters when the point is
+//! solved by column generation (Clarabel or HiGHS on a model of at least
+//! 20,000 cells); microlp and whole-model solves start from scratch, as
+//! good_lp passes no simplex basis between calls. [`SweepPoint::warm`]
+//! says which points were seeded.
+
+use crate::solve::lp;
+use crate::{evaluate, Error, Goal, GoalError, Optimal, Problem, Scenario, Schedule, StopReason};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use std::fmt;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// The knob a sweep turns, and its settings (solved in the order given).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SweepAxis {
+    /// The scenario's carbon price `pi`, in $/tCO2e (each finite,
+    /// `>= 0`): cost against emissions as the price rises.
+    CarbonPrice(Vec<f64>),
+    /// An emissions cap in tCO2e (each finite, `>= 0`): the least cost
+    /// under each ([`Goal::LeastCostUnderCap`]). Give the caps loosest
+    /// first, so that each point tightens the last.
+    EmissionsCap(Vec<f64>),
+    /// `points` (at least 2) caps evenly spaced from the emissions of the
+    /// least-cost plan down to the least emissions any plan achieves,
+    /// loosest first. Costs two extra solves (the two ends).
+    EmissionsCapAuto {
+        /// Number of caps, both ends included.
+        points: usize,
+    },
+    /// Every job's deadline moved later by this many hours (each finite;
+    /// a negative value moves them earlier). A deadline moved past the end
+    /// of the horizon is an error ([`SweepError::DeadlinePastHorizon`]),
+    /// never clamped.
+    DeadlineSlack(Vec<f64>),
+}
+
+/// Which knob a curve's settings are values of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SweepKind {
+    /// `setting` is a carbon price in $/tCO2e.
+    CarbonPrice,
+    /// `setting` is an emissions cap in tCO2e.
+    EmissionsCap,
+    /// `setting` is a deadline slack in hours.
+    DeadlineSlack,
+}
+
+impl SweepKind {
+    /// The setting's name and unit, as a table header: `carbon $/t`,
+    /// `cap tCO2e`, `slack h`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SweepKind::CarbonPrice => "carbon $/t",
+            SweepKind::EmissionsCap => "cap tCO2e",
+            SweepKind::DeadlineSlack => "slack h",
+        }
+    }
+}
+
+/// One solved point of a curve: its setting, the evaluator's report of the
+/// plan (totals and breakdown), the proof, and the time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SweepPoint {
+    /// The setting that produced it, in the unit of [`Curve::kind`].
+    pub setting: f64,
+    /// rent + energy + carbon + egress, in $ (the evaluator's).
+    pub total_usd: f64,
+    /// Rent in $.
+    pub rent_usd: f64,
+    /// Energy bill in $.
+    pub energy_usd: f64,
+    /// Carbon price paid in $.
+    pub carbon_usd: f64,
+    /// Egress in $.
+    pub egress_usd: f64,
+    /// Energy at the meter in MWh.
+    pub energy_mwh: f64,
+    /// Emissions in tCO2e.
+    pub emissions_t: f64,
+    /// Proven lower bound on the objective of the point's goal: the least
+    /// total in $ (under a budget: the least tCO2e).
+    pub bound: f64,
+    /// `(objective - bound) / max(1, |objective|)`.
+    pub gap: f64,
+    /// What stopped this point's search early, if anything did (its plan
+    /// then stands with its gap).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<StopReason>,
+    /// Seconds this point took (model, solve, evaluation).
+    pub seconds: f64,
+    /// The previous point's plan seeded this point's column generation.
+    pub warm: bool,
+    /// The plan.
+    #[serde(skip)]
+    pub schedule: Schedule,
+}
+
+/// A setting with no point: the cap cannot be kept, or the jobs cannot be
+/// finished (with the typed error that says why).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SkippedPoint {
+    /// The setting.
+    pub setting: f64,
+    /// Why: [`Error::Goal`] ([`GoalError::Unreachable`]) or
+    /// [`Error::Infeasible`].
+    pub error: Error,
+}
+
+/// A trade-off curve: the solved points in the order of the settings, the
+/// settings that have no plan, and whether a limit cut the sweep short.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Curve {
+    /// What the settings are.
+    pub kind: SweepKind,
+    /// The solved points, in the order of the settings.
+    pub points: Vec<SweepPoint>,
+    /// Settings with no plan.
+    pub skipped: Vec<SkippedPoint>,
+    /// Set when the sweep's time limit or the cancellation flag stopped it
+    /// before every setting was solved (the later settings are missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<StopReason>,
+}
+
+/// A sweep's setting that cannot be solved as asked.
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SweepError {
+    /// A setting out of its range (not finite, a negative price or cap),
+    /// or no settings at all.
+    #[error("sweep: {what} = {value} is invalid: must be {rule}")]
+    BadSetting {
+        /// Which setting, such as `carbon price`.
+        what: &'static str,
+        /// The value given.
+        value: f64,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+    /// A job's deadline moved by the slack lands after the end of the
+    /// horizon.
+    #[error(
+        "job '{job}': deadline {deadline} + {slack_hours} h is after the horizon's end {horizon_end}"
+    )]
+    DeadlinePastHorizon {
+        /// The job.
+        job: String,
+        /// Its deadline in the scenario.
+        deadline: DateTime<Utc>,
+        /// The slack in hours.
+        slack_hours: f64,
+        /// The end of the horizon.
+        horizon_end: DateTime<Utc>,
+    },
+}
+
+type PointHook = Arc<dyn Fn(usize, usize, f64, Option<&SweepPoint>) + Send + Sync>;
+
+/// A sweep, configured: the axis, the optimum that solves each point
+/// (backend, gap, goal, per-point time limit, cancellation flag), an
+/// overall time limit and a hook called after each point.
+///
+/// ```
+/// use geoshift::{Horizon, Job, Pool, Region, Scenario, Sweep, SweepAxis};
+///
+/// // Two cheap-but-dirty hours, two dear-but-clean ones.
+/// let start = "2026-06-01T00:00:00Z".parse().unwrap();
+/// let scenario = Scenario::builder(Horizon::new(start, 3600, 4))
+///     .region(
+///         Region::builder("home")
+///             .pue(1.0)
+///             .price_usd_per_mwh(vec![20.0, 20.0, 90.0, 90.0])
+///             .carbon_g_per_kwh(vec![800.0, 800.0, 100.0, 100.0]),
+///     )
+///     .pool(Pool::builder("gpus", "home").servers(2.0).rent_usd_per_hour(1.0).power_kw(10.0))
+///     .job(Job::builder("train", "home").work(4.0)
+///         .deadline("2026-06-01T04:00:00Z".parse().unwrap()).max_servers(2.0))
+///     .build();
+/// let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 200.0])).run(&scenario)?;
+/// // No price: the cheap, dirty hours (4 server-hours × 10 kW × 0.8 kg).
+/// assert!((curve.points[0].emissions_t - 0.032).abs() < 1e-9);
+/// // At $200/t a dirty server-hour costs 1 + 0.2 + 1.6 = $2.8 against
+/// // 1 + 0.9 + 0.2 = $2.1 for a clean one: the plan moves.
+/// assert!((curve.points[1].emissions_t - 0.004).abs() < 1e-9);
+/// # Ok::<(), geoshift::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Sweep {
+    axis: SweepAxis,
+    optimal: Optimal,
+    time_limit: Option<Duration>,
+    on_point: Option<PointHook>,
+}
+
+impl fmt::Debug for Sweep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sweep")
+            .field("axis", &self.axis)
+            .field("optimal", &self.optimal)
+            .field("time_limit", &self.time_limit)
+            .field("on_point", &self.on_point.is_some())
+            .finish()
+    }
+}
+
+/// Solves `scenario` at every setting of `axis` with `optimal` (see
+/// [`Sweep`] for the limits).
+///
+/// # Errors
+/// As [`Sweep::run`].
+pub fn sweep(scenario: &Scenario, axis: SweepAxis, optimal: &Optimal) -> Result<Curve, Error> {
+    Sweep::new(axis).optimal(optimal.clone()).run(scenario)
+}
+
+impl Sweep {
+    /// A sweep of `axis` with the default optimum and no time limit.
+    pub fn new(axis: SweepAxis) -> Self {
+        Sweep {
+            axis,
+            optimal: Optimal::default(),
+            time_limit: None,
+            on_point: None,
+        }
+    }
+
+    /// The optimum that solves each point. Its time limit applies to each
+    /// point; its cancellation flag, checked before each point, also ends
+    /// the sweep; its goal holds at every point of a carbon-price or slack
+    /// sweep (a cap sweep sets the goal to each cap).
+    pub fn optimal(mut self, optimal: Optimal) -> Self {
+        self.optimal = optimal;
+        self
+    }
+
+    /// Stops the whole sweep after `limit`: each point gets at most what is
+    /// left, and the points not started are left out ([`Curve::stopped`]).
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// Calls `hook(done, of, setting, point)` after each setting, with the
+    /// point (`None` when the setting was skipped).
+    pub fn on_point(
+        mut self,
+        hook: impl Fn(usize, usize, f64, Option<&SweepPoint>) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_point = Some(Arc::new(hook));
+        self
+    }
+
+    /// Runs the sweep on `scenario`.
+    ///
+    /// # Errors
+    /// [`Error::Sweep`] for a bad setting or a deadline moved past the
+    /// horizon (before anything is solved); [`Error::Input`] for a
+    /// scenario that breaks the model; otherwise what [`Optimal::solve`]
+    /// returns, except that a setting with no plan (an unreachable cap,
+    /// jobs that cannot finish) is a [`SkippedPoint`] and a point stopped
+    /// before any plan ends the sweep with [`Curve::stopped`].
+    pub fn run(&self, scenario: &Scenario) -> Result<Curve, Error> {
+        let started = Instant::now();
+        let (per_point, cancel, mode) = self.optimal.bounds();
+        let deadline = self.time_limit.and_then(|t| started.checked_add(t));
+        let stop = || {
+            if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                Some(StopReason::Cancelled)
+            } else if deadline.is_some_and(|d| Instant::now() >= d) {
+                Some(StopReason::TimeLimit)
+            } else {
+                None
+            }
+        };
+        // The optimum of one point: what is left of the sweep's time, at
+        // most the per-point limit.
+        let optimal_now = || {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            match (per_point, left) {
+                (Some(a), Some(b)) => self.optimal.clone().time_limit(a.min(b)),
+                (None, Some(b)) => self.optimal.clone().time_limit(b),
+                _ => self.optimal.clone(),
+            }
+        };
+        let base = Problem::new(scenario)?;
+        let (kind, settings) = match &self.axis {
+            SweepAxis::CarbonPrice(v) => {
+                check(v, "carbon price", true)?;
+                (SweepKind::CarbonPrice, v.clone())
+            }
+            SweepAxis::EmissionsCap(v) => {
+                check(v, "emissions cap", true)?;
+                (SweepKind::EmissionsCap, v.clone())
+            }
+            SweepAxis::EmissionsCapAuto { points } => {
+                if *points < 2 {
+                    return Err(SweepError::BadSetting {
+                        what: "points",
+                        value: *points as f64,
+                        rule: "at least 2",
+                    }
+                    .into());
+                }
+                let ends = auto_caps(&base, &optimal_now(), *points)?;
+                (SweepKind::EmissionsCap, ends)
+            }
+            SweepAxis::DeadlineSlack(v) => {
+                check(v, "deadline slack", false)?;
+                for &k in v {
+                    shifted(scenario, k)?; // every setting checked before any solve
+                }
+                (SweepKind::DeadlineSlack, v.clone())
+            }
+        };
+        let mut curve = Curve {
+            kind,
+            points: Vec::new(),
+            skipped: Vec::new(),
+            stopped: None,
+        };
+        let mut previous: Option<Schedule> = None;
+        for (i, &setting) in settings.iter().enumerate() {
+            if let Some(why) = stop() {
+                curve.stopped = Some(why);
+                break;
+            }
+            let clock = Instant::now();
+            let mut optimal = optimal_now();
+            let problem = match kind {
+                SweepKind::CarbonPrice => {
+                    let mut s = scenario.clone();
+                    s.carbon_price_usd_per_t = setting;
+                    Some(Problem::new(&s)?)
+                }
+                SweepKind::DeadlineSlack => Some(Problem::new(&shifted(scenario, setting)?)?),
+                SweepKind::EmissionsCap => {
+                    optimal = optimal.emissions_cap(setting);
+                    None
+                }
+            };
+            let problem = problem.as_ref().unwrap_or(&base);
+            let warm = previous.is_some() && seeded(&optimal, problem, mode);
+            if let Some(prev) = &previous {
+                optimal = optimal.warm_plan(prev);
+            }
+            let goal = optimal.current_goal();
+            match optimal.solve(problem) {
+                Ok(solution) => {
+                    let r = evaluate(problem, "optimal", &solution.schedule)?;
+                    let objective = goal.objective_of(&r);
+                    let point = SweepPoint {
+                        setting,
+                        total_usd: r.total_usd,
+                        rent_usd: r.rent_usd,
+                        energy_usd: r.energy_usd,
+                        carbon_usd: r.carbon_usd,
+                        egress_usd: r.egress_usd,
+                        energy_mwh: r.energy_mwh,
+                        emissions_t: r.emissions_t,
+                        bound: solution.proof.bound_usd,
+                        gap: solution.proof.gap(objective),
+                        stopped: solution.proof.stopped,
+                        seconds: clock.elapsed().as_secs_f64(),
+                        warm,
+                        schedule: solution.schedule,
+                    };
+                    if let Some(hook) = &self.on_point {
+                        hook(i + 1, settings.len(), setting, Some(&point));
+                    }
+                    previous = Some(point.schedule.clone());
+                    curve.points.push(point);
+                }
+                Err(
+                    error @ (Error::Goal(GoalError::Unreachable { .. }) | Error::Infeasible(_)),
+                ) => {
+                    if let Some(hook) = &self.on_point {
+                        hook(i + 1, settings.len(), setting, None);
+                    }
+                    curve.skipped.push(SkippedPoint { setting, error });
+                }
+                Err(Error::Stopped(s)) => {
+                    curve.stopped = Some(s.reason);
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(curve)
+    }
+}
+
+/// Every value finite (and `>= 0` when `non_negative`), and at least one.
+fn check(values: &[f64], what: &'static str, non_negative: bool) -> Result<(), SweepError> {
+    if values.is_empty() {
+        return Err(SweepError::BadSetting {
+            what,
+            value: f64::NAN,
+            rule: "given at least once",
+        });
+    }
+    for &v in values {
+        if !v.is_finite() || (non_negative && v < 0.0) {
+            return Err(SweepError::BadSetting {
+                what,
+                value: v,
+                rule: if non_negative {
+                    "finite and >= 0"
+                } else {
+                    "finite"
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The caps of [`SweepAxis::EmissionsCapAuto`]: from the least-cost plan's
+/// emissions down to the least emissions, evenly spaced.
+fn auto_caps(p: &Problem, optimal: &Optimal, points: usize) -> Result<Vec<f64>, Error> {
+    let cheapest = optimal.clone().goal(Goal::LeastCost).solve(p)?;
+    let high = evaluate(p, "optimal", &cheapest.schedule)?.emissions_t;
+    let cleanest = optimal.least_emissions(p)?;
+    let low = evaluate(p, "optimal", &cleanest.schedule)?.emissions_t;
+    let low = low.min(high);
+    Ok((0..points)
+        .map(|i| high - (high - low) * i as f64 / (points - 1) as f64)
+        .collect())
+}
+
+/// `scenario` with every deadline `hours` later; an error for a deadline
+/// that lands after the horizon's end.
+fn shifted(scenario: &Scenario, hours: f64) -> Result<Scenario, Error> {
+    let h = &scenario.horizon;
+    let horizon_end = h
+        .slot_start(h.slots)
+        .ok_or_else(|| SweepError::BadSetting {
+            what: "horizon end",
+            value: h.end_seconds(),
+            rule: "within the range of instants",
+        })?;
+    let ms = (hours * 3.6e6).round();
+    let delta = (ms.abs() < 9.0e15)
+        .then(|| TimeDelta::try_milliseconds(ms as i64))
+        .flatten()
+        .ok_or(SweepError::BadSetting {
+            what: "deadline slack",
+            value: hours,
+            rule: "a span of time chrono can represent",
+        })?;
+    let mut out = scenario.clone();
+    for job in &mut out.jobs {
+        let moved = job.deadline.checked_add_signed(delta);
+        match moved {
+            Some(d) if d <= horizon_end => job.deadline = d,
+            _ => {
+                return Err(SweepError::DeadlinePastHorizon {
+                    job: job.id.clone(),
+                    deadline: job.deadline,
+                    slack_hours: hours,
+                    horizon_end,
+                }
+                .into())
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `optimal` solves `p` by column generation (so that a warm plan
+/// seeds it), judged from the size estimate as `Optimal::solve` judges
+/// from the built model.
+fn seeded(optimal: &Optimal, p: &Problem, mode: crate::ColumnGeneration) -> bool {
+    let estimate = lp::estimate(p);
+    let binaries = p
+        .jobs()
+        .iter()
+        .filter(|j| j.placement == crate::Placement::Whole && j.windows.len() > 1)
+        .map(|j| j.windows.len())
+        .sum();
+    let size = crate::ModelSize {
+        variables: estimate.columns.saturating_sub(binaries),
+        binaries,
+        constraints: 0,
+    };
+    let columns = estimate.columns;
+    columns >= crate::solve::sifting::MIN_COLUMNS
+        && crate::solve::sifts(optimal.backend().resolve(&size), mode, columns)
+}
