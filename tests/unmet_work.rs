@@ -407,3 +407,31 @@ fn unmet_work_is_what_the_derated_servers_leave() {
         close("unmet work", r.job("train").unwrap().unmet_work, 0.4, LP);
     }
 }
+
+#[test]
+fn caps_and_budgets_count_unmet_work_as_emitting_nothing() {
+    // One 1 kW server at 1 $/h for two hours, 500 g/kWh: 0.0005 t a
+    // server-hour. 2 units of work at 10 $ a unit left undone. Doing x
+    // units costs x + 10 (2 - x) = 20 - 9x and emits 0.0005 x.
+    let s = Scenario::builder(horizon(2, 3600))
+        .regions(vec![Region::new("home", 1.0, 0.0).carbon(500.0)])
+        .pools(vec![Pool::new("gpu", "home", 1.0, 1.0, 1.0)])
+        .jobs(vec![Job::new(
+            "train",
+            "home",
+            2.0,
+            at("2026-06-01T02:00:00Z"),
+            1.0,
+        )
+        .unmet_usd_per_work(10.0)])
+        .build();
+    // A cap of 0.0005 t allows x <= 1: least cost 20 - 9 = 11.
+    let r = report(&s, &Optimal::default().emissions_cap(0.0005));
+    close("capped total", r.total_usd, 11.0, LP);
+    close("capped unmet", r.job("train").unwrap().unmet_work, 1.0, LP);
+    // A budget of 12 $ needs 20 - 9x <= 12, x >= 8/9: least emissions
+    // 0.0005 × 8/9, and the unmet price counts in the budget.
+    let r = report(&s, &Optimal::default().budget(12.0));
+    close("budget total", r.total_usd, 12.0, LP);
+    close("budget emissions", r.emissions_t, 0.0005 * 8.0 / 9.0, LP);
+}
