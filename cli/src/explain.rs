@@ -188,20 +188,6 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
     }
 }
 
-/// Tableau 10, as `plot` colours regions.
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(0x4e, 0x79, 0xa7),
-    RGBColor(0xf2, 0x8e, 0x2b),
-    RGBColor(0x59, 0xa1, 0x4f),
-    RGBColor(0xe1, 0x57, 0x59),
-    RGBColor(0x76, 0xb7, 0xb2),
-    RGBColor(0xed, 0xc9, 0x48),
-    RGBColor(0xb0, 0x7a, 0xa1),
-    RGBColor(0xff, 0x9d, 0xa7),
-    RGBColor(0x9c, 0x75, 0x5f),
-    RGBColor(0xba, 0xb0, 0xac),
-];
-
 fn fail<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
@@ -252,7 +238,7 @@ pub fn chart(e: &Explanation) -> Result<String, String> {
                 idle.push(p.id.as_str());
                 continue;
             }
-            let color = PALETTE[k % PALETTE.len()];
+            let color = crate::plot::REGION_PALETTE[k % crate::plot::REGION_PALETTE.len()];
             let mut points = Vec::with_capacity(2 * slots);
             for (t, &v) in p.usd_per_server_hour.iter().enumerate() {
                 points.push((t as f64 * h, v));

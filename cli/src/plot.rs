@@ -50,8 +50,9 @@ const ROW_LABEL_PX: f64 = 18.0;
 /// Pixels of a figure outside its plotting area (title, x axis, margins).
 const FRAME_PX: u32 = 120;
 
-/// Tableau 10: distinct, colour-blind friendly region colours.
-const REGION_PALETTE: [RGBColor; 10] = [
+/// Tableau 10: distinct, colour-blind friendly region colours (also
+/// `explain`'s per-pool lines).
+pub(crate) const REGION_PALETTE: [RGBColor; 10] = [
     RGBColor(0x4e, 0x79, 0xa7),
     RGBColor(0xf2, 0x8e, 0x2b),
     RGBColor(0x59, 0xa1, 0x4f),
