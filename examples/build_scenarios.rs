@@ -16,7 +16,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (file, build) in shipped::all() {
         let scenario = build(&data)?;
         let path = dir.join(file);
-        std::fs::write(&path, scenario.to_json() + "\n")?;
+        // Whole or not at all: a temporary file beside it, then renamed.
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, scenario.to_json() + "\n")?;
+        std::fs::rename(&tmp, &path)?;
         println!(
             "wrote {} ({} regions, {} pools, {} links, {} jobs, {} slots)",
             path.display(),

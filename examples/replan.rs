@@ -64,7 +64,11 @@ fn main() {
                     "now_slot": now_slot, "cold_s": cold_s, "cold_usd": cold_usd, "cold_cpu": cold_cpu,
                     "plan": serde_json::from_str::<serde_json::Value>(&previous.to_json()).expect("JSON"),
                 });
-                let _ = std::fs::write(c, value.to_string());
+                // Whole or not at all: a temporary file, then renamed.
+                let tmp = c.with_extension("tmp");
+                if std::fs::write(&tmp, value.to_string()).is_ok() {
+                    let _ = std::fs::rename(&tmp, c);
+                }
             }
             (previous, cold_s, cold_usd, cold_cpu)
         }

@@ -299,10 +299,12 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// The rates come from the LP duals ([`Duals`]); the value of one more
 /// hour of deadline from one more solve per job whose windows the hour
 /// extends (the scenario with that job's deadline an hour later). Every
-/// solve runs within `optimal`'s limits (time limit, cancellation, memory
-/// budget), so the whole call takes at most (jobs + 1) times the time
-/// limit; but always to the exact gap ([`crate::DEFAULT_GAP`]), since the
-/// duals of a plan accepted within a looser one are not the optimum's.
+/// solve runs within `optimal`'s limits (cancellation, memory budget), and
+/// the time limit bounds the whole call: each deadline re-solve gets what
+/// the solves before it left, and one the time ran out for reports its
+/// saving as stopped, with the bounds it has. Always to the exact gap
+/// ([`crate::DEFAULT_GAP`]), since the duals of a plan accepted within a
+/// looser one are not the optimum's.
 ///
 /// ```
 /// use geoshift::{explain, Horizon, Job, Optimal, Pool, Region, Scenario};
@@ -331,6 +333,7 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// was proven; [`ExplainError::Engine`] for the engine's own errors
 /// (input, infeasible, solver, memory budget).
 pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
+    let started = std::time::Instant::now();
     let problem = Problem::new(scenario)?;
     let whole: Vec<_> = problem
         .jobs()
@@ -364,6 +367,14 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
     let bound_usd = solution.proof.bound_usd;
     let mut deadline = Vec::with_capacity(problem.jobs().len());
     for j in 0..problem.jobs().len() {
+        // The whole call within one time limit: this re-solve gets what is
+        // left of it (none left: it stops at once, with its bounds).
+        let optimal = match optimal.time_limit_set() {
+            Some(limit) => optimal
+                .clone()
+                .time_limit(limit.saturating_sub(started.elapsed())),
+            None => optimal.clone(),
+        };
         deadline.push(deadline_hour(
             scenario, &problem, j, &optimal, total_usd, bound_usd,
         )?);

@@ -421,6 +421,11 @@ impl Optimal {
         self.gap
     }
 
+    /// The time limit set with [`Optimal::time_limit`], if any.
+    pub(crate) fn time_limit_set(&self) -> Option<std::time::Duration> {
+        self.time_limit
+    }
+
     /// [`Optimal::solve`] with the cells `seed` (job, pool, slot: a
     /// previous plan's) added to the working set of column generation,
     /// beside the cheapest cells and Greedy's plan, and the jobs it covers
