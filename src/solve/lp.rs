@@ -38,6 +38,7 @@ pub(crate) enum Objective {
 
 /// How big a model is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ModelSize {
     /// Continuous variables (server-hours of a job on a pool in a slot,
     /// plus shortfall slacks).
@@ -165,6 +166,7 @@ pub(crate) const SOLVER_BYTES_PER_NONZERO: usize = 250;
 
 /// A size estimate made before anything is allocated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ModelEstimate {
     /// At most this many columns (server-hour cells and region choices).
     pub columns: usize,
