@@ -101,14 +101,13 @@ fn whole_shortfalls(
 ) -> Result<Vec<f64>, Error> {
     let model = lp::build(p, Objective::Shortfall);
     let backend = backend.resolve(&model.size(true));
-    let plan =
-        match anytime::optimum(&model, backend, limits, report) {
-            Ok(plan) if plan.stopped.is_none() => plan,
-            Ok(plan) => return Err(stopped(plan.stopped.unwrap_or(StopReason::TimeLimit))),
-            Err(NoPlan::Stopped(reason, _)) => return Err(stopped(reason)),
-            Err(NoPlan::Infeasible) => return Err(false_infeasible(backend)),
-            Err(NoPlan::Numerical(e)) => return Err(failed(backend, e)),
-        };
+    let plan = match anytime::optimum(&model, backend, limits, report) {
+        Ok(plan) if plan.stopped.is_none() => plan,
+        Ok(plan) => return Err(stopped(plan.stopped.unwrap_or(StopReason::TimeLimit))),
+        Err(NoPlan::Stopped(reason, _)) => return Err(stopped(reason)),
+        Err(NoPlan::Infeasible) => return Err(false_infeasible(backend)),
+        Err(NoPlan::Numerical(e)) => return Err(failed(backend, e)),
+    };
     Ok(slacks(p, &model, &plan.x))
 }
 
@@ -163,15 +162,14 @@ fn shortfalls(
     let model = lp::build(p, objective);
     // The shortfall LP has no integers: region choices are relaxed.
     let backend = backend.resolve(&model.size(false));
-    let solved =
-        match solve_lp(&model, None, backend, limits, report, Stage::Diagnosis) {
-            Ok(solved) => solved,
-            Err(Failure::TimeLimit) => {
-                return Err(stopped(limits.stop().unwrap_or(StopReason::TimeLimit)))
-            }
-            Err(Failure::Infeasible) => return Err(false_infeasible(backend)),
-            Err(Failure::Numerical(e)) => return Err(failed(backend, e)),
-        };
+    let solved = match solve_lp(&model, None, backend, limits, report, Stage::Diagnosis) {
+        Ok(solved) => solved,
+        Err(Failure::TimeLimit) => {
+            return Err(stopped(limits.stop().unwrap_or(StopReason::TimeLimit)))
+        }
+        Err(Failure::Infeasible) => return Err(false_infeasible(backend)),
+        Err(Failure::Numerical(e)) => return Err(failed(backend, e)),
+    };
     if let Some(reason) = solved.stopped {
         return Err(stopped(reason));
     }

@@ -16,12 +16,34 @@ fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
 /// Two regions, one pool each, one job of `work` units over 4 hours.
 fn scenario(work: f64, placement: Placement) -> Scenario {
     Scenario::builder(Horizon::new(at("2026-06-01T00:00:00Z"), 3600, 4))
-        .region(Region::builder("a").pue(1.0).price_usd_per_mwh(vec![10.0, 50.0, 20.0, 30.0]))
+        .region(
+            Region::builder("a")
+                .pue(1.0)
+                .price_usd_per_mwh(vec![10.0, 50.0, 20.0, 30.0]),
+        )
         .region(Region::builder("b").pue(1.0).price_usd_per_mwh(40.0))
-        .pool(Pool::builder("pa", "a").servers(1.0).rent_usd_per_hour(1.0).power_kw(1.0))
-        .pool(Pool::builder("pb", "b").servers(1.0).rent_usd_per_hour(1.0).power_kw(1.0))
-        .link(geoshift::Link::builder("a", "b").bandwidth_gbps(10.0).egress_usd_per_gb(0.0))
-        .link(geoshift::Link::builder("b", "a").bandwidth_gbps(10.0).egress_usd_per_gb(0.0))
+        .pool(
+            Pool::builder("pa", "a")
+                .servers(1.0)
+                .rent_usd_per_hour(1.0)
+                .power_kw(1.0),
+        )
+        .pool(
+            Pool::builder("pb", "b")
+                .servers(1.0)
+                .rent_usd_per_hour(1.0)
+                .power_kw(1.0),
+        )
+        .link(
+            geoshift::Link::builder("a", "b")
+                .bandwidth_gbps(10.0)
+                .egress_usd_per_gb(0.0),
+        )
+        .link(
+            geoshift::Link::builder("b", "a")
+                .bandwidth_gbps(10.0)
+                .egress_usd_per_gb(0.0),
+        )
         .job(
             Job::builder("train", "a")
                 .work(work)
@@ -66,7 +88,10 @@ fn explain_errors_convert_with_their_own_kind() {
 
 fn replan_via_question_mark(now: &str) -> Result<f64, Error> {
     let problem = Problem::new(&scenario(2.0, Placement::Split))?;
-    let plan = Optimal::default().solve(&problem)?.schedule.to_saved(&problem)?;
+    let plan = Optimal::default()
+        .solve(&problem)?
+        .schedule
+        .to_saved(&problem)?;
     let replanned = Replan::new(plan, at(now)).solve(&problem, &Optimal::default())?;
     Ok(replanned.report.total_usd)
 }
@@ -119,7 +144,10 @@ fn solutions_schedules_and_replans_serialise() {
     assert_eq!(v["report"]["total_usd"], replanned.report.total_usd);
     let heuristic = geoshift::Greedy.schedule(&problem).unwrap();
     let v = serde_json::to_value(&heuristic).unwrap();
-    assert!(v.get("proof").is_none(), "a heuristic's plan has no proof: {v}");
+    assert!(
+        v.get("proof").is_none(),
+        "a heuristic's plan has no proof: {v}"
+    );
 }
 
 proptest! {

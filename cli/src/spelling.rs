@@ -72,7 +72,14 @@ mod tests {
 
     #[test]
     fn new_spellings_and_values_after_a_double_dash_are_kept() {
-        let args = ["geoshift", "sweep", "--emissions-caps", "auto", "--", "--plot"];
+        let args = [
+            "geoshift",
+            "sweep",
+            "--emissions-caps",
+            "auto",
+            "--",
+            "--plot",
+        ];
         let (out, notes) = run(&args);
         assert_eq!(out, args);
         assert_eq!(notes, 0);

@@ -26,7 +26,9 @@ use std::process::Command;
 /// The repository's root (the workspace holding `cli/`).
 fn root() -> PathBuf {
     let cli = Path::new(env!("CARGO_MANIFEST_DIR"));
-    cli.parent().expect("cli/ is inside the workspace").to_path_buf()
+    cli.parent()
+        .expect("cli/ is inside the workspace")
+        .to_path_buf()
 }
 
 fn overwrite() -> bool {
@@ -61,12 +63,7 @@ enum Out {
 /// re-planning page starts from), without their `--out`.
 const ARTIFACTS: &[(&[&str], Out)] = &[
     (
-        &[
-            "plot",
-            "scenarios/ny-vs-gulf.json",
-            "--solver",
-            "microlp",
-        ],
+        &["plot", "scenarios/ny-vs-gulf.json", "--solver", "microlp"],
         Out::Dir(
             "docs/ny-vs-gulf",
             &[
@@ -191,7 +188,11 @@ fn every_committed_chart_is_what_its_command_writes() {
                 std::fs::write(&tmp, &now).expect("write");
                 std::fs::rename(&tmp, &committed).expect("rename");
             } else {
-                stale.push(format!("{} (geoshift {})", committed.display(), args.join(" ")));
+                stale.push(format!(
+                    "{} (geoshift {})",
+                    committed.display(),
+                    args.join(" ")
+                ));
             }
         }
     }

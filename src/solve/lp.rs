@@ -38,7 +38,6 @@ pub(crate) enum Objective {
 
 /// How big a model is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
 pub struct ModelSize {
     /// Continuous variables (server-hours of a job on a pool in a slot,
     /// plus shortfall slacks).
