@@ -690,7 +690,7 @@ pub enum Error {
     Replan(Box<crate::ReplanError>),
 }
 
-/// `?` on [`crate::explain`] in a function returning [`Error`]: an engine
+/// `?` on [`crate::explain`] in a function returning [`Error`](enum@Error): an engine
 /// failure (input, infeasible, solver, limits) becomes that variant, so a
 /// service matches one kind per cause; the rest is [`Error::Explain`].
 impl From<crate::ExplainError> for Error {
