@@ -228,3 +228,28 @@ fn old_option_spellings_work_with_a_note() {
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(err.contains("cap"), "{err}");
 }
+
+/// Every page of `docs/` is linked from the guide's index and rendered in
+/// the crate docs (`geoshift::guide`, or `geoshift::spec` for the
+/// specification), so a page added later is not left unreachable.
+#[test]
+fn every_page_is_in_the_guide_index_and_the_crate_docs() {
+    let root = root();
+    let index = std::fs::read_to_string(root.join("docs/README.md")).expect("docs/README.md");
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).expect("src/lib.rs");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("docs")).expect("docs/") {
+        let name = entry.expect("an entry").file_name();
+        let name = name.to_string_lossy();
+        if !name.ends_with(".md") || name == "README.md" {
+            continue;
+        }
+        if !index.contains(&format!("]({name})")) {
+            missing.push(format!("docs/README.md links no {name}"));
+        }
+        if !lib.contains(&format!("include_str!(\"../docs/{name}\")")) {
+            missing.push(format!("src/lib.rs renders no docs/{name}"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
