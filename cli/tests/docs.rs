@@ -253,3 +253,15 @@ fn every_page_is_in_the_guide_index_and_the_crate_docs() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// The README stays a front door (issue 18: a few hundred lines at most);
+/// a topic that needs more gets a page in `docs/`.
+#[test]
+fn the_readme_stays_short() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 300,
+        "README.md has {lines} lines: move a topic to a page in docs/"
+    );
+}
