@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use geoshift::data::{DataError, DataSet, Period};
 use geoshift::{
     evaluate, ClosedBy, Error, Horizon, InputError, Job, Link, Optimal, Placement, Pool, Problem,
-    Region, Report, SavedSchedule, Scenario, Schedule, ScheduleMismatch, Scheduler, Shortfall,
+    Region, Replan, Report, SavedSchedule, Scenario, Schedule, ScheduleMismatch, Scheduler,
+    Shortfall,
 };
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -134,6 +135,7 @@ fn explain(e: &Error) -> String {
             format!("no data: unknown {what} '{value}'")
         }
         Error::Data(other) => format!("no data: {other}"),
+        Error::Replan(r) => format!("cannot re-plan ({}): {r}", r.kind()),
         // Solver failures, and kinds a later version may add.
         other => format!("{} error: {other}", other.kind()),
     }
@@ -165,11 +167,9 @@ fn main() -> Result<(), Error> {
     }
     // Which slot holds 21:30, and when does it start?
     let h = problem.horizon();
-    if let Some(t) = h.slot_at(at("2026-06-01T21:30:00Z")) {
-        println!(
-            "21:30 is in slot {t}, which starts at {:?}",
-            h.slot_start(t)
-        );
+    let slot = h.slot_at(at("2026-06-01T21:30:00Z"));
+    if let Some((t, start)) = slot.and_then(|t| Some((t, h.slot_start(t)?))) {
+        println!("21:30 is in slot {t}, which starts at {start}");
     }
 
     // 2. Save the plan by id; the scenario is re-listed (pools in another
@@ -213,6 +213,11 @@ fn main() -> Result<(), Error> {
         server_hours: 100.0,
     }]);
     let rejected = evaluate(&problem, "by hand", &overload).map_err(Error::from);
+    // A re-plan from inside a slot: `?` converts its ReplanError too.
+    let off_slot = (|| -> Result<_, Error> {
+        let plan = schedule.to_saved(&problem)?;
+        Ok(Replan::new(plan, at("2026-06-01T19:30:00Z")).solve(&problem, &Optimal::default())?)
+    })();
     let failures: Vec<Error> = vec![
         plan(&bad).err(),
         plan(&late).err(),
@@ -220,6 +225,7 @@ fn main() -> Result<(), Error> {
         rejected.err(),
         stale.err(),
         data.err(),
+        off_slot.err(),
     ]
     .into_iter()
     .flatten()
@@ -230,6 +236,6 @@ fn main() -> Result<(), Error> {
         let json = serde_json::to_value(e).unwrap_or_default();
         assert_eq!(json["kind"], e.kind());
     }
-    assert_eq!(failures.len(), 6, "every bad request fails");
+    assert_eq!(failures.len(), 7, "every bad request fails");
     Ok(())
 }

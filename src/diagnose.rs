@@ -4,7 +4,7 @@
 //! plan of least total shortfall. The least-shortfall LP runs on the same
 //! engine as the optimum, within the same limits.
 
-use crate::error::{Infeasible, Shortfall, Stopped, UnfinishedJob};
+use crate::error::{Infeasible, Shortfall, SolverFailure, SolverStatus, Stopped, UnfinishedJob};
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::{Backend, Failure};
 use crate::solve::lp::{self, Col, Objective};
@@ -73,10 +73,13 @@ pub(crate) fn diagnose(
         }
     }
     if jobs.is_empty() {
-        return Error::Solver(
+        return SolverFailure::new(
+            backend,
+            SolverStatus::FalseInfeasible,
             "the solver reported the scenario infeasible, but a plan of zero shortfall exists"
                 .into(),
-        );
+        )
+        .into();
     }
     // File order, so the message reads like the scenario.
     let order = |id: &str| p.jobs().iter().position(|j| j.id == id);
@@ -98,18 +101,30 @@ fn whole_shortfalls(
 ) -> Result<Vec<f64>, Error> {
     let model = lp::build(p, Objective::Shortfall);
     let backend = backend.resolve(&model.size(true));
-    let plan =
-        match anytime::optimum(&model, backend, limits, report) {
-            Ok(plan) if plan.stopped.is_none() => plan,
-            Ok(plan) => return Err(stopped(plan.stopped.unwrap_or(StopReason::TimeLimit))),
-            Err(NoPlan::Stopped(reason, _)) => return Err(stopped(reason)),
-            Err(NoPlan::Infeasible) => return Err(Error::Solver(
-                "the least-shortfall model, which always has a solution, was reported infeasible"
-                    .into(),
-            )),
-            Err(NoPlan::Numerical(e)) => return Err(Error::Solver(e)),
-        };
+    let plan = match anytime::optimum(&model, backend, limits, report) {
+        Ok(plan) if plan.stopped.is_none() => plan,
+        Ok(plan) => return Err(stopped(plan.stopped.unwrap_or(StopReason::TimeLimit))),
+        Err(NoPlan::Stopped(reason, _)) => return Err(stopped(reason)),
+        Err(NoPlan::Infeasible) => return Err(false_infeasible(backend)),
+        Err(NoPlan::Numerical(e)) => return Err(failed(backend, e)),
+    };
     Ok(slacks(p, &model, &plan.x))
+}
+
+/// The least-shortfall model, which always has a solution, reported
+/// infeasible.
+fn false_infeasible(backend: Backend) -> Error {
+    SolverFailure::new(
+        backend,
+        SolverStatus::FalseInfeasible,
+        "the least-shortfall model, which always has a solution, was reported infeasible".into(),
+    )
+    .into()
+}
+
+/// The solvers failed on the diagnosis' model.
+fn failed(backend: Backend, message: String) -> Error {
+    SolverFailure::new(backend, SolverStatus::Failed, message).into()
 }
 
 fn stopped(reason: StopReason) -> Error {
@@ -147,18 +162,14 @@ fn shortfalls(
     let model = lp::build(p, objective);
     // The shortfall LP has no integers: region choices are relaxed.
     let backend = backend.resolve(&model.size(false));
-    let solved =
-        match solve_lp(&model, None, backend, limits, report, Stage::Diagnosis) {
-            Ok(solved) => solved,
-            Err(Failure::TimeLimit) => {
-                return Err(stopped(limits.stop().unwrap_or(StopReason::TimeLimit)))
-            }
-            Err(Failure::Infeasible) => return Err(Error::Solver(
-                "the least-shortfall model, which always has a solution, was reported infeasible"
-                    .into(),
-            )),
-            Err(Failure::Numerical(e)) => return Err(Error::Solver(e)),
-        };
+    let solved = match solve_lp(&model, None, backend, limits, report, Stage::Diagnosis) {
+        Ok(solved) => solved,
+        Err(Failure::TimeLimit) => {
+            return Err(stopped(limits.stop().unwrap_or(StopReason::TimeLimit)))
+        }
+        Err(Failure::Infeasible) => return Err(false_infeasible(backend)),
+        Err(Failure::Numerical(e)) => return Err(failed(backend, e)),
+    };
     if let Some(reason) = solved.stopped {
         return Err(stopped(reason));
     }

@@ -654,9 +654,10 @@ pub enum Error {
     #[error(transparent)]
     Data(#[from] crate::data::DataError),
     /// The LP solver failed for a reason other than infeasibility (after
-    /// the engine retried on another solver where one is compiled in).
-    #[error("solver failed: {0}")]
-    Solver(String),
+    /// the engine retried on another solver where one is compiled in):
+    /// which backend, what status, and what it said.
+    #[error(transparent)]
+    Solver(#[from] SolverFailure),
     /// The model would need more memory than the budget allows; nothing
     /// was built.
     #[error(transparent)]
@@ -677,6 +678,86 @@ pub enum Error {
     /// A sweep's setting that cannot be solved as asked ([`crate::sweep`]).
     #[error(transparent)]
     Sweep(#[from] crate::SweepError),
+    /// A scenario [`crate::explain`] cannot explain (a `whole` job with a
+    /// choice of regions, a solver without duals, a stopped optimum). An
+    /// engine failure inside `explain` converts to its own variant instead.
+    #[error(transparent)]
+    Explain(Box<crate::ExplainError>),
+    /// A re-plan that cannot be made as asked ([`crate::Replan`]: `now`,
+    /// done work, the history). An engine failure inside the re-plan
+    /// converts to its own variant instead.
+    #[error(transparent)]
+    Replan(Box<crate::ReplanError>),
+}
+
+/// `?` on [`crate::explain`] in a function returning [`Error`](enum@Error): an engine
+/// failure (input, infeasible, solver, limits) becomes that variant, so a
+/// service matches one kind per cause; the rest is [`Error::Explain`].
+impl From<crate::ExplainError> for Error {
+    fn from(e: crate::ExplainError) -> Self {
+        match e {
+            crate::ExplainError::Engine(inner) => inner,
+            other => Error::Explain(Box::new(other)),
+        }
+    }
+}
+
+/// `?` on [`crate::Replan::solve`]: an engine failure becomes that
+/// variant; the rest is [`Error::Replan`].
+impl From<crate::ReplanError> for Error {
+    fn from(e: crate::ReplanError) -> Self {
+        match e {
+            crate::ReplanError::Solve(inner) => inner,
+            other => Error::Replan(Box::new(other)),
+        }
+    }
+}
+
+/// What a solver did when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SolverStatus {
+    /// It stopped with an error of its own (numerical trouble, a status
+    /// it could not resolve), on every solver tried.
+    Failed,
+    /// It reported infeasible a model that always has a solution (the
+    /// least-shortfall model of the diagnosis), or that has a plan of zero
+    /// shortfall.
+    FalseInfeasible,
+}
+
+impl fmt::Display for SolverStatus {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            SolverStatus::Failed => "failed",
+            SolverStatus::FalseInfeasible => "reported a solvable model infeasible",
+        })
+    }
+}
+
+/// A solver failure: the backend in use, its status, and what it said
+/// (each solver tried, when the engine retried on another).
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[error("solver failed: {backend} {status}: {}", cut(message))]
+#[non_exhaustive]
+pub struct SolverFailure {
+    /// The backend the engine chose (the first one tried).
+    pub backend: crate::Backend,
+    /// What it did.
+    pub status: SolverStatus,
+    /// What the solvers said, in their words.
+    pub message: String,
+}
+
+impl SolverFailure {
+    pub(crate) fn new(backend: crate::Backend, status: SolverStatus, message: String) -> Self {
+        SolverFailure {
+            backend,
+            status,
+            message,
+        }
+    }
 }
 
 /// A plan the solvers could not prove within the target gap.
@@ -737,8 +818,10 @@ pub struct Stopped {
 impl Error {
     /// A short name of the kind of error, as in its JSON form: `input`,
     /// `infeasible`, `invalid_schedule`, `schedule_mismatch`, `data`,
-    /// `solver`, `too_large`, `stopped`, `not_proven`, `goal` or `sweep`
-    /// (`other` for a kind not named yet).
+    /// `solver`, `too_large`, `stopped`, `not_proven`, `goal`, `sweep`,
+    /// `explain` or `replan` (`other` for a kind not named yet). The
+    /// `detail` of the JSON form has the sub-error's own `kind` where it
+    /// has several.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Input(_) => "input",
@@ -753,6 +836,8 @@ impl Error {
             Error::NotProven(_) => "not_proven",
             Error::Goal(_) => "goal",
             Error::Sweep(_) => "sweep",
+            Error::Explain(_) => "explain",
+            Error::Replan(_) => "replan",
             // A kind added without a name here yet.
             #[allow(unreachable_patterns)]
             _ => "other",
@@ -762,8 +847,7 @@ impl Error {
 
 /// An error serialises as `{"kind": ..., "message": ..., "detail": ...}`:
 /// [`Error::kind`], the message it displays, and the typed error inside
-/// (its fields, with its own `kind` where it is an enum; `null` for a
-/// solver failure).
+/// (its fields, with its own `kind` where it is an enum).
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Error", 3)?;
@@ -781,8 +865,63 @@ impl Serialize for Error {
             Error::NotProven(e) => out.serialize_field("detail", e)?,
             Error::Goal(e) => out.serialize_field("detail", e)?,
             Error::Sweep(e) => out.serialize_field("detail", e)?,
-            _ => out.serialize_field("detail", &None::<()>)?,
+            Error::Explain(e) => out.serialize_field("detail", e)?,
+            Error::Replan(e) => out.serialize_field("detail", e)?,
+            Error::Solver(e) => out.serialize_field("detail", e)?,
         }
         out.end()
     }
+}
+
+impl InputError {
+    /// The variant's short name, as the `kind` of its JSON form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InputError::Json { .. } => "json",
+            InputError::OutOfRange { .. } => "out_of_range",
+            InputError::DuplicateId { .. } => "duplicate_id",
+            InputError::IdTooLong { .. } => "id_too_long",
+            InputError::UnknownRegion { .. } => "unknown_region",
+            InputError::BadReference { .. } => "bad_reference",
+            InputError::EmptyHorizon { .. } => "empty_horizon",
+            InputError::TooLarge { .. } => "too_large",
+            InputError::Overflow { .. } => "overflow",
+            InputError::SeriesLength { .. } => "series_length",
+            InputError::SeriesNotCovering { .. } => "series_not_covering",
+            InputError::PointsOutOfOrder { .. } => "points_out_of_order",
+            InputError::DeadlineNotAfterRelease { .. } => "deadline_not_after_release",
+            InputError::InterruptionLoss { .. } => "interruption_loss",
+        }
+    }
+}
+
+impl ScheduleMismatch {
+    /// The variant's short name, as the `kind` of its JSON form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ScheduleMismatch::UnknownJob { .. } => "unknown_job",
+            ScheduleMismatch::UnknownPool { .. } => "unknown_pool",
+            ScheduleMismatch::NotASlotStart { .. } => "not_a_slot_start",
+            ScheduleMismatch::IndexOutOfRange { .. } => "index_out_of_range",
+        }
+    }
+}
+
+impl ScheduleViolation {
+    /// `invalid_schedule`, as [`Error::kind`] names it (the broken rule is
+    /// [`ScheduleViolation::constraint`]).
+    pub fn kind(&self) -> &'static str {
+        "invalid_schedule"
+    }
+}
+
+/// Serialises a wrapped error as `{"error": ...}`, beside the enclosing
+/// enum's own `kind` tag (the wrapped error has a `kind` of its own).
+pub(crate) fn as_error_field<E: Serialize, S: Serializer>(
+    error: &E,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut out = serializer.serialize_struct("Wrapped", 1)?;
+    out.serialize_field("error", error)?;
+    out.end()
 }

@@ -327,8 +327,8 @@ impl Tally {
                     regions: Vec::new(),
                     first_slot: usize::MAX,
                     last_slot: 0,
-                    start: p.slot_start(0),
-                    end: p.slot_start(0),
+                    start: p.instant(0),
+                    end: p.instant(0),
                 })
                 .collect(),
             energy_mwh: 0.0,
@@ -370,15 +370,15 @@ impl Tally {
         jr.carbon_usd += x * c.carbon_usd;
         jr.first_slot = jr.first_slot.min(t);
         jr.last_slot = jr.last_slot.max(t);
-        jr.start = p.slot_start(jr.first_slot);
-        jr.end = p.slot_end(jr.last_slot);
+        jr.start = p.instant(jr.first_slot);
+        jr.end = p.instant(jr.last_slot + 1);
         self.energy_mwh += x * c.energy_mwh;
         self.emissions_t += x * c.emissions_t;
         self.assignments.push(AssignmentReport {
             job: p.jobs()[j].id.clone(),
             pool: pool.id.clone(),
             slot: t,
-            start: p.slot_start(t),
+            start: p.instant(t),
             server_hours: x,
         });
     }

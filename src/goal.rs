@@ -186,3 +186,13 @@ pub enum GoalError {
         value: f64,
     },
 }
+
+impl GoalError {
+    /// The variant's short name, as the `kind` of its JSON form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GoalError::Unreachable { .. } => "unreachable",
+            GoalError::Breached { .. } => "breached",
+        }
+    }
+}

@@ -49,6 +49,16 @@
 //! A running service re-plans the rest of its plan from a moment on,
 //! after prices, capacity or jobs change, with [`Replan`]: the past is
 //! kept and priced, work done is not redone.
+//!
+//! Every failure is one [`Error`] (`?` converts [`ExplainError`],
+//! [`ReplanError`], [`ScheduleViolation`] and the rest), with
+//! [`Error::kind`] and a JSON form. The [guide] has a short page per topic:
+//! [the model](guide::model), [solvers and proofs](guide::solvers), each
+//! decision command ([explain](guide::explain), [sweep](guide::sweep),
+//! [replan](guide::replan), [risk](guide::risk)),
+//! [embedding in a service](guide::embedding) (and the build profile a
+//! dependent should copy), [performance](guide::performance) and
+//! [the data](guide::data).
 
 #![forbid(unsafe_code)]
 // On docs.rs (nightly), label feature-gated items with their feature.
@@ -79,6 +89,40 @@ pub mod time;
 #[doc = include_str!("../docs/MODEL.md")]
 pub mod spec {}
 
+/// The guide: the short pages of `docs/` in the repository, one topic
+/// each, rendered here (their Rust examples run as doctests). Holds no
+/// code.
+pub mod guide {
+    #[doc = include_str!("../docs/README.md")]
+    pub mod index {}
+    #[doc = include_str!("../docs/model.md")]
+    pub mod model {}
+    #[doc = include_str!("../docs/scenario-file.md")]
+    pub mod scenario_file {}
+    #[doc = include_str!("../docs/cli.md")]
+    pub mod cli {}
+    #[doc = include_str!("../docs/solvers.md")]
+    pub mod solvers {}
+    #[doc = include_str!("../docs/unmet-work.md")]
+    pub mod unmet_work {}
+    #[doc = include_str!("../docs/explain.md")]
+    pub mod explain {}
+    #[doc = include_str!("../docs/sweep.md")]
+    pub mod sweep {}
+    #[doc = include_str!("../docs/replan.md")]
+    pub mod replan {}
+    #[doc = include_str!("../docs/risk.md")]
+    pub mod risk {}
+    #[doc = include_str!("../docs/data.md")]
+    pub mod data {}
+    #[doc = include_str!("../docs/embedding.md")]
+    pub mod embedding {}
+    #[doc = include_str!("../docs/performance.md")]
+    pub mod performance {}
+    #[doc = include_str!("../docs/layout.md")]
+    pub mod layout {}
+}
+
 pub use decide::explain::{
     explain, Bottleneck, DeadlineHour, ExplainError, Explanation, JobValue, Meaning, PoolValue,
     RegionValue, MEANING, NOISE_USD,
@@ -89,7 +133,8 @@ pub use decide::sweep::{
 };
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
-    ScheduleMismatch, ScheduleViolation, Shortfall, Stopped, TooLarge, UnfinishedJob,
+    ScheduleMismatch, ScheduleViolation, Shortfall, SolverFailure, SolverStatus, Stopped, TooLarge,
+    UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use goal::{Goal, GoalError};

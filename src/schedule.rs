@@ -36,12 +36,13 @@ pub struct Assignment {
 /// the [`SavedSchedule`] names jobs and pools by id and slots by instant,
 /// and [`Schedule::from_saved`] matches it back by id, or says why it does
 /// not fit.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Schedule {
     /// The rows.
     pub assignments: Vec<Assignment>,
     /// The optimum's proof of how far from the least total this plan can
     /// be; `None` for a heuristic's plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proof: Option<Proof>,
 }
 
@@ -49,6 +50,7 @@ pub struct Schedule {
 /// search if it ended early. The evaluator turns it into the report's
 /// `bound_usd` and `gap`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Proof {
     /// No plan can cost less than this, in $ (weak duality over the LP
     /// relaxation, computed by the crate from the solver's duals, or the
@@ -268,17 +270,24 @@ impl Problem {
     }
 
     /// The instant slot `t` starts (`t` may be [`Problem::slots`], the
-    /// horizon's end). Past the end it gives the horizon's end; a horizon
-    /// reaching beyond the range of `chrono::DateTime` (hundreds of
-    /// millennia) gives its largest instant.
-    pub fn slot_start(&self, t: usize) -> DateTime<Utc> {
-        let h = self.horizon();
-        h.slot_start(t.min(h.slots))
-            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    /// horizon's end); `None` past the end, as [`crate::Horizon::slot_start`].
+    pub fn slot_start(&self, t: usize) -> Option<DateTime<Utc>> {
+        self.horizon().slot_start(t)
     }
 
-    /// The instant slot `t` ends: the start of slot `t + 1`.
-    pub fn slot_end(&self, t: usize) -> DateTime<Utc> {
-        self.slot_start(t.saturating_add(1))
+    /// The instant slot `t` ends: the start of slot `t + 1`; `None` past
+    /// the end.
+    pub fn slot_end(&self, t: usize) -> Option<DateTime<Utc>> {
+        self.horizon().slot_end(t)
+    }
+
+    /// The instant slot `t <= slots` starts, for the crate's own indices,
+    /// which validation keeps within the horizon: [`Problem::new`] refuses
+    /// a horizon whose end is beyond `chrono`'s range, so the fallback (the
+    /// horizon's start) is never taken.
+    pub(crate) fn instant(&self, t: usize) -> DateTime<Utc> {
+        let h = self.horizon();
+        debug_assert!(t <= h.slots, "slot {t} past the horizon");
+        h.slot_start(t).unwrap_or(h.start)
     }
 }

@@ -66,6 +66,32 @@ fn slot_helpers_map_slots_to_instants_and_back() {
     assert_eq!(far.slot_start(1), None);
 }
 
+/// `Problem::slot_start` reads like `Horizon::slot_start`: `None` past the
+/// horizon's end, never a clamped instant; and a horizon that would end
+/// past chrono's range is an input error naming the field.
+#[test]
+fn problem_slot_instants_are_not_clamped() {
+    let s = scenario();
+    let problem = Problem::new(&s).unwrap();
+    let slots = problem.slots();
+    assert_eq!(
+        problem.slot_start(slots),
+        problem.horizon().slot_start(slots)
+    );
+    assert!(problem.slot_start(slots).is_some());
+    assert_eq!(problem.slot_start(slots + 1), None);
+    assert_eq!(problem.slot_end(slots), None);
+    let mut far = s.clone();
+    far.horizon.slot_seconds = u64::MAX / 4;
+    match Problem::new(&far) {
+        Err(geoshift::InputError::OutOfRange { field, value, .. }) => {
+            assert_eq!(field, "slot_seconds");
+            assert_eq!(value, (u64::MAX / 4) as f64);
+        }
+        other => panic!("expected slot_seconds out of range, got {other:?}"),
+    }
+}
+
 #[test]
 fn a_report_reads_by_job_id_and_slot_instant() {
     let s = scenario();
@@ -74,8 +100,8 @@ fn a_report_reads_by_job_id_and_slot_instant() {
     for id in ["first", "second"] {
         let job = report.job(id).unwrap_or_else(|| panic!("no job {id}"));
         assert_eq!(job.id, id);
-        assert_eq!(job.start, problem.slot_start(job.first_slot));
-        assert_eq!(job.end, problem.slot_end(job.last_slot));
+        assert_eq!(Some(job.start), problem.slot_start(job.first_slot));
+        assert_eq!(Some(job.end), problem.slot_end(job.last_slot));
         let rows: Vec<_> = report.assignments_of(id).collect();
         assert!(!rows.is_empty());
         for row in rows {

@@ -6,11 +6,10 @@
 use crate::{emit, load, optimal, output, to_json, usage, Failure};
 use geoshift::{explain, Backend, ExplainError, Explanation, NOISE_USD};
 use plotters::prelude::*;
-use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The file `--plot DIR` writes.
+/// The file `--out DIR` writes.
 pub const PLOT_FILE: &str = "capacity-value.svg";
 
 /// Runs `geoshift explain`.
@@ -53,28 +52,13 @@ pub fn run(
 /// `solve`; a Whole job or a solver without duals is a usage error (1), a
 /// limit that stopped the optimum exits 4, as for `solve`.
 fn failure(path: &Path, e: ExplainError) -> Failure {
+    let engine = matches!(e, ExplainError::Engine(_));
     let message = format!("{}: {e}", path.display());
-    let (code, kind, detail) = match e {
-        ExplainError::Engine(e) => return Failure::from(e),
-        ExplainError::WholeJob {
-            job,
-            regions,
-            count,
-        } => (
-            1,
-            "whole_job",
-            json!({"job": job, "regions": regions, "count": count}),
-        ),
-        ExplainError::NoDuals { backend } => (1, "no_duals", json!({ "backend": backend })),
-        ExplainError::Stopped { reason } => (4, "stopped", json!({ "reason": reason })),
-        _ => (1, "usage", Value::Null),
-    };
-    Failure {
-        code,
-        message,
-        error: Some(json!({"kind": kind, "detail": detail})),
-        reported: false,
+    let mut failure = Failure::from(geoshift::Error::from(e));
+    if !engine {
+        failure.message = message;
     }
+    failure
 }
 
 /// `v` with 2 decimals, or 4 below 1 $ so that small rates do not show as 0.

@@ -11,6 +11,7 @@ mod explain;
 mod output;
 mod plot;
 mod risk;
+mod spelling;
 mod sweep;
 
 use clap::builder::PossibleValue;
@@ -191,9 +192,10 @@ enum Command {
         /// Rows of the bottleneck table.
         #[arg(long, default_value_t = 10)]
         top: usize,
-        /// Folder to write capacity-value.svg to (created if missing).
+        /// Folder to write capacity-value.svg to (created if missing), as
+        /// `plot --out` (was `--plot`).
         #[arg(long, value_name = "DIR")]
-        plot: Option<PathBuf>,
+        out: Option<PathBuf>,
     },
     /// Plan the rest of a running plan from a moment on, over an updated
     /// scenario: slots before it are history, work done is not redone.
@@ -218,6 +220,10 @@ impl From<Error> for Failure {
             Error::Input(_) | Error::TooLarge(_) => 1,
             Error::Infeasible(_) | Error::Goal(geoshift::GoalError::Unreachable { .. }) => 2,
             Error::Sweep(_) => 1,
+            Error::Explain(ref e) if matches!(**e, geoshift::ExplainError::Stopped { .. }) => 4,
+            Error::Explain(_) => 1,
+            Error::Replan(ref e) if matches!(**e, geoshift::ReplanError::NoTimeLeft { .. }) => 2,
+            Error::Replan(_) => 1,
             Error::Stopped(_) => 4,
             _ => 3, // a solver failure or an invalid schedule: a bug
         };
@@ -259,7 +265,11 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let (args, notes) = spelling::modernise(std::env::args_os());
+    for note in notes {
+        eprintln!("{note}");
+    }
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; a usage error is
@@ -329,8 +339,8 @@ fn main() -> ExitCode {
             solver,
             json,
             top,
-            plot,
-        } => explain::run(&scenario, solver.0, json, top, plot.as_deref()),
+            out,
+        } => explain::run(&scenario, solver.0, json, top, out.as_deref()),
         Command::Replan(args) => replan::run(&args),
     };
     match result {
@@ -461,6 +471,13 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
     })
 }
 
+/// Whether progress lines go to stderr: yes unless `GEOSHIFT_PROGRESS=0`
+/// (the doc tests set it, so that their output does not depend on how
+/// fast the machine is).
+pub(crate) fn progress_shown() -> bool {
+    std::env::var_os("GEOSHIFT_PROGRESS").is_none_or(|v| v != "0")
+}
+
 /// After the first second of a solve, shows `what` and the latest news of
 /// the search (best plan, proven bound) until told to stop. On a
 /// terminal: an indicatif spinner line with the seconds elapsed, redrawn
@@ -469,6 +486,10 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
 /// with the time taken. Elsewhere (a log, a pipe): one line at the start
 /// and one at the end.
 fn tick(what: &str, status: &Mutex<String>, stop: &mpsc::Receiver<()>) {
+    if !progress_shown() {
+        let _ = stop.recv();
+        return;
+    }
     let clock = Instant::now();
     if !matches!(
         stop.recv_timeout(Duration::from_secs(1)),

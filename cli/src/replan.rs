@@ -157,15 +157,7 @@ fn state(s: JobState) -> &'static str {
 /// other commands map it; no time left for a job is "no schedule" (2);
 /// the rest is bad input (1).
 fn failure(e: ReplanError) -> Failure {
-    let code = match e {
-        ReplanError::Solve(inner) => return Failure::from(inner),
-        ReplanError::NoTimeLeft { .. } => 2,
-        _ => 1,
-    };
-    Failure {
-        error: Some(serde_json::json!({"kind": "replan", "detail": null})),
-        ..Failure::new(code, e.to_string())
-    }
+    Failure::from(geoshift::Error::from(e))
 }
 
 /// The rows of the plan at `path`: `assignments` at the top (a saved

@@ -18,7 +18,7 @@ pub struct RiskArgs {
     rates: Vec<String>,
     /// Hours between checkpoints, for every job (replaces the file's).
     #[arg(long, value_name = "HOURS")]
-    checkpoint_hours: Option<f64>,
+    checkpoint_interval_hours: Option<f64>,
     /// Hours a restart from a checkpoint takes, for every job (replaces the
     /// file's).
     #[arg(long, value_name = "HOURS")]
@@ -42,7 +42,7 @@ pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
         p.interruption_rate_per_hour = rate;
     }
     for job in &mut scenario.jobs {
-        if let Some(h) = args.checkpoint_hours {
+        if let Some(h) = args.checkpoint_interval_hours {
             job.checkpoint_interval_hours = h;
         }
         if let Some(h) = args.restart_hours {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The arguments of `geoshift sweep`.
 #[derive(Args)]
-#[command(group(ArgGroup::new("axis").required(true).args(["carbon_prices", "emission_caps", "deadline_slack"])))]
+#[command(group(ArgGroup::new("axis").required(true).args(["carbon_prices", "emissions_caps", "deadline_slack"])))]
 pub struct SweepArgs {
     /// Scenario file (JSON, see docs/MODEL.md).
     scenario: PathBuf,
@@ -21,7 +21,7 @@ pub struct SweepArgs {
     /// evenly spaced from the least-cost plan's emissions down to the
     /// least emissions (`--points` of them).
     #[arg(long, value_delimiter = ',', value_name = "T|auto")]
-    emission_caps: Option<Vec<String>>,
+    emissions_caps: Option<Vec<String>>,
     /// Hours added to every deadline, such as `0,6,12,24` (negative values
     /// move them earlier; past the horizon's end is an error).
     #[arg(
@@ -31,7 +31,7 @@ pub struct SweepArgs {
         allow_hyphen_values = true
     )]
     deadline_slack: Option<Vec<f64>>,
-    /// Number of caps of `--emission-caps auto`.
+    /// Number of caps of `--emissions-caps auto`.
     #[arg(long, default_value_t = 8)]
     points: usize,
     /// LP backend for the optimum (those compiled in).
@@ -57,6 +57,7 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
     let sweep = Sweep::new(axis)
         .optimal(optimal(args.solver.0, false))
         .on_point(move |done, total, setting, point| match point {
+            _ if !crate::progress_shown() => {}
             Some(p) => eprintln!(
                 "point {done}/{total} at {}: {}, {:.4} tCO2e ({:.2} s)",
                 self::setting(setting),
@@ -94,7 +95,7 @@ fn axis(args: &SweepArgs) -> Result<SweepAxis, Failure> {
     if let Some(v) = &args.deadline_slack {
         return Ok(SweepAxis::DeadlineSlack(v.clone()));
     }
-    let caps = args.emission_caps.clone().unwrap_or_default();
+    let caps = args.emissions_caps.clone().unwrap_or_default();
     if caps.len() == 1 && caps[0] == "auto" {
         return Ok(SweepAxis::EmissionsCapAuto {
             points: args.points,
@@ -105,7 +106,7 @@ fn axis(args: &SweepArgs) -> Result<SweepAxis, Failure> {
         .map(|c| {
             c.parse::<f64>().map_err(|_| {
                 usage(format!(
-                    "--emission-caps: '{c}' is not a number (give numbers, or `auto` alone)"
+                    "--emissions-caps: '{c}' is not a number (give numbers, or `auto` alone)"
                 ))
             })
         })

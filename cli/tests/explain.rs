@@ -1,6 +1,6 @@
 //! `geoshift explain`: the built binary on a small scenario whose values
 //! are checked by hand (see the library's `tests/explain.rs`): the table
-//! states what each value means, the JSON holds the values, `--plot`
+//! states what each value means, the JSON holds the values, `--out`
 //! writes the chart, and a Whole job with a choice is refused by name.
 
 use serde_json::Value;
@@ -82,7 +82,7 @@ fn the_json_holds_the_hand_checked_values_and_the_plot_is_written() {
         "explain",
         s.to_str().unwrap(),
         "--json",
-        "--plot",
+        "--out",
         plots.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0));
@@ -122,7 +122,8 @@ fn a_whole_job_with_a_choice_exits_1_naming_it() {
         v["error"]["message"].as_str().unwrap().contains("train"),
         "{v}"
     );
-    assert_eq!(v["error"]["kind"], "whole_job");
+    assert_eq!(v["error"]["kind"], "explain");
+    assert_eq!(v["error"]["detail"]["kind"], "whole_job");
     assert_eq!(v["error"]["detail"]["job"], "train");
     assert_eq!(v["error"]["exit_status"], 1);
 }

@@ -59,7 +59,7 @@ fn risk_prices_the_interruptions_of_a_pool() {
     let (_, out, _) = geoshift(&[
         "--rate",
         "spot=0.2",
-        "--checkpoint-hours",
+        "--checkpoint-interval-hours",
         "0.2",
         "--restart-hours",
         "0.1",

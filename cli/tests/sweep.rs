@@ -67,7 +67,7 @@ fn a_cap_sweep_prints_json_and_writes_its_curve() {
     let o = run(&[
         "sweep",
         file.to_str().unwrap(),
-        "--emission-caps",
+        "--emissions-caps",
         "0.05,0.02,0.001",
         "--json",
         "--out",

@@ -219,3 +219,28 @@ pub enum DataError {
         rule: &'static str,
     },
 }
+
+impl DataError {
+    /// The variant's short name, as the `kind` of its JSON form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DataError::Csv { .. } => "csv",
+            DataError::DuplicateRow { .. } => "duplicate_row",
+            DataError::BadValue { .. } => "bad_value",
+            DataError::UnknownCode { .. } => "unknown_code",
+            DataError::UnknownInstance { .. } => "unknown_instance",
+            DataError::NoSpotPrice { .. } => "no_spot_price",
+            DataError::NotAServer { .. } => "not_a_server",
+            DataError::Ambiguous { .. } => "ambiguous",
+            DataError::MissingHours { .. } => "missing_hours",
+            DataError::MissingEgress { .. } => "missing_egress",
+            DataError::MissingThroughput { .. } => "missing_throughput",
+            DataError::UnknownUnit { .. } => "unknown_unit",
+            DataError::EnergyNotPriced { .. } => "energy_not_priced",
+            DataError::UnknownRegion { .. } => "unknown_region",
+            DataError::MissingInternetPrice { .. } => "missing_internet_price",
+            DataError::NoEdge { .. } => "no_edge",
+            DataError::BadPeriod { .. } => "bad_period",
+        }
+    }
+}

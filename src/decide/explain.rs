@@ -158,8 +158,11 @@ pub struct DeadlineHour {
     pub stopped: Option<StopReason>,
 }
 
-/// Why a scenario could not be explained.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why a scenario could not be explained. Serialises with its `kind`
+/// ([`ExplainError::kind`]) beside its fields; an engine failure as
+/// `{"kind": "engine", "error": {...}}`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ExplainError {
     /// A `whole` job with more than one region makes the optimum a MILP,
@@ -191,6 +194,7 @@ pub enum ExplainError {
     },
     /// The engine failed (input, infeasible, solver, limits).
     #[error(transparent)]
+    #[serde(serialize_with = "crate::error::as_error_field")]
     Engine(#[from] Error),
 }
 
@@ -518,5 +522,17 @@ fn values(
         regions,
         jobs,
         meaning: MEANING,
+    }
+}
+
+impl ExplainError {
+    /// The variant's short name, as the `kind` of its JSON form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ExplainError::WholeJob { .. } => "whole_job",
+            ExplainError::NoDuals { .. } => "no_duals",
+            ExplainError::Stopped { .. } => "stopped",
+            ExplainError::Engine { .. } => "engine",
+        }
     }
 }

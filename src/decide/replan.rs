@@ -164,7 +164,7 @@ pub struct JobProgress {
 
 /// A re-plan: the full-horizon schedule (history + the plan from `now`),
 /// its report and proof, and where each job stood.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Replanned {
     /// History rows then the new rows, indices into [`Replanned::as_run`]
@@ -191,6 +191,7 @@ pub struct Replanned {
     pub forgotten: Vec<SavedAssignment>,
     /// The solver that planned the future; `None` when no work remained.
     pub backend: Option<Backend>,
+    #[serde(skip)]
     as_run: Problem,
 }
 
@@ -206,8 +207,10 @@ impl Replanned {
 }
 
 /// Why a re-plan could not be made. Each names the job, row or instant at
-/// fault.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// fault. Serialises with its `kind` ([`ReplanError::kind`]) beside its
+/// fields; a wrapped error under `error`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReplanError {
     /// `now` is before the horizon's start or after its end.
@@ -302,6 +305,7 @@ pub enum ReplanError {
     },
     /// A row of the previous plan does not fit the updated horizon.
     #[error("previous plan: {0}")]
+    #[serde(serialize_with = "crate::error::as_error_field")]
     Mismatch(ScheduleMismatch),
     /// A job with work left has no eligible slot from `now` on (in its
     /// pinned region, for a started `Whole` job).
@@ -328,6 +332,7 @@ pub enum ReplanError {
     /// The future could not be planned (infeasible, stopped, solver
     /// failure), or, a bug, the full schedule failed the evaluator.
     #[error(transparent)]
+    #[serde(serialize_with = "crate::error::as_error_field")]
     Solve(#[from] Error),
 }
 
@@ -466,7 +471,7 @@ impl Replan {
     /// The slot `now` starts, or why it is not a slot boundary.
     fn now_slot(&self, p: &Problem) -> Result<usize, ReplanError> {
         let h = p.horizon();
-        let end = p.slot_start(h.slots);
+        let end = p.instant(h.slots);
         if self.now < h.start || self.now > end {
             return Err(ReplanError::NowOutsideHorizon {
                 now: self.now,
@@ -478,12 +483,12 @@ impl Replan {
             return Ok(h.slots);
         }
         match h.slot_at(self.now) {
-            Some(t) if p.slot_start(t) == self.now => Ok(t),
+            Some(t) if p.instant(t) == self.now => Ok(t),
             Some(t) => Err(ReplanError::NowNotOnSlotBoundary {
                 now: self.now,
                 slot: t,
-                slot_start: p.slot_start(t),
-                slot_end: p.slot_end(t),
+                slot_start: p.instant(t),
+                slot_end: p.instant(t + 1),
             }),
             // Inside [start, end) every instant is in a slot.
             None => Err(ReplanError::NowOutsideHorizon {
@@ -787,4 +792,25 @@ fn window_from(
         egress_usd,
         ..w.clone()
     })
+}
+
+impl ReplanError {
+    /// The variant's short name, as the `kind` of its JSON form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ReplanError::NowOutsideHorizon { .. } => "now_outside_horizon",
+            ReplanError::NowNotOnSlotBoundary { .. } => "now_not_on_slot_boundary",
+            ReplanError::UnknownJob { .. } => "unknown_job",
+            ReplanError::DuplicateDone { .. } => "duplicate_done",
+            ReplanError::DoneOutOfRange { .. } => "done_out_of_range",
+            ReplanError::DoneExceedsWork { .. } => "done_exceeds_work",
+            ReplanError::DoneForCancelled { .. } => "done_for_cancelled",
+            ReplanError::HistoryOfUnknownJob { .. } => "history_of_unknown_job",
+            ReplanError::HistoryOfUnknownPool { .. } => "history_of_unknown_pool",
+            ReplanError::Mismatch { .. } => "mismatch",
+            ReplanError::NoTimeLeft { .. } => "no_time_left",
+            ReplanError::History { .. } => "history",
+            ReplanError::Solve { .. } => "solve",
+        }
+    }
 }

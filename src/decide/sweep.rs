@@ -503,3 +503,13 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: crate::ColumnGeneration) -> bool
     columns >= crate::solve::sifting::MIN_COLUMNS
         && crate::solve::sifts(optimal.backend().resolve(&size), mode, columns)
 }
+
+impl SweepError {
+    /// The variant's short name, as the `kind` of its JSON form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SweepError::BadSetting { .. } => "bad_setting",
+            SweepError::DeadlinePastHorizon { .. } => "deadline_past_horizon",
+        }
+    }
+}

@@ -49,6 +49,17 @@ pub(super) fn size(scenario: &Scenario) -> Result<(), InputError> {
             value: 0,
         });
     }
+    // Every slot's start is then an instant: `Problem::slot_start` need
+    // not clamp.
+    if h.slot_start(h.slots).is_none() {
+        return Err(InputError::OutOfRange {
+            entity: Entity::Horizon,
+            id: String::new(),
+            field: "slot_seconds".into(),
+            value: h.slot_seconds as f64,
+            rule: "small enough that the horizon ends by the year 262142",
+        });
+    }
     Ok(())
 }
 

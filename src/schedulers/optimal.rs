@@ -4,7 +4,7 @@
 
 use super::{Assignment, Proof, Schedule, Scheduler};
 use crate::diagnose::diagnose;
-use crate::error::{NotProven, Stopped, TooLarge};
+use crate::error::{NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::Backend;
 use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
@@ -143,6 +143,7 @@ impl fmt::Debug for Optimal {
 /// degenerate optimum a value lies between what one unit more saves and
 /// what one unit less costs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Duals {
     /// Per job (problem order): $ per work unit, what one more unit of
     /// the job's work would add to the least total (its data, and so its
@@ -161,7 +162,8 @@ pub struct Duals {
 }
 
 /// The optimum's answer: the schedule, its proof, and the duals.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Solution {
     /// The plan (its [`Schedule::proof`] is set).
     pub schedule: Schedule,
@@ -584,7 +586,9 @@ impl Optimal {
                 }
                 .into());
             }
-            Err(NoPlan::Numerical(why)) => return Err(Error::Solver(why)),
+            Err(NoPlan::Numerical(why)) => {
+                return Err(SolverFailure::new(backend, SolverStatus::Failed, why).into())
+            }
         };
         // The solver's plan is not trusted: the evaluator checks every rule
         // and prices it, and the proof is judged against that price.

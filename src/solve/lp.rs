@@ -165,6 +165,7 @@ pub(crate) const SOLVER_BYTES_PER_NONZERO: usize = 250;
 
 /// A size estimate made before anything is allocated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ModelEstimate {
     /// At most this many columns (server-hour cells and region choices).
     pub columns: usize,

@@ -1,0 +1,191 @@
+//! One error type for a service: `?` on every public call converts into
+//! `geoshift::Error`, whose `kind()` is the `kind` of its JSON form, and
+//! whose `detail` is the sub-error with its own `kind()`. Output types a
+//! service stores or sends serialise.
+
+use geoshift::{
+    evaluate, explain, Assignment, Error, Horizon, Job, Optimal, Placement, Pool, Problem, Region,
+    Replan, Scenario, Schedule, Scheduler,
+};
+use proptest::prelude::*;
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().expect("an instant")
+}
+
+/// Two regions, one pool each, one job of `work` units over 4 hours.
+fn scenario(work: f64, placement: Placement) -> Scenario {
+    Scenario::builder(Horizon::new(at("2026-06-01T00:00:00Z"), 3600, 4))
+        .region(
+            Region::builder("a")
+                .pue(1.0)
+                .price_usd_per_mwh(vec![10.0, 50.0, 20.0, 30.0]),
+        )
+        .region(Region::builder("b").pue(1.0).price_usd_per_mwh(40.0))
+        .pool(
+            Pool::builder("pa", "a")
+                .servers(1.0)
+                .rent_usd_per_hour(1.0)
+                .power_kw(1.0),
+        )
+        .pool(
+            Pool::builder("pb", "b")
+                .servers(1.0)
+                .rent_usd_per_hour(1.0)
+                .power_kw(1.0),
+        )
+        .link(
+            geoshift::Link::builder("a", "b")
+                .bandwidth_gbps(10.0)
+                .egress_usd_per_gb(0.0),
+        )
+        .link(
+            geoshift::Link::builder("b", "a")
+                .bandwidth_gbps(10.0)
+                .egress_usd_per_gb(0.0),
+        )
+        .job(
+            Job::builder("train", "a")
+                .work(work)
+                .deadline(at("2026-06-01T04:00:00Z"))
+                .max_servers(2.0)
+                .placement(placement),
+        )
+        .build()
+}
+
+/// `error`'s kind and JSON agree: `kind` is `kind()`, and where the
+/// detail has a kind of its own it is the sub-error's.
+fn json_of(error: &Error) -> serde_json::Value {
+    let v = serde_json::to_value(error).expect("an error serialises");
+    assert_eq!(v["kind"], error.kind(), "{v}");
+    assert_eq!(v["message"], error.to_string(), "{v}");
+    v
+}
+
+fn explain_via_question_mark(s: &Scenario) -> Result<f64, Error> {
+    Ok(explain(s, &Optimal::default())?.total_usd)
+}
+
+#[test]
+fn explain_errors_convert_with_their_own_kind() {
+    // A whole job with a choice of regions cannot be explained.
+    let e = explain_via_question_mark(&scenario(2.0, Placement::Whole)).unwrap_err();
+    let Error::Explain(inner) = &e else {
+        panic!("expected Error::Explain, got {e:?}")
+    };
+    assert_eq!(e.kind(), "explain");
+    let v = json_of(&e);
+    assert_eq!(v["detail"]["kind"], inner.kind());
+    assert_eq!(v["detail"]["kind"], "whole_job");
+    assert_eq!(v["detail"]["job"], "train");
+    // An engine failure inside explain is that failure, not "explain": 9
+    // work units cannot fit in 2 servers × 4 hours.
+    let e = explain_via_question_mark(&scenario(9.0, Placement::Split)).unwrap_err();
+    assert!(matches!(e, Error::Infeasible(_)), "{e:?}");
+    assert_eq!(json_of(&e)["kind"], "infeasible");
+}
+
+fn replan_via_question_mark(now: &str) -> Result<f64, Error> {
+    let problem = Problem::new(&scenario(2.0, Placement::Split))?;
+    let plan = Optimal::default()
+        .solve(&problem)?
+        .schedule
+        .to_saved(&problem)?;
+    let replanned = Replan::new(plan, at(now)).solve(&problem, &Optimal::default())?;
+    Ok(replanned.report.total_usd)
+}
+
+#[test]
+fn replan_errors_convert_with_their_own_kind() {
+    let e = replan_via_question_mark("2026-06-01T01:30:00Z").unwrap_err();
+    let Error::Replan(inner) = &e else {
+        panic!("expected Error::Replan, got {e:?}")
+    };
+    let v = json_of(&e);
+    assert_eq!(v["detail"]["kind"], inner.kind());
+    assert_eq!(v["detail"]["kind"], "now_not_on_slot_boundary");
+    assert_eq!(v["detail"]["slot"], 1);
+    // On a slot boundary the same call succeeds.
+    assert!(replan_via_question_mark("2026-06-01T01:00:00Z").is_ok());
+}
+
+#[test]
+fn a_schedule_violation_converts_with_its_kind() {
+    let problem = Problem::new(&scenario(2.0, Placement::Split)).unwrap();
+    // Two server-hours on a pool of one server in slot 0.
+    let schedule = Schedule::new(vec![Assignment {
+        job: 0,
+        pool: 0,
+        slot: 0,
+        server_hours: 2.0,
+    }]);
+    let violation = evaluate(&problem, "hand", &schedule).unwrap_err();
+    assert_eq!(violation.kind(), "invalid_schedule");
+    let e = Error::from(violation);
+    assert_eq!(json_of(&e)["detail"]["constraint"], "capacity");
+}
+
+#[test]
+fn solutions_schedules_and_replans_serialise() {
+    let problem = Problem::new(&scenario(2.0, Placement::Split)).unwrap();
+    let solution = Optimal::default().solve(&problem).unwrap();
+    let v = serde_json::to_value(&solution).unwrap();
+    let rows = v["schedule"]["assignments"].as_array().unwrap();
+    assert_eq!(rows.len(), solution.schedule.assignments.len());
+    assert_eq!(v["proof"]["bound_usd"], solution.proof.bound_usd);
+    assert_eq!(v["backend"], solution.backend.name());
+    let saved = solution.schedule.to_saved(&problem).unwrap();
+    let replanned = Replan::new(saved, at("2026-06-01T01:00:00Z"))
+        .solve(&problem, &Optimal::default())
+        .unwrap();
+    let v = serde_json::to_value(&replanned).unwrap();
+    assert_eq!(v["now_slot"], 1);
+    assert_eq!(v["report"]["total_usd"], replanned.report.total_usd);
+    let heuristic = geoshift::Greedy.schedule(&problem).unwrap();
+    let v = serde_json::to_value(&heuristic).unwrap();
+    assert!(
+        v.get("proof").is_none(),
+        "a heuristic's plan has no proof: {v}"
+    );
+}
+
+proptest! {
+    /// Whatever is wrong with a scenario file, the input error's `kind()`
+    /// is its JSON `kind`, and `geoshift::Error`'s is `input`.
+    #[test]
+    fn input_error_kinds_match_their_json(
+        work in prop_oneof![Just(-1.0), Just(0.0), Just(1e-9), 0.5f64..4.0],
+        pue in prop_oneof![Just(0.5), Just(f64::NAN), 1.0f64..2.0],
+        slots in 0usize..3,
+        deadline_hour in 0u32..5,
+    ) {
+        let mut s = scenario(2.0, Placement::Split);
+        s.jobs[0].work = work;
+        s.regions[0].pue = pue;
+        s.horizon.slots = slots;
+        s.jobs[0].deadline = at("2026-06-01T00:00:00Z") + chrono::TimeDelta::hours(deadline_hour.into());
+        if let Err(input) = Problem::new(&s) {
+            let v = serde_json::to_value(&input).unwrap();
+            prop_assert_eq!(&v["kind"], input.kind());
+            let e = Error::from(input.clone());
+            let v = json_of(&e);
+            prop_assert_eq!(&v["kind"], "input");
+            prop_assert_eq!(&v["detail"]["kind"], input.kind());
+        }
+    }
+}
+
+#[test]
+fn sweep_errors_keep_their_kind() {
+    let s = scenario(2.0, Placement::Split);
+    let e = geoshift::Sweep::new(geoshift::SweepAxis::EmissionsCap(vec![-1.0]))
+        .run(&s)
+        .unwrap_err();
+    let Error::Sweep(inner) = &e else {
+        panic!("expected Error::Sweep, got {e:?}")
+    };
+    let v = json_of(&e);
+    assert_eq!(v["detail"]["kind"], inner.kind());
+    assert_eq!(v["detail"]["kind"], "bad_setting");
+}
