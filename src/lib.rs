@@ -55,6 +55,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod builder;
 #[cfg(feature = "data")]
 pub mod data;
@@ -106,6 +107,7 @@ pub use schedulers::{
     all_schedulers, scheduler_by_name, Assignment, Duals, Greedy, Local, Optimal, Progress, Proof,
     Schedule, Scheduler, Solution,
 };
+pub use schedulers::{CarbonGreedy, CheapestRegion, EdfHome, WaitAwhile};
 pub use solve::backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use solve::lp::{ModelEstimate, ModelSize};
 pub use solve::{ColumnGeneration, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
