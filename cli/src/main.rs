@@ -7,6 +7,7 @@
 //! when a solver fails or a schedule breaks a constraint (a bug worth
 //! reporting), 4 when `--time-limit` passed before any plan was found.
 
+mod bench;
 mod explain;
 mod output;
 mod plot;
@@ -198,6 +199,9 @@ enum Command {
     /// Plan the rest of a running plan from a moment on, over an updated
     /// scenario: slots before it are history, work done is not redone.
     Replan(replan::Args),
+    /// Run schedulers over families of scenarios against the proven
+    /// optimum: gap tables, JSON, CSV and an SVG chart.
+    Bench(bench::BenchArgs),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -290,7 +294,8 @@ fn main() -> ExitCode {
             | Command::Compare { json: true, .. }
             | Command::Explain { json: true, .. }
     ) || matches!(&cli.command, Command::Replan(a) if a.json)
-        || matches!(&cli.command, Command::Sweep(a) if a.json);
+        || matches!(&cli.command, Command::Sweep(a) if a.json)
+        || matches!(&cli.command, Command::Bench(a) if a.json);
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -332,6 +337,7 @@ fn main() -> ExitCode {
             plot,
         } => explain::run(&scenario, solver.0, json, top, plot.as_deref()),
         Command::Replan(args) => replan::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -189,7 +189,7 @@ pub fn families() -> Vec<Family> {
         ),
         synthetic(
             "tight",
-            "Synthetic, work at 75 % of capacity: the cheap cells run out, so \
+            "Synthetic, work at 60 % of capacity: the cheap cells run out, so \
              the order of jobs matters and greedy choices block later jobs; \
              heuristics that stay at home start to fail.",
             |s| Params {
@@ -235,15 +235,18 @@ pub fn families() -> Vec<Family> {
         synthetic(
             "capped-tight-deadlines",
             "Synthetic, power caps at 60 % of each region's peak draw and \
-             deadlines cut to the first half of each job's window, work at \
-             40 % of capacity: the cheap hours are both short and capped, \
-             which hurts time shifting most.",
+             each job's window cut to twice the hours its work needs at full \
+             parallelism, work at 30 % of capacity: the cheap hours are few \
+             and capped, which hurts time shifting and late starters most.",
             |s| Params {
                 contention: 0.4,
                 power_caps: true,
                 ..base(s)
             },
-            &[("deadline", "release + half the window".to_string())],
+            &[(
+                "deadline",
+                "release + 2 · work / max_servers hours, if sooner".to_string(),
+            )],
             tighten_deadlines,
         ),
         synthetic(
@@ -277,21 +280,20 @@ pub fn families() -> Vec<Family> {
     v
 }
 
-/// Cuts every job's deadline to the middle of its window (at least one
-/// slot after its release), and raises its parallelism so that the work
-/// still fits in the shorter window at the reference speed: the deadlines
-/// are tight, not impossible.
+/// Cuts every job's window to twice the hours its work needs at its full
+/// parallelism on reference servers (`2 · W_j / m_j`, whole hours, at
+/// least 1), if that is shorter: the deadline leaves little room to wait
+/// for cheap hours, but a job stays feasible on its own.
 fn tighten_deadlines(sc: &mut Scenario) {
     let start = sc.horizon.start;
     for job in &mut sc.jobs {
         let release = job.release.unwrap_or(start);
-        let hours = (job.deadline - release).num_hours().max(2);
-        let half = (hours / 2).max(1);
-        job.deadline = release + chrono::Duration::hours(half);
-        // The old window allowed `hours · max_servers` server-hours; keep at
-        // least 1.5 times the work in the new one.
-        let needed = (1.5 * job.work / half as f64).ceil();
-        job.max_servers = job.max_servers.max(needed);
+        let needed_hours = (2.0 * job.work / job.max_servers).ceil().max(1.0);
+        // Whole hours of a 48-slot week: far inside i64.
+        let tight = release + chrono::Duration::hours(needed_hours as i64);
+        if tight < job.deadline {
+            job.deadline = tight;
+        }
     }
 }
 
