@@ -170,7 +170,7 @@ pub const SPOT_RENT_SHARE: f64 = 11.14528 / 32.32579;
 /// on average.
 pub const SPOT_CHECKPOINT_HOURS: (f64, f64) = (4.0, 0.5);
 
-/// The families the bench runs by default: six synthetic ones, and with
+/// The families the bench runs by default: seven synthetic ones, and with
 /// the `data` feature two weeks of the shipped real-data scenarios shifted
 /// across the weeks the data cover.
 pub fn families() -> Vec<Family> {
@@ -233,20 +233,30 @@ pub fn families() -> Vec<Family> {
             |_| {},
         ),
         synthetic(
-            "capped-tight-deadlines",
-            "Synthetic, power caps at 60 % of each region's peak draw and \
-             each job's window cut to twice the hours its work needs at full \
-             parallelism, work at 30 % of capacity: the cheap hours are few \
-             and capped, which hurts time shifting and late starters most.",
+            "capped",
+            "Synthetic, power caps at 60 % of each region's peak draw, work at \
+             30 % of capacity: the cheap hours of a region cannot all be used \
+             at once, so filling them greedily strands work that no later hour \
+             can take.",
             |s| Params {
-                contention: 0.4,
+                contention: 0.3,
                 power_caps: true,
                 ..base(s)
             },
-            &[(
-                "deadline",
-                "release + 2 · work / max_servers hours, if sooner".to_string(),
-            )],
+            &[],
+            |_| {},
+        ),
+        synthetic(
+            "tight-deadlines",
+            "Synthetic, each job's window (release to deadline) cut to three \
+             quarters of its length, work at 30 % of capacity: less room to \
+             wait for cheap hours or to move far, which hurts time shifting \
+             and jobs whose data take hours to move.",
+            |s| Params {
+                contention: 0.3,
+                ..base(s)
+            },
+            &[("deadline", "release + 3/4 of the window".to_string())],
             tighten_deadlines,
         ),
         synthetic(
@@ -280,20 +290,15 @@ pub fn families() -> Vec<Family> {
     v
 }
 
-/// Cuts every job's window to twice the hours its work needs at its full
-/// parallelism on reference servers (`2 · W_j / m_j`, whole hours, at
-/// least 1), if that is shorter: the deadline leaves little room to wait
-/// for cheap hours, but a job stays feasible on its own.
+/// Cuts every job's window (release to deadline) to three quarters of its
+/// length, in whole hours (at least 1): less room to wait for cheap hours
+/// or to move far, the work and parallelism unchanged.
 fn tighten_deadlines(sc: &mut Scenario) {
     let start = sc.horizon.start;
     for job in &mut sc.jobs {
         let release = job.release.unwrap_or(start);
-        let needed_hours = (2.0 * job.work / job.max_servers).ceil().max(1.0);
-        // Whole hours of a 48-slot week: far inside i64.
-        let tight = release + chrono::Duration::hours(needed_hours as i64);
-        if tight < job.deadline {
-            job.deadline = tight;
-        }
+        let hours = (job.deadline - release).num_hours();
+        job.deadline = release + chrono::Duration::hours((hours * 3 / 4).max(1));
     }
 }
 
