@@ -296,7 +296,8 @@ fn table(out: &mut String, families: &[Family], summary: &[Summary]) {
     }
 }
 
-/// The rows as CSV, one per scenario × scheduler, empty cells for none.
+/// The rows as CSV, one line per scenario × scheduler, empty cells for
+/// none; a reason's lines are joined by `; `.
 fn csv(rows: &[Row]) -> Result<String, Failure> {
     let fail = |e: &dyn std::fmt::Display| Failure::new(3, format!("cannot write CSV: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -338,7 +339,14 @@ fn csv(rows: &[Row]) -> Result<String, Failure> {
             num(r.gap),
             num(r.gap_to_bound),
             r.seconds.to_string(),
-            r.reason.clone().unwrap_or_default(),
+            // One line per row: the reason's lines joined (the JSON keeps them).
+            r.reason
+                .as_deref()
+                .unwrap_or_default()
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("; "),
         ])
         .map_err(|e| fail(&e))?;
     }

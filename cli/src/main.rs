@@ -85,6 +85,14 @@ enum SchedulerName {
     Local,
     /// Cheapest cells first.
     Greedy,
+    /// Earliest deadline first at the origin, fastest pool first (bench).
+    EdfHome,
+    /// Cheapest hours at the origin before the deadline (bench).
+    WaitAwhile,
+    /// All of a job in the region of least mean price (bench).
+    CheapestRegion,
+    /// Lowest-carbon cells first (bench).
+    CarbonGreedy,
 }
 
 impl SchedulerName {
@@ -93,6 +101,10 @@ impl SchedulerName {
             SchedulerName::Optimal => "optimal",
             SchedulerName::Local => "local",
             SchedulerName::Greedy => "greedy",
+            SchedulerName::EdfHome => "edf-home",
+            SchedulerName::WaitAwhile => "wait-awhile",
+            SchedulerName::CheapestRegion => "cheapest-region",
+            SchedulerName::CarbonGreedy => "carbon-greedy",
         }
     }
 }
@@ -521,6 +533,10 @@ fn scheduler(name: SchedulerName, backend: Backend, verbose: bool) -> Box<dyn Sc
         SchedulerName::Optimal => Box::new(optimal(backend, verbose)),
         SchedulerName::Local => Box::new(geoshift::Local),
         SchedulerName::Greedy => Box::new(geoshift::Greedy),
+        SchedulerName::EdfHome => Box::new(geoshift::EdfHome),
+        SchedulerName::WaitAwhile => Box::new(geoshift::WaitAwhile),
+        SchedulerName::CheapestRegion => Box::new(geoshift::CheapestRegion),
+        SchedulerName::CarbonGreedy => Box::new(geoshift::CarbonGreedy),
     }
 }
 
