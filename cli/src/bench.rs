@@ -4,7 +4,7 @@
 //! pool; the rows come back in family, seed and scheduler order, so the
 //! same seeds give the same output apart from timings.
 
-use crate::{emit, output, to_json, usage, Failure, Solver, LIMITS};
+use crate::{emit, output, to_json, usage, Failure, Solver, LIMITS, UNMET_USD_PER_WORK};
 use clap::Args;
 use geoshift::bench::{
     cases, families, families_named, heuristics, summarize, Bench, Case, Family, Row, Status,
@@ -108,7 +108,17 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
     // Outputs are checked before anything runs.
     let csv_out = args.csv.as_deref().map(out_file).transpose()?;
     let svg_out = args.svg.as_deref().map(out_file).transpose()?;
-    let list_of_cases = cases(&chosen, args.seeds).map_err(|e| usage(e.to_string()))?;
+    let mut list_of_cases = cases(&chosen, args.seeds).map_err(|e| usage(e.to_string()))?;
+    if let Some(&usd) = UNMET_USD_PER_WORK.get() {
+        // As for every command: jobs without a price of their own get it
+        // (the written scenarios carry it too).
+        for job in list_of_cases
+            .iter_mut()
+            .flat_map(|c| c.scenario.jobs.iter_mut())
+        {
+            job.unmet_usd_per_work.get_or_insert(usd);
+        }
+    }
     if let Some(dir) = &args.write_scenarios {
         write_scenarios(dir, &list_of_cases)?;
     }

@@ -193,7 +193,7 @@ pub fn families() -> Vec<Family> {
              the order of jobs matters and greedy choices block later jobs; \
              heuristics that stay at home start to fail.",
             |s| Params {
-                contention: 0.75,
+                contention: 0.6,
                 ..base(s)
             },
             &[],
