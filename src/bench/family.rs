@@ -174,7 +174,7 @@ pub const SPOT_CHECKPOINT_HOURS: (f64, f64) = (4.0, 0.5);
 /// the `data` feature two weeks of the shipped real-data scenarios shifted
 /// across the weeks the data cover.
 pub fn families() -> Vec<Family> {
-    let mut v = vec![
+    let v = vec![
         synthetic(
             "slack",
             "Synthetic, work at 30 % of the fleet's capacity: every heuristic \
@@ -286,7 +286,7 @@ pub fn families() -> Vec<Family> {
         ),
     ];
     #[cfg(feature = "data")]
-    v.extend(super::real::families());
+    let v = v.into_iter().chain(super::real::families()).collect();
     v
 }
 
