@@ -93,8 +93,8 @@ impl Scheduler for CheapestHourAtHome {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Two of the shipped families: one where nothing binds but money, one
-    // with power caps and tight deadlines.
-    let families = families_named(&["slack", "capped-tight-deadlines"])?;
+    // with power caps.
+    let families = families_named(&["slack", "capped"])?;
     let bench = Bench::new(Optimal::default().time_limit(Duration::from_secs(60)))
         .scheduler(Local)
         .scheduler(Greedy)

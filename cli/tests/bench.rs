@@ -148,3 +148,38 @@ fn list_names_every_family() {
         assert!(text.lines().any(|l| l == f), "{f} missing from:\n{text}");
     }
 }
+
+/// The run shown in docs/bench.md: seeds 1 and 2 of every default family
+/// give the gaps and statuses of `docs/bench/rows.csv` (timings aside).
+#[test]
+fn the_documented_run_is_reproduced() {
+    let csv = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/bench/rows.csv"),
+    )
+    .unwrap();
+    let run = bench(&["--seeds", "2", "--json"]);
+    let rows = run["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    for r in rows {
+        let key = format!(
+            "{},{},{},",
+            r["family"].as_str().unwrap(),
+            r["seed"],
+            r["scheduler"].as_str().unwrap()
+        );
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&key))
+            .unwrap_or_else(|| panic!("docs/bench/rows.csv has no row {key}"));
+        // The first 12 fields hold no comma; the reason comes last.
+        let fields: Vec<&str> = line.splitn(14, ',').collect();
+        assert_eq!(fields[3], r["status"].as_str().unwrap(), "{key}");
+        if !fields[9].is_empty() {
+            continue; // the optimum was stopped by its time limit: machine-dependent
+        }
+        match (fields[10].parse::<f64>().ok(), r["gap"].as_f64()) {
+            (Some(doc), Some(now)) => assert!((doc - now).abs() <= 1e-6, "{key}: {doc} vs {now}"),
+            (doc, now) => assert_eq!(doc, now, "{key}"),
+        }
+    }
+}

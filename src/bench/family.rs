@@ -177,9 +177,10 @@ pub fn families() -> Vec<Family> {
     let v = vec![
         synthetic(
             "slack",
-            "Synthetic, work at 30 % of the fleet's capacity: every heuristic \
-             finishes; the gap is the price of where and when alone (Local and \
-             EDF lose the price spread, Wait-awhile the regions).",
+            "Synthetic, work at 30 % of the fleet's capacity: the fleet has \
+             room, though a job's origin alone may not (heuristics that stay \
+             home fail there); the gap is mostly the price of where and when \
+             (Local and EDF lose the price spread, Wait-awhile the regions).",
             |s| Params {
                 contention: 0.3,
                 ..base(s)
