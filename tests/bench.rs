@@ -215,3 +215,24 @@ proptest! {
         }
     }
 }
+
+/// An optimum stopped by its time limit is reported as such: with its
+/// proven gap when it had a plan (and every heuristic's gap to its bound
+/// still at least 0), or as an error naming the limit when it had none.
+#[test]
+fn a_stopped_optimum_is_reported_with_its_proof() {
+    let rushed = Bench::new(Optimal::default().time_limit(Duration::ZERO)).schedulers(heuristics());
+    let rows = rushed.run(&cases(&[tiny(1.0)], 3).unwrap());
+    for r in &rows {
+        if r.scheduler == "optimal" && r.status != Status::Planned {
+            assert_eq!(r.status, Status::Error, "{r:?}");
+            assert!(r.reason.as_deref().unwrap().contains("time limit"), "{r:?}");
+        }
+        if r.optimum_stopped.is_some() {
+            assert!(r.optimum_gap.is_some() && r.bound_usd.is_some(), "{r:?}");
+        }
+        if let Some(g) = r.gap_to_bound {
+            assert!(g >= -TOLERANCE, "{r:?}");
+        }
+    }
+}
