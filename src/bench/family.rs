@@ -150,25 +150,25 @@ fn synthetic(
 /// rent on a 0.5-speed pool, 80 $ per work unit, plus at most about 4 $ of
 /// energy and carbon), so a plan leaves work undone only where no capacity
 /// is left.
-pub const OVERBOOKED_UNMET_USD_PER_WORK: f64 = 100.0;
+pub(crate) const OVERBOOKED_UNMET_USD_PER_WORK: f64 = 100.0;
 
 /// Spot capacity of the `spot` family: every third pool (the third of each
 /// region) is interrupted at the upper edge of GCP's published preemption
 /// range, 15 % of VMs a day (`data/spot_interruption_reference.csv`),
 /// `-ln(1 - 0.15) / 24` per server-hour.
-pub fn spot_interruption_rate_per_hour() -> f64 {
+pub(crate) fn spot_interruption_rate_per_hour() -> f64 {
     -(1.0f64 - 0.15).ln() / 24.0
 }
 
 /// The spot discount of the `spot` family: a spot server-hour costs this
 /// share of the on-demand rent, GCP's `a2-highgpu-8g` in `me-west1`, 11.14528
 /// $/h spot over 32.32579 $/h on-demand (`data/gpu_prices_middle_east_vs_us.csv`).
-pub const SPOT_RENT_SHARE: f64 = 11.14528 / 32.32579;
+pub(crate) const SPOT_RENT_SHARE: f64 = 11.14528 / 32.32579;
 
 /// ASSUMPTION of the `spot` family: jobs checkpoint every 4 hours and take
 /// half an hour to restart, so an interruption costs 2.5 hours of a server
 /// on average.
-pub const SPOT_CHECKPOINT_HOURS: (f64, f64) = (4.0, 0.5);
+pub(crate) const SPOT_CHECKPOINT_HOURS: (f64, f64) = (4.0, 0.5);
 
 /// The families the bench runs by default: seven synthetic ones, and with
 /// the `data` feature two weeks of the shipped real-data scenarios shifted

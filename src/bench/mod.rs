@@ -37,10 +37,7 @@ mod real;
 mod row;
 mod summary;
 
-pub use family::{
-    families, spot_interruption_rate_per_hour, Family, OVERBOOKED_UNMET_USD_PER_WORK,
-    SPOT_CHECKPOINT_HOURS, SPOT_RENT_SHARE,
-};
+pub use family::{families, Family};
 pub use row::{Row, Status};
 pub use summary::{summarize, Summary};
 
