@@ -11,10 +11,12 @@ use geoshift::bench::{
     Summary, OPTIMAL,
 };
 use geoshift::{scheduler_by_name, Optimal, Scheduler};
+use indicatif::{ProgressBar, ProgressStyle};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rayon::prelude::*;
 use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -194,8 +196,33 @@ fn run_parallel(
     let pool = pool
         .build()
         .map_err(|e| Failure::new(1, format!("cannot start threads: {e}")))?;
-    let per_case: Vec<Vec<Row>> =
-        pool.install(|| cases.par_iter().map(|c| bench.run_case(c)).collect());
+    // A bar on a terminal only: piped output stays clean.
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::with_draw_target(
+            Some(cases.len() as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} scenarios {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let per_case: Vec<Vec<Row>> = pool.install(|| {
+        cases
+            .par_iter()
+            .map(|c| {
+                let rows = bench.run_case(c);
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                rows
+            })
+            .collect()
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     Ok(per_case.concat())
 }
 
