@@ -59,8 +59,8 @@ pub struct Row {
     /// optimum's plan.
     pub gap: Option<f64>,
     /// `(total − bound) / max(1, |bound|)`: an upper bound on how much
-    /// dearer than the true least total, valid even when the optimum was
-    /// stopped early.
+    /// dearer than the true least total (for a bound of 1 $ or more),
+    /// valid even when the optimum was stopped early.
     pub gap_to_bound: Option<f64>,
     /// Wall-clock seconds the scheduler took (evaluation not included).
     pub seconds: f64,
