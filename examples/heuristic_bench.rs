@@ -1,13 +1,19 @@
-//! How a researcher plugs a scheduling heuristic of their own into geoshift
-//! and measures it against the optimum: implement `Scheduler`, and the one
-//! evaluator judges it by the same rules as the shipped schedulers.
+//! How a researcher plugs a scheduling heuristic of their own into the
+//! bench (`geoshift::bench`) and measures it against the proven optimum:
+//! implement `Scheduler`, add it to a `Bench`, run it over families of
+//! scenarios. The one evaluator judges it by the same rules as the shipped
+//! schedulers; a plan that breaks a rule is reported with the evaluator's
+//! reason, never counted as a result.
 //!
-//! `cargo run --release --example heuristic_bench`
+//! `cargo run --example heuristic_bench`
+//!
+//! The command `geoshift bench` does the same for the shipped heuristics,
+//! in parallel, with CSV and a chart (see docs/bench.md).
 
-use geoshift::synth::{generate, Params};
-use geoshift::{evaluate, Assignment, Error, Greedy, Local, Optimal, Problem, Schedule, Scheduler};
+use geoshift::bench::{cases, families_named, summarize, Bench, Status};
+use geoshift::{Assignment, Error, Greedy, Local, Optimal, Problem, Schedule, Scheduler};
 use geoshift::{Infeasible, Shortfall, UnfinishedJob};
-use std::time::Instant;
+use std::time::Duration;
 
 /// "Cheapest slot of the origin region first": time-shifting without ever
 /// moving data. Each job, in file order, fills its origin's cells from the
@@ -85,57 +91,40 @@ impl Scheduler for CheapestHourAtHome {
     }
 }
 
-fn main() {
-    let schedulers: [&dyn Scheduler; 4] =
-        [&Local, &Greedy, &CheapestHourAtHome, &Optimal::default()];
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Two of the shipped families: one where nothing binds but money, one
+    // with power caps.
+    let families = families_named(&["slack", "capped"])?;
+    let bench = Bench::new(Optimal::default().time_limit(Duration::from_secs(60)))
+        .scheduler(Local)
+        .scheduler(Greedy)
+        .scheduler(CheapestHourAtHome);
+    let rows = bench.run(&cases(&families, 5)?);
     println!(
-        "{:<6} {:>22} {:>12} {:>12} {:>12} {:>12}",
-        "seed", "", "local", "greedy", "cheap-home", "optimal"
+        "{:<24} {:<22} {:>10} {:>10} {:>11} {:>8}",
+        "family", "scheduler", "mean gap", "worst gap", "unfinished", "invalid"
     );
-    let mut gaps = vec![Vec::new(); schedulers.len()];
-    for seed in 1..=10 {
-        let problem = Problem::new(&generate(&Params {
-            jobs: 15,
-            regions: 4,
-            slots: 48,
-            contention: 0.35,
-            seed,
-            ..Params::default()
-        }))
-        .expect("synth scenarios are valid");
-        let mut row = Vec::new();
-        for s in schedulers {
-            let clock = Instant::now();
-            let outcome = s
-                .schedule(&problem)
-                .map_err(|e| e.to_string())
-                .and_then(|schedule| {
-                    evaluate(&problem, s.name(), &schedule).map_err(|v| v.to_string())
-                });
-            row.push((outcome.map(|r| r.total_usd), clock.elapsed()));
-        }
-        let optimum = row[3].0.as_ref().ok().copied();
-        print!("{seed:<6} {:>22}", "total $ (gap to opt.)");
-        for (i, (total, _)) in row.iter().enumerate() {
-            match (total, optimum) {
-                (Ok(t), Some(o)) => {
-                    let gap = 100.0 * (t - o) / o;
-                    gaps[i].push(gap);
-                    print!(" {:>12}", format!("{t:.0} ({gap:.1}%)"));
-                }
-                (Ok(t), None) => print!(" {t:>12.0}"),
-                (Err(_), _) => print!(" {:>12}", "failed"),
-            }
-        }
-        println!();
-    }
-    println!();
-    for (s, g) in schedulers.iter().zip(&gaps) {
-        let mean = g.iter().sum::<f64>() / g.len().max(1) as f64;
+    for s in summarize(&rows) {
+        let pct = |g: Option<f64>| g.map_or("-".to_string(), |g| format!("{:.2} %", 100.0 * g));
         println!(
-            "{:<22} solved {:>2}/10, mean gap to the optimum {mean:.2} %",
-            s.name(),
-            g.len()
+            "{:<24} {:<22} {:>10} {:>10} {:>10.0}% {:>8}",
+            s.family,
+            s.scheduler,
+            pct(s.gap_mean),
+            pct(s.gap_worst),
+            100.0 * s.unfinished_share,
+            s.invalid
         );
     }
+    // Why a plan was rejected: the evaluator's own words.
+    if let Some(r) = rows.iter().find(|r| r.status == Status::Invalid) {
+        println!(
+            "\n{} on {} seed {} was rejected: {}",
+            r.scheduler,
+            r.family,
+            r.seed,
+            r.reason.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
 }

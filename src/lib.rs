@@ -65,6 +65,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod builder;
 #[cfg(feature = "data")]
 pub mod data;
@@ -113,6 +114,8 @@ pub mod guide {
     pub mod replan {}
     #[doc = include_str!("../docs/risk.md")]
     pub mod risk {}
+    #[doc = include_str!("../docs/bench.md")]
+    pub mod bench {}
     #[doc = include_str!("../docs/data.md")]
     pub mod data {}
     #[doc = include_str!("../docs/embedding.md")]
@@ -151,6 +154,7 @@ pub use schedulers::{
     all_schedulers, scheduler_by_name, Assignment, Duals, Greedy, Local, Optimal, Progress, Proof,
     Schedule, Scheduler, Solution,
 };
+pub use schedulers::{CarbonGreedy, CheapestRegion, EdfHome, WaitAwhile};
 pub use solve::backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use solve::lp::{ModelEstimate, ModelSize};
 pub use solve::{ColumnGeneration, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};

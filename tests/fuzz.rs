@@ -10,6 +10,7 @@
 //! `GEOSHIFT_FUZZ_CASES=N` runs more (CI runs a fixed larger budget).
 
 use geoshift::{evaluate, Error, Greedy, InputError, Local, Problem, Scenario, Scheduler};
+use geoshift::{CarbonGreedy, CheapestRegion, EdfHome, WaitAwhile};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -275,7 +276,15 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     for w in problem.capacity_warnings() {
         prop_assert!(w.to_string().len() <= MESSAGE_BOUND);
     }
-    for s in [&Local as &dyn Scheduler, &Greedy] {
+    let heuristics: [&dyn Scheduler; 6] = [
+        &Local,
+        &Greedy,
+        &EdfHome,
+        &WaitAwhile,
+        &CheapestRegion,
+        &CarbonGreedy,
+    ];
+    for s in heuristics {
         match s.schedule(&problem) {
             Ok(schedule) => {
                 if let Err(e) = evaluate(&problem, s.name(), &schedule) {
@@ -342,6 +351,10 @@ fn public_types_are_send_and_sync() {
     send_sync::<geoshift::Optimal>();
     send_sync::<Local>();
     send_sync::<Greedy>();
+    send_sync::<EdfHome>();
+    send_sync::<WaitAwhile>();
+    send_sync::<CheapestRegion>();
+    send_sync::<CarbonGreedy>();
     send_sync::<geoshift::Backend>();
     send_sync::<geoshift::Series>();
     send_sync::<geoshift::Horizon>();

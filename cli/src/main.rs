@@ -7,6 +7,7 @@
 //! when a solver fails or a schedule breaks a constraint (a bug worth
 //! reporting), 4 when `--time-limit` passed before any plan was found.
 
+mod bench;
 mod explain;
 mod output;
 mod plot;
@@ -85,6 +86,14 @@ enum SchedulerName {
     Local,
     /// Cheapest cells first.
     Greedy,
+    /// Earliest deadline first at the origin, fastest pool first (bench).
+    EdfHome,
+    /// Cheapest hours at the origin before the deadline (bench).
+    WaitAwhile,
+    /// All of a job in the region of least mean price (bench).
+    CheapestRegion,
+    /// Lowest-carbon cells first (bench).
+    CarbonGreedy,
 }
 
 impl SchedulerName {
@@ -93,6 +102,10 @@ impl SchedulerName {
             SchedulerName::Optimal => "optimal",
             SchedulerName::Local => "local",
             SchedulerName::Greedy => "greedy",
+            SchedulerName::EdfHome => "edf-home",
+            SchedulerName::WaitAwhile => "wait-awhile",
+            SchedulerName::CheapestRegion => "cheapest-region",
+            SchedulerName::CarbonGreedy => "carbon-greedy",
         }
     }
 }
@@ -200,6 +213,9 @@ enum Command {
     /// Plan the rest of a running plan from a moment on, over an updated
     /// scenario: slots before it are history, work done is not redone.
     Replan(replan::Args),
+    /// Run schedulers over families of scenarios against the proven
+    /// optimum: gap tables, JSON, CSV and an SVG chart.
+    Bench(bench::BenchArgs),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -300,7 +316,8 @@ fn main() -> ExitCode {
             | Command::Compare { json: true, .. }
             | Command::Explain { json: true, .. }
     ) || matches!(&cli.command, Command::Replan(a) if a.json)
-        || matches!(&cli.command, Command::Sweep(a) if a.json);
+        || matches!(&cli.command, Command::Sweep(a) if a.json)
+        || matches!(&cli.command, Command::Bench(a) if a.json);
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -342,6 +359,7 @@ fn main() -> ExitCode {
             out,
         } => explain::run(&scenario, solver.0, json, top, out.as_deref()),
         Command::Replan(args) => replan::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -536,6 +554,10 @@ fn scheduler(name: SchedulerName, backend: Backend, verbose: bool) -> Box<dyn Sc
         SchedulerName::Optimal => Box::new(optimal(backend, verbose)),
         SchedulerName::Local => Box::new(geoshift::Local),
         SchedulerName::Greedy => Box::new(geoshift::Greedy),
+        SchedulerName::EdfHome => Box::new(geoshift::EdfHome),
+        SchedulerName::WaitAwhile => Box::new(geoshift::WaitAwhile),
+        SchedulerName::CheapestRegion => Box::new(geoshift::CheapestRegion),
+        SchedulerName::CarbonGreedy => Box::new(geoshift::CarbonGreedy),
     }
 }
 

@@ -120,6 +120,10 @@ const ARTIFACTS: &[(&[&str], Out)] = &[
         Out::File("docs/sweep/cost-vs-deadline-slack.svg"),
     ),
     (
+        &["bench", "--seeds", "20", "--solver", "microlp"],
+        Out::File("docs/bench/gaps.svg"),
+    ),
+    (
         &[
             "solve",
             "scenarios/follow-the-cheap-hours.json",

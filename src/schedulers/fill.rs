@@ -162,3 +162,62 @@ pub(crate) fn short(p: &Problem, j: usize, left: f64) -> UnfinishedJob {
         },
     }
 }
+
+/// Places job `j` whole in one region: tries its windows in the order of
+/// `ranked` (indices into the job's windows), each with the cells
+/// `cells(window)` in that order, and keeps the first region that finishes
+/// the job. A job with a price for undone work that no region finishes
+/// keeps what fits in the first region (the rest is priced); any other is
+/// recorded as short by the least work any region left undone.
+///
+/// Shared by the heuristics that send all of a job's work to one region
+/// (cheapest-region-first, carbon-greedy's `Whole` jobs).
+pub(crate) fn one_region<'p, I>(
+    ledger: &mut Ledger<'p>,
+    j: usize,
+    ranked: &[usize],
+    cells: impl Fn(&'p crate::problem::JobRegion) -> I,
+    schedule: &mut Schedule,
+    failed: &mut Vec<UnfinishedJob>,
+) where
+    I: IntoIterator<Item = (usize, usize)>,
+{
+    let p = ledger.problem;
+    let job = &p.jobs()[j];
+    let mut least_left = job.work;
+    for &i in ranked {
+        let Some(w) = job.windows.get(i) else {
+            continue;
+        };
+        let (rows, left) = ledger.fill(j, cells(w));
+        if left == 0.0 {
+            schedule.assignments.extend(rows);
+            return;
+        }
+        ledger.undo(&rows);
+        least_left = least_left.min(left);
+    }
+    match ranked.first().and_then(|&i| job.windows.get(i)) {
+        Some(w) if job.may_fall_short() => {
+            let filled = ledger.fill(j, cells(w));
+            settle(ledger, j, filled, schedule, failed);
+        }
+        Some(_) => failed.push(UnfinishedJob {
+            job: job.id.clone(),
+            shortfall: Shortfall::of(job, least_left),
+        }),
+        None if job.may_fall_short() => {} // all of it undone, at its price
+        None => failed.push(UnfinishedJob {
+            job: job.id.clone(),
+            shortfall: Shortfall::NoEligibleCell(job.closed.clone()),
+        }),
+    }
+}
+
+/// Mean of `values`, or `None` when there are none.
+pub(crate) fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values
+        .into_iter()
+        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}

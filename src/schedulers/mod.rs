@@ -6,14 +6,22 @@
 //! eligibility or costs (those live in [`crate::problem`]). Whatever it
 //! returns is judged by [`crate::evaluate`].
 
+mod carbon_greedy;
+mod cheapest_region;
+mod edf_home;
 mod fill;
 mod greedy;
 mod local;
 mod optimal;
+mod wait_awhile;
 
+pub use carbon_greedy::CarbonGreedy;
+pub use cheapest_region::CheapestRegion;
+pub use edf_home::EdfHome;
 pub use greedy::Greedy;
 pub use local::Local;
 pub use optimal::{Duals, Optimal, Progress, Solution};
+pub use wait_awhile::WaitAwhile;
 
 pub use crate::schedule::{Assignment, Proof, Schedule};
 use crate::{Error, Problem};
@@ -48,12 +56,18 @@ pub trait Scheduler {
     fn schedule(&self, problem: &Problem) -> Result<Schedule, Error>;
 }
 
-/// The schedulers the crate ships, by name: `optimal`, `local`, `greedy`.
+/// The schedulers the crate ships, by name: `optimal`, `local`, `greedy`,
+/// and the heuristics of the field the bench compares: `edf-home`,
+/// `wait-awhile`, `cheapest-region`, `carbon-greedy`.
 pub fn scheduler_by_name(name: &str) -> Option<Box<dyn Scheduler + Send + Sync>> {
     match name {
         "optimal" => Some(Box::new(Optimal::default())),
         "local" => Some(Box::new(Local)),
         "greedy" => Some(Box::new(Greedy)),
+        "edf-home" => Some(Box::new(EdfHome)),
+        "wait-awhile" => Some(Box::new(WaitAwhile)),
+        "cheapest-region" => Some(Box::new(CheapestRegion)),
+        "carbon-greedy" => Some(Box::new(CarbonGreedy)),
         _ => None,
     }
 }
