@@ -218,4 +218,27 @@ pub enum DataError {
         /// What it must be.
         rule: &'static str,
     },
+    /// A catalog row that cannot be a pool (no price, a price of 0, no
+    /// accelerator, a repeated row, a host without a carbon figure).
+    #[error("{file}: line {line}: '{instance}' in '{region}': {problem}")]
+    BadCatalogRow {
+        /// File name.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// `InstanceType`.
+        instance: String,
+        /// `Region`.
+        region: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Accelerators of a catalog file that the speed table lacks.
+    #[error("{file}: accelerators not in the speed table: {}", names.join(", "))]
+    UnknownAccelerators {
+        /// File name.
+        file: String,
+        /// Every such `AcceleratorName`, sorted.
+        names: Vec<String>,
+    },
 }

@@ -93,6 +93,7 @@
 //! ```
 
 mod builder;
+pub mod catalog;
 mod dataset;
 mod error;
 pub mod tables;
