@@ -7,6 +7,7 @@
 //! when a solver fails or a schedule breaks a constraint (a bug worth
 //! reporting), 4 when `--time-limit` passed before any plan was found.
 
+mod catalog;
 mod explain;
 mod output;
 mod plot;
@@ -198,6 +199,10 @@ enum Command {
     /// Plan the rest of a running plan from a moment on, over an updated
     /// scenario: slots before it are history, work done is not redone.
     Replan(replan::Args),
+    /// Read a price catalog (SkyPilot's vms.csv: clouds, neo-clouds, the
+    /// Vast.ai marketplace) into pools: list its offers with rent, speed and
+    /// power, or add them to a scenario as marketplace hosts.
+    Catalog(catalog::CatalogArgs),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -317,6 +322,7 @@ fn main() -> ExitCode {
             json,
         } => compare(&scenario, solver.0, json),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Catalog(args) => catalog::run(&args),
         Command::Risk(args) => risk::risk(&args),
         Command::Plot {
             scenario,
