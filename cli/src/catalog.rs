@@ -65,7 +65,7 @@ pub struct CatalogArgs {
 }
 
 fn data_error(e: DataError) -> Failure {
-    usage(format!("error: {e}"))
+    usage(e.to_string())
 }
 
 /// Parses `NAME=A:B[:C]` into the name and its numbers.
