@@ -126,3 +126,43 @@ fn ny_vs_gulf_reaches_dammam_and_prices_interruptions() {
     // No GCP inter-region price to or from Dammam is in the data.
     assert_eq!(link("gcp-us-east1", "gcp-me-central2"), None);
 }
+
+/// What issue 15 added: the marketplace's many hosts as pools (not one
+/// averaged pool), each in a region of its location, priced from the
+/// bundled Vast.ai snapshot, vanishing at the stated stand-in rate.
+#[test]
+fn ny_vs_marketplace_holds_the_hosts_as_pools() {
+    use geoshift::data::catalog::{read_catalog, vast_snapshots};
+    let s = shipped_file("ny-vs-marketplace.json");
+    let gulf = shipped_file("ny-vs-gulf.json");
+    // The NY-vs-Gulf week is in it unchanged.
+    for p in &gulf.pools {
+        assert!(s.pools.contains(p), "{}", p.id);
+    }
+    assert_eq!(s.jobs, gulf.jobs);
+    let hosts: Vec<_> = s.pools.iter().filter(|p| p.id.starts_with("vast-")).collect();
+    assert!(hosts.len() >= 30, "{} hosts", hosts.len());
+    let locations: std::collections::BTreeSet<_> = hosts.iter().map(|p| &p.region).collect();
+    assert!(locations.len() >= 15, "{} locations", locations.len());
+    // Each host's rent is its catalog row's Price.
+    let [snap, ..] = vast_snapshots();
+    let rows = read_catalog(snap.file, snap.text).unwrap();
+    for h in &hosts {
+        assert!(h.rent_includes_energy);
+        assert!(
+            rows.iter()
+                .any(|r| r.price_usd_per_hour == Some(h.rent_usd_per_hour)
+                    && h.id.ends_with(&r.instance_type.to_lowercase().replace('_', "-"))),
+            "{}",
+            h.id
+        );
+        assert!((h.interruption_rate_per_hour - 0.006_771_622).abs() < 1e-9);
+    }
+    let slovenia_8x = s
+        .pools
+        .iter()
+        .find(|p| p.id == "vast-slovenia-si-eu-8x-a100-sxm4-32-65536")
+        .unwrap();
+    assert_eq!(slovenia_8x.rent_usd_per_hour, 5.87);
+    assert_eq!(slovenia_8x.speed, 1.0);
+}
