@@ -36,11 +36,22 @@ fn good_rows_become_offers_with_rent_speed_and_power() {
     let rows = read_catalog("t.csv", &text).unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1].line, 3);
-    let got = offers("t.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Refuse).unwrap();
+    let got = offers(
+        "t.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
     assert!(got.skipped.is_empty());
     let (a, b) = (&got.offers[0], &got.offers[1]);
     assert_eq!((a.rent_usd_per_hour, a.speed, a.power_kw), (5.87, 1.0, 3.2));
-    assert_eq!((b.rent_usd_per_hour, b.speed, b.power_kw), (0.80, 0.125, 0.9));
+    assert_eq!(
+        (b.rent_usd_per_hour, b.speed, b.power_kw),
+        (0.80, 0.125, 0.9)
+    );
     assert_eq!(b.region, "Texas, US, NA");
     // The spot column of the same rows: 0.00 is not a price.
     let err = offers("t.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Refuse).unwrap_err();
@@ -60,11 +71,19 @@ fn bad_rows_are_refused_or_skipped_by_line() {
         "1x-A100-b,A100,1,32,64.0,{},,,\"Germany, DE, EU\"", // no price
         "1x-A100-c,A100,1,32,64.0,{},0.00,,\"Germany, DE, EU\"", // price 0
         "1x-A100-d,A100,1,32,64.0,{},-1,,\"Germany, DE, EU\"", // negative
-        "cpu-only,,,32,64.0,{},0.10,,\"Germany, DE, EU\"", // no accelerator
+        "cpu-only,,,32,64.0,{},0.10,,\"Germany, DE, EU\"",   // no accelerator
         "1x-A100,A100,1,32,64.0,{},1.30,,\"Germany, DE, EU\"", // duplicate of line 2
     ]);
     let rows = read_catalog("bad.csv", &text).unwrap();
-    let err = offers("bad.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Refuse).unwrap_err();
+    let err = offers(
+        "bad.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap_err();
     match &err {
         DataError::BadCatalogRow {
             file,
@@ -80,7 +99,15 @@ fn bad_rows_are_refused_or_skipped_by_line() {
         }
         e => panic!("{e}"),
     }
-    let got = offers("bad.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Skip).unwrap();
+    let got = offers(
+        "bad.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Skip,
+    )
+    .unwrap();
     assert_eq!(got.offers.len(), 1);
     assert_eq!(got.offers[0].line, 2);
     let problems: Vec<(u64, RowProblem)> = got
@@ -121,7 +148,15 @@ fn unknown_accelerators_are_named() {
         "2x-H200,H200,2,32,64.0,{},4.94,0.00,\"France, FR, EU\"",
     ]);
     let rows = read_catalog("u.csv", &text).unwrap();
-    let err = offers("u.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Refuse).unwrap_err();
+    let err = offers(
+        "u.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap_err();
     assert_eq!(
         err,
         DataError::UnknownAccelerators {
@@ -130,7 +165,15 @@ fn unknown_accelerators_are_named() {
         }
     );
     assert!(err.to_string().contains("H200, RTX5090"), "{err}");
-    let got = offers("u.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Skip).unwrap();
+    let got = offers(
+        "u.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Skip,
+    )
+    .unwrap();
     let lines: Vec<u64> = got.skipped.iter().map(|s| s.line).collect();
     assert_eq!(lines, vec![2, 4, 5]);
     assert_eq!(got.offers[0].line, 3);
@@ -143,8 +186,21 @@ fn malformed_rows_and_bad_numbers_are_typed_errors() {
     assert!(matches!(err, DataError::Csv { line: 2, .. }), "{err}");
     let rows = read_catalog("m.csv", &file(&[])).unwrap();
     for bad in [0.0, -8.0, f64::NAN] {
-        let err = offers("m.csv", &rows, Offer::OnDemand, &table(), bad, BadRows::Skip);
-        assert!(matches!(err, Err(DataError::BadValue { field: "reference_count", .. })));
+        let err = offers(
+            "m.csv",
+            &rows,
+            Offer::OnDemand,
+            &table(),
+            bad,
+            BadRows::Skip,
+        );
+        assert!(matches!(
+            err,
+            Err(DataError::BadValue {
+                field: "reference_count",
+                ..
+            })
+        ));
     }
     for (name, rel, w) in [("X", 0.0, 300.0), ("X", 1.0, f64::INFINITY)] {
         assert!(matches!(
@@ -226,7 +282,11 @@ fn shipped_vast_snapshot() {
     assert_eq!(got.offers.len() + got.skipped.len(), rows.len());
     for r in &rows {
         let cc = country_code(&r.region).unwrap();
-        assert!(!["IL", "SA", "AE", "QA", "BH", "KW", "OM"].contains(&cc), "{}", r.region);
+        assert!(
+            !["IL", "SA", "AE", "QA", "BH", "KW", "OM"].contains(&cc),
+            "{}",
+            r.region
+        );
     }
 }
 
@@ -266,7 +326,15 @@ fn hosts_join_a_scenario_one_region_per_location() {
         "2x-RTX_4090,RTX4090,2,32,64.0,{},0.80,0.00,\"Texas, US, NA\"",
     ]);
     let rows = read_catalog("h.csv", &text).unwrap();
-    let got = offers("h.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Refuse).unwrap();
+    let got = offers(
+        "h.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
     let mut s = base();
     let skipped = add_marketplace(&mut s, &got, &options("home"), &data).unwrap();
     assert!(skipped.is_empty());
@@ -311,9 +379,20 @@ fn a_host_without_a_carbon_figure_is_refused_or_skipped() {
     // Russia has no yearly figure in the bundled carbon file.
     let text = file(&["2x-RTX_4090,RTX4090,2,32,64.0,{},0.80,0.00,\"St.-Petersburg, RU, EU\""]);
     let rows = read_catalog("r.csv", &text).unwrap();
-    let got = offers("r.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Refuse).unwrap();
+    let got = offers(
+        "r.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
     let err = add_marketplace(&mut base(), &got, &options("home"), &data).unwrap_err();
-    assert!(matches!(err, DataError::BadCatalogRow { line: 2, .. }), "{err}");
+    assert!(
+        matches!(err, DataError::BadCatalogRow { line: 2, .. }),
+        "{err}"
+    );
     let mut o = options("home");
     o.bad_rows = BadRows::Skip;
     let mut s = base();

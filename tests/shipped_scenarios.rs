@@ -140,7 +140,11 @@ fn ny_vs_marketplace_holds_the_hosts_as_pools() {
         assert!(s.pools.contains(p), "{}", p.id);
     }
     assert_eq!(s.jobs, gulf.jobs);
-    let hosts: Vec<_> = s.pools.iter().filter(|p| p.id.starts_with("vast-")).collect();
+    let hosts: Vec<_> = s
+        .pools
+        .iter()
+        .filter(|p| p.id.starts_with("vast-"))
+        .collect();
     assert!(hosts.len() >= 30, "{} hosts", hosts.len());
     let locations: std::collections::BTreeSet<_> = hosts.iter().map(|p| &p.region).collect();
     assert!(locations.len() >= 15, "{} locations", locations.len());
@@ -152,7 +156,8 @@ fn ny_vs_marketplace_holds_the_hosts_as_pools() {
         assert!(
             rows.iter()
                 .any(|r| r.price_usd_per_hour == Some(h.rent_usd_per_hour)
-                    && h.id.ends_with(&r.instance_type.to_lowercase().replace('_', "-"))),
+                    && h.id
+                        .ends_with(&r.instance_type.to_lowercase().replace('_', "-"))),
             "{}",
             h.id
         );

@@ -123,15 +123,8 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
         Offer::OnDemand
     };
     let rows = read_catalog(&file, &text).map_err(data_error)?;
-    let found = offers(
-        &file,
-        &rows,
-        offer,
-        &speeds,
-        args.reference_count,
-        bad_rows,
-    )
-    .map_err(data_error)?;
+    let found =
+        offers(&file, &rows, offer, &speeds, args.reference_count, bad_rows).map_err(data_error)?;
     match &args.into {
         None => print_offers(&found, &speeds, args.json),
         Some(scenario_path) => {

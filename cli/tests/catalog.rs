@@ -43,7 +43,11 @@ fn lists_offers_and_names_unknown_accelerators() {
     let f = file.to_str().unwrap();
     let out = run(&["catalog", f]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("H200, RTX5090"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("H200, RTX5090"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = run(&["catalog", f, "--skip-bad-rows", "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -117,5 +121,9 @@ fn adds_hosts_to_a_scenario() {
         "nowhere=0.01:0.02:1",
     ]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(text(&bad.stderr).contains("nowhere"), "{}", text(&bad.stderr));
+    assert!(
+        text(&bad.stderr).contains("nowhere"),
+        "{}",
+        text(&bad.stderr)
+    );
 }

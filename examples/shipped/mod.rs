@@ -10,13 +10,13 @@
 
 #![allow(dead_code)]
 
-use geoshift::data::{
-    Bandwidth, Carbon, Catalog, DataError, DataSet, Edge, Egress, Energy, Interruption, LinkSpec,
-    Offer, Period, PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
-};
 use geoshift::data::catalog::{
     add_marketplace, offers, read_catalog, vast_snapshots, BadRows, CatalogOffers, HostLink,
     MarketOptions, Snapshot, SpeedTable, Throughput,
+};
+use geoshift::data::{
+    Bandwidth, Carbon, Catalog, DataError, DataSet, Edge, Egress, Energy, Interruption, LinkSpec,
+    Offer, Period, PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
 };
 use geoshift::{Job, Scenario};
 
