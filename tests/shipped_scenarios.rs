@@ -171,3 +171,33 @@ fn ny_vs_marketplace_holds_the_hosts_as_pools() {
     assert_eq!(slovenia_8x.rent_usd_per_hour, 5.87);
     assert_eq!(slovenia_8x.speed, 1.0);
 }
+
+/// The claim of docs/marketplace.md on the shipped assumptions: the
+/// marketplace's hosts take most of the work and cut the optimum by more
+/// than a fifth against the cloud-only week.
+#[test]
+fn the_marketplace_pays_on_the_shipped_assumptions() {
+    let solve = |s: &Scenario| {
+        let problem = Problem::new(s).unwrap();
+        let schedule = Optimal::default().schedule(&problem).unwrap();
+        evaluate(&problem, "optimal", &schedule).unwrap()
+    };
+    let market = shipped_file("ny-vs-marketplace.json");
+    let (with, without) = (solve(&market), solve(&shipped_file("ny-vs-gulf.json")));
+    assert!(
+        with.total_usd < 0.8 * without.total_usd,
+        "{} vs {}",
+        with.total_usd,
+        without.total_usd
+    );
+    let speed = |pool: &str| market.pools.iter().find(|p| p.id == pool).unwrap().speed;
+    let (mut on_hosts, mut all) = (0.0, 0.0);
+    for a in &with.assignments {
+        let w = a.server_hours * speed(&a.pool);
+        all += w;
+        if a.pool.starts_with("vast-") {
+            on_hosts += w;
+        }
+    }
+    assert!(on_hosts > 0.5 * all, "{on_hosts} of {all}");
+}
