@@ -439,3 +439,26 @@ proptest! {
         prop_assert_eq!(refused.is_ok(), got.skipped.is_empty());
     }
 }
+
+/// A cloud's file (AWS and Azure list a row per availability zone): the
+/// same instance in two zones is two offers, not a duplicate; in the same
+/// zone it is a duplicate.
+#[test]
+fn availability_zones_key_the_offers() {
+    let text = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,AvailabilityZone\n\
+        p4d.24xlarge,A100,8,96,1152,{},32.7726,11.5,us-east-1,us-east-1a\n\
+        p4d.24xlarge,A100,8,96,1152,{},32.7726,12.1,us-east-1,us-east-1b\n\
+        p4d.24xlarge,A100,8,96,1152,{},32.7726,12.1,us-east-1,us-east-1b\n";
+    let rows = read_catalog("aws.csv", text).unwrap();
+    assert_eq!(rows[0].zone.as_deref(), Some("us-east-1a"));
+    let got = offers("aws.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Skip).unwrap();
+    assert_eq!(got.offers.len(), 2);
+    assert_eq!(got.offers[1].rent_usd_per_hour, 12.1);
+    assert_eq!(
+        got.skipped[0].problem,
+        RowProblem::Duplicate { first_line: 3 }
+    );
+    // A cloud region is not a marketplace location: it names no country.
+    assert_eq!(country_code("us-east-1"), None);
+    assert_eq!(country_code(", US, NA"), Some("US"));
+}
