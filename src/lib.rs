@@ -116,6 +116,8 @@ pub mod guide {
     pub mod risk {}
     #[doc = include_str!("../docs/bench.md")]
     pub mod bench {}
+    #[doc = include_str!("../docs/marketplace.md")]
+    pub mod marketplace {}
     #[doc = include_str!("../docs/data.md")]
     pub mod data {}
     #[doc = include_str!("../docs/embedding.md")]

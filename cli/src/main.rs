@@ -8,6 +8,7 @@
 //! reporting), 4 when `--time-limit` passed before any plan was found.
 
 mod bench;
+mod catalog;
 mod explain;
 mod output;
 mod plot;
@@ -216,6 +217,10 @@ enum Command {
     /// Run schedulers over families of scenarios against the proven
     /// optimum: gap tables, JSON, CSV and an SVG chart.
     Bench(bench::BenchArgs),
+    /// Read a price catalog (SkyPilot's vms.csv: clouds, neo-clouds, the
+    /// Vast.ai marketplace) into pools: list its offers with rent, speed and
+    /// power, or add them to a scenario as marketplace hosts.
+    Catalog(catalog::CatalogArgs),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -344,6 +349,7 @@ fn main() -> ExitCode {
             json,
         } => compare(&scenario, solver.0, json),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Catalog(args) => catalog::run(&args),
         Command::Risk(args) => risk::risk(&args),
         Command::Plot {
             scenario,

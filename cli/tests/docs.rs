@@ -120,6 +120,17 @@ const ARTIFACTS: &[(&[&str], Out)] = &[
         Out::File("docs/sweep/cost-vs-deadline-slack.svg"),
     ),
     (
+        &["plot", "scenarios/ny-vs-marketplace.json", "--solver", "microlp"],
+        Out::Dir(
+            "docs/marketplace",
+            &[
+                "servers-by-region.svg",
+                "cost-breakdown.svg",
+                "job-timeline.svg",
+            ],
+        ),
+    ),
+    (
         &["bench", "--seeds", "20", "--solver", "microlp"],
         Out::File("docs/bench/gaps.svg"),
     ),

@@ -10,6 +10,10 @@
 
 #![allow(dead_code)]
 
+use geoshift::data::catalog::{
+    add_marketplace, offers, read_catalog, vast_snapshots, BadRows, CatalogOffers, HostLink,
+    MarketOptions, Snapshot, SpeedTable, Throughput,
+};
 use geoshift::data::{
     Bandwidth, Carbon, Catalog, DataError, DataSet, Edge, Egress, Energy, Interruption, LinkSpec,
     Offer, Period, PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
@@ -27,6 +31,7 @@ pub fn all() -> Vec<(&'static str, Build)> {
         ("carbon-priced-0.json", |d| carbon_priced(d, 0.0)),
         ("carbon-priced-100.json", |d| carbon_priced(d, 100.0)),
         ("carbon-priced-200.json", |d| carbon_priced(d, 200.0)),
+        ("ny-vs-marketplace.json", ny_vs_marketplace),
     ]
 }
 
@@ -482,4 +487,106 @@ pub fn carbon_priced(data: &DataSet, usd_per_t: f64) -> Result<Scenario, DataErr
                 .release(h(16)),
         ])
         .build(data)
+}
+
+// ---------------------------------------------------------------------------
+// ny-vs-marketplace
+
+/// ASSUMPTION: servers per marketplace offer. A catalog row is one listing;
+/// the catalog lists prices, not stock, so each is taken as one machine
+/// free the whole week.
+pub const SERVERS_PER_OFFER: f64 = 1.0;
+
+/// ASSUMPTION: what a marketplace host charges per GB moved, each way. Hosts
+/// set their own bandwidth prices and the catalog does not carry them.
+pub const HOST_TRANSFER_USD_PER_GB: f64 = 0.01;
+
+/// ASSUMPTION: bandwidth between a host and the start-up or its GCP bucket,
+/// each way, in Gbit/s.
+pub const HOST_GBPS: f64 = 1.0;
+
+/// Accelerators of the reference (A100) that make one work unit per hour:
+/// the NY story's unit is one 8×A100 server-hour.
+pub const REFERENCE_COUNT: f64 = 8.0;
+
+/// Marketplace hosts vanish at the upper edge of GCP's published
+/// preemption range (15 % a day, -ln(0.85)/24 = 0.00677 per hour): a
+/// stand-in (ASSUMPTION) for a marketplace that publishes no figure;
+/// `examples/marketplace.rs` sweeps it.
+pub fn market_interruption_rate(data: &DataSet) -> Result<f64, DataError> {
+    data.interruption_rate_per_hour("gcp", GCP_PREEMPTION, Edge::High)
+}
+
+/// How the marketplace's offers join the NY story: hosts link to the NY
+/// site (its uplink, the host's assumed transfer price) and to the GCP
+/// bucket in `us-east1` (GCP's internet egress out of it plus the host's
+/// price; GCP's free ingress plus the host's price back).
+pub fn market_options(data: &DataSet, rate_per_hour: f64) -> Result<MarketOptions, DataError> {
+    use geoshift::data::Transfer;
+    let gcp_out = data.internet_usd_per_gb("gcp", "us-east1", Transfer::InternetEgress, 0.0)?;
+    let gcp_in = data.internet_usd_per_gb("gcp", "us-east1", Transfer::Ingress, 0.0)?;
+    Ok(MarketOptions {
+        prefix: "vast".to_string(),
+        servers_per_offer: SERVERS_PER_OFFER,
+        interruption_rate_per_hour: rate_per_hour,
+        // Hosts as the industry-average site (Uptime Institute 2023, 1.58).
+        pue: data.pue(
+            "Uptime Institute survey",
+            "industry average (all surveyed sites)",
+            "2023",
+        )?,
+        carbon_year: 2023,
+        links: vec![
+            HostLink {
+                region: "ny".to_string(),
+                to_host_usd_per_gb: HOST_TRANSFER_USD_PER_GB,
+                from_host_usd_per_gb: HOST_TRANSFER_USD_PER_GB,
+                bandwidth_gbps: NY_UPLINK_GBPS.min(HOST_GBPS),
+            },
+            HostLink {
+                region: "gcp-us-east1".to_string(),
+                to_host_usd_per_gb: gcp_out + HOST_TRANSFER_USD_PER_GB,
+                from_host_usd_per_gb: gcp_in + HOST_TRANSFER_USD_PER_GB,
+                bandwidth_gbps: HOST_GBPS,
+            },
+        ],
+        bad_rows: BadRows::Skip,
+    })
+}
+
+/// The marketplace offers of one catalog snapshot at one speed table:
+/// on-demand `Price` (the file's `SpotPrice` is 0.00 on every row), rows
+/// the table cannot price skipped and listed.
+pub fn market_offers(snapshot: &Snapshot, speeds: &SpeedTable) -> Result<CatalogOffers, DataError> {
+    let rows = read_catalog(snapshot.file, snapshot.text)?;
+    offers(
+        snapshot.file,
+        &rows,
+        Offer::OnDemand,
+        speeds,
+        REFERENCE_COUNT,
+        BadRows::Skip,
+    )
+}
+
+/// The NY-vs-Gulf week with marketplace hosts of `snapshot` added, at
+/// `speeds` and an interruption rate per host-hour.
+pub fn ny_vs_marketplace_with(
+    data: &DataSet,
+    snapshot: &Snapshot,
+    speeds: &SpeedTable,
+    rate_per_hour: f64,
+) -> Result<Scenario, DataError> {
+    let mut s = ny_vs_gulf(data)?;
+    let market = market_offers(snapshot, speeds)?;
+    add_marketplace(&mut s, &market, &market_options(data, rate_per_hour)?, data)?;
+    Ok(s)
+}
+
+/// `ny-vs-marketplace.json`: the first bundled Vast.ai snapshot, the
+/// geometric-mean speed table, hosts vanishing at the stand-in rate.
+pub fn ny_vs_marketplace(data: &DataSet) -> Result<Scenario, DataError> {
+    let [snapshot, ..] = vast_snapshots();
+    let speeds = SpeedTable::bundled(&Throughput::GeometricMean)?;
+    ny_vs_marketplace_with(data, &snapshot, &speeds, market_interruption_rate(data)?)
 }

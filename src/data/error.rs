@@ -218,6 +218,29 @@ pub enum DataError {
         /// What it must be.
         rule: &'static str,
     },
+    /// A catalog row that cannot be a pool (no price, a price of 0, no
+    /// accelerator, a repeated row, a host without a carbon figure).
+    #[error("{file}: line {line}: '{instance}' in '{region}': {problem}")]
+    BadCatalogRow {
+        /// File name.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// `InstanceType`.
+        instance: String,
+        /// `Region`.
+        region: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Accelerators of a catalog file that the speed table lacks.
+    #[error("{file}: accelerators not in the speed table: {}", names.join(", "))]
+    UnknownAccelerators {
+        /// File name.
+        file: String,
+        /// Every such `AcceleratorName`, sorted.
+        names: Vec<String>,
+    },
 }
 
 impl DataError {
@@ -241,6 +264,8 @@ impl DataError {
             DataError::MissingInternetPrice { .. } => "missing_internet_price",
             DataError::NoEdge { .. } => "no_edge",
             DataError::BadPeriod { .. } => "bad_period",
+            DataError::BadCatalogRow { .. } => "bad_catalog_row",
+            DataError::UnknownAccelerators { .. } => "unknown_accelerators",
         }
     }
 }

@@ -21,6 +21,9 @@
 //!   states; [`Power`] from the hardware reference), [`LinkSpec`]s
 //!   ([`Egress`] from the egress file, [`Bandwidth`] from the throughput
 //!   file), the user's jobs and carbon price.
+//! * [`catalog`] reads public price catalogs (SkyPilot's `vms.csv`, any
+//!   provider, the Vast.ai marketplace included) into offers with a speed
+//!   from a training benchmark, and adds marketplace hosts to a scenario.
 //! * Every failure is a [`DataError`] naming the file, the key and the
 //!   value: an unknown market, zone, country, currency or instance, an hour
 //!   of the period without a row, a pair of regions without egress or
@@ -93,6 +96,7 @@
 //! ```
 
 mod builder;
+pub mod catalog;
 mod dataset;
 mod error;
 pub mod tables;

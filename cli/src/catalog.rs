@@ -1,0 +1,216 @@
+//! `geoshift catalog`: a SkyPilot-format price catalog (`vms.csv`) into
+//! pools. Lists the offers (rent, speed, power) and the rows left out, or
+//! adds the offers to a scenario as marketplace hosts and prints it.
+
+use super::{emit, usage, Failure};
+use geoshift::data::catalog::{
+    add_marketplace, offers, read_catalog, BadRows, CatalogOffers, HostLink, MarketOptions,
+    SpeedTable, Throughput,
+};
+use geoshift::data::{DataError, DataSet, Offer};
+use geoshift::Scenario;
+use std::path::PathBuf;
+
+/// Arguments of `geoshift catalog`.
+#[derive(clap::Args)]
+pub struct CatalogArgs {
+    /// Catalog file in SkyPilot's vms.csv format (InstanceType,
+    /// AcceleratorName, AcceleratorCount, ..., Price, SpotPrice, Region).
+    catalog: PathBuf,
+    /// Rent from the SpotPrice column (default: Price, on-demand).
+    #[arg(long)]
+    spot: bool,
+    /// Leave bad rows out and list them (default: refuse the file at the
+    /// first bad row, or name every accelerator the speed table lacks).
+    #[arg(long)]
+    skip_bad_rows: bool,
+    /// Speed table: the bundled Lambda fp16 benchmark's geometric mean of
+    /// nine models (`geomean`), or one of its model columns (e.g.
+    /// `bert_large_squad`, `resnet50`).
+    #[arg(long, default_value = "geomean", value_name = "MODEL")]
+    speed: String,
+    /// Your own speed table instead: NAME=RELATIVE_THROUGHPUT:BOARD_W,
+    /// repeated (relative to the same reference as --reference-count).
+    #[arg(long = "accelerator", value_name = "NAME=REL:WATT")]
+    accelerators: Vec<String>,
+    /// Reference accelerators (A100 for the bundled table) per work unit:
+    /// 8 makes one work unit one 8xA100 server-hour.
+    #[arg(long, default_value_t = 8.0)]
+    reference_count: f64,
+    /// Add the offers to this scenario as marketplace hosts and print the
+    /// scenario (JSON) instead of the offer table.
+    #[arg(long, value_name = "SCENARIO")]
+    into: Option<PathBuf>,
+    /// A link between a region of the scenario and every host, both ways:
+    /// REGION=TO_HOST_USD_PER_GB:FROM_HOST_USD_PER_GB:GBPS (your own
+    /// numbers: hosts publish no egress price). Repeat for several regions.
+    #[arg(long = "link", value_name = "REGION=TO:FROM:GBPS")]
+    links: Vec<String>,
+    /// Servers per offer (a catalog lists prices, not stock).
+    #[arg(long, default_value_t = 1.0)]
+    servers: f64,
+    /// Interruptions per host-hour (your assumption: hosts can vanish).
+    #[arg(long, default_value_t = 0.0)]
+    interruption_rate: f64,
+    /// PUE of every host (default: the Uptime Institute 2023 industry
+    /// average of the bundled PUE file).
+    #[arg(long)]
+    pue: Option<f64>,
+    /// Prefix of the hosts' region and pool ids.
+    #[arg(long, default_value = "vast")]
+    prefix: String,
+    /// Print the offers and skipped rows as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn data_error(e: DataError) -> Failure {
+    usage(e.to_string())
+}
+
+/// Parses `NAME=A:B[:C]` into the name and its numbers.
+fn split_numbers(flag: &str, given: &str, count: usize) -> Result<(String, Vec<f64>), Failure> {
+    let bad = || {
+        usage(format!(
+            "{flag} {given:?}: expected NAME={}",
+            vec!["NUMBER"; count].join(":")
+        ))
+    };
+    let (name, rest) = given.split_once('=').ok_or_else(bad)?;
+    let numbers: Vec<f64> = rest
+        .split(':')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    if numbers.len() != count {
+        return Err(bad());
+    }
+    Ok((name.to_string(), numbers))
+}
+
+/// Runs `geoshift catalog`.
+pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
+    let path = &args.catalog;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+    let file = path.display().to_string();
+    let speeds = if args.accelerators.is_empty() {
+        let metric = match args.speed.as_str() {
+            "geomean" => Throughput::GeometricMean,
+            m => Throughput::Model(m.to_string()),
+        };
+        SpeedTable::bundled(&metric).map_err(data_error)?
+    } else {
+        let mut rows = Vec::new();
+        for a in &args.accelerators {
+            let (name, v) = split_numbers("--accelerator", a, 2)?;
+            rows.push((name, v[0], v[1]));
+        }
+        SpeedTable::given(
+            "given on the command line",
+            rows.iter().map(|(n, r, w)| (n.as_str(), *r, *w)),
+        )
+        .map_err(data_error)?
+    };
+    let bad_rows = if args.skip_bad_rows {
+        BadRows::Skip
+    } else {
+        BadRows::Refuse
+    };
+    let offer = if args.spot {
+        Offer::Spot
+    } else {
+        Offer::OnDemand
+    };
+    let rows = read_catalog(&file, &text).map_err(data_error)?;
+    let found =
+        offers(&file, &rows, offer, &speeds, args.reference_count, bad_rows).map_err(data_error)?;
+    match &args.into {
+        None => print_offers(&found, &speeds, args.json),
+        Some(scenario_path) => {
+            let scenario_text = std::fs::read_to_string(scenario_path)
+                .map_err(|e| usage(format!("cannot read {}: {e}", scenario_path.display())))?;
+            let mut scenario = Scenario::from_json(&scenario_text)
+                .map_err(|e| usage(format!("{}: {e}", scenario_path.display())))?;
+            let data = DataSet::bundled().map_err(data_error)?;
+            let pue = match args.pue {
+                Some(p) => p,
+                None => data
+                    .pue(
+                        "Uptime Institute survey",
+                        "industry average (all surveyed sites)",
+                        "2023",
+                    )
+                    .map_err(data_error)?,
+            };
+            let mut links = Vec::new();
+            for l in &args.links {
+                let (region, v) = split_numbers("--link", l, 3)?;
+                links.push(HostLink {
+                    region,
+                    to_host_usd_per_gb: v[0],
+                    from_host_usd_per_gb: v[1],
+                    bandwidth_gbps: v[2],
+                });
+            }
+            let options = MarketOptions {
+                prefix: args.prefix.clone(),
+                servers_per_offer: args.servers,
+                interruption_rate_per_hour: args.interruption_rate,
+                pue,
+                carbon_year: 2023,
+                links,
+                bad_rows,
+            };
+            let skipped =
+                add_marketplace(&mut scenario, &found, &options, &data).map_err(data_error)?;
+            for s in found.skipped.iter().chain(&skipped) {
+                eprintln!(
+                    "skipped line {}: '{}' in '{}': {}",
+                    s.line, s.instance_type, s.region, s.problem
+                );
+            }
+            // The result must be a scenario the model accepts.
+            geoshift::Problem::new(&scenario)
+                .map_err(|e| Failure::from(geoshift::Error::from(e)))?;
+            emit(&(scenario.to_json() + "\n"))
+        }
+    }
+}
+
+fn print_offers(found: &CatalogOffers, speeds: &SpeedTable, json: bool) -> Result<(), Failure> {
+    if json {
+        let v = serde_json::json!({ "speed_table": speeds, "catalog": found });
+        return emit(&(v.to_string() + "\n"));
+    }
+    let mut out = format!("speed: {}\n\n", speeds.basis);
+    out += &format!(
+        "{:>5}  {:<28} {:<24} {:<12} {:>3} {:>9} {:>7} {:>6}\n",
+        "line", "region", "instance", "accelerator", "n", "$/h", "speed", "kW"
+    );
+    for o in &found.offers {
+        out += &format!(
+            "{:>5}  {:<28} {:<24} {:<12} {:>3} {:>9.4} {:>7.4} {:>6.3}\n",
+            o.line,
+            o.region,
+            o.instance_type,
+            o.accelerator,
+            o.accelerator_count,
+            o.rent_usd_per_hour,
+            o.speed,
+            o.power_kw
+        );
+    }
+    out += &format!(
+        "\n{} offers, {} rows skipped\n",
+        found.offers.len(),
+        found.skipped.len()
+    );
+    for s in &found.skipped {
+        out += &format!(
+            "  skipped line {}: '{}' in '{}': {}\n",
+            s.line, s.instance_type, s.region, s.problem
+        );
+    }
+    emit(&out)
+}

@@ -1,0 +1,787 @@
+//! Pools from a public price catalog: the `vms.csv` files SkyPilot
+//! publishes for every provider it supports (`skypilot-org/skypilot-catalog`,
+//! `catalogs/v7/<provider>/vms.csv`), the big clouds, the GPU neo-clouds and
+//! the Vast.ai marketplace alike.
+//!
+//! * [`read_catalog`] parses a file into [`CatalogRow`]s (line numbers kept).
+//! * [`SpeedTable`] gives each accelerator its training throughput relative
+//!   to a reference accelerator and its board power: from the bundled Lambda
+//!   benchmark ([`SpeedTable::bundled`]) or the user's own
+//!   ([`SpeedTable::given`]).
+//! * [`offers`] turns rows into [`CatalogOffer`]s, one per (region, instance
+//!   type): rent from `Price` or `SpotPrice`, speed = accelerator count ×
+//!   relative throughput ÷ the reference server's count (linear scaling
+//!   across GPUs, an assumption). Bad rows (no price, a price of 0 or less,
+//!   an accelerator the table lacks, a repeated row) are refused or skipped
+//!   and listed with their line, as [`BadRows`] says; never guessed.
+//! * [`add_marketplace`] adds offers to a scenario as hosts: one region per
+//!   location (a country or state, not a data centre), one pool per offer,
+//!   links to the user's own regions at the transfer prices and bandwidth
+//!   the user states ([`HostLink`]), machines that vanish at the rate the
+//!   user states.
+//!
+//! A catalog lists prices, not stock: how many servers each offer has is
+//! the user's number ([`MarketOptions::servers_per_offer`]).
+
+use super::tables::read_rows;
+use super::{DataError, DataSet, Offer};
+use crate::scenario::{Link, Pool, Region, Scenario};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A bundled catalog snapshot: file name, the repository, path and commit
+/// it was read from, and its text (see `data/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Snapshot {
+    /// File name under `data/catalog/`.
+    pub file: &'static str,
+    /// `owner/name` of the repository it was read from.
+    pub repository: &'static str,
+    /// Path in that repository.
+    pub path: &'static str,
+    /// Commit it was read at.
+    pub commit: &'static str,
+    /// The file's text, unchanged.
+    pub text: &'static str,
+}
+
+/// The Vast.ai marketplace file (`catalogs/v7/vast/vms.csv`) at every
+/// commit bundled, in the order of `data/README.md` (their dates are not
+/// known). The first is the one the shipped scenario uses.
+pub fn vast_snapshots() -> [Snapshot; 3] {
+    const PATH: &str = "catalogs/v7/vast/vms.csv";
+    [
+        Snapshot {
+            file: "vast_vms_00690e76.csv",
+            repository: "skypilot-org/skypilot-catalog",
+            path: PATH,
+            commit: "00690e7666c721997de53f0594aef3d86d560545",
+            text: include_str!("../../data/catalog/vast_vms_00690e76.csv"),
+        },
+        Snapshot {
+            file: "vast_vms_0e7ecd67.csv",
+            repository: "skypilot-org/skypilot-catalog",
+            path: PATH,
+            commit: "0e7ecd677444fed11a4987003ab03a3d342a1aa5",
+            text: include_str!("../../data/catalog/vast_vms_0e7ecd67.csv"),
+        },
+        Snapshot {
+            file: "vast_vms_b908219a.csv",
+            repository: "SalikovAlex/skypilot-catalog",
+            path: PATH,
+            commit: "b908219ac2bf2516a033a84505ab67270afe57eb",
+            text: include_str!("../../data/catalog/vast_vms_b908219a.csv"),
+        },
+    ]
+}
+
+/// One row of a catalog file, as written (prices not yet checked).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogRow {
+    /// 1-based line in the file (the header is line 1).
+    pub line: u64,
+    /// `InstanceType`.
+    pub instance_type: String,
+    /// `AcceleratorName` (empty for CPU-only rows).
+    pub accelerator: String,
+    /// `AcceleratorCount`.
+    pub accelerator_count: Option<f64>,
+    /// `Price`, $ per instance-hour (on-demand).
+    pub price_usd_per_hour: Option<f64>,
+    /// `SpotPrice`, $ per instance-hour.
+    pub spot_price_usd_per_hour: Option<f64>,
+    /// `Region`: a cloud region code, or for the marketplace a location
+    /// such as `Texas, US, NA`.
+    pub region: String,
+    /// `AvailabilityZone`, where the file has the column.
+    pub zone: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawRow {
+    #[serde(rename = "InstanceType")]
+    instance_type: String,
+    #[serde(rename = "AcceleratorName", default)]
+    accelerator: Option<String>,
+    #[serde(rename = "AcceleratorCount", default)]
+    accelerator_count: Option<f64>,
+    #[serde(rename = "Price", default)]
+    price: Option<f64>,
+    #[serde(rename = "SpotPrice", default)]
+    spot_price: Option<f64>,
+    #[serde(rename = "Region")]
+    region: String,
+    #[serde(rename = "AvailabilityZone", default)]
+    zone: Option<String>,
+}
+
+/// Reads a catalog file (`vms.csv` format) given as text. `file` names it
+/// in errors. Only the columns geoshift uses are read; others are ignored.
+///
+/// # Errors
+///
+/// [`DataError::Csv`] naming the line of a row that does not parse (a
+/// price that is not a number, a missing `InstanceType` or `Region`
+/// column).
+pub fn read_catalog(file: &str, text: &str) -> Result<Vec<CatalogRow>, DataError> {
+    Ok(read_rows::<RawRow>(file, text)?
+        .into_iter()
+        .map(|(line, r)| CatalogRow {
+            line,
+            instance_type: r.instance_type,
+            accelerator: r.accelerator.unwrap_or_default(),
+            accelerator_count: r.accelerator_count,
+            price_usd_per_hour: r.price,
+            spot_price_usd_per_hour: r.spot_price,
+            region: r.region,
+            zone: r.zone.filter(|z| !z.is_empty()),
+        })
+        .collect())
+}
+
+/// Which number of the training benchmark measures an accelerator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Throughput {
+    /// The geometric mean of the models in [`BENCHMARK_MODELS`].
+    GeometricMean,
+    /// One model's column, such as `bert_large_squad` or `resnet50`.
+    Model(String),
+}
+
+/// The models of the bundled benchmark whose geometric mean
+/// [`Throughput::GeometricMean`] takes: every column of the fp16 training
+/// file except `ncf`, whose multi-GPU values are not comparable (they jump
+/// by 100× between rows of one GPU type).
+pub const BENCHMARK_MODELS: [&str; 9] = [
+    "ssd",
+    "bert_base_squad",
+    "bert_large_squad",
+    "gnmt",
+    "resnet50",
+    "tacotron2",
+    "transformerxlbase",
+    "transformerxllarge",
+    "waveglow",
+];
+
+/// The benchmark row of one GPU that the speed table is relative to: the
+/// A100 SXM4 card of the bundled benchmark (the GPU of the start-up's own
+/// servers and of GCP's `a2-highgpu-8g`).
+pub const REFERENCE_GPU: &str = "A100 80GB SXM4";
+
+/// One accelerator of a [`SpeedTable`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Accelerator {
+    /// Training throughput of one card relative to the reference card.
+    pub relative_throughput: f64,
+    /// Board power of one card, in W.
+    pub board_power_w: f64,
+    /// Where the numbers come from (benchmark row, or `given`).
+    pub source: String,
+}
+
+/// Training throughput and board power per accelerator name (the
+/// catalog's `AcceleratorName`), relative to one reference accelerator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpeedTable {
+    /// What the throughput is relative to and how it was measured.
+    pub basis: String,
+    /// By catalog accelerator name.
+    pub accelerators: BTreeMap<String, Accelerator>,
+}
+
+#[derive(Deserialize)]
+struct MapRow {
+    accelerator: String,
+    benchmark_gpu: String,
+}
+
+impl SpeedTable {
+    /// The bundled table: the Lambda fp16 training benchmark
+    /// (`data/catalog/lambda_pytorch_train_throughput_fp16.csv`), one-GPU
+    /// rows, relative to [`REFERENCE_GPU`], board power from its `watt`
+    /// column, for the catalog names mapped in `data/catalog/accelerators.csv`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SpeedTable::from_benchmark`].
+    pub fn bundled(metric: &Throughput) -> Result<SpeedTable, DataError> {
+        SpeedTable::from_benchmark(
+            "lambda_pytorch_train_throughput_fp16.csv",
+            include_str!("../../data/catalog/lambda_pytorch_train_throughput_fp16.csv"),
+            "accelerators.csv",
+            include_str!("../../data/catalog/accelerators.csv"),
+            REFERENCE_GPU,
+            metric,
+        )
+    }
+
+    /// A table from a benchmark file (Lambda's `pytorch-train-throughput`
+    /// format: `name_gpu,num_gpu,watt,price,<model>...`) and a map from
+    /// catalog accelerator names to its `name_gpu` (`accelerator,benchmark_gpu`).
+    /// One-GPU rows only; `reference` is the `name_gpu` everything is
+    /// relative to.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Csv`] for a row that does not parse,
+    /// [`DataError::UnknownCode`] for a GPU, model or reference the
+    /// benchmark lacks, [`DataError::BadValue`] for a throughput or power
+    /// that is not finite and positive, [`DataError::DuplicateRow`] for a
+    /// name mapped twice.
+    pub fn from_benchmark(
+        benchmark_file: &str,
+        benchmark_text: &str,
+        map_file: &str,
+        map_text: &str,
+        reference: &str,
+        metric: &Throughput,
+    ) -> Result<SpeedTable, DataError> {
+        let rows = read_rows::<BTreeMap<String, String>>(benchmark_file, benchmark_text)?;
+        let models: Vec<&str> = match metric {
+            Throughput::GeometricMean => BENCHMARK_MODELS.to_vec(),
+            Throughput::Model(m) => vec![m.as_str()],
+        };
+        // (throughput, watt) of a one-GPU row.
+        let measure = |gpu: &str| -> Result<(f64, f64), DataError> {
+            let unknown = |what, value: &str| DataError::UnknownCode {
+                file: benchmark_file.to_string(),
+                what,
+                value: value.to_string(),
+            };
+            let (line, row) = rows
+                .iter()
+                .find(|(_, r)| {
+                    r.get("name_gpu").map(String::as_str) == Some(gpu)
+                        && r.get("num_gpu").and_then(|n| n.parse::<f64>().ok()) == Some(1.0)
+                })
+                .ok_or_else(|| unknown("one-GPU benchmark row", gpu))?;
+            let number = |field: &'static str, column: &str| -> Result<f64, DataError> {
+                let text = row.get(column).ok_or_else(|| unknown("column", column))?;
+                match text.trim().parse::<f64>() {
+                    Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+                    _ => Err(DataError::BadValue {
+                        file: benchmark_file.to_string(),
+                        line: *line,
+                        field,
+                        value: format!("{column} of {gpu} = {text}"),
+                        rule: "must be a finite number > 0",
+                    }),
+                }
+            };
+            let mut log_sum = 0.0;
+            for m in &models {
+                log_sum += number("throughput", m)?.ln();
+            }
+            Ok((
+                (log_sum / models.len() as f64).exp(),
+                number("watt", "watt")?,
+            ))
+        };
+        let (reference_throughput, _) = measure(reference)?;
+        let mut accelerators = BTreeMap::new();
+        for (line, m) in read_rows::<MapRow>(map_file, map_text)? {
+            let (throughput, watt) = measure(&m.benchmark_gpu)?;
+            let accelerator = Accelerator {
+                relative_throughput: throughput / reference_throughput,
+                board_power_w: watt,
+                source: format!("{benchmark_file}: {}", m.benchmark_gpu),
+            };
+            if accelerators
+                .insert(m.accelerator.clone(), accelerator)
+                .is_some()
+            {
+                return Err(DataError::DuplicateRow {
+                    file: map_file.to_string(),
+                    line,
+                    key: m.accelerator,
+                });
+            }
+        }
+        let basis = match metric {
+            Throughput::GeometricMean => format!(
+                "fp16 training throughput per card relative to {reference} \
+                 (geometric mean of {}), {benchmark_file}",
+                BENCHMARK_MODELS.join(", ")
+            ),
+            Throughput::Model(m) => format!(
+                "fp16 training throughput per card relative to {reference} ({m}), {benchmark_file}"
+            ),
+        };
+        Ok(SpeedTable {
+            basis,
+            accelerators,
+        })
+    }
+
+    /// The user's own table: (catalog accelerator name, throughput relative
+    /// to their reference, board power in W).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::BadValue`] (file `given speed table`, line = position
+    /// from 1) for a number that is not finite and positive,
+    /// [`DataError::DuplicateRow`] for a name given twice.
+    pub fn given<'a>(
+        basis: &str,
+        rows: impl IntoIterator<Item = (&'a str, f64, f64)>,
+    ) -> Result<SpeedTable, DataError> {
+        const FILE: &str = "given speed table";
+        let mut accelerators = BTreeMap::new();
+        for (i, (name, relative, watt)) in rows.into_iter().enumerate() {
+            let line = i as u64 + 1;
+            for (field, v) in [("relative_throughput", relative), ("board_power_w", watt)] {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(DataError::BadValue {
+                        file: FILE.to_string(),
+                        line,
+                        field,
+                        value: format!("{name}: {v}"),
+                        rule: "must be a finite number > 0",
+                    });
+                }
+            }
+            let row = Accelerator {
+                relative_throughput: relative,
+                board_power_w: watt,
+                source: "given".to_string(),
+            };
+            if accelerators.insert(name.to_string(), row).is_some() {
+                return Err(DataError::DuplicateRow {
+                    file: FILE.to_string(),
+                    line,
+                    key: name.to_string(),
+                });
+            }
+        }
+        Ok(SpeedTable {
+            basis: basis.to_string(),
+            accelerators,
+        })
+    }
+}
+
+/// What to do with a row that cannot be a pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BadRows {
+    /// Stop at the first bad row with an error naming it.
+    #[default]
+    Refuse,
+    /// Leave it out and list it in [`CatalogOffers::skipped`].
+    Skip,
+}
+
+/// Why a catalog row is not an offer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RowProblem {
+    /// The price column of the chosen offer is empty.
+    NoPrice {
+        /// `Price` or `SpotPrice`.
+        column: &'static str,
+    },
+    /// The price is 0 or less (the marketplace file writes 0.00 for "no
+    /// spot price").
+    NotPositive {
+        /// `Price` or `SpotPrice`.
+        column: &'static str,
+        /// The value.
+        value: f64,
+    },
+    /// No accelerator, or no count of them, on the row.
+    NoAccelerator,
+    /// The speed table has no such accelerator.
+    UnknownAccelerator {
+        /// The catalog's `AcceleratorName`.
+        accelerator: String,
+    },
+    /// The host's country has no yearly carbon figure (or the location
+    /// names no country).
+    NoCarbon {
+        /// What the lookup said.
+        why: String,
+    },
+    /// The same region, zone and instance type as an earlier row.
+    Duplicate {
+        /// Line of the first row with that key.
+        first_line: u64,
+    },
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowProblem::NoPrice { column } => write!(f, "{column} is empty"),
+            RowProblem::NotPositive { column, value } => {
+                write!(f, "{column} = {value} is not a price (must be > 0)")
+            }
+            RowProblem::NoAccelerator => write!(f, "no accelerator or accelerator count"),
+            RowProblem::UnknownAccelerator { accelerator } => {
+                write!(f, "accelerator '{accelerator}' is not in the speed table")
+            }
+            RowProblem::NoCarbon { why } => write!(f, "no carbon figure: {why}"),
+            RowProblem::Duplicate { first_line } => {
+                write!(f, "repeats the row of line {first_line}")
+            }
+        }
+    }
+}
+
+/// A row left out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedRow {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// `InstanceType`.
+    pub instance_type: String,
+    /// `Region`.
+    pub region: String,
+    /// Why.
+    pub problem: RowProblem,
+}
+
+/// A catalog row that can be a pool.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogOffer {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// `Region` (for the marketplace, a location).
+    pub region: String,
+    /// `AvailabilityZone`, if any.
+    pub zone: Option<String>,
+    /// `InstanceType`.
+    pub instance_type: String,
+    /// `AcceleratorName`.
+    pub accelerator: String,
+    /// `AcceleratorCount`.
+    pub accelerator_count: f64,
+    /// Rent in $ per instance-hour (`Price` or `SpotPrice`).
+    pub rent_usd_per_hour: f64,
+    /// Work units per instance-hour: count × relative throughput ÷ the
+    /// reference server's count.
+    pub speed: f64,
+    /// Power of the busy instance's accelerators, in kW (board power ×
+    /// count; host CPU, memory and fans not counted).
+    pub power_kw: f64,
+}
+
+/// The offers of a catalog file and the rows left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogOffers {
+    /// File name.
+    pub file: String,
+    /// The offers, in file order.
+    pub offers: Vec<CatalogOffer>,
+    /// Rows left out ([`BadRows::Skip`]), in file order.
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// Turns catalog rows into offers: rent from `offer`'s column, speed and
+/// power from `speeds`, with `reference_count` accelerators of the
+/// reference making one work unit per hour (8: one 8×A100 server-hour).
+///
+/// # Errors
+///
+/// With [`BadRows::Refuse`]: [`DataError::UnknownAccelerators`] naming
+/// every accelerator of the file the table lacks, else
+/// [`DataError::BadCatalogRow`] for the first other bad row. Either way
+/// [`DataError::BadValue`] when `reference_count` is not finite and > 0.
+pub fn offers(
+    file: &str,
+    rows: &[CatalogRow],
+    offer: Offer,
+    speeds: &SpeedTable,
+    reference_count: f64,
+    bad_rows: BadRows,
+) -> Result<CatalogOffers, DataError> {
+    if !(reference_count.is_finite() && reference_count > 0.0) {
+        return Err(DataError::BadValue {
+            file: file.to_string(),
+            line: 0,
+            field: "reference_count",
+            value: reference_count.to_string(),
+            rule: "must be a finite number > 0",
+        });
+    }
+    if bad_rows == BadRows::Refuse {
+        let unknown: BTreeSet<&str> = rows
+            .iter()
+            .filter(|r| !r.accelerator.is_empty())
+            .map(|r| r.accelerator.as_str())
+            .filter(|a| !speeds.accelerators.contains_key(*a))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(DataError::UnknownAccelerators {
+                file: file.to_string(),
+                names: unknown.into_iter().map(str::to_string).collect(),
+            });
+        }
+    }
+    let column = match offer {
+        Offer::OnDemand => "Price",
+        Offer::Spot => "SpotPrice",
+    };
+    let mut out = CatalogOffers {
+        file: file.to_string(),
+        offers: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let mut seen: BTreeMap<(&str, Option<&str>, &str), u64> = BTreeMap::new();
+    for row in rows {
+        let price = match offer {
+            Offer::OnDemand => row.price_usd_per_hour,
+            Offer::Spot => row.spot_price_usd_per_hour,
+        };
+        let key = (
+            row.region.as_str(),
+            row.zone.as_deref(),
+            row.instance_type.as_str(),
+        );
+        let checked = (|| {
+            if let Some(&first_line) = seen.get(&key) {
+                return Err(RowProblem::Duplicate { first_line });
+            }
+            let rent = match price {
+                None => return Err(RowProblem::NoPrice { column }),
+                Some(p) if !(p.is_finite() && p > 0.0) => {
+                    return Err(RowProblem::NotPositive { column, value: p })
+                }
+                Some(p) => p,
+            };
+            let count = match row.accelerator_count {
+                Some(c) if c.is_finite() && c > 0.0 && !row.accelerator.is_empty() => c,
+                _ => return Err(RowProblem::NoAccelerator),
+            };
+            let acc = speeds.accelerators.get(&row.accelerator).ok_or_else(|| {
+                RowProblem::UnknownAccelerator {
+                    accelerator: row.accelerator.clone(),
+                }
+            })?;
+            Ok(CatalogOffer {
+                line: row.line,
+                region: row.region.clone(),
+                zone: row.zone.clone(),
+                instance_type: row.instance_type.clone(),
+                accelerator: row.accelerator.clone(),
+                accelerator_count: count,
+                rent_usd_per_hour: rent,
+                speed: count * acc.relative_throughput / reference_count,
+                power_kw: count * acc.board_power_w / 1000.0,
+            })
+        })();
+        seen.entry(key).or_insert(row.line);
+        match checked {
+            Ok(o) => out.offers.push(o),
+            Err(problem) => match bad_rows {
+                BadRows::Refuse => {
+                    return Err(DataError::BadCatalogRow {
+                        file: file.to_string(),
+                        line: row.line,
+                        instance: row.instance_type.clone(),
+                        region: row.region.clone(),
+                        problem: problem.to_string(),
+                    })
+                }
+                BadRows::Skip => out.skipped.push(SkippedRow {
+                    line: row.line,
+                    instance_type: row.instance_type.clone(),
+                    region: row.region.clone(),
+                    problem,
+                }),
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// The country code of a marketplace location written `State, CC, Continent`
+/// (the Vast.ai file's form; the state may be empty), if it has one.
+pub fn country_code(location: &str) -> Option<&str> {
+    let parts: Vec<&str> = location.split(',').map(str::trim).collect();
+    match parts.as_slice() {
+        [.., cc, _continent] if cc.len() == 2 && cc.chars().all(|c| c.is_ascii_uppercase()) => {
+            Some(cc)
+        }
+        _ => None,
+    }
+}
+
+/// A link between a region of the user's and every marketplace host, both
+/// ways, at prices and a bandwidth the user states (a marketplace host has
+/// no published egress price: each sets its own, and the catalog does not
+/// carry it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostLink {
+    /// The user's region id (already in the scenario).
+    pub region: String,
+    /// $/GB for data sent from `region` to a host.
+    pub to_host_usd_per_gb: f64,
+    /// $/GB for data sent from a host back to `region`.
+    pub from_host_usd_per_gb: f64,
+    /// Gbit/s each way.
+    pub bandwidth_gbps: f64,
+}
+
+/// How marketplace offers become a scenario's hosts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketOptions {
+    /// Prefix of the region and pool ids, such as `vast`.
+    pub prefix: String,
+    /// Servers per offer in every slot (a catalog lists prices, not stock).
+    pub servers_per_offer: f64,
+    /// Interruptions per server-hour of every host (machines that vanish).
+    pub interruption_rate_per_hour: f64,
+    /// PUE of every host.
+    pub pue: f64,
+    /// Year of the yearly carbon average of the host's country.
+    pub carbon_year: i32,
+    /// Links between the user's regions and every host.
+    pub links: Vec<HostLink>,
+    /// What to do with a location whose country has no yearly carbon figure.
+    pub bad_rows: BadRows,
+}
+
+/// Lower-case letters and digits, other runs as one `-`.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Region id of a marketplace location under `prefix`.
+pub fn host_region_id(prefix: &str, location: &str) -> String {
+    format!("{prefix}-{}", slug(location))
+}
+
+/// Adds `offers` to `scenario` as marketplace hosts: a region per location
+/// (energy paid in the rent, carbon the yearly average of its country from
+/// `data`), a pool per offer (rent includes energy), links to and from each
+/// of `options.links`. Returns the locations left out.
+///
+/// # Errors
+///
+/// [`DataError::UnknownRegion`] for a [`HostLink`] region not in the
+/// scenario; with [`BadRows::Refuse`], [`DataError::BadCatalogRow`] for an
+/// offer whose location has no country code or whose country has no yearly
+/// carbon figure; [`DataError::BadValue`] for an option that is not finite
+/// and non-negative (servers, rate, prices, bandwidth) or a PUE below 1.
+pub fn add_marketplace(
+    scenario: &mut Scenario,
+    offers: &CatalogOffers,
+    options: &MarketOptions,
+    data: &DataSet,
+) -> Result<Vec<SkippedRow>, DataError> {
+    let bad = |field: &'static str, v: f64, rule: &'static str| DataError::BadValue {
+        file: "market options".to_string(),
+        line: 0,
+        field,
+        value: v.to_string(),
+        rule,
+    };
+    let non_negative = |field, v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(())
+        } else {
+            Err(bad(field, v, "must be a finite number >= 0"))
+        }
+    };
+    non_negative("servers_per_offer", options.servers_per_offer)?;
+    non_negative(
+        "interruption_rate_per_hour",
+        options.interruption_rate_per_hour,
+    )?;
+    if !(options.pue.is_finite() && options.pue >= 1.0) {
+        return Err(bad("pue", options.pue, "must be a finite number >= 1"));
+    }
+    for l in &options.links {
+        non_negative("to_host_usd_per_gb", l.to_host_usd_per_gb)?;
+        non_negative("from_host_usd_per_gb", l.from_host_usd_per_gb)?;
+        non_negative("bandwidth_gbps", l.bandwidth_gbps)?;
+        if !scenario.regions.iter().any(|r| r.id == l.region) {
+            return Err(DataError::UnknownRegion {
+                entity: "link",
+                id: format!("{}<->{}-*", l.region, options.prefix),
+                region: l.region.clone(),
+            });
+        }
+    }
+    let mut skipped = Vec::new();
+    let mut regions: BTreeMap<String, Region> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for o in &offers.offers {
+        let id = host_region_id(&options.prefix, &o.region);
+        if !regions.contains_key(&id) {
+            let carbon = match country_code(&o.region) {
+                None => Err("the location has no country code".to_string()),
+                Some(cc) => data
+                    .yearly_carbon_g_per_kwh(cc, options.carbon_year)
+                    .map_err(|e| e.to_string()),
+            };
+            let carbon = match (carbon, options.bad_rows) {
+                (Ok(c), _) => c,
+                (Err(why), BadRows::Refuse) => {
+                    return Err(DataError::BadCatalogRow {
+                        file: offers.file.clone(),
+                        line: o.line,
+                        instance: o.instance_type.clone(),
+                        region: o.region.clone(),
+                        problem: why,
+                    })
+                }
+                (Err(why), BadRows::Skip) => {
+                    skipped.push(SkippedRow {
+                        line: o.line,
+                        instance_type: o.instance_type.clone(),
+                        region: o.region.clone(),
+                        problem: RowProblem::NoCarbon { why },
+                    });
+                    continue;
+                }
+            };
+            regions.insert(
+                id.clone(),
+                Region::new(id.clone(), options.pue, 0.0).carbon(carbon),
+            );
+            order.push(id.clone());
+        }
+        let pool_id = format!("{id}-{}", slug(&o.instance_type));
+        scenario.pools.push(
+            Pool::new(
+                pool_id,
+                id,
+                options.servers_per_offer,
+                o.rent_usd_per_hour,
+                o.power_kw,
+            )
+            .rent_includes_energy()
+            .speed(o.speed)
+            .interruption_rate_per_hour(options.interruption_rate_per_hour),
+        );
+    }
+    for id in order {
+        if let Some(region) = regions.remove(&id) {
+            scenario.regions.push(region);
+        }
+        for l in &options.links {
+            scenario.links.push(Link::new(
+                l.region.clone(),
+                id.clone(),
+                l.bandwidth_gbps,
+                l.to_host_usd_per_gb,
+            ));
+            scenario.links.push(Link::new(
+                id.clone(),
+                l.region.clone(),
+                l.bandwidth_gbps,
+                l.from_host_usd_per_gb,
+            ));
+        }
+    }
+    Ok(skipped)
+}

@@ -1,0 +1,464 @@
+//! Pools from SkyPilot-format price catalogs (`geoshift::data::catalog`):
+//! small hand-made files (good rows, bad rows, unknown accelerators,
+//! duplicates) and the bundled Vast.ai snapshots.
+
+use geoshift::data::catalog::{
+    add_marketplace, country_code, host_region_id, offers, read_catalog, vast_snapshots, BadRows,
+    HostLink, MarketOptions, RowProblem, SpeedTable, Throughput, REFERENCE_GPU,
+};
+use geoshift::data::{DataError, DataSet, Offer};
+use geoshift::{Region, Scenario};
+use proptest::prelude::*;
+
+const HEADER: &str =
+    "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region\n";
+
+fn file(rows: &[&str]) -> String {
+    let mut s = HEADER.to_string();
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s
+}
+
+/// A table of the user's own: A100 = 1, RTX4090 = 0.5.
+fn table() -> SpeedTable {
+    SpeedTable::given("test", [("A100", 1.0, 400.0), ("RTX4090", 0.5, 450.0)]).unwrap()
+}
+
+#[test]
+fn good_rows_become_offers_with_rent_speed_and_power() {
+    let text = file(&[
+        "8x-A100,A100,8,32,64.0,\"{'Gpus': []}\",5.87,0.00,\"Slovenia, SI, EU\"",
+        "2x-RTX_4090,RTX4090,2,32,64.0,\"{}\",0.80,0.30,\"Texas, US, NA\"",
+    ]);
+    let rows = read_catalog("t.csv", &text).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].line, 3);
+    let got = offers(
+        "t.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
+    assert!(got.skipped.is_empty());
+    let (a, b) = (&got.offers[0], &got.offers[1]);
+    assert_eq!((a.rent_usd_per_hour, a.speed, a.power_kw), (5.87, 1.0, 3.2));
+    assert_eq!(
+        (b.rent_usd_per_hour, b.speed, b.power_kw),
+        (0.80, 0.125, 0.9)
+    );
+    assert_eq!(b.region, "Texas, US, NA");
+    // The spot column of the same rows: 0.00 is not a price.
+    let err = offers("t.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Refuse).unwrap_err();
+    assert!(
+        matches!(&err, DataError::BadCatalogRow { line: 2, problem, .. } if problem.contains("SpotPrice = 0")),
+        "{err}"
+    );
+    let spot = offers("t.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Skip).unwrap();
+    assert_eq!(spot.offers.len(), 1);
+    assert_eq!(spot.offers[0].rent_usd_per_hour, 0.30);
+}
+
+#[test]
+fn bad_rows_are_refused_or_skipped_by_line() {
+    let text = file(&[
+        "1x-A100,A100,1,32,64.0,{},1.20,,\"Germany, DE, EU\"",
+        "1x-A100-b,A100,1,32,64.0,{},,,\"Germany, DE, EU\"", // no price
+        "1x-A100-c,A100,1,32,64.0,{},0.00,,\"Germany, DE, EU\"", // price 0
+        "1x-A100-d,A100,1,32,64.0,{},-1,,\"Germany, DE, EU\"", // negative
+        "cpu-only,,,32,64.0,{},0.10,,\"Germany, DE, EU\"",   // no accelerator
+        "1x-A100,A100,1,32,64.0,{},1.30,,\"Germany, DE, EU\"", // duplicate of line 2
+    ]);
+    let rows = read_catalog("bad.csv", &text).unwrap();
+    let err = offers(
+        "bad.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap_err();
+    match &err {
+        DataError::BadCatalogRow {
+            file,
+            line,
+            instance,
+            region,
+            problem,
+        } => {
+            assert_eq!((file.as_str(), *line), ("bad.csv", 3));
+            assert_eq!(instance, "1x-A100-b");
+            assert_eq!(region, "Germany, DE, EU");
+            assert!(problem.contains("Price is empty"), "{problem}");
+        }
+        e => panic!("{e}"),
+    }
+    let got = offers(
+        "bad.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Skip,
+    )
+    .unwrap();
+    assert_eq!(got.offers.len(), 1);
+    assert_eq!(got.offers[0].line, 2);
+    let problems: Vec<(u64, RowProblem)> = got
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.problem.clone()))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            (3, RowProblem::NoPrice { column: "Price" }),
+            (
+                4,
+                RowProblem::NotPositive {
+                    column: "Price",
+                    value: 0.0
+                }
+            ),
+            (
+                5,
+                RowProblem::NotPositive {
+                    column: "Price",
+                    value: -1.0
+                }
+            ),
+            (6, RowProblem::NoAccelerator),
+            (7, RowProblem::Duplicate { first_line: 2 }),
+        ]
+    );
+}
+
+#[test]
+fn unknown_accelerators_are_named() {
+    let text = file(&[
+        "1x-H200,H200,1,32,64.0,{},2.47,0.00,\"Hungary, HU, EU\"",
+        "1x-A100,A100,1,32,64.0,{},1.20,0.00,\"Germany, DE, EU\"",
+        "1x-RTX_5090,RTX5090,1,32,64.0,{},0.53,0.00,\"Taiwan, TW, AS\"",
+        "2x-H200,H200,2,32,64.0,{},4.94,0.00,\"France, FR, EU\"",
+    ]);
+    let rows = read_catalog("u.csv", &text).unwrap();
+    let err = offers(
+        "u.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        DataError::UnknownAccelerators {
+            file: "u.csv".into(),
+            names: vec!["H200".into(), "RTX5090".into()],
+        }
+    );
+    assert!(err.to_string().contains("H200, RTX5090"), "{err}");
+    let got = offers(
+        "u.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Skip,
+    )
+    .unwrap();
+    let lines: Vec<u64> = got.skipped.iter().map(|s| s.line).collect();
+    assert_eq!(lines, vec![2, 4, 5]);
+    assert_eq!(got.offers[0].line, 3);
+}
+
+#[test]
+fn malformed_rows_and_bad_numbers_are_typed_errors() {
+    let text = file(&["1x-A100,A100,one,32,64.0,{},1.20,0.00,\"Germany, DE, EU\""]);
+    let err = read_catalog("m.csv", &text).unwrap_err();
+    assert!(matches!(err, DataError::Csv { line: 2, .. }), "{err}");
+    let rows = read_catalog("m.csv", &file(&[])).unwrap();
+    for bad in [0.0, -8.0, f64::NAN] {
+        let err = offers(
+            "m.csv",
+            &rows,
+            Offer::OnDemand,
+            &table(),
+            bad,
+            BadRows::Skip,
+        );
+        assert!(matches!(
+            err,
+            Err(DataError::BadValue {
+                field: "reference_count",
+                ..
+            })
+        ));
+    }
+    for (name, rel, w) in [("X", 0.0, 300.0), ("X", 1.0, f64::INFINITY)] {
+        assert!(matches!(
+            SpeedTable::given("t", [(name, rel, w)]),
+            Err(DataError::BadValue { .. })
+        ));
+    }
+    assert!(matches!(
+        SpeedTable::given("t", [("X", 1.0, 1.0), ("X", 2.0, 1.0)]),
+        Err(DataError::DuplicateRow { line: 2, .. })
+    ));
+}
+
+/// The bundled table, recomputed here from the benchmark file's text: the
+/// geometric mean of the nine model columns of a one-GPU row over that of
+/// the reference row.
+#[test]
+fn bundled_speed_table_is_the_benchmark_ratio() {
+    let text = include_str!("../data/catalog/lambda_pytorch_train_throughput_fp16.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row = |gpu: &str| -> Vec<f64> {
+        let l = lines
+            .clone()
+            .find(|l| l.starts_with(&format!("{gpu},1.0,")))
+            .unwrap();
+        l.split(',').skip(1).map(|v| v.parse().unwrap()).collect()
+    };
+    let models = [
+        "ssd",
+        "bert_base_squad",
+        "bert_large_squad",
+        "gnmt",
+        "resnet50",
+        "tacotron2",
+        "transformerxlbase",
+        "transformerxllarge",
+        "waveglow",
+    ];
+    let gm = |v: &[f64]| {
+        let logs: f64 = models
+            .iter()
+            .map(|m| v[header.iter().position(|h| h == m).unwrap() - 1].ln())
+            .sum();
+        (logs / models.len() as f64).exp()
+    };
+    let reference = gm(&row(REFERENCE_GPU));
+    let t = SpeedTable::bundled(&Throughput::GeometricMean).unwrap();
+    let h100 = &t.accelerators["H100"];
+    assert!((h100.relative_throughput - gm(&row("H100 80GB SXM5")) / reference).abs() < 1e-12);
+    assert_eq!(h100.board_power_w, 700.0);
+    assert_eq!(t.accelerators["A100"].relative_throughput, 1.0);
+    let resnet = SpeedTable::bundled(&Throughput::Model("resnet50".into())).unwrap();
+    assert!((resnet.accelerators["RTX4090"].relative_throughput - 1301.0 / 1582.0).abs() < 1e-12);
+    assert!(matches!(
+        SpeedTable::bundled(&Throughput::Model("no_such_model".into())),
+        Err(DataError::UnknownCode { what: "column", .. })
+    ));
+}
+
+/// One shipped snapshot: its rows read back, every accelerator either in
+/// the table or named, no Middle-East host (Israel, the Gulf).
+#[test]
+fn shipped_vast_snapshot() {
+    let [snap, ..] = vast_snapshots();
+    let rows = read_catalog(snap.file, snap.text).unwrap();
+    assert_eq!(rows.len(), 61);
+    assert_eq!(rows[0].instance_type, "1x-H100_SXM-32-65536");
+    assert_eq!(rows[0].price_usd_per_hour, Some(1.80));
+    assert_eq!(rows[0].region, "Czechia, CZ, EU");
+    assert!(rows.iter().all(|r| r.spot_price_usd_per_hour == Some(0.0)));
+    let t = SpeedTable::bundled(&Throughput::GeometricMean).unwrap();
+    let err = offers(snap.file, &rows, Offer::OnDemand, &t, 8.0, BadRows::Refuse).unwrap_err();
+    let DataError::UnknownAccelerators { names, .. } = err else {
+        panic!("{err}")
+    };
+    assert!(names.contains(&"H200".to_string()) && names.contains(&"RTX5090".to_string()));
+    let got = offers(snap.file, &rows, Offer::OnDemand, &t, 8.0, BadRows::Skip).unwrap();
+    assert_eq!(got.offers.len() + got.skipped.len(), rows.len());
+    for r in &rows {
+        let cc = country_code(&r.region).unwrap();
+        assert!(
+            !["IL", "SA", "AE", "QA", "BH", "KW", "OM"].contains(&cc),
+            "{}",
+            r.region
+        );
+    }
+}
+
+fn base() -> Scenario {
+    Scenario::builder(geoshift::Horizon::new(
+        "2023-06-19T00:00:00Z".parse().unwrap(),
+        3600,
+        2,
+    ))
+    .regions(vec![Region::new("home", 1.2, 50.0)])
+    .build()
+}
+
+fn options(region: &str) -> MarketOptions {
+    MarketOptions {
+        prefix: "m".into(),
+        servers_per_offer: 1.0,
+        interruption_rate_per_hour: 0.01,
+        pue: 1.5,
+        carbon_year: 2023,
+        links: vec![HostLink {
+            region: region.into(),
+            to_host_usd_per_gb: 0.02,
+            from_host_usd_per_gb: 0.03,
+            bandwidth_gbps: 1.0,
+        }],
+        bad_rows: BadRows::Refuse,
+    }
+}
+
+#[test]
+fn hosts_join_a_scenario_one_region_per_location() {
+    let data = DataSet::bundled().unwrap();
+    let text = file(&[
+        "8x-A100,A100,8,32,64.0,{},5.87,0.00,\"Slovenia, SI, EU\"",
+        "4x-A100,A100,4,32,64.0,{},2.93,0.00,\"Slovenia, SI, EU\"",
+        "2x-RTX_4090,RTX4090,2,32,64.0,{},0.80,0.00,\"Texas, US, NA\"",
+    ]);
+    let rows = read_catalog("h.csv", &text).unwrap();
+    let got = offers(
+        "h.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
+    let mut s = base();
+    let skipped = add_marketplace(&mut s, &got, &options("home"), &data).unwrap();
+    assert!(skipped.is_empty());
+    assert_eq!(s.regions.len(), 3);
+    assert_eq!(s.pools.len(), 3);
+    assert_eq!(s.links.len(), 4);
+    let si = host_region_id("m", "Slovenia, SI, EU");
+    let region = s.regions.iter().find(|r| r.id == si).unwrap();
+    assert_eq!(
+        region.carbon_g_per_kwh,
+        data.yearly_carbon_g_per_kwh("SI", 2023).unwrap().into()
+    );
+    assert_eq!(region.pue, 1.5);
+    let pool = s.pools.iter().find(|p| p.id.ends_with("8x-a100")).unwrap();
+    assert_eq!(pool.region, si);
+    assert!(pool.rent_includes_energy);
+    assert_eq!(pool.interruption_rate_per_hour, 0.01);
+    let link = s
+        .links
+        .iter()
+        .find(|l| l.from == si && l.to == "home")
+        .unwrap();
+    assert_eq!(link.egress_usd_per_gb, 0.03);
+    geoshift::Problem::new(&s).unwrap();
+
+    let err = add_marketplace(&mut base(), &got, &options("nowhere"), &data).unwrap_err();
+    assert!(matches!(err, DataError::UnknownRegion { .. }), "{err}");
+    let mut o = options("home");
+    o.servers_per_offer = -1.0;
+    assert!(matches!(
+        add_marketplace(&mut base(), &got, &o, &data),
+        Err(DataError::BadValue {
+            field: "servers_per_offer",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_host_without_a_carbon_figure_is_refused_or_skipped() {
+    let data = DataSet::bundled().unwrap();
+    // Russia has no yearly figure in the bundled carbon file.
+    let text = file(&["2x-RTX_4090,RTX4090,2,32,64.0,{},0.80,0.00,\"St.-Petersburg, RU, EU\""]);
+    let rows = read_catalog("r.csv", &text).unwrap();
+    let got = offers(
+        "r.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
+    let err = add_marketplace(&mut base(), &got, &options("home"), &data).unwrap_err();
+    assert!(
+        matches!(err, DataError::BadCatalogRow { line: 2, .. }),
+        "{err}"
+    );
+    let mut o = options("home");
+    o.bad_rows = BadRows::Skip;
+    let mut s = base();
+    let skipped = add_marketplace(&mut s, &got, &o, &data).unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert!(matches!(skipped[0].problem, RowProblem::NoCarbon { .. }));
+    assert!(s.pools.is_empty() && s.regions.len() == 1);
+}
+
+proptest! {
+    /// Every row is an offer or a skipped row, never both, never lost; an
+    /// offer's numbers are its row's.
+    #[test]
+    fn every_row_is_accounted_for(
+        rows in proptest::collection::vec(
+            (0usize..3, 0u32..5, proptest::option::of(-1.0f64..10.0), 0usize..3),
+            0..20,
+        )
+    ) {
+        let names = ["A100", "RTX4090", "H200"];
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|(a, n, p, loc)| {
+                format!(
+                    "{n}x-{},{},{n},8,16,{{}},{},0,\"L{loc}, DE, EU\"",
+                    names[*a],
+                    names[*a],
+                    p.map(|p| p.to_string()).unwrap_or_default()
+                )
+            })
+            .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let parsed = read_catalog("p.csv", &file(&refs)).unwrap();
+        let got = offers("p.csv", &parsed, Offer::OnDemand, &table(), 8.0, BadRows::Skip).unwrap();
+        prop_assert_eq!(got.offers.len() + got.skipped.len(), parsed.len());
+        for o in &got.offers {
+            let row = &parsed[(o.line - 2) as usize];
+            prop_assert!(o.rent_usd_per_hour > 0.0);
+            prop_assert_eq!(Some(o.rent_usd_per_hour), row.price_usd_per_hour);
+            let rel = table().accelerators[&o.accelerator].relative_throughput;
+            prop_assert!((o.speed - o.accelerator_count * rel / 8.0).abs() < 1e-12);
+        }
+        let refused = offers("p.csv", &parsed, Offer::OnDemand, &table(), 8.0, BadRows::Refuse);
+        prop_assert_eq!(refused.is_ok(), got.skipped.is_empty());
+    }
+}
+
+/// A cloud's file (AWS and Azure list a row per availability zone): the
+/// same instance in two zones is two offers, not a duplicate; in the same
+/// zone it is a duplicate.
+#[test]
+fn availability_zones_key_the_offers() {
+    let text = "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,AvailabilityZone\n\
+        p4d.24xlarge,A100,8,96,1152,{},32.7726,11.5,us-east-1,us-east-1a\n\
+        p4d.24xlarge,A100,8,96,1152,{},32.7726,12.1,us-east-1,us-east-1b\n\
+        p4d.24xlarge,A100,8,96,1152,{},32.7726,12.1,us-east-1,us-east-1b\n";
+    let rows = read_catalog("aws.csv", text).unwrap();
+    assert_eq!(rows[0].zone.as_deref(), Some("us-east-1a"));
+    let got = offers("aws.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Skip).unwrap();
+    assert_eq!(got.offers.len(), 2);
+    assert_eq!(got.offers[1].rent_usd_per_hour, 12.1);
+    assert_eq!(
+        got.skipped[0].problem,
+        RowProblem::Duplicate { first_line: 3 }
+    );
+    // A cloud region is not a marketplace location: it names no country.
+    assert_eq!(country_code("us-east-1"), None);
+    assert_eq!(country_code(", US, NA"), Some("US"));
+}
