@@ -80,12 +80,13 @@ pub mod time;
 pub mod spec {}
 
 pub use decide::explain::{
-    explain, Bottleneck, DeadlineHour, ExplainError, Explanation, JobValue, Meaning, PoolValue,
-    RegionValue, MEANING, NOISE_USD,
+    explain, Bottleneck, DeadlineHour, ExplainError, Explanation, FixedRegion, JobValue, Meaning,
+    PoolValue, RegionValue, MEANING, NOISE_USD,
 };
 pub use decide::replan::{JobProgress, JobState, Replan, ReplanError, Replanned};
 pub use decide::sweep::{
     sweep, Curve, SkippedPoint, Sweep, SweepAxis, SweepError, SweepKind, SweepPoint,
+    MAX_SWEEP_POINTS,
 };
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,

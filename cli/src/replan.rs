@@ -173,8 +173,7 @@ fn failure(e: ReplanError) -> Failure {
 /// --json` output). Each row's `job`, `pool`, `start` and `server_hours`
 /// are read; a report's `slot` repeats `start` and is not needed.
 fn read_plan(path: &Path) -> Result<SavedSchedule, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = crate::read_input(path)?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| usage(format!("{}: not JSON: {e}", path.display())))?;
     let rows = value

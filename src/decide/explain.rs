@@ -38,6 +38,8 @@ pub struct Meaning {
     pub deadline_hour: &'static str,
     /// How far the rates hold.
     pub validity: &'static str,
+    /// Of `Explanation::fixed_regions`.
+    pub fixed_regions: &'static str,
 }
 
 /// The meanings, as [`Explanation::meaning`] holds them.
@@ -61,6 +63,8 @@ pub const MEANING: Meaning = Meaning {
     validity: "rates hold for a small change only: over a whole unit the plan may change, \
         and on a degenerate optimum a rate lies between what one unit more saves and what \
         one unit less costs",
+    fixed_regions: "with Whole jobs the optimum is a MILP, which has no duals: every value is \
+        that of the LP with each Whole job's region fixed to the one the MILP optimum chose",
 };
 
 /// What the limits of a Split-only scenario are worth at its optimum.
@@ -86,6 +90,21 @@ pub struct Explanation {
     pub jobs: Vec<JobValue>,
     /// What each value means.
     pub meaning: Meaning,
+    /// For a MILP (Whole jobs with a choice of regions): each such job and
+    /// the region its optimum chose. The values are then those of the LP
+    /// with these choices fixed (the MILP has no duals); empty for an LP.
+    pub fixed_regions: Vec<FixedRegion>,
+}
+
+/// A Whole job's region choice that [`explain`] fixed: the region the
+/// MILP optimum runs it in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FixedRegion {
+    /// Job id.
+    pub job: String,
+    /// The region chosen.
+    pub region: String,
 }
 
 /// What a pool's capacity is worth.
@@ -163,7 +182,9 @@ pub struct DeadlineHour {
 #[non_exhaustive]
 pub enum ExplainError {
     /// A `whole` job with more than one region makes the optimum a MILP,
-    /// which has no duals.
+    /// which has no duals. No longer returned: [`explain`] now fixes each
+    /// such job's region to the optimum's and explains that LP
+    /// ([`Explanation::fixed_regions`]).
     #[error(
         "job '{job}' is whole with a choice of {regions} regions: the optimum is then a MILP, \
          which has no duals; explain needs a Split-only scenario ({count} such job(s))"
@@ -326,32 +347,29 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 ///
 /// # Errors
 ///
-/// [`ExplainError::WholeJob`] when a `whole` job has a choice of regions
-/// (the optimum is then a MILP, which has no duals);
 /// [`ExplainError::NoDuals`] for a solver that gives none (microlp);
 /// [`ExplainError::Stopped`] when a limit stopped the optimum before it
 /// was proven; [`ExplainError::Engine`] for the engine's own errors
 /// (input, infeasible, solver, memory budget).
 pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
-    let started = std::time::Instant::now();
-    let problem = Problem::new(scenario)?;
-    let whole: Vec<_> = problem
-        .jobs()
-        .iter()
-        .filter(|j| j.placement == Placement::Whole && j.windows.len() > 1)
-        .collect();
-    if let Some(first) = whole.first() {
-        return Err(ExplainError::WholeJob {
-            job: first.id.clone(),
-            regions: first.windows.len(),
-            count: whole.len(),
-        });
-    }
+    // One deadline for the whole call: each re-solve gets what is left.
+    let optimal = optimal.anchored();
+    let milp = Problem::new(scenario)?;
     // Duals of a plan accepted within a loose gap (column generation
     // stopped early) are not the optimum's: explain solves exactly.
     let optimal = optimal
-        .with_backend(dual_backend(optimal)?)
+        .with_backend(dual_backend(&optimal)?)
         .gap(crate::DEFAULT_GAP);
+    // A MILP has no duals: the values are those of the LP with the
+    // optimum's region choices fixed (each Whole job allowed only the
+    // region its optimal plan uses), which is the MILP's optimum too.
+    let (fixed_scenario, fixed_regions) = fix_whole_choices(scenario, &milp, &optimal)?;
+    let scenario = fixed_scenario.as_ref().unwrap_or(scenario);
+    let fixed_problem = match &fixed_scenario {
+        Some(s) => Some(Problem::new(s)?),
+        None => None,
+    };
+    let problem = fixed_problem.unwrap_or(milp);
     let solution = optimal.solve(&problem)?;
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason });
@@ -367,26 +385,65 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
     let bound_usd = solution.proof.bound_usd;
     let mut deadline = Vec::with_capacity(problem.jobs().len());
     for j in 0..problem.jobs().len() {
-        // The whole call within one time limit: this re-solve gets what is
+        // The whole call within one deadline: this re-solve gets what is
         // left of it (none left: it stops at once, with its bounds).
-        let optimal = match optimal.time_limit_set() {
-            Some(limit) => optimal
-                .clone()
-                .time_limit(limit.saturating_sub(started.elapsed())),
-            None => optimal.clone(),
-        };
         deadline.push(deadline_hour(
             scenario, &problem, j, &optimal, total_usd, bound_usd,
         )?);
     }
-    Ok(values(
+    let mut out = values(
         &problem,
         &duals,
         solution.backend,
         total_usd,
         bound_usd,
         deadline,
-    ))
+    );
+    out.fixed_regions = fixed_regions;
+    Ok(out)
+}
+
+/// The scenario with each Whole job that has a choice of regions allowed
+/// only the region of its MILP optimum (`None` when no job has a choice),
+/// and those choices. A job whose optimal plan runs nowhere (all its work
+/// left undone at its price) keeps its first region: no plan of it runs.
+fn fix_whole_choices(
+    scenario: &Scenario,
+    p: &Problem,
+    optimal: &Optimal,
+) -> Result<(Option<Scenario>, Vec<FixedRegion>), ExplainError> {
+    let choosing: Vec<usize> = (0..p.jobs().len())
+        .filter(|&j| p.jobs()[j].placement == Placement::Whole && p.jobs()[j].windows.len() > 1)
+        .collect();
+    if choosing.is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let solution = optimal.solve(p)?;
+    if let Some(reason) = solution.proof.stopped {
+        return Err(ExplainError::Stopped { reason });
+    }
+    let mut fixed = scenario.clone();
+    let mut chosen = Vec::with_capacity(choosing.len());
+    for j in choosing {
+        let job = &p.jobs()[j];
+        let used = solution
+            .schedule
+            .assignments
+            .iter()
+            .find(|a| a.job == j)
+            .map(|a| p.pools()[a.pool].region);
+        let region = used.or(job.windows.first().map(|w| w.region));
+        let Some(r) = region else { continue };
+        let id = p.regions()[r].id.clone();
+        if let Some(sj) = fixed.jobs.get_mut(j) {
+            sj.regions = Some(vec![id.clone()]);
+        }
+        chosen.push(FixedRegion {
+            job: job.id.clone(),
+            region: id,
+        });
+    }
+    Ok((Some(fixed), chosen))
 }
 
 /// Re-solves `scenario` with job `j`'s deadline an hour later.
@@ -518,5 +575,6 @@ fn values(
         regions,
         jobs,
         meaning: MEANING,
+        fixed_regions: Vec::new(),
     }
 }

@@ -32,7 +32,7 @@ pub enum SweepAxis {
     /// under each ([`Goal::LeastCostUnderCap`]). Give the caps loosest
     /// first, so that each point tightens the last.
     EmissionsCap(Vec<f64>),
-    /// `points` (at least 2) caps evenly spaced from the emissions of the
+    /// `points` (at least 2, at most [`MAX_SWEEP_POINTS`]) caps evenly spaced from the emissions of the
     /// least-cost plan down to the least emissions any plan achieves,
     /// loosest first. Costs two extra solves (the two ends).
     EmissionsCapAuto {
@@ -45,6 +45,11 @@ pub enum SweepAxis {
     /// never clamped.
     DeadlineSlack(Vec<f64>),
 }
+
+/// The most settings one sweep takes (given or `auto`): each is a full
+/// solve, so more is never useful, and the count is checked before
+/// anything is allocated for them.
+pub const MAX_SWEEP_POINTS: usize = 1000;
 
 /// Which knob a curve's settings are values of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -278,8 +283,14 @@ impl Sweep {
     /// before any plan ends the sweep with [`Curve::stopped`].
     pub fn run(&self, scenario: &Scenario) -> Result<Curve, Error> {
         let started = Instant::now();
-        let (per_point, cancel, mode) = self.optimal.bounds();
-        let deadline = self.time_limit.and_then(|t| started.checked_add(t));
+        let (per_point, command_deadline, cancel, mode) = self.optimal.bounds();
+        let own = self.time_limit.and_then(|t| started.checked_add(t));
+        // The sweep ends by the earlier of its own limit and the optimum's
+        // deadline (a command's one deadline).
+        let deadline = match (own, command_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let stop = || {
             if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                 Some(StopReason::Cancelled)
@@ -310,11 +321,11 @@ impl Sweep {
                 (SweepKind::EmissionsCap, v.clone())
             }
             SweepAxis::EmissionsCapAuto { points } => {
-                if *points < 2 {
+                if !(2..=MAX_SWEEP_POINTS).contains(points) {
                     return Err(SweepError::BadSetting {
                         what: "points",
                         value: *points as f64,
-                        rule: "at least 2",
+                        rule: "at least 2 and at most 1000 (MAX_SWEEP_POINTS)",
                     }
                     .into());
                 }
@@ -413,6 +424,13 @@ fn check(values: &[f64], what: &'static str, non_negative: bool) -> Result<(), S
             what,
             value: f64::NAN,
             rule: "given at least once",
+        });
+    }
+    if values.len() > MAX_SWEEP_POINTS {
+        return Err(SweepError::BadSetting {
+            what: "number of settings",
+            value: values.len() as f64,
+            rule: "at most 1000 (MAX_SWEEP_POINTS)",
         });
     }
     for &v in values {

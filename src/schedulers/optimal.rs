@@ -98,6 +98,9 @@ pub struct Optimal {
     backend: Backend,
     progress: Option<Hook>,
     time_limit: Option<Duration>,
+    /// An instant no solve of this optimum runs past, whatever its
+    /// `time_limit`: a command's one deadline (see [`Optimal::deadline`]).
+    deadline: Option<Instant>,
     gap: f64,
     cancel: Option<Arc<AtomicBool>>,
     memory_budget_bytes: usize,
@@ -123,6 +126,7 @@ impl fmt::Debug for Optimal {
             .field("backend", &self.backend)
             .field("progress", &self.progress.is_some())
             .field("time_limit", &self.time_limit)
+            .field("deadline", &self.deadline)
             .field("gap", &self.gap)
             .field("cancel", &self.cancel.is_some())
             .field("memory_budget_bytes", &self.memory_budget_bytes)
@@ -146,8 +150,12 @@ impl fmt::Debug for Optimal {
 pub struct Duals {
     /// Per job (problem order): $ per work unit, what one more unit of
     /// the job's work would add to the least total (its data, and so its
-    /// egress, unchanged: the work row's dual less the egress it pays per
-    /// work unit, since egress is charged per share of `W_j`).
+    /// egress, unchanged): the work row's dual, at most the job's price of
+    /// undone work (a unit more can always be left undone), less the
+    /// egress it pays per work unit done (`E[j,r]/W_j` times its work
+    /// rate, speed × useful fraction), since egress is charged per share
+    /// of `W_j`. With egress the least total need not be convex in `W_j`,
+    /// and then this rate need not lie between the one-unit differences.
     pub work_usd_per_unit: Vec<f64>,
     /// Per pool and slot (`pool * slots + slot`): $ saved per extra
     /// server-hour of capacity (>= 0).
@@ -181,6 +189,7 @@ impl Optimal {
             backend,
             progress: None,
             time_limit: None,
+            deadline: None,
             gap: DEFAULT_GAP,
             cancel: None,
             memory_budget_bytes: DEFAULT_MEMORY_BUDGET_BYTES,
@@ -231,10 +240,22 @@ impl Optimal {
         self
     }
 
-    /// The time limit, cancellation flag and column generation mode (for
-    /// a sweep, which shares them out between its points).
-    pub(crate) fn bounds(&self) -> (Option<Duration>, Option<Arc<AtomicBool>>, ColumnGeneration) {
-        (self.time_limit, self.cancel.clone(), self.column_generation)
+    /// The time limit, deadline, cancellation flag and column generation
+    /// mode (for a sweep, which shares them out between its points).
+    pub(crate) fn bounds(
+        &self,
+    ) -> (
+        Option<Duration>,
+        Option<Instant>,
+        Option<Arc<AtomicBool>>,
+        ColumnGeneration,
+    ) {
+        (
+            self.time_limit,
+            self.deadline,
+            self.cancel.clone(),
+            self.column_generation,
+        )
     }
 
     /// Calls `hook` at each stage of the work (model built, each solver
@@ -255,6 +276,30 @@ impl Optimal {
     pub fn time_limit(mut self, limit: Duration) -> Self {
         self.time_limit = Some(limit);
         self
+    }
+
+    /// Stops every solve of this optimum (and of its clones) at `at`,
+    /// whatever [`Optimal::time_limit`] says: the one deadline of a command
+    /// that solves many times (a sweep, explain's re-solves, a re-plan, a
+    /// diagnosis), so that the command as a whole ends by it. A solve
+    /// started after it stops at once, with what it has (a plan with its
+    /// proof, or [`Error::Stopped`]).
+    pub fn deadline(mut self, at: Instant) -> Self {
+        self.deadline = Some(self.deadline.map_or(at, |d| d.min(at)));
+        self
+    }
+
+    /// This optimum with its time limit turned into a deadline from now
+    /// (the earlier of it and any deadline already set): what a command
+    /// that solves many times calls once, on entry, so that the limit
+    /// bounds the command and not each solve.
+    pub(crate) fn anchored(&self) -> Optimal {
+        let mut out = self.clone();
+        if let Some(at) = self.time_limit.and_then(|t| Instant::now().checked_add(t)) {
+            out = out.deadline(at);
+        }
+        out.time_limit = None;
+        out
     }
 
     /// Accepts a plan within `relative_gap` of the proven bound
@@ -302,7 +347,13 @@ impl Optimal {
     fn limits(&self) -> Limits {
         Limits {
             // A limit beyond what the clock can represent is no limit.
-            deadline: self.time_limit.and_then(|t| Instant::now().checked_add(t)),
+            deadline: match (
+                self.time_limit.and_then(|t| Instant::now().checked_add(t)),
+                self.deadline,
+            ) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
             gap: self.gap,
             cancel: self.cancel.clone(),
             column_generation: self.column_generation,
@@ -419,11 +470,6 @@ impl Optimal {
     /// The relative gap the solve aims for.
     pub(crate) fn target_gap(&self) -> f64 {
         self.gap
-    }
-
-    /// The time limit set with [`Optimal::time_limit`], if any.
-    pub(crate) fn time_limit_set(&self) -> Option<std::time::Duration> {
-        self.time_limit
     }
 
     /// [`Optimal::solve`] with the cells `seed` (job, pool, slot: a
@@ -671,15 +717,27 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
     // server-hour. A Split job's egress is charged per work unit as
     // `E[j,r] / W_j`, so one more unit of work lowers that charge.
     let mut egress_usd = vec![0.0; p.jobs().len()];
+    // A job's price of undone work, where it has one: one more unit of
+    // work can always be left undone at it, so the work value is at most
+    // that price (the work row's dual is above it when the slack sits at
+    // its upper bound `W_j`, all work undone).
+    let mut unmet_usd = vec![f64::INFINITY; p.jobs().len()];
     for (i, col) in lp.col.iter().enumerate() {
-        let Col::Cell { job, pool, slot } = *col else {
-            continue;
+        let (j, k, t) = match *col {
+            Col::Cell { job, pool, slot } => (job as usize, pool as usize, slot as usize),
+            Col::Slack { job } => {
+                unmet_usd[job as usize] = lp.cost[i];
+                continue;
+            }
+            Col::Choice { .. } => continue,
         };
-        let (j, k, t) = (job as usize, pool as usize, slot as usize);
         let (job, pool) = (&p.jobs()[j], &p.pools()[k]);
         let r = pool.region;
+        // Egress is charged per work unit done: per server-hour, the
+        // job's work rate on the pool (speed × useful fraction), the rate
+        // the work row counts.
         if let Some(w) = job.window(r) {
-            egress_usd[j] += x[i] * pool.speed * job.egress_usd_per_work(w);
+            egress_usd[j] += x[i] * p.work_rate(j, k) * job.egress_usd_per_work(w);
         }
         let gain = -lp.reduced_cost(i, d);
         if gain <= 0.0 {
@@ -701,7 +759,8 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
         }
     }
     for (j, job) in p.jobs().iter().enumerate() {
-        out.work_usd_per_unit[j] -= egress_usd[j] / job.work;
+        let v = &mut out.work_usd_per_unit[j];
+        *v = v.min(unmet_usd[j]) - egress_usd[j] / job.work;
     }
     out
 }
