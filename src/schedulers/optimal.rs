@@ -4,7 +4,7 @@
 
 use super::{Assignment, Proof, Schedule, Scheduler};
 use crate::diagnose::diagnose;
-use crate::error::{NotProven, Stopped, TooLarge};
+use crate::error::{Constraint, NotProven, Stopped, TooLarge};
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::Backend;
 use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
@@ -307,7 +307,7 @@ impl Optimal {
     /// Values below 1e-9 are treated as 1e-9 (the solvers' own accuracy).
     pub fn gap(mut self, relative_gap: f64) -> Self {
         self.gap = if relative_gap.is_finite() {
-            relative_gap.max(1e-9)
+            relative_gap.max(crate::solve::MIN_GAP)
         } else {
             DEFAULT_GAP
         };
@@ -437,7 +437,12 @@ impl Optimal {
         self.goal.check()?;
         let limits = self.limits();
         match self.solve_goal(p, self.goal, &limits) {
-            Err(Error::Goal(GoalError::Unreachable { .. })) => {
+            // A breach may be the solver's tolerance meeting an extreme
+            // input (a PUE of 9e15, a price of 1.8e19) that puts the limit
+            // out of reach: the least achievable value, evaluated, says.
+            Err(Error::Goal(
+                failure @ (GoalError::Unreachable { .. } | GoalError::Breached { .. }),
+            )) => {
                 // Is it the limit, or the jobs? The other objective, with
                 // no limit, says (and its optimum is the least achievable).
                 let (other, least) = match self.goal {
@@ -457,9 +462,17 @@ impl Optimal {
                         .map(|r| if least { r.total_usd } else { r.emissions_t }),
                     Err(_) => None,
                 };
-                Err(GoalError::Unreachable {
+                let unreachable = GoalError::Unreachable {
                     goal: self.goal,
                     least_achievable,
+                };
+                Err(match failure {
+                    GoalError::Breached { .. }
+                        if !least_achievable.is_some_and(|v| self.goal.exceeded_by(v)) =>
+                    {
+                        failure
+                    }
+                    _ => unreachable,
                 }
                 .into())
             }
@@ -635,8 +648,23 @@ impl Optimal {
         // The solver's plan is not trusted: the evaluator checks every rule
         // and prices it, and the proof is judged against that price.
         // So is the limit: a plan that breaks it is an error, not a plan.
-        let mut schedule = Schedule::new(to_schedule(p, &model, &plan.x));
-        let report = crate::evaluate(p, self.name(), &schedule)?;
+        // A point that misses a job's work by the solver's tolerance is
+        // repaired within the room the rows leave (never exit 3 for
+        // round-off); one still short is the solver's failure to see that
+        // the jobs cannot finish: the diagnosis says which and why.
+        let mut x = plan.x;
+        crate::solve::repair(&model, &mut x);
+        let mut schedule = Schedule::new(to_schedule(p, &model, &x));
+        let report = match crate::evaluate(p, self.name(), &schedule) {
+            Ok(r) => r,
+            Err(v) if v.constraint == Constraint::Work && v.amount < v.limit => {
+                return Err(match self.diagnose(p, &limits) {
+                    e @ Error::Infeasible(_) => e,
+                    _ => v.into(),
+                })
+            }
+            Err(v) => return Err(v.into()),
+        };
         if let Some(value) = goal.breach(&report).filter(|_| limit.is_some()) {
             return Err(GoalError::Breached { goal, value }.into());
         }
@@ -665,7 +693,7 @@ impl Optimal {
             .duals
             .as_ref()
             .filter(|_| objective == Objective::Cost)
-            .map(|d| duals(p, &model, d, &plan.x));
+            .map(|d| duals(p, &model, d, &x));
         Ok(Solution {
             schedule,
             proof,
