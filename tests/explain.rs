@@ -274,7 +274,7 @@ fn a_whole_job_with_a_choice_is_explained_with_its_region_fixed() {
         let e = explain(&s, &Optimal::new(backend)).unwrap();
         assert_eq!(e.fixed_regions.len(), 1);
         assert_eq!(e.fixed_regions[0].job, "j");
-        let region = e.fixed_regions[0].region.clone();
+        let region = e.fixed_regions[0].region.clone().expect("it runs");
         assert_close(
             e.total_usd,
             milp_total,

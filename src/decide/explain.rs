@@ -12,7 +12,7 @@
 use crate::error::Error;
 use crate::schedulers::{Duals, Optimal};
 use crate::solve::backend::Backend;
-use crate::{Placement, Problem, Scenario, StopReason};
+use crate::{Problem, Scenario, StopReason};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -90,9 +90,11 @@ pub struct Explanation {
     pub jobs: Vec<JobValue>,
     /// What each value means.
     pub meaning: Meaning,
-    /// For a MILP (Whole jobs with a choice of regions): each such job and
-    /// the region its optimum chose. The values are then those of the LP
-    /// with these choices fixed (the MILP has no duals); empty for an LP.
+    /// For a MILP (Whole jobs with a choice of regions, or of running or
+    /// not where a price for undone work meets egress): each such job and
+    /// the region its optimum chose. The rates are then those of the LP
+    /// with these choices fixed (the MILP has no duals); the deadline
+    /// values stay re-solves of the MILP. Empty for an LP.
     pub fixed_regions: Vec<FixedRegion>,
 }
 
@@ -103,8 +105,9 @@ pub struct Explanation {
 pub struct FixedRegion {
     /// Job id.
     pub job: String,
-    /// The region chosen.
-    pub region: String,
+    /// The region chosen; `None` when the job runs nowhere (all its work
+    /// left undone at its price, no egress paid).
+    pub region: Option<String>,
 }
 
 /// What a pool's capacity is worth.
@@ -354,23 +357,16 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
-    let milp = Problem::new(scenario)?;
+    let problem = Problem::new(scenario)?;
     // Duals of a plan accepted within a loose gap (column generation
     // stopped early) are not the optimum's: explain solves exactly.
     let optimal = optimal
         .with_backend(dual_backend(&optimal)?)
         .gap(crate::DEFAULT_GAP);
     // A MILP has no duals: the values are those of the LP with the
-    // optimum's region choices fixed (each Whole job allowed only the
-    // region its optimal plan uses), which is the MILP's optimum too.
-    let (fixed_scenario, fixed_regions) = fix_whole_choices(scenario, &milp, &optimal)?;
-    let scenario = fixed_scenario.as_ref().unwrap_or(scenario);
-    let fixed_problem = match &fixed_scenario {
-        Some(s) => Some(Problem::new(s)?),
-        None => None,
-    };
-    let problem = fixed_problem.unwrap_or(milp);
-    let solution = optimal.solve(&problem)?;
+    // optimum's region choices fixed (each Whole job held to the region
+    // its optimal plan runs in, or to none), whose optimum is the MILP's.
+    let solution = optimal.clone().with_fixed_duals().solve(&problem)?;
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason });
     }
@@ -399,51 +395,24 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
         bound_usd,
         deadline,
     );
-    out.fixed_regions = fixed_regions;
+    out.fixed_regions = fixed_regions(&problem, &solution.schedule);
     Ok(out)
 }
 
-/// The scenario with each Whole job that has a choice of regions allowed
-/// only the region of its MILP optimum (`None` when no job has a choice),
-/// and those choices. A job whose optimal plan runs nowhere (all its work
-/// left undone at its price) keeps its first region: no plan of it runs.
-fn fix_whole_choices(
-    scenario: &Scenario,
-    p: &Problem,
-    optimal: &Optimal,
-) -> Result<(Option<Scenario>, Vec<FixedRegion>), ExplainError> {
-    let choosing: Vec<usize> = (0..p.jobs().len())
-        .filter(|&j| p.jobs()[j].placement == Placement::Whole && p.jobs()[j].windows.len() > 1)
-        .collect();
-    if choosing.is_empty() {
-        return Ok((None, Vec::new()));
-    }
-    let solution = optimal.solve(p)?;
-    if let Some(reason) = solution.proof.stopped {
-        return Err(ExplainError::Stopped { reason });
-    }
-    let mut fixed = scenario.clone();
-    let mut chosen = Vec::with_capacity(choosing.len());
-    for j in choosing {
-        let job = &p.jobs()[j];
-        let used = solution
-            .schedule
-            .assignments
-            .iter()
-            .find(|a| a.job == j)
-            .map(|a| p.pools()[a.pool].region);
-        let region = used.or(job.windows.first().map(|w| w.region));
-        let Some(r) = region else { continue };
-        let id = p.regions()[r].id.clone();
-        if let Some(sj) = fixed.jobs.get_mut(j) {
-            sj.regions = Some(vec![id.clone()]);
-        }
-        chosen.push(FixedRegion {
-            job: job.id.clone(),
-            region: id,
-        });
-    }
-    Ok((Some(fixed), chosen))
+/// Each job with a region choice (the MILP's binaries) and the region its
+/// optimal plan runs in, or `None` when it runs nowhere.
+fn fixed_regions(p: &Problem, plan: &crate::Schedule) -> Vec<FixedRegion> {
+    (0..p.jobs().len())
+        .filter(|&j| p.jobs()[j].has_region_choice())
+        .map(|j| FixedRegion {
+            job: p.jobs()[j].id.clone(),
+            region: plan
+                .assignments
+                .iter()
+                .find(|a| a.job == j)
+                .map(|a| p.regions()[p.pools()[a.pool].region].id.clone()),
+        })
+        .collect()
 }
 
 /// Re-solves `scenario` with job `j`'s deadline an hour later.

@@ -509,7 +509,7 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: crate::ColumnGeneration) -> bool
     let binaries = p
         .jobs()
         .iter()
-        .filter(|j| j.placement == crate::Placement::Whole && j.windows.len() > 1)
+        .filter(|j| j.has_region_choice())
         .map(|j| j.windows.len())
         .sum();
     let size = crate::ModelSize {

@@ -235,6 +235,16 @@ impl JobInfo {
         self.unmet_usd_per_work.is_some()
     }
 
+    /// Whether the optimum must choose the job's region with a binary (a
+    /// MILP): a `whole` job with more than one region, or with one region
+    /// it pays egress to and a price for undone work (it pays that egress
+    /// in full if it runs there at all, or none if it runs nowhere).
+    pub fn has_region_choice(&self) -> bool {
+        self.placement == Placement::Whole
+            && (self.windows.len() > 1
+                || (self.may_fall_short() && self.windows.iter().any(|w| w.egress_usd != 0.0)))
+    }
+
     /// What leaving `work` units of this job undone costs, in $: its
     /// price times the work (0 for a job without a price, which may not
     /// fall short at all).

@@ -112,6 +112,9 @@ pub struct Optimal {
     /// `warm` is the plan being re-planned: the jobs it covers start column
     /// generation from it alone, and `Auto` sifts (see `solve_seeded`).
     warm_is_previous_plan: bool,
+    /// For a MILP, also solve the LP with the optimum's region choices
+    /// fixed and return its duals (explain's values).
+    fixed_duals: bool,
 }
 
 impl Default for Optimal {
@@ -197,7 +200,16 @@ impl Optimal {
             goal: Goal::LeastCost,
             warm: None,
             warm_is_previous_plan: false,
+            fixed_duals: false,
         }
+    }
+
+    /// This optimum, returning for a MILP the duals of the LP with its
+    /// region choices fixed at the optimum's (one more LP solve, within the
+    /// same limits): what [`crate::explain`] reads.
+    pub(crate) fn with_fixed_duals(mut self) -> Self {
+        self.fixed_duals = true;
+        self
     }
 
     /// What to minimise, under which limit (see [`Goal`]); default
@@ -689,11 +701,29 @@ impl Optimal {
         }
         // Duals are in $ per unit of each limit: none for an emissions
         // objective, whose duals would be in tCO2e.
-        let duals = plan
-            .duals
-            .as_ref()
-            .filter(|_| objective == Objective::Cost)
-            .map(|d| duals(p, &model, d, &x));
+        let duals = match &plan.duals {
+            _ if objective != Objective::Cost => None,
+            Some(d) => Some(duals(p, &model, d, &x, None)),
+            // A MILP has no duals; the LP with its choices fixed does.
+            None if self.fixed_duals && model.has_choices() && plan.stopped.is_none() => {
+                let mask = anytime::fixed_mask(&model, &x);
+                match crate::solve::solve_lp(
+                    &model,
+                    Some(&mask),
+                    backend,
+                    &limits,
+                    &hook,
+                    Stage::Fixed,
+                ) {
+                    Ok(r) if r.stopped.is_none() && r.feasible => r
+                        .duals
+                        .as_ref()
+                        .map(|d| duals(p, &model, d, &r.x, Some(&mask))),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
         Ok(Solution {
             schedule,
             proof,
@@ -715,7 +745,7 @@ impl Scheduler for Optimal {
 
 /// The duals by row kind, as values of one more unit of each limit (see
 /// [`Duals`]); `x` is the plan.
-fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
+fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[bool]>) -> Duals {
     let slots = p.slots();
     let mut out = Duals {
         work_usd_per_unit: vec![0.0; p.jobs().len()],
@@ -759,12 +789,16 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
             }
             Col::Choice { .. } => continue,
         };
+        if mask.is_some_and(|m| !m[i]) {
+            continue; // not in the LP whose duals these are
+        }
         let (job, pool) = (&p.jobs()[j], &p.pools()[k]);
         let r = pool.region;
         // Egress is charged per work unit done: per server-hour, the
         // job's work rate on the pool (speed × useful fraction), the rate
-        // the work row counts.
-        if let Some(w) = job.window(r) {
+        // the work row counts. A job with a region choice pays it whole,
+        // through the choice: none of it moves with the work.
+        if let (Some(w), false) = (job.window(r), job.has_region_choice()) {
             egress_usd[j] += x[i] * p.work_rate(j, k) * job.egress_usd_per_work(w);
         }
         let gain = -lp.reduced_cost(i, d);

@@ -259,6 +259,29 @@ pub(crate) fn optimum(
     }
 }
 
+/// The columns of `lp` left with each region choice fixed as at `x` (a
+/// plan with choices 0 or 1): of each job with choices, only the chosen
+/// one (a region, or none) and that region's cells. Over this mask the
+/// one-region row forces the chosen choice to 1: the LP of the MILP with
+/// its choices fixed, which has duals.
+pub(crate) fn fixed_mask(lp: &Lp, x: &[f64]) -> Vec<bool> {
+    let mut mask = vec![true; lp.columns()];
+    for cols in &lp.job_cols {
+        let mut keep = true;
+        for i in cols.clone() {
+            match lp.col[i] {
+                Col::Choice { .. } => {
+                    keep = x[i] >= 0.5;
+                    mask[i] = keep;
+                }
+                Col::Cell { .. } => mask[i] = keep,
+                Col::Slack { .. } => {}
+            }
+        }
+    }
+    mask
+}
+
 /// Sets each region choice to exactly 0 or 1 (the solver's 0.9999999 is
 /// a 1), and zeroes the cells of regions not chosen.
 fn round_choices(lp: &Lp, x: &mut [f64]) {
