@@ -753,10 +753,39 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[bool]>) -> D
         power_usd_per_kwh: vec![0.0; p.regions().len() * slots],
         parallel_usd_per_server_hour: vec![0.0; p.jobs().len() * slots],
     };
+    // The region choices (1 or 0 in a fixed LP, the only place a model
+    // with choices has duals): the rows that a choice `y` multiplies move
+    // with it.
+    let mut choice = std::collections::HashMap::new();
+    for (i, col) in lp.col.iter().enumerate() {
+        if let Col::Choice { job, region } = *col {
+            choice.insert((job, region), x[i]);
+        }
+    }
     for (row, &v) in lp.row.iter().zip(d) {
         // A `<=` row's dual is <= 0; its value is -dual.
         match *row {
-            Row::Work { job } => out.work_usd_per_unit[job as usize] = v,
+            Row::Work { job } => out.work_usd_per_unit[job as usize] += v,
+            // `sum s·x <= W·y`: one more unit of work raises it by `y`.
+            Row::RegionWork { job, region } => {
+                out.work_usd_per_unit[job as usize] +=
+                    v * choice.get(&(job, region)).copied().unwrap_or(0.0)
+            }
+            // `sum_k x[j,k,t] <= min(m·h, room)·y`: a Whole job's
+            // parallelism in that slot, where m·h is the lesser.
+            Row::RegionSlot { job, region, slot } => {
+                let (j, r, t) = (job as usize, region as usize, slot as usize);
+                let par = p.jobs()[j].max_server_hours_per_slot;
+                let room: f64 = p.regions()[r]
+                    .pools
+                    .iter()
+                    .map(|&k| lp::cell_upper(p, j, k, t).max(0.0))
+                    .sum();
+                if par <= room {
+                    out.parallel_usd_per_server_hour[j * slots + t] +=
+                        -v * choice.get(&(job, region)).copied().unwrap_or(0.0);
+                }
+            }
             Row::Capacity { pool, slot } => {
                 out.capacity_usd_per_server_hour[pool as usize * slots + slot as usize] = -v
             }

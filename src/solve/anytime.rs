@@ -191,6 +191,8 @@ pub(crate) fn optimum(
             artificial_usd_per_work: None,
             binary: true,
             time_limit: limits.remaining(),
+            deadline: limits.deadline,
+            cancel: limits.cancel.as_deref(),
             mip_gap: solver_gap,
             mip_abs_gap_usd: solver_gap * scale,
             scale_columns: true,

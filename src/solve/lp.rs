@@ -221,7 +221,7 @@ pub(crate) fn estimate_with(p: &Problem, limit: bool) -> ModelEstimate {
 
 /// The upper bound of cell `(j, k, t)` in server-hours: capacity,
 /// parallelism and the power cap, whichever is least.
-fn cell_upper(p: &Problem, j: usize, k: usize, t: usize) -> f64 {
+pub(crate) fn cell_upper(p: &Problem, j: usize, k: usize, t: usize) -> f64 {
     let pool = &p.pools()[k];
     let region = &p.regions()[pool.region];
     let mut ub = pool.capacity_server_hours[t].min(p.jobs()[j].max_server_hours_per_slot);
