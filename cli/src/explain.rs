@@ -3,7 +3,7 @@
 //! the meaning of each value, as JSON, and as an SVG chart of what one
 //! more server-hour of each pool is worth over time.
 
-use crate::{emit, load, optimal, output, to_json, usage, Failure};
+use crate::{emit, optimal, output, to_json, usage, Failure};
 use geoshift::{explain, Backend, ExplainError, Explanation, NOISE_USD};
 use plotters::prelude::*;
 use serde_json::{json, Value};
@@ -21,7 +21,7 @@ pub fn run(
     top: usize,
     plot_dir: Option<&Path>,
 ) -> Result<(), Failure> {
-    let (scenario, problem) = load(path)?;
+    let (scenario, problem) = crate::load_for(path, 3)?;
     if let Some(dir) = plot_dir {
         // A folder that cannot take the file is found before solving.
         output::check_dir(dir, &[PLOT_FILE], path).map_err(usage)?;

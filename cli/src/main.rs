@@ -402,12 +402,34 @@ fn read_input(path: &Path) -> Result<String, Failure> {
 }
 
 fn load(path: &Path) -> Result<(Scenario, Problem), Failure> {
+    load_for(path, 1)
+}
+
+/// [`load`] for a command that holds up to `copies` problems of the
+/// scenario at once: refused (exit 1) before any is built when their
+/// estimate (`Problem::estimate_bytes`) is above the memory budget.
+fn load_for(path: &Path, copies: usize) -> Result<(Scenario, Problem), Failure> {
     let text = read_input(path)?;
     let mut scenario = Scenario::from_json(&text).map_err(|e| input_error(path, e))?;
     if let Some(&usd) = UNMET_USD_PER_WORK.get() {
         for job in &mut scenario.jobs {
             job.unmet_usd_per_work.get_or_insert(usd);
         }
+    }
+    let need = Problem::estimate_bytes(&scenario).saturating_mul(copies);
+    let budget = geoshift::DEFAULT_MEMORY_BUDGET_BYTES;
+    if need > budget {
+        return Err(usage(format!(
+            "{}: the scenario is too large for this command: its {} slots × ({} pools + {} \
+             regions) need about {} MiB by estimate against a budget of {} MiB; use coarser \
+             slots or a shorter horizon",
+            path.display(),
+            scenario.horizon.slots,
+            scenario.pools.len(),
+            scenario.regions.len(),
+            need >> 20,
+            budget >> 20
+        )));
     }
     let problem = Problem::new(&scenario).map_err(|e| input_error(path, e))?;
     Ok((scenario, problem))

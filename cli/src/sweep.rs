@@ -1,7 +1,7 @@
 //! `geoshift sweep`: a trade-off curve (the optimum at each carbon price,
 //! emissions cap or deadline slack) as a table, JSON, and an SVG curve.
 
-use crate::{emit, load, optimal, output, plot, to_json, usage, Failure, Solver};
+use crate::{emit, optimal, output, plot, to_json, usage, Failure, Solver};
 use clap::{ArgGroup, Args};
 use geoshift::{Curve, Sweep, SweepAxis, SweepKind, SweepPoint};
 use plotters::prelude::*;
@@ -53,7 +53,7 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
         Some(file) => Some(out_file(file, &args.scenario)?),
         None => None,
     };
-    let (scenario, _) = load(&args.scenario)?;
+    let (scenario, _) = crate::load_for(&args.scenario, 2)?;
     let sweep = Sweep::new(axis)
         .optimal(optimal(args.solver.0, false))
         .on_point(move |done, total, setting, point| match point {

@@ -139,3 +139,30 @@ fn a_vanishing_parallelism_limit_is_infeasible_not_a_solver_bug() {
     let o = run(&["solve", path.to_str().unwrap()]);
     assert_status(&o, 2);
 }
+
+#[test]
+fn a_small_file_with_a_huge_horizon_is_refused_before_any_allocation() {
+    // 984 bytes: 8 pools × 5.27 M one-minute slots. One problem of it fits
+    // the 4 GiB budget by estimate; `risk` holds two, `replan` three: they
+    // aborted at 6.5 and 7.6 GB inside the build. Now refused unbuilt.
+    let dir = TempDir::new("huge");
+    let pools: Vec<Value> = (0..8)
+        .map(|i| {
+            json!({"id": format!("p{i}"), "region": "r", "servers": 4,
+                        "rent_usd_per_hour": 1, "power_kw": 10})
+        })
+        .collect();
+    let v = json!({
+        "horizon": {"start": "2026-01-01T00:00:00Z", "slot_seconds": 60, "slots": 5_270_000},
+        "regions": [{"id": "r", "pue": 1.2, "price_usd_per_mwh": 50}],
+        "pools": pools,
+        "jobs": [{"id": "j", "origin": "r", "work": 4,
+                  "deadline": "2026-01-01T02:00:00Z", "max_servers": 4}]
+    });
+    let path = dir.scenario("s.json", &v);
+    let clock = Instant::now();
+    let o = run(&["risk", path.to_str().unwrap()]);
+    assert_status(&o, 1);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("too large"));
+    assert!(clock.elapsed().as_secs() < 10, "{:?}", clock.elapsed());
+}

@@ -357,6 +357,8 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
+    // The problem and one deadline re-solve's at a time.
+    optimal.check_problems(Problem::estimate_bytes(scenario), 2)?;
     let problem = Problem::new(scenario)?;
     // Duals of a plan accepted within a loose gap (column generation
     // stopped early) are not the optimum's: explain solves exactly.

@@ -392,6 +392,8 @@ impl Replan {
     pub fn solve(&self, problem: &Problem, optimal: &Optimal) -> Result<Replanned, ReplanError> {
         // One deadline for every solve of the re-plan.
         let optimal = &optimal.anchored();
+        // The problem given, the as-run one and the residual one.
+        optimal.check_problems(problem.resident_bytes(), 3)?;
         let now_slot = self.now_slot(problem)?;
         let matched = self.match_previous(problem, now_slot)?;
         let (jobs, pinned) = self.progress(problem, &matched)?;

@@ -310,6 +310,9 @@ impl Sweep {
                 _ => self.optimal.clone(),
             }
         };
+        // The base problem and one point's at a time.
+        self.optimal
+            .check_problems(Problem::estimate_bytes(scenario), 2)?;
         let base = Problem::new(scenario)?;
         let (kind, settings) = match &self.axis {
             SweepAxis::CarbonPrice(v) => {

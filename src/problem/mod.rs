@@ -229,6 +229,14 @@ impl JobRegion {
     }
 }
 
+/// See [`Problem::estimate_bytes`].
+fn estimate_bytes(slots: usize, pools: usize, regions: usize) -> usize {
+    let per_slot = pools
+        .saturating_mul(std::mem::size_of::<CellCost>() + 8 + 16)
+        .saturating_add(regions.saturating_mul(16 + 16));
+    slots.saturating_mul(per_slot)
+}
+
 impl JobInfo {
     /// Whether the job may leave work undone (it has a price for it).
     pub fn may_fall_short(&self) -> bool {
@@ -301,6 +309,28 @@ impl Problem {
         };
         interruptions::check(&problem, scenario)?;
         Ok(problem)
+    }
+
+    /// Bytes one problem of `scenario` and the working state of a
+    /// scheduler or the evaluator over it take, estimated from its counts
+    /// before anything is allocated: per pool and slot, its capacity and
+    /// cost split ([`CellCost`], 48 bytes with the capacity); per region
+    /// and slot, its price and carbon (16); and per pool or region and
+    /// slot, 16 more for the series resampled while it is built and for
+    /// the ledgers of the heuristics and the evaluator (capacity and power
+    /// left). A command that holds several problems at once (a re-plan, a
+    /// sweep, `risk`) needs that many times the problem's part.
+    pub fn estimate_bytes(scenario: &Scenario) -> usize {
+        estimate_bytes(
+            scenario.horizon.slots,
+            scenario.pools.len(),
+            scenario.regions.len(),
+        )
+    }
+
+    /// [`Problem::estimate_bytes`] of this problem.
+    pub(crate) fn resident_bytes(&self) -> usize {
+        estimate_bytes(self.slots(), self.pools.len(), self.regions.len())
     }
 
     /// The horizon.

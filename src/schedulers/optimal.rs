@@ -342,6 +342,23 @@ impl Optimal {
         self
     }
 
+    /// Refuses, with [`Error::TooLarge`] and before anything is built,
+    /// a command that would hold `copies` problems like `p` (estimated
+    /// with [`Problem::estimate_bytes`]) beyond the memory budget.
+    pub(crate) fn check_problems(&self, bytes_each: usize, copies: usize) -> Result<(), Error> {
+        let need = bytes_each.saturating_mul(copies);
+        if need > self.memory_budget_bytes {
+            return Err(TooLarge {
+                columns: 0,
+                nonzeros: 0,
+                estimate_bytes: need,
+                budget_bytes: self.memory_budget_bytes,
+            }
+            .into());
+        }
+        Ok(())
+    }
+
     /// When to solve the LP by column generation; default
     /// [`ColumnGeneration::Auto`]. The optimum is the same either way (to
     /// the gap); only the time and memory differ.
