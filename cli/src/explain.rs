@@ -105,6 +105,23 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
         "What one more unit of each limit saves at the optimum (LP duals).\nNote: {}.\n",
         m.validity
     );
+    if !e.fixed_regions.is_empty() {
+        // A MILP: say which LP the values are of.
+        let choices: Vec<String> = e
+            .fixed_regions
+            .iter()
+            .map(|f| match &f.region {
+                Some(r) => format!("{} in {r}", f.job),
+                None => format!("{} nowhere", f.job),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "Note: {}.\nFixed as the optimum chose: {}.\n",
+            m.fixed_regions,
+            choices.join(", ")
+        );
+    }
     let rows = e.bottlenecks();
     let _ = writeln!(
         out,

@@ -63,8 +63,9 @@ pub const MEANING: Meaning = Meaning {
     validity: "rates hold for a small change only: over a whole unit the plan may change, \
         and on a degenerate optimum a rate lies between what one unit more saves and what \
         one unit less costs",
-    fixed_regions: "with Whole jobs the optimum is a MILP, which has no duals: every value is \
-        that of the LP with each Whole job's region fixed to the one the MILP optimum chose",
+    fixed_regions: "with Whole jobs the optimum is a MILP, which has no duals: every rate is \
+        that of the LP with each Whole job's region fixed to the one the MILP optimum chose \
+        (or to none); deadline hours are re-solves of the MILP",
 };
 
 /// What the limits of a Split-only scenario are worth at its optimum.

@@ -184,6 +184,7 @@ pub(crate) fn optimum(
     // stopping rule implies leaves room for the evaluator's re-pricing of
     // the cleaned plan (a difference of about 1e-13 relative).
     let solver_gap = 0.9 * limits.gap;
+    let mut scale_columns = true;
     loop {
         let call = Call {
             lp,
@@ -195,7 +196,7 @@ pub(crate) fn optimum(
             cancel: limits.cancel.as_deref(),
             mip_gap: solver_gap,
             mip_abs_gap_usd: solver_gap * scale,
-            scale_columns: true,
+            scale_columns,
             initial: incumbent.as_ref().map(|(x, _)| x.as_slice()),
         };
         match backend::solve(exact_backend, &call) {
@@ -238,10 +239,23 @@ pub(crate) fn optimum(
                 };
             }
             Err(Failure::Numerical(why)) => {
-                failures.push(format!("{}: {why}", exact_backend.name()));
+                failures.push(format!(
+                    "{}{}: {why}",
+                    exact_backend.name(),
+                    if scale_columns {
+                        ""
+                    } else {
+                        " (unscaled columns)"
+                    }
+                ));
                 match exact_backend.fallback(true) {
+                    // A singular basis in one scaling is often not one in
+                    // another: the same solver once more, columns as they
+                    // are, before giving up on it.
+                    _ if scale_columns && limits.stop().is_none() => scale_columns = false,
                     Some(other) if other.has_integers() && limits.stop().is_none() => {
                         exact_backend = other;
+                        scale_columns = true;
                     }
                     _ => {
                         return match incumbent {
