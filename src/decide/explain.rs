@@ -378,9 +378,7 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
             backend: solution.backend.name(),
         });
     };
-    let total_usd = crate::evaluate(&problem, "optimal", &solution.schedule)
-        .map_err(Error::from)?
-        .total_usd;
+    let total_usd = solution.report.total_usd;
     let bound_usd = solution.proof.bound_usd;
     let mut deadline = Vec::with_capacity(problem.jobs().len());
     for j in 0..problem.jobs().len() {
@@ -445,9 +443,7 @@ fn deadline_hour(
     }
     match optimal.solve(&problem) {
         Ok(s) => {
-            let t1 = crate::evaluate(&problem, "optimal", &s.schedule)
-                .map_err(Error::from)?
-                .total_usd;
+            let t1 = s.report.total_usd;
             Ok(DeadlineHour {
                 new_slots,
                 saved_usd: Some(total_usd - t1),

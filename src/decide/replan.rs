@@ -420,9 +420,7 @@ impl Replan {
                 .filter_map(|&(j, k, t)| index.get(&j).map(|&i| (i, k, t)))
                 .collect();
             let solution = optimal.solve_seeded(&residual, &seed)?;
-            residual_total = evaluate(&residual, "replan", &solution.schedule)
-                .map_err(Error::from)?
-                .total_usd;
+            residual_total = solution.report.total_usd;
             rows.extend(solution.schedule.assignments.iter().map(|a| Assignment {
                 job: map[a.job],
                 ..*a

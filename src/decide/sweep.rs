@@ -377,7 +377,7 @@ impl Sweep {
             let goal = optimal.current_goal();
             match optimal.solve(problem) {
                 Ok(solution) => {
-                    let r = evaluate(problem, "optimal", &solution.schedule)?;
+                    let r = solution.report;
                     let objective = goal.objective_of(&r);
                     let point = SweepPoint {
                         setting,

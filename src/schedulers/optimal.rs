@@ -11,7 +11,7 @@ use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
 use crate::solve::{
     ColumnGeneration, Limits, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES,
 };
-use crate::{Error, Goal, GoalError, Problem};
+use crate::{Error, Goal, GoalError, Problem, Report};
 use std::fmt;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -183,6 +183,10 @@ pub struct Solution {
     pub duals: Option<Duals>,
     /// The solver that ran.
     pub backend: Backend,
+    /// The plan as the evaluator checked and priced it (with the proof's
+    /// fields, under least cost or a cap): callers need not evaluate it
+    /// again.
+    pub report: Report,
 }
 
 impl Optimal {
@@ -658,6 +662,7 @@ impl Optimal {
                             schedule.proof = Some(proof.clone());
                         }
                         return Ok(Solution {
+                            report: crate::evaluate(p, self.name(), &schedule)?,
                             schedule,
                             proof,
                             duals: None,
@@ -742,6 +747,8 @@ impl Optimal {
             None => None,
         };
         Ok(Solution {
+            // Evaluated again now that the schedule carries its proof.
+            report: crate::evaluate(p, self.name(), &schedule)?,
             schedule,
             proof,
             duals,
