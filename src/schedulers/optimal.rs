@@ -339,7 +339,8 @@ impl Optimal {
     }
 
     /// Refuses, with [`Error::TooLarge`], a model whose estimate
-    /// ([`Optimal::estimate`]) is above `bytes`; default
+    /// ([`Optimal::estimate`]) plus the problem's own
+    /// ([`Problem::estimate_bytes`]) is above `bytes`; default
     /// [`DEFAULT_MEMORY_BUDGET_BYTES`].
     pub fn memory_budget(mut self, bytes: usize) -> Self {
         self.memory_budget_bytes = bytes;
@@ -569,11 +570,16 @@ impl Optimal {
             return Err(self.diagnose(p, &limits));
         }
         let estimate = lp::estimate_with(p, limit.is_some());
-        if estimate.matrix_bytes > self.memory_budget_bytes {
+        // The problem (and a heuristic's ledgers) is already resident: the
+        // model gets what is left of the budget, so that the two together
+        // keep it.
+        let resident = p.resident_bytes();
+        let room = self.memory_budget_bytes.saturating_sub(resident);
+        if estimate.matrix_bytes > room {
             return Err(TooLarge {
                 columns: estimate.columns,
                 nonzeros: estimate.nonzeros,
-                estimate_bytes: estimate.matrix_bytes,
+                estimate_bytes: estimate.matrix_bytes.saturating_add(resident),
                 budget_bytes: self.memory_budget_bytes,
             }
             .into());
@@ -606,7 +612,7 @@ impl Optimal {
         let mut backend = self.backend.resolve(&size);
         // A whole model beyond the budget is still solved when column
         // generation keeps each call small; otherwise it is refused.
-        limits.whole_model_fits = estimate.full_solver_bytes <= self.memory_budget_bytes;
+        limits.whole_model_fits = estimate.full_solver_bytes <= room;
         let mode = limits.column_generation;
         let sifts = |b| crate::solve::sifts(b, mode, model.columns());
         if !limits.whole_model_fits && !sifts(backend) {
@@ -618,7 +624,7 @@ impl Optimal {
                 return Err(TooLarge {
                     columns: estimate.columns,
                     nonzeros: estimate.nonzeros,
-                    estimate_bytes: estimate.full_solver_bytes,
+                    estimate_bytes: estimate.full_solver_bytes.saturating_add(resident),
                     budget_bytes: self.memory_budget_bytes,
                 }
                 .into());
