@@ -563,12 +563,6 @@ impl Optimal {
         limits: &Limits,
     ) -> Result<Solution, Error> {
         let mut limits = limits.clone();
-        if p.jobs()
-            .iter()
-            .any(|j| j.windows.is_empty() && !j.may_fall_short())
-        {
-            return Err(self.diagnose(p, &limits));
-        }
         let estimate = lp::estimate_with(p, limit.is_some());
         // The problem (and a heuristic's ledgers) is already resident: the
         // model gets what is left of the budget, so that the two together
@@ -583,6 +577,14 @@ impl Optimal {
                 budget_bytes: self.memory_budget_bytes,
             }
             .into());
+        }
+        // After the memory check: the diagnosis builds a model of its own,
+        // about the optimum's size.
+        if p.jobs()
+            .iter()
+            .any(|j| j.windows.is_empty() && !j.may_fall_short())
+        {
+            return Err(self.diagnose(p, &limits));
         }
         let clock = Instant::now();
         let mut model = lp::build_with(p, objective, limit);
