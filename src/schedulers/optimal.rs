@@ -115,6 +115,9 @@ pub struct Optimal {
     /// For a MILP, also solve the LP with the optimum's region choices
     /// fixed and return its duals (explain's values).
     fixed_duals: bool,
+    /// This solve re-solves, on another solver, a plan that missed work
+    /// beyond repair: it does not hand over again.
+    resolving: bool,
 }
 
 impl Default for Optimal {
@@ -205,6 +208,7 @@ impl Optimal {
             warm: None,
             warm_is_previous_plan: false,
             fixed_duals: false,
+            resolving: false,
         }
     }
 
@@ -700,10 +704,19 @@ impl Optimal {
         let report = match crate::evaluate(p, self.name(), &schedule) {
             Ok(r) => r,
             Err(v) if v.constraint == Constraint::Work && v.amount < v.limit => {
-                return Err(match self.diagnose(p, &limits) {
-                    e @ Error::Infeasible(_) => e,
-                    _ => v.into(),
-                })
+                return match self.diagnose(p, &limits) {
+                    e @ Error::Infeasible(_) => Err(e),
+                    // The jobs can finish: the solver's point was too far
+                    // off to repair. Once, another solver re-solves it.
+                    _ => match backend.fallback(model.has_choices()) {
+                        Some(other) if !self.resolving && limits.stop().is_none() => {
+                            let mut again = self.with_backend(other);
+                            again.resolving = true;
+                            again.solve_model(p, goal, (objective, limit), &limits)
+                        }
+                        _ => Err(v.into()),
+                    },
+                };
             }
             Err(v) => return Err(v.into()),
         };
