@@ -10,7 +10,10 @@
 //!   its total;
 //! - explain's value of a job's work lies between the one-unit re-solves
 //!   (for jobs without egress, where the least total is convex in the
-//!   work), in the LP explain states it solves (Whole regions fixed);
+//!   work), and so does each pool's value of one more server, in the LP
+//!   explain states it solves (Whole regions fixed);
+//! - microlp, and the optimum with interruptions ignored (`risk`), hold
+//!   the same;
 //! - a re-plan with unchanged data costs what the optimum costs.
 //!
 //! Cases: `GEOSHIFT_CROSSING_CASES` (default 48, to keep `cargo test`
@@ -18,8 +21,8 @@
 
 use geoshift::synth::{generate, Params};
 use geoshift::{
-    evaluate, explain, Error, ExplainError, Goal, GoalError, Greedy, Local, Optimal, Problem,
-    Replan, Scenario, Scheduler, Sweep, SweepAxis,
+    evaluate, explain, Backend, Error, ExplainError, Goal, GoalError, Greedy, Local, Optimal,
+    Problem, Replan, Scenario, Scheduler, Series, Sweep, SweepAxis,
 };
 use proptest::prelude::*;
 
@@ -103,6 +106,15 @@ fn is_bug(e: &Error) -> bool {
     )
 }
 
+/// `f` applied to every value of a series.
+fn map(s: &Series, f: impl Fn(f64) -> f64) -> Series {
+    match s {
+        Series::Constant(v) => Series::Constant(f(*v)),
+        Series::PerSlot(v) => Series::PerSlot(v.iter().map(|&x| f(x)).collect()),
+        Series::Points(p) => Series::Points(p.iter().map(|&(t, x)| (t, f(x))).collect()),
+    }
+}
+
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
 }
@@ -165,6 +177,28 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             prop_assert!(sol.proof.bound_usd <= objective + 1e-9 * objective.abs().max(1.0));
         }
         Err(e) => prop_assert!(!is_bug(&e), "{goal}: {e}"),
+    }
+
+    // The same optimum on microlp (the other pure-Rust solver), and with
+    // the interruptions ignored (`geoshift risk`'s second optimum).
+    let mut ignored = s.clone();
+    for pool in &mut ignored.pools {
+        pool.interruption_rate_per_hour = 0.0;
+    }
+    let ip = Problem::new(&ignored).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+    for (what, problem, optimal) in [
+        ("microlp", &p, Optimal::new(Backend::Microlp)),
+        ("risk, interruptions ignored", &ip, Optimal::default()),
+    ] {
+        match optimal.solve(problem) {
+            Ok(sol) => {
+                let r = evaluate(problem, "optimal", &sol.schedule)
+                    .map_err(|v| TestCaseError::fail(format!("{what}: {v}")))?;
+                prop_assert!(sol.proof.bound_usd <= r.total_usd + 1e-9 * r.total_usd.abs());
+                prop_assert!(close(sol.report.total_usd, r.total_usd, 1e-12));
+            }
+            Err(e) => prop_assert!(!is_bug(&e), "{what}: {e}"),
+        }
     }
 
     // A sweep of the carbon price under the goal: every point a plan.
@@ -230,6 +264,41 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         return Ok(());
     }
     let fixed_total = least(&fixed)?.ok_or_else(|| TestCaseError::fail("fixed LP has no plan"))?;
+    // A pool's value: one more server in every slot saves at most it, one
+    // fewer costs at least it (the fixed LP is convex in capacity).
+    for (k, value) in e.pools.iter().enumerate() {
+        let with = |d: f64| {
+            let mut t = fixed.clone();
+            t.pools[k].servers = map(&t.pools[k].servers, |n| n + d);
+            t
+        };
+        let slack = 1e-5 * fixed_total.abs().max(1.0);
+        if let Some(plus) = least(&with(1.0))? {
+            prop_assert!(
+                fixed_total - plus <= value.usd_per_server + slack,
+                "pool {}: one more saves {} > {}",
+                value.id,
+                fixed_total - plus,
+                value.usd_per_server
+            );
+        }
+        let fewest = match &fixed.pools[k].servers {
+            Series::Constant(n) => *n,
+            Series::PerSlot(v) => v.iter().copied().fold(f64::INFINITY, f64::min),
+            Series::Points(p) => p.iter().map(|&(_, n)| n).fold(f64::INFINITY, f64::min),
+        };
+        if fewest >= 1.0 {
+            if let Some(minus) = least(&with(-1.0))? {
+                prop_assert!(
+                    value.usd_per_server <= minus - fixed_total + slack,
+                    "pool {}: one fewer costs {} < {}",
+                    value.id,
+                    minus - fixed_total,
+                    value.usd_per_server
+                );
+            }
+        }
+    }
     for (j, value) in e.jobs.iter().enumerate() {
         let job = &p.jobs()[j];
         if job.windows.iter().any(|w| w.egress_usd != 0.0) {

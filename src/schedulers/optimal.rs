@@ -811,15 +811,36 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[bool]>) -> D
         // A `<=` row's dual is <= 0; its value is -dual.
         match *row {
             Row::Work { job } => out.work_usd_per_unit[job as usize] += v,
-            // `sum s·x <= W·y`: one more unit of work raises it by `y`.
+            // `sum s·x <= min(W, room)·y`, room the work the region's
+            // cells can hold: one more unit of work raises it by `y` where
+            // W is the lesser; else one more server-hour of a cell raises
+            // it by the cell's work rate, through the bound that sets the
+            // cell's upper bound.
             Row::RegionWork { job, region } => {
-                out.work_usd_per_unit[job as usize] +=
-                    v * choice.get(&(job, region)).copied().unwrap_or(0.0)
+                let (j, r) = (job as usize, region as usize);
+                let y = choice.get(&(job, region)).copied().unwrap_or(0.0);
+                let cells = |t| p.regions()[r].pools.iter().map(move |&k| (k, t));
+                let Some(w) = p.jobs()[j].window(r) else {
+                    continue;
+                };
+                let room: f64 = (w.first_slot..w.end_slot)
+                    .flat_map(cells)
+                    .map(|(k, t)| lp::cell_upper(p, j, k, t).max(0.0) * p.work_rate(j, k))
+                    .sum();
+                if p.jobs()[j].work <= room {
+                    out.work_usd_per_unit[j] += v * y;
+                } else {
+                    for (k, t) in (w.first_slot..w.end_slot).flat_map(cells) {
+                        credit(p, &mut out, j, k, t, -v * y * p.work_rate(j, k));
+                    }
+                }
             }
             // `sum_k x[j,k,t] <= min(m·h, room)·y`: a Whole job's
-            // parallelism in that slot, where m·h is the lesser.
+            // parallelism in that slot where m·h is the lesser; else the
+            // sum of its cells' upper bounds, each raised by its own bound.
             Row::RegionSlot { job, region, slot } => {
                 let (j, r, t) = (job as usize, region as usize, slot as usize);
+                let y = choice.get(&(job, region)).copied().unwrap_or(0.0);
                 let par = p.jobs()[j].max_server_hours_per_slot;
                 let room: f64 = p.regions()[r]
                     .pools
@@ -827,8 +848,11 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[bool]>) -> D
                     .map(|&k| lp::cell_upper(p, j, k, t).max(0.0))
                     .sum();
                 if par <= room {
-                    out.parallel_usd_per_server_hour[j * slots + t] +=
-                        -v * choice.get(&(job, region)).copied().unwrap_or(0.0);
+                    out.parallel_usd_per_server_hour[j * slots + t] += -v * y;
+                } else {
+                    for &k in &p.regions()[r].pools {
+                        credit(p, &mut out, j, k, t, -v * y);
+                    }
                 }
             }
             Row::Capacity { pool, slot } => {
@@ -879,26 +903,37 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[bool]>) -> D
         if gain <= 0.0 {
             continue;
         }
-        let cap = pool.capacity_server_hours[t];
-        let par = job.max_server_hours_per_slot;
-        let meter = pool.meter_kwh_per_server_hour;
-        let pow = match p.regions()[r].power_cap_kwh_per_slot {
-            Some(c) if meter > 0.0 => c / meter,
-            _ => f64::INFINITY,
-        };
-        if cap < par && cap < pow {
-            out.capacity_usd_per_server_hour[k * slots + t] += gain;
-        } else if par < cap && par < pow {
-            out.parallel_usd_per_server_hour[j * slots + t] += gain;
-        } else if pow < cap && pow < par {
-            out.power_usd_per_kwh[r * slots + t] += gain / meter;
-        }
+        credit(p, &mut out, j, k, t, gain);
     }
     for (j, job) in p.jobs().iter().enumerate() {
         let v = &mut out.work_usd_per_unit[j];
         *v = v.min(unmet_usd[j]) - egress_usd[j] / job.work;
     }
     out
+}
+
+/// Adds `usd` (per server-hour of cell (j, k, t)) to the value of the one
+/// limit that alone sets the cell's upper bound (`lp::cell_upper`): the
+/// pool's capacity, the job's parallelism or the region's power cap (per
+/// kWh at the meter); nothing on a tie, where no one limit raises it.
+fn credit(p: &Problem, out: &mut Duals, j: usize, k: usize, t: usize, usd: f64) {
+    let slots = p.slots();
+    let pool = &p.pools()[k];
+    let r = pool.region;
+    let cap = pool.capacity_server_hours[t];
+    let par = p.jobs()[j].max_server_hours_per_slot;
+    let meter = pool.meter_kwh_per_server_hour;
+    let pow = match p.regions()[r].power_cap_kwh_per_slot {
+        Some(c) if meter > 0.0 => c / meter,
+        _ => f64::INFINITY,
+    };
+    if cap < par && cap < pow {
+        out.capacity_usd_per_server_hour[k * slots + t] += usd;
+    } else if par < cap && par < pow {
+        out.parallel_usd_per_server_hour[j * slots + t] += usd;
+    } else if pow < cap && pow < par {
+        out.power_usd_per_kwh[r * slots + t] += usd / meter;
+    }
 }
 
 /// The plan's rows, job by job, cleaned of solver noise (see [`clean`]).
