@@ -299,6 +299,57 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             }
         }
     }
+    // A region's power cap: one kW more in every slot, one kW less.
+    for (r, region) in e.regions.iter().enumerate() {
+        let (Some(kw), Some(cap)) = (region.power_usd_per_kw, fixed.regions[r].power_cap_kw) else {
+            continue;
+        };
+        let step = (cap / 10.0).clamp(1e-3, 1.0);
+        let with = |d: f64| {
+            let mut t = fixed.clone();
+            t.regions[r].power_cap_kw = Some(cap + d);
+            t
+        };
+        let slack = 1e-5 * fixed_total.abs().max(1.0) / step;
+        if let Some(plus) = least(&with(step))? {
+            let saved = (fixed_total - plus) / step;
+            prop_assert!(saved <= kw + slack, "power {}: {saved} > {kw}", region.id);
+        }
+        if let Some(minus) = least(&with(-step))? {
+            let cost = (minus - fixed_total) / step;
+            prop_assert!(kw <= cost + slack, "power {}: {kw} > {cost}", region.id);
+        }
+    }
+    // A job's parallelism: one server more or fewer of max_servers.
+    for (j, value) in e.jobs.iter().enumerate() {
+        let m = fixed.jobs[j].max_servers;
+        let with = |d: f64| {
+            let mut t = fixed.clone();
+            t.jobs[j].max_servers = m + d;
+            t
+        };
+        let slack = 1e-5 * fixed_total.abs().max(1.0);
+        if let Some(plus) = least(&with(1.0))? {
+            let saved = fixed_total - plus;
+            prop_assert!(
+                saved <= value.usd_per_server + slack,
+                "parallelism {}: one more saves {saved} > {}",
+                value.id,
+                value.usd_per_server
+            );
+        }
+        if m > 1.0 {
+            if let Some(minus) = least(&with(-1.0))? {
+                let cost = minus - fixed_total;
+                prop_assert!(
+                    value.usd_per_server <= cost + slack,
+                    "parallelism {}: one fewer costs {cost} < {}",
+                    value.id,
+                    value.usd_per_server
+                );
+            }
+        }
+    }
     for (j, value) in e.jobs.iter().enumerate() {
         let job = &p.jobs()[j];
         if job.windows.iter().any(|w| w.egress_usd != 0.0) {
