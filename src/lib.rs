@@ -40,7 +40,8 @@
 //! # Ok::<(), geoshift::Error>(())
 //! ```
 //!
-//! A service bounds the optimum with [`Optimal::time_limit`],
+//! A service bounds the optimum with [`Optimal::time_limit`] (or one
+//! [`Optimal::deadline`] for every solve of a command),
 //! [`Optimal::gap`], [`Optimal::cancel_flag`] and
 //! [`Optimal::memory_budget`]; [`Optimal::solve`] returns the plan with its
 //! [`Proof`] and, for a pure LP, the [`Duals`]. [`explain`] reads them as
