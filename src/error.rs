@@ -139,6 +139,37 @@ pub enum InputError {
         /// The largest allowed.
         max: usize,
     },
+    /// A server-hour whose cost is out of the supported range
+    /// ([`crate::MAX_USD_PER_SERVER_HOUR`]): it names the pool and slot,
+    /// and the input (entity, field, value) that made the cost so large.
+    #[error(
+        "{entity} '{}': {} = {} makes a server-hour on pool '{}' in slot {slot} cost {} $; \
+         the supported range is at most {} $ in absolute value",
+        cut(id),
+        cut(field),
+        num(*value),
+        cut(pool),
+        num(*cost_usd),
+        num(*max_usd)
+    )]
+    CostOutOfRange {
+        /// Kind of entity at fault.
+        entity: Entity,
+        /// Its id (empty for a scenario field).
+        id: String,
+        /// Its field.
+        field: &'static str,
+        /// Its value.
+        value: f64,
+        /// The pool whose server-hour it prices.
+        pool: String,
+        /// The slot.
+        slot: usize,
+        /// The cost of that server-hour, in $.
+        cost_usd: f64,
+        /// The largest allowed, in $.
+        max_usd: f64,
+    },
     /// Values each within range whose product overflows (a cost per
     /// server-hour, an egress bill or a resampled value is not finite).
     #[error(
@@ -886,6 +917,7 @@ impl InputError {
             InputError::EmptyHorizon { .. } => "empty_horizon",
             InputError::TooLarge { .. } => "too_large",
             InputError::Overflow { .. } => "overflow",
+            InputError::CostOutOfRange { .. } => "cost_out_of_range",
             InputError::SeriesLength { .. } => "series_length",
             InputError::SeriesNotCovering { .. } => "series_not_covering",
             InputError::PointsOutOfOrder { .. } => "points_out_of_order",

@@ -97,12 +97,23 @@ impl Goal {
     /// Whether `report` keeps the goal's limit within [`TOLERANCE`]; the
     /// limited value when it does not.
     pub fn breach(&self, report: &Report) -> Option<f64> {
-        let (value, limit) = match *self {
+        let value = match *self {
             Goal::LeastCost => return None,
-            Goal::LeastCostUnderCap { emissions_t } => (report.emissions_t, emissions_t),
-            Goal::LeastEmissionsUnderBudget { total_usd } => (report.total_usd, total_usd),
+            Goal::LeastCostUnderCap { .. } => report.emissions_t,
+            Goal::LeastEmissionsUnderBudget { .. } => report.total_usd,
         };
-        (value > limit + TOLERANCE * limit.abs().max(1.0)).then_some(value)
+        self.exceeded_by(value).then_some(value)
+    }
+
+    /// Whether `value` (tCO2e under a cap, $ under a budget) is above the
+    /// limit beyond [`TOLERANCE`]; false for least cost.
+    pub(crate) fn exceeded_by(&self, value: f64) -> bool {
+        let limit = match *self {
+            Goal::LeastCost => return false,
+            Goal::LeastCostUnderCap { emissions_t } => emissions_t,
+            Goal::LeastEmissionsUnderBudget { total_usd } => total_usd,
+        };
+        value > limit + TOLERANCE * limit.abs().max(1.0)
     }
 
     /// Checks the limit's value: finite, and a cap `>= 0`.

@@ -40,7 +40,8 @@
 //! # Ok::<(), geoshift::Error>(())
 //! ```
 //!
-//! A service bounds the optimum with [`Optimal::time_limit`],
+//! A service bounds the optimum with [`Optimal::time_limit`] (or one
+//! [`Optimal::deadline`] for every solve of a command),
 //! [`Optimal::gap`], [`Optimal::cancel_flag`] and
 //! [`Optimal::memory_budget`]; [`Optimal::solve`] returns the plan with its
 //! [`Proof`] and, for a pure LP, the [`Duals`]. [`explain`] reads them as
@@ -102,6 +103,8 @@ pub mod guide {
     pub mod scenario_file {}
     #[doc = include_str!("../docs/cli.md")]
     pub mod cli {}
+    #[doc = include_str!("../docs/limits.md")]
+    pub mod limits {}
     #[doc = include_str!("../docs/solvers.md")]
     pub mod solvers {}
     #[doc = include_str!("../docs/unmet-work.md")]
@@ -129,12 +132,13 @@ pub mod guide {
 }
 
 pub use decide::explain::{
-    explain, Bottleneck, DeadlineHour, ExplainError, Explanation, JobValue, Meaning, PoolValue,
-    RegionValue, MEANING, NOISE_USD,
+    explain, Bottleneck, DeadlineHour, ExplainError, Explanation, FixedRegion, JobValue, Meaning,
+    PoolValue, RegionValue, MEANING, NOISE_USD,
 };
 pub use decide::replan::{JobProgress, JobState, Replan, ReplanError, Replanned};
 pub use decide::sweep::{
     sweep, Curve, SkippedPoint, Sweep, SweepAxis, SweepError, SweepKind, SweepPoint,
+    MAX_SWEEP_POINTS,
 };
 pub use error::{
     ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
@@ -147,8 +151,8 @@ pub use names::UnknownName;
 pub use problem::{
     useful_fraction, CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo,
     DEFAULT_CHECKPOINT_INTERVAL_HOURS, DEFAULT_RESTART_HOURS, MAX_CELLS, MAX_ID_BYTES,
-    MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MIN_SPEED, MIN_USEFUL_FRACTION,
-    MIN_WORK,
+    MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MAX_USD_PER_SERVER_HOUR,
+    MIN_SPEED, MIN_USEFUL_FRACTION, MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
 pub use schedule::{SavedAssignment, SavedSchedule};

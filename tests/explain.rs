@@ -264,23 +264,77 @@ fn the_marginal_cost_of_work_counts_the_egress_it_dilutes() {
 }
 
 #[test]
-fn a_whole_job_with_a_choice_is_refused_by_name() {
+fn a_whole_job_with_a_choice_is_explained_with_its_region_fixed() {
     let mut s = egress(1.5, 2.0);
     s.jobs[0].placement = geoshift::Placement::Whole;
-    match explain(&s, &Optimal::default()) {
-        Err(ExplainError::WholeJob {
-            job,
-            regions,
-            count,
-        }) => {
-            assert_eq!((job.as_str(), regions, count), ("j", 2, 1));
-        }
-        other => panic!("expected WholeJob, got {other:?}"),
+    // The MILP: all 1.5 units in `a` (75 $) against 1 unit in `b` at most
+    // (pb has one server): `a` alone can finish it.
+    let milp_total = least(&s);
+    for backend in dual_backends() {
+        let e = explain(&s, &Optimal::new(backend)).unwrap();
+        assert_eq!(e.fixed_regions.len(), 1);
+        assert_eq!(e.fixed_regions[0].job, "j");
+        let region = e.fixed_regions[0].region.clone().expect("it runs");
+        assert_close(
+            e.total_usd,
+            milp_total,
+            "the fixed LP's total is the MILP's",
+        );
+        // The values are those of the scenario with the region fixed.
+        let mut fixed = s.clone();
+        fixed.jobs[0].regions = Some(vec![region]);
+        let direct = explain(&fixed, &Optimal::new(backend)).unwrap();
+        assert!(direct.fixed_regions.is_empty());
+        assert_close(
+            e.jobs[0].usd_per_work_unit,
+            direct.jobs[0].usd_per_work_unit,
+            "work value",
+        );
     }
-    // Whole in one region only is a Split job: explained.
-    s.jobs[0].regions = Some(vec!["a".into()]);
-    s.pools[0].servers = Series::Constant(2.0);
-    assert!(explain(&s, &Optimal::default()).is_ok());
+}
+
+/// `egress` with pool `pb` interrupted at `rate` per hour: work there is
+/// done at its useful fraction only, and so is the egress it shares.
+fn egress_interrupted(work: f64, rate: f64) -> Scenario {
+    let mut s = egress(work, 2.0);
+    s.pools[1].interruption_rate_per_hour = rate;
+    s
+}
+
+#[test]
+fn the_work_value_nets_egress_at_the_useful_rate_of_capacity_that_can_vanish() {
+    // Near W = 1.5 the least total is smooth in W (the plan's shape holds),
+    // so the rate equals the difference quotient over a small step.
+    let step = 1e-4;
+    let total = least(&egress_interrupted(1.5, 0.5));
+    let more = (least(&egress_interrupted(1.5 + step, 0.5)) - total) / step;
+    let less = (total - least(&egress_interrupted(1.5 - step, 0.5))) / step;
+    for backend in dual_backends() {
+        let e = explain(&egress_interrupted(1.5, 0.5), &Optimal::new(backend)).unwrap();
+        let w = e.jobs[0].usd_per_work_unit;
+        // Convex locally: between the two one-sided quotients, which are
+        // within a few step sizes of each other.
+        assert!(
+            less - 1e-3 <= w && w <= more + 1e-3,
+            "{less} <= {w} <= {more}"
+        );
+    }
+}
+
+#[test]
+fn a_job_with_all_its_work_undone_is_worth_its_unmet_price() {
+    // Every cell costs 10 $ or more per work unit; undone work 1 $: all of
+    // it is left undone, and one unit more costs exactly 1 $.
+    let mut s = egress(1.5, 2.0);
+    s.jobs[0].unmet_usd_per_work = Some(1.0);
+    let total = least(&s);
+    let mut more = s.clone();
+    more.jobs[0].work += 1.0;
+    assert_close(least(&more) - total, 1.0, "re-solve");
+    for backend in dual_backends() {
+        let e = explain(&s, &Optimal::new(backend)).unwrap();
+        assert_close(e.jobs[0].usd_per_work_unit, 1.0, "work value");
+    }
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //! service stores or sends serialise.
 
 use geoshift::{
-    evaluate, explain, Assignment, Error, Horizon, Job, Optimal, Placement, Pool, Problem, Region,
-    Replan, Scenario, Schedule, Scheduler,
+    evaluate, explain, Assignment, Backend, Error, Horizon, Job, Optimal, Placement, Pool, Problem,
+    Region, Replan, Scenario, Schedule, Scheduler,
 };
 use proptest::prelude::*;
 
@@ -69,16 +69,22 @@ fn explain_via_question_mark(s: &Scenario) -> Result<f64, Error> {
 
 #[test]
 fn explain_errors_convert_with_their_own_kind() {
-    // A whole job with a choice of regions cannot be explained.
-    let e = explain_via_question_mark(&scenario(2.0, Placement::Whole)).unwrap_err();
+    // microlp gives no duals: explain refuses it, as its own error.
+    let e = explain(
+        &scenario(2.0, Placement::Split),
+        &Optimal::new(Backend::Microlp),
+    )
+    .map(|x| x.total_usd)
+    .map_err(Error::from)
+    .unwrap_err();
     let Error::Explain(inner) = &e else {
         panic!("expected Error::Explain, got {e:?}")
     };
     assert_eq!(e.kind(), "explain");
     let v = json_of(&e);
     assert_eq!(v["detail"]["kind"], inner.kind());
-    assert_eq!(v["detail"]["kind"], "whole_job");
-    assert_eq!(v["detail"]["job"], "train");
+    assert_eq!(v["detail"]["kind"], "no_duals");
+    assert_eq!(v["detail"]["backend"], "microlp");
     // An engine failure inside explain is that failure, not "explain": 9
     // work units cannot fit in 2 servers × 4 hours.
     let e = explain_via_question_mark(&scenario(9.0, Placement::Split)).unwrap_err();

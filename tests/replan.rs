@@ -255,6 +255,26 @@ fn typed_errors_name_what_is_at_fault() {
     close("total", r.report.total_usd, 2.02, LP);
 }
 
+#[test]
+fn a_job_with_an_unmet_price_and_no_time_left_is_left_undone_not_refused() {
+    // At the horizon's end, `x` has 2 units to do and no slot: with a price
+    // of $5 per undone unit, the re-plan leaves them undone at $10 (a
+    // job with a price never makes a scenario infeasible).
+    let mut s = one_region();
+    let previous = plan(&s);
+    s.jobs[0].unmet_usd_per_work = Some(5.0);
+    let r = replan(
+        Replan::new(previous, at("2026-06-01T04:00:00Z")).done_work("x", 0.0),
+        &s,
+    )
+    .unwrap();
+    let x = &r.report.jobs[0];
+    close("unmet work", x.unmet_work, 2.0, LP);
+    close("unmet $", x.unmet_usd, 10.0, LP);
+    // The history (slots 0 and 3 ran) is still priced.
+    close("total", r.report.total_usd, 2.02 + 10.0, LP);
+}
+
 /// The synth scenario at `whole_share`, solved; then re-planned with
 /// unchanged data at several instants. The history is kept row for row,
 /// and the total equals the original optimum's (the rest of the plan is

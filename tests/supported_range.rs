@@ -8,7 +8,7 @@ mod common;
 use common::{at, horizon};
 use geoshift::{
     evaluate, Backend, Entity, Error, Greedy, InputError, Job, Link, Local, Optimal, Pool, Problem,
-    Region, Scenario, Scheduler, MAX_SPEED, MIN_SPEED, MIN_WORK,
+    Region, Scenario, Scheduler, MAX_SPEED, MAX_USD_PER_SERVER_HOUR, MIN_SPEED, MIN_WORK,
 };
 
 /// Two linked regions with a pool each and two jobs, `work` for the first
@@ -153,4 +153,54 @@ fn inside_the_range_there_is_no_solver_failure() {
             }
         }
     }
+}
+
+/// A server-hour dearer than `MAX_USD_PER_SERVER_HOUR` is an input error
+/// naming the input that made it so: with PUE 9e15 and a price of 1.8e19
+/// $/MWh, microlp once returned a plan it called optimal at $2.88e16 where
+/// a budget found one at $9.0e15 that the evaluator accepts.
+#[test]
+fn a_server_hour_beyond_the_supported_cost_is_refused_naming_its_cause() {
+    let json = r#"{"horizon":{"start":"2026-06-01T00:00:00Z","slot_seconds":3600,"slots":3},
+      "regions":[{"id":"a","pue":9e15,"price_usd_per_mwh":[50,1.8e19,60],"carbon_g_per_kwh":500},
+                 {"id":"b","pue":1.2,"price_usd_per_mwh":80,"carbon_g_per_kwh":100}],
+      "pools":[{"id":"pa","region":"a","servers":4,"rent_usd_per_hour":1,"power_kw":10},
+               {"id":"pb","region":"b","servers":2,"rent_usd_per_hour":2,"power_kw":10}],
+      "links":[{"from":"a","to":"b","bandwidth_gbps":10,"egress_usd_per_gb":0.05}],
+      "jobs":[{"id":"j","origin":"a","work":6,"input_gb":10,"deadline":"2026-06-01T03:00:00Z","max_servers":4},
+              {"id":"k","origin":"b","work":3,"deadline":"2026-06-01T03:00:00Z","max_servers":2,
+               "placement":"whole","unmet_usd_per_work":5}]}"#;
+    let hostile = Scenario::from_json(json).unwrap();
+    match Problem::new(&hostile) {
+        Err(InputError::CostOutOfRange {
+            entity,
+            id,
+            field,
+            value,
+            pool,
+            slot,
+            cost_usd,
+            max_usd,
+        }) => {
+            assert_eq!((entity, id.as_str(), field), (Entity::Region, "a", "pue"));
+            assert_eq!((value, pool.as_str(), slot), (9e15, "pa", 0));
+            assert!(cost_usd > max_usd && max_usd == MAX_USD_PER_SERVER_HOUR);
+        }
+        other => panic!("expected CostOutOfRange, got {other:?}"),
+    }
+    // At the edge of the range: a rent of exactly the maximum is planned.
+    let at_edge = |rent: f64| {
+        let mut s = scenario(1.0, 1.0);
+        s.pools[1].rent_usd_per_hour = rent;
+        s.pools[1].power_kw = 0.0; // its cost is its rent
+        Problem::new(&s).map(|_| ())
+    };
+    assert!(at_edge(MAX_USD_PER_SERVER_HOUR).is_ok());
+    assert!(matches!(
+        at_edge(MAX_USD_PER_SERVER_HOUR * 1.01),
+        Err(InputError::CostOutOfRange {
+            field: "rent_usd_per_hour",
+            ..
+        })
+    ));
 }

@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Seconds the optimum may take per scenario when `--time-limit` is not
-/// given: a bench is bounded by default. A scenario that hits it is
+/// Seconds the optimum may take per scenario when `--scenario-time-limit`
+/// is not given: a bench is bounded by default. A scenario that hits it is
 /// reported with its proven gap.
 pub const DEFAULT_TIME_LIMIT_SECONDS: f64 = 60.0;
 
@@ -61,6 +61,11 @@ pub struct BenchArgs {
     /// an ordinary scenario file for `geoshift solve` or any solver.
     #[arg(long, value_name = "DIR")]
     write_scenarios: Option<PathBuf>,
+    /// Seconds the optimum may take on each scenario (default 60); the
+    /// global `--time-limit` is the deadline of the whole command, as for
+    /// every command, and stops every later optimum at once.
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIME_LIMIT_SECONDS)]
+    scenario_time_limit: f64,
     /// List the families (name, parameters, what each varies) and stop.
     #[arg(long)]
     list: bool,
@@ -99,10 +104,18 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
     }
     let schedulers = schedulers(&args.schedulers)?;
     let limits = LIMITS.get().copied().unwrap_or_default();
-    let limit = limits.time_limit.unwrap_or(DEFAULT_TIME_LIMIT_SECONDS);
-    let mut optimal = Optimal::new(args.solver.0);
-    if let Ok(d) = Duration::try_from_secs_f64(limit) {
-        optimal = optimal.time_limit(d);
+    let limit = args.scenario_time_limit;
+    let per_scenario = Duration::try_from_secs_f64(limit)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            usage(format!(
+                "--scenario-time-limit {limit}: must be a positive number of seconds"
+            ))
+        })?;
+    let mut optimal = Optimal::new(args.solver.0).time_limit(per_scenario);
+    if let Some(at) = limits.deadline {
+        optimal = optimal.deadline(at);
     }
     if let Some(g) = limits.gap {
         optimal = optimal.gap(g);

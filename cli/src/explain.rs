@@ -3,7 +3,7 @@
 //! the meaning of each value, as JSON, and as an SVG chart of what one
 //! more server-hour of each pool is worth over time.
 
-use crate::{emit, load, optimal, output, to_json, usage, Failure};
+use crate::{emit, optimal, output, to_json, usage, Failure};
 use geoshift::{explain, Backend, ExplainError, Explanation, NOISE_USD};
 use plotters::prelude::*;
 use std::fmt::Write as _;
@@ -20,7 +20,7 @@ pub fn run(
     top: usize,
     plot_dir: Option<&Path>,
 ) -> Result<(), Failure> {
-    let (scenario, problem) = load(path)?;
+    let (scenario, problem) = crate::load_for(path, 3)?;
     if let Some(dir) = plot_dir {
         // A folder that cannot take the file is found before solving.
         output::check_dir(dir, &[PLOT_FILE], path).map_err(usage)?;
@@ -89,6 +89,23 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
         "What one more unit of each limit saves at the optimum (LP duals).\nNote: {}.\n",
         m.validity
     );
+    if !e.fixed_regions.is_empty() {
+        // A MILP: say which LP the values are of.
+        let choices: Vec<String> = e
+            .fixed_regions
+            .iter()
+            .map(|f| match &f.region {
+                Some(r) => format!("{} in {r}", f.job),
+                None => format!("{} nowhere", f.job),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "Note: {}.\nFixed as the optimum chose: {}.\n",
+            m.fixed_regions,
+            choices.join(", ")
+        );
+    }
     let rows = e.bottlenecks();
     let _ = writeln!(
         out,

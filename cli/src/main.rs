@@ -68,7 +68,11 @@ struct Cli {
 /// The limits of the optimum given on the command line.
 #[derive(Clone, Copy, Default)]
 struct SolveLimits {
-    time_limit: Option<f64>,
+    /// `--time-limit` from the start of the command: one deadline for
+    /// every solve the command runs (a sweep's points, explain's
+    /// re-solves, risk's two optima, a diagnosis), so that the command as
+    /// a whole ends by it.
+    deadline: Option<Instant>,
     gap: Option<f64>,
 }
 
@@ -312,7 +316,12 @@ fn main() -> ExitCode {
         let _ = UNMET_USD_PER_WORK.set(usd);
     }
     let _ = LIMITS.set(SolveLimits {
-        time_limit: cli.time_limit,
+        // Checked above to be finite and >= 0; a value too large for a
+        // Duration or an Instant is no limit at all.
+        deadline: cli
+            .time_limit
+            .and_then(|t| Duration::try_from_secs_f64(t).ok())
+            .and_then(|t| Instant::now().checked_add(t)),
         gap: cli.gap,
     });
     let json = matches!(
@@ -393,14 +402,68 @@ fn input_error(path: &Path, e: geoshift::InputError) -> Failure {
     }
 }
 
+/// The largest input file read (256 MiB): a scenario or plan above it is
+/// refused unread (exit 1), so that a huge or endless file (`/dev/zero`)
+/// cannot exhaust memory before the model's own estimate is checked.
+const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// The text of the file at `path`, refused (exit 1) when it is larger than
+/// [`MAX_INPUT_BYTES`]: its stated length is checked first, and at most
+/// one byte more than the cap is ever read (a device or pipe states none).
+fn read_input(path: &Path) -> Result<String, Failure> {
+    use std::io::Read as _;
+    let cannot = |e: std::io::Error| usage(format!("cannot read {}: {e}", path.display()));
+    let too_large = || {
+        usage(format!(
+            "{}: the file is larger than the input cap of {MAX_INPUT_BYTES} bytes (256 MiB); \
+             refused unread",
+            path.display()
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let stated = file.metadata().map_err(cannot)?.len();
+    if stated > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
+}
+
 fn load(path: &Path) -> Result<(Scenario, Problem), Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+    load_for(path, 1)
+}
+
+/// [`load`] for a command that holds up to `copies` problems of the
+/// scenario at once: refused (exit 1) before any is built when their
+/// estimate (`Problem::estimate_bytes`) is above the memory budget.
+fn load_for(path: &Path, copies: usize) -> Result<(Scenario, Problem), Failure> {
+    let text = read_input(path)?;
     let mut scenario = Scenario::from_json(&text).map_err(|e| input_error(path, e))?;
     if let Some(&usd) = UNMET_USD_PER_WORK.get() {
         for job in &mut scenario.jobs {
             job.unmet_usd_per_work.get_or_insert(usd);
         }
+    }
+    let need = Problem::estimate_bytes(&scenario).saturating_mul(copies);
+    let budget = geoshift::DEFAULT_MEMORY_BUDGET_BYTES;
+    if need > budget {
+        return Err(usage(format!(
+            "{}: the scenario is too large for this command: its {} slots × ({} pools + {} \
+             regions) need about {} MiB by estimate against a budget of {} MiB; use coarser \
+             slots or a shorter horizon",
+            path.display(),
+            scenario.horizon.slots,
+            scenario.pools.len(),
+            scenario.regions.len(),
+            need >> 20,
+            budget >> 20
+        )));
     }
     let problem = Problem::new(&scenario).map_err(|e| input_error(path, e))?;
     Ok((scenario, problem))
@@ -415,12 +478,8 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
     let shown = Arc::clone(&status);
     let limits = LIMITS.get().copied().unwrap_or_default();
     let mut optimal = Optimal::new(backend);
-    if let Some(t) = limits.time_limit {
-        // Checked in `main` to be finite and >= 0; a value too large for a
-        // Duration is no limit at all.
-        if let Ok(limit) = Duration::try_from_secs_f64(t) {
-            optimal = optimal.time_limit(limit);
-        }
+    if let Some(at) = limits.deadline {
+        optimal = optimal.deadline(at);
     }
     if let Some(g) = limits.gap {
         optimal = optimal.gap(g);

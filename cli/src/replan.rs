@@ -1,7 +1,7 @@
 //! `geoshift replan`: plans the rest of a running plan from `now` on, over
 //! an updated scenario (see `geoshift::Replan` for the rules).
 
-use crate::{emit, load, optimal, print_report, to_json, usage, Failure, Solver};
+use crate::{emit, optimal, print_report, to_json, usage, Failure, Solver};
 use chrono::{DateTime, Utc};
 use geoshift::{JobState, Replan, ReplanError, SavedAssignment, SavedSchedule};
 use std::path::{Path, PathBuf};
@@ -55,7 +55,7 @@ struct Output<'a> {
 
 /// Runs `geoshift replan`.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (_, problem) = load(&args.scenario)?;
+    let (_, problem) = crate::load_for(&args.scenario, 3)?;
     let previous = read_plan(&args.plan)?;
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339(&args.now)
         .map_err(|e| usage(format!("--now {}: not an RFC 3339 instant: {e}", args.now)))?
@@ -165,8 +165,7 @@ fn failure(e: ReplanError) -> Failure {
 /// --json` output). Each row's `job`, `pool`, `start` and `server_hours`
 /// are read; a report's `slot` repeats `start` and is not needed.
 fn read_plan(path: &Path) -> Result<SavedSchedule, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = crate::read_input(path)?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| usage(format!("{}: not JSON: {e}", path.display())))?;
     let rows = value

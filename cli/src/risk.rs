@@ -3,7 +3,7 @@
 //! with them ignored, and shows the difference, the share of the work on
 //! risky capacity, and each risky pool's useful fraction.
 
-use super::{emit, input_error, load, optimal, run, usage, Failure, Solver};
+use super::{emit, input_error, optimal, run, usage, Failure, Solver};
 use geoshift::{Problem, Report, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ pub struct RiskArgs {
 /// Runs `geoshift risk`.
 pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
     let path = args.scenario.as_path();
-    let (mut scenario, _) = load(path)?;
+    let (mut scenario, _) = crate::load_for(path, 2)?;
     for given in &args.rates {
         let (pool, rate) = given
             .split_once('=')

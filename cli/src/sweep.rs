@@ -1,7 +1,7 @@
 //! `geoshift sweep`: a trade-off curve (the optimum at each carbon price,
 //! emissions cap or deadline slack) as a table, JSON, and an SVG curve.
 
-use crate::{emit, load, optimal, output, plot, to_json, usage, Failure, Solver};
+use crate::{emit, optimal, output, plot, to_json, usage, Failure, Solver};
 use clap::{ArgGroup, Args};
 use geoshift::{Curve, Sweep, SweepAxis, SweepKind, SweepPoint};
 use plotters::prelude::*;
@@ -53,7 +53,7 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
         Some(file) => Some(out_file(file, &args.scenario)?),
         None => None,
     };
-    let (scenario, _) = load(&args.scenario)?;
+    let (scenario, _) = crate::load_for(&args.scenario, 2)?;
     let sweep = Sweep::new(axis)
         .optimal(optimal(args.solver.0, false))
         .on_point(move |done, total, setting, point| match point {
@@ -79,6 +79,30 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
         table(&mut out, &curve, &args.scenario);
     }
     emit(&out)?;
+    // A curve with no point is a failure with solve's exit status: 4 when a
+    // limit stopped the sweep first, 2 when no setting has a plan. The
+    // table or JSON above already says which settings were tried.
+    if curve.points.is_empty() {
+        let failure = match (curve.stopped, curve.skipped.first()) {
+            (Some(why), _) => Failure::new(
+                4,
+                format!("the sweep was stopped by {why} before any point was solved"),
+            ),
+            (None, Some(first)) => Failure {
+                message: format!(
+                    "no setting of the sweep has a plan; the first, {}: {}",
+                    self::setting(first.setting),
+                    first.error
+                ),
+                ..Failure::from(first.error.clone())
+            },
+            (None, None) => Failure::new(1, "the sweep has no settings".into()),
+        };
+        return Err(Failure {
+            reported: args.json,
+            ..failure
+        });
+    }
     if let Some((dir, name)) = target {
         let svg = render(&curve).map_err(|e| Failure::new(3, e))?;
         output::write_all(&dir, &[(name.as_str(), svg)]).map_err(|e| Failure::new(1, e))?;

@@ -120,7 +120,12 @@ const ARTIFACTS: &[(&[&str], Out)] = &[
         Out::File("docs/sweep/cost-vs-deadline-slack.svg"),
     ),
     (
-        &["plot", "scenarios/ny-vs-marketplace.json", "--solver", "microlp"],
+        &[
+            "plot",
+            "scenarios/ny-vs-marketplace.json",
+            "--solver",
+            "microlp",
+        ],
         Out::Dir(
             "docs/marketplace",
             &[

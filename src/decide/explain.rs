@@ -12,7 +12,7 @@
 use crate::error::Error;
 use crate::schedulers::{Duals, Optimal};
 use crate::solve::backend::Backend;
-use crate::{Placement, Problem, Scenario, StopReason};
+use crate::{Problem, Scenario, StopReason};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -38,6 +38,8 @@ pub struct Meaning {
     pub deadline_hour: &'static str,
     /// How far the rates hold.
     pub validity: &'static str,
+    /// Of `Explanation::fixed_regions`.
+    pub fixed_regions: &'static str,
 }
 
 /// The meanings, as [`Explanation::meaning`] holds them.
@@ -61,6 +63,9 @@ pub const MEANING: Meaning = Meaning {
     validity: "rates hold for a small change only: over a whole unit the plan may change, \
         and on a degenerate optimum a rate lies between what one unit more saves and what \
         one unit less costs",
+    fixed_regions: "with Whole jobs the optimum is a MILP, which has no duals: every rate is \
+        that of the LP with each Whole job's region fixed to the one the MILP optimum chose \
+        (or to none); deadline hours are re-solves of the MILP",
 };
 
 /// What the limits of a Split-only scenario are worth at its optimum.
@@ -86,6 +91,24 @@ pub struct Explanation {
     pub jobs: Vec<JobValue>,
     /// What each value means.
     pub meaning: Meaning,
+    /// For a MILP (Whole jobs with a choice of regions, or of running or
+    /// not where a price for undone work meets egress): each such job and
+    /// the region its optimum chose. The rates are then those of the LP
+    /// with these choices fixed (the MILP has no duals); the deadline
+    /// values stay re-solves of the MILP. Empty for an LP.
+    pub fixed_regions: Vec<FixedRegion>,
+}
+
+/// A Whole job's region choice that [`explain`] fixed: the region the
+/// MILP optimum runs it in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FixedRegion {
+    /// Job id.
+    pub job: String,
+    /// The region chosen; `None` when the job runs nowhere (all its work
+    /// left undone at its price, no egress paid).
+    pub region: Option<String>,
 }
 
 /// What a pool's capacity is worth.
@@ -165,20 +188,6 @@ pub struct DeadlineHour {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ExplainError {
-    /// A `whole` job with more than one region makes the optimum a MILP,
-    /// which has no duals.
-    #[error(
-        "job '{job}' is whole with a choice of {regions} regions: the optimum is then a MILP, \
-         which has no duals; explain needs a Split-only scenario ({count} such job(s))"
-    )]
-    WholeJob {
-        /// The first such job's id.
-        job: String,
-        /// Its regions to choose from.
-        regions: usize,
-        /// How many jobs are such.
-        count: usize,
-    },
     /// The chosen solver gives no duals.
     #[error("solver '{backend}' gives no duals; choose clarabel or highs")]
     NoDuals {
@@ -330,33 +339,25 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 ///
 /// # Errors
 ///
-/// [`ExplainError::WholeJob`] when a `whole` job has a choice of regions
-/// (the optimum is then a MILP, which has no duals);
 /// [`ExplainError::NoDuals`] for a solver that gives none (microlp);
 /// [`ExplainError::Stopped`] when a limit stopped the optimum before it
 /// was proven; [`ExplainError::Engine`] for the engine's own errors
 /// (input, infeasible, solver, memory budget).
 pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
-    let started = std::time::Instant::now();
+    // One deadline for the whole call: each re-solve gets what is left.
+    let optimal = optimal.anchored();
+    // The problem and one deadline re-solve's at a time.
+    optimal.check_problems(Problem::estimate_bytes(scenario), 2)?;
     let problem = Problem::new(scenario)?;
-    let whole: Vec<_> = problem
-        .jobs()
-        .iter()
-        .filter(|j| j.placement == Placement::Whole && j.windows.len() > 1)
-        .collect();
-    if let Some(first) = whole.first() {
-        return Err(ExplainError::WholeJob {
-            job: first.id.clone(),
-            regions: first.windows.len(),
-            count: whole.len(),
-        });
-    }
     // Duals of a plan accepted within a loose gap (column generation
     // stopped early) are not the optimum's: explain solves exactly.
     let optimal = optimal
-        .with_backend(dual_backend(optimal)?)
+        .with_backend(dual_backend(&optimal)?)
         .gap(crate::DEFAULT_GAP);
-    let solution = optimal.solve(&problem)?;
+    // A MILP has no duals: the values are those of the LP with the
+    // optimum's region choices fixed (each Whole job held to the region
+    // its optimal plan runs in, or to none), whose optimum is the MILP's.
+    let solution = optimal.clone().with_fixed_duals().solve(&problem)?;
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason });
     }
@@ -365,32 +366,42 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
             backend: solution.backend.name(),
         });
     };
-    let total_usd = crate::evaluate(&problem, "optimal", &solution.schedule)
-        .map_err(Error::from)?
-        .total_usd;
+    let total_usd = solution.report.total_usd;
     let bound_usd = solution.proof.bound_usd;
     let mut deadline = Vec::with_capacity(problem.jobs().len());
     for j in 0..problem.jobs().len() {
-        // The whole call within one time limit: this re-solve gets what is
+        // The whole call within one deadline: this re-solve gets what is
         // left of it (none left: it stops at once, with its bounds).
-        let optimal = match optimal.time_limit_set() {
-            Some(limit) => optimal
-                .clone()
-                .time_limit(limit.saturating_sub(started.elapsed())),
-            None => optimal.clone(),
-        };
         deadline.push(deadline_hour(
             scenario, &problem, j, &optimal, total_usd, bound_usd,
         )?);
     }
-    Ok(values(
+    let mut out = values(
         &problem,
         &duals,
         solution.backend,
         total_usd,
         bound_usd,
         deadline,
-    ))
+    );
+    out.fixed_regions = fixed_regions(&problem, &solution.schedule);
+    Ok(out)
+}
+
+/// Each job with a region choice (the MILP's binaries) and the region its
+/// optimal plan runs in, or `None` when it runs nowhere.
+fn fixed_regions(p: &Problem, plan: &crate::Schedule) -> Vec<FixedRegion> {
+    (0..p.jobs().len())
+        .filter(|&j| p.jobs()[j].has_region_choice())
+        .map(|j| FixedRegion {
+            job: p.jobs()[j].id.clone(),
+            region: plan
+                .assignments
+                .iter()
+                .find(|a| a.job == j)
+                .map(|a| p.regions()[p.pools()[a.pool].region].id.clone()),
+        })
+        .collect()
 }
 
 /// Re-solves `scenario` with job `j`'s deadline an hour later.
@@ -420,9 +431,7 @@ fn deadline_hour(
     }
     match optimal.solve(&problem) {
         Ok(s) => {
-            let t1 = crate::evaluate(&problem, "optimal", &s.schedule)
-                .map_err(Error::from)?
-                .total_usd;
+            let t1 = s.report.total_usd;
             Ok(DeadlineHour {
                 new_slots,
                 saved_usd: Some(total_usd - t1),
@@ -522,6 +531,7 @@ fn values(
         regions,
         jobs,
         meaning: MEANING,
+        fixed_regions: Vec::new(),
     }
 }
 
@@ -529,7 +539,6 @@ impl ExplainError {
     /// The variant's short name, as the `kind` of its JSON form.
     pub fn kind(&self) -> &'static str {
         match self {
-            ExplainError::WholeJob { .. } => "whole_job",
             ExplainError::NoDuals { .. } => "no_duals",
             ExplainError::Stopped { .. } => "stopped",
             ExplainError::Engine { .. } => "engine",

@@ -307,8 +307,9 @@ pub enum ReplanError {
     #[error("previous plan: {0}")]
     #[serde(serialize_with = "crate::error::as_error_field")]
     Mismatch(ScheduleMismatch),
-    /// A job with work left has no eligible slot from `now` on (in its
-    /// pinned region, for a started `Whole` job).
+    /// A job with work left and no price for undone work has no eligible
+    /// slot from `now` on (in its pinned region, for a started `Whole`
+    /// job). A job with a price leaves its rest undone instead.
     #[error(
         "job '{}' has {} work units left but no eligible slot from {now} on (deadline {deadline})",
         cut(.job), num(*.remaining_work)
@@ -394,6 +395,10 @@ impl Replan {
     /// scenario rejects, a job with no time left, or the solve's own error
     /// ([`ReplanError::Solve`]: infeasible, stopped, solver failure).
     pub fn solve(&self, problem: &Problem, optimal: &Optimal) -> Result<Replanned, ReplanError> {
+        // One deadline for every solve of the re-plan.
+        let optimal = &optimal.anchored();
+        // The problem given, the as-run one and the residual one.
+        optimal.check_problems(problem.resident_bytes(), 3)?;
         let now_slot = self.now_slot(problem)?;
         let matched = self.match_previous(problem, now_slot)?;
         let (jobs, pinned) = self.progress(problem, &matched)?;
@@ -420,9 +425,7 @@ impl Replan {
                 .filter_map(|&(j, k, t)| index.get(&j).map(|&i| (i, k, t)))
                 .collect();
             let solution = optimal.solve_seeded(&residual, &seed)?;
-            residual_total = evaluate(&residual, "replan", &solution.schedule)
-                .map_err(Error::from)?
-                .total_usd;
+            residual_total = solution.report.total_usd;
             rows.extend(solution.schedule.assignments.iter().map(|a| Assignment {
                 job: map[a.job],
                 ..*a
@@ -735,7 +738,10 @@ fn residual_problem(
                 window_from(p, job, w, now_slot, moved, pinned[j].is_some(), remaining)
             })
             .collect();
-        if windows.is_empty() {
+        // A job with a price for undone work never makes the re-plan
+        // infeasible: with no slot left, its rest is left undone at that
+        // price (the model's slack), as a plan from scratch would.
+        if windows.is_empty() && !job.may_fall_short() {
             return Err((j, remaining));
         }
         map.push(j);

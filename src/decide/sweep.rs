@@ -32,7 +32,7 @@ pub enum SweepAxis {
     /// under each ([`Goal::LeastCostUnderCap`]). Give the caps loosest
     /// first, so that each point tightens the last.
     EmissionsCap(Vec<f64>),
-    /// `points` (at least 2) caps evenly spaced from the emissions of the
+    /// `points` (at least 2, at most [`MAX_SWEEP_POINTS`]) caps evenly spaced from the emissions of the
     /// least-cost plan down to the least emissions any plan achieves,
     /// loosest first. Costs two extra solves (the two ends).
     EmissionsCapAuto {
@@ -45,6 +45,11 @@ pub enum SweepAxis {
     /// never clamped.
     DeadlineSlack(Vec<f64>),
 }
+
+/// The most settings one sweep takes (given or `auto`): each is a full
+/// solve, so more is never useful, and the count is checked before
+/// anything is allocated for them.
+pub const MAX_SWEEP_POINTS: usize = 1000;
 
 /// Which knob a curve's settings are values of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -278,8 +283,14 @@ impl Sweep {
     /// before any plan ends the sweep with [`Curve::stopped`].
     pub fn run(&self, scenario: &Scenario) -> Result<Curve, Error> {
         let started = Instant::now();
-        let (per_point, cancel, mode) = self.optimal.bounds();
-        let deadline = self.time_limit.and_then(|t| started.checked_add(t));
+        let (per_point, command_deadline, cancel, mode) = self.optimal.bounds();
+        let own = self.time_limit.and_then(|t| started.checked_add(t));
+        // The sweep ends by the earlier of its own limit and the optimum's
+        // deadline (a command's one deadline).
+        let deadline = match (own, command_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let stop = || {
             if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                 Some(StopReason::Cancelled)
@@ -299,6 +310,9 @@ impl Sweep {
                 _ => self.optimal.clone(),
             }
         };
+        // The base problem and one point's at a time.
+        self.optimal
+            .check_problems(Problem::estimate_bytes(scenario), 2)?;
         let base = Problem::new(scenario)?;
         let (kind, settings) = match &self.axis {
             SweepAxis::CarbonPrice(v) => {
@@ -310,11 +324,11 @@ impl Sweep {
                 (SweepKind::EmissionsCap, v.clone())
             }
             SweepAxis::EmissionsCapAuto { points } => {
-                if *points < 2 {
+                if !(2..=MAX_SWEEP_POINTS).contains(points) {
                     return Err(SweepError::BadSetting {
                         what: "points",
                         value: *points as f64,
-                        rule: "at least 2",
+                        rule: "at least 2 and at most 1000 (MAX_SWEEP_POINTS)",
                     }
                     .into());
                 }
@@ -363,7 +377,7 @@ impl Sweep {
             let goal = optimal.current_goal();
             match optimal.solve(problem) {
                 Ok(solution) => {
-                    let r = evaluate(problem, "optimal", &solution.schedule)?;
+                    let r = solution.report;
                     let objective = goal.objective_of(&r);
                     let point = SweepPoint {
                         setting,
@@ -413,6 +427,13 @@ fn check(values: &[f64], what: &'static str, non_negative: bool) -> Result<(), S
             what,
             value: f64::NAN,
             rule: "given at least once",
+        });
+    }
+    if values.len() > MAX_SWEEP_POINTS {
+        return Err(SweepError::BadSetting {
+            what: "number of settings",
+            value: values.len() as f64,
+            rule: "at most 1000 (MAX_SWEEP_POINTS)",
         });
     }
     for &v in values {
@@ -491,7 +512,7 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: crate::ColumnGeneration) -> bool
     let binaries = p
         .jobs()
         .iter()
-        .filter(|j| j.placement == crate::Placement::Whole && j.windows.len() > 1)
+        .filter(|j| j.has_region_choice())
         .map(|j| j.windows.len())
         .sum();
     let size = crate::ModelSize {

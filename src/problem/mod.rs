@@ -82,6 +82,15 @@ pub const MAX_SPEED: f64 = 1e3;
 /// unit costs dollars, not millions: a higher price would only make every
 /// real cost vanish below the solvers' relative precision.
 pub const MAX_UNMET_USD_PER_WORK: f64 = 1e6;
+/// Dearest server-hour the model accepts, in $ (`|c[k,t]|`, rent, energy
+/// and carbon together). A real GPU server's hour costs tens of dollars;
+/// a cell a million times dearer than that only puts the other costs
+/// below the LP solvers' relative precision, where a solver may return a
+/// plan it calls optimal that is not (seen with PUE 9e15 and a price of
+/// 1.8e19 $/MWh). [`Problem::new`] refuses it with
+/// [`InputError::CostOutOfRange`], naming the input that made it.
+pub const MAX_USD_PER_SERVER_HOUR: f64 = 1e7;
+
 /// Hours between a job's checkpoints when the scenario does not say: one
 /// hour. An assumption of the crate (a common choice for long training
 /// runs), not data; it matters only on pools that can be interrupted.
@@ -229,10 +238,28 @@ impl JobRegion {
     }
 }
 
+/// See [`Problem::estimate_bytes`].
+fn estimate_bytes(slots: usize, pools: usize, regions: usize) -> usize {
+    let per_slot = pools
+        .saturating_mul(std::mem::size_of::<CellCost>() + 8 + 16)
+        .saturating_add(regions.saturating_mul(16 + 16));
+    slots.saturating_mul(per_slot)
+}
+
 impl JobInfo {
     /// Whether the job may leave work undone (it has a price for it).
     pub fn may_fall_short(&self) -> bool {
         self.unmet_usd_per_work.is_some()
+    }
+
+    /// Whether the optimum must choose the job's region with a binary (a
+    /// MILP): a `whole` job with more than one region, or with one region
+    /// it pays egress to and a price for undone work (it pays that egress
+    /// in full if it runs there at all, or none if it runs nowhere).
+    pub fn has_region_choice(&self) -> bool {
+        self.placement == Placement::Whole
+            && (self.windows.len() > 1
+                || (self.may_fall_short() && self.windows.iter().any(|w| w.egress_usd != 0.0)))
     }
 
     /// What leaving `work` units of this job undone costs, in $: its
@@ -291,6 +318,28 @@ impl Problem {
         };
         interruptions::check(&problem, scenario)?;
         Ok(problem)
+    }
+
+    /// Bytes one problem of `scenario` and the working state of a
+    /// scheduler or the evaluator over it take, estimated from its counts
+    /// before anything is allocated: per pool and slot, its capacity and
+    /// cost split ([`CellCost`], 48 bytes with the capacity); per region
+    /// and slot, its price and carbon (16); and per pool or region and
+    /// slot, 16 more for the series resampled while it is built and for
+    /// the ledgers of the heuristics and the evaluator (capacity and power
+    /// left). A command that holds several problems at once (a re-plan, a
+    /// sweep, `risk`) needs that many times the problem's part.
+    pub fn estimate_bytes(scenario: &Scenario) -> usize {
+        estimate_bytes(
+            scenario.horizon.slots,
+            scenario.pools.len(),
+            scenario.regions.len(),
+        )
+    }
+
+    /// [`Problem::estimate_bytes`] of this problem.
+    pub(crate) fn resident_bytes(&self) -> usize {
+        estimate_bytes(self.slots(), self.pools.len(), self.regions.len())
     }
 
     /// The horizon.

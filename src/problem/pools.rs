@@ -3,7 +3,7 @@
 
 use super::regions::RegionIndex;
 use super::series::{check, check_id, series, Rule};
-use super::{CellCost, PoolInfo, RegionInfo};
+use super::{CellCost, PoolInfo, RegionInfo, MAX_USD_PER_SERVER_HOUR};
 use crate::error::{Entity, InputError};
 use crate::scenario::Pool;
 use crate::text::{cut, num};
@@ -76,6 +76,23 @@ pub(super) fn build(
         if let Some(t) = cost.iter().position(|c| !finite(c)) {
             return Err(blame_cost(p, region, pi, t));
         }
+        if let Some(t) = cost
+            .iter()
+            .position(|c| c.total_usd().abs() > MAX_USD_PER_SERVER_HOUR)
+        {
+            let (entity, id, field, value) =
+                culprit(p, region, pi, t, |x| x.abs() > MAX_USD_PER_SERVER_HOUR);
+            return Err(InputError::CostOutOfRange {
+                entity,
+                id: id.to_string(),
+                field,
+                value,
+                pool: p.id.clone(),
+                slot: t,
+                cost_usd: cost[t].total_usd(),
+                max_usd: MAX_USD_PER_SERVER_HOUR,
+            });
+        }
         if let Some(t) = capacity_server_hours.iter().position(|c| !c.is_finite()) {
             return Err(overflow(format!("the server-hours available in slot {t}")));
         }
@@ -97,6 +114,33 @@ pub(super) fn build(
 /// that is not finite (a region's price of 1.7e308 is the region's fault,
 /// not the pool's), with the pool and slot beside it.
 fn blame_cost(p: &Pool, region: &RegionInfo, pi: f64, t: usize) -> InputError {
+    let (entity, id, field, value) = culprit(p, region, pi, t, |x| !x.is_finite());
+    let on_pool = if entity == Entity::Pool {
+        String::new()
+    } else {
+        format!(" on pool '{}'", cut(&p.id))
+    };
+    InputError::Overflow {
+        entity,
+        id: id.to_string(),
+        what: format!(
+            "{field} = {}: the cost of a server-hour{on_pool} in slot {t}",
+            num(value)
+        ),
+    }
+}
+
+/// The input (entity, id, field, value) most to blame for the cost of a
+/// server-hour on `p` in slot `t` being `bad`: the largest factor of the
+/// first term that is bad, or of the largest term where each is fine and
+/// only their sum is not.
+fn culprit<'a>(
+    p: &'a Pool,
+    region: &'a RegionInfo,
+    pi: f64,
+    t: usize,
+    bad: impl Fn(f64) -> bool,
+) -> (Entity, &'a str, &'static str, f64) {
     let (price, carbon) = (region.price_usd_per_mwh[t], region.carbon_g_per_kwh[t]);
     let meter_kw = p.power_kw * region.pue;
     let energy_usd = if p.rent_includes_energy {
@@ -118,16 +162,18 @@ fn blame_cost(p: &Pool, region: &RegionInfo, pi: f64, t: usize) -> InputError {
         "rent_usd_per_hour",
         p.rent_usd_per_hour,
     );
-    // The inputs of the first term that is not finite; the pool first, so
-    // that it keeps the blame on a tie.
-    let suspects = if !meter_kw.is_finite() {
+    // The inputs of the first term that is bad; the pool first, so that
+    // it keeps the blame on a tie.
+    let suspects = if bad(p.rent_usd_per_hour) {
+        vec![rent]
+    } else if bad(meter_kw) {
         vec![power, pue]
-    } else if !energy_usd.is_finite() {
+    } else if bad(energy_usd) {
         vec![power, pue, price]
-    } else if !emissions_t.is_finite() || !carbon_usd.is_finite() {
+    } else if bad(emissions_t) || bad(carbon_usd) {
         vec![power, pue, grid, carbon_price]
     } else {
-        // Each term is finite and their sum is not: blame the largest term.
+        // Each term is fine and their sum is not: blame the largest term.
         let terms = [
             (p.rent_usd_per_hour, rent),
             (energy_usd.abs(), price),
@@ -147,20 +193,7 @@ fn blame_cost(p: &Pool, region: &RegionInfo, pi: f64, t: usize) -> InputError {
             worst = *s;
         }
     }
-    let (entity, id, field, value) = worst;
-    let on_pool = if entity == Entity::Pool {
-        String::new()
-    } else {
-        format!(" on pool '{}'", cut(&p.id))
-    };
-    InputError::Overflow {
-        entity,
-        id: id.to_string(),
-        what: format!(
-            "{field} = {}: the cost of a server-hour{on_pool} in slot {t}",
-            num(value)
-        ),
-    }
+    worst
 }
 
 /// `c[k,t]` for every slot:

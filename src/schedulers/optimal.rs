@@ -4,14 +4,14 @@
 
 use super::{Assignment, Proof, Schedule, Scheduler};
 use crate::diagnose::diagnose;
-use crate::error::{NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
+use crate::error::{Constraint, NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::Backend;
 use crate::solve::lp::{self, Col, Lp, ModelEstimate, ModelSize, Objective, Row};
 use crate::solve::{
     ColumnGeneration, Limits, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES,
 };
-use crate::{Error, Goal, GoalError, Problem};
+use crate::{Error, Goal, GoalError, Problem, Report};
 use std::fmt;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -98,6 +98,9 @@ pub struct Optimal {
     backend: Backend,
     progress: Option<Hook>,
     time_limit: Option<Duration>,
+    /// An instant no solve of this optimum runs past, whatever its
+    /// `time_limit`: a command's one deadline (see [`Optimal::deadline`]).
+    deadline: Option<Instant>,
     gap: f64,
     cancel: Option<Arc<AtomicBool>>,
     memory_budget_bytes: usize,
@@ -109,6 +112,12 @@ pub struct Optimal {
     /// `warm` is the plan being re-planned: the jobs it covers start column
     /// generation from it alone, and `Auto` sifts (see `solve_seeded`).
     warm_is_previous_plan: bool,
+    /// For a MILP, also solve the LP with the optimum's region choices
+    /// fixed and return its duals (explain's values).
+    fixed_duals: bool,
+    /// This solve re-solves, on another solver, a plan that missed work
+    /// beyond repair: it does not hand over again.
+    resolving: bool,
 }
 
 impl Default for Optimal {
@@ -123,6 +132,7 @@ impl fmt::Debug for Optimal {
             .field("backend", &self.backend)
             .field("progress", &self.progress.is_some())
             .field("time_limit", &self.time_limit)
+            .field("deadline", &self.deadline)
             .field("gap", &self.gap)
             .field("cancel", &self.cancel.is_some())
             .field("memory_budget_bytes", &self.memory_budget_bytes)
@@ -147,8 +157,12 @@ impl fmt::Debug for Optimal {
 pub struct Duals {
     /// Per job (problem order): $ per work unit, what one more unit of
     /// the job's work would add to the least total (its data, and so its
-    /// egress, unchanged: the work row's dual less the egress it pays per
-    /// work unit, since egress is charged per share of `W_j`).
+    /// egress, unchanged): the work row's dual, at most the job's price of
+    /// undone work (a unit more can always be left undone), less the
+    /// egress it pays per work unit done (`E[j,r]/W_j` times its work
+    /// rate, speed × useful fraction), since egress is charged per share
+    /// of `W_j`. With egress the least total need not be convex in `W_j`,
+    /// and then this rate need not lie between the one-unit differences.
     pub work_usd_per_unit: Vec<f64>,
     /// Per pool and slot (`pool * slots + slot`): $ saved per extra
     /// server-hour of capacity (>= 0).
@@ -174,6 +188,10 @@ pub struct Solution {
     pub duals: Option<Duals>,
     /// The solver that ran.
     pub backend: Backend,
+    /// The plan as the evaluator checked and priced it (with the proof's
+    /// fields, under least cost or a cap): callers need not evaluate it
+    /// again.
+    pub report: Report,
 }
 
 impl Optimal {
@@ -183,6 +201,7 @@ impl Optimal {
             backend,
             progress: None,
             time_limit: None,
+            deadline: None,
             gap: DEFAULT_GAP,
             cancel: None,
             memory_budget_bytes: DEFAULT_MEMORY_BUDGET_BYTES,
@@ -190,7 +209,17 @@ impl Optimal {
             goal: Goal::LeastCost,
             warm: None,
             warm_is_previous_plan: false,
+            fixed_duals: false,
+            resolving: false,
         }
+    }
+
+    /// This optimum, returning for a MILP the duals of the LP with its
+    /// region choices fixed at the optimum's (one more LP solve, within the
+    /// same limits): what [`crate::explain`] reads.
+    pub(crate) fn with_fixed_duals(mut self) -> Self {
+        self.fixed_duals = true;
+        self
     }
 
     /// What to minimise, under which limit (see [`Goal`]); default
@@ -233,10 +262,22 @@ impl Optimal {
         self
     }
 
-    /// The time limit, cancellation flag and column generation mode (for
-    /// a sweep, which shares them out between its points).
-    pub(crate) fn bounds(&self) -> (Option<Duration>, Option<Arc<AtomicBool>>, ColumnGeneration) {
-        (self.time_limit, self.cancel.clone(), self.column_generation)
+    /// The time limit, deadline, cancellation flag and column generation
+    /// mode (for a sweep, which shares them out between its points).
+    pub(crate) fn bounds(
+        &self,
+    ) -> (
+        Option<Duration>,
+        Option<Instant>,
+        Option<Arc<AtomicBool>>,
+        ColumnGeneration,
+    ) {
+        (
+            self.time_limit,
+            self.deadline,
+            self.cancel.clone(),
+            self.column_generation,
+        )
     }
 
     /// Calls `hook` at each stage of the work (model built, each solver
@@ -259,12 +300,36 @@ impl Optimal {
         self
     }
 
+    /// Stops every solve of this optimum (and of its clones) at `at`,
+    /// whatever [`Optimal::time_limit`] says: the one deadline of a command
+    /// that solves many times (a sweep, explain's re-solves, a re-plan, a
+    /// diagnosis), so that the command as a whole ends by it. A solve
+    /// started after it stops at once, with what it has (a plan with its
+    /// proof, or [`Error::Stopped`]).
+    pub fn deadline(mut self, at: Instant) -> Self {
+        self.deadline = Some(self.deadline.map_or(at, |d| d.min(at)));
+        self
+    }
+
+    /// This optimum with its time limit turned into a deadline from now
+    /// (the earlier of it and any deadline already set): what a command
+    /// that solves many times calls once, on entry, so that the limit
+    /// bounds the command and not each solve.
+    pub(crate) fn anchored(&self) -> Optimal {
+        let mut out = self.clone();
+        if let Some(at) = self.time_limit.and_then(|t| Instant::now().checked_add(t)) {
+            out = out.deadline(at);
+        }
+        out.time_limit = None;
+        out
+    }
+
     /// Accepts a plan within `relative_gap` of the proven bound
     /// (`(total - bound) / max(1, |total|)`); default [`DEFAULT_GAP`].
     /// Values below 1e-9 are treated as 1e-9 (the solvers' own accuracy).
     pub fn gap(mut self, relative_gap: f64) -> Self {
         self.gap = if relative_gap.is_finite() {
-            relative_gap.max(1e-9)
+            relative_gap.max(crate::solve::MIN_GAP)
         } else {
             DEFAULT_GAP
         };
@@ -280,11 +345,29 @@ impl Optimal {
     }
 
     /// Refuses, with [`Error::TooLarge`], a model whose estimate
-    /// ([`Optimal::estimate`]) is above `bytes`; default
+    /// ([`Optimal::estimate`]) plus the problem's own
+    /// ([`Problem::estimate_bytes`]) is above `bytes`; default
     /// [`DEFAULT_MEMORY_BUDGET_BYTES`].
     pub fn memory_budget(mut self, bytes: usize) -> Self {
         self.memory_budget_bytes = bytes;
         self
+    }
+
+    /// Refuses, with [`Error::TooLarge`] and before anything is built,
+    /// a command that would hold `copies` problems like `p` (estimated
+    /// with [`Problem::estimate_bytes`]) beyond the memory budget.
+    pub(crate) fn check_problems(&self, bytes_each: usize, copies: usize) -> Result<(), Error> {
+        let need = bytes_each.saturating_mul(copies);
+        if need > self.memory_budget_bytes {
+            return Err(TooLarge {
+                columns: 0,
+                nonzeros: 0,
+                estimate_bytes: need,
+                budget_bytes: self.memory_budget_bytes,
+            }
+            .into());
+        }
+        Ok(())
     }
 
     /// When to solve the LP by column generation; default
@@ -304,7 +387,13 @@ impl Optimal {
     fn limits(&self) -> Limits {
         Limits {
             // A limit beyond what the clock can represent is no limit.
-            deadline: self.time_limit.and_then(|t| Instant::now().checked_add(t)),
+            deadline: match (
+                self.time_limit.and_then(|t| Instant::now().checked_add(t)),
+                self.deadline,
+            ) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
             gap: self.gap,
             cancel: self.cancel.clone(),
             column_generation: self.column_generation,
@@ -388,7 +477,12 @@ impl Optimal {
         self.goal.check()?;
         let limits = self.limits();
         match self.solve_goal(p, self.goal, &limits) {
-            Err(Error::Goal(GoalError::Unreachable { .. })) => {
+            // A breach may be the solver's tolerance meeting an extreme
+            // input (a PUE of 9e15, a price of 1.8e19) that puts the limit
+            // out of reach: the least achievable value, evaluated, says.
+            Err(Error::Goal(
+                failure @ (GoalError::Unreachable { .. } | GoalError::Breached { .. }),
+            )) => {
                 // Is it the limit, or the jobs? The other objective, with
                 // no limit, says (and its optimum is the least achievable).
                 let (other, least) = match self.goal {
@@ -408,9 +502,17 @@ impl Optimal {
                         .map(|r| if least { r.total_usd } else { r.emissions_t }),
                     Err(_) => None,
                 };
-                Err(GoalError::Unreachable {
+                let unreachable = GoalError::Unreachable {
                     goal: self.goal,
                     least_achievable,
+                };
+                Err(match failure {
+                    GoalError::Breached { .. }
+                        if !least_achievable.is_some_and(|v| self.goal.exceeded_by(v)) =>
+                    {
+                        failure
+                    }
+                    _ => unreachable,
                 }
                 .into())
             }
@@ -421,11 +523,6 @@ impl Optimal {
     /// The relative gap the solve aims for.
     pub(crate) fn target_gap(&self) -> f64 {
         self.gap
-    }
-
-    /// The time limit set with [`Optimal::time_limit`], if any.
-    pub(crate) fn time_limit_set(&self) -> Option<std::time::Duration> {
-        self.time_limit
     }
 
     /// [`Optimal::solve`] with the cells `seed` (job, pool, slot: a
@@ -472,21 +569,28 @@ impl Optimal {
         limits: &Limits,
     ) -> Result<Solution, Error> {
         let mut limits = limits.clone();
+        let estimate = lp::estimate_with(p, limit.is_some());
+        // The problem (and a heuristic's ledgers) is already resident: the
+        // model gets what is left of the budget, so that the two together
+        // keep it.
+        let resident = p.resident_bytes();
+        let room = self.memory_budget_bytes.saturating_sub(resident);
+        if estimate.matrix_bytes > room {
+            return Err(TooLarge {
+                columns: estimate.columns,
+                nonzeros: estimate.nonzeros,
+                estimate_bytes: estimate.matrix_bytes.saturating_add(resident),
+                budget_bytes: self.memory_budget_bytes,
+            }
+            .into());
+        }
+        // After the memory check: the diagnosis builds a model of its own,
+        // about the optimum's size.
         if p.jobs()
             .iter()
             .any(|j| j.windows.is_empty() && !j.may_fall_short())
         {
             return Err(self.diagnose(p, &limits));
-        }
-        let estimate = lp::estimate_with(p, limit.is_some());
-        if estimate.matrix_bytes > self.memory_budget_bytes {
-            return Err(TooLarge {
-                columns: estimate.columns,
-                nonzeros: estimate.nonzeros,
-                estimate_bytes: estimate.matrix_bytes,
-                budget_bytes: self.memory_budget_bytes,
-            }
-            .into());
         }
         let clock = Instant::now();
         let mut model = lp::build_with(p, objective, limit);
@@ -516,7 +620,7 @@ impl Optimal {
         let mut backend = self.backend.resolve(&size);
         // A whole model beyond the budget is still solved when column
         // generation keeps each call small; otherwise it is refused.
-        limits.whole_model_fits = estimate.full_solver_bytes <= self.memory_budget_bytes;
+        limits.whole_model_fits = estimate.full_solver_bytes <= room;
         let mode = limits.column_generation;
         let sifts = |b| crate::solve::sifts(b, mode, model.columns());
         if !limits.whole_model_fits && !sifts(backend) {
@@ -528,7 +632,7 @@ impl Optimal {
                 return Err(TooLarge {
                     columns: estimate.columns,
                     nonzeros: estimate.nonzeros,
-                    estimate_bytes: estimate.full_solver_bytes,
+                    estimate_bytes: estimate.full_solver_bytes.saturating_add(resident),
                     budget_bytes: self.memory_budget_bytes,
                 }
                 .into());
@@ -572,6 +676,7 @@ impl Optimal {
                             schedule.proof = Some(proof.clone());
                         }
                         return Ok(Solution {
+                            report: crate::evaluate(p, self.name(), &schedule)?,
                             schedule,
                             proof,
                             duals: None,
@@ -593,8 +698,32 @@ impl Optimal {
         // The solver's plan is not trusted: the evaluator checks every rule
         // and prices it, and the proof is judged against that price.
         // So is the limit: a plan that breaks it is an error, not a plan.
-        let mut schedule = Schedule::new(to_schedule(p, &model, &plan.x));
-        let report = crate::evaluate(p, self.name(), &schedule)?;
+        // A point that misses a job's work by the solver's tolerance is
+        // repaired within the room the rows leave (never exit 3 for
+        // round-off); one still short is the solver's failure to see that
+        // the jobs cannot finish: the diagnosis says which and why.
+        let mut x = plan.x;
+        crate::solve::repair(&model, &mut x);
+        let mut schedule = Schedule::new(to_schedule(p, &model, &x));
+        let report = match crate::evaluate(p, self.name(), &schedule) {
+            Ok(r) => r,
+            Err(v) if v.constraint == Constraint::Work && v.amount < v.limit => {
+                return match self.diagnose(p, &limits) {
+                    e @ Error::Infeasible(_) => Err(e),
+                    // The jobs can finish: the solver's point was too far
+                    // off to repair. Once, another solver re-solves it.
+                    _ => match backend.fallback(model.has_choices()) {
+                        Some(other) if !self.resolving && limits.stop().is_none() => {
+                            let mut again = self.with_backend(other);
+                            again.resolving = true;
+                            again.solve_model(p, goal, (objective, limit), &limits)
+                        }
+                        _ => Err(v.into()),
+                    },
+                };
+            }
+            Err(v) => return Err(v.into()),
+        };
         if let Some(value) = goal.breach(&report).filter(|_| limit.is_some()) {
             return Err(GoalError::Breached { goal, value }.into());
         }
@@ -619,12 +748,32 @@ impl Optimal {
         }
         // Duals are in $ per unit of each limit: none for an emissions
         // objective, whose duals would be in tCO2e.
-        let duals = plan
-            .duals
-            .as_ref()
-            .filter(|_| objective == Objective::Cost)
-            .map(|d| duals(p, &model, d, &plan.x));
+        let duals = match &plan.duals {
+            _ if objective != Objective::Cost => None,
+            Some(d) => Some(duals(p, &model, d, &x, None)),
+            // A MILP has no duals; the LP with its choices fixed does.
+            None if self.fixed_duals && model.has_choices() && plan.stopped.is_none() => {
+                let mask = anytime::fixed_mask(&model, &x);
+                match crate::solve::solve_lp(
+                    &model,
+                    Some(&mask),
+                    backend,
+                    &limits,
+                    &hook,
+                    Stage::Fixed,
+                ) {
+                    Ok(r) if r.stopped.is_none() && r.feasible => r
+                        .duals
+                        .as_ref()
+                        .map(|d| duals(p, &model, d, &r.x, Some(&mask))),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
         Ok(Solution {
+            // Evaluated again now that the schedule carries its proof.
+            report: crate::evaluate(p, self.name(), &schedule)?,
             schedule,
             proof,
             duals,
@@ -645,7 +794,7 @@ impl Scheduler for Optimal {
 
 /// The duals by row kind, as values of one more unit of each limit (see
 /// [`Duals`]); `x` is the plan.
-fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
+fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[bool]>) -> Duals {
     let slots = p.slots();
     let mut out = Duals {
         work_usd_per_unit: vec![0.0; p.jobs().len()],
@@ -653,10 +802,63 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
         power_usd_per_kwh: vec![0.0; p.regions().len() * slots],
         parallel_usd_per_server_hour: vec![0.0; p.jobs().len() * slots],
     };
+    // The region choices (1 or 0 in a fixed LP, the only place a model
+    // with choices has duals): the rows that a choice `y` multiplies move
+    // with it.
+    let mut choice = std::collections::HashMap::new();
+    for (i, col) in lp.col.iter().enumerate() {
+        if let Col::Choice { job, region } = *col {
+            choice.insert((job, region), x[i]);
+        }
+    }
     for (row, &v) in lp.row.iter().zip(d) {
         // A `<=` row's dual is <= 0; its value is -dual.
         match *row {
-            Row::Work { job } => out.work_usd_per_unit[job as usize] = v,
+            Row::Work { job } => out.work_usd_per_unit[job as usize] += v,
+            // `sum s·x <= min(W, room)·y`, room the work the region's
+            // cells can hold: one more unit of work raises it by `y` where
+            // W is the lesser; else one more server-hour of a cell raises
+            // it by the cell's work rate, through the bound that sets the
+            // cell's upper bound.
+            Row::RegionWork { job, region } => {
+                let (j, r) = (job as usize, region as usize);
+                let y = choice.get(&(job, region)).copied().unwrap_or(0.0);
+                let cells = |t| p.regions()[r].pools.iter().map(move |&k| (k, t));
+                let Some(w) = p.jobs()[j].window(r) else {
+                    continue;
+                };
+                let room: f64 = (w.first_slot..w.end_slot)
+                    .flat_map(cells)
+                    .map(|(k, t)| lp::cell_upper(p, j, k, t).max(0.0) * p.work_rate(j, k))
+                    .sum();
+                if p.jobs()[j].work <= room {
+                    out.work_usd_per_unit[j] += v * y;
+                } else {
+                    for (k, t) in (w.first_slot..w.end_slot).flat_map(cells) {
+                        credit(p, &mut out, j, k, t, -v * y * p.work_rate(j, k));
+                    }
+                }
+            }
+            // `sum_k x[j,k,t] <= min(m·h, room)·y`: a Whole job's
+            // parallelism in that slot where m·h is the lesser; else the
+            // sum of its cells' upper bounds, each raised by its own bound.
+            Row::RegionSlot { job, region, slot } => {
+                let (j, r, t) = (job as usize, region as usize, slot as usize);
+                let y = choice.get(&(job, region)).copied().unwrap_or(0.0);
+                let par = p.jobs()[j].max_server_hours_per_slot;
+                let room: f64 = p.regions()[r]
+                    .pools
+                    .iter()
+                    .map(|&k| lp::cell_upper(p, j, k, t).max(0.0))
+                    .sum();
+                if par <= room {
+                    out.parallel_usd_per_server_hour[j * slots + t] += -v * y;
+                } else {
+                    for &k in &p.regions()[r].pools {
+                        credit(p, &mut out, j, k, t, -v * y);
+                    }
+                }
+            }
             Row::Capacity { pool, slot } => {
                 out.capacity_usd_per_server_hour[pool as usize * slots + slot as usize] = -v
             }
@@ -675,39 +877,67 @@ fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64]) -> Duals {
     // server-hour. A Split job's egress is charged per work unit as
     // `E[j,r] / W_j`, so one more unit of work lowers that charge.
     let mut egress_usd = vec![0.0; p.jobs().len()];
+    // A job's price of undone work, where it has one: one more unit of
+    // work can always be left undone at it, so the work value is at most
+    // that price (the work row's dual is above it when the slack sits at
+    // its upper bound `W_j`, all work undone).
+    let mut unmet_usd = vec![f64::INFINITY; p.jobs().len()];
     for (i, col) in lp.col.iter().enumerate() {
-        let Col::Cell { job, pool, slot } = *col else {
-            continue;
+        let (j, k, t) = match *col {
+            Col::Cell { job, pool, slot } => (job as usize, pool as usize, slot as usize),
+            Col::Slack { job } => {
+                unmet_usd[job as usize] = lp.cost[i];
+                continue;
+            }
+            Col::Choice { .. } => continue,
         };
-        let (j, k, t) = (job as usize, pool as usize, slot as usize);
+        if mask.is_some_and(|m| !m[i]) {
+            continue; // not in the LP whose duals these are
+        }
         let (job, pool) = (&p.jobs()[j], &p.pools()[k]);
         let r = pool.region;
-        if let Some(w) = job.window(r) {
-            egress_usd[j] += x[i] * pool.speed * job.egress_usd_per_work(w);
+        // Egress is charged per work unit done: per server-hour, the
+        // job's work rate on the pool (speed × useful fraction), the rate
+        // the work row counts. A job with a region choice pays it whole,
+        // through the choice: none of it moves with the work.
+        if let (Some(w), false) = (job.window(r), job.has_region_choice()) {
+            egress_usd[j] += x[i] * p.work_rate(j, k) * job.egress_usd_per_work(w);
         }
         let gain = -lp.reduced_cost(i, d);
         if gain <= 0.0 {
             continue;
         }
-        let cap = pool.capacity_server_hours[t];
-        let par = job.max_server_hours_per_slot;
-        let meter = pool.meter_kwh_per_server_hour;
-        let pow = match p.regions()[r].power_cap_kwh_per_slot {
-            Some(c) if meter > 0.0 => c / meter,
-            _ => f64::INFINITY,
-        };
-        if cap < par && cap < pow {
-            out.capacity_usd_per_server_hour[k * slots + t] += gain;
-        } else if par < cap && par < pow {
-            out.parallel_usd_per_server_hour[j * slots + t] += gain;
-        } else if pow < cap && pow < par {
-            out.power_usd_per_kwh[r * slots + t] += gain / meter;
-        }
+        credit(p, &mut out, j, k, t, gain);
     }
     for (j, job) in p.jobs().iter().enumerate() {
-        out.work_usd_per_unit[j] -= egress_usd[j] / job.work;
+        let v = &mut out.work_usd_per_unit[j];
+        *v = v.min(unmet_usd[j]) - egress_usd[j] / job.work;
     }
     out
+}
+
+/// Adds `usd` (per server-hour of cell (j, k, t)) to the value of the one
+/// limit that alone sets the cell's upper bound (`lp::cell_upper`): the
+/// pool's capacity, the job's parallelism or the region's power cap (per
+/// kWh at the meter); nothing on a tie, where no one limit raises it.
+fn credit(p: &Problem, out: &mut Duals, j: usize, k: usize, t: usize, usd: f64) {
+    let slots = p.slots();
+    let pool = &p.pools()[k];
+    let r = pool.region;
+    let cap = pool.capacity_server_hours[t];
+    let par = p.jobs()[j].max_server_hours_per_slot;
+    let meter = pool.meter_kwh_per_server_hour;
+    let pow = match p.regions()[r].power_cap_kwh_per_slot {
+        Some(c) if meter > 0.0 => c / meter,
+        _ => f64::INFINITY,
+    };
+    if cap < par && cap < pow {
+        out.capacity_usd_per_server_hour[k * slots + t] += usd;
+    } else if par < cap && par < pow {
+        out.parallel_usd_per_server_hour[j * slots + t] += usd;
+    } else if pow < cap && pow < par {
+        out.power_usd_per_kwh[r * slots + t] += usd / meter;
+    }
 }
 
 /// The plan's rows, job by job, cleaned of solver noise (see [`clean`]).

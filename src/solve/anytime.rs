@@ -42,7 +42,9 @@ fn gap(ub: f64, lb: f64) -> f64 {
     (ub - lb) / ub.abs().max(1.0)
 }
 
-/// The least-cost plan of `lp` within `limits`.
+/// The least-cost plan of `lp` within `limits`: a pure LP in one stage
+/// ([`pure_lp`]); a MILP in three ([`relaxation`], [`fixed`], [`exact`]),
+/// the last only when the first two leave a gap above the target.
 pub(crate) fn optimum(
     lp: &Lp,
     backend: Backend,
@@ -51,100 +53,10 @@ pub(crate) fn optimum(
 ) -> Result<Plan, NoPlan> {
     let trivial = super::trivial_bound(lp);
     if !lp.has_choices() {
-        let r =
-            solve_lp(lp, None, backend, limits, report, Stage::Sifting).map_err(|e| match e {
-                Failure::Infeasible => NoPlan::Infeasible,
-                Failure::TimeLimit => NoPlan::Stopped(stop_of(limits), trivial),
-                Failure::Numerical(s) => NoPlan::Numerical(s),
-            })?;
-        let mut plan = Plan {
-            bound: r.bound.max(trivial),
-            x: r.x,
-            stopped: r.stopped,
-            duals: r.duals,
-        };
-        // Not proven and not stopped: the solver's answer was of low
-        // accuracy (an interior point's "almost solved"). Polish it with
-        // another solver, and keep the better plan and the better bound.
-        let ub = lp.objective_of(&plan.x);
-        if plan.stopped.is_none() && gap(ub, plan.bound) > limits.gap && limits.whole_model_fits {
-            if let Some(other) = backend.fallback(false) {
-                if let Ok(r2) = super::full(lp, None, other, limits) {
-                    let ub2 = lp.objective_of(&r2.x);
-                    plan.bound = plan.bound.max(r2.bound);
-                    if r2.stopped.is_none() && ub2 < ub {
-                        plan.x = r2.x;
-                        plan.duals = r2.duals.or(plan.duals);
-                    }
-                }
-            }
-        }
-        return Ok(plan);
+        return pure_lp(lp, backend, limits, report, trivial);
     }
-
-    // 1. The relaxation.
-    let relax =
-        solve_lp(lp, None, backend, limits, report, Stage::Relaxation).map_err(|e| match e {
-            Failure::Infeasible => NoPlan::Infeasible,
-            Failure::TimeLimit => NoPlan::Stopped(stop_of(limits), trivial),
-            Failure::Numerical(s) => NoPlan::Numerical(s),
-        })?;
-    let mut lb = relax.bound.max(trivial);
-    report(Stage::Relaxation, relax.rounds, relax.columns, None, lb);
-    if let Some(why) = relax.stopped {
-        return Err(NoPlan::Stopped(why, lb));
-    }
-
-    // 2. Fix each Whole job to its largest region and re-solve.
-    let n = lp.columns();
-    let mut mask = vec![true; n];
-    let mut integral = true;
-    for cols in &lp.job_cols {
-        let choices: Vec<usize> = cols
-            .clone()
-            .filter(|&i| matches!(lp.col[i], Col::Choice { .. }))
-            .collect();
-        if choices.is_empty() {
-            continue;
-        }
-        let chosen = *choices
-            .iter()
-            .max_by(|&&a, &&b| relax.x[a].total_cmp(&relax.x[b]).then(b.cmp(&a)))
-            .unwrap_or(&choices[0]);
-        integral &= choices
-            .iter()
-            .all(|&i| relax.x[i] <= 1e-9 || relax.x[i] >= 1.0 - 1e-9);
-        // Drop the other regions: their choice and their cells (each
-        // region's cells follow its choice column).
-        let mut keep = false;
-        for i in cols.clone() {
-            if let Col::Choice { .. } = lp.col[i] {
-                keep = i == chosen;
-            }
-            if matches!(lp.col[i], Col::Choice { .. } | Col::Cell { .. }) {
-                mask[i] = keep;
-            }
-        }
-    }
-    let mut incumbent: Option<(Vec<f64>, f64)> = None;
-    if integral {
-        let mut x = relax.x.clone();
-        round_choices(lp, &mut x);
-        let ub = lp.objective_of(&x);
-        incumbent = Some((x, ub));
-    } else if limits.stop().is_none() {
-        match solve_lp(lp, Some(&mask), backend, limits, report, Stage::Fixed) {
-            Ok(fixed) if fixed.stopped.is_none() && fixed.feasible => {
-                let mut x = fixed.x;
-                round_choices(lp, &mut x);
-                let ub = lp.objective_of(&x);
-                report(Stage::Fixed, fixed.rounds, fixed.columns, Some(ub), lb);
-                incumbent = Some((x, ub));
-            }
-            Ok(_) | Err(Failure::Infeasible) | Err(Failure::TimeLimit) => {}
-            Err(Failure::Numerical(_)) => {} // the exact stage may still answer
-        }
-    }
+    let (relax_x, lb) = relaxation(lp, backend, limits, report, trivial)?;
+    let incumbent = fixed(lp, &relax_x, backend, limits, report, lb);
     if let Some((x, ub)) = &incumbent {
         if gap(*ub, lb) <= limits.gap {
             return Ok(Plan {
@@ -171,7 +83,149 @@ pub(crate) fn optimum(
         };
     }
 
-    // 3. The exact MILP, warm started.
+    exact(lp, backend, limits, report, lb, incumbent)
+}
+
+/// A failed first LP as the engine's answer: no plan, and why.
+fn no_plan(e: Failure, limits: &Limits, bound: f64) -> NoPlan {
+    match e {
+        Failure::Infeasible => NoPlan::Infeasible,
+        Failure::TimeLimit => NoPlan::Stopped(stop_of(limits), bound),
+        Failure::Numerical(s) => NoPlan::Numerical(s),
+    }
+}
+
+/// A pure LP: one solve, polished by another solver when an interior
+/// point's answer is not proven within the gap.
+fn pure_lp(
+    lp: &Lp,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+    trivial: f64,
+) -> Result<Plan, NoPlan> {
+    let r = solve_lp(lp, None, backend, limits, report, Stage::Sifting)
+        .map_err(|e| no_plan(e, limits, trivial))?;
+    let mut plan = Plan {
+        bound: r.bound.max(trivial),
+        x: r.x,
+        stopped: r.stopped,
+        duals: r.duals,
+    };
+    // Not proven and not stopped: the solver's answer was of low
+    // accuracy (an interior point's "almost solved"). Polish it with
+    // another solver, and keep the better plan and the better bound.
+    let ub = lp.objective_of(&plan.x);
+    if plan.stopped.is_none() && gap(ub, plan.bound) > limits.gap && limits.whole_model_fits {
+        if let Some(other) = backend.fallback(false) {
+            if let Ok(r2) = super::full(lp, None, other, limits) {
+                let ub2 = lp.objective_of(&r2.x);
+                plan.bound = plan.bound.max(r2.bound);
+                if r2.stopped.is_none() && ub2 < ub {
+                    plan.x = r2.x;
+                    plan.duals = r2.duals.or(plan.duals);
+                }
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Stage 1, the LP relaxation: its point, and its bound (a proven lower
+/// bound on the MILP).
+fn relaxation(
+    lp: &Lp,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+    trivial: f64,
+) -> Result<(Vec<f64>, f64), NoPlan> {
+    let relax = solve_lp(lp, None, backend, limits, report, Stage::Relaxation)
+        .map_err(|e| no_plan(e, limits, trivial))?;
+    let lb = relax.bound.max(trivial);
+    report(Stage::Relaxation, relax.rounds, relax.columns, None, lb);
+    if let Some(why) = relax.stopped {
+        return Err(NoPlan::Stopped(why, lb));
+    }
+    Ok((relax.x, lb))
+}
+
+/// Stage 2: each Whole job fixed to the region that holds its largest
+/// share of the relaxation, the rest re-solved: a feasible plan and its
+/// objective, if the limits allow one (the relaxation's own point when its
+/// choices are already 0 or 1).
+fn fixed(
+    lp: &Lp,
+    relax_x: &[f64],
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+    lb: f64,
+) -> Option<(Vec<f64>, f64)> {
+    let n = lp.columns();
+    let mut mask = vec![true; n];
+    let mut integral = true;
+    for cols in &lp.job_cols {
+        let choices: Vec<usize> = cols
+            .clone()
+            .filter(|&i| matches!(lp.col[i], Col::Choice { .. }))
+            .collect();
+        if choices.is_empty() {
+            continue;
+        }
+        let chosen = *choices
+            .iter()
+            .max_by(|&&a, &&b| relax_x[a].total_cmp(&relax_x[b]).then(b.cmp(&a)))
+            .unwrap_or(&choices[0]);
+        integral &= choices
+            .iter()
+            .all(|&i| relax_x[i] <= 1e-9 || relax_x[i] >= 1.0 - 1e-9);
+        // Drop the other regions: their choice and their cells (each
+        // region's cells follow its choice column).
+        let mut keep = false;
+        for i in cols.clone() {
+            if let Col::Choice { .. } = lp.col[i] {
+                keep = i == chosen;
+            }
+            if matches!(lp.col[i], Col::Choice { .. } | Col::Cell { .. }) {
+                mask[i] = keep;
+            }
+        }
+    }
+    let mut incumbent: Option<(Vec<f64>, f64)> = None;
+    if integral {
+        let mut x = relax_x.to_vec();
+        round_choices(lp, &mut x);
+        let ub = lp.objective_of(&x);
+        incumbent = Some((x, ub));
+    } else if limits.stop().is_none() {
+        match solve_lp(lp, Some(&mask), backend, limits, report, Stage::Fixed) {
+            Ok(fixed) if fixed.stopped.is_none() && fixed.feasible => {
+                let mut x = fixed.x;
+                round_choices(lp, &mut x);
+                let ub = lp.objective_of(&x);
+                report(Stage::Fixed, fixed.rounds, fixed.columns, Some(ub), lb);
+                incumbent = Some((x, ub));
+            }
+            Ok(_) | Err(Failure::Infeasible) | Err(Failure::TimeLimit) => {}
+            Err(Failure::Numerical(_)) => {} // the exact stage may still answer
+        }
+    }
+    incumbent
+}
+
+/// Stage 3: the exact MILP over the whole model, warm started from the
+/// incumbent and bounded by what is left of the limits. A solver without
+/// integers (Clarabel) hands this stage to microlp.
+fn exact(
+    lp: &Lp,
+    backend: Backend,
+    limits: &Limits,
+    report: Report,
+    mut lb: f64,
+    mut incumbent: Option<(Vec<f64>, f64)>,
+) -> Result<Plan, NoPlan> {
+    let n = lp.columns();
     let mut exact_backend = if backend.has_integers() {
         backend
     } else {
@@ -184,6 +238,7 @@ pub(crate) fn optimum(
     // stopping rule implies leaves room for the evaluator's re-pricing of
     // the cleaned plan (a difference of about 1e-13 relative).
     let solver_gap = 0.9 * limits.gap;
+    let mut scale_columns = true;
     loop {
         let call = Call {
             lp,
@@ -191,9 +246,11 @@ pub(crate) fn optimum(
             artificial_usd_per_work: None,
             binary: true,
             time_limit: limits.remaining(),
+            deadline: limits.deadline,
+            cancel: limits.cancel.as_deref(),
             mip_gap: solver_gap,
             mip_abs_gap_usd: solver_gap * scale,
-            scale_columns: true,
+            scale_columns,
             initial: incumbent.as_ref().map(|(x, _)| x.as_slice()),
         };
         match backend::solve(exact_backend, &call) {
@@ -236,10 +293,23 @@ pub(crate) fn optimum(
                 };
             }
             Err(Failure::Numerical(why)) => {
-                failures.push(format!("{}: {why}", exact_backend.name()));
+                failures.push(format!(
+                    "{}{}: {why}",
+                    exact_backend.name(),
+                    if scale_columns {
+                        ""
+                    } else {
+                        " (unscaled columns)"
+                    }
+                ));
                 match exact_backend.fallback(true) {
+                    // A singular basis in one scaling is often not one in
+                    // another: the same solver once more, columns as they
+                    // are, before giving up on it.
+                    _ if scale_columns && limits.stop().is_none() => scale_columns = false,
                     Some(other) if other.has_integers() && limits.stop().is_none() => {
                         exact_backend = other;
+                        scale_columns = true;
                     }
                     _ => {
                         return match incumbent {
@@ -257,6 +327,29 @@ pub(crate) fn optimum(
             }
         }
     }
+}
+
+/// The columns of `lp` left with each region choice fixed as at `x` (a
+/// plan with choices 0 or 1): of each job with choices, only the chosen
+/// one (a region, or none) and that region's cells. Over this mask the
+/// one-region row forces the chosen choice to 1: the LP of the MILP with
+/// its choices fixed, which has duals.
+pub(crate) fn fixed_mask(lp: &Lp, x: &[f64]) -> Vec<bool> {
+    let mut mask = vec![true; lp.columns()];
+    for cols in &lp.job_cols {
+        let mut keep = true;
+        for i in cols.clone() {
+            match lp.col[i] {
+                Col::Choice { .. } => {
+                    keep = x[i] >= 0.5;
+                    mask[i] = keep;
+                }
+                Col::Cell { .. } => mask[i] = keep,
+                Col::Slack { .. } => {}
+            }
+        }
+    }
+    mask
 }
 
 /// Sets each region choice to exactly 0 or 1 (the solver's 0.9999999 is

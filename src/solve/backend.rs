@@ -160,6 +160,13 @@ pub(crate) struct Call<'a> {
     pub(crate) binary: bool,
     /// Seconds the solver may take.
     pub(crate) time_limit: Option<f64>,
+    /// The instant the caller stops waiting for the solver: a solver that
+    /// overruns its own limit (microlp's MILP search checks it only
+    /// between nodes; Clarabel's setup not at all) runs on a thread the
+    /// call stops waiting for about [`GRACE_SECONDS`] after it.
+    pub(crate) deadline: Option<std::time::Instant>,
+    /// A flag that, once raised, stops the wait the same way.
+    pub(crate) cancel: Option<&'a std::sync::atomic::AtomicBool>,
     /// Relative gap at which a MILP solver may stop.
     pub(crate) mip_gap: f64,
     /// Absolute gap in $ at which a MILP solver may stop (HiGHS; microlp
@@ -364,24 +371,27 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
         Backend::Auto => Err(Failure::Numerical(
             "internal: Auto backend not resolved".into(),
         )),
-        Backend::Microlp => run(
-            built,
-            call,
-            |vars, objective| {
-                let mut m = vars.minimise(objective).using(good_lp::microlp);
-                if let Some(s) = limit {
-                    m = m.with_time_limit(s);
-                }
-                if call.binary {
-                    m = m
-                        .with_mip_gap(call.mip_gap as f32)
-                        .map_err(|e| Failure::Numerical(e.to_string()))?;
-                }
-                Ok(m)
-            },
-            |m, init| m.with_initial_solution(init),
-            |_, _| None,
-        ),
+        Backend::Microlp => {
+            let (binary, mip_gap) = (call.binary, call.mip_gap);
+            run(
+                built,
+                call,
+                move |vars, objective| {
+                    let mut m = vars.minimise(objective).using(good_lp::microlp);
+                    if let Some(s) = limit {
+                        m = m.with_time_limit(s);
+                    }
+                    if binary {
+                        m = m
+                            .with_mip_gap(mip_gap as f32)
+                            .map_err(|e| Failure::Numerical(e.to_string()))?;
+                    }
+                    Ok(m)
+                },
+                |m, init| m.with_initial_solution(init),
+                |_, _| None,
+            )
+        }
         #[cfg(feature = "clarabel")]
         Backend::Clarabel => {
             if call.binary {
@@ -392,7 +402,7 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
             run(
                 built,
                 call,
-                |vars, objective| {
+                move |vars, objective| {
                     let mut m = vars.minimise(objective).using(good_lp::clarabel);
                     m.settings()
                         .tol_gap_abs(1e-10)
@@ -413,10 +423,11 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
         Backend::Highs => {
             let binary = call.binary;
             let sigma = built.sigma;
+            let (mip_gap, mip_abs_gap_usd) = (call.mip_gap, call.mip_abs_gap_usd);
             run(
                 built,
                 call,
-                |vars, objective| {
+                move |vars, objective| {
                     let mut m = vars.minimise(objective).using(good_lp::highs);
                     if let Some(s) = limit {
                         m = m.set_time_limit(s);
@@ -425,8 +436,8 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                         // The objective is divided by sigma: so is the
                         // absolute gap.
                         m = m
-                            .set_option("mip_rel_gap", call.mip_gap)
-                            .set_option("mip_abs_gap", call.mip_abs_gap_usd / sigma);
+                            .set_option("mip_rel_gap", mip_gap)
+                            .set_option("mip_abs_gap", mip_abs_gap_usd / sigma);
                     }
                     Ok(m)
                 },
@@ -457,6 +468,92 @@ fn row_duals<'a, S: good_lp::SolutionWithDual<'a>>(
 fn run<M>(
     built: Built,
     call: &Call,
+    make: impl FnOnce(ProblemVariables, Expression) -> Result<M, Failure> + Send + 'static,
+    warm: impl FnOnce(M, Vec<(Variable, f64)>) -> M + Send + 'static,
+    duals: impl FnOnce(&mut M::Solution, &[good_lp::constraint::ConstraintReference]) -> Option<Vec<f64>>
+        + Send
+        + 'static,
+) -> Result<Outcome, Failure>
+where
+    M: SolverModel<Error = ResolutionError>,
+{
+    // Everything the solver thread needs, owned: the call's model stays
+    // with the caller, who may stop waiting.
+    let lp = call.lp;
+    let init: Option<Vec<(Variable, f64)>> = call.initial.map(|init| {
+        call.columns
+            .iter()
+            .zip(&built.x)
+            .zip(&built.gamma)
+            .map(|((&i, &v), &g)| (v, init[i] / g))
+            .chain(built.art.iter().map(|a| (a.2, 0.0)))
+            .collect()
+    });
+    let rows: Vec<(f64, Sense)> = built
+        .rows
+        .iter()
+        .map(|&r| (lp.rhs[r], lp.sense[r]))
+        .collect();
+    let n_rows = lp.row.len();
+    let limited = call.time_limit.is_some();
+    let job = move || solve_built(built, rows, n_rows, limited, init, make, warm, duals);
+    match (call.deadline, call.cancel) {
+        (None, None) => job(),
+        (deadline, cancel) => wait_for(job, deadline, cancel),
+    }
+}
+
+/// Seconds past its deadline the caller still waits for a solver.
+pub(crate) const GRACE_SECONDS: f64 = 0.5;
+
+/// Runs `job` on its own thread and waits for it until `deadline` (plus
+/// [`GRACE_SECONDS`]) or until `cancel` is raised, whichever comes first;
+/// then returns [`Failure::TimeLimit`] and leaves the thread to end on its
+/// own (its solver's own limit, or the process's end). A solver that
+/// panics is a [`Failure::Numerical`], not a crash.
+fn wait_for(
+    job: impl FnOnce() -> Result<Outcome, Failure> + Send + 'static,
+    deadline: Option<std::time::Instant>,
+    cancel: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<Outcome, Failure> {
+    use std::sync::atomic::Ordering;
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    use std::time::{Duration, Instant};
+    let (tx, rx) = channel();
+    std::thread::Builder::new()
+        .name("geoshift-solver".into())
+        .spawn(move || {
+            let _ = tx.send(job());
+        })
+        .map_err(|e| Failure::Numerical(format!("cannot start the solver's thread: {e}")))?;
+    let grace = Duration::from_secs_f64(GRACE_SECONDS);
+    let give_up = deadline.and_then(|d| d.checked_add(grace));
+    loop {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(out) => return out,
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(Failure::Numerical(
+                    "the solver stopped without an answer (it panicked)".into(),
+                ))
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let cancelled = cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+                if cancelled || give_up.is_some_and(|g| Instant::now() >= g) {
+                    return Err(Failure::TimeLimit);
+                }
+            }
+        }
+    }
+}
+
+/// The solver's part of [`run`], on owned data.
+#[allow(clippy::too_many_arguments)]
+fn solve_built<M>(
+    built: Built,
+    rows_rhs: Vec<(f64, Sense)>,
+    n_rows: usize,
+    limited: bool,
+    init: Option<Vec<(Variable, f64)>>,
     make: impl FnOnce(ProblemVariables, Expression) -> Result<M, Failure>,
     warm: impl FnOnce(M, Vec<(Variable, f64)>) -> M,
     duals: impl FnOnce(
@@ -478,23 +575,14 @@ where
         exprs,
         sigma,
     } = built;
-    let lp = call.lp;
     let mut model = make(vars, objective)?;
-    if let Some(init) = call.initial {
-        let pairs: Vec<(Variable, f64)> = call
-            .columns
-            .iter()
-            .zip(&x)
-            .zip(&gamma)
-            .map(|((&i, &v), &g)| (v, init[i] / g))
-            .chain(art.iter().map(|a| (a.2, 0.0)))
-            .collect();
+    if let Some(pairs) = init {
         model = warm(model, pairs);
     }
     let mut refs = Vec::with_capacity(exprs.len());
-    for ((e, &r), &rho) in exprs.into_iter().zip(&rows).zip(&row_scale) {
-        let rhs = lp.rhs[r] * rho;
-        let c = match lp.sense[r] {
+    for ((e, &(b, sense)), &rho) in exprs.into_iter().zip(&rows_rhs).zip(&row_scale) {
+        let rhs = b * rho;
+        let c = match sense {
             Sense::Le => e.leq(rhs),
             Sense::Eq => e.eq(rhs),
         };
@@ -503,7 +591,7 @@ where
     let mut solution = model.solve().map_err(|e| match e {
         ResolutionError::Infeasible => Failure::Infeasible,
         ResolutionError::Other(s) if s.contains("Time limit") || s == "NoSolutionFound" => {
-            if call.time_limit.is_some() {
+            if limited {
                 Failure::TimeLimit
             } else {
                 Failure::Numerical(s.to_string())
@@ -523,7 +611,7 @@ where
         .map(|&(j, _, v, g)| (j, (solution.value(v) * g).max(0.0)))
         .collect();
     let duals = duals(&mut solution, &refs).map(|local| {
-        let mut all = vec![0.0; lp.row.len()];
+        let mut all = vec![0.0; n_rows];
         for ((d, &r), &rho) in local.iter().zip(&rows).zip(&row_scale) {
             all[r] = d * rho * sigma;
         }

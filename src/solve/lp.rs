@@ -18,7 +18,6 @@
 //! cells it bounds.
 
 use crate::problem::JobRegion;
-use crate::scenario::Placement;
 use crate::Problem;
 
 /// What the model minimises.
@@ -189,7 +188,7 @@ pub(crate) fn estimate_with(p: &Problem, limit: bool) -> ModelEstimate {
     let mut columns: usize = 0;
     let mut nonzeros: usize = 0;
     for job in p.jobs() {
-        let whole = job.placement == Placement::Whole && job.windows.len() > 1;
+        let whole = job.has_region_choice();
         for w in &job.windows {
             let region = &p.regions()[w.region];
             let cells = (w.end_slot - w.first_slot).saturating_mul(region.pools.len());
@@ -223,7 +222,7 @@ pub(crate) fn estimate_with(p: &Problem, limit: bool) -> ModelEstimate {
 
 /// The upper bound of cell `(j, k, t)` in server-hours: capacity,
 /// parallelism and the power cap, whichever is least.
-fn cell_upper(p: &Problem, j: usize, k: usize, t: usize) -> f64 {
+pub(crate) fn cell_upper(p: &Problem, j: usize, k: usize, t: usize) -> f64 {
     let pool = &p.pools()[k];
     let region = &p.regions()[pool.region];
     let mut ub = pool.capacity_server_hours[t].min(p.jobs()[j].max_server_hours_per_slot);
@@ -391,9 +390,7 @@ impl Builder<'_> {
             self.lp.work_row.push(NONE);
             return; // no cell: reported from `JobInfo::closed`
         }
-        let whole = job.placement == Placement::Whole
-            && job.windows.len() > 1
-            && self.objective != Objective::ShortfallSplit;
+        let whole = job.has_region_choice() && self.objective != Objective::ShortfallSplit;
         let work_row = self.add_row(Row::Work { job: j as u32 }, Sense::Eq, job.work);
         self.lp.work_row.push(work_row);
         if !whole {

@@ -150,6 +150,8 @@ pub(crate) fn sift(
                 artificial_usd_per_work: Some(artificial),
                 binary: false,
                 time_limit: limits.remaining(),
+                deadline: limits.deadline,
+                cancel: limits.cancel.as_deref(),
                 mip_gap: limits.gap,
                 mip_abs_gap_usd: 0.0,
                 scale_columns: true,
