@@ -113,7 +113,9 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
                 "--scenario-time-limit {limit}: must be a positive number of seconds"
             ))
         })?;
-    let mut optimal = Optimal::new(args.solver.0).time_limit(per_scenario);
+    let mut optimal = Optimal::new(args.solver.0)
+        .time_limit(per_scenario)
+        .cancel_flag(crate::cancel_flag());
     if let Some(at) = limits.deadline {
         optimal = optimal.deadline(at);
     }

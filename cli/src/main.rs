@@ -23,6 +23,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -78,6 +79,32 @@ struct SolveLimits {
 
 /// Set once in `main`, read by [`optimal`].
 static LIMITS: OnceLock<SolveLimits> = OnceLock::new();
+
+/// The command's one cancel flag: the first Ctrl-C raises it, and every
+/// optimum of the command (each point of a sweep, each re-solve of
+/// explain, each scenario of a bench) stops with its best plan and proof;
+/// a second Ctrl-C ends the process (status 130).
+static CANCEL: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
+/// The cancel flag, raised by Ctrl-C (see [`CANCEL`]).
+pub(crate) fn cancel_flag() -> Arc<AtomicBool> {
+    Arc::clone(CANCEL.get_or_init(|| Arc::new(AtomicBool::new(false))))
+}
+
+/// Installs the Ctrl-C handler once: the first press raises
+/// [`cancel_flag`], a second one exits at once.
+fn watch_ctrl_c() {
+    let flag = cancel_flag();
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("interrupted: stopping at the best plan so far (Ctrl-C again to quit now)");
+    });
+    if let Err(e) = installed {
+        eprintln!("note: Ctrl-C will end the command at once ({e})");
+    }
+}
 
 /// `--unmet-usd-per-work`: set once in `main`, applied by [`load`].
 static UNMET_USD_PER_WORK: OnceLock<f64> = OnceLock::new();
@@ -315,6 +342,7 @@ fn main() -> ExitCode {
         // Its range is the library's to check, with the job it applies to.
         let _ = UNMET_USD_PER_WORK.set(usd);
     }
+    watch_ctrl_c();
     let _ = LIMITS.set(SolveLimits {
         // Checked above to be finite and >= 0; a value too large for a
         // Duration or an Instant is no limit at all.
@@ -477,7 +505,7 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
     let status = Arc::new(Mutex::new(String::new()));
     let shown = Arc::clone(&status);
     let limits = LIMITS.get().copied().unwrap_or_default();
-    let mut optimal = Optimal::new(backend);
+    let mut optimal = Optimal::new(backend).cancel_flag(cancel_flag());
     if let Some(at) = limits.deadline {
         optimal = optimal.deadline(at);
     }

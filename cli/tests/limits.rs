@@ -166,3 +166,50 @@ fn a_small_file_with_a_huge_horizon_is_refused_before_any_allocation() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("too large"));
     assert!(clock.elapsed().as_secs() < 10, "{:?}", clock.elapsed());
 }
+
+/// Ctrl-C is the command's cancel flag: the optimum stops with what it has
+/// (a plan with its proven gap, or exit 4 with none) instead of dying, and
+/// well before the solve would end on its own (about 25 s here in a debug
+/// build: the marketplace week is a MILP with 120 binaries).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_optimum_with_what_it_has() {
+    use std::process::Stdio;
+    use std::time::Duration;
+    let child = Command::new(env!("CARGO_BIN_EXE_geoshift"))
+        .args([
+            "solve",
+            &repo("scenarios/ny-vs-marketplace.json"),
+            "--solver",
+            "microlp",
+            "--json",
+        ])
+        .env("GEOSHIFT_PROGRESS", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    let waited = sent.elapsed();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        waited < Duration::from_secs(10),
+        "stopped {waited:?} after Ctrl-C; {stderr}"
+    );
+    match o.status.code() {
+        Some(0) => {
+            let v: Value = serde_json::from_slice(&o.stdout).expect("a report");
+            assert!(v["bound_usd"].as_f64().unwrap() <= v["total_usd"].as_f64().unwrap());
+            assert!(stderr.contains("interrupted"), "{stderr}");
+        }
+        Some(4) => assert!(stderr.contains("interrupted"), "{stderr}"),
+        other => panic!("exit {other:?}: {stderr}"),
+    }
+}

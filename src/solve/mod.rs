@@ -55,7 +55,7 @@ impl std::fmt::Display for StopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             StopReason::TimeLimit => "time limit",
-            StopReason::Cancelled => "cancelled",
+            StopReason::Cancelled => "cancellation",
             StopReason::MemoryBudget => "the memory budget",
         })
     }
