@@ -4,8 +4,9 @@
 //! plan of least total shortfall. The least-shortfall LP runs on the same
 //! engine as the optimum, within the same limits.
 
-use crate::error::Error;
-use crate::error::{Infeasible, Shortfall, SolverFailure, SolverStatus, Stopped, UnfinishedJob};
+use crate::error::{
+    Error, Infeasible, Shortfall, SolverFailure, SolverStatus, Stopped, UnfinishedJob,
+};
 use crate::problem::Problem;
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::{Backend, Failure};
