@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 /// By default the solve is exact (a proven gap of at most
 /// [`DEFAULT_GAP`]) with no time limit. [`Optimal::time_limit`],
 /// [`Optimal::gap`] and [`Optimal::cancel_flag`] bound it: it then returns
-/// the best plan found with its proof ([`Proof`]: a lower bound and the
+/// the best plan found with its proof ([`Proof`](crate::Proof): a lower bound and the
 /// gap), and an error only when no plan was found at all.
 ///
 /// ```
@@ -101,7 +101,7 @@ impl Optimal {
     /// [`Goal::LeastCost`]. The proof ([`Solution::proof`]) is a bound on
     /// the objective in use: $ for least cost (with or without a cap),
     /// tCO2e under a budget. Under a budget the schedule carries no
-    /// [`Proof`] (a report's `bound_usd` is in $), only the
+    /// [`Proof`](crate::Proof) (a report's `bound_usd` is in $), only the
     /// [`Solution`] does.
     pub fn goal(mut self, goal: Goal) -> Self {
         self.goal = goal;
