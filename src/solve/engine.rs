@@ -14,10 +14,10 @@ use super::anytime::{self, NoPlan};
 use super::backend::Backend;
 use super::cleanup::{repair, to_schedule};
 use super::duals::{duals, Duals};
-use super::limits::{ColumnGeneration, Limits};
+use super::limits::{ColumnGeneration, Limits, StopReason};
 use super::linear::{sifts, solve_lp};
 use super::lp::{self, Objective};
-use super::progress::{Hook, Progress, Stage};
+use super::progress::{Hook, OnRound, Progress, Stage};
 use super::sifting;
 use crate::diagnose::diagnose as diagnose_problem;
 use crate::error::{Constraint, Error, NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
@@ -210,7 +210,11 @@ fn solve_goal(p: &Problem, s: &Settings, goal: Goal, limits: &Limits) -> Result<
 }
 
 /// Solves the model of `objective` and `limit` (those of `goal`, or
-/// the goal's objective without its limit).
+/// the goal's objective without its limit), in named stages: the memory
+/// budget; the model, warm started by Greedy; the anytime solve (or, with
+/// no plan, the diagnosis or Greedy's [`stand_in`]); the plan repaired,
+/// cleaned and judged by the evaluator, with its proof; its duals
+/// ([`read_duals`]).
 fn solve_model(
     p: &Problem,
     s: &Settings,
@@ -219,6 +223,7 @@ fn solve_model(
     limits: &Limits,
 ) -> Result<Solution, Error> {
     let mut limits = limits.clone();
+    // The memory budget, before anything is built.
     let estimate = lp::estimate_with(p, limit.is_some());
     // The problem (and a heuristic's ledgers) is already resident: the
     // model gets what is left of the budget, so that the two together
@@ -242,6 +247,7 @@ fn solve_model(
     {
         return Err(diagnose(p, s, &limits));
     }
+    // The model, warm started.
     let clock = Instant::now();
     let mut model = lp::build_with(p, objective, limit);
     if model.job_without_cells {
@@ -293,6 +299,7 @@ fn solve_model(
         backend,
         seconds: clock.elapsed().as_secs_f64(),
     });
+    // The anytime solve.
     let clock = Instant::now();
     let hook = |stage, round, columns, incumbent_usd, bound_usd| {
         s.round(stage, round, columns, incumbent_usd, bound_usd)
@@ -313,39 +320,22 @@ fn solve_model(
         }
         Err(NoPlan::Infeasible) => return Err(diagnose(p, s, &limits)),
         Err(NoPlan::Stopped(reason, bound)) => {
-            // Stopped before the LP gave a plan: Greedy's plan (fast,
-            // and checked by the evaluator) with the bound reached.
             let greedy = greedy.unwrap_or_else(|| Greedy.schedule(p));
-            if let (true, Ok(mut schedule)) = (bound.is_finite(), greedy) {
-                // It stands in only where it keeps the goal's limit.
-                let keeps = evaluate(p, "greedy", &schedule)
-                    .is_ok_and(|r| limit.is_none() || goal.breach(&r).is_none());
-                if keeps {
-                    let proof = Proof::new(f64::INFINITY, bound, s.gap, Some(reason));
-                    if objective == Objective::Cost {
-                        schedule.proof = Some(proof.clone());
-                    }
-                    return Ok(Solution {
-                        report: evaluate(p, NAME, &schedule)?,
-                        schedule,
-                        proof,
-                        duals: None,
-                        backend,
-                    });
-                }
-            }
-            return Err(Stopped {
-                reason,
-                bound_usd: bound.is_finite().then_some(bound),
-                infeasible: false,
-            }
-            .into());
+            return stand_in(
+                p,
+                s,
+                goal,
+                (objective, limit),
+                greedy,
+                (reason, bound),
+                backend,
+            );
         }
         Err(NoPlan::Numerical(why)) => {
             return Err(SolverFailure::new(backend, SolverStatus::Failed, why).into())
         }
     };
-    // The solver's plan is not trusted: the evaluator checks every rule
+    // The plan judged: the solver's plan is not trusted: the evaluator checks every rule
     // and prices it, and the proof is judged against that price.
     // So is the limit: a plan that breaks it is an error, not a plan.
     // A point that misses a job's work by the solver's tolerance is
@@ -399,21 +389,12 @@ fn solve_model(
     }
     // Duals are in $ per unit of each limit: none for an emissions
     // objective, whose duals would be in tCO2e.
-    let duals = match &plan.duals {
-        _ if objective != Objective::Cost => None,
-        Some(d) => Some(duals(p, &model, d, &x, None)),
-        // A MILP has no duals; the LP with its choices fixed does.
-        None if s.fixed_duals && model.has_choices() && plan.stopped.is_none() => {
-            let mask = anytime::fixed_mask(&model, &x);
-            match solve_lp(&model, Some(&mask), backend, &limits, &hook, Stage::Fixed) {
-                Ok(r) if r.stopped.is_none() && r.feasible => r
-                    .duals
-                    .as_ref()
-                    .map(|d| duals(p, &model, d, &r.x, Some(&mask))),
-                _ => None,
-            }
+    let duals = match objective {
+        Objective::Cost => {
+            let solved = (plan.duals.as_deref(), plan.stopped.is_some(), x.as_slice());
+            read_duals(p, s, &model, solved, backend, &limits, &hook)
         }
-        None => None,
+        _ => None,
     };
     Ok(Solution {
         // Evaluated again now that the schedule carries its proof.
@@ -423,4 +404,73 @@ fn solve_model(
         duals,
         backend,
     })
+}
+
+/// Stopped before the LP gave a plan (why, and the bound reached):
+/// Greedy's plan (fast, and checked by the evaluator) stands in with that
+/// bound where it keeps the goal's limit; else [`Error::Stopped`].
+fn stand_in(
+    p: &Problem,
+    s: &Settings,
+    goal: Goal,
+    (objective, limit): (Objective, Option<lp::Limit>),
+    greedy: Result<Schedule, Error>,
+    (reason, bound): (StopReason, f64),
+    backend: Backend,
+) -> Result<Solution, Error> {
+    if let (true, Ok(mut schedule)) = (bound.is_finite(), greedy) {
+        // It stands in only where it keeps the goal's limit.
+        let keeps = evaluate(p, "greedy", &schedule)
+            .is_ok_and(|r| limit.is_none() || goal.breach(&r).is_none());
+        if keeps {
+            let proof = Proof::new(f64::INFINITY, bound, s.gap, Some(reason));
+            if objective == Objective::Cost {
+                schedule.proof = Some(proof.clone());
+            }
+            return Ok(Solution {
+                report: evaluate(p, NAME, &schedule)?,
+                schedule,
+                proof,
+                duals: None,
+                backend,
+            });
+        }
+    }
+    Err(Stopped {
+        reason,
+        bound_usd: bound.is_finite().then_some(bound),
+        infeasible: false,
+    }
+    .into())
+}
+
+/// The duals of a cost model's plan `x` (see [`Duals`]), given the
+/// solver's duals `d` and whether a limit stopped it: the solver's, for a
+/// pure LP; for a MILP whose settings ask for them, those of the LP
+/// with its region choices fixed at the plan's (one more LP solve, within
+/// the same limits); else none.
+fn read_duals(
+    p: &Problem,
+    s: &Settings,
+    model: &lp::Lp,
+    (d, stopped, x): (Option<&[f64]>, bool, &[f64]),
+    backend: Backend,
+    limits: &Limits,
+    hook: OnRound,
+) -> Option<Duals> {
+    match d {
+        Some(d) => Some(duals(p, model, d, x, None)),
+        // A MILP has no duals; the LP with its choices fixed does.
+        None if s.fixed_duals && model.has_choices() && !stopped => {
+            let mask = anytime::fixed_mask(model, x);
+            match solve_lp(model, Some(&mask), backend, limits, hook, Stage::Fixed) {
+                Ok(r) if r.stopped.is_none() && r.feasible => r
+                    .duals
+                    .as_ref()
+                    .map(|d| duals(p, model, d, &r.x, Some(&mask))),
+                _ => None,
+            }
+        }
+        None => None,
+    }
 }

@@ -5,14 +5,13 @@
 //! one entry is [`engine::optimum`]: a problem, settings and a goal in; a
 //! plan, its proof, its duals and its report out.
 //!
-//! Floors, bottom up: `limits`, `progress` (what bounds a solve, what it
-//! reports) ← `lp` (the model, its reduced costs) ← `bound` (proven lower
-//! bounds) ← `backend` (one call of a solver over a part of the model) ←
-//! `linear`, `sifting` (the LP optimum, whole or by column generation) ←
-//! `anytime` (the stages of the optimum) ← `cleanup`, `duals` (a solver's
-//! point made a plan; its duals read as values) ← `engine` (the one
-//! entry). Nothing imports upwards, but for `linear` and `sifting`, which
-//! call each other.
+//! Floors, bottom up: `limits` (what bounds a solve) ← `lp` (the model,
+//! its reduced costs) ← `bound`, `backend`, `cleanup`, `duals` (each reads
+//! only the model: proven bounds; one call of a solver over a part of it;
+//! a solver's point made a plan; its duals read as values) ← `progress`
+//! (what a solve reports) ← `linear`, `sifting` (the LP optimum, whole or
+//! by column generation; they call each other) ← `anytime` (the stages of
+//! the optimum) ← `engine` (the one entry). Nothing imports upwards.
 //!
 //! Every answer carries its proof: a lower bound that the engine computes
 //! itself from the solver's duals by weak duality ([`bound::bound_over`]),
