@@ -454,8 +454,8 @@ impl Job {
             regions: None,
             placement: Placement::Split,
             unmet_usd_per_work: None,
-            checkpoint_interval_hours: crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
-            restart_hours: crate::DEFAULT_RESTART_HOURS,
+            checkpoint_interval_hours: crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
+            restart_hours: crate::problem::DEFAULT_RESTART_HOURS,
         }
     }
 }

@@ -4,12 +4,16 @@
 //! plan of least total shortfall. The least-shortfall LP runs on the same
 //! engine as the optimum, within the same limits.
 
-use crate::error::{Infeasible, Shortfall, SolverFailure, SolverStatus, Stopped, UnfinishedJob};
+use crate::error::{
+    Error, Infeasible, Shortfall, SolverFailure, SolverStatus, Stopped, UnfinishedJob,
+};
+use crate::problem::Problem;
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::{Backend, Failure};
+use crate::solve::limits::{Limits, StopReason};
+use crate::solve::linear::solve_lp;
 use crate::solve::lp::{self, Col, Objective};
-use crate::solve::{solve_lp, Limits, Report, Stage, StopReason};
-use crate::{Error, Problem};
+use crate::solve::progress::{OnRound, Stage};
 
 /// Shortfall below this fraction of a job's work is solver noise.
 const SHORT_EPS: f64 = 1e-7;
@@ -21,7 +25,7 @@ pub(crate) fn diagnose(
     p: &Problem,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
     scheduler: &str,
 ) -> Error {
     let mut jobs: Vec<UnfinishedJob> = p
@@ -97,7 +101,7 @@ fn whole_shortfalls(
     p: &Problem,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
 ) -> Result<Vec<f64>, Error> {
     let model = lp::build(p, Objective::Shortfall);
     let backend = backend.resolve(&model.size(true));
@@ -157,7 +161,7 @@ fn shortfalls(
     objective: Objective,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
 ) -> Result<Vec<f64>, Error> {
     let model = lp::build(p, objective);
     // The shortfall LP has no integers: region choices are relaxed.

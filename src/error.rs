@@ -260,7 +260,7 @@ pub enum InputError {
         num(*interruption_rate_per_hour),
         num(*checkpoint_interval_hours),
         num(*restart_hours),
-        num(crate::MIN_USEFUL_FRACTION)
+        num(crate::problem::MIN_USEFUL_FRACTION)
     )]
     InterruptionLoss {
         /// Job id.
@@ -310,13 +310,13 @@ impl Shortfall {
     /// The shortfall of `job` with `missing_work` work units undone: for a
     /// `Whole` job, that no single region can finish it (its placement, not
     /// capacity alone, is what fails); for a `Split` job, the work short.
-    pub(crate) fn of(job: &crate::JobInfo, missing_work: f64) -> Shortfall {
+    pub(crate) fn of(job: &crate::problem::JobInfo, missing_work: f64) -> Shortfall {
         match job.placement {
-            crate::Placement::Whole => Shortfall::NoSingleRegion {
+            crate::scenario::Placement::Whole => Shortfall::NoSingleRegion {
                 missing_work,
                 work: job.work,
             },
-            crate::Placement::Split => Shortfall::WorkShort {
+            crate::scenario::Placement::Split => Shortfall::WorkShort {
                 missing_work,
                 work: job.work,
             },
@@ -523,7 +523,7 @@ pub struct ScheduleViolation {
     /// The row at fault, for the rules checked row by row
     /// ([`Constraint::Index`], [`Constraint::NonNegative`],
     /// [`Constraint::Eligibility`]), with the indices it holds.
-    pub row: Option<Box<crate::Assignment>>,
+    pub row: Option<Box<crate::schedule::Assignment>>,
     /// Id of the job concerned, if one is.
     pub job: Option<String>,
     /// Id of the pool concerned, if one is.
@@ -705,29 +705,29 @@ pub enum Error {
     /// A goal's limit (an emissions cap, a budget) that no plan keeps, or
     /// that a solver's plan broke ([`crate::Goal`]).
     #[error(transparent)]
-    Goal(#[from] crate::GoalError),
+    Goal(#[from] crate::goal::GoalError),
     /// A sweep's setting that cannot be solved as asked ([`crate::sweep`]).
     #[error(transparent)]
-    Sweep(#[from] crate::SweepError),
+    Sweep(#[from] crate::decide::sweep::SweepError),
     /// A scenario [`crate::explain`] cannot explain (a `whole` job with a
     /// choice of regions, a solver without duals, a stopped optimum). An
     /// engine failure inside `explain` converts to its own variant instead.
     #[error(transparent)]
-    Explain(Box<crate::ExplainError>),
+    Explain(Box<crate::decide::explain::ExplainError>),
     /// A re-plan that cannot be made as asked ([`crate::Replan`]: `now`,
     /// done work, the history). An engine failure inside the re-plan
     /// converts to its own variant instead.
     #[error(transparent)]
-    Replan(Box<crate::ReplanError>),
+    Replan(Box<crate::decide::replan::ReplanError>),
 }
 
 /// `?` on [`crate::explain`] in a function returning [`Error`](enum@Error): an engine
 /// failure (input, infeasible, solver, limits) becomes that variant, so a
 /// service matches one kind per cause; the rest is [`Error::Explain`].
-impl From<crate::ExplainError> for Error {
-    fn from(e: crate::ExplainError) -> Self {
+impl From<crate::decide::explain::ExplainError> for Error {
+    fn from(e: crate::decide::explain::ExplainError) -> Self {
         match e {
-            crate::ExplainError::Engine(inner) => inner,
+            crate::decide::explain::ExplainError::Engine(inner) => inner,
             other => Error::Explain(Box::new(other)),
         }
     }
@@ -735,10 +735,10 @@ impl From<crate::ExplainError> for Error {
 
 /// `?` on [`crate::Replan::solve`]: an engine failure becomes that
 /// variant; the rest is [`Error::Replan`].
-impl From<crate::ReplanError> for Error {
-    fn from(e: crate::ReplanError) -> Self {
+impl From<crate::decide::replan::ReplanError> for Error {
+    fn from(e: crate::decide::replan::ReplanError) -> Self {
         match e {
-            crate::ReplanError::Solve(inner) => inner,
+            crate::decide::replan::ReplanError::Solve(inner) => inner,
             other => Error::Replan(Box::new(other)),
         }
     }
@@ -774,7 +774,7 @@ impl fmt::Display for SolverStatus {
 #[non_exhaustive]
 pub struct SolverFailure {
     /// The backend the engine chose (the first one tried).
-    pub backend: crate::Backend,
+    pub backend: crate::solve::backend::Backend,
     /// What it did.
     pub status: SolverStatus,
     /// What the solvers said, in their words.
@@ -782,7 +782,11 @@ pub struct SolverFailure {
 }
 
 impl SolverFailure {
-    pub(crate) fn new(backend: crate::Backend, status: SolverStatus, message: String) -> Self {
+    pub(crate) fn new(
+        backend: crate::solve::backend::Backend,
+        status: SolverStatus,
+        message: String,
+    ) -> Self {
         SolverFailure {
             backend,
             status,
@@ -838,7 +842,7 @@ pub struct TooLarge {
 )]
 pub struct Stopped {
     /// What stopped it.
-    pub reason: crate::StopReason,
+    pub reason: crate::solve::limits::StopReason,
     /// A proven lower bound on the least total, if one was reached.
     pub bound_usd: Option<f64>,
     /// The scenario was proven infeasible, and the limit stopped the

@@ -2,9 +2,9 @@
 //! model](crate::spec) and prices it into a [`Report`]. It knows no scheduler.
 
 use crate::error::{Constraint, ScheduleViolation};
+use crate::problem::Problem;
 use crate::scenario::Placement;
 use crate::schedule::{Proof, Schedule};
-use crate::Problem;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +69,7 @@ pub struct Report {
     /// What stopped the search early (a time limit, a cancellation), if
     /// anything did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<crate::StopReason>,
+    pub stopped: Option<crate::solve::limits::StopReason>,
 }
 
 /// One job's part of a report.
@@ -211,7 +211,7 @@ fn check_rows(p: &Problem, schedule: &Schedule) -> Result<(), ScheduleViolation>
 /// A violation found on one row, with its job and pool ids when they exist.
 fn row_violation(
     constraint: Constraint,
-    a: &crate::Assignment,
+    a: &crate::schedule::Assignment,
     ids: Option<(&str, &str)>,
 ) -> ScheduleViolation {
     let mut v = ScheduleViolation::new(constraint, a.server_hours, 0.0);

@@ -3,8 +3,8 @@
 //! emissions under a spending budget.
 
 use crate::error::{Entity, InputError};
+use crate::evaluate::{Report, TOLERANCE};
 use crate::solve::lp::{Limit, Objective};
-use crate::{Report, TOLERANCE};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;

@@ -155,15 +155,16 @@ pub use problem::{
     MIN_SPEED, MIN_USEFUL_FRACTION, MIN_WORK,
 };
 pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
+pub use schedule::{Assignment, Proof, Schedule};
 pub use schedule::{SavedAssignment, SavedSchedule};
-pub use schedulers::{
-    all_schedulers, scheduler_by_name, Assignment, Duals, Greedy, Local, Optimal, Progress, Proof,
-    Schedule, Scheduler, Solution,
-};
+pub use schedulers::{all_schedulers, scheduler_by_name, Greedy, Local, Optimal, Scheduler};
 pub use schedulers::{CarbonGreedy, CheapestRegion, EdfHome, WaitAwhile};
 pub use solve::backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
+pub use solve::duals::Duals;
+pub use solve::engine::Solution;
+pub use solve::limits::{ColumnGeneration, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
 pub use solve::lp::{ModelEstimate, ModelSize};
-pub use solve::{ColumnGeneration, Stage, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
+pub use solve::progress::{Progress, Stage};
 pub use time::{Horizon, Series};
 
 /// Parses, validates, schedules and evaluates in one call: the report of

@@ -192,14 +192,15 @@ impl Scenario {
     /// [`crate::InputError::Json`] with the path of the field at fault, for a
     /// syntax error, a wrong type, an unknown or missing field, trailing
     /// content or a malformed instant.
-    pub fn from_json(text: &str) -> Result<Scenario, crate::InputError> {
+    pub fn from_json(text: &str) -> Result<Scenario, crate::error::InputError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario =
-            serde_path_to_error::deserialize(&mut *de).map_err(|e| crate::InputError::Json {
+        let scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+            crate::error::InputError::Json {
                 path: e.path().to_string(),
                 message: e.inner().to_string(),
-            })?;
-        de.end().map_err(|e| crate::InputError::Json {
+            }
+        })?;
+        de.end().map_err(|e| crate::error::InputError::Json {
             path: ".".into(),
             message: format!("{e}: the file must hold one JSON object and nothing after it"),
         })?;
@@ -323,8 +324,8 @@ impl Job {
             regions: None,
             placement: Placement::Split,
             unmet_usd_per_work: None,
-            checkpoint_interval_hours: crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
-            restart_hours: crate::DEFAULT_RESTART_HOURS,
+            checkpoint_interval_hours: crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
+            restart_hours: crate::problem::DEFAULT_RESTART_HOURS,
         }
     }
 
@@ -376,16 +377,16 @@ fn is_zero_series(s: &Series) -> bool {
     *s == Series::Constant(0.0)
 }
 fn default_checkpoint() -> f64 {
-    crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS
+    crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS
 }
 fn is_default_checkpoint(v: &f64) -> bool {
-    *v == crate::DEFAULT_CHECKPOINT_INTERVAL_HOURS
+    *v == crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS
 }
 fn default_restart() -> f64 {
-    crate::DEFAULT_RESTART_HOURS
+    crate::problem::DEFAULT_RESTART_HOURS
 }
 fn is_default_restart(v: &f64) -> bool {
-    *v == crate::DEFAULT_RESTART_HOURS
+    *v == crate::problem::DEFAULT_RESTART_HOURS
 }
 fn one() -> f64 {
     1.0

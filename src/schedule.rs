@@ -8,7 +8,8 @@
 //! data and the id lookups, no rule of the model.
 
 use crate::error::ScheduleMismatch;
-use crate::Problem;
+use crate::problem::Problem;
+use crate::solve::limits::StopReason;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -61,10 +62,25 @@ pub struct Proof {
     /// Set when a time limit or cancellation ended the search before the
     /// target gap was proven.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<crate::StopReason>,
+    pub stopped: Option<StopReason>,
 }
 
 impl Proof {
+    /// The proof of a plan of total `objective_usd` (the evaluator's).
+    pub(crate) fn new(
+        objective_usd: f64,
+        bound_usd: f64,
+        target_gap: f64,
+        stopped: Option<StopReason>,
+    ) -> Proof {
+        let bound_usd = bound_usd.min(objective_usd);
+        Proof {
+            bound_usd,
+            target_gap,
+            stopped,
+        }
+    }
+
     /// The relative gap of a plan of total `total_usd`:
     /// `(total_usd - bound_usd) / max(1, |total_usd|)`, never below 0.
     pub fn gap(&self, total_usd: f64) -> f64 {
@@ -137,10 +153,10 @@ impl SavedSchedule {
     ///
     /// # Errors
     ///
-    /// [`crate::InputError::Json`] naming the path of the field at fault.
-    pub fn from_json(text: &str) -> Result<SavedSchedule, crate::InputError> {
+    /// [`crate::error::InputError::Json`] naming the path of the field at fault.
+    pub fn from_json(text: &str) -> Result<SavedSchedule, crate::error::InputError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| crate::InputError::Json {
+        serde_path_to_error::deserialize(de).map_err(|e| crate::error::InputError::Json {
             path: e.path().to_string(),
             message: e.inner().to_string(),
         })

@@ -41,12 +41,12 @@ pub use family::{families, Family};
 pub use row::{Row, Status};
 pub use summary::{summarize, Summary};
 
+use crate::error::Error;
 use crate::evaluate::evaluate;
 use crate::problem::Problem;
 use crate::scenario::Scenario;
 use crate::schedulers::{CarbonGreedy, CheapestRegion, EdfHome, Greedy, Local, WaitAwhile};
 use crate::schedulers::{Optimal, Scheduler};
-use crate::Error;
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -10,8 +10,9 @@
 //! exact for the hour, with proven bounds.
 
 use crate::error::Error;
-use crate::schedulers::{Duals, Optimal};
+use crate::schedulers::Optimal;
 use crate::solve::backend::Backend;
+use crate::solve::duals::Duals;
 use crate::{Problem, Scenario, StopReason};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;

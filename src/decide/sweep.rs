@@ -522,7 +522,7 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: crate::ColumnGeneration) -> bool
     };
     let columns = estimate.columns;
     columns >= crate::solve::sifting::MIN_COLUMNS
-        && crate::solve::sifts(optimal.backend().resolve(&size), mode, columns)
+        && crate::solve::linear::sifts(optimal.backend().resolve(&size), mode, columns)
 }
 
 impl SweepError {

@@ -16,11 +16,13 @@
 //! work does what fits.
 
 use super::fill::{mean, one_region, outcome, settle, Ledger};
-use super::{Schedule, Scheduler};
+use super::Scheduler;
+use crate::error::Error;
 use crate::error::{Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
+use crate::problem::Problem;
 use crate::scenario::Placement;
-use crate::{Error, Problem};
+use crate::schedule::Schedule;
 
 /// Lowest emissions per work unit first, cost only to break ties.
 #[derive(Debug, Clone, Copy, Default)]

@@ -18,8 +18,10 @@
 //! what fits in its cheapest region.
 
 use super::fill::{mean, one_region, outcome, Ledger};
-use super::{Schedule, Scheduler};
-use crate::{Error, Problem};
+use super::Scheduler;
+use crate::error::Error;
+use crate::problem::Problem;
+use crate::schedule::Schedule;
 
 /// All of a job's work in the region of least mean price, as soon as possible.
 #[derive(Debug, Clone, Copy, Default)]

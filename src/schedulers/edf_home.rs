@@ -12,9 +12,11 @@
 //! after it; a job with a price for undone work does what fits.
 
 use super::fill::{outcome, settle, Ledger};
-use super::{Schedule, Scheduler};
+use super::Scheduler;
+use crate::error::Error;
 use crate::error::{Shortfall, UnfinishedJob};
-use crate::{Error, Problem};
+use crate::problem::Problem;
+use crate::schedule::Schedule;
 
 /// Earliest deadline first at the origin, fastest pool first, prices unseen.
 #[derive(Debug, Clone, Copy, Default)]

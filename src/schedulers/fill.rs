@@ -2,9 +2,10 @@
 //! (server-hours per pool and slot, energy per region and slot) and one
 //! routine that fills a job's cells in a given order within those limits.
 
-use super::{Assignment, Schedule};
+use crate::error::Error;
 use crate::error::{Infeasible, Shortfall, UnfinishedJob};
-use crate::{Error, Problem};
+use crate::problem::Problem;
+use crate::schedule::{Assignment, Schedule};
 
 /// Work below this fraction of a job's work counts as done: it is float
 /// dust from dividing by speeds, far inside the evaluator's tolerance.

@@ -9,11 +9,13 @@
 //! keeps the region (or none) of least cost, undone work priced.
 
 use super::fill::{outcome, settle, Ledger};
-use super::{Assignment, Schedule, Scheduler};
+use super::Scheduler;
+use crate::error::Error;
 use crate::error::{Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
+use crate::problem::Problem;
 use crate::scenario::Placement;
-use crate::{Error, Problem};
+use crate::schedule::{Assignment, Schedule};
 use std::cmp::Ordering;
 
 /// The "cheapest cells first" baseline.

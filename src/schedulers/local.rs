@@ -6,9 +6,11 @@
 //! does what fits and the rest is priced.
 
 use super::fill::{outcome, settle, Ledger};
-use super::{Schedule, Scheduler};
+use super::Scheduler;
+use crate::error::Error;
 use crate::error::{ClosedBy, ClosedRegion, Shortfall, UnfinishedJob};
-use crate::{Error, Problem};
+use crate::problem::Problem;
+use crate::schedule::Schedule;
 use std::cmp::Ordering;
 
 /// The "run it at home, now" baseline.

@@ -10,7 +10,7 @@ mod carbon_greedy;
 mod cheapest_region;
 mod edf_home;
 mod fill;
-mod greedy;
+pub(crate) mod greedy;
 mod local;
 mod optimal;
 mod wait_awhile;
@@ -20,11 +20,12 @@ pub use cheapest_region::CheapestRegion;
 pub use edf_home::EdfHome;
 pub use greedy::Greedy;
 pub use local::Local;
-pub use optimal::{Duals, Optimal, Progress, Solution};
+pub use optimal::Optimal;
 pub use wait_awhile::WaitAwhile;
 
-pub use crate::schedule::{Assignment, Proof, Schedule};
-use crate::{Error, Problem};
+use crate::error::Error;
+use crate::problem::Problem;
+use crate::schedule::Schedule;
 
 /// Anything that turns a problem into a schedule.
 ///

@@ -13,9 +13,11 @@
 //! with a price for undone work skips cells dearer than that price.
 
 use super::fill::{outcome, settle, Ledger};
-use super::{Schedule, Scheduler};
+use super::Scheduler;
+use crate::error::Error;
 use crate::error::{Shortfall, UnfinishedJob};
-use crate::{Error, Problem};
+use crate::problem::Problem;
+use crate::schedule::Schedule;
 
 /// Cheapest hours at the origin, before the deadline.
 #[derive(Debug, Clone, Copy, Default)]

@@ -9,8 +9,12 @@
 //!    microlp.
 
 use super::backend::{self, Backend, Call, Failure};
+use super::bound::trivial_bound;
+use super::cleanup::feasible;
+use super::limits::{Limits, StopReason};
+use super::linear::{full, solve_lp};
 use super::lp::{Col, Lp};
-use super::{solve_lp, Limits, Report, Stage, StopReason};
+use super::progress::{OnRound, Stage};
 
 /// A plan of the engine: a point of the model and its proof.
 pub(crate) struct Plan {
@@ -49,9 +53,9 @@ pub(crate) fn optimum(
     lp: &Lp,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
 ) -> Result<Plan, NoPlan> {
-    let trivial = super::trivial_bound(lp);
+    let trivial = trivial_bound(lp);
     if !lp.has_choices() {
         return pure_lp(lp, backend, limits, report, trivial);
     }
@@ -101,7 +105,7 @@ fn pure_lp(
     lp: &Lp,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
     trivial: f64,
 ) -> Result<Plan, NoPlan> {
     let r = solve_lp(lp, None, backend, limits, report, Stage::Sifting)
@@ -118,7 +122,7 @@ fn pure_lp(
     let ub = lp.objective_of(&plan.x);
     if plan.stopped.is_none() && gap(ub, plan.bound) > limits.gap && limits.whole_model_fits {
         if let Some(other) = backend.fallback(false) {
-            if let Ok(r2) = super::full(lp, None, other, limits) {
+            if let Ok(r2) = full(lp, None, other, limits) {
                 let ub2 = lp.objective_of(&r2.x);
                 plan.bound = plan.bound.max(r2.bound);
                 if r2.stopped.is_none() && ub2 < ub {
@@ -137,7 +141,7 @@ fn relaxation(
     lp: &Lp,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
     trivial: f64,
 ) -> Result<(Vec<f64>, f64), NoPlan> {
     let relax = solve_lp(lp, None, backend, limits, report, Stage::Relaxation)
@@ -159,7 +163,7 @@ fn fixed(
     relax_x: &[f64],
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
     lb: f64,
 ) -> Option<(Vec<f64>, f64)> {
     let n = lp.columns();
@@ -221,7 +225,7 @@ fn exact(
     lp: &Lp,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
     mut lb: f64,
     mut incumbent: Option<(Vec<f64>, f64)>,
 ) -> Result<Plan, NoPlan> {
@@ -266,7 +270,7 @@ fn exact(
                 }
                 report(Stage::Exact, 1, n, Some(ub), lb);
                 let better = incumbent.as_ref().is_none_or(|(_, old)| ub < *old);
-                if better && super::feasible(lp, &x, 1e-7) {
+                if better && feasible(lp, &x, 1e-7) {
                     incumbent = Some((x, ub));
                 }
                 let (x, ub) = incumbent.ok_or_else(|| {

@@ -190,7 +190,7 @@ pub(crate) struct Outcome {
     /// The artificial columns' values (work units), per job.
     pub(crate) artificial: Vec<(usize, f64)>,
     /// One dual per row of the whole model, in the sign convention of
-    /// [`super::bound_over`]; rows not in the call have 0. `None`: the solver gives
+    /// [`super::bound::bound_over`]; rows not in the call have 0. `None`: the solver gives
     /// none (or the model had binaries).
     pub(crate) duals: Option<Vec<f64>>,
     /// The solver stopped on its time limit, before its optimum (or its

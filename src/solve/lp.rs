@@ -18,7 +18,7 @@
 //! cells it bounds.
 
 use crate::problem::JobRegion;
-use crate::Problem;
+use crate::problem::Problem;
 
 /// What the model minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! Solve over a working set, price every other allowed column with the
 //! duals, add the most negative, repeat until none is negative: the
 //! restricted optimum padded with zeros is then the optimum of the whole
-//! LP. Every round's duals also give a proven bound ([`super::bound_over`]), so a
+//! LP. Every round's duals also give a proven bound ([`super::bound::bound_over`]), so a
 //! solve stopped by its limits still says how far from exact it is.
 //!
 //! The working set starts with each job's cheapest cells (by cost per
@@ -20,8 +20,10 @@
 //! within the target gap of the bound.
 
 use super::backend::{self, Backend, Call, Failure};
+use super::limits::{Limits, StopReason};
+use super::linear::full;
 use super::lp::{Col, Lp};
-use super::{full, Limits, Report, Stage, StopReason};
+use super::progress::{OnRound, Stage};
 
 /// Below this many allowed columns the whole model is solved at once.
 pub(crate) const MIN_COLUMNS: usize = 20_000;
@@ -58,7 +60,7 @@ pub(crate) fn sift(
     mask: Option<&[bool]>,
     backend: Backend,
     limits: &Limits,
-    report: Report,
+    report: OnRound,
     stage: Stage,
 ) -> Result<LpResult, Failure> {
     let n = lp.columns();

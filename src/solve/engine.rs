@@ -1,0 +1,476 @@
+//! The engine's one entry: [`optimum`] takes a problem, the settings of
+//! a solve ([`Settings`]: backend, limits, warm start, progress hook) and
+//! a [`Goal`], and returns a [`Solution`]: the plan, its proof, its duals
+//! and its evaluated report. It names the stages: check the memory budget,
+//! build the model, solve it anytime ([`super::anytime`]), repair and
+//! clean the solver's point ([`super::cleanup`]), have the evaluator judge
+//! and price it, read the duals ([`super::duals`]); and, when no plan
+//! comes, diagnose why ([`crate::diagnose`]). It may touch every floor of
+//! [`crate::solve`], the problem, the evaluator, and Greedy (the warm start
+//! and stand-in plan); the [`crate::schedulers::Optimal`] builder is a
+//! thin adapter over it.
+
+use super::anytime::{self, NoPlan};
+use super::backend::Backend;
+use super::cleanup::{repair, to_schedule};
+use super::duals::{duals, Duals};
+use super::limits::{ColumnGeneration, Limits, StopReason};
+use super::linear::{sifts, solve_lp};
+use super::lp::{self, Objective};
+use super::progress::{Hook, OnRound, Progress, Stage};
+use super::sifting;
+use crate::diagnose::diagnose as diagnose_problem;
+use crate::error::{Constraint, Error, NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
+use crate::evaluate::{evaluate, Report};
+use crate::goal::{Goal, GoalError};
+use crate::problem::Problem;
+use crate::schedule::{Proof, Schedule};
+use crate::schedulers::greedy::Greedy;
+use crate::schedulers::Scheduler;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The name the engine's plans are evaluated and diagnosed under (the
+/// [`crate::schedulers::Optimal`] scheduler's).
+const NAME: &str = "optimal";
+
+/// The optimum's answer: the schedule, its proof, and the duals.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Solution {
+    /// The plan (its [`Schedule::proof`] is set).
+    pub schedule: Schedule,
+    /// The proof: bound, gap, and whether a limit stopped the search.
+    pub proof: Proof,
+    /// The LP's duals, for a pure LP solved by a solver that gives them
+    /// (HiGHS, Clarabel); none under a budget (its objective is tCO2e).
+    pub duals: Option<Duals>,
+    /// The solver that ran.
+    pub backend: Backend,
+    /// The plan as the evaluator checked and priced it (with the proof's
+    /// fields, under least cost or a cap): callers need not evaluate it
+    /// again.
+    pub report: Report,
+}
+
+/// How one optimum is solved (everything but the goal): the settings an
+/// [`crate::schedulers::Optimal`] holds, read by [`optimum`].
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) backend: Backend,
+    pub(crate) progress: Option<Hook>,
+    pub(crate) time_limit: Option<Duration>,
+    /// An instant no solve of this optimum runs past, whatever its
+    /// `time_limit`: a command's one deadline (see
+    /// [`crate::schedulers::Optimal::deadline`]).
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) gap: f64,
+    pub(crate) cancel: Option<Arc<AtomicBool>>,
+    pub(crate) memory_budget_bytes: usize,
+    pub(crate) column_generation: ColumnGeneration,
+    /// Cells (job, pool, slot) of a known plan (the previous point of a
+    /// sweep, or a re-plan's previous plan) that seed column generation.
+    pub(crate) warm: Option<Arc<[(usize, usize, usize)]>>,
+    /// `warm` is the plan being re-planned: the jobs it covers start column
+    /// generation from it alone, and `Auto` sifts (see
+    /// [`crate::schedulers::Optimal`]'s `solve_seeded`).
+    pub(crate) warm_is_previous_plan: bool,
+    /// For a MILP, also solve the LP with the optimum's region choices
+    /// fixed and return its duals (explain's values).
+    pub(crate) fixed_duals: bool,
+    /// This solve re-solves, on another solver, a plan that missed work
+    /// beyond repair: it does not hand over again.
+    pub(crate) resolving: bool,
+}
+
+impl Settings {
+    fn report(&self, stage: Progress) {
+        if let Some(hook) = &self.progress {
+            hook(&stage);
+        }
+    }
+
+    /// The limits of one solve started now: the time limit from now, or
+    /// the deadline, whichever is first.
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            // A limit beyond what the clock can represent is no limit.
+            deadline: match (
+                self.time_limit.and_then(|t| Instant::now().checked_add(t)),
+                self.deadline,
+            ) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+            gap: self.gap,
+            cancel: self.cancel.clone(),
+            column_generation: self.column_generation,
+            whole_model_fits: true,
+        }
+    }
+
+    /// Reports a solver call of a longer solve.
+    fn round(
+        &self,
+        stage: Stage,
+        round: usize,
+        columns: usize,
+        incumbent_usd: Option<f64>,
+        bound_usd: f64,
+    ) {
+        self.report(Progress::Round {
+            stage,
+            round,
+            columns,
+            incumbent_usd,
+            bound_usd,
+        })
+    }
+}
+
+/// Why `p` has no plan: the diagnosis, reported to the progress hook.
+fn diagnose(p: &Problem, s: &Settings, limits: &Limits) -> Error {
+    s.report(Progress::Diagnosing);
+    let hook = |stage, round, columns, incumbent_usd, bound_usd| {
+        s.round(stage, round, columns, incumbent_usd, bound_usd)
+    };
+    let clock = Instant::now();
+    let error = diagnose_problem(p, s.backend, limits, &hook, NAME);
+    s.report(Progress::Diagnosed {
+        seconds: clock.elapsed().as_secs_f64(),
+    });
+    error
+}
+
+/// The optimum of `p` under `goal`, solved as `s` says: the plan, its
+/// proof, (for a pure LP) the duals, and its report. The errors are
+/// those of [`crate::schedulers::Optimal::solve`].
+pub(crate) fn optimum(p: &Problem, s: &Settings, goal: Goal) -> Result<Solution, Error> {
+    goal.check()?;
+    let limits = s.limits();
+    match solve_goal(p, s, goal, &limits) {
+        // A breach may be the solver's tolerance meeting an extreme
+        // input (a PUE of 9e15, a price of 1.8e19) that puts the limit
+        // out of reach: the least achievable value, evaluated, says.
+        Err(Error::Goal(
+            failure @ (GoalError::Unreachable { .. } | GoalError::Breached { .. }),
+        )) => {
+            // Is it the limit, or the jobs? The other objective, with
+            // no limit, says (and its optimum is the least achievable).
+            let (other, least) = match goal {
+                Goal::LeastEmissionsUnderBudget { .. } => (Goal::LeastCost, true),
+                _ => (Goal::LeastEmissionsUnderBudget { total_usd: 0.0 }, false),
+            };
+            let free = if least {
+                solve_goal(p, s, other, &limits)
+            } else {
+                solve_free_emissions(p, s, &limits)
+            };
+            let least_achievable = match free {
+                Err(e @ Error::Infeasible(_)) => return Err(e),
+                Ok(sol) => evaluate(p, NAME, &sol.schedule)
+                    .ok()
+                    .filter(|_| sol.proof.stopped.is_none())
+                    .map(|r| if least { r.total_usd } else { r.emissions_t }),
+                Err(_) => None,
+            };
+            let unreachable = GoalError::Unreachable {
+                goal,
+                least_achievable,
+            };
+            Err(match failure {
+                GoalError::Breached { .. }
+                    if !least_achievable.is_some_and(|v| goal.exceeded_by(v)) =>
+                {
+                    failure
+                }
+                _ => unreachable,
+            }
+            .into())
+        }
+        r => r,
+    }
+}
+
+/// The least-emissions plan with no limit (its proof in tCO2e), within
+/// the limits of `s`.
+pub(crate) fn least_emissions(p: &Problem, s: &Settings) -> Result<Solution, Error> {
+    solve_free_emissions(p, s, &s.limits())
+}
+
+/// The least-emissions plan with no budget.
+fn solve_free_emissions(p: &Problem, s: &Settings, limits: &Limits) -> Result<Solution, Error> {
+    let goal = Goal::LeastEmissionsUnderBudget { total_usd: 0.0 };
+    solve_model(p, s, goal, (lp::Objective::Emissions, None), limits)
+}
+
+fn solve_goal(p: &Problem, s: &Settings, goal: Goal, limits: &Limits) -> Result<Solution, Error> {
+    solve_model(p, s, goal, goal.model(), limits)
+}
+
+/// Solves the model of `objective` and `limit` (those of `goal`, or
+/// the goal's objective without its limit), in named stages: the memory
+/// budget; the model, warm started by Greedy; the anytime solve (or, with
+/// no plan, the diagnosis or Greedy's [`stand_in`]); the plan repaired,
+/// cleaned and judged by the evaluator, with its proof; its duals
+/// ([`read_duals`]).
+fn solve_model(
+    p: &Problem,
+    s: &Settings,
+    goal: Goal,
+    (objective, limit): (Objective, Option<lp::Limit>),
+    limits: &Limits,
+) -> Result<Solution, Error> {
+    let mut limits = limits.clone();
+    // The memory budget, before anything is built.
+    let estimate = lp::estimate_with(p, limit.is_some());
+    // The problem (and a heuristic's ledgers) is already resident: the
+    // model gets what is left of the budget, so that the two together
+    // keep it.
+    let resident = p.resident_bytes();
+    let room = s.memory_budget_bytes.saturating_sub(resident);
+    if estimate.matrix_bytes > room {
+        return Err(TooLarge {
+            columns: estimate.columns,
+            nonzeros: estimate.nonzeros,
+            estimate_bytes: estimate.matrix_bytes.saturating_add(resident),
+            budget_bytes: s.memory_budget_bytes,
+        }
+        .into());
+    }
+    // After the memory check: the diagnosis builds a model of its own,
+    // about the optimum's size.
+    if p.jobs()
+        .iter()
+        .any(|j| j.windows.is_empty() && !j.may_fall_short())
+    {
+        return Err(diagnose(p, s, &limits));
+    }
+    // The model, warm started.
+    let clock = Instant::now();
+    let mut model = lp::build_with(p, objective, limit);
+    if model.job_without_cells {
+        return Err(diagnose(p, s, &limits));
+    }
+    // Greedy's plan (milliseconds) seeds column generation, and stands
+    // in when a limit stops the search before the LP has a plan.
+    let mut greedy: Option<Result<Schedule, Error>> = None;
+    if model.columns() >= sifting::MIN_COLUMNS {
+        let plan = Greedy.schedule(p);
+        let rows = plan.iter().flat_map(|g| &g.assignments);
+        let warm = s.warm.as_deref().unwrap_or(&[]).iter().copied();
+        model.warm_start(rows.map(|a| (a.job, a.pool, a.slot)).chain(warm));
+        model.seeded = s.warm_is_previous_plan;
+        // A previous plan is only of use to column generation: `Auto`
+        // runs it whenever there is one (whole-model HiGHS cannot
+        // start from it through good_lp).
+        if model.seeded && limits.column_generation == ColumnGeneration::Auto {
+            limits.column_generation = ColumnGeneration::Always;
+        }
+        greedy = Some(plan);
+    }
+    let size = model.size(true);
+    // Reassigned below only when Clarabel is compiled in.
+    #[cfg_attr(not(feature = "clarabel"), allow(unused_mut))]
+    let mut backend = s.backend.resolve(&size);
+    // A whole model beyond the budget is still solved when column
+    // generation keeps each call small; otherwise it is refused.
+    limits.whole_model_fits = estimate.full_solver_bytes <= room;
+    let mode = limits.column_generation;
+    let sifts = |b| sifts(b, mode, model.columns());
+    if !limits.whole_model_fits && !sifts(backend) {
+        #[cfg(feature = "clarabel")]
+        if s.backend == Backend::Auto {
+            backend = Backend::Clarabel;
+        }
+        if !sifts(backend) {
+            return Err(TooLarge {
+                columns: estimate.columns,
+                nonzeros: estimate.nonzeros,
+                estimate_bytes: estimate.full_solver_bytes.saturating_add(resident),
+                budget_bytes: s.memory_budget_bytes,
+            }
+            .into());
+        }
+    }
+    s.report(Progress::Built {
+        size,
+        backend,
+        seconds: clock.elapsed().as_secs_f64(),
+    });
+    // The anytime solve.
+    let clock = Instant::now();
+    let hook = |stage, round, columns, incumbent_usd, bound_usd| {
+        s.round(stage, round, columns, incumbent_usd, bound_usd)
+    };
+    let plan = anytime::optimum(&model, backend, &limits, &hook);
+    s.report(Progress::Solved {
+        seconds: clock.elapsed().as_secs_f64(),
+    });
+    let plan = match plan {
+        Ok(plan) => plan,
+        // With a limit, the jobs alone may be feasible: `solve` asks.
+        Err(NoPlan::Infeasible) if limit.is_some() => {
+            return Err(GoalError::Unreachable {
+                goal,
+                least_achievable: None,
+            }
+            .into())
+        }
+        Err(NoPlan::Infeasible) => return Err(diagnose(p, s, &limits)),
+        Err(NoPlan::Stopped(reason, bound)) => {
+            let greedy = greedy.unwrap_or_else(|| Greedy.schedule(p));
+            return stand_in(
+                p,
+                s,
+                goal,
+                (objective, limit),
+                greedy,
+                (reason, bound),
+                backend,
+            );
+        }
+        Err(NoPlan::Numerical(why)) => {
+            return Err(SolverFailure::new(backend, SolverStatus::Failed, why).into())
+        }
+    };
+    // The plan judged: the solver's plan is not trusted: the evaluator checks every rule
+    // and prices it, and the proof is judged against that price.
+    // So is the limit: a plan that breaks it is an error, not a plan.
+    // A point that misses a job's work by the solver's tolerance is
+    // repaired within the room the rows leave (never exit 3 for
+    // round-off); one still short is the solver's failure to see that
+    // the jobs cannot finish: the diagnosis says which and why.
+    let mut x = plan.x;
+    repair(&model, &mut x);
+    let mut schedule = Schedule::new(to_schedule(p, &model, &x));
+    let report = match evaluate(p, NAME, &schedule) {
+        Ok(r) => r,
+        Err(v) if v.constraint == Constraint::Work && v.amount < v.limit => {
+            return match diagnose(p, s, &limits) {
+                e @ Error::Infeasible(_) => Err(e),
+                // The jobs can finish: the solver's point was too far
+                // off to repair. Once, another solver re-solves it.
+                _ => match backend.fallback(model.has_choices()) {
+                    Some(other) if !s.resolving && limits.stop().is_none() => {
+                        let mut again = s.clone();
+                        again.backend = other;
+                        again.resolving = true;
+                        solve_model(p, &again, goal, (objective, limit), &limits)
+                    }
+                    _ => Err(v.into()),
+                },
+            };
+        }
+        Err(v) => return Err(v.into()),
+    };
+    if let Some(value) = goal.breach(&report).filter(|_| limit.is_some()) {
+        return Err(GoalError::Breached { goal, value }.into());
+    }
+    let total_usd = match objective {
+        Objective::Emissions => report.emissions_t,
+        _ => report.total_usd,
+    };
+    let proof = Proof::new(total_usd, plan.bound, s.gap, plan.stopped);
+    if plan.stopped.is_none() && !proof.proven(total_usd) {
+        return Err(NotProven {
+            total_usd,
+            bound_usd: proof.bound_usd,
+            gap: proof.gap(total_usd),
+            target_gap: s.gap,
+        }
+        .into());
+    }
+    // A report's bound is in $: an emissions bound stays in the
+    // Solution.
+    if objective == Objective::Cost {
+        schedule.proof = Some(proof.clone());
+    }
+    // Duals are in $ per unit of each limit: none for an emissions
+    // objective, whose duals would be in tCO2e.
+    let duals = match objective {
+        Objective::Cost => {
+            let solved = (plan.duals.as_deref(), plan.stopped.is_some(), x.as_slice());
+            read_duals(p, s, &model, solved, backend, &limits, &hook)
+        }
+        _ => None,
+    };
+    Ok(Solution {
+        // Evaluated again now that the schedule carries its proof.
+        report: evaluate(p, NAME, &schedule)?,
+        schedule,
+        proof,
+        duals,
+        backend,
+    })
+}
+
+/// Stopped before the LP gave a plan (why, and the bound reached):
+/// Greedy's plan (fast, and checked by the evaluator) stands in with that
+/// bound where it keeps the goal's limit; else [`Error::Stopped`].
+fn stand_in(
+    p: &Problem,
+    s: &Settings,
+    goal: Goal,
+    (objective, limit): (Objective, Option<lp::Limit>),
+    greedy: Result<Schedule, Error>,
+    (reason, bound): (StopReason, f64),
+    backend: Backend,
+) -> Result<Solution, Error> {
+    if let (true, Ok(mut schedule)) = (bound.is_finite(), greedy) {
+        // It stands in only where it keeps the goal's limit.
+        let keeps = evaluate(p, "greedy", &schedule)
+            .is_ok_and(|r| limit.is_none() || goal.breach(&r).is_none());
+        if keeps {
+            let proof = Proof::new(f64::INFINITY, bound, s.gap, Some(reason));
+            if objective == Objective::Cost {
+                schedule.proof = Some(proof.clone());
+            }
+            return Ok(Solution {
+                report: evaluate(p, NAME, &schedule)?,
+                schedule,
+                proof,
+                duals: None,
+                backend,
+            });
+        }
+    }
+    Err(Stopped {
+        reason,
+        bound_usd: bound.is_finite().then_some(bound),
+        infeasible: false,
+    }
+    .into())
+}
+
+/// The duals of a cost model's plan `x` (see [`Duals`]), given the
+/// solver's duals `d` and whether a limit stopped it: the solver's, for a
+/// pure LP; for a MILP whose settings ask for them, those of the LP
+/// with its region choices fixed at the plan's (one more LP solve, within
+/// the same limits); else none.
+fn read_duals(
+    p: &Problem,
+    s: &Settings,
+    model: &lp::Lp,
+    (d, stopped, x): (Option<&[f64]>, bool, &[f64]),
+    backend: Backend,
+    limits: &Limits,
+    hook: OnRound,
+) -> Option<Duals> {
+    match d {
+        Some(d) => Some(duals(p, model, d, x, None)),
+        // A MILP has no duals; the LP with its choices fixed does.
+        None if s.fixed_duals && model.has_choices() && !stopped => {
+            let mask = anytime::fixed_mask(model, x);
+            match solve_lp(model, Some(&mask), backend, limits, hook, Stage::Fixed) {
+                Ok(r) if r.stopped.is_none() && r.feasible => r
+                    .duals
+                    .as_ref()
+                    .map(|d| duals(p, model, d, &r.x, Some(&mask))),
+                _ => None,
+            }
+        }
+        None => None,
+    }
+}

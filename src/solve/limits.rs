@@ -1,0 +1,94 @@
+//! What bounds a solve: the gap it aims for, the deadline, the cancel
+//! flag and the memory budget's defaults, why a solve stopped early, and
+//! when column generation runs. Holds no solver and touches no model: every
+//! other floor of the engine reads these.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Default relative gap: a plan whose total is within this fraction of a
+/// proven lower bound counts as optimal.
+pub const DEFAULT_GAP: f64 = 1e-7;
+
+/// The least relative gap a solve aims for: a smaller target is raised
+/// to it (the solvers' own accuracy).
+pub(crate) const MIN_GAP: f64 = 1e-9;
+
+/// Default memory budget of one solve, in bytes (4 GiB): a model whose
+/// estimate is above it is refused before it is built.
+pub const DEFAULT_MEMORY_BUDGET_BYTES: usize = 4 << 30;
+
+/// Why a solve ended before its gap was proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StopReason {
+    /// The time limit passed.
+    TimeLimit,
+    /// The cancellation flag was raised.
+    Cancelled,
+    /// The next stage (the exact MILP over the whole model) would need
+    /// more memory than the budget allows.
+    MemoryBudget,
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StopReason::TimeLimit => "time limit",
+            StopReason::Cancelled => "cancellation",
+            StopReason::MemoryBudget => "the memory budget",
+        })
+    }
+}
+
+/// When the LP is solved by column generation (a sequence of small LPs
+/// over a working set of cells, priced with the duals) instead of whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ColumnGeneration {
+    /// With Clarabel on a model of at least 20,000 columns. HiGHS solves
+    /// whole models faster than it re-solves restricted ones from scratch.
+    #[default]
+    Auto,
+    /// Whenever the solver gives duals, whatever the size.
+    Always,
+    /// Never: the whole model in one call.
+    Never,
+}
+
+/// The limits and settings of one solve.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) gap: f64,
+    pub(crate) cancel: Option<Arc<AtomicBool>>,
+    pub(crate) column_generation: ColumnGeneration,
+    /// The whole model fits the memory budget in a solver (else only
+    /// column generation may run, and no exact MILP stage).
+    pub(crate) whole_model_fits: bool,
+}
+
+impl Limits {
+    /// Why to stop now, if at all.
+    pub(crate) fn stop(&self) -> Option<StopReason> {
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Some(StopReason::Cancelled);
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Some(StopReason::TimeLimit);
+        }
+        None
+    }
+
+    /// Seconds left, if limited.
+    pub(crate) fn remaining(&self) -> Option<f64> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()).as_secs_f64())
+    }
+}

@@ -1,0 +1,131 @@
+//! The LP optimum over a set of columns: whole in one solver call
+//! ([`full`]) or by column generation ([`super::sifting`]), retried on
+//! another solver after a numerical failure. Reads the model, the
+//! backends, the limits and the bounds; knows nothing of MILPs or plans.
+
+use super::backend::{self, Backend, Call, Failure};
+use super::bound::bound_over;
+use super::limits::{ColumnGeneration, Limits, StopReason, MIN_GAP};
+use super::lp::Lp;
+use super::progress::{OnRound, Stage};
+use super::sifting::{self, LpResult};
+
+/// The LP optimum (or the best the limits allowed) of `lp` over the
+/// columns in `mask` (all when `None`), and its proof.
+pub(crate) fn solve_lp(
+    lp: &Lp,
+    mask: Option<&[bool]>,
+    backend: Backend,
+    limits: &Limits,
+    report: OnRound,
+    stage: Stage,
+) -> Result<LpResult, Failure> {
+    if limits.stop().is_some() {
+        return Err(Failure::TimeLimit); // the caller reads why from `limits`
+    }
+    let allowed = mask.map_or(lp.columns(), |m| m.iter().filter(|&&b| b).count());
+    let result = if sifts(backend, limits.column_generation, allowed) {
+        sifting::sift(lp, mask, backend, limits, report, stage)
+    } else {
+        full(lp, mask, backend, limits)
+    };
+    match result {
+        Err(Failure::Numerical(why)) => match backend.fallback(false) {
+            // One solver's numerical trouble is not the answer: retry the
+            // whole stage on another.
+            Some(other)
+                if limits.stop().is_none()
+                    && (limits.whole_model_fits
+                        || sifts(other, limits.column_generation, allowed)) =>
+            {
+                solve_lp(lp, mask, other, limits, report, stage).map_err(|e| match e {
+                    Failure::Numerical(w2) => Failure::Numerical(format!(
+                        "{}: {why}; then {}: {w2}",
+                        backend.name(),
+                        other.name()
+                    )),
+                    e => e,
+                })
+            }
+            _ => Err(Failure::Numerical(why)),
+        },
+        r => r,
+    }
+}
+
+/// Whether an LP of `columns` columns is solved by column generation
+/// (else whole, in one call) with `backend` in `mode`.
+pub(crate) fn sifts(backend: Backend, mode: ColumnGeneration, columns: usize) -> bool {
+    backend.has_duals()
+        && match mode {
+            // HiGHS solves the whole model faster than a sequence of
+            // restricted models it must start from scratch (no warm basis
+            // through good_lp): in development runs on the (300, 20, 168)
+            // Split-only model, 24 s whole against 45-60 s by sifting.
+            #[cfg(feature = "highs")]
+            ColumnGeneration::Auto if backend == Backend::Highs => false,
+            ColumnGeneration::Auto => columns >= sifting::MIN_COLUMNS,
+            ColumnGeneration::Always => true,
+            ColumnGeneration::Never => false,
+        }
+}
+
+/// One call over every allowed column.
+pub(crate) fn full(
+    lp: &Lp,
+    mask: Option<&[bool]>,
+    backend: Backend,
+    limits: &Limits,
+) -> Result<LpResult, Failure> {
+    let columns: Vec<usize> = (0..lp.columns())
+        .filter(|&i| mask.is_none_or(|m| m[i]))
+        .collect();
+    let out = backend::solve(
+        backend,
+        &Call {
+            lp,
+            columns: &columns,
+            artificial_usd_per_work: None,
+            binary: false,
+            time_limit: limits.remaining(),
+            deadline: limits.deadline,
+            cancel: limits.cancel.as_deref(),
+            mip_gap: limits.gap,
+            mip_abs_gap_usd: 0.0,
+            scale_columns: true,
+            initial: None,
+        },
+    )?;
+    let mut x = vec![0.0; lp.columns()];
+    for (&i, &v) in columns.iter().zip(&out.values) {
+        x[i] = v;
+    }
+    let objective = lp.objective_of(&x);
+    let bound = match &out.duals {
+        Some(d) => {
+            let mut d = d.clone();
+            lp.project_duals(&mut d);
+            bound_over(lp, mask, &d)
+        }
+        // microlp gives no duals: its simplex proves the optimum itself,
+        // to its accuracy, taken as half the least target gap so that a
+        // plan re-priced by the evaluator (a few 1e-15 relative) is still
+        // proven at that target (it was exactly the floor: `--gap 0`
+        // then failed by 4e-15).
+        None if !out.stopped_early => objective - 0.5 * MIN_GAP * objective.abs().max(1.0),
+        None => f64::NEG_INFINITY,
+    };
+    Ok(LpResult {
+        x,
+        duals: out.duals,
+        bound,
+        rounds: 1,
+        columns: columns.len(),
+        stopped: if out.stopped_early {
+            limits.stop().or(Some(StopReason::TimeLimit))
+        } else {
+            None
+        },
+        feasible: true,
+    })
+}
