@@ -64,14 +64,16 @@ fn json_of(error: &Error) -> serde_json::Value {
 }
 
 fn explain_via_question_mark(s: &Scenario) -> Result<f64, Error> {
-    Ok(explain(s, &Optimal::default())?.total_usd)
+    // Validated once; the InputError converts as any other.
+    let problem = Problem::new(s)?;
+    Ok(explain(&problem, &Optimal::default())?.total_usd)
 }
 
 #[test]
 fn explain_errors_convert_with_their_own_kind() {
     // microlp gives no duals: explain refuses it, as its own error.
     let e = explain(
-        &scenario(2.0, Placement::Split),
+        &Problem::new(&scenario(2.0, Placement::Split)).unwrap(),
         &Optimal::new(Backend::Microlp),
     )
     .map(|x| x.total_usd)
@@ -184,9 +186,9 @@ proptest! {
 
 #[test]
 fn sweep_errors_keep_their_kind() {
-    let s = scenario(2.0, Placement::Split);
+    let p = Problem::new(&scenario(2.0, Placement::Split)).unwrap();
     let e = geoshift::Sweep::new(geoshift::SweepAxis::EmissionsCap(vec![-1.0]))
-        .run(&s)
+        .run(&p)
         .unwrap_err();
     let Error::Sweep(inner) = &e else {
         panic!("expected Error::Sweep, got {e:?}")

@@ -12,7 +12,7 @@
 use crate::error::Error;
 use crate::schedulers::{Duals, Optimal};
 use crate::solve::backend::Backend;
-use crate::{Problem, Scenario, StopReason};
+use crate::{Problem, StopReason};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -305,13 +305,14 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
     })
 }
 
-/// What the limits of `scenario` are worth at its optimum, solved by
+/// What the limits of `problem` are worth at its optimum, solved by
 /// `optimal` (with `Backend::Auto`, by HiGHS or Clarabel, whichever is
 /// compiled in: the solvers that give duals).
 ///
 /// The rates come from the LP duals ([`Duals`]); the value of one more
 /// hour of deadline from one more solve per job whose windows the hour
-/// extends (the scenario with that job's deadline an hour later). Every
+/// extends (the problem's [scenario](Problem::scenario) with that job's
+/// deadline an hour later: only that variant is validated). Every
 /// solve runs within `optimal`'s limits (cancellation, memory budget), and
 /// the time limit bounds the whole call: each deadline re-solve gets what
 /// the solves before it left, and one the time ran out for reports its
@@ -320,7 +321,7 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// looser one are not the optimum's.
 ///
 /// ```
-/// use geoshift::{explain, Horizon, Job, Optimal, Pool, Region, Scenario};
+/// use geoshift::{explain, Horizon, Job, Optimal, Pool, Problem, Region, Scenario};
 ///
 /// // Two hours, energy at 10 then 50 $/MWh, one 1 MW server: the cheap
 /// // hour is full, so one more server-hour in it saves 40 $.
@@ -331,7 +332,8 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 ///     .job(Job::builder("train", "home").work(1.5)
 ///         .deadline("2026-06-01T02:00:00Z".parse().unwrap()).max_servers(2.0))
 ///     .build();
-/// let e = explain(&scenario, &Optimal::default())?;
+/// let problem = Problem::new(&scenario)?; // validated once
+/// let e = explain(&problem, &Optimal::default())?;
 /// assert!((e.pools[0].usd_per_server_hour[0] - 40.0).abs() < 1e-6);
 /// assert!((e.jobs[0].usd_per_work_unit - 50.0).abs() < 1e-6);
 /// # Ok::<(), geoshift::ExplainError>(())
@@ -342,13 +344,13 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// [`ExplainError::NoDuals`] for a solver that gives none (microlp);
 /// [`ExplainError::Stopped`] when a limit stopped the optimum before it
 /// was proven; [`ExplainError::Engine`] for the engine's own errors
-/// (input, infeasible, solver, memory budget).
-pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
+/// (infeasible, solver, memory budget, or an input error of a variant
+/// with a deadline an hour later; the problem itself is validated).
+pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, ExplainError> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
     // The problem and one deadline re-solve's at a time.
-    optimal.check_problems(Problem::estimate_bytes(scenario), 2)?;
-    let problem = Problem::new(scenario)?;
+    optimal.check_problems(problem.resident_bytes(), 2)?;
     // Duals of a plan accepted within a loose gap (column generation
     // stopped early) are not the optimum's: explain solves exactly.
     let optimal = optimal
@@ -357,7 +359,7 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
     // A MILP has no duals: the values are those of the LP with the
     // optimum's region choices fixed (each Whole job held to the region
     // its optimal plan runs in, or to none), whose optimum is the MILP's.
-    let solution = optimal.clone().with_fixed_duals().solve(&problem)?;
+    let solution = optimal.clone().with_fixed_duals().solve(problem)?;
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason });
     }
@@ -372,19 +374,17 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
     for j in 0..problem.jobs().len() {
         // The whole call within one deadline: this re-solve gets what is
         // left of it (none left: it stops at once, with its bounds).
-        deadline.push(deadline_hour(
-            scenario, &problem, j, &optimal, total_usd, bound_usd,
-        )?);
+        deadline.push(deadline_hour(problem, j, &optimal, total_usd, bound_usd)?);
     }
     let mut out = values(
-        &problem,
+        problem,
         &duals,
         solution.backend,
         total_usd,
         bound_usd,
         deadline,
     );
-    out.fixed_regions = fixed_regions(&problem, &solution.schedule);
+    out.fixed_regions = fixed_regions(problem, &solution.schedule);
     Ok(out)
 }
 
@@ -404,16 +404,16 @@ fn fixed_regions(p: &Problem, plan: &crate::Schedule) -> Vec<FixedRegion> {
         .collect()
 }
 
-/// Re-solves `scenario` with job `j`'s deadline an hour later.
+/// Re-solves `base`'s scenario with job `j`'s deadline an hour later
+/// (the variant is validated; the base is not again).
 fn deadline_hour(
-    scenario: &Scenario,
     base: &Problem,
     j: usize,
     optimal: &Optimal,
     total_usd: f64,
     bound_usd: f64,
 ) -> Result<DeadlineHour, ExplainError> {
-    let mut later = scenario.clone();
+    let mut later = base.scenario().clone();
     let job = &mut later.jobs[j];
     let Some(moved) = job.deadline.checked_add_signed(Duration::hours(1)) else {
         return Ok(no_new_slot());
