@@ -228,6 +228,8 @@ fn a_service_validates_once_and_decides_on_one_problem() -> Result<(), Error> {
         Problem::estimate_bytes(problem.scenario()),
         Problem::estimate_bytes(again.scenario())
     );
+    let owned = Problem::from_scenario(problem.scenario().clone())?;
+    assert_eq!(owned.pools()[0].cost, problem.pools()[0].cost);
 
     // Every decision on the same problem.
     let optimal = Optimal::default();

@@ -467,7 +467,7 @@ fn load_for(path: &Path, copies: usize) -> Result<Problem, Failure> {
             budget >> 20
         )));
     }
-    Problem::new(&scenario).map_err(|e| input_error(path, e))
+    Problem::from_scenario(scenario).map_err(|e| input_error(path, e))
 }
 
 /// The optimum with a progress line on stderr for solves over a second

@@ -419,7 +419,7 @@ fn deadline_hour(
         return Ok(no_new_slot());
     };
     job.deadline = moved;
-    let problem = Problem::new(&later)?;
+    let problem = Problem::from_scenario(later)?;
     // The deadline ends every window of the job at the same slot.
     let end = |p: &Problem| p.jobs()[j].windows.iter().map(|w| w.end_slot).max();
     let new_slots = match (end(base), end(&problem)) {

@@ -200,7 +200,8 @@ impl Replanned {
     /// with a cancelled job's work set to what its history did, and a job
     /// whose done work was given set to `history + remaining` (a `Split`
     /// job's egress scaled with it, so each work unit still pays
-    /// `E[j,r] / W_j`).
+    /// `E[j,r] / W_j`). Its [`Problem::scenario`] is the updated
+    /// scenario as given, before those adjustments.
     pub fn as_run(&self) -> &Problem {
         &self.as_run
     }

@@ -367,9 +367,11 @@ impl Sweep {
                 SweepKind::CarbonPrice => {
                     let mut s = scenario.clone();
                     s.carbon_price_usd_per_t = setting;
-                    Some(Problem::new(&s)?)
+                    Some(Problem::from_scenario(s)?)
                 }
-                SweepKind::DeadlineSlack => Some(Problem::new(&shifted(scenario, setting)?)?),
+                SweepKind::DeadlineSlack => {
+                    Some(Problem::from_scenario(shifted(scenario, setting)?)?)
+                }
                 SweepKind::EmissionsCap => {
                     optimal = optimal.emissions_cap(setting);
                     None

@@ -334,6 +334,23 @@ impl Problem {
     /// length or not covering the horizon, a deadline not after the release, a
     /// scenario too large. A job with no eligible cell is *not* an error here.
     pub fn new(scenario: &Scenario) -> Result<Problem, InputError> {
+        Problem::build(Arc::new(scenario.clone()))
+    }
+
+    /// [`Problem::new`] on a scenario the problem keeps without copying
+    /// it (for a caller that has no further use for it; the problem gives
+    /// it back as [`Problem::scenario`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Problem::new`].
+    pub fn from_scenario(scenario: Scenario) -> Result<Problem, InputError> {
+        Problem::build(Arc::new(scenario))
+    }
+
+    /// The pipeline of [`Problem::new`], keeping `scenario`.
+    fn build(kept: Arc<Scenario>) -> Result<Problem, InputError> {
+        let scenario: &Scenario = &kept;
         let h = &scenario.horizon;
         // One step per rule; each stops at the first fault it finds, in
         // file order, so the error is the first one a reader would meet.
@@ -344,12 +361,12 @@ impl Problem {
         let links = links::build(&scenario.links, &index)?;
         let jobs = windows::build(h, &scenario.jobs, &regions, &index, &links)?;
         let problem = Problem {
-            scenario: Arc::new(scenario.clone()),
             horizon: h.clone(),
             carbon_price_usd_per_t: pi,
             regions,
             pools,
             jobs,
+            scenario: Arc::clone(&kept),
         };
         interruptions::check(&problem, scenario)?;
         Ok(problem)
@@ -387,8 +404,11 @@ impl Problem {
     }
 
     /// The scenario this problem was validated from, as given to
-    /// [`Problem::new`]: `Problem::new(p.scenario())` builds the same
-    /// problem again. The decisions that need a variant of it (a deadline
+    /// [`Problem::new`]: for a problem from [`Problem::new`],
+    /// `Problem::new(p.scenario())` builds the same problem again. (The
+    /// as-run problem of a re-plan, [`Replanned::as_run`](crate::Replanned::as_run),
+    /// keeps the updated scenario it was derived from, whose work amounts
+    /// it adjusts.) The decisions that need a variant of it (a deadline
     /// an hour later in [`explain`](crate::explain), another carbon price
     /// or deadline in [`sweep`](crate::sweep)) derive it from here and
     /// validate only the variant.
