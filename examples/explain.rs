@@ -22,8 +22,9 @@ fn least(scenario: &Scenario) -> Result<f64, geoshift::Error> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = DataSet::bundled()?;
     let scenario = shipped::follow_the_cheap_hours(&data)?;
+    let problem = Problem::new(&scenario)?; // validated once
     let clock = Instant::now();
-    let e = explain(&scenario, &Optimal::default())?;
+    let e = explain(&problem, &Optimal::default())?;
     let seconds = clock.elapsed().as_secs_f64();
     println!(
         "follow-the-cheap-hours: optimum ${:.2}, duals from {}, explained in {seconds:.2} s \

@@ -45,17 +45,19 @@ fn print(curve: &Curve) {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scenario = Scenario::from_json(CARBON_PRICED_0)?;
+    // Validated once: every sweep and solve below takes the same problem.
+    let problem = Problem::new(&scenario)?;
     let optimal = Optimal::default();
 
     println!("carbon-priced-0.json: the carbon price swept ($/tCO2e)");
     let prices = SweepAxis::CarbonPrice(vec![0.0, 25.0, 50.0, 100.0, 150.0, 200.0, 300.0, 500.0]);
-    let by_price = geoshift::sweep(&scenario, prices, &optimal)?;
+    let by_price = geoshift::sweep(&problem, prices, &optimal)?;
     print(&by_price);
 
     println!("\ncarbon-priced-0.json: least cost under an emissions cap (8 caps, automatic)");
     let by_cap = Sweep::new(SweepAxis::EmissionsCapAuto { points: 8 })
         .optimal(optimal.clone())
-        .run(&scenario)?;
+        .run(&problem)?;
     print(&by_cap);
     println!("  marginal cost of the last tonne cut between neighbouring caps:");
     for pair in by_cap.points.windows(2) {
@@ -72,7 +74,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\ncarbon-priced-0.json: least emissions under a budget");
-    let problem = Problem::new(&scenario)?;
     let least_cost = by_cap.points[0].total_usd;
     for extra in [0.0, 0.005, 0.01, 0.02, 0.05] {
         let budget = least_cost * (1.0 + extra);
@@ -88,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\nny-vs-gulf.json: every deadline moved earlier (h)");
-    let ny = Scenario::from_json(NY_VS_GULF)?;
+    let ny = Problem::new(&Scenario::from_json(NY_VS_GULF)?)?;
     let slack = SweepAxis::DeadlineSlack(vec![-24.0, -12.0, -6.0, -3.0, 0.0]);
     print(&geoshift::sweep(&ny, slack, &optimal)?);
     match geoshift::sweep(&ny, SweepAxis::DeadlineSlack(vec![6.0]), &optimal) {
@@ -114,7 +115,11 @@ fn warm_against_cold() -> Result<(), Box<dyn std::error::Error>> {
     let prices = vec![0.0, 50.0, 100.0, 150.0, 200.0];
     let optimal = Optimal::default();
     println!("\nsynth (100, 10, 48), seed 7: warm (sweep) against cold (single solves)");
-    let warm = geoshift::sweep(&scenario, SweepAxis::CarbonPrice(prices.clone()), &optimal)?;
+    let warm = geoshift::sweep(
+        &Problem::new(&scenario)?,
+        SweepAxis::CarbonPrice(prices.clone()),
+        &optimal,
+    )?;
     println!("  $/t    warm total $   warm s  seeded   cold total $   cold s");
     for p in &warm.points {
         let mut s = scenario.clone();

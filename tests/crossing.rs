@@ -204,7 +204,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     // A sweep of the carbon price under the goal: every point a plan.
     let sweep = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 80.0]))
         .optimal(Optimal::default().goal(goal))
-        .run(s);
+        .run(&p);
     match sweep {
         Ok(curve) => {
             for point in &curve.points {
@@ -239,7 +239,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     }
 
     // explain: values of the LP it says it solves, between the re-solves.
-    let e = match explain(s, &Optimal::default()) {
+    let e = match explain(&p, &Optimal::default()) {
         Ok(e) => e,
         Err(ExplainError::Engine(e)) if !is_bug(&e) => return Ok(()),
         Err(e) => return Err(TestCaseError::fail(format!("explain: {e}"))),

@@ -13,6 +13,11 @@ use geoshift::{
 };
 use proptest::prelude::*;
 
+/// `s` validated once, as a service would before its decisions.
+fn valid(s: &Scenario) -> Problem {
+    Problem::new(s).expect("a valid scenario")
+}
+
 const TOL: f64 = 1e-6;
 
 /// The backends that give duals (the ones `explain` can use).
@@ -75,7 +80,7 @@ fn a_full_cheap_hour_is_worth_the_price_gap() {
     let total = least(&base);
     assert_close(total, 2.0 * 50.0 + 1.5 * 90.0, "base");
     for backend in dual_backends() {
-        let e = explain(&base, &Optimal::new(backend)).unwrap();
+        let e = explain(&valid(&base), &Optimal::new(backend)).unwrap();
         assert_close(e.total_usd, total, "explained total");
         let v = &e.pools[0].usd_per_server_hour;
         // By hand: 40 $ in the full hour, 0 elsewhere.
@@ -143,7 +148,7 @@ fn a_full_cheap_hour_is_worth_the_price_gap() {
 fn a_deadline_at_the_end_of_the_horizon_gains_no_slot() {
     let base = cheap_hour(Series::Constant(2.0), 3.5, "2026-06-01T04:00:00Z");
     for backend in dual_backends() {
-        let e = explain(&base, &Optimal::new(backend)).unwrap();
+        let e = explain(&valid(&base), &Optimal::new(backend)).unwrap();
         let d = &e.jobs[0].deadline_hour;
         assert_eq!(d.new_slots, 0);
         assert_eq!(d.saved_usd, Some(0.0));
@@ -178,7 +183,7 @@ fn a_power_cap_is_worth_its_dual_times_the_slot_hours() {
     let more = least(&capped(2001.0, 10.0));
     let less = least(&capped(1999.0, 10.0));
     for backend in dual_backends() {
-        let e = explain(&capped(2000.0, 10.0), &Optimal::new(backend)).unwrap();
+        let e = explain(&valid(&capped(2000.0, 10.0)), &Optimal::new(backend)).unwrap();
         let kwh = e.regions[0].power_usd_per_kwh.as_ref().unwrap();
         assert_close(kwh[0], 0.04, "first hour by hand");
         assert_close(kwh[1], 0.0, "second hour");
@@ -207,7 +212,7 @@ fn a_parallelism_limit_is_worth_what_one_more_server_saves() {
     let more = least(&capped(30000.0, 3.0));
     let less = least(&capped(30000.0, 1.0));
     for backend in dual_backends() {
-        let e = explain(&capped(30000.0, 2.0), &Optimal::new(backend)).unwrap();
+        let e = explain(&valid(&capped(30000.0, 2.0)), &Optimal::new(backend)).unwrap();
         let j = &e.jobs[0];
         assert_close(
             j.parallel_usd_per_server_hour[0],
@@ -251,7 +256,7 @@ fn the_marginal_cost_of_work_counts_the_egress_it_dilutes() {
     let more = least(&egress(2.5, 2.0)) - total;
     let less = total - least(&egress(0.5, 2.0));
     for backend in dual_backends() {
-        let e = explain(&egress(1.5, 2.0), &Optimal::new(backend)).unwrap();
+        let e = explain(&valid(&egress(1.5, 2.0)), &Optimal::new(backend)).unwrap();
         let w = e.jobs[0].usd_per_work_unit;
         assert_close(w, by_hand, "by hand");
         // The least total is not linear in W here (egress is shared by
@@ -271,7 +276,7 @@ fn a_whole_job_with_a_choice_is_explained_with_its_region_fixed() {
     // (pb has one server): `a` alone can finish it.
     let milp_total = least(&s);
     for backend in dual_backends() {
-        let e = explain(&s, &Optimal::new(backend)).unwrap();
+        let e = explain(&valid(&s), &Optimal::new(backend)).unwrap();
         assert_eq!(e.fixed_regions.len(), 1);
         assert_eq!(e.fixed_regions[0].job, "j");
         let region = e.fixed_regions[0].region.clone().expect("it runs");
@@ -283,7 +288,7 @@ fn a_whole_job_with_a_choice_is_explained_with_its_region_fixed() {
         // The values are those of the scenario with the region fixed.
         let mut fixed = s.clone();
         fixed.jobs[0].regions = Some(vec![region]);
-        let direct = explain(&fixed, &Optimal::new(backend)).unwrap();
+        let direct = explain(&valid(&fixed), &Optimal::new(backend)).unwrap();
         assert!(direct.fixed_regions.is_empty());
         assert_close(
             e.jobs[0].usd_per_work_unit,
@@ -310,7 +315,11 @@ fn the_work_value_nets_egress_at_the_useful_rate_of_capacity_that_can_vanish() {
     let more = (least(&egress_interrupted(1.5 + step, 0.5)) - total) / step;
     let less = (total - least(&egress_interrupted(1.5 - step, 0.5))) / step;
     for backend in dual_backends() {
-        let e = explain(&egress_interrupted(1.5, 0.5), &Optimal::new(backend)).unwrap();
+        let e = explain(
+            &valid(&egress_interrupted(1.5, 0.5)),
+            &Optimal::new(backend),
+        )
+        .unwrap();
         let w = e.jobs[0].usd_per_work_unit;
         // Convex locally: between the two one-sided quotients, which are
         // within a few step sizes of each other.
@@ -332,7 +341,7 @@ fn a_job_with_all_its_work_undone_is_worth_its_unmet_price() {
     more.jobs[0].work += 1.0;
     assert_close(least(&more) - total, 1.0, "re-solve");
     for backend in dual_backends() {
-        let e = explain(&s, &Optimal::new(backend)).unwrap();
+        let e = explain(&valid(&s), &Optimal::new(backend)).unwrap();
         assert_close(e.jobs[0].usd_per_work_unit, 1.0, "work value");
     }
 }
@@ -341,13 +350,13 @@ fn a_job_with_all_its_work_undone_is_worth_its_unmet_price() {
 fn a_solver_without_duals_is_refused_and_engine_errors_pass_through() {
     let s = cheap_hour(Series::Constant(2.0), 3.5, DUE);
     assert!(matches!(
-        explain(&s, &Optimal::new(Backend::Microlp)),
+        explain(&valid(&s), &Optimal::new(Backend::Microlp)),
         Err(ExplainError::NoDuals { backend: "microlp" })
     ));
     // More work than the pool can do before the deadline: infeasible.
     let s = cheap_hour(Series::Constant(2.0), 30.0, DUE);
     assert!(matches!(
-        explain(&s, &Optimal::default()),
+        explain(&valid(&s), &Optimal::default()),
         Err(ExplainError::Engine(Error::Infeasible(_)))
     ));
 }
@@ -409,7 +418,7 @@ proptest! {
             power_caps: caps, contention, seed,
         });
         let Some(total) = least_or_none(&s) else { return Ok(()) };
-        let e: Explanation = explain(&s, &Optimal::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let e: Explanation = explain(&valid(&s), &Optimal::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!((e.total_usd - total).abs() <= 1e-6 * total.abs().max(1.0));
         for (k, pool) in e.pools.iter().enumerate() {
             prop_assert!(pool.usd_per_server_hour.iter().all(|&v| v >= -1e-9));
@@ -461,7 +470,7 @@ fn a_stopped_optimum_is_not_explained() {
     use std::sync::Arc;
     let s = cheap_hour(Series::Constant(2.0), 3.5, DUE);
     let raised = Optimal::default().cancel_flag(Arc::new(AtomicBool::new(true)));
-    match explain(&s, &raised) {
+    match explain(&valid(&s), &raised) {
         Err(ExplainError::Stopped { .. }) | Err(ExplainError::Engine(Error::Stopped(_))) => {}
         other => panic!("expected a stop, got {other:?}"),
     }

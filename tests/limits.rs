@@ -36,12 +36,12 @@ fn within(what: &str, clock: Instant, limit_s: f64) {
 
 #[test]
 fn one_deadline_bounds_a_whole_sweep() {
-    let s = heavy();
+    let p = Problem::new(&heavy()).unwrap();
     let clock = Instant::now();
     let deadline = clock + Duration::from_secs(2);
     let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 50.0, 100.0, 150.0]))
         .optimal(Optimal::new(Backend::Microlp).deadline(deadline))
-        .run(&s)
+        .run(&p)
         .unwrap();
     within("sweep", clock, 2.0);
     assert!(curve.stopped.is_some() || curve.points.len() == 4);
@@ -49,9 +49,9 @@ fn one_deadline_bounds_a_whole_sweep() {
 
 #[test]
 fn a_time_limit_bounds_explain_and_its_re_solves() {
-    let s = heavy();
+    let p = Problem::new(&heavy()).unwrap();
     let clock = Instant::now();
-    let _ = explain(&s, &Optimal::default().time_limit(Duration::from_secs(2)));
+    let _ = explain(&p, &Optimal::default().time_limit(Duration::from_secs(2)));
     within("explain", clock, 2.0);
 }
 

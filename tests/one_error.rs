@@ -64,14 +64,16 @@ fn json_of(error: &Error) -> serde_json::Value {
 }
 
 fn explain_via_question_mark(s: &Scenario) -> Result<f64, Error> {
-    Ok(explain(s, &Optimal::default())?.total_usd)
+    // Validated once; the InputError converts as any other.
+    let problem = Problem::new(s)?;
+    Ok(explain(&problem, &Optimal::default())?.total_usd)
 }
 
 #[test]
 fn explain_errors_convert_with_their_own_kind() {
     // microlp gives no duals: explain refuses it, as its own error.
     let e = explain(
-        &scenario(2.0, Placement::Split),
+        &Problem::new(&scenario(2.0, Placement::Split)).unwrap(),
         &Optimal::new(Backend::Microlp),
     )
     .map(|x| x.total_usd)
@@ -184,9 +186,9 @@ proptest! {
 
 #[test]
 fn sweep_errors_keep_their_kind() {
-    let s = scenario(2.0, Placement::Split);
+    let p = Problem::new(&scenario(2.0, Placement::Split)).unwrap();
     let e = geoshift::Sweep::new(geoshift::SweepAxis::EmissionsCap(vec![-1.0]))
-        .run(&s)
+        .run(&p)
         .unwrap_err();
     let Error::Sweep(inner) = &e else {
         panic!("expected Error::Sweep, got {e:?}")
@@ -194,4 +196,84 @@ fn sweep_errors_keep_their_kind() {
     let v = json_of(&e);
     assert_eq!(v["detail"]["kind"], inner.kind());
     assert_eq!(v["detail"]["kind"], "bad_setting");
+}
+
+/// A service validates once and hands the same `&Problem` to every
+/// decision; the problem keeps the scenario it came from, and building
+/// again from that scenario gives the same cells and costs.
+#[test]
+fn a_service_validates_once_and_decides_on_one_problem() -> Result<(), Error> {
+    let problem = Problem::new(&scenario(2.0, Placement::Split))?;
+
+    // Problem::scenario round-trips.
+    let again = Problem::new(problem.scenario())?;
+    assert_eq!(again.slots(), problem.slots());
+    assert_eq!(
+        again.carbon_price_usd_per_t(),
+        problem.carbon_price_usd_per_t()
+    );
+    for (a, b) in again.pools().iter().zip(problem.pools()) {
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.cost, b.cost);
+        assert_eq!(a.capacity_server_hours, b.capacity_server_hours);
+    }
+    for (a, b) in again.regions().iter().zip(problem.regions()) {
+        assert_eq!(a.price_usd_per_mwh, b.price_usd_per_mwh);
+        assert_eq!(a.carbon_g_per_kwh, b.carbon_g_per_kwh);
+    }
+    for (a, b) in again.jobs().iter().zip(problem.jobs()) {
+        assert_eq!((a.work, &a.windows), (b.work, &b.windows));
+    }
+    assert_eq!(
+        Problem::estimate_bytes(problem.scenario()),
+        Problem::estimate_bytes(again.scenario())
+    );
+    let owned = Problem::from_scenario(problem.scenario().clone())?;
+    assert_eq!(owned.pools()[0].cost, problem.pools()[0].cost);
+
+    // Every decision on the same problem.
+    let optimal = Optimal::default();
+    let solution = optimal.solve(&problem)?;
+    let total = solution.report.total_usd;
+    let e = explain(&problem, &optimal)?;
+    assert!(
+        (e.total_usd - total).abs() <= 1e-6 * total.max(1.0),
+        "{e:?}"
+    );
+    let curve = geoshift::sweep(
+        &problem,
+        geoshift::SweepAxis::CarbonPrice(vec![0.0, 100.0]),
+        &optimal,
+    )?;
+    assert_eq!(curve.points.len(), 2);
+    assert!((curve.points[0].total_usd - total).abs() <= 1e-6 * total.max(1.0));
+    let slack = geoshift::Sweep::new(geoshift::SweepAxis::DeadlineSlack(vec![-1.0, 0.0]))
+        .optimal(optimal.clone())
+        .run(&problem)?;
+    assert_eq!(slack.points.len() + slack.skipped.len(), 2);
+    let saved = solution.schedule.to_saved(&problem)?;
+    let replanned = Replan::new(saved, at("2026-06-01T02:00:00Z")).solve(&problem, &optimal)?;
+    assert!((replanned.report.total_usd - total).abs() <= 1e-6 * total.max(1.0));
+
+    // A variant may still fail its own validation: a deadline moved past
+    // the horizon is a typed sweep error, not an input error of the base.
+    let past = geoshift::sweep(
+        &problem,
+        geoshift::SweepAxis::DeadlineSlack(vec![1.0]),
+        &optimal,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            &past,
+            Error::Sweep(geoshift::SweepError::DeadlinePastHorizon { .. })
+        ),
+        "{past:?}"
+    );
+    // The problem is untouched by the decisions.
+    assert_eq!(
+        problem.scenario().jobs[0].deadline,
+        at("2026-06-01T04:00:00Z")
+    );
+    Ok(())
 }

@@ -16,6 +16,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `s` validated once, as a service would before its decisions.
+fn valid(s: &Scenario) -> Problem {
+    Problem::new(s).expect("a valid scenario")
+}
+
 /// Tolerance of amounts that follow from a binding cap or budget: the
 /// model keeps a limit `L` as `L + 0.5e-6 · |L|` (see `geoshift::Goal`),
 /// and the amounts that follow move by up to a few times that.
@@ -216,7 +221,7 @@ fn the_evaluator_judges_the_limit() {
 fn a_carbon_price_sweep_moves_the_work_past_the_crossover() {
     // c = 1.6 + 0.0096 pi dirty, 2.0 + 0.0005 pi clean: equal at 43.96 $/t.
     let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 40.0, 50.0, 100.0]))
-        .run(&two_regions(0.0))
+        .run(&valid(&two_regions(0.0)))
         .unwrap();
     assert_eq!(curve.kind, SweepKind::CarbonPrice);
     let e: Vec<f64> = curve.points.iter().map(|p| p.emissions_t).collect();
@@ -243,7 +248,7 @@ fn a_carbon_price_sweep_moves_the_work_past_the_crossover() {
 fn an_automatic_cap_sweep_spans_least_cost_to_least_emissions() {
     let s = two_regions(0.0);
     let curve = Sweep::new(SweepAxis::EmissionsCapAuto { points: 5 })
-        .run(&s)
+        .run(&valid(&s))
         .unwrap();
     assert_eq!(curve.points.len(), 5);
     let (first, last) = (&curve.points[0], &curve.points[4]);
@@ -266,7 +271,7 @@ fn an_automatic_cap_sweep_spans_least_cost_to_least_emissions() {
 #[test]
 fn a_cap_sweep_skips_the_unreachable_caps() {
     let curve = Sweep::new(SweepAxis::EmissionsCap(vec![0.05, 0.01, 0.001]))
-        .run(&two_regions(0.0))
+        .run(&valid(&two_regions(0.0)))
         .unwrap();
     assert_eq!(curve.points.len(), 2);
     assert_eq!(curve.skipped.len(), 1);
@@ -297,7 +302,7 @@ fn cheap_last_hour() -> Scenario {
 #[test]
 fn deadline_slack_reaches_the_cheap_hour_and_never_past_the_horizon() {
     let curve = Sweep::new(SweepAxis::DeadlineSlack(vec![0.0, 0.5, 1.0]))
-        .run(&cheap_last_hour())
+        .run(&valid(&cheap_last_hour()))
         .unwrap();
     let totals: Vec<f64> = curve.points.iter().map(|p| p.total_usd).collect();
     close("slack 0", totals[0], 2.0, LP);
@@ -308,7 +313,7 @@ fn deadline_slack_reaches_the_cheap_hour_and_never_past_the_horizon() {
         LP,
     );
     close("slack 1 h", totals[2], 0.2, LP);
-    match Sweep::new(SweepAxis::DeadlineSlack(vec![0.0, 2.0])).run(&cheap_last_hour()) {
+    match Sweep::new(SweepAxis::DeadlineSlack(vec![0.0, 2.0])).run(&valid(&cheap_last_hour())) {
         Err(Error::Sweep(SweepError::DeadlinePastHorizon {
             job, slack_hours, ..
         })) => {
@@ -318,7 +323,7 @@ fn deadline_slack_reaches_the_cheap_hour_and_never_past_the_horizon() {
         other => panic!("expected a deadline past the horizon, got {other:?}"),
     }
     assert!(matches!(
-        Sweep::new(SweepAxis::CarbonPrice(vec![-1.0])).run(&cheap_last_hour()),
+        Sweep::new(SweepAxis::CarbonPrice(vec![-1.0])).run(&valid(&cheap_last_hour())),
         Err(Error::Sweep(SweepError::BadSetting { .. }))
     ));
 }
@@ -328,13 +333,13 @@ fn a_sweep_stops_on_its_limits() {
     let flag = Arc::new(AtomicBool::new(true));
     let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 50.0]))
         .optimal(Optimal::default().cancel_flag(flag))
-        .run(&two_regions(0.0))
+        .run(&valid(&two_regions(0.0)))
         .unwrap();
     assert!(curve.points.is_empty());
     assert_eq!(curve.stopped, Some(StopReason::Cancelled));
     let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 50.0]))
         .time_limit(Duration::ZERO)
-        .run(&two_regions(0.0))
+        .run(&valid(&two_regions(0.0)))
         .unwrap();
     assert_eq!(curve.stopped, Some(StopReason::TimeLimit));
     // The progress hook sees every setting.
@@ -346,7 +351,7 @@ fn a_sweep_stops_on_its_limits() {
                 .unwrap()
                 .push((done, of, setting, point.is_some()))
         })
-        .run(&two_regions(0.0))
+        .run(&valid(&two_regions(0.0)))
         .unwrap();
     assert_eq!(
         *seen.lock().unwrap(),
@@ -382,7 +387,7 @@ proptest! {
         let optimal = Optimal::new(Backend::Microlp);
         let curve = match Sweep::new(SweepAxis::EmissionsCapAuto { points: 4 })
             .optimal(optimal.clone())
-            .run(&scenario)
+            .run(&problem)
         {
             Ok(c) => c,
             Err(Error::Infeasible(_)) => return Ok(()),
@@ -449,7 +454,7 @@ proptest! {
         });
         let optimal = Optimal::new(Backend::Microlp);
         let prices = vec![0.0, 80.0, 400.0];
-        let curve = match geoshift::sweep(&scenario, SweepAxis::CarbonPrice(prices.clone()), &optimal) {
+        let curve = match geoshift::sweep(&valid(&scenario), SweepAxis::CarbonPrice(prices.clone()), &optimal) {
             Ok(c) => c,
             Err(Error::Infeasible(_)) => return Ok(()),
             Err(e) => return Err(TestCaseError::fail(e.to_string())),

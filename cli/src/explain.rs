@@ -20,12 +20,13 @@ pub fn run(
     top: usize,
     plot_dir: Option<&Path>,
 ) -> Result<(), Failure> {
-    let (scenario, problem) = crate::load_for(path, 3)?;
+    // The problem and one deadline re-solve's at a time.
+    let problem = crate::load_for(path, 2)?;
     if let Some(dir) = plot_dir {
         // A folder that cannot take the file is found before solving.
         output::check_dir(dir, &[PLOT_FILE], path).map_err(usage)?;
     }
-    let e = explain(&scenario, &optimal(backend, false)).map_err(|e| failure(path, e))?;
+    let e = explain(&problem, &optimal(backend, false)).map_err(|e| failure(path, e))?;
     let mut out = String::new();
     if json {
         let _ = writeln!(out, "{}", to_json(&e)?);

@@ -463,14 +463,16 @@ fn read_input(path: &Path) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
 }
 
-fn load(path: &Path) -> Result<(Scenario, Problem), Failure> {
+fn load(path: &Path) -> Result<Problem, Failure> {
     load_for(path, 1)
 }
 
 /// [`load`] for a command that holds up to `copies` problems of the
 /// scenario at once: refused (exit 1) before any is built when their
-/// estimate (`Problem::estimate_bytes`) is above the memory budget.
-fn load_for(path: &Path, copies: usize) -> Result<(Scenario, Problem), Failure> {
+/// estimate (`Problem::estimate_bytes`, which counts the copy of the
+/// scenario the problem keeps) is above the memory budget. The scenario
+/// as read is in the problem ([`Problem::scenario`]).
+fn load_for(path: &Path, copies: usize) -> Result<Problem, Failure> {
     let text = read_input(path)?;
     let mut scenario = Scenario::from_json(&text).map_err(|e| input_error(path, e))?;
     if let Some(&usd) = UNMET_USD_PER_WORK.get() {
@@ -493,8 +495,7 @@ fn load_for(path: &Path, copies: usize) -> Result<(Scenario, Problem), Failure> 
             budget >> 20
         )));
     }
-    let problem = Problem::new(&scenario).map_err(|e| input_error(path, e))?;
-    Ok((scenario, problem))
+    Problem::from_scenario(scenario).map_err(|e| input_error(path, e))
 }
 
 /// The optimum with a progress line on stderr for solves over a second
@@ -680,7 +681,7 @@ fn solve(
             ))
         }
     };
-    let (_, problem) = load(path)?;
+    let problem = load(path)?;
     let (report, seconds) = run(&problem, s.as_ref())?;
     let mut out = String::new();
     if json {
@@ -802,7 +803,7 @@ struct Row {
 }
 
 fn compare(path: &Path, backend: Backend, json: bool) -> Result<(), Failure> {
-    let (_, problem) = load(path)?;
+    let problem = load(path)?;
     let rows = run_all(&problem, backend)?;
     let mut out = String::new();
     if json {
@@ -893,7 +894,7 @@ fn emit(out: &str) -> Result<(), Failure> {
 
 fn plot(path: &Path, dir: &Path, chosen: SchedulerName, backend: Backend) -> Result<(), Failure> {
     let chosen = chosen.name();
-    let (_, problem) = load(path)?;
+    let problem = load(path)?;
     // A folder that cannot take the files is a usage error, found before
     // the three schedulers run.
     output::check_dir(dir, &plot::PLOT_FILES, path).map_err(usage)?;
@@ -1008,7 +1009,7 @@ fn short(v: f64, decimals: usize) -> String {
 }
 
 fn validate(path: &Path) -> Result<(), Failure> {
-    let (scenario, problem) = load(path)?;
+    let problem = load(path)?;
     let mut out = String::new();
     let h = problem.horizon();
     outln!(
@@ -1020,7 +1021,7 @@ fn validate(path: &Path) -> Result<(), Failure> {
         h.start.to_rfc3339(),
         problem.regions().len(),
         problem.pools().len(),
-        scenario.links.len(),
+        problem.scenario().links.len(),
         problem.jobs().len()
     );
     let work: f64 = problem.jobs().iter().map(|j| j.work).sum();

@@ -55,7 +55,7 @@ struct Output<'a> {
 
 /// Runs `geoshift replan`.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (_, problem) = crate::load_for(&args.scenario, 3)?;
+    let problem = crate::load_for(&args.scenario, 3)?;
     let previous = read_plan(&args.plan)?;
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339(&args.now)
         .map_err(|e| usage(format!("--now {}: not an RFC 3339 instant: {e}", args.now)))?

@@ -31,7 +31,7 @@ pub struct RiskArgs {
 /// Runs `geoshift risk`.
 pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
     let path = args.scenario.as_path();
-    let (mut scenario, _) = crate::load_for(path, 2)?;
+    let mut scenario = crate::load_for(path, 2)?.scenario().clone();
     for given in &args.rates {
         let (pool, rate) = given
             .split_once('=')

@@ -53,7 +53,8 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
         Some(file) => Some(out_file(file, &args.scenario)?),
         None => None,
     };
-    let (scenario, _) = crate::load_for(&args.scenario, 2)?;
+    // The problem and one point's at a time.
+    let problem = crate::load_for(&args.scenario, 2)?;
     let sweep = Sweep::new(axis)
         .optimal(optimal(args.solver.0, false))
         .on_point(move |done, total, setting, point| match point {
@@ -70,7 +71,7 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
                 self::setting(setting)
             ),
         });
-    let curve = sweep.run(&scenario)?;
+    let curve = sweep.run(&problem)?;
     let mut out = String::new();
     if args.json {
         out.push_str(&to_json(&curve)?);

@@ -10,10 +10,11 @@
 //! exact for the hour, with proven bounds.
 
 use crate::error::Error;
+use crate::problem::Problem;
 use crate::schedulers::Optimal;
 use crate::solve::backend::Backend;
 use crate::solve::duals::Duals;
-use crate::{Problem, Scenario, StopReason};
+use crate::solve::limits::StopReason;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -208,8 +209,8 @@ pub enum ExplainError {
     Engine(#[from] Error),
 }
 
-impl From<crate::InputError> for ExplainError {
-    fn from(e: crate::InputError) -> Self {
+impl From<crate::error::InputError> for ExplainError {
+    fn from(e: crate::error::InputError) -> Self {
         ExplainError::Engine(e.into())
     }
 }
@@ -306,13 +307,14 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
     })
 }
 
-/// What the limits of `scenario` are worth at its optimum, solved by
+/// What the limits of `problem` are worth at its optimum, solved by
 /// `optimal` (with `Backend::Auto`, by HiGHS or Clarabel, whichever is
 /// compiled in: the solvers that give duals).
 ///
 /// The rates come from the LP duals ([`Duals`]); the value of one more
 /// hour of deadline from one more solve per job whose windows the hour
-/// extends (the scenario with that job's deadline an hour later). Every
+/// extends (the problem's [scenario](Problem::scenario) with that job's
+/// deadline an hour later: only that variant is validated). Every
 /// solve runs within `optimal`'s limits (cancellation, memory budget), and
 /// the time limit bounds the whole call: each deadline re-solve gets what
 /// the solves before it left, and one the time ran out for reports its
@@ -321,7 +323,7 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// looser one are not the optimum's.
 ///
 /// ```
-/// use geoshift::{explain, Horizon, Job, Optimal, Pool, Region, Scenario};
+/// use geoshift::{explain, Horizon, Job, Optimal, Pool, Problem, Region, Scenario};
 ///
 /// // Two hours, energy at 10 then 50 $/MWh, one 1 MW server: the cheap
 /// // hour is full, so one more server-hour in it saves 40 $.
@@ -332,7 +334,8 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 ///     .job(Job::builder("train", "home").work(1.5)
 ///         .deadline("2026-06-01T02:00:00Z".parse().unwrap()).max_servers(2.0))
 ///     .build();
-/// let e = explain(&scenario, &Optimal::default())?;
+/// let problem = Problem::new(&scenario)?; // validated once
+/// let e = explain(&problem, &Optimal::default())?;
 /// assert!((e.pools[0].usd_per_server_hour[0] - 40.0).abs() < 1e-6);
 /// assert!((e.jobs[0].usd_per_work_unit - 50.0).abs() < 1e-6);
 /// # Ok::<(), geoshift::ExplainError>(())
@@ -343,22 +346,22 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// [`ExplainError::NoDuals`] for a solver that gives none (microlp);
 /// [`ExplainError::Stopped`] when a limit stopped the optimum before it
 /// was proven; [`ExplainError::Engine`] for the engine's own errors
-/// (input, infeasible, solver, memory budget).
-pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, ExplainError> {
+/// (infeasible, solver, memory budget, or an input error of a variant
+/// with a deadline an hour later; the problem itself is validated).
+pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, ExplainError> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
     // The problem and one deadline re-solve's at a time.
-    optimal.check_problems(Problem::estimate_bytes(scenario), 2)?;
-    let problem = Problem::new(scenario)?;
+    optimal.check_problems(problem.resident_bytes(), 2)?;
     // Duals of a plan accepted within a loose gap (column generation
     // stopped early) are not the optimum's: explain solves exactly.
     let optimal = optimal
         .with_backend(dual_backend(&optimal)?)
-        .gap(crate::DEFAULT_GAP);
+        .gap(crate::solve::limits::DEFAULT_GAP);
     // A MILP has no duals: the values are those of the LP with the
     // optimum's region choices fixed (each Whole job held to the region
     // its optimal plan runs in, or to none), whose optimum is the MILP's.
-    let solution = optimal.clone().with_fixed_duals().solve(&problem)?;
+    let solution = optimal.clone().with_fixed_duals().solve(problem)?;
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason });
     }
@@ -373,25 +376,23 @@ pub fn explain(scenario: &Scenario, optimal: &Optimal) -> Result<Explanation, Ex
     for j in 0..problem.jobs().len() {
         // The whole call within one deadline: this re-solve gets what is
         // left of it (none left: it stops at once, with its bounds).
-        deadline.push(deadline_hour(
-            scenario, &problem, j, &optimal, total_usd, bound_usd,
-        )?);
+        deadline.push(deadline_hour(problem, j, &optimal, total_usd, bound_usd)?);
     }
     let mut out = values(
-        &problem,
+        problem,
         &duals,
         solution.backend,
         total_usd,
         bound_usd,
         deadline,
     );
-    out.fixed_regions = fixed_regions(&problem, &solution.schedule);
+    out.fixed_regions = fixed_regions(problem, &solution.schedule);
     Ok(out)
 }
 
 /// Each job with a region choice (the MILP's binaries) and the region its
 /// optimal plan runs in, or `None` when it runs nowhere.
-fn fixed_regions(p: &Problem, plan: &crate::Schedule) -> Vec<FixedRegion> {
+fn fixed_regions(p: &Problem, plan: &crate::schedule::Schedule) -> Vec<FixedRegion> {
     (0..p.jobs().len())
         .filter(|&j| p.jobs()[j].has_region_choice())
         .map(|j| FixedRegion {
@@ -405,22 +406,22 @@ fn fixed_regions(p: &Problem, plan: &crate::Schedule) -> Vec<FixedRegion> {
         .collect()
 }
 
-/// Re-solves `scenario` with job `j`'s deadline an hour later.
+/// Re-solves `base`'s scenario with job `j`'s deadline an hour later
+/// (the variant is validated; the base is not again).
 fn deadline_hour(
-    scenario: &Scenario,
     base: &Problem,
     j: usize,
     optimal: &Optimal,
     total_usd: f64,
     bound_usd: f64,
 ) -> Result<DeadlineHour, ExplainError> {
-    let mut later = scenario.clone();
+    let mut later = base.scenario().clone();
     let job = &mut later.jobs[j];
     let Some(moved) = job.deadline.checked_add_signed(Duration::hours(1)) else {
         return Ok(no_new_slot());
     };
     job.deadline = moved;
-    let problem = Problem::new(&later)?;
+    let problem = Problem::from_scenario(later)?;
     // The deadline ends every window of the job at the same slot.
     let end = |p: &Problem| p.jobs()[j].windows.iter().map(|w| w.end_slot).max();
     let new_slots = match (end(base), end(&problem)) {

@@ -5,15 +5,16 @@
 //! The rules are on [`Replan`] (this module is private; its items are
 //! re-exported at the crate root).
 
+use crate::error::Error;
 use crate::error::{Constraint, ScheduleMismatch, ScheduleViolation};
 use crate::evaluate::TOLERANCE;
+use crate::evaluate::{evaluate, Report};
 use crate::problem::{JobInfo, JobRegion, Problem};
 use crate::scenario::Placement;
 use crate::schedule::{Assignment, Proof, SavedAssignment, SavedSchedule, Schedule};
 use crate::schedulers::Optimal;
 use crate::solve::backend::Backend;
 use crate::text::{cut, num};
-use crate::{evaluate, Error, Report};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -200,7 +201,8 @@ impl Replanned {
     /// with a cancelled job's work set to what its history did, and a job
     /// whose done work was given set to `history + remaining` (a `Split`
     /// job's egress scaled with it, so each work unit still pays
-    /// `E[j,r] / W_j`).
+    /// `E[j,r] / W_j`). Its [`Problem::scenario`] is the updated
+    /// scenario as given, before those adjustments.
     pub fn as_run(&self) -> &Problem {
         &self.as_run
     }

@@ -10,8 +10,16 @@
 //! good_lp passes no simplex basis between calls. [`SweepPoint::warm`]
 //! says which points were seeded.
 
+use crate::error::Error;
+use crate::evaluate::evaluate;
+use crate::goal::{Goal, GoalError};
+use crate::problem::Problem;
+use crate::scenario::Scenario;
+use crate::schedule::Schedule;
+use crate::schedulers::optimal::Optimal;
+use crate::solve::limits::{ColumnGeneration, StopReason};
 use crate::solve::lp;
-use crate::{evaluate, Error, Goal, GoalError, Optimal, Problem, Scenario, Schedule, StopReason};
+use crate::solve::lp::ModelSize;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use std::fmt;
@@ -184,7 +192,7 @@ type PointHook = Arc<dyn Fn(usize, usize, f64, Option<&SweepPoint>) + Send + Syn
 /// overall time limit and a hook called after each point.
 ///
 /// ```
-/// use geoshift::{Horizon, Job, Pool, Region, Scenario, Sweep, SweepAxis};
+/// use geoshift::{Horizon, Job, Pool, Problem, Region, Scenario, Sweep, SweepAxis};
 ///
 /// // Two cheap-but-dirty hours, two dear-but-clean ones.
 /// let start = "2026-06-01T00:00:00Z".parse().unwrap();
@@ -199,7 +207,8 @@ type PointHook = Arc<dyn Fn(usize, usize, f64, Option<&SweepPoint>) + Send + Syn
 ///     .job(Job::builder("train", "home").work(4.0)
 ///         .deadline("2026-06-01T04:00:00Z".parse().unwrap()).max_servers(2.0))
 ///     .build();
-/// let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 200.0])).run(&scenario)?;
+/// let problem = Problem::new(&scenario)?; // validated once
+/// let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 200.0])).run(&problem)?;
 /// // No price: the cheap, dirty hours (4 server-hours × 10 kW × 0.8 kg).
 /// assert!((curve.points[0].emissions_t - 0.032).abs() < 1e-9);
 /// // At $200/t a dirty server-hour costs 1 + 0.2 + 1.6 = $2.8 against
@@ -226,13 +235,13 @@ impl fmt::Debug for Sweep {
     }
 }
 
-/// Solves `scenario` at every setting of `axis` with `optimal` (see
+/// Solves `problem` at every setting of `axis` with `optimal` (see
 /// [`Sweep`] for the limits).
 ///
 /// # Errors
 /// As [`Sweep::run`].
-pub fn sweep(scenario: &Scenario, axis: SweepAxis, optimal: &Optimal) -> Result<Curve, Error> {
-    Sweep::new(axis).optimal(optimal.clone()).run(scenario)
+pub fn sweep(problem: &Problem, axis: SweepAxis, optimal: &Optimal) -> Result<Curve, Error> {
+    Sweep::new(axis).optimal(optimal.clone()).run(problem)
 }
 
 impl Sweep {
@@ -272,16 +281,22 @@ impl Sweep {
         self
     }
 
-    /// Runs the sweep on `scenario`.
+    /// Runs the sweep on `problem`. The settings that change the scenario
+    /// (a carbon price, a deadline slack) are applied to
+    /// [`Problem::scenario`] and only those variants are validated; a cap
+    /// is solved on `problem` itself.
     ///
     /// # Errors
     /// [`Error::Sweep`] for a bad setting or a deadline moved past the
     /// horizon (before anything is solved); [`Error::Input`] for a
-    /// scenario that breaks the model; otherwise what [`Optimal::solve`]
+    /// variant that breaks the model (a carbon price that makes a
+    /// server-hour dearer than [`crate::MAX_USD_PER_SERVER_HOUR`]; the
+    /// problem itself is validated); otherwise what [`Optimal::solve`]
     /// returns, except that a setting with no plan (an unreachable cap,
     /// jobs that cannot finish) is a [`SkippedPoint`] and a point stopped
     /// before any plan ends the sweep with [`Curve::stopped`].
-    pub fn run(&self, scenario: &Scenario) -> Result<Curve, Error> {
+    pub fn run(&self, problem: &Problem) -> Result<Curve, Error> {
+        let scenario = problem.scenario();
         let started = Instant::now();
         let (per_point, command_deadline, cancel, mode) = self.optimal.bounds();
         let own = self.time_limit.and_then(|t| started.checked_add(t));
@@ -311,9 +326,8 @@ impl Sweep {
             }
         };
         // The base problem and one point's at a time.
-        self.optimal
-            .check_problems(Problem::estimate_bytes(scenario), 2)?;
-        let base = Problem::new(scenario)?;
+        self.optimal.check_problems(problem.resident_bytes(), 2)?;
+        let base = problem;
         let (kind, settings) = match &self.axis {
             SweepAxis::CarbonPrice(v) => {
                 check(v, "carbon price", true)?;
@@ -332,7 +346,7 @@ impl Sweep {
                     }
                     .into());
                 }
-                let ends = auto_caps(&base, &optimal_now(), *points)?;
+                let ends = auto_caps(base, &optimal_now(), *points)?;
                 (SweepKind::EmissionsCap, ends)
             }
             SweepAxis::DeadlineSlack(v) => {
@@ -361,15 +375,17 @@ impl Sweep {
                 SweepKind::CarbonPrice => {
                     let mut s = scenario.clone();
                     s.carbon_price_usd_per_t = setting;
-                    Some(Problem::new(&s)?)
+                    Some(Problem::from_scenario(s)?)
                 }
-                SweepKind::DeadlineSlack => Some(Problem::new(&shifted(scenario, setting)?)?),
+                SweepKind::DeadlineSlack => {
+                    Some(Problem::from_scenario(shifted(scenario, setting)?)?)
+                }
                 SweepKind::EmissionsCap => {
                     optimal = optimal.emissions_cap(setting);
                     None
                 }
             };
-            let problem = problem.as_ref().unwrap_or(&base);
+            let problem = problem.as_ref().unwrap_or(base);
             let warm = previous.is_some() && seeded(&optimal, problem, mode);
             if let Some(prev) = &previous {
                 optimal = optimal.warm_plan(prev);
@@ -507,7 +523,7 @@ fn shifted(scenario: &Scenario, hours: f64) -> Result<Scenario, Error> {
 /// Whether `optimal` solves `p` by column generation (so that a warm plan
 /// seeds it), judged from the size estimate as `Optimal::solve` judges
 /// from the built model.
-fn seeded(optimal: &Optimal, p: &Problem, mode: crate::ColumnGeneration) -> bool {
+fn seeded(optimal: &Optimal, p: &Problem, mode: ColumnGeneration) -> bool {
     let estimate = lp::estimate(p);
     let binaries = p
         .jobs()
@@ -515,7 +531,7 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: crate::ColumnGeneration) -> bool
         .filter(|j| j.has_region_choice())
         .map(|j| j.windows.len())
         .sum();
-    let size = crate::ModelSize {
+    let size = ModelSize {
         variables: estimate.columns.saturating_sub(binaries),
         binaries,
         constraints: 0,

@@ -37,8 +37,9 @@ pub use interruptions::useful_fraction;
 
 use crate::error::{ClosedRegion, InputError};
 use crate::scenario::{Placement, Scenario};
-use crate::time::Horizon;
+use crate::time::{Horizon, Series};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// Most slots a horizon may have: ten years of minutes. Every series is
 /// held per slot, so a larger horizon is an input error, not an attempt to
@@ -111,8 +112,19 @@ pub const MIN_USEFUL_FRACTION: f64 = 0.5;
 /// A validated scenario, with every series resampled to slots and every
 /// rule of [the model](crate::spec) evaluated once. Built by
 /// [`Problem::new`]; read-only.
+///
+/// It keeps the scenario it was built from ([`Problem::scenario`]), so
+/// that a service validates once and hands the same problem to every
+/// decision: [`Optimal::solve`](crate::Optimal::solve),
+/// [`explain`](crate::explain), [`sweep`](crate::sweep) and
+/// [`Replan::solve`](crate::Replan::solve) derive the variants they need
+/// (a later deadline, another carbon price) from it and validate only the
+/// variants.
 #[derive(Debug, Clone)]
 pub struct Problem {
+    /// The scenario this problem was validated from (shared: the
+    /// problems a re-plan derives from this one hold the same).
+    pub(crate) scenario: Arc<Scenario>,
     pub(crate) horizon: Horizon,
     pub(crate) carbon_price_usd_per_t: f64,
     pub(crate) regions: Vec<RegionInfo>,
@@ -246,6 +258,28 @@ fn estimate_bytes(slots: usize, pools: usize, regions: usize) -> usize {
     slots.saturating_mul(per_slot)
 }
 
+/// Bytes of the series of `scenario` (the numbers it gives per slot or
+/// per point: region prices and carbon, pool servers), which a problem
+/// keeps in its copy of the scenario. Ids, links and jobs are a few
+/// hundred bytes each and left out.
+fn scenario_series_bytes(scenario: &Scenario) -> usize {
+    let series = |s: &Series| match s {
+        Series::Constant(_) => 0,
+        Series::PerSlot(v) => v.len().saturating_mul(std::mem::size_of::<f64>()),
+        Series::Points(v) => v
+            .len()
+            .saturating_mul(std::mem::size_of::<(DateTime<Utc>, f64)>()),
+    };
+    let regions = scenario
+        .regions
+        .iter()
+        .map(|r| series(&r.price_usd_per_mwh).saturating_add(series(&r.carbon_g_per_kwh)));
+    let pools = scenario.pools.iter().map(|k| series(&k.servers));
+    regions
+        .chain(pools)
+        .fold(0usize, |sum, b| sum.saturating_add(b))
+}
+
 impl JobInfo {
     /// Whether the job may leave work undone (it has a price for it).
     pub fn may_fall_short(&self) -> bool {
@@ -300,6 +334,23 @@ impl Problem {
     /// length or not covering the horizon, a deadline not after the release, a
     /// scenario too large. A job with no eligible cell is *not* an error here.
     pub fn new(scenario: &Scenario) -> Result<Problem, InputError> {
+        Problem::build(Arc::new(scenario.clone()))
+    }
+
+    /// [`Problem::new`] on a scenario the problem keeps without copying
+    /// it (for a caller that has no further use for it; the problem gives
+    /// it back as [`Problem::scenario`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Problem::new`].
+    pub fn from_scenario(scenario: Scenario) -> Result<Problem, InputError> {
+        Problem::build(Arc::new(scenario))
+    }
+
+    /// The pipeline of [`Problem::new`], keeping `scenario`.
+    fn build(kept: Arc<Scenario>) -> Result<Problem, InputError> {
+        let scenario: &Scenario = &kept;
         let h = &scenario.horizon;
         // One step per rule; each stops at the first fault it finds, in
         // file order, so the error is the first one a reader would meet.
@@ -315,6 +366,7 @@ impl Problem {
             regions,
             pools,
             jobs,
+            scenario: Arc::clone(&kept),
         };
         interruptions::check(&problem, scenario)?;
         Ok(problem)
@@ -329,17 +381,39 @@ impl Problem {
     /// the ledgers of the heuristics and the evaluator (capacity and power
     /// left). A command that holds several problems at once (a re-plan, a
     /// sweep, `risk`) needs that many times the problem's part.
+    ///
+    /// The copy of `scenario` a problem keeps ([`Problem::scenario`]) is
+    /// counted by its series: 8 bytes per value given per slot, 24 per
+    /// point (its ids, links and jobs are small and left out). It is small
+    /// beside the problem: at most one number per pool and slot and two
+    /// per region and slot, against the problem's 72 and 32, and none for
+    /// a constant series.
     pub fn estimate_bytes(scenario: &Scenario) -> usize {
         estimate_bytes(
             scenario.horizon.slots,
             scenario.pools.len(),
             scenario.regions.len(),
         )
+        .saturating_add(scenario_series_bytes(scenario))
     }
 
     /// [`Problem::estimate_bytes`] of this problem.
     pub(crate) fn resident_bytes(&self) -> usize {
         estimate_bytes(self.slots(), self.pools.len(), self.regions.len())
+            .saturating_add(scenario_series_bytes(&self.scenario))
+    }
+
+    /// The scenario this problem was validated from, as given to
+    /// [`Problem::new`]: for a problem from [`Problem::new`],
+    /// `Problem::new(p.scenario())` builds the same problem again. (The
+    /// as-run problem of a re-plan, [`Replanned::as_run`](crate::Replanned::as_run),
+    /// keeps the updated scenario it was derived from, whose work amounts
+    /// it adjusts.) The decisions that need a variant of it (a deadline
+    /// an hour later in [`explain`](crate::explain), another carbon price
+    /// or deadline in [`sweep`](crate::sweep)) derive it from here and
+    /// validate only the variant.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
     }
 
     /// The horizon.

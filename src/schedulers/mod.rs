@@ -12,7 +12,7 @@ mod edf_home;
 mod fill;
 pub(crate) mod greedy;
 mod local;
-mod optimal;
+pub(crate) mod optimal;
 mod wait_awhile;
 
 pub use carbon_greedy::CarbonGreedy;
