@@ -892,14 +892,25 @@ fn emit(out: &str) -> Result<(), Failure> {
     }
 }
 
-fn plot(path: &Path, dir: &Path, chosen: SchedulerName, backend: Backend) -> Result<(), Failure> {
-    let chosen = chosen.name();
+fn plot(path: &Path, dir: &Path, name: SchedulerName, backend: Backend) -> Result<(), Failure> {
+    let chosen = name.name();
     let problem = load(path)?;
     // A folder that cannot take the files is a usage error, found before
     // the three schedulers run.
     output::check_dir(dir, &plot::PLOT_FILES, path).map_err(usage)?;
     let rows = run_all(&problem, backend)?;
-    let reports: Vec<Report> = rows.into_iter().filter_map(|r| r.report).collect();
+    let mut reports: Vec<Report> = rows.into_iter().filter_map(|r| r.report).collect();
+    if !matches!(
+        name,
+        SchedulerName::Optimal | SchedulerName::Local | SchedulerName::Greedy
+    ) {
+        // A heuristic of the bench: plotted beside the three, like them.
+        match run(&problem, scheduler(name, backend, false).as_ref()) {
+            Ok((report, _)) => reports.push(report),
+            Err(Error::Infeasible(_)) => {}
+            Err(e) => return Err(Failure::from(e)),
+        }
+    }
     if !reports.iter().any(|r| r.scheduler == chosen) {
         return Err(Failure::new(
             2,

@@ -849,3 +849,34 @@ fn unmet_usd_per_work_turns_an_infeasible_week_into_a_partial_plan() {
     assert_status(&out, 1);
     assert_mentions(&stderr(&out), &["unmet_usd_per_work", "train"]);
 }
+
+/// Every scheduler `--scheduler` takes can be plotted: a heuristic of the
+/// bench (wait-awhile) is drawn beside local, greedy and the optimum (it
+/// used to fail with "no schedule").
+#[test]
+fn plot_draws_a_heuristic_of_the_bench() {
+    let dir = TempDir::new("plot-wait-awhile");
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/follow-the-cheap-hours.json"
+    );
+    let out = dir.0.join("plots");
+    let o = run(
+        &[
+            "plot",
+            scenario,
+            "--scheduler",
+            "wait-awhile",
+            "--solver",
+            "microlp",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_status(&o, 0);
+    let breakdown = std::fs::read_to_string(out.join("cost-breakdown.svg")).unwrap();
+    for name in ["local", "greedy", "optimal", "wait-awhile"] {
+        assert!(breakdown.contains(name), "{name} not in the cost breakdown");
+    }
+}
