@@ -462,3 +462,33 @@ fn availability_zones_key_the_offers() {
     assert_eq!(country_code("us-east-1"), None);
     assert_eq!(country_code(", US, NA"), Some("US"));
 }
+
+/// A catalog of many unknown accelerators is refused with all of them in
+/// the error's `names`, but its message shows ten and counts the rest: a
+/// message does not grow with the input.
+#[test]
+fn many_unknown_accelerators_keep_the_message_short() {
+    let lines: Vec<String> = (0..500)
+        .map(|i| format!("1x-X{i},GPU{i:03},1,32,64.0,{{}},1.00,0.00,\"Texas, US, NA\""))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let text = file(&lines);
+    let rows = read_catalog("many.csv", &text).unwrap();
+    let err = offers(
+        "many.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap_err();
+    let DataError::UnknownAccelerators { names, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(names.len(), 500);
+    let message = err.to_string();
+    assert!(message.contains("GPU000, GPU001"), "{message}");
+    assert!(message.ends_with(" and 490 more"), "{message}");
+    assert!(message.len() < 300, "{} bytes: {message}", message.len());
+}

@@ -1,5 +1,6 @@
 //! [`DataError`]: what can go wrong between the data files and a scenario.
 
+use crate::text::{cut, list};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use thiserror::Error;
@@ -220,7 +221,13 @@ pub enum DataError {
     },
     /// A catalog row that cannot be a pool (no price, a price of 0, no
     /// accelerator, a repeated row, a host without a carbon figure).
-    #[error("{file}: line {line}: '{instance}' in '{region}': {problem}")]
+    #[error(
+        "{}: line {line}: '{}' in '{}': {}",
+        cut(file),
+        cut(instance),
+        cut(region),
+        cut(problem)
+    )]
     BadCatalogRow {
         /// File name.
         file: String,
@@ -234,7 +241,7 @@ pub enum DataError {
         problem: String,
     },
     /// Accelerators of a catalog file that the speed table lacks.
-    #[error("{file}: accelerators not in the speed table: {}", names.join(", "))]
+    #[error("{}: accelerators not in the speed table: {}", cut(file), Names(names))]
     UnknownAccelerators {
         /// File name.
         file: String,
@@ -267,5 +274,24 @@ impl DataError {
             DataError::BadCatalogRow { .. } => "bad_catalog_row",
             DataError::UnknownAccelerators { .. } => "unknown_accelerators",
         }
+    }
+}
+
+/// A list of names as an error shows it: the first few, each cut, then how
+/// many more (a message does not grow with the input).
+struct Names<'a>(&'a [String]);
+
+impl std::fmt::Display for Names<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let mut first = true;
+        list(
+            f,
+            self.0,
+            |f, name| {
+                let sep = if std::mem::take(&mut first) { "" } else { ", " };
+                write!(f, "{sep}{}", cut(name))
+            },
+            |f, more| write!(f, " and {more} more"),
+        )
     }
 }
