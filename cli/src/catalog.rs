@@ -91,8 +91,8 @@ fn split_numbers(flag: &str, given: &str, count: usize) -> Result<(String, Vec<f
 /// Runs `geoshift catalog`.
 pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
     let path = &args.catalog;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+    // The same input cap as every command's scenario file.
+    let text = crate::read_input(path)?;
     let file = path.display().to_string();
     let speeds = if args.accelerators.is_empty() {
         let metric = match args.speed.as_str() {
@@ -128,8 +128,7 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
     match &args.into {
         None => print_offers(&found, &speeds, args.json),
         Some(scenario_path) => {
-            let scenario_text = std::fs::read_to_string(scenario_path)
-                .map_err(|e| usage(format!("cannot read {}: {e}", scenario_path.display())))?;
+            let scenario_text = crate::read_input(scenario_path)?;
             let mut scenario = Scenario::from_json(&scenario_text)
                 .map_err(|e| usage(format!("{}: {e}", scenario_path.display())))?;
             let data = DataSet::bundled().map_err(data_error)?;

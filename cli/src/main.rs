@@ -438,7 +438,7 @@ const MAX_INPUT_BYTES: u64 = 256 << 20;
 /// The text of the file at `path`, refused (exit 1) when it is larger than
 /// [`MAX_INPUT_BYTES`]: its stated length is checked first, and at most
 /// one byte more than the cap is ever read (a device or pipe states none).
-fn read_input(path: &Path) -> Result<String, Failure> {
+pub(crate) fn read_input(path: &Path) -> Result<String, Failure> {
     use std::io::Read as _;
     let cannot = |e: std::io::Error| usage(format!("cannot read {}: {e}", path.display()));
     let too_large = || {

@@ -127,3 +127,13 @@ fn adds_hosts_to_a_scenario() {
         text(&bad.stderr)
     );
 }
+
+/// A catalog file is read under the same input cap as a scenario file:
+/// an endless one is refused (exit 1), never read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn an_endless_catalog_is_refused() {
+    let o = run(&["catalog", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("input cap"), "{}", text(&o.stderr));
+}
