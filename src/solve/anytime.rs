@@ -255,7 +255,10 @@ fn exact(
             mip_gap: solver_gap,
             mip_abs_gap_usd: solver_gap * scale,
             scale_columns,
-            initial: incumbent.as_ref().map(|(x, _)| x.as_slice()),
+            initial: incumbent
+                .as_ref()
+                .filter(|_| exact_backend.takes_mip_start())
+                .map(|(x, _)| x.as_slice()),
         };
         match backend::solve(exact_backend, &call) {
             Ok(out) => {
