@@ -73,6 +73,13 @@ impl Problem {
         (j < self.jobs.len() && k < self.pools.len()).then(|| self.work_rate(j, k))
     }
 
+    /// `c[k,t] / (s_k · useful fraction)`: what one unit of job `j`'s work
+    /// costs on pool `k` in slot `t`, in $ (the heuristics rank cells by
+    /// it). Indices known to be valid, as for [`Problem::work_rate`].
+    pub(crate) fn usd_per_work(&self, j: usize, k: usize, t: usize) -> f64 {
+        self.pools[k].cost[t].total_usd() / self.work_rate(j, k)
+    }
+
     /// [`Problem::work_per_server_hour`] for indices known to be valid (the
     /// schedulers' and the evaluator's, which come from this problem).
     pub(crate) fn work_rate(&self, j: usize, k: usize) -> f64 {

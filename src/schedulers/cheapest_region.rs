@@ -40,9 +40,7 @@ impl Scheduler for CheapestRegion {
             let job = &p.jobs()[j];
             let price = |i: usize| {
                 let w = &job.windows[i];
-                let cells = p
-                    .cells(w)
-                    .map(|(k, t)| p.pools()[k].cost[t].total_usd() / p.work_rate(j, k));
+                let cells = p.cells(w).map(|(k, t)| p.usd_per_work(j, k, t));
                 mean(cells).unwrap_or(f64::INFINITY) + job.egress_usd_per_work(w)
             };
             let mut ranked: Vec<usize> = (0..job.windows.len()).collect();
@@ -51,8 +49,7 @@ impl Scheduler for CheapestRegion {
             // As soon as possible; within a slot, cheapest pool per work unit
             // first (as Local), ties by file order.
             let asap = |w: &crate::problem::JobRegion| {
-                let per_work =
-                    |k: usize, t: usize| p.pools()[k].cost[t].total_usd() / p.work_rate(j, k);
+                let per_work = |k: usize, t: usize| p.usd_per_work(j, k, t);
                 let mut cells: Vec<(usize, usize)> = p.cells(w).collect();
                 cells.sort_by(|a, b| {
                     a.1.cmp(&b.1)

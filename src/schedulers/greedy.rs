@@ -47,7 +47,7 @@ fn cheapest_first<'a>(
         let egress = p.jobs()[j].egress_usd_per_work(w);
         cells.extend(p.cells(w).map(|(k, t)| {
             (
-                p.pools()[k].cost[t].total_usd() / p.work_rate(j, k) + egress,
+                p.usd_per_work(j, k, t) + egress,
                 t as u64 * n_pools + k as u64,
             )
         }));

@@ -45,7 +45,7 @@ impl Scheduler for Local {
             let cells = (w.first_slot..w.end_slot).flat_map(|t| {
                 let mut here: Vec<usize> = pools.clone();
                 here.sort_by(|&k1, &k2| {
-                    let c = |k: usize| p.pools()[k].cost[t].total_usd() / p.work_rate(j, k);
+                    let c = |k: usize| p.usd_per_work(j, k, t);
                     // Finite costs; -0.0 and 0.0 tie.
                     c(k1).partial_cmp(&c(k2)).unwrap_or(Ordering::Equal)
                 });

@@ -44,8 +44,7 @@ impl Scheduler for WaitAwhile {
                 continue;
             };
             let dearest = job.unmet_usd_per_work.unwrap_or(f64::INFINITY);
-            let per_work =
-                |k: usize, t: usize| p.pools()[k].cost[t].total_usd() / p.work_rate(j, k);
+            let per_work = |k: usize, t: usize| p.usd_per_work(j, k, t);
             // `cells` lists slot by slot, pools in file order: a stable
             // sort by cost keeps ties by slot then pool.
             let mut cells: Vec<(f64, usize, usize)> =
