@@ -1,11 +1,24 @@
 //! Prints every progress event of the optimum on a `synth` bench size, with
-//! the seconds since the start: where a long solve spends its time.
+//! the seconds since the start: where a long solve spends its time, and
+//! which stage gave the answer's bound and which its plan.
 //!
 //! `cargo run --release --example engine_trace -- SIZE_INDEX [SOLVER] [GAP] [TIME_LIMIT] [sift|full]`
+//!
+//! SIZE_INDEX is an index into `geoshift::synth::bench_sizes()`: 5 is the
+//! (300, 20, 168) fleet with 20 % Whole jobs.
 
 use geoshift::synth::{bench_sizes, generate};
-use geoshift::{evaluate, Backend, ColumnGeneration, Optimal, Problem};
+use geoshift::{evaluate, Backend, ColumnGeneration, Optimal, Problem, Progress, Stage};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// The stage that last raised the bound, and the one that last lowered
+/// the incumbent, with the values.
+#[derive(Default)]
+struct Origin {
+    bound: Option<(Stage, f64)>,
+    plan: Option<(Stage, f64)>,
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -16,8 +29,27 @@ fn main() {
         .unwrap_or_default();
     let problem = Problem::new(&generate(&bench_sizes()[i])).expect("synth scenarios are valid");
     let clock = Instant::now();
+    let origin = Arc::new(Mutex::new(Origin::default()));
+    let seen = Arc::clone(&origin);
     let mut optimal = Optimal::new(backend).on_progress(move |p| {
         eprintln!("{:8.3} s  {p:?}", clock.elapsed().as_secs_f64());
+        if let Progress::Round {
+            stage,
+            incumbent_usd,
+            bound_usd,
+            ..
+        } = p
+        {
+            let mut o = seen.lock().unwrap_or_else(|e| e.into_inner());
+            if o.bound.is_none_or(|(_, b)| *bound_usd > b) {
+                o.bound = Some((*stage, *bound_usd));
+            }
+            if let Some(inc) = incumbent_usd {
+                if o.plan.is_none_or(|(_, v)| *inc < v) {
+                    o.plan = Some((*stage, *inc));
+                }
+            }
+        }
     });
     if let Some(gap) = args.get(3).and_then(|s| s.parse().ok()) {
         optimal = optimal.gap(gap);
@@ -34,12 +66,21 @@ fn main() {
         Ok(s) => {
             let r = evaluate(&problem, "optimal", &s.schedule).expect("the plan passes");
             println!(
-                "total ${:.2}, bound ${:.2}, gap {:.1e}, proven {:?}, stopped {:?}",
+                "total ${:.2}, bound ${:.2}, gap {:.1e}, proven {:?}, stopped {:?}, {:.1} s",
                 r.total_usd,
                 r.bound_usd.unwrap_or(f64::NAN),
                 r.gap.unwrap_or(f64::NAN),
                 r.proven_optimal,
-                r.stopped
+                r.stopped,
+                clock.elapsed().as_secs_f64()
+            );
+            let o = origin.lock().unwrap_or_else(|e| e.into_inner());
+            let name =
+                |x: Option<(Stage, f64)>| x.map_or("none".to_string(), |(s, _)| format!("{s:?}"));
+            println!(
+                "bound from stage {}, plan from stage {}",
+                name(o.bound),
+                name(o.plan)
             );
         }
         Err(e) => println!("error: {e}"),

@@ -105,7 +105,7 @@ fn whole_shortfalls(
 ) -> Result<Vec<f64>, Error> {
     let model = lp::build(p, Objective::Shortfall);
     let backend = backend.resolve(&model.size(true));
-    let plan = match anytime::optimum(&model, backend, limits, report) {
+    let plan = match anytime::optimum(p, &model, backend, limits, report) {
         Ok(plan) if plan.stopped.is_none() => plan,
         Ok(plan) => return Err(stopped(plan.stopped.unwrap_or(StopReason::TimeLimit))),
         Err(NoPlan::Stopped(reason, _)) => return Err(stopped(reason)),

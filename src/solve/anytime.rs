@@ -1,20 +1,27 @@
 //! The stages of the optimum. A pure LP is one [`solve_lp`]. With region
-//! choices (`Whole` jobs) the MILP is solved anytime:
-//! 1. the LP relaxation: its bound is a proven lower bound on the MILP;
-//! 2. each `Whole` job fixed to the region that holds its largest share,
-//!    the rest re-solved: a feasible plan, and so a proven gap;
-//! 3. only if that gap is above the target, the exact MILP solver, warm
-//!    started from the plan of stage 2 and bounded by what is left of the
-//!    time limit. A solver without integers (Clarabel) hands this stage to
-//!    microlp.
+//! choices (`Whole` jobs) the MILP is solved anytime, each stage only if
+//! the gap the ones before it left is above the target and time is left:
+//! 1. the all-Split relaxation ([`lp::build_split`]: every Whole job as
+//!    Split): the cheapest valid relaxation, with no region-choice rows;
+//!    its bound is a proven lower bound on the MILP;
+//! 2. each Whole job fixed to the option holding most of its work there,
+//!    the MILP's LP re-solved: a feasible plan, and so a proven gap;
+//! 3. the exact search: the engine's own branch and bound over the region
+//!    choices ([`super::branch`]), whose every node is an LP; or, for
+//!    HiGHS, its own MILP over the whole model, whose claim of optimality
+//!    is checked against the incumbent (a claim the incumbent refutes is
+//!    not taken: the engine's own search takes over).
 
 use super::backend::{self, Backend, Call, Failure};
 use super::bound::trivial_bound;
+use super::branch::{round_choices, Choices, Search};
 use super::cleanup::feasible;
 use super::limits::{Limits, StopReason};
 use super::linear::{full, solve_lp};
-use super::lp::{Col, Lp};
+use super::lp::{self, Col, Lp};
 use super::progress::{OnRound, Stage};
+use crate::problem::Problem;
+use std::collections::HashMap;
 
 /// A plan of the engine: a point of the model and its proof.
 pub(crate) struct Plan {
@@ -46,10 +53,12 @@ fn gap(ub: f64, lb: f64) -> f64 {
     (ub - lb) / ub.abs().max(1.0)
 }
 
-/// The least-cost plan of `lp` within `limits`: a pure LP in one stage
-/// ([`pure_lp`]); a MILP in three ([`relaxation`], [`fixed`], [`exact`]),
-/// the last only when the first two leave a gap above the target.
+/// The least-cost plan of `lp` (a model of `p`) within `limits`: a pure
+/// LP in one stage ([`pure_lp`]); a MILP in three ([`split_relaxation`],
+/// [`fixed`], then [`exact`] or the engine's own search), each only when
+/// the ones before leave a gap above the target.
 pub(crate) fn optimum(
+    p: &Problem,
     lp: &Lp,
     backend: Backend,
     limits: &Limits,
@@ -59,35 +68,79 @@ pub(crate) fn optimum(
     if !lp.has_choices() {
         return pure_lp(lp, backend, limits, report, trivial);
     }
-    let (relax_x, lb) = relaxation(lp, backend, limits, report, trivial)?;
-    let incumbent = fixed(lp, &relax_x, backend, limits, report, lb);
-    if let Some((x, ub)) = &incumbent {
-        if gap(*ub, lb) <= limits.gap {
-            return Ok(Plan {
-                x: x.clone(),
-                bound: lb,
-                stopped: None,
-                duals: None,
-            });
+    // Stage 1: the all-Split relaxation, built now (its matrix is smaller
+    // than the MILP's, whose estimate the memory budget already allowed
+    // twice for).
+    let mut split = lp::build_split(p, lp.objective, lp.limit);
+    split.warm_like(lp);
+    let (split_x, lb) = split_relaxation(&split, backend, limits, report, trivial)?;
+    let choices = Choices::of(lp);
+    let mut search = Search {
+        backend,
+        milp: lp,
+        split: &split,
+        choices: &choices,
+        incumbent: None,
+        tried: HashMap::new(),
+        lps: 0,
+    };
+    // Stage 2: every Whole job where most of its work is.
+    let first = choices.largest_share(&split, &split_x);
+    if limits.stop().is_none() {
+        if search
+            .try_assignment(&first, limits, report, Stage::Fixed)
+            .is_some()
+        {
+            let ub = search.incumbent.as_ref().map(|(_, v)| *v);
+            report(Stage::Fixed, 1, 0, ub, lb);
         }
     }
-    let stop = limits.stop().or_else(|| {
-        // The exact stage takes the whole model at once.
-        (!limits.whole_model_fits).then_some(StopReason::MemoryBudget)
-    });
-    if let Some(why) = stop {
-        return match incumbent {
-            Some((x, _)) => Ok(Plan {
-                x,
-                bound: lb,
-                stopped: Some(why),
-                duals: None,
-            }),
-            None => Err(NoPlan::Stopped(why, lb)),
-        };
+    let done = |search: &Search, lb: f64| {
+        search
+            .incumbent
+            .as_ref()
+            .is_some_and(|(_, ub)| gap(*ub, lb) <= limits.gap)
+    };
+    if done(&search, lb) {
+        return finish(search.incumbent, lb, None);
     }
+    if let Some(why) = limits.stop() {
+        return finish(search.incumbent, lb, Some(why));
+    }
+    // Stage 3: the exact search.
+    if backend.branches_itself() && limits.whole_model_fits {
+        let incumbent = search.incumbent.take();
+        match exact(lp, backend, limits, report, lb, incumbent) {
+            Exact::Answer(r) => return r,
+            // The solver's claim was refuted, or it failed: the engine's
+            // own search goes on from the best plan so far.
+            Exact::Refuted(best) => search.incumbent = best,
+        }
+    }
+    let root_work = choices.work(&split, &split_x);
+    let outcome = search.run(lb, root_work, limits, report);
+    let lb = outcome.bound.max(lb);
+    finish(search.incumbent, lb, outcome.stopped)
+}
 
-    exact(lp, backend, limits, report, lb, incumbent)
+/// The engine's answer from the best plan and the proven bound: the plan
+/// (stopped if the limits ended the search before the gap was proven),
+/// or no plan (infeasible when the search ended without one).
+fn finish(
+    incumbent: Option<(Vec<f64>, f64)>,
+    lb: f64,
+    stopped: Option<StopReason>,
+) -> Result<Plan, NoPlan> {
+    match (incumbent, stopped) {
+        (Some((x, ub)), stopped) => Ok(Plan {
+            x,
+            bound: lb.min(ub),
+            stopped,
+            duals: None,
+        }),
+        (None, Some(why)) => Err(NoPlan::Stopped(why, lb)),
+        (None, None) => Err(NoPlan::Infeasible),
+    }
 }
 
 /// A failed first LP as the engine's answer: no plan, and why.
@@ -135,92 +188,43 @@ fn pure_lp(
     Ok(plan)
 }
 
-/// Stage 1, the LP relaxation: its point, and its bound (a proven lower
-/// bound on the MILP).
-fn relaxation(
-    lp: &Lp,
+/// Stage 1, the all-Split relaxation: its point, and its bound (a
+/// proven lower bound on the MILP).
+fn split_relaxation(
+    split: &Lp,
     backend: Backend,
     limits: &Limits,
     report: OnRound,
     trivial: f64,
 ) -> Result<(Vec<f64>, f64), NoPlan> {
-    let relax = solve_lp(lp, None, backend, limits, report, Stage::Relaxation)
+    let relax = solve_lp(split, None, backend, limits, report, Stage::Relaxation)
         .map_err(|e| no_plan(e, limits, trivial))?;
     let lb = relax.bound.max(trivial);
     report(Stage::Relaxation, relax.rounds, relax.columns, None, lb);
     if let Some(why) = relax.stopped {
         return Err(NoPlan::Stopped(why, lb));
     }
+    if !relax.feasible {
+        return Err(NoPlan::Infeasible);
+    }
     Ok((relax.x, lb))
 }
 
-/// Stage 2: each Whole job fixed to the region that holds its largest
-/// share of the relaxation, the rest re-solved: a feasible plan and its
-/// objective, if the limits allow one (the relaxation's own point when its
-/// choices are already 0 or 1).
-fn fixed(
-    lp: &Lp,
-    relax_x: &[f64],
-    backend: Backend,
-    limits: &Limits,
-    report: OnRound,
-    lb: f64,
-) -> Option<(Vec<f64>, f64)> {
-    let n = lp.columns();
-    let mut mask = vec![true; n];
-    let mut integral = true;
-    for cols in &lp.job_cols {
-        let choices: Vec<usize> = cols
-            .clone()
-            .filter(|&i| matches!(lp.col[i], Col::Choice { .. }))
-            .collect();
-        if choices.is_empty() {
-            continue;
-        }
-        let chosen = *choices
-            .iter()
-            .max_by(|&&a, &&b| relax_x[a].total_cmp(&relax_x[b]).then(b.cmp(&a)))
-            .unwrap_or(&choices[0]);
-        integral &= choices
-            .iter()
-            .all(|&i| relax_x[i] <= 1e-9 || relax_x[i] >= 1.0 - 1e-9);
-        // Drop the other regions: their choice and their cells (each
-        // region's cells follow its choice column).
-        let mut keep = false;
-        for i in cols.clone() {
-            if let Col::Choice { .. } = lp.col[i] {
-                keep = i == chosen;
-            }
-            if matches!(lp.col[i], Col::Choice { .. } | Col::Cell { .. }) {
-                mask[i] = keep;
-            }
-        }
-    }
-    let mut incumbent: Option<(Vec<f64>, f64)> = None;
-    if integral {
-        let mut x = relax_x.to_vec();
-        round_choices(lp, &mut x);
-        let ub = lp.objective_of(&x);
-        incumbent = Some((x, ub));
-    } else if limits.stop().is_none() {
-        match solve_lp(lp, Some(&mask), backend, limits, report, Stage::Fixed) {
-            Ok(fixed) if fixed.stopped.is_none() && fixed.feasible => {
-                let mut x = fixed.x;
-                round_choices(lp, &mut x);
-                let ub = lp.objective_of(&x);
-                report(Stage::Fixed, fixed.rounds, fixed.columns, Some(ub), lb);
-                incumbent = Some((x, ub));
-            }
-            Ok(_) | Err(Failure::Infeasible) | Err(Failure::TimeLimit) => {}
-            Err(Failure::Numerical(_)) => {} // the exact stage may still answer
-        }
-    }
-    incumbent
+/// How the solver's exact stage ended.
+enum Exact {
+    /// The engine's answer.
+    Answer(Result<Plan, NoPlan>),
+    /// The solver's claim of optimality was refuted by a better known
+    /// plan, or it failed: the best plan so far, for the engine's own
+    /// search.
+    Refuted(Option<(Vec<f64>, f64)>),
 }
 
-/// Stage 3: the exact MILP over the whole model, warm started from the
-/// incumbent and bounded by what is left of the limits. A solver without
-/// integers (Clarabel) hands this stage to microlp.
+/// Stage 3 on a solver with a MILP of its own (HiGHS): the exact MILP over
+/// the whole model, bounded by what is left of the limits. Its claim of
+/// optimality raises the bound only when its plan is at least as good as
+/// the incumbent: a claim that a known plan refutes is not taken (HiGHS
+/// once returned a plan $27.73 dearer than the incumbent as optimal).
 fn exact(
     lp: &Lp,
     backend: Backend,
@@ -228,16 +232,10 @@ fn exact(
     report: OnRound,
     mut lb: f64,
     mut incumbent: Option<(Vec<f64>, f64)>,
-) -> Result<Plan, NoPlan> {
+) -> Exact {
     let n = lp.columns();
-    let mut exact_backend = if backend.has_integers() {
-        backend
-    } else {
-        Backend::Microlp
-    };
     let all: Vec<usize> = (0..n).collect();
     let scale = lb.abs().max(1.0);
-    let mut failures = Vec::new();
     // The solver is asked for 90 % of the target, so that the bound its
     // stopping rule implies leaves room for the evaluator's re-pricing of
     // the cleaned plan (a difference of about 1e-13 relative).
@@ -257,81 +255,57 @@ fn exact(
             scale_columns,
             initial: incumbent
                 .as_ref()
-                .filter(|_| exact_backend.takes_mip_start())
+                .filter(|_| backend.takes_mip_start())
                 .map(|(x, _)| x.as_slice()),
         };
-        match backend::solve(exact_backend, &call) {
+        match backend::solve(backend, &call) {
             Ok(out) => {
                 let mut x = out.values;
                 round_choices(lp, &mut x);
                 let ub = lp.objective_of(&x);
-                let proven = !out.stopped_early;
-                if proven {
+                let valid = feasible(lp, &x, 1e-7);
+                let claimed = !out.stopped_early;
+                // A claim is refuted by a known plan better than its
+                // answer by more than the gap it was asked for, or by an
+                // answer that breaks a row.
+                let refuted = !valid
+                    || incumbent
+                        .as_ref()
+                        .is_some_and(|(_, old)| ub - *old > solver_gap * ub.abs().max(scale));
+                if valid && incumbent.as_ref().is_none_or(|(_, old)| ub < *old) {
+                    incumbent = Some((x, ub));
+                }
+                if claimed && refuted {
+                    return Exact::Refuted(incumbent);
+                }
+                if claimed {
                     // The solver stopped at its gap: relative to the
                     // objective, or absolute (set to the same number).
                     lb = lb.max(ub - solver_gap * ub.abs().max(scale));
                 }
-                report(Stage::Exact, 1, n, Some(ub), lb);
-                let better = incumbent.as_ref().is_none_or(|(_, old)| ub < *old);
-                if better && feasible(lp, &x, 1e-7) {
-                    incumbent = Some((x, ub));
-                }
-                let (x, ub) = incumbent.ok_or_else(|| {
-                    NoPlan::Numerical("the MILP solver's plan breaks a constraint".into())
-                })?;
-                let stopped = (!proven && gap(ub, lb) > limits.gap).then(|| stop_of(limits));
-                return Ok(Plan {
-                    x,
-                    bound: lb.min(ub),
-                    stopped,
-                    duals: None,
-                });
+                let best = incumbent.as_ref().map(|(_, v)| *v);
+                report(Stage::Exact, 1, n, best, lb);
+                let proven = incumbent
+                    .as_ref()
+                    .is_some_and(|(_, ub)| gap(*ub, lb) <= limits.gap);
+                let stopped = (!claimed && !proven).then(|| stop_of(limits));
+                return Exact::Answer(finish(incumbent, lb, stopped));
             }
-            Err(Failure::Infeasible) if incumbent.is_none() => return Err(NoPlan::Infeasible),
-            Err(Failure::TimeLimit) | Err(Failure::Infeasible) => {
-                return match incumbent {
-                    Some((x, _)) => Ok(Plan {
-                        x,
-                        bound: lb,
-                        stopped: Some(stop_of(limits)),
-                        duals: None,
-                    }),
-                    None => Err(NoPlan::Stopped(stop_of(limits), lb)),
-                };
+            Err(Failure::Infeasible) if incumbent.is_none() => {
+                return Exact::Answer(Err(NoPlan::Infeasible))
             }
-            Err(Failure::Numerical(why)) => {
-                failures.push(format!(
-                    "{}{}: {why}",
-                    exact_backend.name(),
-                    if scale_columns {
-                        ""
-                    } else {
-                        " (unscaled columns)"
-                    }
-                ));
-                match exact_backend.fallback(true) {
-                    // A singular basis in one scaling is often not one in
-                    // another: the same solver once more, columns as they
-                    // are, before giving up on it.
-                    _ if scale_columns && limits.stop().is_none() => scale_columns = false,
-                    Some(other) if other.has_integers() && limits.stop().is_none() => {
-                        exact_backend = other;
-                        scale_columns = true;
-                    }
-                    _ => {
-                        return match incumbent {
-                            // The plan of stage 2 stands, with its honest gap.
-                            Some((x, _)) => Ok(Plan {
-                                x,
-                                bound: lb,
-                                stopped: None,
-                                duals: None,
-                            }),
-                            None => Err(NoPlan::Numerical(failures.join("; then "))),
-                        };
-                    }
-                }
+            // Infeasible, with a feasible plan in hand: refuted.
+            Err(Failure::Infeasible) => return Exact::Refuted(incumbent),
+            Err(Failure::TimeLimit) => {
+                return Exact::Answer(finish(incumbent, lb, Some(stop_of(limits))));
             }
+            Err(Failure::Numerical(_)) if scale_columns && limits.stop().is_none() => {
+                // A singular basis in one scaling is often not one in
+                // another: the same solver once more, columns as they
+                // are, before the engine's own search takes over.
+                scale_columns = false;
+            }
+            Err(Failure::Numerical(_)) => return Exact::Refuted(incumbent),
         }
     }
 }
@@ -357,22 +331,4 @@ pub(crate) fn fixed_mask(lp: &Lp, x: &[f64]) -> Vec<bool> {
         }
     }
     mask
-}
-
-/// Sets each region choice to exactly 0 or 1 (the solver's 0.9999999 is
-/// a 1), and zeroes the cells of regions not chosen.
-fn round_choices(lp: &Lp, x: &mut [f64]) {
-    for cols in &lp.job_cols {
-        let mut chosen = true;
-        for i in cols.clone() {
-            match lp.col[i] {
-                Col::Choice { .. } => {
-                    chosen = x[i] >= 0.5;
-                    x[i] = if chosen { 1.0 } else { 0.0 };
-                }
-                Col::Cell { .. } if !chosen => x[i] = 0.0,
-                _ => {}
-            }
-        }
-    }
 }

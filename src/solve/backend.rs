@@ -138,6 +138,20 @@ impl Backend {
         }
     }
 
+    /// Whether the exact stage hands this solver the whole MILP (HiGHS,
+    /// whose branch and cut is fast, its answer checked against the
+    /// incumbent) rather than running the engine's own search over the
+    /// region choices with this solver's LPs (microlp, whose branch and
+    /// bound re-solves the whole model at every node; Clarabel, which has
+    /// no integers).
+    pub(crate) fn branches_itself(self) -> bool {
+        match self {
+            #[cfg(feature = "highs")]
+            Backend::Highs => true,
+            _ => false,
+        }
+    }
+
     /// The solver to try when this one fails numerically on a model with
     /// (`mip`) or without binaries: another algorithm, so that one
     /// solver's trouble is not the answer.

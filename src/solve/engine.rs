@@ -230,11 +230,16 @@ fn solve_model(
     // keep it.
     let resident = p.resident_bytes();
     let room = s.memory_budget_bytes.saturating_sub(resident);
-    if estimate.matrix_bytes > room {
+    // A MILP also holds its all-Split relaxation, a smaller matrix.
+    let matrix_bytes = match p.jobs().iter().any(|j| j.has_region_choice()) {
+        true => estimate.matrix_bytes.saturating_mul(2),
+        false => estimate.matrix_bytes,
+    };
+    if matrix_bytes > room {
         return Err(TooLarge {
             columns: estimate.columns,
             nonzeros: estimate.nonzeros,
-            estimate_bytes: estimate.matrix_bytes.saturating_add(resident),
+            estimate_bytes: matrix_bytes.saturating_add(resident),
             budget_bytes: s.memory_budget_bytes,
         }
         .into());
@@ -304,7 +309,7 @@ fn solve_model(
     let hook = |stage, round, columns, incumbent_usd, bound_usd| {
         s.round(stage, round, columns, incumbent_usd, bound_usd)
     };
-    let plan = anytime::optimum(&model, backend, &limits, &hook);
+    let plan = anytime::optimum(p, &model, backend, &limits, &hook);
     s.report(Progress::Solved {
         seconds: clock.elapsed().as_secs_f64(),
     });

@@ -10,8 +10,9 @@
 //! only the model: proven bounds; one call of a solver over a part of it;
 //! a solver's point made a plan; its duals read as values) ← `progress`
 //! (what a solve reports) ← `linear`, `sifting` (the LP optimum, whole or
-//! by column generation; they call each other) ← `anytime` (the stages of
-//! the optimum) ← `engine` (the one entry). Nothing imports upwards.
+//! by column generation; they call each other) ← `branch` (the region
+//! choices and the engine's own search over them) ← `anytime` (the stages
+//! of the optimum) ← `engine` (the one entry). Nothing imports upwards.
 //!
 //! Every answer carries its proof: a lower bound that the engine computes
 //! itself from the solver's duals by weak duality ([`bound::bound_over`]),
@@ -21,6 +22,7 @@
 pub(crate) mod anytime;
 pub(crate) mod backend;
 pub(crate) mod bound;
+pub(crate) mod branch;
 pub(crate) mod cleanup;
 pub(crate) mod duals;
 pub(crate) mod engine;

@@ -21,13 +21,18 @@ pub(crate) type OnRound<'a> = &'a dyn Fn(Stage, usize, usize, Option<f64>, f64);
 pub enum Stage {
     /// A round of column generation on the LP (or the relaxation).
     Sifting,
-    /// The LP relaxation of the MILP is solved: its bound is proven.
+    /// The all-Split relaxation of the MILP (every Whole job as Split)
+    /// is solved: its bound is proven.
     Relaxation,
     /// The `Whole` jobs are fixed to their largest region and the rest
     /// re-solved: a feasible plan.
     Fixed,
     /// The exact MILP solver has returned.
     Exact,
+    /// A node of the engine's own branch and bound over the region
+    /// choices (an LP of the all-Split relaxation, or of the MILP with its
+    /// choices fixed).
+    Branch,
     /// A round of the least-shortfall diagnosis.
     Diagnosis,
 }

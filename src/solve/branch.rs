@@ -1,0 +1,494 @@
+//! The region choices of `Whole` jobs, and the crate's own search over
+//! them: a best-first branch and bound whose nodes are LPs.
+//!
+//! A node allows each Whole job a subset of its options (a region, or
+//! none at all for a job with a price for undone work). Its bound is the
+//! all-Split relaxation ([`super::lp::build_split`]) over the cells of the
+//! allowed regions: a model with no region-choice rows, and a proven
+//! lower bound on every plan whose choices the node allows. A node that
+//! allows one option per job is a *leaf*: the MILP's LP with those choices
+//! fixed ([`Choices::fixed_mask`]) is exact for it. Each node also tries
+//! the plan that puts every job in the option holding most of its work
+//! (solved exactly, as a leaf), so the incumbent improves as the search
+//! goes; a node whose bound is within the target gap of the incumbent is
+//! closed. The proven bound is the least bound of the open nodes.
+//!
+//! Why not hand the MILP to a solver's own branch and bound: its integer
+//! part is a handful of region choices, while its columns are the cells
+//! (100 k for a year in 12 regions). microlp's branch and bound re-solves
+//! that whole model at every node with the choice rows (three times the
+//! rows); here every node is one column-generated LP of the smaller
+//! relaxation, and every number the answer claims is one this engine
+//! checked (an LP bound from duals, a plan re-priced over the model).
+
+use super::backend::{Backend, Failure};
+use super::limits::{Limits, StopReason};
+use super::linear::solve_lp;
+use super::lp::{Col, Lp};
+use super::progress::{OnRound, Stage};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+use std::ops::Range;
+
+/// Region of the option "no region at all".
+const NONE: u32 = u32::MAX;
+
+/// One option of a Whole job in the MILP: its choice column and the
+/// cells that follow it (none for "no region").
+#[derive(Debug, Clone)]
+struct Opt {
+    col: usize,
+    region: u32,
+    cells: Range<usize>,
+}
+
+/// The Whole jobs with a region choice, and their options, read off the
+/// MILP (each job's choice column precedes its region's cells).
+pub(crate) struct Choices {
+    /// Per Whole job: its index and its options (in the model's order).
+    jobs: Vec<(usize, Vec<Opt>)>,
+    /// Offset of each job's first option in a flat list of all options.
+    first: Vec<usize>,
+    options: usize,
+}
+
+/// For each Whole job (in [`Choices`] order), the index of one option.
+pub(crate) type Assignment = Vec<u16>;
+
+impl Choices {
+    pub(crate) fn of(milp: &Lp) -> Choices {
+        let mut jobs = Vec::new();
+        for (j, cols) in milp.job_cols.iter().enumerate() {
+            let mut opts: Vec<Opt> = Vec::new();
+            for i in cols.clone() {
+                match milp.col[i] {
+                    Col::Choice { region, .. } => opts.push(Opt {
+                        col: i,
+                        region,
+                        cells: i + 1..i + 1,
+                    }),
+                    Col::Cell { .. } => {
+                        if let Some(o) = opts.last_mut() {
+                            o.cells.end = i + 1;
+                        }
+                    }
+                    Col::Slack { .. } => {}
+                }
+            }
+            if !opts.is_empty() {
+                jobs.push((j, opts));
+            }
+        }
+        let mut first = Vec::with_capacity(jobs.len());
+        let mut options = 0;
+        for (_, opts) in &jobs {
+            first.push(options);
+            options += opts.len();
+        }
+        Choices {
+            jobs,
+            first,
+            options,
+        }
+    }
+
+    /// Work units of each option in a point `x` of the all-Split
+    /// relaxation `split`: the work done in its region, or for "no
+    /// region" the work left undone. Flat, in option order.
+    pub(crate) fn work(&self, split: &Lp, x: &[f64]) -> Vec<f64> {
+        let mut work = vec![0.0; self.options];
+        for (n, (j, opts)) in self.jobs.iter().enumerate() {
+            for i in split.job_cols[*j].clone() {
+                let region = match split.col[i] {
+                    Col::Cell { pool, .. } => split.pool_region[pool as usize],
+                    Col::Slack { .. } => NONE,
+                    Col::Choice { .. } => continue,
+                };
+                let done = match split.col[i] {
+                    Col::Cell { .. } => split.cell_speed(i) * x[i],
+                    _ => x[i],
+                };
+                if let Some(o) = opts.iter().position(|o| o.region == region) {
+                    work[self.first[n] + o] += done;
+                }
+            }
+        }
+        work
+    }
+
+    /// Each job's option holding most of its work in `work` among those
+    /// `allowed` (ties to the first), and how far the point is from one
+    /// option per job: per job, the share of its work outside that option.
+    fn argmax(&self, work: &[f64], allowed: &[bool]) -> (Assignment, Vec<f64>) {
+        let mut pick = Vec::with_capacity(self.jobs.len());
+        let mut spread = Vec::with_capacity(self.jobs.len());
+        for (n, (_, opts)) in self.jobs.iter().enumerate() {
+            let f = self.first[n];
+            let mut best: Option<usize> = None;
+            let mut total = 0.0;
+            for o in 0..opts.len() {
+                if !allowed[f + o] {
+                    continue;
+                }
+                total += work[f + o].max(0.0);
+                if best.is_none_or(|b| work[f + o] > work[f + b]) {
+                    best = Some(o);
+                }
+            }
+            let b = best.unwrap_or(0);
+            pick.push(b as u16);
+            spread.push(if total > 0.0 {
+                1.0 - work[f + b].max(0.0) / total
+            } else {
+                0.0
+            });
+        }
+        (pick, spread)
+    }
+
+    /// The assignment that puts each job in the option holding most of
+    /// its work in a point `x` of the all-Split relaxation.
+    pub(crate) fn largest_share(&self, split: &Lp, x: &[f64]) -> Assignment {
+        let all = vec![true; self.options];
+        self.argmax(&self.work(split, x), &all).0
+    }
+
+    /// The MILP's columns left with each job's choice fixed as in `a`: of
+    /// each Whole job, only the chosen option's column and its cells. Over
+    /// this mask the one-region row forces the chosen column to 1: the LP
+    /// of the MILP with its choices fixed, exact for that assignment.
+    pub(crate) fn fixed_mask(&self, milp: &Lp, a: &[u16]) -> Vec<bool> {
+        let mut mask = vec![true; milp.columns()];
+        for ((_, opts), &pick) in self.jobs.iter().zip(a) {
+            for (o, opt) in opts.iter().enumerate() {
+                let keep = o == pick as usize;
+                mask[opt.col] = keep;
+                for i in opt.cells.clone() {
+                    mask[i] = keep;
+                }
+            }
+        }
+        mask
+    }
+
+    /// The columns of the all-Split relaxation a node allows: every cell
+    /// but those of a Whole job in a region the node excludes.
+    fn split_mask(&self, split: &Lp, allowed: &[bool]) -> Vec<bool> {
+        let mut mask = vec![true; split.columns()];
+        for (n, (j, opts)) in self.jobs.iter().enumerate() {
+            let f = self.first[n];
+            for i in split.job_cols[*j].clone() {
+                if let Col::Cell { pool, .. } = split.col[i] {
+                    let region = split.pool_region[pool as usize];
+                    mask[i] = opts
+                        .iter()
+                        .position(|o| o.region == region)
+                        .is_some_and(|o| allowed[f + o]);
+                }
+            }
+        }
+        mask
+    }
+}
+
+/// A node of the search: the options it allows, and a proven lower bound
+/// on every plan it allows (its parent's until its own LP is solved).
+struct Node {
+    bound: f64,
+    allowed: Vec<bool>,
+    /// Work per option in the node's relaxation, once solved.
+    work: Option<Vec<f64>>,
+}
+
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        self.bound.total_cmp(&other.bound) == Ordering::Equal
+    }
+}
+impl Eq for Node {}
+impl PartialOrd for Node {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Node {
+    /// Least bound first (a max-heap of the reversed order).
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.bound.total_cmp(&self.bound)
+    }
+}
+
+/// At most this many open nodes: beyond, the search stops (as over its
+/// memory budget) with the bound it has. A node holds one flag per
+/// option: at 1,000 options this is 64 MB.
+const MAX_OPEN_NODES: usize = 1 << 16;
+
+/// What the search starts from and what it found.
+pub(crate) struct Search<'a> {
+    pub(crate) backend: Backend,
+    pub(crate) milp: &'a Lp,
+    pub(crate) split: &'a Lp,
+    pub(crate) choices: &'a Choices,
+    /// The best plan so far (a MILP point) and its objective.
+    pub(crate) incumbent: Option<(Vec<f64>, f64)>,
+    /// Objective of every assignment solved exactly (infinite where the
+    /// fixed LP is infeasible): a plan is never solved twice.
+    pub(crate) tried: HashMap<Assignment, f64>,
+    /// LPs solved by the search.
+    pub(crate) lps: usize,
+}
+
+/// How a search ended: its proven bound, and why it stopped early (if it
+/// did).
+pub(crate) struct Outcome {
+    pub(crate) bound: f64,
+    pub(crate) stopped: Option<StopReason>,
+}
+
+fn gap(ub: f64, lb: f64) -> f64 {
+    (ub - lb) / ub.abs().max(1.0)
+}
+
+impl Search<'_> {
+    /// Solves the MILP's LP with `a` fixed (once per assignment) and
+    /// keeps its plan if it is the best so far. Its objective, infinite
+    /// where it has no plan; `None` when the limits stopped it.
+    pub(crate) fn try_assignment(
+        &mut self,
+        a: &Assignment,
+        limits: &Limits,
+        report: OnRound,
+        stage: Stage,
+    ) -> Option<f64> {
+        if let Some(&v) = self.tried.get(a) {
+            return Some(v);
+        }
+        let backend = self.backend;
+        let mask = self.choices.fixed_mask(self.milp, a);
+        self.lps += 1;
+        let value = match solve_lp(self.milp, Some(&mask), backend, limits, report, stage) {
+            Ok(r) if r.stopped.is_some() => return None,
+            Ok(r) if r.feasible => {
+                let mut x = r.x;
+                round_choices(self.milp, &mut x);
+                let ub = self.milp.objective_of(&x);
+                if self.incumbent.as_ref().is_none_or(|(_, old)| ub < *old) {
+                    self.incumbent = Some((x, ub));
+                }
+                ub
+            }
+            Ok(_) | Err(Failure::Infeasible) => f64::INFINITY,
+            Err(Failure::TimeLimit) => return None,
+            // One assignment's numerical trouble is not the search's: it
+            // is left out, and the bound stays honest (the node it came
+            // from stays open or is branched on).
+            Err(Failure::Numerical(_)) => f64::INFINITY,
+        };
+        self.tried.insert(a.clone(), value);
+        Some(value)
+    }
+
+    /// The best-first search from the root (whose relaxation was solved:
+    /// its bound and its work per option), until the incumbent is within
+    /// the target gap of the least open bound, or the limits stop it.
+    pub(crate) fn run(
+        &mut self,
+        root_bound: f64,
+        root_work: Vec<f64>,
+        limits: &Limits,
+        report: OnRound,
+    ) -> Outcome {
+        let c = self.choices;
+        let mut open = BinaryHeap::new();
+        open.push(Node {
+            bound: root_bound,
+            allowed: vec![true; c.options],
+            work: Some(root_work),
+        });
+        // The least bound of the nodes closed within the target gap of
+        // the incumbent of their time.
+        let mut closed_floor = f64::INFINITY;
+        let mut nodes = 0usize;
+        let solver_gap = 0.9 * limits.gap;
+        let least_open = |open: &BinaryHeap<Node>, closed: f64| {
+            open.peek().map_or(closed, |n| n.bound.min(closed))
+        };
+        while let Some(mut node) = open.pop() {
+            let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
+            let lb = node.bound.min(least_open(&open, closed_floor));
+            if gap(ub, node.bound) <= solver_gap {
+                // This node, and every one after it, is within the gap.
+                closed_floor = closed_floor.min(node.bound);
+                return Outcome {
+                    bound: least_open(&open, closed_floor).min(ub),
+                    stopped: None,
+                };
+            }
+            if let Some(why) = limits.stop() {
+                return Outcome {
+                    bound: lb,
+                    stopped: Some(why),
+                };
+            }
+            if open.len() >= MAX_OPEN_NODES {
+                return Outcome {
+                    bound: lb,
+                    stopped: Some(StopReason::MemoryBudget),
+                };
+            }
+            nodes += 1;
+            let leaf = c.jobs.iter().enumerate().all(|(n, (_, opts))| {
+                (0..opts.len())
+                    .filter(|&o| node.allowed[c.first[n] + o])
+                    .count()
+                    == 1
+            });
+            if leaf {
+                let (a, _) = c.argmax(&vec![0.0; c.options], &node.allowed);
+                if self
+                    .try_assignment(&a, limits, report, Stage::Branch)
+                    .is_none()
+                {
+                    open.push(node);
+                    return Outcome {
+                        bound: least_open(&open, closed_floor),
+                        stopped: Some(limits.stop().unwrap_or(StopReason::TimeLimit)),
+                    };
+                }
+                report(
+                    Stage::Branch,
+                    nodes,
+                    0,
+                    self.incumbent.as_ref().map(|(_, v)| *v),
+                    least_open(&open, closed_floor),
+                );
+                continue; // solved exactly
+            }
+            let work = match node.work.take() {
+                Some(w) => w,
+                None => {
+                    let mask = c.split_mask(self.split, &node.allowed);
+                    self.lps += 1;
+                    match solve_lp(
+                        self.split,
+                        Some(&mask),
+                        self.backend,
+                        limits,
+                        report,
+                        Stage::Branch,
+                    ) {
+                        Ok(r) if r.stopped.is_none() && r.feasible => {
+                            node.bound = node.bound.max(r.bound);
+                            c.work(self.split, &r.x)
+                        }
+                        Ok(r) if r.stopped.is_none() => continue, // no plan here
+                        Err(Failure::Infeasible) => continue,
+                        Ok(r) => {
+                            node.bound = node.bound.max(r.bound);
+                            let why = r.stopped.unwrap_or(StopReason::TimeLimit);
+                            open.push(node);
+                            return Outcome {
+                                bound: least_open(&open, closed_floor),
+                                stopped: Some(why),
+                            };
+                        }
+                        Err(Failure::TimeLimit) | Err(Failure::Numerical(_)) => {
+                            // Stopped, or no LP bound for this node: the
+                            // search ends with the node still open.
+                            let why = limits.stop().unwrap_or(StopReason::TimeLimit);
+                            open.push(node);
+                            return Outcome {
+                                bound: least_open(&open, closed_floor),
+                                stopped: Some(why),
+                            };
+                        }
+                    }
+                }
+            };
+            let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
+            if gap(ub, node.bound) <= solver_gap {
+                closed_floor = closed_floor.min(node.bound);
+                continue;
+            }
+            // The plan with each job where most of its work is.
+            let (pick, spread) = c.argmax(&work, &node.allowed);
+            let Some(value) = self.try_assignment(&pick, limits, report, Stage::Branch) else {
+                open.push(node);
+                return Outcome {
+                    bound: least_open(&open, closed_floor),
+                    stopped: Some(limits.stop().unwrap_or(StopReason::TimeLimit)),
+                };
+            };
+            let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
+            report(
+                Stage::Branch,
+                nodes,
+                0,
+                self.incumbent.as_ref().map(|(_, v)| *v),
+                node.bound.min(least_open(&open, closed_floor)),
+            );
+            if gap(ub, node.bound) <= solver_gap || gap(value, node.bound) <= solver_gap {
+                // The node's best plan is within the gap of its bound.
+                closed_floor = closed_floor.min(node.bound);
+                continue;
+            }
+            // Branch on the job furthest from one option (ties: the first
+            // with a choice left): its largest option, or the others.
+            let free = |n: usize| {
+                let f = c.first[n];
+                (0..c.jobs[n].1.len())
+                    .filter(|&o| node.allowed[f + o])
+                    .count()
+                    > 1
+            };
+            let Some(n) = (0..c.jobs.len())
+                .filter(|&n| free(n))
+                .max_by(|&a, &b| spread[a].total_cmp(&spread[b]).then(b.cmp(&a)))
+            else {
+                continue; // a leaf after all
+            };
+            let f = c.first[n];
+            let chosen = f + pick[n] as usize;
+            let mut only = node.allowed.clone();
+            for o in 0..c.jobs[n].1.len() {
+                only[f + o] = f + o == chosen;
+            }
+            let mut others = node.allowed;
+            others[chosen] = false;
+            open.push(Node {
+                bound: node.bound,
+                allowed: only,
+                work: None,
+            });
+            open.push(Node {
+                bound: node.bound,
+                allowed: others,
+                work: None,
+            });
+        }
+        // Every node closed or pruned.
+        let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
+        Outcome {
+            bound: closed_floor.min(ub),
+            stopped: None,
+        }
+    }
+}
+
+/// Sets each region choice to exactly 0 or 1 (the solver's 0.9999999 is
+/// a 1), and zeroes the cells of regions not chosen.
+pub(crate) fn round_choices(lp: &Lp, x: &mut [f64]) {
+    for cols in &lp.job_cols {
+        let mut chosen = true;
+        for i in cols.clone() {
+            match lp.col[i] {
+                Col::Choice { .. } => {
+                    chosen = x[i] >= 0.5;
+                    x[i] = if chosen { 1.0 } else { 0.0 };
+                }
+                Col::Cell { .. } if !chosen => x[i] = 0.0,
+                _ => {}
+            }
+        }
+    }
+}
