@@ -492,3 +492,108 @@ pub(crate) fn round_choices(lp: &Lp, x: &mut [f64]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Problem;
+    use crate::solve::anytime::{self, NoPlan};
+    use crate::solve::limits::ColumnGeneration;
+    use crate::solve::lp::{self, Objective};
+    use crate::synth::{generate, Params};
+    use proptest::prelude::*;
+
+    fn limits() -> Limits {
+        Limits {
+            deadline: None,
+            gap: 1e-9,
+            cancel: None,
+            column_generation: ColumnGeneration::Never,
+            whole_model_fits: true,
+        }
+    }
+
+    /// Every assignment of options, solved exactly one by one: the least
+    /// is the MILP's optimum (infinite when no assignment has a plan).
+    fn enumerate(milp: &Lp, split: &Lp, choices: &Choices, backend: Backend) -> f64 {
+        let counts: Vec<usize> = choices.jobs.iter().map(|(_, o)| o.len()).collect();
+        let mut search = Search {
+            backend,
+            milp,
+            split,
+            choices,
+            incumbent: None,
+            tried: HashMap::new(),
+            lps: 0,
+        };
+        let mut a: Assignment = vec![0; counts.len()];
+        let mut best = f64::INFINITY;
+        loop {
+            let v = search
+                .try_assignment(&a, &limits(), &|_, _, _, _, _| {}, Stage::Branch)
+                .expect("no limit");
+            best = best.min(v);
+            // The next assignment, like an odometer.
+            let mut n = 0;
+            loop {
+                if n == counts.len() {
+                    return best;
+                }
+                a[n] += 1;
+                if (a[n] as usize) < counts[n] {
+                    break;
+                }
+                a[n] = 0;
+                n += 1;
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// The stages and the search find the least of every assignment
+        /// solved one by one, with a bound below it: on every backend
+        /// compiled in.
+        #[test]
+        fn the_search_finds_the_best_assignment(
+            jobs in 2usize..6,
+            regions in 2usize..4,
+            slots in 3usize..8,
+            whole_share in 0.5f64..1.0,
+            power_caps in any::<bool>(),
+            contention in 0.2f64..0.9,
+            seed in 0u64..10_000,
+        ) {
+            let scenario = generate(&Params {
+                jobs, regions, slots, whole_share, power_caps, contention, seed,
+                pools_per_region: 2,
+            });
+            let p = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let milp = lp::build(&p, Objective::Cost);
+            prop_assume!(milp.has_choices() && !milp.job_without_cells);
+            let split = lp::build_split(&p, Objective::Cost, None);
+            let choices = Choices::of(&milp);
+            let combos: usize = choices.jobs.iter().map(|(_, o)| o.len()).product();
+            prop_assume!(combos <= 81);
+            for &backend in Backend::available().iter().filter(|&&b| b != Backend::Auto) {
+                let best = enumerate(&milp, &split, &choices, backend);
+                let got = anytime::optimum(&p, &milp, backend, &limits(), &|_, _, _, _, _| {});
+                match got {
+                    Ok(plan) => {
+                        let total = milp.objective_of(&plan.x);
+                        let tol = 1e-6 * best.abs().max(1.0);
+                        prop_assert!(plan.stopped.is_none());
+                        prop_assert!((total - best).abs() <= tol,
+                            "{}: search {total}, enumeration {best}", backend.name());
+                        prop_assert!(plan.bound <= best + tol,
+                            "{}: bound {} above the optimum {best}", backend.name(), plan.bound);
+                    }
+                    Err(NoPlan::Infeasible) => prop_assert!(best.is_infinite(),
+                        "{}: infeasible, but an assignment costs {best}", backend.name()),
+                    Err(_) => prop_assert!(false, "{}: stopped or failed", backend.name()),
+                }
+            }
+        }
+    }
+}
