@@ -164,6 +164,7 @@ pub use solve::duals::Duals;
 pub use solve::engine::Solution;
 pub use solve::limits::{ColumnGeneration, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
 pub use solve::lp::{ModelEstimate, ModelSize};
+pub use solve::mps::ExportError;
 pub use solve::progress::{Progress, Stage};
 pub use time::{Horizon, Series};
 

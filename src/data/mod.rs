@@ -100,6 +100,7 @@ pub mod catalog;
 mod dataset;
 mod error;
 pub mod tables;
+mod year;
 
 pub use builder::{
     Bandwidth, Carbon, Catalog, Egress, Energy, Interruption, LinkSpec, Period, PoolSpec, Power,
@@ -108,3 +109,7 @@ pub use builder::{
 pub use dataset::{CarbonBasis, DataSet, Edge, GpuOffer, Offer, Transfer, HOURS_PER_MONTH};
 pub use error::DataError;
 pub use tables::Table;
+pub use year::{
+    asia_2022_carbon, year_long_asia_2022, ASIA_2022_CARBON_FILE, ASIA_2022_ZONES,
+    EPA_2022_SOCIAL_COST_USD_PER_T, HOURS_2022,
+};

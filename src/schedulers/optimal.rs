@@ -13,6 +13,7 @@ use crate::solve::backend::Backend;
 use crate::solve::engine::{self, Settings, Solution};
 use crate::solve::limits::{ColumnGeneration, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES, MIN_GAP};
 use crate::solve::lp::{self, ModelEstimate, ModelSize, Objective};
+use crate::solve::mps::{self, ExportError};
 use crate::solve::progress::Progress;
 use std::fmt;
 use std::sync::atomic::AtomicBool;
@@ -267,6 +268,37 @@ impl Optimal {
         let mut out = self.clone();
         out.settings.backend = backend;
         out
+    }
+
+    /// Writes the model this optimum would solve for `problem` (its goal's
+    /// objective and limit row) to `out` as free MPS, region choices marked
+    /// integer, so that an independent solver can solve exactly the
+    /// crate's formulation (names and format: see `docs/yearlong.md`).
+    /// Refuses, before building anything, a model over the memory budget.
+    ///
+    /// # Errors
+    /// [`ExportError::Model`] with [`Error::TooLarge`] over the budget;
+    /// [`ExportError::Io`] when `out` fails.
+    pub fn write_mps(
+        &self,
+        problem: &Problem,
+        out: &mut impl std::io::Write,
+    ) -> Result<ModelSize, ExportError> {
+        let (objective, limit) = self.goal.model();
+        let estimate = lp::estimate_with(problem, limit.is_some());
+        let resident = problem.resident_bytes();
+        let room = self.settings.memory_budget_bytes.saturating_sub(resident);
+        if estimate.matrix_bytes > room {
+            return Err(Error::from(TooLarge {
+                columns: estimate.columns,
+                nonzeros: estimate.nonzeros,
+                estimate_bytes: estimate.matrix_bytes.saturating_add(resident),
+                budget_bytes: self.settings.memory_budget_bytes,
+            })
+            .into());
+        }
+        let model = lp::build_with(problem, objective, limit);
+        mps::write(&model, out)
     }
 
     /// The size of the cost model for `problem` (built, not solved).

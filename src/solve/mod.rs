@@ -29,5 +29,6 @@ pub(crate) mod engine;
 pub(crate) mod limits;
 pub(crate) mod linear;
 pub(crate) mod lp;
+pub(crate) mod mps;
 pub(crate) mod progress;
 pub(crate) mod sifting;
