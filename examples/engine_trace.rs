@@ -35,18 +35,32 @@ fn main() {
         eprintln!("{:8.3} s  {p:?}", clock.elapsed().as_secs_f64());
         if let Progress::Round {
             stage,
+            columns,
             incumbent_usd,
             bound_usd,
             ..
         } = p
         {
+            // A bound of the MILP comes from the relaxation's summary
+            // (no incumbent), the exact MILP, or the search's summaries
+            // (no columns); the inner LPs of the fixed plan and of the
+            // search's nodes report their own bounds. A plan comes from
+            // the fixed plan, the exact MILP or the search (a relaxation's
+            // point is no plan).
+            let global_bound = match stage {
+                Stage::Relaxation => incumbent_usd.is_none(),
+                Stage::Exact => true,
+                Stage::Branch => *columns == 0,
+                _ => false,
+            };
             let mut o = seen.lock().unwrap_or_else(|e| e.into_inner());
-            if o.bound.is_none_or(|(_, b)| *bound_usd > b) {
+            if global_bound && o.bound.is_none_or(|(_, b)| *bound_usd > b) {
                 o.bound = Some((*stage, *bound_usd));
             }
-            if let Some(inc) = incumbent_usd {
-                if o.plan.is_none_or(|(_, v)| *inc < v) {
-                    o.plan = Some((*stage, *inc));
+            let plan = matches!(stage, Stage::Fixed | Stage::Exact | Stage::Branch);
+            if let Some(inc) = incumbent_usd.filter(|_| plan) {
+                if o.plan.is_none_or(|(_, v)| inc < v) {
+                    o.plan = Some((*stage, inc));
                 }
             }
         }
