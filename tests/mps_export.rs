@@ -12,14 +12,17 @@ use std::collections::HashMap;
 
 const CARBON_CSV: &str = include_str!("../data/carbon_intensity_hourly_2022_asia_eurosys24.csv");
 
+/// One row of a model read back: its sense (`L`, `E`, `G`), right-hand side
+/// and `(column, coefficient)` entries.
+type Row = (char, f64, Vec<(usize, f64)>);
+
 /// A model read back from free MPS.
 #[derive(Debug, Default)]
 struct Mps {
     cost: Vec<f64>,
     upper: Vec<f64>,
     integer: Vec<bool>,
-    /// Per row: its sense (`L`, `E`, `G`), right-hand side and entries.
-    rows: Vec<(char, f64, Vec<(usize, f64)>)>,
+    rows: Vec<Row>,
     nonzeros: usize,
 }
 

@@ -130,14 +130,14 @@ pub(crate) fn optimum_with(
         search.tried.insert(first.clone(), ub);
         search.incumbent = Some((x, ub));
     }
-    if search.incumbent.is_none() && limits.stop().is_none() {
-        if search
+    if search.incumbent.is_none()
+        && limits.stop().is_none()
+        && search
             .try_assignment(&first, limits, report, Stage::Fixed)
             .is_some()
-        {
-            let ub = search.incumbent.as_ref().map(|(_, v)| *v);
-            report(Stage::Fixed, 1, 0, ub, lb);
-        }
+    {
+        let ub = search.incumbent.as_ref().map(|(_, v)| *v);
+        report(Stage::Fixed, 1, 0, ub, lb);
     }
     let done = |search: &Search, lb: f64| {
         search

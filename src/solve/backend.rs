@@ -80,9 +80,9 @@ impl Backend {
     /// `Auto` takes HiGHS when compiled in; otherwise Clarabel for a model
     /// of at least [`AUTO_CLARABEL_MIN_VARIABLES`] continuous variables
     /// (when compiled in), and microlp for everything else. A MILP's
-    /// stages are LPs (its relaxation, its fixed plan, the engine's own
-    /// search); only a solver search over more region choices than the
-    /// engine's own takes goes to microlp (Clarabel has no integers). On
+    /// LP stages (its relaxation, its fixed plan, the nodes of the
+    /// engine's own search) run on that solver; its exact stage, a MILP,
+    /// runs on microlp when the solver has no integers (Clarabel). On
     /// the year-long real-data MILP (210 k columns, 12 binaries) Clarabel's
     /// stages proved the optimum in 120 s where microlp's LP relaxation
     /// had not returned after 600 s.
