@@ -45,7 +45,7 @@ fn main() {
             // (no incumbent), the exact MILP, or the search's summaries
             // (no columns); the inner LPs of the fixed plan and of the
             // search's nodes report their own bounds. A plan comes from
-            // the fixed plan, the exact MILP or the search (a relaxation's
+            // the rounded or fixed plan, the exact MILP or the search (a relaxation's
             // point is no plan).
             let global_bound = match stage {
                 Stage::Relaxation => incumbent_usd.is_none(),
@@ -57,7 +57,10 @@ fn main() {
             if global_bound && o.bound.is_none_or(|(_, b)| *bound_usd > b) {
                 o.bound = Some((*stage, *bound_usd));
             }
-            let plan = matches!(stage, Stage::Fixed | Stage::Exact | Stage::Branch);
+            let plan = matches!(
+                stage,
+                Stage::Rounded | Stage::Fixed | Stage::Exact | Stage::Branch
+            );
             if let Some(inc) = incumbent_usd.filter(|_| plan) {
                 if o.plan.is_none_or(|(_, v)| inc < v) {
                     o.plan = Some((*stage, inc));

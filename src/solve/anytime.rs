@@ -4,8 +4,12 @@
 //! 1. the all-Split relaxation ([`lp::build_split`]: every Whole job as
 //!    Split): the cheapest valid relaxation, with no region-choice rows;
 //!    its bound is a proven lower bound on the MILP;
-//! 2. each Whole job fixed to the option holding most of its work there,
-//!    the MILP's LP re-solved: a feasible plan, and so a proven gap;
+//! 2. each Whole job fixed to the option holding most of its work there:
+//!    at once, the relaxation's point rounded to that choice
+//!    ([`super::rounding`], no LP: the plan when a limit stopped the
+//!    relaxation); then, if that plan's gap is above the target, the
+//!    MILP's LP with those choices fixed: a feasible plan, and so a proven
+//!    gap;
 //! 3. the exact search: a solver's MILP over the whole model (HiGHS, or
 //!    microlp), its claim of optimality checked against the incumbent; a
 //!    claim the incumbent refutes is not taken, and the engine's own
@@ -21,6 +25,7 @@ use super::limits::{Limits, StopReason};
 use super::linear::{full, solve_lp};
 use super::lp::{self, Col, Lp};
 use super::progress::{OnRound, Stage};
+use super::rounding;
 use crate::problem::Problem;
 use std::collections::HashMap;
 
@@ -105,7 +110,7 @@ pub(crate) fn optimum_with(
     // twice for).
     let mut split = lp::build_split(p, lp.objective, lp.limit);
     split.warm_like(lp);
-    let (split_x, lb) = split_relaxation(&split, backend, limits, report, trivial)?;
+    let (split_x, lb, relax_stopped) = split_relaxation(&split, backend, limits, report, trivial)?;
     let choices = Choices::of(lp);
     let mut search = Search {
         backend,
@@ -119,7 +124,10 @@ pub(crate) fn optimum_with(
     // Stage 2: every Whole job where most of its work is. When the
     // relaxation already put each one wholly in one region, its point is
     // the MILP's (egress aside, which the MILP's objective charges in
-    // full): no LP is needed if it keeps every row.
+    // full): no LP is needed if it keeps every row (and, the relaxation
+    // being optimal, it is that assignment's optimum). Otherwise the
+    // point rounded ([`rounding`]) is a first plan at once, and the
+    // assignment's LP a better one if it does not already meet the gap.
     let first = choices.largest_share(&split, &split_x);
     if let Some(x) = choices
         .milp_point(lp, &split, &split_x, &first)
@@ -127,10 +135,26 @@ pub(crate) fn optimum_with(
     {
         let ub = lp.objective_of(&x);
         report(Stage::Fixed, 0, 0, Some(ub), lb);
-        search.tried.insert(first.clone(), ub);
+        if relax_stopped.is_none() {
+            search.tried.insert(first.clone(), ub);
+        }
+        search.incumbent = Some((x, ub));
+    } else if let Some(x) = rounding::rounded(lp, &split, &choices, &split_x, &first) {
+        let ub = lp.objective_of(&x);
+        report(Stage::Rounded, 0, 0, Some(ub), lb);
         search.incumbent = Some((x, ub));
     }
-    if search.incumbent.is_none()
+    if let Some(why) = relax_stopped {
+        return finish(search.incumbent, lb, Some(why));
+    }
+    let done = |search: &Search, lb: f64| {
+        search
+            .incumbent
+            .as_ref()
+            .is_some_and(|(_, ub)| gap(*ub, lb) <= limits.gap)
+    };
+    if !done(&search, lb)
+        && !search.tried.contains_key(&first)
         && limits.stop().is_none()
         && search
             .try_assignment(&first, limits, report, Stage::Fixed)
@@ -139,12 +163,6 @@ pub(crate) fn optimum_with(
         let ub = search.incumbent.as_ref().map(|(_, v)| *v);
         report(Stage::Fixed, 1, 0, ub, lb);
     }
-    let done = |search: &Search, lb: f64| {
-        search
-            .incumbent
-            .as_ref()
-            .is_some_and(|(_, ub)| gap(*ub, lb) <= limits.gap)
-    };
     if done(&search, lb) {
         return finish(search.incumbent, lb, None);
     }
@@ -238,26 +256,26 @@ fn pure_lp(
     Ok(plan)
 }
 
-/// Stage 1, the all-Split relaxation: its point, and its bound (a
-/// proven lower bound on the MILP).
+/// Stage 1, the all-Split relaxation: its point, its bound (a proven
+/// lower bound on the MILP), and why the limits stopped it, if they did
+/// (the point is then the best feasible one column generation reached,
+/// still of use to [`rounding`]).
 fn split_relaxation(
     split: &Lp,
     backend: Backend,
     limits: &Limits,
     report: OnRound,
     trivial: f64,
-) -> Result<(Vec<f64>, f64), NoPlan> {
+) -> Result<(Vec<f64>, f64, Option<StopReason>), NoPlan> {
     let relax = solve_lp(split, None, backend, limits, report, Stage::Relaxation)
         .map_err(|e| no_plan(e, limits, trivial))?;
     let lb = relax.bound.max(trivial);
     report(Stage::Relaxation, relax.rounds, relax.columns, None, lb);
-    if let Some(why) = relax.stopped {
-        return Err(NoPlan::Stopped(why, lb));
+    match (relax.stopped, relax.feasible) {
+        (Some(why), false) => Err(NoPlan::Stopped(why, lb)),
+        (None, false) => Err(NoPlan::Infeasible),
+        (stopped, true) => Ok((relax.x, lb, stopped)),
     }
-    if !relax.feasible {
-        return Err(NoPlan::Infeasible);
-    }
-    Ok((relax.x, lb))
 }
 
 /// How the solver's exact stage ended.

@@ -205,6 +205,18 @@ impl Choices {
         Some(x)
     }
 
+    /// Each Whole job's pick in `a`: the job, the region of its option
+    /// ([`u32::MAX`] for "no region") and the option's choice column.
+    pub(crate) fn picks<'a>(
+        &'a self,
+        a: &'a [u16],
+    ) -> impl Iterator<Item = (usize, u32, usize)> + 'a {
+        self.jobs.iter().zip(a).map(|((j, opts), &pick)| {
+            let o = &opts[pick as usize];
+            (*j, o.region, o.col)
+        })
+    }
+
     /// The MILP's columns left with each job's choice fixed as in `a`: of
     /// each Whole job, only the chosen option's column and its cells. Over
     /// this mask the one-region row forces the chosen column to 1: the LP

@@ -11,7 +11,8 @@
 //! a solver's point made a plan; its duals read as values) ← `progress`
 //! (what a solve reports) ← `linear`, `sifting` (the LP optimum, whole or
 //! by column generation; they call each other) ← `branch` (the region
-//! choices and the engine's own search over them) ← `anytime` (the stages
+//! choices and the engine's own search over them) ← `rounding` (a
+//! relaxation's point made a plan without an LP) ← `anytime` (the stages
 //! of the optimum) ← `engine` (the one entry). Nothing imports upwards.
 //!
 //! Every answer carries its proof: a lower bound that the engine computes
@@ -31,4 +32,5 @@ pub(crate) mod linear;
 pub(crate) mod lp;
 pub(crate) mod mps;
 pub(crate) mod progress;
+pub(crate) mod rounding;
 pub(crate) mod sifting;

@@ -24,6 +24,10 @@ pub enum Stage {
     /// The all-Split relaxation of the MILP (every Whole job as Split)
     /// is solved: its bound is proven.
     Relaxation,
+    /// The relaxation's point rounded, without an LP: each `Whole` job
+    /// keeps its cells in its largest region and the rest of its work
+    /// goes to that region's cheapest cells with room: a feasible plan.
+    Rounded,
     /// The `Whole` jobs are fixed to their largest region and the rest
     /// re-solved: a feasible plan.
     Fixed,
