@@ -15,6 +15,11 @@ use geoshift::{
 };
 use std::time::Duration;
 
+/// The hourly carbon of the year-long scenario's twelve zones (EuroSys'24
+/// artifact; sources in `data/README.md`).
+#[cfg(feature = "clarabel")]
+const CARBON_CSV: &str = include_str!("../data/carbon_intensity_hourly_2022_asia_eurosys24.csv");
+
 fn problem(params: &Params) -> Problem {
     Problem::new(&generate(params)).expect("synth scenarios are valid")
 }
@@ -144,7 +149,9 @@ fn benches(c: &mut Criterion) {
         for backend in Backend::available() {
             let limit = match backend.name() {
                 "highs" => 120,
-                "microlp" => 300,
+                // What `Auto` picks at this size without HiGHS: the
+                // pure-Rust default.
+                "clarabel" => 300,
                 _ => continue,
             };
             anytime.measurement_time(Duration::from_secs(10 * limit + 60));
@@ -165,6 +172,40 @@ fn benches(c: &mut Criterion) {
             });
         }
         anytime.finish();
+    }
+
+    // Issue 16's pure-Rust target on real data: the year-long MILP
+    // (EuroSys'24 Asia 2022: 12 regions x 8,760 hourly slots, one Whole
+    // job), solved exactly by what `Auto` picks without HiGHS (Clarabel's
+    // LP stages, microlp's MILP), against scipy's HiGHS on the same
+    // formulation (`benches/scipy_baseline.py`, which reads the model
+    // written by `cargo run --release --example year_long -- --write-mps
+    // FILE --no-solve`). Opt in: `GEOSHIFT_BENCH_YEAR=1 cargo bench
+    // --bench scale -- year_long` (10 samples: about 25 minutes).
+    #[cfg(feature = "clarabel")]
+    if std::env::var_os("GEOSHIFT_BENCH_YEAR").is_some() {
+        use geoshift::data::{year_long_asia_2022, DataSet};
+        let data = DataSet::bundled().expect("the bundled data set");
+        let scenario =
+            year_long_asia_2022(&data, CARBON_CSV, 8760).expect("the year-long scenario");
+        let p = Problem::new(&scenario).expect("a valid scenario");
+        let mut year = c.benchmark_group("year_long");
+        year.sample_size(10);
+        year.measurement_time(Duration::from_secs(10 * 150));
+        year.bench_function("clarabel/exact/asia-2022-12x8760", |b| {
+            b.iter(|| {
+                let solved = Optimal::new(Backend::Clarabel)
+                    .solve(&p)
+                    .expect("the year-long optimum");
+                let total = solved.report.total_usd;
+                eprintln!(
+                    "year_long clarabel: total ${total:.2}, gap {:.2e}",
+                    solved.proof.gap(total)
+                );
+                solved
+            })
+        });
+        year.finish();
     }
 
     let mut heuristics = c.benchmark_group("heuristics");

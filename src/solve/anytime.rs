@@ -60,9 +60,10 @@ fn gap(ub: f64, lb: f64) -> f64 {
 }
 
 /// The least-cost plan of `lp` (a model of `p`) within `limits`: a pure
-/// LP in one stage ([`pure_lp`]); a MILP in three ([`split_relaxation`],
-/// [`fixed`], then [`exact`] or the engine's own search), each only when
-/// the ones before leave a gap above the target.
+/// LP in one stage ([`pure_lp`]); a MILP in three ([`split_relaxation`];
+/// the rounded plan, then the fixed one; then [`exact`] or the engine's
+/// own search), each only when the ones before leave a gap above the
+/// target.
 pub(crate) fn optimum(
     p: &Problem,
     lp: &Lp,

@@ -13,13 +13,17 @@
 //! goes; a node whose bound is within the target gap of the incumbent is
 //! closed. The proven bound is the least bound of the open nodes.
 //!
-//! Why not hand the MILP to a solver's own branch and bound: its integer
-//! part is a handful of region choices, while its columns are the cells
-//! (100 k for a year in 12 regions). microlp's branch and bound re-solves
-//! that whole model at every node with the choice rows (three times the
-//! rows); here every node is one column-generated LP of the smaller
-//! relaxation, and every number the answer claims is one this engine
-//! checked (an LP bound from duals, a plan re-priced over the model).
+//! It is the fallback of the exact stage, not its first choice: it was
+//! built because microlp's branch and bound re-solves the whole model
+//! (with the choice rows, three times the relaxation's rows) at every
+//! node, while here every node is one column-generated LP of the smaller
+//! relaxation. Measured, the solver's MILP still won on every instance
+//! tried (see [`super::anytime::ExactBy`]): microlp keeps its
+//! factorisation from node to node, and each node here is solved from
+//! scratch. It runs when a solver's claim of optimality is refuted, when
+//! the solver fails, or when the whole model is over the memory budget;
+//! every number it claims is one this engine checked (an LP bound from
+//! duals, a plan re-priced over the model).
 
 use super::backend::{Backend, Failure};
 use super::limits::{Limits, StopReason};
@@ -51,6 +55,10 @@ pub(crate) struct Choices {
     first: Vec<usize>,
     options: usize,
 }
+
+/// One option of a Whole job as columns: its choice column, region
+/// ([`u32::MAX`] for "no region") and cells.
+pub(crate) type OptionColumns = (usize, u32, Range<usize>);
 
 /// For each Whole job (in [`Choices`] order), the index of one option.
 pub(crate) type Assignment = Vec<u16>;
@@ -203,6 +211,21 @@ impl Choices {
         }
         round_choices(milp, &mut x);
         Some(x)
+    }
+
+    /// Each Whole job (in [`Choices`] order) and its options: each
+    /// option's choice column, region ([`u32::MAX`] for "no region") and
+    /// cells.
+    pub(crate) fn options(
+        &self,
+    ) -> impl Iterator<Item = (usize, Vec<(usize, u32, Range<usize>)>)> + '_ {
+        self.jobs.iter().map(|(j, opts)| {
+            let opts = opts
+                .iter()
+                .map(|o| (o.col, o.region, o.cells.clone()))
+                .collect();
+            (*j, opts)
+        })
     }
 
     /// Each Whole job's pick in `a`: the job, the region of its option

@@ -59,6 +59,18 @@ pub(crate) fn feasible(lp: &Lp, x: &[f64], tol: f64) -> bool {
 /// left at `x`; no row is pushed past its limit. A job that cannot be
 /// repaired this way is left short (the evaluator then says so).
 pub(crate) fn repair(lp: &Lp, x: &mut [f64]) {
+    let mut activity = activity(lp, x);
+    for (j, cols) in lp.job_cols.iter().enumerate() {
+        let Some(&wr) = lp.work_row.get(j).filter(|&&r| r != u32::MAX) else {
+            continue;
+        };
+        let short = lp.rhs[wr as usize] - activity[wr as usize];
+        fill(lp, x, &mut activity, j, cols.clone(), short);
+    }
+}
+
+/// Each row's activity at `x`.
+pub(crate) fn activity(lp: &Lp, x: &[f64]) -> Vec<f64> {
     let mut activity = vec![0.0; lp.row.len()];
     for (i, &v) in x.iter().enumerate() {
         if v != 0.0 {
@@ -67,51 +79,65 @@ pub(crate) fn repair(lp: &Lp, x: &mut [f64]) {
             }
         }
     }
-    for (j, cols) in lp.job_cols.iter().enumerate() {
-        let Some(&wr) = lp.work_row.get(j).filter(|&&r| r != u32::MAX) else {
-            continue;
-        };
-        let wr = wr as usize;
-        let mut short = lp.rhs[wr] - activity[wr];
-        if short.is_nan() || short <= 0.0 {
-            continue;
-        }
-        // (column, its work per unit of the column)
-        let mut options: Vec<(usize, f64)> = cols
-            .clone()
-            .filter(|&i| !matches!(lp.col[i], Col::Choice { .. }))
-            .filter_map(|i| {
-                let rate = lp.entries(i).find(|&(r, _)| r == wr).map(|(_, a)| a)?;
-                (rate > 0.0).then_some((i, rate))
-            })
-            .collect();
-        options.sort_by(|a, b| (lp.cost[a.0] / a.1).total_cmp(&(lp.cost[b.0] / b.1)));
-        for (i, rate) in options {
-            let mut room = lp.upper[i] - x[i];
-            for (r, a) in lp.entries(i) {
-                if r == wr {
-                    continue;
-                }
-                match lp.sense[r] {
-                    Sense::Eq => room = 0.0,
-                    Sense::Le if a > 0.0 => room = room.min((lp.rhs[r] - activity[r]).max(0.0) / a),
-                    Sense::Le => {}
-                }
-            }
-            let add = room.min(short / rate);
-            if add.is_nan() || add <= 0.0 {
+    activity
+}
+
+/// Adds `short` work units of job `j` to its columns among `cols`,
+/// cheapest per work unit first (cells, or its slack where it has a
+/// price), each within the room every `<=` row and its upper bound have
+/// left at `activity` (kept up to date); no row is pushed past its limit.
+/// Returns the work units it could not place (0 when all fit).
+pub(crate) fn fill(
+    lp: &Lp,
+    x: &mut [f64],
+    activity: &mut [f64],
+    j: usize,
+    cols: impl IntoIterator<Item = usize>,
+    mut short: f64,
+) -> f64 {
+    let Some(&wr) = lp.work_row.get(j).filter(|&&r| r != u32::MAX) else {
+        return short;
+    };
+    let wr = wr as usize;
+    if short.is_nan() || short <= 0.0 {
+        return 0.0;
+    }
+    // (column, its work per unit of the column)
+    let mut options: Vec<(usize, f64)> = cols
+        .into_iter()
+        .filter(|&i| !matches!(lp.col[i], Col::Choice { .. }))
+        .filter_map(|i| {
+            let rate = lp.entries(i).find(|&(r, _)| r == wr).map(|(_, a)| a)?;
+            (rate > 0.0).then_some((i, rate))
+        })
+        .collect();
+    options.sort_by(|a, b| (lp.cost[a.0] / a.1).total_cmp(&(lp.cost[b.0] / b.1)));
+    for (i, rate) in options {
+        let mut room = lp.upper[i] - x[i];
+        for (r, a) in lp.entries(i) {
+            if r == wr {
                 continue;
             }
-            x[i] += add;
-            for (r, a) in lp.entries(i) {
-                activity[r] += a * add;
-            }
-            short -= add * rate;
-            if short <= 0.0 {
-                break;
+            match lp.sense[r] {
+                Sense::Eq => room = 0.0,
+                Sense::Le if a > 0.0 => room = room.min((lp.rhs[r] - activity[r]).max(0.0) / a),
+                Sense::Le => {}
             }
         }
+        let add = room.min(short / rate);
+        if add.is_nan() || add <= 0.0 {
+            continue;
+        }
+        x[i] += add;
+        for (r, a) in lp.entries(i) {
+            activity[r] += a * add;
+        }
+        short -= add * rate;
+        if short <= 0.0 {
+            return 0.0;
+        }
     }
+    short
 }
 
 /// The plan's rows, job by job, cleaned of solver noise (see [`clean`]).
