@@ -121,6 +121,7 @@ pub(crate) fn optimum_with(
         incumbent: None,
         tried: HashMap::new(),
         lps: 0,
+        seed: Vec::new(),
     };
     // Stage 2: every Whole job where most of its work is. When the
     // relaxation already put each one wholly in one region, its point is
@@ -143,6 +144,9 @@ pub(crate) fn optimum_with(
     } else if let Some(x) = rounding::rounded(lp, &split, &choices, &split_x, &first) {
         let ub = lp.objective_of(&x);
         report(Stage::Rounded, 0, 0, Some(ub), lb);
+        // The fixed LP starts from this plan's columns and the
+        // relaxation's: its first restricted LP has a plan at once.
+        search.seed = rounding::support(lp, &split, &split_x, &x);
         search.incumbent = Some((x, ub));
     }
     if let Some(why) = relax_stopped {

@@ -27,7 +27,7 @@
 
 use super::backend::{Backend, Failure};
 use super::limits::{Limits, StopReason};
-use super::linear::solve_lp;
+use super::linear::{solve_lp, solve_lp_from};
 use super::lp::{Col, Lp};
 use super::progress::{OnRound, Stage};
 use std::cmp::Ordering;
@@ -323,6 +323,9 @@ pub(crate) struct Search<'a> {
     pub(crate) tried: HashMap<Assignment, f64>,
     /// LPs solved by the search.
     pub(crate) lps: usize,
+    /// Columns every fixed LP's column generation starts from, besides
+    /// its cheapest cells (the rounded plan's and the relaxation's).
+    pub(crate) seed: Vec<usize>,
 }
 
 /// How a search ended: its proven bound, and why it stopped early (if it
@@ -353,8 +356,16 @@ impl Search<'_> {
         let backend = self.backend;
         let mask = self.choices.fixed_mask(self.milp, a);
         self.lps += 1;
-        let value = match solve_lp(self.milp, Some(&mask), backend, limits, report, stage) {
-            Ok(r) if r.stopped.is_some() => return None,
+        let solved = solve_lp_from(
+            self.milp,
+            Some(&mask),
+            &self.seed,
+            backend,
+            limits,
+            report,
+            stage,
+        );
+        let value = match solved {
             Ok(r) if r.feasible => {
                 let mut x = r.x;
                 round_choices(self.milp, &mut x);
@@ -362,8 +373,14 @@ impl Search<'_> {
                 if self.incumbent.as_ref().is_none_or(|(_, old)| ub < *old) {
                     self.incumbent = Some((x, ub));
                 }
+                // Stopped, its point is still a plan (kept above), but
+                // not this assignment's optimum.
+                if r.stopped.is_some() {
+                    return None;
+                }
                 ub
             }
+            Ok(r) if r.stopped.is_some() => return None,
             Ok(_) | Err(Failure::Infeasible) => f64::INFINITY,
             Err(Failure::TimeLimit) => return None,
             // One assignment's numerical trouble is not the search's: it
@@ -612,6 +629,7 @@ mod tests {
             incumbent: None,
             tried: HashMap::new(),
             lps: 0,
+            seed: Vec::new(),
         };
         let mut a: Assignment = vec![0; counts.len()];
         let mut best = f64::INFINITY;

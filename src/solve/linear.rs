@@ -20,12 +20,27 @@ pub(crate) fn solve_lp(
     report: OnRound,
     stage: Stage,
 ) -> Result<LpResult, Failure> {
+    solve_lp_from(lp, mask, &[], backend, limits, report, stage)
+}
+
+/// [`solve_lp`], with column generation's first working set also holding
+/// the columns of `seed` (a known plan's, say: then the first restricted
+/// LP has a plan without artificial work).
+pub(crate) fn solve_lp_from(
+    lp: &Lp,
+    mask: Option<&[bool]>,
+    seed: &[usize],
+    backend: Backend,
+    limits: &Limits,
+    report: OnRound,
+    stage: Stage,
+) -> Result<LpResult, Failure> {
     if limits.stop().is_some() {
         return Err(Failure::TimeLimit); // the caller reads why from `limits`
     }
     let allowed = mask.map_or(lp.columns(), |m| m.iter().filter(|&&b| b).count());
     let result = if sifts(backend, limits.column_generation, allowed) {
-        sifting::sift(lp, mask, backend, limits, report, stage)
+        sifting::sift(lp, mask, seed, backend, limits, report, stage)
     } else {
         full(lp, mask, backend, limits)
     };
@@ -38,7 +53,7 @@ pub(crate) fn solve_lp(
                     && (limits.whole_model_fits
                         || sifts(other, limits.column_generation, allowed)) =>
             {
-                solve_lp(lp, mask, other, limits, report, stage).map_err(|e| match e {
+                solve_lp_from(lp, mask, seed, other, limits, report, stage).map_err(|e| match e {
                     Failure::Numerical(w2) => Failure::Numerical(format!(
                         "{}: {why}; then {}: {w2}",
                         backend.name(),

@@ -43,17 +43,7 @@ pub(crate) fn rounded(
     }
     let mut to_place: Vec<usize> = Vec::new();
     for (j, (mcols, scols)) in milp.job_cols.iter().zip(&split.job_cols).enumerate() {
-        // The two models list a job's cells in the same order (the
-        // MILP's choice columns between them).
-        let cells = |lp: &Lp, r: &Range<usize>| {
-            r.clone()
-                .filter(|&i| matches!(lp.col[i], Col::Cell { .. }))
-                .collect::<Vec<_>>()
-        };
-        let pairs: Vec<(usize, usize)> = cells(milp, mcols)
-            .into_iter()
-            .zip(cells(split, scols))
-            .collect();
+        let pairs = cell_pairs(milp, split, j);
         let slack =
             |lp: &Lp, r: &Range<usize>| r.clone().find(|&i| matches!(lp.col[i], Col::Slack { .. }));
         let slacks = slack(milp, mcols).zip(slack(split, scols));
@@ -134,6 +124,37 @@ pub(crate) fn rounded(
     round_choices(milp, &mut x);
     repair(milp, &mut x);
     feasible(milp, &x, TOL).then_some(x)
+}
+
+/// The cells of `milp` in use at its point `x` or at the relaxation's
+/// point `xs` (mapped to the MILP's columns): a first working set for the
+/// fixed LP's column generation that holds a plan and most of the
+/// relaxation's.
+pub(crate) fn support(milp: &Lp, split: &Lp, xs: &[f64], x: &[f64]) -> Vec<usize> {
+    let mut cols: Vec<usize> = (0..milp.columns()).filter(|&i| x[i] > 0.0).collect();
+    for j in 0..milp.job_cols.len() {
+        for (m, s) in cell_pairs(milp, split, j) {
+            // An interior point's dust is not in use.
+            if xs[s] > 1e-6 * milp.upper[m] && x[m] <= 0.0 {
+                cols.push(m);
+            }
+        }
+    }
+    cols.sort_unstable();
+    cols
+}
+
+/// Job `j`'s cells as (MILP column, relaxation column) pairs: the two
+/// models list a job's cells in the same order (the MILP's choice columns
+/// between them).
+fn cell_pairs(milp: &Lp, split: &Lp, j: usize) -> Vec<(usize, usize)> {
+    let cells = |lp: &Lp| {
+        lp.job_cols[j]
+            .clone()
+            .filter(|&i| matches!(lp.col[i], Col::Cell { .. }))
+            .collect::<Vec<_>>()
+    };
+    cells(milp).into_iter().zip(cells(split)).collect()
 }
 
 /// Sets column `i` to `v`, keeping the row activities up to date.

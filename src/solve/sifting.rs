@@ -9,7 +9,8 @@
 //! The working set starts with each job's cheapest cells (by cost per
 //! work unit) until they could hold three times its work, plus every
 //! region choice and slack, plus the cells of a heuristic's plan when the
-//! caller has one ([`Lp::warm_columns`]): with jobs contending for the
+//! caller has one ([`Lp::warm_columns`], and a stage's seed: the fixed
+//! plan's LP starts from the rounded plan's columns): with jobs contending for the
 //! same cheap hours, the cheapest cells alone leave the first restricted
 //! LP short of capacity, and rounds spent on artificial work are slow. Each work row gets an artificial column at
 //! 1,000 times the dearest cost per work unit, so every restricted LP is
@@ -62,6 +63,7 @@ pub(crate) struct LpResult {
 pub(crate) fn sift(
     lp: &Lp,
     mask: Option<&[bool]>,
+    seed: &[usize],
     backend: Backend,
     limits: &Limits,
     report: OnRound,
@@ -118,8 +120,8 @@ pub(crate) fn sift(
             set.push(i);
         }
     }
-    for &i in &lp.warm_columns {
-        if !in_set[i] && allowed(i) {
+    for &i in lp.warm_columns.iter().chain(seed) {
+        if i < n && !in_set[i] && allowed(i) {
             in_set[i] = true;
             set.push(i);
         }
