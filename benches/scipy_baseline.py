@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
 """The scipy baseline: solve a geoshift model written as free MPS
-(`Optimal::write_mps`, `geoshift export --mps`, or
-`examples/year_long.rs --write-mps`) with scipy.optimize.milp, which calls
+(`Optimal::write_mps`, or `examples/year_long.rs --write-mps`) with scipy.optimize.milp, which calls
 HiGHS, and print the objective, the status and the wall seconds, reading
 the model timed apart from solving.
 
     python3 benches/scipy_baseline.py MODEL.mps [--runs N] [--time-limit S]
 
-Not run by CI (CI has no scipy): see docs/yearlong.md. It reads the subset
+Not run by CI (CI has no scipy): see docs/performance.md. It reads the subset
 of free MPS the crate writes (ROWS N/L/G/E, COLUMNS with INTORG/INTEND
 markers, RHS, BOUNDS UP/LO/FX/BV/MI/PL; no RANGES) and refuses anything
 else rather than guess.

@@ -12,7 +12,7 @@
 //!
 //! `--write-mps` writes the model the optimum solves as free MPS (what
 //! `benches/scipy_baseline.py` reads); `--write-json` the scenario file
-//! (what `geoshift solve` and `geoshift export` read).
+//! (what `geoshift solve` reads).
 
 use geoshift::data::{year_long_asia_2022, DataSet};
 use geoshift::{evaluate, Backend, Optimal, Problem, Progress};

@@ -9,7 +9,7 @@
 //! published carbon price, an AWS list price, a server's power and AWS's
 //! PUE from the bundled tables. The workload (fleet sizes, work, windows)
 //! is this scenario's assumption, stated in [`year_long_asia_2022`] and in
-//! `docs/yearlong.md`.
+//! `docs/performance.md` ("The year-long real-data MILP").
 
 use super::dataset::{DataSet, Offer};
 use super::error::DataError;

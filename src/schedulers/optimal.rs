@@ -273,7 +273,8 @@ impl Optimal {
     /// Writes the model this optimum would solve for `problem` (its goal's
     /// objective and limit row) to `out` as free MPS, region choices marked
     /// integer, so that an independent solver can solve exactly the
-    /// crate's formulation (names and format: see `docs/yearlong.md`).
+    /// crate's formulation (names and format: [`crate::guide::performance`],
+    /// "The year-long real-data MILP").
     /// Refuses, before building anything, a model over the memory budget.
     ///
     /// # Errors

@@ -8,7 +8,7 @@
 //! relaxation before any LP of the MILP has run.
 //!
 //! Measured (release build, this project's 2-core machine): see
-//! `docs/performance.md`, "The rounded plan".
+//! `docs/performance.md`, "The engine at fleet scale".
 
 use super::branch::{round_choices, Assignment, Choices, OptionColumns};
 use super::cleanup::{activity, feasible, fill, repair};
