@@ -26,6 +26,7 @@
 //! duals, a plan re-priced over the model).
 
 use super::backend::{Backend, Failure};
+use super::cleanup::feasible;
 use super::limits::{Limits, StopReason};
 use super::linear::{solve_lp, solve_lp_from};
 use super::lp::{Col, Lp};
@@ -370,12 +371,15 @@ impl Search<'_> {
                 let mut x = r.x;
                 round_choices(self.milp, &mut x);
                 let ub = self.milp.objective_of(&x);
-                if self.incumbent.as_ref().is_none_or(|(_, old)| ub < *old) {
+                // Stopped, its point is a plan only if it keeps every row
+                // (a solver stopped mid-way may hand back any point), and
+                // not this assignment's optimum.
+                let stopped = r.stopped.is_some();
+                let plan = !stopped || feasible(self.milp, &x, 1e-7);
+                if plan && self.incumbent.as_ref().is_none_or(|(_, old)| ub < *old) {
                     self.incumbent = Some((x, ub));
                 }
-                // Stopped, its point is still a plan (kept above), but
-                // not this assignment's optimum.
-                if r.stopped.is_some() {
+                if stopped {
                     return None;
                 }
                 ub

@@ -1,11 +1,13 @@
 //! A plan of the MILP from a point of its all-Split relaxation, without
-//! another LP: each Whole job keeps the cells of the option it is given
-//! (the one holding most of its work), drops the rest, and the work it
-//! dropped goes to the cheapest cells the rows leave room for in that
-//! option's region ([`repair`]); Split jobs keep their cells. It costs one
-//! pass over the model where the fixed plan's LP costs a solve: at fleet
-//! scale it is the first plan, and the plan when a limit stops the
-//! relaxation before any LP of the MILP has run.
+//! another LP: a Whole job the relaxation put wholly in one option keeps
+//! its cells there, and Split jobs keep theirs; every other Whole job is
+//! placed anew, as Greedy places a Whole job (each option filled
+//! cheapest cells first, the cheapest that finishes kept) but within the
+//! room the relaxation's plan of the other jobs leaves. It costs a few
+//! passes over the model where the fixed plan's LP costs a solve: at
+//! fleet scale it is the first plan, the plan when a limit stops the
+//! relaxation before any LP of the MILP has run, and the seed of the
+//! fixed LP's column generation ([`support`]).
 //!
 //! Measured (release build, this project's 2-core machine): see
 //! `docs/performance.md`, "The engine at fleet scale".
@@ -41,6 +43,15 @@ pub(crate) fn rounded(
         kept_region[j] = Some(r);
         x[col] = 1.0;
     }
+    // Work units of job `j` (0 for a job with no work row: it has no
+    // column either, so nothing to place).
+    let work = |j: usize| {
+        milp.work_row
+            .get(j)
+            .and_then(|&r| milp.rhs.get(r as usize))
+            .copied()
+            .unwrap_or(0.0)
+    };
     let mut to_place: Vec<usize> = Vec::new();
     for (j, (mcols, scols)) in milp.job_cols.iter().zip(&split.job_cols).enumerate() {
         let pairs = cell_pairs(milp, split, j);
@@ -52,7 +63,7 @@ pub(crate) fn rounded(
                 Col::Cell { pool, .. } => milp.pool_region[pool as usize],
                 _ => u32::MAX,
             };
-            let work = milp.rhs[milp.work_row[j] as usize];
+            let work = work(j);
             let outside: f64 = pairs
                 .iter()
                 .filter(|&&(m, _)| region_of(m) != r)
@@ -77,7 +88,6 @@ pub(crate) fn rounded(
         }
     }
     let mut activity = activity(milp, &x);
-    let work = |j: usize| milp.rhs[milp.work_row[j] as usize];
     to_place.sort_by(|&a, &b| work(b).total_cmp(&work(a)).then(a.cmp(&b)));
     let options: Vec<(usize, Vec<OptionColumns>)> = choices.options().collect();
     for j in to_place {
