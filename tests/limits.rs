@@ -76,3 +76,57 @@ fn a_cancel_flag_stops_microlps_exact_stage() {
     }
     raiser.join().unwrap();
 }
+
+/// A MILP whose relaxation a cancellation stops after its first round
+/// with a plan still answers with a plan: the relaxation's point rounded,
+/// or Greedy's where that is cheaper, never dearer than Greedy's, with a
+/// proven bound below it and `stopped` set.
+#[cfg(feature = "clarabel")]
+#[test]
+fn a_stopped_relaxation_answers_no_dearer_than_greedy() {
+    use geoshift::{evaluate, ColumnGeneration, Greedy, Progress, Scheduler, Stage};
+    let p = Problem::new(&generate(&Params {
+        jobs: 20,
+        regions: 4,
+        slots: 168,
+        whole_share: 0.5,
+        contention: 0.2,
+        seed: 0,
+        ..Params::default()
+    }))
+    .expect("valid");
+    let flag = Arc::new(AtomicBool::new(false));
+    let raise = Arc::clone(&flag);
+    let solved = Optimal::new(Backend::Clarabel)
+        .column_generation(ColumnGeneration::Always)
+        .cancel_flag(Arc::clone(&flag))
+        .on_progress(move |progress| {
+            if let Progress::Round {
+                stage: Stage::Relaxation,
+                incumbent_usd: Some(_),
+                ..
+            } = progress
+            {
+                raise.store(true, Ordering::Relaxed);
+            }
+        })
+        .solve(&p)
+        .expect("a plan");
+    assert!(
+        flag.load(Ordering::Relaxed),
+        "the relaxation had a round with a plan"
+    );
+    assert_eq!(solved.proof.stopped, Some(StopReason::Cancelled));
+    let greedy = Greedy.schedule(&p).expect("Greedy finishes this week");
+    let greedy_usd = evaluate(&p, "greedy", &greedy).expect("valid").total_usd;
+    let total = solved.report.total_usd;
+    assert!(
+        total <= greedy_usd + 1e-9 * greedy_usd,
+        "{total} dearer than Greedy's {greedy_usd}"
+    );
+    assert!(
+        solved.proof.bound_usd <= total,
+        "{} above {total}",
+        solved.proof.bound_usd
+    );
+}

@@ -350,7 +350,7 @@ fn solve_model(
     let mut x = plan.x;
     repair(&model, &mut x);
     let mut schedule = Schedule::new(to_schedule(p, &model, &x));
-    let report = match evaluate(p, NAME, &schedule) {
+    let mut report = match evaluate(p, NAME, &schedule) {
         Ok(r) => r,
         Err(v) if v.constraint == Constraint::Work && v.amount < v.limit => {
             return match diagnose(p, s, &limits) {
@@ -372,6 +372,20 @@ fn solve_model(
     };
     if let Some(value) = goal.breach(&report).filter(|_| limit.is_some()) {
         return Err(GoalError::Breached { goal, value }.into());
+    }
+    // Stopped early, the engine's plan (a rounded one, say) may be dearer
+    // than Greedy's: the cheaper of the two is the answer, with the same
+    // proven bound (Greedy's must keep the goal's limit too). Its duals
+    // would be those of another plan: none are read for it.
+    let mut greedy_won = false;
+    if let (Some(_), Objective::Cost, Some(Ok(plan_g))) = (plan.stopped, objective, &greedy) {
+        if let Ok(r) = evaluate(p, NAME, plan_g) {
+            if r.total_usd < report.total_usd && (limit.is_none() || goal.breach(&r).is_none()) {
+                schedule = plan_g.clone();
+                report = r;
+                greedy_won = true;
+            }
+        }
     }
     let total_usd = match objective {
         Objective::Emissions => report.emissions_t,
@@ -395,7 +409,7 @@ fn solve_model(
     // Duals are in $ per unit of each limit: none for an emissions
     // objective, whose duals would be in tCO2e.
     let duals = match objective {
-        Objective::Cost => {
+        Objective::Cost if !greedy_won => {
             let solved = (plan.duals.as_deref(), plan.stopped.is_some(), x.as_slice());
             read_duals(p, s, &model, solved, backend, &limits, &hook)
         }
