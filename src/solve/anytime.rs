@@ -123,31 +123,28 @@ pub(crate) fn optimum_with(
         lps: 0,
         seed: Vec::new(),
     };
-    // Stage 2: every Whole job where most of its work is. When the
-    // relaxation already put each one wholly in one region, its point is
-    // the MILP's (egress aside, which the MILP's objective charges in
-    // full): no LP is needed if it keeps every row (and, the relaxation
-    // being optimal, it is that assignment's optimum). Otherwise the
-    // point rounded ([`rounding`]) is a first plan at once, and the
-    // assignment's LP a better one if it does not already meet the gap.
+    // Stage 2: every Whole job where most of its work is, at once by
+    // rounding the relaxation's point ([`rounding`]). When the relaxation
+    // already put each one wholly in one region, its point is the MILP's
+    // (egress aside, which the MILP's objective charges in full) and, the
+    // relaxation being optimal, that assignment's optimum: no LP is
+    // needed. Otherwise the assignment's LP may give a better plan, if
+    // the rounded one does not already meet the gap.
     let first = choices.largest_share(&split, &split_x);
-    if let Some(x) = choices
-        .milp_point(lp, &split, &split_x, &first)
-        .filter(|x| feasible(lp, x, 1e-7))
-    {
-        let ub = lp.objective_of(&x);
-        report(Stage::Fixed, 0, 0, Some(ub), lb);
-        if relax_stopped.is_none() {
-            search.tried.insert(first.clone(), ub);
+    if let Some(r) = rounding::rounded(lp, &split, &choices, &split_x, &first) {
+        let ub = lp.objective_of(&r.x);
+        if r.placed == 0 {
+            report(Stage::Fixed, 0, 0, Some(ub), lb);
+            if relax_stopped.is_none() {
+                search.tried.insert(first.clone(), ub);
+            }
+        } else {
+            report(Stage::Rounded, 0, 0, Some(ub), lb);
+            // The fixed LP starts from this plan's columns and the
+            // relaxation's: its first restricted LP has a plan at once.
+            search.seed = rounding::support(lp, &split, &split_x, &r.x);
         }
-        search.incumbent = Some((x, ub));
-    } else if let Some(x) = rounding::rounded(lp, &split, &choices, &split_x, &first) {
-        let ub = lp.objective_of(&x);
-        report(Stage::Rounded, 0, 0, Some(ub), lb);
-        // The fixed LP starts from this plan's columns and the
-        // relaxation's: its first restricted LP has a plan at once.
-        search.seed = rounding::support(lp, &split, &split_x, &x);
-        search.incumbent = Some((x, ub));
+        search.incumbent = Some((r.x, ub));
     }
     if let Some(why) = relax_stopped {
         return finish(search.incumbent, lb, Some(why));

@@ -162,64 +162,8 @@ impl Choices {
         self.argmax(&self.work(split, x), &all).0
     }
 
-    /// The split point `xs` as a point of the MILP, each Whole job's
-    /// choice at its option in `a`, if every Whole job does all its work
-    /// in that option in `xs` (or, for "no region", none at all): then the
-    /// two models price it alike but for egress, which the MILP charges in
-    /// full (the caller compares objectives and checks its rows).
-    pub(crate) fn milp_point(
-        &self,
-        milp: &Lp,
-        split: &Lp,
-        xs: &[f64],
-        a: &[u16],
-    ) -> Option<Vec<f64>> {
-        let work = self.work(split, xs);
-        for (n, (j, opts)) in self.jobs.iter().enumerate() {
-            let f = self.first[n];
-            let pick = f + a[n] as usize;
-            let total: f64 = (0..opts.len()).map(|o| work[f + o].max(0.0)).sum();
-            let rest = total - work[pick].max(0.0);
-            let undone_elsewhere = opts[a[n] as usize].region != NONE
-                && split.job_cols[*j].clone().any(|i| {
-                    matches!(split.col[i], Col::Slack { .. })
-                        && xs[i] > 1e-9 * milp.rhs[milp.work_row[*j] as usize].abs().max(1.0)
-                });
-            if rest > 1e-9 * total.max(1.0) || undone_elsewhere {
-                return None;
-            }
-        }
-        let mut x = vec![0.0; milp.columns()];
-        for (j, (mcols, scols)) in milp.job_cols.iter().zip(&split.job_cols).enumerate() {
-            let _ = j;
-            let cells = |lp: &Lp, r: &Range<usize>| {
-                r.clone()
-                    .filter(|&i| matches!(lp.col[i], Col::Cell { .. }))
-                    .collect::<Vec<_>>()
-            };
-            for (m, s) in cells(milp, mcols).into_iter().zip(cells(split, scols)) {
-                x[m] = xs[s];
-            }
-            let slack = |lp: &Lp, r: &Range<usize>| {
-                r.clone().find(|&i| matches!(lp.col[i], Col::Slack { .. }))
-            };
-            if let (Some(m), Some(s)) = (slack(milp, mcols), slack(split, scols)) {
-                x[m] = xs[s];
-            }
-        }
-        for ((_, opts), &pick) in self.jobs.iter().zip(a) {
-            x[opts[pick as usize].col] = 1.0;
-        }
-        round_choices(milp, &mut x);
-        Some(x)
-    }
-
-    /// Each Whole job (in [`Choices`] order) and its options: each
-    /// option's choice column, region ([`u32::MAX`] for "no region") and
-    /// cells.
-    pub(crate) fn options(
-        &self,
-    ) -> impl Iterator<Item = (usize, Vec<(usize, u32, Range<usize>)>)> + '_ {
+    /// Each Whole job (in [`Choices`] order) and its options.
+    pub(crate) fn options(&self) -> impl Iterator<Item = (usize, Vec<OptionColumns>)> + '_ {
         self.jobs.iter().map(|(j, opts)| {
             let opts = opts
                 .iter()

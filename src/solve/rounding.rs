@@ -15,10 +15,17 @@
 use super::branch::{round_choices, Assignment, Choices, OptionColumns};
 use super::cleanup::{activity, feasible, fill, repair};
 use super::lp::{Col, Lp};
-use std::ops::Range;
 
 /// Rows must hold to this relative tolerance, as for any solver's point.
 const TOL: f64 = 1e-7;
+
+/// A rounded plan: the MILP's point, and how many Whole jobs were placed
+/// anew (0: the relaxation had each Whole job wholly in one option, and
+/// its point, egress aside, is the MILP's as it stood).
+pub(crate) struct Rounded {
+    pub(crate) x: Vec<f64>,
+    pub(crate) placed: usize,
+}
 
 /// The point `xs` of the all-Split relaxation `split` as a plan of `milp`
 /// with each Whole job in one option: a job the relaxation put wholly in
@@ -34,14 +41,18 @@ pub(crate) fn rounded(
     choices: &Choices,
     xs: &[f64],
     a: &Assignment,
-) -> Option<Vec<f64>> {
+) -> Option<Rounded> {
+    let jobs = milp.job_cols.len();
     let mut x = vec![0.0; milp.columns()];
-    // Per job, the region its relaxation cells must all be in to be kept
-    // (`None`: a Split job, all kept).
-    let mut kept_region: Vec<Option<u32>> = vec![None; milp.job_cols.len()];
+    // Per Whole job, its options, and the region and choice column of its
+    // pick in `a` (whose cells are kept if all its work is there).
+    let mut options: Vec<Vec<OptionColumns>> = vec![Vec::new(); jobs];
+    for (j, opts) in choices.options() {
+        options[j] = opts;
+    }
+    let mut pick: Vec<Option<(u32, usize)>> = vec![None; jobs];
     for (j, r, col) in choices.picks(a) {
-        kept_region[j] = Some(r);
-        x[col] = 1.0;
+        pick[j] = Some((r, col));
     }
     // Work units of job `j` (0 for a job with no work row: it has no
     // column either, so nothing to place).
@@ -52,88 +63,72 @@ pub(crate) fn rounded(
             .copied()
             .unwrap_or(0.0)
     };
+    let slack_of = |lp: &Lp, j: usize| {
+        lp.job_cols[j]
+            .clone()
+            .find(|&i| matches!(lp.col[i], Col::Slack { .. }))
+    };
     let mut to_place: Vec<usize> = Vec::new();
-    for (j, (mcols, scols)) in milp.job_cols.iter().zip(&split.job_cols).enumerate() {
+    for (j, &pick) in pick.iter().enumerate() {
         let pairs = cell_pairs(milp, split, j);
-        let slack =
-            |lp: &Lp, r: &Range<usize>| r.clone().find(|&i| matches!(lp.col[i], Col::Slack { .. }));
-        let slacks = slack(milp, mcols).zip(slack(split, scols));
-        if let Some(r) = kept_region[j] {
+        let slacks = slack_of(milp, j).zip(slack_of(split, j));
+        if let Some((r, col)) = pick {
             let region_of = |m: usize| match milp.col[m] {
                 Col::Cell { pool, .. } => milp.pool_region[pool as usize],
                 _ => u32::MAX,
             };
-            let work = work(j);
+            let tol = 1e-9 * work(j).abs().max(1.0);
             let outside: f64 = pairs
                 .iter()
                 .filter(|&&(m, _)| region_of(m) != r)
                 .map(|&(_, s)| split.cell_speed(s) * xs[s].max(0.0))
                 .sum();
-            let undone_elsewhere =
-                r != u32::MAX && slacks.is_some_and(|(_, s)| xs[s] > 1e-9 * work.abs().max(1.0));
-            if outside > 1e-9 * work.abs().max(1.0) || undone_elsewhere {
-                // Spread over options: placed anew below.
-                for (_, _, col) in choices.picks(a).filter(|p| p.0 == j) {
-                    x[col] = 0.0;
-                }
-                to_place.push(j);
+            let undone_elsewhere = r != u32::MAX && slacks.is_some_and(|(_, s)| xs[s] > tol);
+            if outside > tol || undone_elsewhere {
+                to_place.push(j); // spread over options: placed anew below
                 continue;
             }
+            x[col] = 1.0;
         }
-        for (m, s) in pairs {
-            x[m] = xs[s].clamp(0.0, milp.upper[m]);
-        }
-        if let Some((m, s)) = slacks {
+        for (m, s) in pairs.into_iter().chain(slacks) {
             x[m] = xs[s].clamp(0.0, milp.upper[m]);
         }
     }
     let mut activity = activity(milp, &x);
     to_place.sort_by(|&a, &b| work(b).total_cmp(&work(a)).then(a.cmp(&b)));
-    let options: Vec<(usize, Vec<OptionColumns>)> = choices.options().collect();
+    let placed = to_place.len();
     for j in to_place {
-        let Some((_, opts)) = options.iter().find(|(k, _)| *k == j) else {
-            continue;
-        };
-        let cols = milp.job_cols[j].clone();
-        let slack = cols
-            .clone()
-            .find(|&i| matches!(milp.col[i], Col::Slack { .. }));
+        let slack = slack_of(milp, j);
         let w = work(j);
+        // Option `o` of job `j` filled: the work it left undone, and the
+        // columns it may have set (its choice, its cells, the slack).
+        let place = |x: &mut [f64], activity: &mut [f64], (col, _, cells): &OptionColumns| {
+            set(milp, x, activity, *col, 1.0);
+            let left = fill(milp, x, activity, j, cells.clone().chain(slack), w);
+            (
+                left,
+                std::iter::once(*col).chain(cells.clone()).chain(slack),
+            )
+        };
         let mut best: Option<(f64, usize)> = None;
-        for (o, (col, _, cells)) in opts.iter().enumerate() {
-            let before: Vec<f64> = x[cols.clone()].to_vec();
-            set(milp, &mut x, &mut activity, *col, 1.0);
-            let left = fill(
-                milp,
-                &mut x,
-                &mut activity,
-                j,
-                cells.clone().chain(slack),
-                w,
-            );
-            let cost: f64 = cols.clone().map(|i| milp.cost[i] * x[i]).sum();
+        for (o, opt) in options[j].iter().enumerate() {
+            let (left, touched) = place(&mut x, &mut activity, opt);
+            let touched: Vec<usize> = touched.collect();
+            let cost: f64 = touched.iter().map(|&i| milp.cost[i] * x[i]).sum();
             if left <= 1e-9 * w.abs().max(1.0) && best.is_none_or(|(c, _)| cost < c) {
                 best = Some((cost, o));
             }
-            for (i, &v) in cols.clone().zip(&before) {
-                set(milp, &mut x, &mut activity, i, v);
+            // Undone, for the next option: the job had no column set.
+            for i in touched {
+                set(milp, &mut x, &mut activity, i, 0.0);
             }
         }
         let (_, o) = best?;
-        let (col, _, cells) = &opts[o];
-        set(milp, &mut x, &mut activity, *col, 1.0);
-        fill(
-            milp,
-            &mut x,
-            &mut activity,
-            j,
-            cells.clone().chain(slack),
-            w,
-        );
+        let _ = place(&mut x, &mut activity, &options[j][o]).0;
     }
     round_choices(milp, &mut x);
     repair(milp, &mut x);
-    feasible(milp, &x, TOL).then_some(x)
+    feasible(milp, &x, TOL).then_some(Rounded { x, placed })
 }
 
 /// The cells of `milp` in use at its point `x` or at the relaxation's
@@ -208,8 +203,9 @@ mod tests {
 
         /// The rounded point, when there is one, keeps every row of the
         /// MILP, gives each Whole job exactly one option with no cell
-        /// outside it, and costs no less than the MILP's optimum (it was
-        /// found in 18 of 25 cases when this test was written).
+        /// outside it, and costs no less than the MILP's optimum (when
+        /// this test was written, 21 of its 24 cases had a rounded plan,
+        /// 11 of them with Whole jobs placed anew).
         #[test]
         fn the_rounded_point_is_a_plan_no_cheaper_than_the_optimum(
             jobs in 2usize..7,
@@ -235,10 +231,16 @@ mod tests {
                 return Ok(()); // infeasible: nothing to round
             };
             let a = choices.largest_share(&split, &relax.x);
-            let Some(x) = rounded(&milp, &split, &choices, &relax.x, &a) else {
+            let Some(Rounded { x, placed }) = rounded(&milp, &split, &choices, &relax.x, &a) else {
                 return Ok(());
             };
             prop_assert!(feasible(&milp, &x, TOL));
+            if placed == 0 {
+                // Nothing placed anew: every Whole job keeps its pick.
+                for (_, _, col) in choices.picks(&a) {
+                    prop_assert_eq!(x[col], 1.0);
+                }
+            }
             for (_, opts) in choices.options() {
                 let chosen: Vec<_> = opts.iter().filter(|(col, _, _)| x[*col] == 1.0).collect();
                 prop_assert_eq!(chosen.len(), 1, "one option per Whole job");
