@@ -130,3 +130,90 @@ fn a_stopped_relaxation_answers_no_dearer_than_greedy() {
         solved.proof.bound_usd
     );
 }
+
+/// The stopped relaxation where the features meet: interruptions, prices
+/// for undone work, Whole jobs, power caps, an emissions cap or a budget,
+/// all drawn at once, with the relaxation cancelled after its first round
+/// with a plan. Valid input never ends in a bug (a solver failure, an
+/// invalid plan); a plan keeps the goal's limit, its bound is below it,
+/// and a least-cost plan is never dearer than Greedy's where Greedy's
+/// keeps the limit.
+#[cfg(feature = "clarabel")]
+mod stopped_where_features_meet {
+    use super::*;
+    use geoshift::{evaluate, ColumnGeneration, GoalError, Greedy, Progress, Scheduler, Stage};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+        #[test]
+        fn a_stopped_relaxation_holds_with_every_input_family(
+            whole_share in prop_oneof![Just(0.5), Just(1.0)],
+            power_caps in any::<bool>(),
+            seed in 0u64..1_000,
+            rates in prop::collection::vec(prop_oneof![Just(0.0), Just(0.05), Just(0.4)], 4),
+            prices in prop::collection::vec(prop_oneof![Just(None), Just(Some(4.0)), Just(Some(60.0))], 3),
+            (goal_kind, level) in (0u8..3, 0.7f64..1.3),
+        ) {
+            let mut scenario = generate(&Params {
+                jobs: 20, regions: 4, slots: 168, whole_share, power_caps,
+                contention: 0.2, seed, ..Params::default()
+            });
+            for (i, pool) in scenario.pools.iter_mut().enumerate() {
+                pool.interruption_rate_per_hour = rates[i % rates.len()];
+            }
+            for (i, job) in scenario.jobs.iter_mut().enumerate() {
+                job.unmet_usd_per_work = prices[i % prices.len()];
+            }
+            let p = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let greedy = Greedy.schedule(&p).ok().and_then(|g| evaluate(&p, "greedy", &g).ok());
+            let flag = Arc::new(AtomicBool::new(false));
+            let raise = Arc::clone(&flag);
+            let mut optimal = Optimal::new(Backend::Clarabel)
+                .column_generation(ColumnGeneration::Always)
+                .cancel_flag(flag)
+                .on_progress(move |progress| {
+                    if let Progress::Round { stage: Stage::Relaxation, incumbent_usd: Some(_), .. } = progress {
+                        raise.store(true, Ordering::Relaxed);
+                    }
+                });
+            // Limits relative to Greedy's plan (when it has one).
+            let cap = greedy.as_ref().map(|g| level * g.emissions_t);
+            let budget = greedy.as_ref().map(|g| level * g.total_usd);
+            match (goal_kind, cap, budget) {
+                (1, Some(cap), _) => optimal = optimal.emissions_cap(cap),
+                (2, _, Some(budget)) => optimal = optimal.budget(budget),
+                _ => {}
+            }
+            let goal = optimal.current_goal();
+            match optimal.solve(&p) {
+                Ok(solved) => {
+                    let r = evaluate(&p, "optimal", &solved.schedule)
+                        .map_err(|e| TestCaseError::fail(format!("invalid plan: {e}")))?;
+                    let tol = 1e-6 * r.total_usd.abs().max(1.0);
+                    match (goal_kind, cap, budget) {
+                        (1, Some(cap), _) => prop_assert!(r.emissions_t <= cap * (1.0 + 1e-6) + 1e-9),
+                        (2, _, Some(budget)) => prop_assert!(r.total_usd <= budget + tol),
+                        _ => {}
+                    }
+                    if goal_kind == 0 || (goal_kind == 1 && cap.is_some()) {
+                        prop_assert!(solved.proof.bound_usd <= r.total_usd + tol,
+                            "bound {} above the plan's {}", solved.proof.bound_usd, r.total_usd);
+                    }
+                    let keeps = |g: &geoshift::Report| match (goal_kind, cap) {
+                        (1, Some(cap)) => g.emissions_t <= cap,
+                        _ => true,
+                    };
+                    if let (Some(_), Some(g)) = (solved.proof.stopped, &greedy) {
+                        if goal_kind != 2 && keeps(g) {
+                            prop_assert!(r.total_usd <= g.total_usd + tol,
+                                "stopped plan {} dearer than Greedy's {} ({goal:?})", r.total_usd, g.total_usd);
+                        }
+                    }
+                }
+                Err(Error::Infeasible(_) | Error::Goal(GoalError::Unreachable { .. }) | Error::Stopped(_)) => {}
+                Err(e) => prop_assert!(false, "a bug on valid input ({goal:?}): {e}"),
+            }
+        }
+    }
+}

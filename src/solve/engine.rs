@@ -377,13 +377,17 @@ fn solve_model(
     // than Greedy's: the cheaper of the two is the answer, with the same
     // proven bound (Greedy's must keep the goal's limit too). Its duals
     // would be those of another plan: none are read for it.
+    // (Greedy runs here if the model was too small to be seeded by it.)
     let mut greedy_won = false;
-    if let (Some(_), Objective::Cost, Some(Ok(plan_g))) = (plan.stopped, objective, &greedy) {
-        if let Ok(r) = evaluate(p, NAME, plan_g) {
-            if r.total_usd < report.total_usd && (limit.is_none() || goal.breach(&r).is_none()) {
-                schedule = plan_g.clone();
-                report = r;
-                greedy_won = true;
+    if plan.stopped.is_some() && objective == Objective::Cost {
+        if let Ok(plan_g) = greedy.unwrap_or_else(|| Greedy.schedule(p)) {
+            if let Ok(r) = evaluate(p, NAME, &plan_g) {
+                if r.total_usd < report.total_usd && (limit.is_none() || goal.breach(&r).is_none())
+                {
+                    schedule = plan_g;
+                    report = r;
+                    greedy_won = true;
+                }
             }
         }
     }
