@@ -49,7 +49,7 @@ fn main() {
             // point is no plan).
             let global_bound = match stage {
                 Stage::Relaxation => incumbent_usd.is_none(),
-                Stage::Exact => true,
+                Stage::Priced | Stage::Exact => true,
                 Stage::Branch => *columns == 0,
                 _ => false,
             };

@@ -162,6 +162,26 @@ impl Choices {
         self.argmax(&self.work(split, x), &all).0
     }
 
+    /// Each job's cheapest option by `option_usd` (flat, in option
+    /// order; [`super::pricing::Priced::option_usd`]); among options
+    /// within `1e-9` relative of the least, the one holding most work in
+    /// `work` (the relaxation's point).
+    pub(crate) fn cheapest(&self, option_usd: &[f64], work: &[f64]) -> Assignment {
+        let mut pick = Vec::with_capacity(self.jobs.len());
+        for (n, (_, opts)) in self.jobs.iter().enumerate() {
+            let f = self.first[n];
+            let usd = &option_usd[f..f + opts.len()];
+            let least = usd.iter().copied().fold(f64::INFINITY, f64::min);
+            let near = least + 1e-9 * least.abs().max(1.0);
+            let b = (0..opts.len())
+                .filter(|&o| usd[o] <= near)
+                .max_by(|&a, &b| work[f + a].total_cmp(&work[f + b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            pick.push(b as u16);
+        }
+        pick
+    }
+
     /// Each Whole job (in [`Choices`] order) and its options.
     pub(crate) fn options(&self) -> impl Iterator<Item = (usize, Vec<OptionColumns>)> + '_ {
         self.jobs.iter().map(|(j, opts)| {
@@ -271,6 +291,9 @@ pub(crate) struct Search<'a> {
     /// Columns every fixed LP's column generation starts from, besides
     /// its cheapest cells (the rounded plan's and the relaxation's).
     pub(crate) seed: Vec<usize>,
+    /// Duals of the last assignment's LP solved to its optimum (by a
+    /// solver that gives them): its prices, for [`super::pricing`].
+    pub(crate) duals: Option<Vec<f64>>,
 }
 
 /// How a search ended: its proven bound, and why it stopped early (if it
@@ -326,6 +349,7 @@ impl Search<'_> {
                 if stopped {
                     return None;
                 }
+                self.duals = r.duals;
                 ub
             }
             Ok(r) if r.stopped.is_some() => return None,
@@ -578,6 +602,7 @@ mod tests {
             tried: HashMap::new(),
             lps: 0,
             seed: Vec::new(),
+            duals: None,
         };
         let mut a: Assignment = vec![0; counts.len()];
         let mut best = f64::INFINITY;

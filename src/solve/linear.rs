@@ -39,7 +39,11 @@ pub(crate) fn solve_lp_from(
         return Err(Failure::TimeLimit); // the caller reads why from `limits`
     }
     let allowed = mask.map_or(lp.columns(), |m| m.iter().filter(|&&b| b).count());
-    let result = if sifts(backend, limits.column_generation, allowed) {
+    let by_columns = |b| {
+        sifts(b, limits.column_generation, allowed)
+            || seeded_sifts(b, limits.column_generation, allowed, seed)
+    };
+    let result = if by_columns(backend) {
         sifting::sift(lp, mask, seed, backend, limits, report, stage)
     } else {
         full(lp, mask, backend, limits)
@@ -49,9 +53,7 @@ pub(crate) fn solve_lp_from(
             // One solver's numerical trouble is not the answer: retry the
             // whole stage on another.
             Some(other)
-                if limits.stop().is_none()
-                    && (limits.whole_model_fits
-                        || sifts(other, limits.column_generation, allowed)) =>
+                if limits.stop().is_none() && (limits.whole_model_fits || by_columns(other)) =>
             {
                 solve_lp_from(lp, mask, seed, other, limits, report, stage).map_err(|e| match e {
                     Failure::Numerical(w2) => Failure::Numerical(format!(
@@ -83,6 +85,25 @@ pub(crate) fn sifts(backend: Backend, mode: ColumnGeneration, columns: usize) ->
             ColumnGeneration::Always => true,
             ColumnGeneration::Never => false,
         }
+}
+
+/// Whether a seeded LP (a fixed LP of the MILP, seeded with the
+/// relaxation's and the last plan's columns) is solved by column
+/// generation where [`sifts`] alone would not: on every solver with duals
+/// under `Auto` from [`sifting::MIN_COLUMNS`] columns. With such a seed
+/// the first restricted LP is close to the optimum: on the (300, 20, 168)
+/// fleet with 20 % Whole jobs, HiGHS solved each fixed LP in 2 rounds and
+/// 5.7-6.1 s by column generation, against 29-46 s whole (one run each).
+pub(crate) fn seeded_sifts(
+    backend: Backend,
+    mode: ColumnGeneration,
+    columns: usize,
+    seed: &[usize],
+) -> bool {
+    !seed.is_empty()
+        && mode == ColumnGeneration::Auto
+        && backend.has_duals()
+        && columns >= sifting::MIN_COLUMNS
 }
 
 /// One call over every allowed column.

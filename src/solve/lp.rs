@@ -62,7 +62,7 @@ pub(crate) enum Col {
 }
 
 /// What a row stands for (its dual's meaning).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Row {
     Work {
         job: u32,

@@ -12,7 +12,9 @@
 //! (what a solve reports) ← `linear`, `sifting` (the LP optimum, whole or
 //! by column generation; they call each other) ← `branch` (the region
 //! choices and the engine's own search over them) ← `rounding` (a
-//! relaxation's point made a plan without an LP) ← `anytime` (the stages
+//! relaxation's point made a plan without an LP), `pricing` (duals priced
+//! per region choice: a bound and each Whole job's cheapest region) ←
+//! `anytime` (the stages
 //! of the optimum) ← `engine` (the one entry). Nothing imports upwards.
 //!
 //! Every answer carries its proof: a lower bound that the engine computes
@@ -31,6 +33,7 @@ pub(crate) mod limits;
 pub(crate) mod linear;
 pub(crate) mod lp;
 pub(crate) mod mps;
+pub(crate) mod pricing;
 pub(crate) mod progress;
 pub(crate) mod rounding;
 pub(crate) mod sifting;

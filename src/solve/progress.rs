@@ -24,12 +24,18 @@ pub enum Stage {
     /// The all-Split relaxation of the MILP (every Whole job as Split)
     /// is solved: its bound is proven.
     Relaxation,
+    /// Duals priced per region choice (each `Whole` job in one region at
+    /// those prices): a tighter proven bound, with no solver call. Round 0
+    /// prices the relaxation's duals; round `n` those of the `n`-th fixed
+    /// LP.
+    Priced,
     /// The relaxation's point rounded, without an LP: each `Whole` job
     /// keeps its cells in its largest region and the rest of its work
     /// goes to that region's cheapest cells with room: a feasible plan.
     Rounded,
-    /// The `Whole` jobs are fixed to their largest region and the rest
-    /// re-solved: a feasible plan.
+    /// The `Whole` jobs are fixed to one region each (where the last
+    /// prices make each cheapest, or its largest share) and the rest
+    /// re-solved: a feasible plan. `round` counts these LPs.
     Fixed,
     /// The exact MILP solver has returned.
     Exact,
