@@ -11,9 +11,10 @@
 //!    target, the MILP's LP with the choices fixed, each job where the
 //!    relaxation's prices make it cheapest: a feasible plan, and so a
 //!    proven gap. That LP's duals price the options again: a bound, and
-//!    the next assignment to fix, until one repeats (on the 100×10×48
-//!    `synth` MILP the third such LP was the optimum and its prices proved
-//!    it);
+//!    (averaged with the prices before) the next assignment to fix, up to
+//!    [`MAX_FIXED`] fixed LPs or until an assignment repeats (on the
+//!    100×10×48 `synth` MILP the second such LP was the optimum and its
+//!    prices proved it);
 //! 3. the exact search: a solver's MILP over the whole model (HiGHS, or
 //!    microlp), its claim of optimality checked against the incumbent; a
 //!    claim the incumbent refutes is not taken, and the engine's own
@@ -69,10 +70,10 @@ fn gap(ub: f64, lb: f64) -> f64 {
 }
 
 /// The least-cost plan of `lp` (a model of `p`) within `limits`: a pure
-/// LP in one stage ([`pure_lp`]); a MILP in three ([`split_relaxation`];
-/// the rounded plan, then the fixed one; then [`exact`] or the engine's
-/// own search), each only when the ones before leave a gap above the
-/// target.
+/// LP in one stage ([`pure_lp`]); a MILP in three ([`split_relaxation`]
+/// and its priced bound; the rounded plan, then fixed ones; then
+/// [`exact`] or the engine's own search), each only when the ones before
+/// leave a gap above the target.
 pub(crate) fn optimum(
     p: &Problem,
     lp: &Lp,
@@ -149,8 +150,8 @@ pub(crate) fn optimum_with(
         seed: Vec::new(),
         duals: None,
     };
-    // Stage 2: every Whole job where most of its work is, at once by
-    // rounding the relaxation's point ([`rounding`]). When the relaxation
+    // Stage 2: every Whole job in one option, first at once by rounding
+    // the relaxation's point ([`rounding`]). When the relaxation
     // already put each one wholly in one region, its point is the MILP's
     // (egress aside, which the MILP's objective charges in full) and, the
     // relaxation being optimal, that assignment's optimum: no LP is

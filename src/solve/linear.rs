@@ -88,8 +88,9 @@ pub(crate) fn sifts(backend: Backend, mode: ColumnGeneration, columns: usize) ->
 }
 
 /// Whether a seeded LP (a fixed LP of the MILP, seeded with the
-/// relaxation's and the last plan's columns) is solved by column
-/// generation where [`sifts`] alone would not: on every solver with duals
+/// relaxation's and the last plan's columns; in the anytime stages, and
+/// at the leaves of the engine's own search after them) is solved by
+/// column generation where [`sifts`] alone would not: on every solver with duals
 /// under `Auto` from [`sifting::MIN_COLUMNS`] columns. With such a seed
 /// the first restricted LP is close to the optimum: on the (300, 20, 168)
 /// fleet with 20 % Whole jobs, HiGHS solved each fixed LP in 2 rounds and

@@ -17,8 +17,10 @@
 //! `W − work done`. The bound is `Σ_coupling rows π·rhs + Σ_jobs g`: any
 //! `π` of the right signs and any `μ` make it valid (weak duality, as in
 //! [`super::bound`]), so an inexact solver or search can weaken it, never
-//! make it wrong. With `μ` the relaxation's own work dual among those
-//! tried, it is never below the relaxation's bound but by rounding.
+//! make it wrong. With the relaxation's final duals (and their work
+//! multipliers among the `μ` tried) it is at least that LP's weak-duality
+//! bound but by rounding; the engine keeps the larger of the bounds it
+//! has in any case.
 //!
 //! Reads only the model ([`super::lp`]) and the region choices
 //! ([`super::branch::Choices`]); no solver is called (linear in the cells,
@@ -26,6 +28,7 @@
 
 use super::branch::Choices;
 use super::lp::{Col, Lp, Row};
+use crate::evaluate::TOLERANCE;
 use std::collections::HashMap;
 
 /// Steps of the bisection on each job's work multiplier: the interval
@@ -83,9 +86,10 @@ fn job_row(row: Row) -> bool {
 
 /// The bound and the options' prices from `dual` (one per row of
 /// `split`, the all-Split relaxation of the MILP whose choices are
-/// `choices`). `None` when some job has no option able to do its work at
-/// these prices (the MILP may then be infeasible, which a bound cannot
-/// say): the caller keeps the relaxation's bound.
+/// `choices`). `None` when some job has no option able to do its work
+/// within its cells' bounds and parallelism (the MILP may then be
+/// infeasible, which a bound cannot say), or no finite bound: the caller
+/// keeps the bound it has.
 pub(crate) fn priced(split: &Lp, choices: &Choices, dual: &[f64]) -> Option<Priced> {
     let mut pi = dual.to_vec();
     split.project_duals(&mut pi);
@@ -160,7 +164,7 @@ pub(crate) fn priced(split: &Lp, choices: &Choices, dual: &[f64]) -> Option<Pric
             }
         };
         if !piece.is_finite() {
-            return None;
+            return None; // no option does the work, or no finite bound
         }
         bound += piece;
     }
@@ -172,14 +176,22 @@ pub(crate) fn priced(split: &Lp, choices: &Choices, dual: &[f64]) -> Option<Pric
 fn least(items: &[Item], work: f64, split: &Lp, own_mu: f64, keep: impl Fn(&Item) -> bool) -> f64 {
     let kept: Vec<Item> = items.iter().copied().filter(|it| keep(it)).collect();
     let capacity = max_work(&kept, split);
-    if capacity < work * (1.0 - 1e-9) {
+    // Infinite only where no plan the evaluator accepts exists: short by
+    // more than its tolerance. Just within it, the bisection below still
+    // gives a finite, valid bound.
+    if capacity < work * (1.0 - TOLERANCE) {
         return f64::INFINITY;
+    }
+    if kept.is_empty() {
+        return if work <= 0.0 { 0.0 } else { f64::INFINITY };
     }
     let per_work = kept.iter().map(|it| it.priced / it.speed);
     let lo0 = per_work.clone().fold(f64::INFINITY, f64::min);
     let hi0 = per_work.fold(f64::NEG_INFINITY, f64::max);
     if !lo0.is_finite() || !hi0.is_finite() {
-        return if work <= 0.0 { 0.0 } else { f64::INFINITY };
+        // Prices beyond f64's range: no bound from this option, but it
+        // is not excluded either.
+        return f64::NEG_INFINITY;
     }
     let (mut lo, mut hi) = (lo0 - 1.0, hi0 + 1.0);
     let mut best = dual_value(&kept, work, split, own_mu).0;

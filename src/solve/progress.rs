@@ -29,9 +29,10 @@ pub enum Stage {
     /// prices the relaxation's duals; round `n` those of the `n`-th fixed
     /// LP.
     Priced,
-    /// The relaxation's point rounded, without an LP: each `Whole` job
-    /// keeps its cells in its largest region and the rest of its work
-    /// goes to that region's cheapest cells with room: a feasible plan.
+    /// The relaxation's point rounded, without an LP: a `Whole` job wholly
+    /// in one region keeps its cells; a spread one is placed anew in the
+    /// option whose fill costs least within the room left: a feasible
+    /// plan.
     Rounded,
     /// The `Whole` jobs are fixed to one region each (where the last
     /// prices make each cheapest, or its largest share) and the rest
