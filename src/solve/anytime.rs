@@ -33,7 +33,6 @@ use super::pricing;
 use super::progress::{OnRound, Stage};
 use super::rounding;
 use crate::problem::Problem;
-use std::collections::HashMap;
 
 /// A plan of the engine: a point of the model and its proof.
 pub(crate) struct Plan {
@@ -139,17 +138,7 @@ pub(crate) fn optimum_with(
             report(Stage::Priced, 0, 0, None, lb);
         }
     }
-    let mut search = Search {
-        backend,
-        milp: lp,
-        split: &split,
-        choices: &choices,
-        incumbent: None,
-        tried: HashMap::new(),
-        lps: 0,
-        seed: Vec::new(),
-        duals: None,
-    };
+    let mut search = Search::new(backend, lp, &split, &choices);
     // Stage 2: every Whole job in one option, first at once by rounding
     // the relaxation's point ([`rounding`]). When the relaxation
     // already put each one wholly in one region, its point is the MILP's

@@ -307,7 +307,27 @@ fn gap(ub: f64, lb: f64) -> f64 {
     (ub - lb) / ub.abs().max(1.0)
 }
 
-impl Search<'_> {
+impl<'a> Search<'a> {
+    /// A search with nothing solved yet: no plan, no seed, no duals.
+    pub(crate) fn new(
+        backend: Backend,
+        milp: &'a Lp,
+        split: &'a Lp,
+        choices: &'a Choices,
+    ) -> Search<'a> {
+        Search {
+            backend,
+            milp,
+            split,
+            choices,
+            incumbent: None,
+            tried: HashMap::new(),
+            lps: 0,
+            seed: Vec::new(),
+            duals: None,
+        }
+    }
+
     /// Solves the MILP's LP with `a` fixed (once per assignment) and
     /// keeps its plan if it is the best so far. Its objective, infinite
     /// where it has no plan; `None` when the limits stopped it.
@@ -593,17 +613,7 @@ mod tests {
     /// is the MILP's optimum (infinite when no assignment has a plan).
     fn enumerate(milp: &Lp, split: &Lp, choices: &Choices, backend: Backend) -> f64 {
         let counts: Vec<usize> = choices.jobs.iter().map(|(_, o)| o.len()).collect();
-        let mut search = Search {
-            backend,
-            milp,
-            split,
-            choices,
-            incumbent: None,
-            tried: HashMap::new(),
-            lps: 0,
-            seed: Vec::new(),
-            duals: None,
-        };
+        let mut search = Search::new(backend, milp, split, choices);
         let mut a: Assignment = vec![0; counts.len()];
         let mut best = f64::INFINITY;
         loop {

@@ -375,17 +375,7 @@ mod tests {
             // The duals of the MILP's LP with each Whole job fixed where
             // most of its work is, carried over to the relaxation's rows.
             let a = choices.largest_share(&split, &relax.x);
-            let mut search = Search {
-                backend: Backend::Clarabel,
-                milp: &milp,
-                split: &split,
-                choices: &choices,
-                incumbent: None,
-                tried: HashMap::new(),
-                lps: 0,
-                seed: Vec::new(),
-                duals: None,
-            };
+            let mut search = Search::new(Backend::Clarabel, &milp, &split, &choices);
             if search.try_assignment(&a, &exact(), none, Stage::Fixed).is_some_and(f64::is_finite) {
                 let fixed = search.duals.take().ok_or_else(|| TestCaseError::fail("Clarabel gives duals"))?;
                 if let Some(priced) = priced(&split, &choices, &carried(&milp, &fixed, &split)) {
