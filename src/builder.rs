@@ -280,8 +280,17 @@ impl Pool {
             speed: 1.0,
             rent_includes_energy: false,
             interruption_rate_per_hour: 0.0,
+            hardware: PoolHardware::default(),
         }
     }
+}
+
+/// The optional hardware fields of a pool under construction.
+#[derive(Debug, Clone, Default)]
+struct PoolHardware {
+    accelerator: Option<String>,
+    gpus_per_server: Option<u32>,
+    gpu_memory_gb: Option<f64>,
 }
 
 /// Builds a [`Pool`]; `S`, `R` and `W` record whether the servers, the
@@ -297,6 +306,7 @@ pub struct PoolBuilder<S, R, W> {
     speed: f64,
     rent_includes_energy: bool,
     interruption_rate_per_hour: f64,
+    hardware: PoolHardware,
 }
 
 impl<R, W> PoolBuilder<Unset, R, W> {
@@ -311,6 +321,7 @@ impl<R, W> PoolBuilder<Unset, R, W> {
             speed: self.speed,
             rent_includes_energy: self.rent_includes_energy,
             interruption_rate_per_hour: self.interruption_rate_per_hour,
+            hardware: self.hardware,
         }
     }
 }
@@ -327,6 +338,7 @@ impl<S, W> PoolBuilder<S, Unset, W> {
             speed: self.speed,
             rent_includes_energy: self.rent_includes_energy,
             interruption_rate_per_hour: self.interruption_rate_per_hour,
+            hardware: self.hardware,
         }
     }
 }
@@ -343,6 +355,7 @@ impl<S, R> PoolBuilder<S, R, Unset> {
             speed: self.speed,
             rent_includes_energy: self.rent_includes_energy,
             interruption_rate_per_hour: self.interruption_rate_per_hour,
+            hardware: self.hardware,
         }
     }
 }
@@ -365,6 +378,21 @@ impl<S, R, W> PoolBuilder<S, R, W> {
         self.interruption_rate_per_hour = rate;
         self
     }
+    /// The accelerator in each server (`A100`, `RTX4090`, ...).
+    pub fn accelerator(mut self, name: impl Into<String>) -> Self {
+        self.hardware.accelerator = Some(name.into());
+        self
+    }
+    /// GPUs in one server (>= 1).
+    pub fn gpus_per_server(mut self, gpus: u32) -> Self {
+        self.hardware.gpus_per_server = Some(gpus);
+        self
+    }
+    /// Memory of one GPU in GB (> 0).
+    pub fn gpu_memory_gb(mut self, gb: f64) -> Self {
+        self.hardware.gpu_memory_gb = Some(gb);
+        self
+    }
 }
 
 complete!(PoolBuilder<Set<Series>, Set<f64>, Set<f64>> => Pool, |b| Pool {
@@ -376,6 +404,9 @@ complete!(PoolBuilder<Set<Series>, Set<f64>, Set<f64>> => Pool, |b| Pool {
     speed: b.speed,
     rent_includes_energy: b.rent_includes_energy,
     interruption_rate_per_hour: b.interruption_rate_per_hour,
+    accelerator: b.hardware.accelerator,
+    gpus_per_server: b.hardware.gpus_per_server,
+    gpu_memory_gb: b.hardware.gpu_memory_gb,
 });
 
 impl Link {
@@ -456,8 +487,18 @@ impl Job {
             unmet_usd_per_work: None,
             checkpoint_interval_hours: crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
             restart_hours: crate::problem::DEFAULT_RESTART_HOURS,
+            needs: JobNeeds::default(),
         }
     }
+}
+
+/// The optional hardware and spread fields of a job under construction.
+#[derive(Debug, Clone, Default)]
+struct JobNeeds {
+    requires: Option<crate::scenario::Requirements>,
+    speed_by_accelerator: Option<std::collections::BTreeMap<String, f64>>,
+    max_regions: Option<u32>,
+    min_link_gbps: Option<f64>,
 }
 
 /// Builds a [`Job`]; `W`, `D` and `M` record whether the work, the
@@ -478,6 +519,7 @@ pub struct JobBuilder<W, D, M> {
     unmet_usd_per_work: Option<f64>,
     checkpoint_interval_hours: f64,
     restart_hours: f64,
+    needs: JobNeeds,
 }
 
 impl<D, M> JobBuilder<Unset, D, M> {
@@ -497,6 +539,7 @@ impl<D, M> JobBuilder<Unset, D, M> {
             unmet_usd_per_work: self.unmet_usd_per_work,
             checkpoint_interval_hours: self.checkpoint_interval_hours,
             restart_hours: self.restart_hours,
+            needs: self.needs,
         }
     }
 }
@@ -518,6 +561,7 @@ impl<W, M> JobBuilder<W, Unset, M> {
             unmet_usd_per_work: self.unmet_usd_per_work,
             checkpoint_interval_hours: self.checkpoint_interval_hours,
             restart_hours: self.restart_hours,
+            needs: self.needs,
         }
     }
 }
@@ -539,6 +583,7 @@ impl<W, D> JobBuilder<W, D, Unset> {
             unmet_usd_per_work: self.unmet_usd_per_work,
             checkpoint_interval_hours: self.checkpoint_interval_hours,
             restart_hours: self.restart_hours,
+            needs: self.needs,
         }
     }
 }
@@ -589,6 +634,32 @@ impl<W, D, M> JobBuilder<W, D, M> {
         self.restart_hours = hours;
         self
     }
+    /// What the job needs of a server (default: any pool).
+    pub fn requires(mut self, requires: crate::scenario::Requirements) -> Self {
+        self.needs.requires = Some(requires);
+        self
+    }
+    /// The job's work units per GPU-hour on each accelerator (default:
+    /// each pool's own `speed`).
+    pub fn speed_by_accelerator<S: Into<String>>(
+        mut self,
+        speeds: impl IntoIterator<Item = (S, f64)>,
+    ) -> Self {
+        self.needs.speed_by_accelerator =
+            Some(speeds.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+    /// Most regions a `Split` job may have work in (default: no limit).
+    pub fn max_regions(mut self, regions: u32) -> Self {
+        self.needs.max_regions = Some(regions);
+        self
+    }
+    /// Least Gbit/s between the origin and a remote region the job runs
+    /// in (default: any link).
+    pub fn min_link_gbps(mut self, gbps: f64) -> Self {
+        self.needs.min_link_gbps = Some(gbps);
+        self
+    }
 }
 
 complete!(JobBuilder<Set<f64>, Set<DateTime<Utc>>, Set<f64>> => Job, |b| Job {
@@ -605,4 +676,8 @@ complete!(JobBuilder<Set<f64>, Set<DateTime<Utc>>, Set<f64>> => Job, |b| Job {
     unmet_usd_per_work: b.unmet_usd_per_work,
     checkpoint_interval_hours: b.checkpoint_interval_hours,
     restart_hours: b.restart_hours,
+    requires: b.needs.requires,
+    speed_by_accelerator: b.needs.speed_by_accelerator,
+    max_regions: b.needs.max_regions,
+    min_link_gbps: b.needs.min_link_gbps,
 });

@@ -371,6 +371,109 @@ pub enum ClosedBy {
         /// Release + transfer time.
         earliest_start: DateTime<Utc>,
     },
+    /// A link the job would use is slower than its `min_link_gbps`.
+    LinkBelowFloor {
+        /// Region the link leaves.
+        from: String,
+        /// Region it reaches.
+        to: String,
+        /// The link's bandwidth in Gbit/s.
+        bandwidth_gbps: f64,
+        /// The job's floor in Gbit/s.
+        min_link_gbps: f64,
+    },
+    /// The region has pools, but none meets the job's requirements (or
+    /// has a speed for it): each pool and what closed it.
+    NoPoolServes {
+        /// Each pool of the region and the requirement it fails.
+        pools: Vec<ClosedPool>,
+    },
+}
+
+/// A pool that may not serve a job, and the requirement that closed it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ClosedPool {
+    /// Pool id.
+    pub pool: String,
+    /// The requirement it fails.
+    pub why: PoolClosedBy,
+}
+
+/// The requirement of a job that a pool fails (the job's `requires`, or
+/// its `speed_by_accelerator`). A pool that does not state the attribute
+/// a requirement reads fails it (`has` is then `None`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "requirement", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PoolClosedBy {
+    /// `requires.gpu_memory_gb`: GB per GPU.
+    GpuMemoryGb {
+        /// Least GB per GPU the job needs.
+        required: f64,
+        /// The pool's GB per GPU.
+        has: Option<f64>,
+    },
+    /// `requires.accelerators`: the names allowed.
+    Accelerators {
+        /// The names the job allows.
+        allowed: Vec<String>,
+        /// The pool's accelerator.
+        has: Option<String>,
+    },
+    /// `requires.gpus_per_server`: GPUs in one server.
+    GpusPerServer {
+        /// Least GPUs per server the job needs.
+        required: u32,
+        /// The pool's GPUs per server.
+        has: Option<u32>,
+    },
+    /// `speed_by_accelerator`: the job has no speed for the pool's
+    /// accelerator, or the pool does not state its accelerator and GPUs.
+    SpeedByAccelerator {
+        /// The pool's accelerator.
+        accelerator: Option<String>,
+        /// The pool's GPUs per server.
+        gpus_per_server: Option<u32>,
+    },
+}
+
+impl fmt::Display for ClosedPool {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "pool {}: ", cut(&self.pool))?;
+        let none = "not stated";
+        match &self.why {
+            PoolClosedBy::GpuMemoryGb { required, has } => write!(
+                f,
+                "requires.gpu_memory_gb = {} but the pool has {}",
+                num(*required),
+                has.map_or(none.to_string(), |g| format!("{} GB", num(g)))
+            ),
+            PoolClosedBy::Accelerators { allowed, has } => write!(
+                f,
+                "requires.accelerators = [{}] but the pool has {}",
+                allowed.iter().map(|a| cut(a).to_string()).collect::<Vec<_>>().join(", "),
+                has.as_deref().map_or(none.to_string(), |a| cut(a).to_string())
+            ),
+            PoolClosedBy::GpusPerServer { required, has } => write!(
+                f,
+                "requires.gpus_per_server = {required} but the pool has {}",
+                has.map_or(none.to_string(), |g| g.to_string())
+            ),
+            PoolClosedBy::SpeedByAccelerator {
+                accelerator,
+                gpus_per_server,
+            } => match (accelerator, gpus_per_server) {
+                (Some(a), Some(_)) => {
+                    write!(f, "speed_by_accelerator has no speed for {}", cut(a))
+                }
+                _ => write!(
+                    f,
+                    "speed_by_accelerator needs the pool's accelerator and gpus_per_server, which it does not state"
+                ),
+            },
+        }
+    }
 }
 
 impl fmt::Display for ClosedRegion {
@@ -406,6 +509,32 @@ impl fmt::Display for ClosedRegion {
                     f,
                     "earliest start {earliest_start} leaves no whole slot before the horizon end"
                 )
+            }
+            ClosedBy::LinkBelowFloor {
+                from,
+                to,
+                bandwidth_gbps,
+                min_link_gbps,
+            } => write!(
+                f,
+                "link {} -> {} has {} Gbit/s, below the job's min_link_gbps = {}",
+                cut(from),
+                cut(to),
+                num(*bandwidth_gbps),
+                num(*min_link_gbps)
+            ),
+            ClosedBy::NoPoolServes { pools } => {
+                write!(f, "no pool meets the job's requirements (")?;
+                for (i, c) in pools.iter().take(3).enumerate() {
+                    if i > 0 {
+                        write!(f, "; ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                if pools.len() > 3 {
+                    write!(f, "; and {} more", pools.len() - 3)?;
+                }
+                write!(f, ")")
             }
         }
     }
@@ -494,6 +623,8 @@ pub enum Constraint {
     PowerCap,
     /// 5. A `Whole` job runs in one region.
     WholePlacement,
+    /// A `Split` job has work in at most `max_regions` regions.
+    MaxRegions,
 }
 
 impl fmt::Display for Constraint {
@@ -507,6 +638,7 @@ impl fmt::Display for Constraint {
             Constraint::Work => "work",
             Constraint::PowerCap => "power cap",
             Constraint::WholePlacement => "whole placement",
+            Constraint::MaxRegions => "max regions",
         })
     }
 }
@@ -602,7 +734,7 @@ impl ScheduleViolation {
                 format!("{amount} server-hours, at most {limit} per slot")
             }
             Constraint::Work => format!("{amount} work units done, {limit} required"),
-            Constraint::WholePlacement => {
+            Constraint::WholePlacement | Constraint::MaxRegions => {
                 let shown = self.regions.iter().take(text::MAX_SHOWN_ITEMS);
                 let mut names: Vec<String> = shown.map(|r| cut(r).to_string()).collect();
                 if self.regions.len() > text::MAX_SHOWN_ITEMS {
@@ -611,7 +743,11 @@ impl ScheduleViolation {
                         self.regions.len() - text::MAX_SHOWN_ITEMS
                     ));
                 }
-                format!("runs in {amount} regions: {}", names.join(", "))
+                let most = match self.constraint {
+                    Constraint::MaxRegions => format!(" (max_regions = {limit})"),
+                    _ => String::new(),
+                };
+                format!("runs in {amount} regions{most}: {}", names.join(", "))
             }
         }
     }

@@ -471,7 +471,8 @@ fn check_power_caps(p: &Problem, tally: &Tally) -> Result<(), ScheduleViolation>
 }
 
 /// Constraints 2, 3 and 5 for job `j`: its server-hours in each slot within
-/// its parallelism, its work done, and a `Whole` job in one region. Gives
+/// its parallelism, its work done, a `Whole` job in one region, and a
+/// `Split` job in at most `max_regions` regions. Gives
 /// the regions it runs in, in file order, with the work done in each.
 fn check_job(
     p: &Problem,
@@ -521,6 +522,25 @@ fn check_job(
             .map(|&(r, _)| p.regions()[r].id.clone())
             .collect();
         return Err(with_job(v));
+    }
+    if let Some(most) = job.max_regions {
+        // A region counts once the job's work there is above the
+        // tolerance of its work; regions a re-plan's history opened count
+        // whatever the rest of the plan does.
+        let mut counted: Vec<usize> = used
+            .iter()
+            .filter(|&&(_, w)| w > TOLERANCE * job.work)
+            .map(|&(r, _)| r)
+            .chain(job.opened_regions.iter().copied())
+            .collect();
+        counted.sort_unstable();
+        counted.dedup();
+        if counted.len() > most {
+            let mut v =
+                ScheduleViolation::new(Constraint::MaxRegions, counted.len() as f64, most as f64);
+            v.regions = counted.iter().map(|&r| p.regions()[r].id.clone()).collect();
+            return Err(with_job(v));
+        }
     }
     Ok(used)
 }

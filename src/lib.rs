@@ -141,7 +141,7 @@ pub use decide::sweep::{
     MAX_SWEEP_POINTS,
 };
 pub use error::{
-    ClosedBy, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven,
+    ClosedBy, ClosedPool, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven, PoolClosedBy,
     ScheduleMismatch, ScheduleViolation, Shortfall, SolverFailure, SolverStatus, Stopped, TooLarge,
     UnfinishedJob,
 };
@@ -154,7 +154,7 @@ pub use problem::{
     MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MAX_USD_PER_SERVER_HOUR,
     MIN_SPEED, MIN_USEFUL_FRACTION, MIN_WORK,
 };
-pub use scenario::{Job, Link, Placement, Pool, Region, Scenario};
+pub use scenario::{Job, Link, Placement, Pool, Region, Requirements, Scenario};
 pub use schedule::{Assignment, Proof, Schedule};
 pub use schedule::{SavedAssignment, SavedSchedule};
 pub use schedulers::{all_schedulers, scheduler_by_name, Greedy, Local, Optimal, Scheduler};

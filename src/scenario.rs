@@ -6,6 +6,7 @@
 use crate::time::{Horizon, Series};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 /// Everything geoshift needs to know to plan: the horizon, the regions and
 /// their server pools, the links between regions, and the jobs.
@@ -75,6 +76,62 @@ pub struct Pool {
     /// [`crate::useful_fraction`]; its costs are then expected values.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub interruption_rate_per_hour: f64,
+    /// The accelerator in each server, by the name the speed tables and
+    /// catalogs use (`A100`, `H100`, `RTX4090`, ...); optional. Read by a
+    /// job's [`Requirements::accelerators`] and
+    /// [`Job::speed_by_accelerator`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accelerator: Option<String>,
+    /// GPUs in one server (a whole number >= 1); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpus_per_server: Option<u32>,
+    /// Memory of one GPU in GB (> 0); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_memory_gb: Option<f64>,
+}
+
+/// What a job needs of a server: a pool that fails any stated
+/// requirement (or does not state the attribute it names) may not serve
+/// the job. Every comparison is inclusive.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Requirements {
+    /// Least memory per GPU in GB (> 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_memory_gb: Option<f64>,
+    /// The accelerator names allowed (at least one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accelerators: Option<Vec<String>>,
+    /// Least GPUs in one server (a whole number >= 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpus_per_server: Option<u32>,
+}
+
+impl Requirements {
+    /// No requirement: every pool may serve the job.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Requires at least `gb` GB of memory per GPU.
+    pub fn gpu_memory_gb(mut self, gb: f64) -> Self {
+        self.gpu_memory_gb = Some(gb);
+        self
+    }
+    /// Allows only these accelerators.
+    pub fn accelerators<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.accelerators = Some(names.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Requires at least `gpus` GPUs in one server.
+    pub fn gpus_per_server(mut self, gpus: u32) -> Self {
+        self.gpus_per_server = Some(gpus);
+        self
+    }
+    /// Whether no requirement is stated.
+    pub fn is_empty(&self) -> bool {
+        self.gpu_memory_gb.is_none() && self.accelerators.is_none() && self.gpus_per_server.is_none()
+    }
 }
 
 /// A directed link along which data can move from one region to another.
@@ -157,6 +214,29 @@ pub struct Job {
         skip_serializing_if = "is_default_restart"
     )]
     pub restart_hours: f64,
+    /// What the job needs of a server (memory per GPU, accelerators, GPUs
+    /// per server); `None`: any pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<Requirements>,
+    /// Work units per GPU-hour by accelerator name: the job's own speed on
+    /// each accelerator (a column of a throughput table). With it, pool
+    /// `k` does `gpus_per_server · speed_by_accelerator[accelerator]` work
+    /// units per server-hour for this job, its `speed` is ignored, and a
+    /// pool whose accelerator is not in the map (or that does not state
+    /// its accelerator and GPUs) may not serve it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_by_accelerator: Option<BTreeMap<String, f64>>,
+    /// Most regions a `Split` job may have work in over the horizon
+    /// (a whole number >= 1; the origin counts when it has work). On a
+    /// `Whole` job it is an input error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_regions: Option<u32>,
+    /// Least bandwidth in Gbit/s between the origin and a remote region
+    /// the job runs in (both ways when it has output): a region whose
+    /// link is slower is not reachable for this job. Not priced; it does
+    /// not change the transfer time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_link_gbps: Option<f64>,
 }
 
 /// Serde's derived code, but every object must be written as a JSON
@@ -177,7 +257,7 @@ macro_rules! objects_only {
         }
     )*};
 }
-objects_only!(Scenario, Region, Pool, Link, Job);
+objects_only!(Scenario, Region, Pool, Link, Job, Requirements);
 
 impl Scenario {
     /// Parses a scenario from JSON. Errors name the path of the offending
@@ -261,7 +341,24 @@ impl Pool {
             speed: 1.0,
             rent_includes_energy: false,
             interruption_rate_per_hour: 0.0,
+            accelerator: None,
+            gpus_per_server: None,
+            gpu_memory_gb: None,
         }
+    }
+
+    /// Sets the hardware of one server: its accelerator's name, the GPUs
+    /// in it and each GPU's memory in GB.
+    pub fn hardware(
+        mut self,
+        accelerator: impl Into<String>,
+        gpus_per_server: u32,
+        gpu_memory_gb: f64,
+    ) -> Self {
+        self.accelerator = Some(accelerator.into());
+        self.gpus_per_server = Some(gpus_per_server);
+        self.gpu_memory_gb = Some(gpu_memory_gb);
+        self
     }
 
     /// Sets the speed in work units per server-hour.
@@ -326,7 +423,39 @@ impl Job {
             unmet_usd_per_work: None,
             checkpoint_interval_hours: crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
             restart_hours: crate::problem::DEFAULT_RESTART_HOURS,
+            requires: None,
+            speed_by_accelerator: None,
+            max_regions: None,
+            min_link_gbps: None,
         }
+    }
+
+    /// Sets what the job needs of a server.
+    pub fn requires(mut self, requires: Requirements) -> Self {
+        self.requires = Some(requires);
+        self
+    }
+
+    /// Sets the job's speed per GPU-hour on each accelerator.
+    pub fn speed_by_accelerator<S: Into<String>>(
+        mut self,
+        speeds: impl IntoIterator<Item = (S, f64)>,
+    ) -> Self {
+        self.speed_by_accelerator = Some(speeds.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Limits a `Split` job to at most `regions` regions.
+    pub fn max_regions(mut self, regions: u32) -> Self {
+        self.max_regions = Some(regions);
+        self
+    }
+
+    /// Requires at least `gbps` Gbit/s between the origin and any remote
+    /// region the job runs in.
+    pub fn min_link_gbps(mut self, gbps: f64) -> Self {
+        self.min_link_gbps = Some(gbps);
+        self
     }
 
     /// Sets the hours between checkpoints and the hours a restart from a

@@ -405,7 +405,9 @@ impl Replan {
         let matched = self.match_previous(problem, now_slot)?;
         let (jobs, pinned) = self.progress(problem, &matched)?;
         let as_run = as_run_problem(problem, &jobs);
-        let (residual, map) = residual_problem(problem, &jobs, &pinned, now_slot, &matched.used)
+        let opened = opened_regions(problem, &matched.history);
+        let (residual, map) =
+            residual_problem(problem, &jobs, &pinned, now_slot, &matched.used, &opened)
             .map_err(|(j, remaining_work)| ReplanError::NoTimeLeft {
                 job: problem.jobs[j].id.clone(),
                 remaining_work,
@@ -723,6 +725,7 @@ fn residual_problem(
     pinned: &[Option<usize>],
     now_slot: usize,
     used: &HashSet<(usize, usize)>,
+    opened: &[Vec<usize>],
 ) -> Result<(Problem, Vec<usize>), (usize, f64)> {
     let mut map = Vec::new();
     let mut residual = Vec::new();
@@ -750,6 +753,7 @@ fn residual_problem(
         residual.push(JobInfo {
             work: remaining,
             windows,
+            opened_regions: opened[j].clone(),
             ..job.clone()
         });
     }
@@ -758,6 +762,29 @@ fn residual_problem(
         ..p.clone()
     };
     Ok((out, map))
+}
+
+/// Per job, the regions its history already holds work in (more than the
+/// evaluator's tolerance of its work, `1e-6 · W_j`), in region order:
+/// they count against its `max_regions` in the re-plan.
+fn opened_regions(p: &Problem, history: &[Assignment]) -> Vec<Vec<usize>> {
+    let mut work: Vec<HashMap<usize, f64>> = vec![HashMap::new(); p.jobs.len()];
+    for a in history {
+        *work[a.job].entry(p.pools[a.pool].region).or_default() +=
+            a.server_hours * p.work_rate(a.job, a.pool);
+    }
+    work.into_iter()
+        .enumerate()
+        .map(|(j, by_region)| {
+            let mut out: Vec<usize> = by_region
+                .into_iter()
+                .filter(|&(_, w)| w > crate::TOLERANCE * p.jobs[j].work)
+                .map(|(r, _)| r)
+                .collect();
+            out.sort_unstable();
+            out
+        })
+        .collect()
 }
 
 /// Window `w` of `job` from `now_slot` on, with the egress the future

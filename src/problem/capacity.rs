@@ -92,8 +92,11 @@ impl Problem {
         };
         let mut warnings = Vec::new();
         for job in &self.jobs {
-            if job.windows.is_empty() {
-                continue; // reported as closed, with the reasons
+            if job.windows.is_empty() || job.speed_by_pool.is_some() {
+                // Closed: reported with the reasons. A job's own speeds
+                // are not the pools' ones these sums use: no certain
+                // warning from them.
+                continue;
             }
             let per_slot = job.max_server_hours_per_slot;
             let most = match job.placement {
@@ -137,7 +140,8 @@ impl Problem {
         let capacity: f64 = (0..self.regions.len())
             .map(|r| in_window(r, 0, slots))
             .sum();
-        if exceeds(work, capacity) {
+        let own_speeds = self.jobs.iter().any(|j| j.speed_by_pool.is_some());
+        if !own_speeds && exceeds(work, capacity) {
             warnings.push(CapacityWarning::TotalExceedsCapacity { work, capacity });
         }
         warnings

@@ -84,7 +84,8 @@ impl Problem {
     /// schedulers' and the evaluator's, which come from this problem).
     pub(crate) fn work_rate(&self, j: usize, k: usize) -> f64 {
         let (job, pool) = (&self.jobs[j], &self.pools[k]);
-        pool.speed
+        let speed = job.speed_by_pool.as_ref().map_or(pool.speed, |s| s[k]);
+        speed
             * useful_fraction(
                 pool.interruption_rate_per_hour,
                 job.checkpoint_interval_hours,
@@ -110,7 +111,7 @@ impl Problem {
 pub(super) fn check(p: &Problem, scenario: &Scenario) -> Result<(), InputError> {
     for (j, job) in p.jobs.iter().enumerate() {
         for w in &job.windows {
-            for &k in &p.regions[w.region].pools {
+            for &k in &w.pools {
                 let f = useful_fraction(
                     p.pools[k].interruption_rate_per_hour,
                     job.checkpoint_interval_hours,

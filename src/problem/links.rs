@@ -67,6 +67,7 @@ impl Links {
         r: usize,
         input_gb: f64,
         output_gb: f64,
+        min_link_gbps: Option<f64>,
     ) -> Result<(f64, f64), ClosedBy> {
         if r == o {
             return Ok((0.0, 0.0));
@@ -75,9 +76,22 @@ impl Links {
             from: regions[a].id.clone(),
             to: regions[b].id.clone(),
         };
+        // The job's link floor: every link it needs at least that fast.
+        let floor = |a: usize, b: usize, gbps: f64| match min_link_gbps {
+            Some(min) if gbps < min => Err(ClosedBy::LinkBelowFloor {
+                from: regions[a].id.clone(),
+                to: regions[b].id.clone(),
+                bandwidth_gbps: gbps,
+                min_link_gbps: min,
+            }),
+            _ => Ok(()),
+        };
         let &(bandwidth_gbps, out_price) = self.0.get(&(o, r)).ok_or_else(|| missing(o, r))?;
+        floor(o, r, bandwidth_gbps)?;
         let back_price = if output_gb > 0.0 {
-            self.0.get(&(r, o)).ok_or_else(|| missing(r, o))?.1
+            let &(back_gbps, price) = self.0.get(&(r, o)).ok_or_else(|| missing(r, o))?;
+            floor(r, o, back_gbps)?;
+            price
         } else {
             0.0
         };

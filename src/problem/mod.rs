@@ -170,6 +170,12 @@ pub struct PoolInfo {
     pub meter_kwh_per_server_hour: f64,
     /// Cost of one server-hour in each slot.
     pub cost: Vec<CellCost>,
+    /// The accelerator in each server, if stated.
+    pub accelerator: Option<String>,
+    /// GPUs per server, if stated.
+    pub gpus_per_server: Option<u32>,
+    /// GB of memory per GPU, if stated.
+    pub gpu_memory_gb: Option<f64>,
 }
 
 /// What one server-hour on a pool in a slot costs and emits. The only
@@ -223,6 +229,19 @@ pub struct JobInfo {
     pub closed: Vec<ClosedRegion>,
     /// $ per work unit left undone; `None`: all work must be done.
     pub unmet_usd_per_work: Option<f64>,
+    /// Work units per server-hour on each pool for this job, before any
+    /// interruption derate: `s[j,k]` (the pool's `speed`, or
+    /// `gpus_per_server · speed_by_accelerator[accelerator]`); 0 on a
+    /// pool that may not serve the job. `None`: every pool's own speed.
+    pub(crate) speed_by_pool: Option<Vec<f64>>,
+    /// Pools of the job's open regions that may not serve it, and why
+    /// (what `validate` shows).
+    pub closed_pools: Vec<crate::error::ClosedPool>,
+    /// Most regions the job may have work in (`max_regions`), if set.
+    pub max_regions: Option<usize>,
+    /// Regions that already count against `max_regions` (a re-plan's
+    /// history), in region order.
+    pub(crate) opened_regions: Vec<usize>,
 }
 
 /// Where a job may run in one region: an eligible slot range shared by all
@@ -241,6 +260,10 @@ pub struct JobRegion {
     /// `D_j · e(o→r) + O_j · e(r→o)` in $: the egress of doing all the work
     /// here. A Split job pays the share of it that its work here is of `W_j`.
     pub egress_usd: f64,
+    /// The region's pools that may serve the job (its requirements and
+    /// speeds), in file order: every other pool of the region is closed
+    /// to it.
+    pub pools: Vec<usize>,
 }
 
 impl JobRegion {
@@ -284,6 +307,28 @@ impl JobInfo {
     /// Whether the job may leave work undone (it has a price for it).
     pub fn may_fall_short(&self) -> bool {
         self.unmet_usd_per_work.is_some()
+    }
+
+    /// Whether `max_regions` binds the job: a `Split` job with more
+    /// regions it could still open than the limit leaves it (a MILP with
+    /// one binary per such region).
+    pub fn spread_binds(&self) -> bool {
+        self.max_regions.is_some_and(|n| {
+            let left = n.saturating_sub(self.opened_regions.len());
+            let closable = self
+                .windows
+                .iter()
+                .filter(|w| self.opened_regions.binary_search(&w.region).is_err())
+                .count();
+            closable > left
+        })
+    }
+
+    /// Regions the job may still open under `max_regions` beyond those it
+    /// already holds (`usize::MAX` without a limit).
+    pub(crate) fn regions_left(&self) -> usize {
+        self.max_regions
+            .map_or(usize::MAX, |n| n.saturating_sub(self.opened_regions.len()))
     }
 
     /// Whether the optimum must choose the job's region with a binary (a
@@ -359,7 +404,7 @@ impl Problem {
         let (mut regions, index) = regions::build(h, &scenario.regions)?;
         let pools = pools::build(h, pi, &scenario.pools, &mut regions, &index)?;
         let links = links::build(&scenario.links, &index)?;
-        let jobs = windows::build(h, &scenario.jobs, &regions, &index, &links)?;
+        let jobs = windows::build(h, &scenario.jobs, &regions, &pools, &index, &links)?;
         let problem = Problem {
             horizon: h.clone(),
             carbon_price_usd_per_t: pi,
@@ -456,13 +501,16 @@ impl Problem {
     /// in the pool's region.
     pub fn window(&self, j: usize, k: usize, t: usize) -> Option<&JobRegion> {
         let r = self.pools.get(k)?.region;
-        self.jobs.get(j)?.window(r).filter(|w| w.contains(t))
+        self.jobs
+            .get(j)?
+            .window(r)
+            .filter(|w| w.contains(t) && w.pools.binary_search(&k).is_ok())
     }
 
-    /// Every eligible `(pool, slot)` of job `j` in window `w`, pools in file
-    /// order within each slot.
+    /// Every eligible `(pool, slot)` of a job in its window `w`, pools in
+    /// file order within each slot.
     pub fn cells<'a>(&'a self, w: &'a JobRegion) -> impl Iterator<Item = (usize, usize)> + 'a {
         (w.first_slot..w.end_slot)
-            .flat_map(move |t| self.regions[w.region].pools.iter().map(move |&k| (k, t)))
+            .flat_map(move |t| w.pools.iter().map(move |&k| (k, t)))
     }
 }

@@ -2,7 +2,7 @@
 //! and the model's `c[k,t]`, computed here and nowhere else.
 
 use super::regions::RegionIndex;
-use super::series::{check, check_id, series, Rule};
+use super::series::{check, check_id, check_name, series, Rule};
 use super::{CellCost, PoolInfo, RegionInfo, MAX_USD_PER_SERVER_HOUR};
 use crate::error::{Entity, InputError};
 use crate::scenario::Pool;
@@ -61,6 +61,21 @@ pub(super) fn build(
             p.interruption_rate_per_hour,
             Rule::NonNegative,
         )?;
+        if let Some(gpus) = p.gpus_per_server {
+            check(
+                Entity::Pool,
+                &p.id,
+                "gpus_per_server",
+                f64::from(gpus),
+                Rule::AtLeastOne,
+            )?;
+        }
+        if let Some(gb) = p.gpu_memory_gb {
+            check(Entity::Pool, &p.id, "gpu_memory_gb", gb, Rule::Positive)?;
+        }
+        if let Some(name) = &p.accelerator {
+            check_name(Entity::Pool, &p.id, "accelerator", name)?;
+        }
         let region = &mut regions[r];
         region.pools.push(k);
         let cost = cell_costs(p, region, pi);
@@ -104,6 +119,9 @@ pub(super) fn build(
             interruption_rate_per_hour: p.interruption_rate_per_hour,
             meter_kwh_per_server_hour: p.power_kw * region.pue,
             cost,
+            accelerator: p.accelerator.clone(),
+            gpus_per_server: p.gpus_per_server,
+            gpu_memory_gb: p.gpu_memory_gb,
         });
     }
     Ok(pools)

@@ -81,6 +81,32 @@ pub(super) fn check_id(entity: Entity, id: &str) -> Result<(), InputError> {
     })
 }
 
+/// Checks a name that is not an id (an accelerator's): not empty, and
+/// no longer than an id may be.
+pub(super) fn check_name(
+    entity: Entity,
+    id: &str,
+    field: &'static str,
+    name: &str,
+) -> Result<(), InputError> {
+    let problem = if name.trim().is_empty() {
+        "is empty: name an accelerator (as `A100`)".to_string()
+    } else if name.len() > MAX_ID_BYTES {
+        format!(
+            "is {} bytes long, over the {MAX_ID_BYTES} an accelerator name may have",
+            name.len()
+        )
+    } else {
+        return Ok(());
+    };
+    Err(InputError::BadReference {
+        entity,
+        id: id.to_string(),
+        field,
+        problem,
+    })
+}
+
 /// Checks every raw value of a series and resamples it to slots.
 pub(super) fn series(
     h: &Horizon,

@@ -4,10 +4,10 @@
 
 use super::links::Links;
 use super::regions::RegionIndex;
-use super::series::{check, check_id, Rule};
-use super::{JobInfo, JobRegion, RegionInfo};
-use crate::error::{ClosedBy, ClosedRegion, Entity, InputError};
-use crate::scenario::Job;
+use super::series::{check, check_id, check_name, Rule};
+use super::{JobInfo, JobRegion, PoolInfo, RegionInfo};
+use crate::error::{ClosedBy, ClosedPool, ClosedRegion, Entity, InputError, PoolClosedBy};
+use crate::scenario::{Job, Placement};
 use crate::text::{cut, num};
 use crate::time::Horizon;
 use chrono::{DateTime, Duration, Utc};
@@ -18,6 +18,7 @@ pub(super) fn build(
     h: &Horizon,
     given: &[Job],
     regions: &[RegionInfo],
+    pools: &[PoolInfo],
     index: &RegionIndex<'_>,
     links: &Links,
 ) -> Result<Vec<JobInfo>, InputError> {
@@ -78,13 +79,37 @@ pub(super) fn build(
                 deadline: j.deadline,
             });
         }
+        check_needs(j)?;
+        let speed_by_pool = job_speeds(j, pools)?;
         let allowed = allowed(j, regions.len(), index)?;
         let mut windows = Vec::new();
         let mut closed = Vec::new();
+        let mut closed_pools = Vec::new();
         for r in allowed {
-            let why = match links.route(regions, origin, r, j.input_gb, j.output_gb) {
+            let mut serving = Vec::with_capacity(regions[r].pools.len());
+            let mut refused = Vec::new();
+            for &k in &regions[r].pools {
+                match serves(j, &pools[k], speed_by_pool.as_deref().map(|s| s[k])) {
+                    Ok(()) => serving.push(k),
+                    Err(why) => refused.push(ClosedPool {
+                        pool: pools[k].id.clone(),
+                        why,
+                    }),
+                }
+            }
+            let why = match links.route(
+                regions,
+                origin,
+                r,
+                j.input_gb,
+                j.output_gb,
+                j.min_link_gbps,
+            ) {
                 Err(why) => Some(why),
                 Ok(_) if regions[r].pools.is_empty() => Some(ClosedBy::NoPool),
+                Ok(_) if serving.is_empty() => Some(ClosedBy::NoPoolServes {
+                    pools: std::mem::take(&mut refused),
+                }),
                 Ok((_, egress_usd)) if !(egress_usd / j.work).is_finite() => {
                     return Err(InputError::Overflow {
                         entity: Entity::Job,
@@ -107,7 +132,9 @@ pub(super) fn build(
                                 end_slot,
                                 transfer_seconds,
                                 egress_usd,
+                                pools: std::mem::take(&mut serving),
                             });
+                            closed_pools.append(&mut refused);
                             None
                         }
                         Err(why) => Some(why),
@@ -133,9 +160,149 @@ pub(super) fn build(
             windows,
             closed,
             unmet_usd_per_work: j.unmet_usd_per_work,
+            speed_by_pool,
+            closed_pools,
+            max_regions: j.max_regions.map(|n| n as usize),
+            opened_regions: Vec::new(),
         });
     }
     Ok(jobs)
+}
+
+/// Checks the job's hardware requirements, speeds and spread limits.
+fn check_needs(j: &Job) -> Result<(), InputError> {
+    if let Some(req) = &j.requires {
+        if let Some(gb) = req.gpu_memory_gb {
+            check(Entity::Job, &j.id, "requires.gpu_memory_gb", gb, Rule::Positive)?;
+        }
+        if let Some(gpus) = req.gpus_per_server {
+            check(
+                Entity::Job,
+                &j.id,
+                "requires.gpus_per_server",
+                f64::from(gpus),
+                Rule::AtLeastOne,
+            )?;
+        }
+        if let Some(names) = &req.accelerators {
+            if names.is_empty() {
+                return Err(InputError::BadReference {
+                    entity: Entity::Job,
+                    id: j.id.clone(),
+                    field: "requires.accelerators",
+                    problem: "is empty: name at least one accelerator, or leave it out to allow all"
+                        .into(),
+                });
+            }
+            for name in names {
+                check_name(Entity::Job, &j.id, "requires.accelerators", name)?;
+            }
+        }
+    }
+    if let Some(speeds) = &j.speed_by_accelerator {
+        for (name, &v) in speeds {
+            check_name(Entity::Job, &j.id, "speed_by_accelerator", name)?;
+            let field = format!("speed_by_accelerator.{}", cut(name));
+            check(Entity::Job, &j.id, &field, v, Rule::Speed)?;
+        }
+    }
+    if let Some(n) = j.max_regions {
+        check(
+            Entity::Job,
+            &j.id,
+            "max_regions",
+            f64::from(n),
+            Rule::AtLeastOne,
+        )?;
+        if j.placement == Placement::Whole {
+            return Err(InputError::BadReference {
+                entity: Entity::Job,
+                id: j.id.clone(),
+                field: "max_regions",
+                problem: format!(
+                    "= {n} on a whole job, which runs in one region already: leave it out, or make the job split"
+                ),
+            });
+        }
+    }
+    if let Some(gbps) = j.min_link_gbps {
+        check(Entity::Job, &j.id, "min_link_gbps", gbps, Rule::NonNegative)?;
+    }
+    Ok(())
+}
+
+/// `s[j,k]` per pool for a job with `speed_by_accelerator`: the pool's
+/// GPUs times the job's speed on its accelerator, 0 where the pool does
+/// not state both or the map has no speed for it. `None` without a map.
+/// A product out of the supported speed range is an input error.
+fn job_speeds(j: &Job, pools: &[PoolInfo]) -> Result<Option<Vec<f64>>, InputError> {
+    let Some(speeds) = &j.speed_by_accelerator else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(pools.len());
+    for pool in pools {
+        let s = match (&pool.accelerator, pool.gpus_per_server) {
+            (Some(a), Some(g)) => match speeds.get(a) {
+                Some(&v) => {
+                    let s = f64::from(g) * v;
+                    let field = format!(
+                        "speed_by_accelerator.{} x gpus_per_server {g} of pool '{}'",
+                        cut(a),
+                        cut(&pool.id)
+                    );
+                    check(Entity::Job, &j.id, &field, s, Rule::Speed)?;
+                    s
+                }
+                None => 0.0,
+            },
+            _ => 0.0,
+        };
+        out.push(s);
+    }
+    Ok(Some(out))
+}
+
+/// Whether `pool` may serve job `j`: every stated requirement holds
+/// (inclusive), and with `speed_by_accelerator` the job has a speed on it
+/// (`speed`, 0 when not).
+fn serves(j: &Job, pool: &PoolInfo, speed: Option<f64>) -> Result<(), PoolClosedBy> {
+    if let Some(req) = &j.requires {
+        if let Some(required) = req.gpu_memory_gb {
+            if pool.gpu_memory_gb.is_none_or(|gb| gb < required) {
+                return Err(PoolClosedBy::GpuMemoryGb {
+                    required,
+                    has: pool.gpu_memory_gb,
+                });
+            }
+        }
+        if let Some(allowed) = &req.accelerators {
+            if pool
+                .accelerator
+                .as_ref()
+                .is_none_or(|a| !allowed.contains(a))
+            {
+                return Err(PoolClosedBy::Accelerators {
+                    allowed: allowed.clone(),
+                    has: pool.accelerator.clone(),
+                });
+            }
+        }
+        if let Some(required) = req.gpus_per_server {
+            if pool.gpus_per_server.is_none_or(|g| g < required) {
+                return Err(PoolClosedBy::GpusPerServer {
+                    required,
+                    has: pool.gpus_per_server,
+                });
+            }
+        }
+    }
+    if speed.is_some_and(|s| s <= 0.0) {
+        return Err(PoolClosedBy::SpeedByAccelerator {
+            accelerator: pool.accelerator.clone(),
+            gpus_per_server: pool.gpus_per_server,
+        });
+    }
+    Ok(())
 }
 
 /// The job's allowed regions as indices in file order (all when not

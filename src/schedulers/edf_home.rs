@@ -43,7 +43,7 @@ impl Scheduler for EdfHome {
                 continue;
             };
             // Fastest first; the sort is stable, so ties keep file order.
-            let mut pools = p.regions()[w.region].pools.clone();
+            let mut pools = w.pools.clone();
             pools.sort_by(|&a, &b| p.work_rate(j, b).total_cmp(&p.work_rate(j, a)));
             let cells = (w.first_slot..w.end_slot).flat_map(|t| pools.iter().map(move |&k| (k, t)));
             let filled = ledger.fill(j, cells);

@@ -40,7 +40,7 @@ fn cheapest_first<'a>(
     let windows: Vec<&JobRegion> = windows.into_iter().collect();
     let count = windows
         .iter()
-        .map(|w| (w.end_slot - w.first_slot) * p.regions()[w.region].pools.len())
+        .map(|w| (w.end_slot - w.first_slot) * w.pools.len())
         .sum();
     let mut cells: Vec<(f64, u64)> = Vec::with_capacity(count);
     for w in windows {

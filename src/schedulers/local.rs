@@ -41,7 +41,7 @@ impl Scheduler for Local {
             // Slot first (as soon as possible), then cost per work unit;
             // the sort is stable, so equal costs keep file order. Sorted
             // one slot at a time, so memory is the region's pools only.
-            let pools = &p.regions()[w.region].pools;
+            let pools = &w.pools;
             let cells = (w.first_slot..w.end_slot).flat_map(|t| {
                 let mut here: Vec<usize> = pools.clone();
                 here.sort_by(|&k1, &k2| {

@@ -69,10 +69,10 @@ pub(crate) fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[b
             Row::RegionWork { job, region } => {
                 let (j, r) = (job as usize, region as usize);
                 let y = choice.get(&(job, region)).copied().unwrap_or(0.0);
-                let cells = |t| p.regions()[r].pools.iter().map(move |&k| (k, t));
                 let Some(w) = p.jobs()[j].window(r) else {
                     continue;
                 };
+                let cells = |t| w.pools.iter().map(move |&k| (k, t));
                 let room: f64 = (w.first_slot..w.end_slot)
                     .flat_map(cells)
                     .map(|(k, t)| lp::cell_upper(p, j, k, t).max(0.0) * p.work_rate(j, k))
@@ -92,7 +92,10 @@ pub(crate) fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[b
                 let (j, r, t) = (job as usize, region as usize, slot as usize);
                 let y = choice.get(&(job, region)).copied().unwrap_or(0.0);
                 let par = p.jobs()[j].max_server_hours_per_slot;
-                let room: f64 = p.regions()[r]
+                let Some(w) = p.jobs()[j].window(r) else {
+                    continue;
+                };
+                let room: f64 = w
                     .pools
                     .iter()
                     .map(|&k| lp::cell_upper(p, j, k, t).max(0.0))
@@ -100,7 +103,7 @@ pub(crate) fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[b
                 if par <= room {
                     out.parallel_usd_per_server_hour[j * slots + t] += -v * y;
                 } else {
-                    for &k in &p.regions()[r].pools {
+                    for &k in &w.pools {
                         credit(p, &mut out, j, k, t, -v * y);
                     }
                 }

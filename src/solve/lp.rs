@@ -200,7 +200,7 @@ pub(crate) fn estimate_with(p: &Problem, limit: bool) -> ModelEstimate {
         let whole = job.has_region_choice();
         for w in &job.windows {
             let region = &p.regions()[w.region];
-            let cells = (w.end_slot - w.first_slot).saturating_mul(region.pools.len());
+            let cells = (w.end_slot - w.first_slot).saturating_mul(w.pools.len());
             // work, capacity, parallel or region-slot, power, region-work
             let per_cell = 3
                 + usize::from(region.power_cap_kwh_per_slot.is_some())
@@ -371,7 +371,7 @@ impl Builder<'_> {
         for (j, job) in p.jobs().iter().enumerate() {
             for w in &job.windows {
                 for t in w.first_slot..w.end_slot {
-                    for &k in &p.regions()[w.region].pools {
+                    for &k in &w.pools {
                         let ub = cell_upper(p, j, k, t);
                         if ub > 0.0 {
                             cap_sum[k * slots + t] += ub;
@@ -484,7 +484,7 @@ impl Builder<'_> {
         let m = job.max_server_hours_per_slot;
         for w in &job.windows {
             for t in w.first_slot..w.end_slot {
-                for &k in &p.regions()[w.region].pools {
+                for &k in &w.pools {
                     self.par_sum[t] += cell_upper(p, j, k, t).max(0.0);
                 }
             }
@@ -508,7 +508,6 @@ impl Builder<'_> {
     fn region_choice(&mut self, j: usize, w: &JobRegion, one_region: u32) -> ChoiceRows {
         let p = self.p;
         let job = &p.jobs()[j];
-        let region = &p.regions()[w.region];
         let (ju, ru) = (j as u32, w.region as u32);
         let mut rows = ChoiceRows {
             slot: Vec::with_capacity(w.end_slot - w.first_slot),
@@ -517,7 +516,7 @@ impl Builder<'_> {
         let mut y_entries = vec![(one_region, 1.0)];
         let mut region_work_ub = 0.0;
         for t in w.first_slot..w.end_slot {
-            let ubs = region
+            let ubs = w
                 .pools
                 .iter()
                 .map(|&k| (k, cell_upper(p, j, k, t).max(0.0)));
@@ -575,7 +574,7 @@ impl Builder<'_> {
         };
         let mut entries: Vec<(u32, f64)> = Vec::with_capacity(6);
         for t in w.first_slot..w.end_slot {
-            for &k in &p.regions()[w.region].pools {
+            for &k in &w.pools {
                 let ub = cell_upper(p, j, k, t);
                 if ub <= 0.0 {
                     continue; // this cell can hold nothing: no column
