@@ -141,9 +141,9 @@ pub use decide::sweep::{
     MAX_SWEEP_POINTS,
 };
 pub use error::{
-    ClosedBy, ClosedPool, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError, NotProven, PoolClosedBy,
-    ScheduleMismatch, ScheduleViolation, Shortfall, SolverFailure, SolverStatus, Stopped, TooLarge,
-    UnfinishedJob,
+    ClosedBy, ClosedPool, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError,
+    NotProven, PoolClosedBy, ScheduleMismatch, ScheduleViolation, Shortfall, SolverFailure,
+    SolverStatus, Stopped, TooLarge, UnfinishedJob,
 };
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use goal::{Goal, GoalError};

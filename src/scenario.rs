@@ -130,7 +130,9 @@ impl Requirements {
     }
     /// Whether no requirement is stated.
     pub fn is_empty(&self) -> bool {
-        self.gpu_memory_gb.is_none() && self.accelerators.is_none() && self.gpus_per_server.is_none()
+        self.gpu_memory_gb.is_none()
+            && self.accelerators.is_none()
+            && self.gpus_per_server.is_none()
     }
 }
 

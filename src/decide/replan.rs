@@ -407,13 +407,14 @@ impl Replan {
         let as_run = as_run_problem(problem, &jobs);
         let opened = opened_regions(problem, &matched.history);
         let (residual, map) =
-            residual_problem(problem, &jobs, &pinned, now_slot, &matched.used, &opened)
-            .map_err(|(j, remaining_work)| ReplanError::NoTimeLeft {
-                job: problem.jobs[j].id.clone(),
-                remaining_work,
-                now: self.now,
-                deadline: problem.jobs[j].deadline,
-            })?;
+            residual_problem(problem, &jobs, &pinned, now_slot, &matched.used, &opened).map_err(
+                |(j, remaining_work)| ReplanError::NoTimeLeft {
+                    job: problem.jobs[j].id.clone(),
+                    remaining_work,
+                    now: self.now,
+                    deadline: problem.jobs[j].deadline,
+                },
+            )?;
 
         let mut rows = matched.history.clone();
         let mut residual_total = 0.0;

@@ -497,6 +497,20 @@ impl Problem {
         order
     }
 
+    /// This problem with each job's windows held to the regions `keep`
+    /// names for it (`None`: all of them): the spread stage's problem
+    /// where no `max_regions` binds.
+    pub(crate) fn with_windows(&self, keep: &[Option<Vec<usize>>]) -> Problem {
+        let mut out = self.clone();
+        for (job, keep) in out.jobs.iter_mut().zip(keep) {
+            if let Some(regions) = keep {
+                job.windows
+                    .retain(|w| regions.binary_search(&w.region).is_ok());
+            }
+        }
+        out
+    }
+
     /// Whether job `j` may run on pool `k` in slot `t`, and if so its window
     /// in the pool's region.
     pub fn window(&self, j: usize, k: usize, t: usize) -> Option<&JobRegion> {
@@ -510,7 +524,6 @@ impl Problem {
     /// Every eligible `(pool, slot)` of a job in its window `w`, pools in
     /// file order within each slot.
     pub fn cells<'a>(&'a self, w: &'a JobRegion) -> impl Iterator<Item = (usize, usize)> + 'a {
-        (w.first_slot..w.end_slot)
-            .flat_map(move |t| w.pools.iter().map(move |&k| (k, t)))
+        (w.first_slot..w.end_slot).flat_map(move |t| w.pools.iter().map(move |&k| (k, t)))
     }
 }

@@ -173,7 +173,13 @@ pub(super) fn build(
 fn check_needs(j: &Job) -> Result<(), InputError> {
     if let Some(req) = &j.requires {
         if let Some(gb) = req.gpu_memory_gb {
-            check(Entity::Job, &j.id, "requires.gpu_memory_gb", gb, Rule::Positive)?;
+            check(
+                Entity::Job,
+                &j.id,
+                "requires.gpu_memory_gb",
+                gb,
+                Rule::Positive,
+            )?;
         }
         if let Some(gpus) = req.gpus_per_server {
             check(
@@ -190,8 +196,9 @@ fn check_needs(j: &Job) -> Result<(), InputError> {
                     entity: Entity::Job,
                     id: j.id.clone(),
                     field: "requires.accelerators",
-                    problem: "is empty: name at least one accelerator, or leave it out to allow all"
-                        .into(),
+                    problem:
+                        "is empty: name at least one accelerator, or leave it out to allow all"
+                            .into(),
                 });
             }
             for name in names {

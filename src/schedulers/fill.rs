@@ -58,6 +58,11 @@ impl<'a> Ledger<'a> {
         let mut parallel_left = vec![job.max_server_hours_per_slot; end.saturating_sub(first)];
         let mut work_left = job.work;
         let mut rows = Vec::new();
+        // Regions the job holds work in, for its `max_regions`: a cell in
+        // a region it has not opened is skipped once the limit is reached
+        // (so a heuristic may fail where a plan exists, never break it).
+        let most = job.max_regions.unwrap_or(usize::MAX);
+        let mut open: Vec<usize> = job.opened_regions.clone();
         for (k, t) in cells {
             if work_left <= DONE_EPS * job.work {
                 break;
@@ -67,6 +72,10 @@ impl<'a> Ledger<'a> {
                 continue;
             };
             let pool = &p.pools()[k];
+            let opens = !open.contains(&pool.region);
+            if opens && open.len() >= most {
+                continue;
+            }
             let speed = p.work_rate(j, k);
             let mut room = self.capacity_left[k * slots + t]
                 .min(*parallel)
@@ -88,6 +97,9 @@ impl<'a> Ledger<'a> {
                 *power -= room * pool.meter_kwh_per_server_hour;
             }
             work_left -= room * speed;
+            if opens {
+                open.push(pool.region);
+            }
             rows.push(Assignment {
                 job: j,
                 pool: k,

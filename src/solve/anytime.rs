@@ -111,6 +111,9 @@ pub(crate) fn optimum_with(
     report: OnRound,
     exact_by: ExactBy,
 ) -> Result<Plan, NoPlan> {
+    if lp.has_spread() {
+        return super::spread::optimum(p, lp, backend, limits, report, exact_by);
+    }
     let trivial = trivial_bound(lp);
     if !lp.has_choices() {
         return pure_lp(lp, backend, limits, report, trivial);
@@ -264,7 +267,7 @@ pub(crate) fn optimum_with(
 /// The engine's answer from the best plan and the proven bound: the plan
 /// (stopped if the limits ended the search before the gap was proven),
 /// or no plan (infeasible when the search ended without one).
-fn finish(
+pub(super) fn finish(
     incumbent: Option<(Vec<f64>, f64)>,
     lb: f64,
     stopped: Option<StopReason>,
@@ -327,22 +330,22 @@ fn pure_lp(
 }
 
 /// The all-Split relaxation's answer.
-struct Relaxed {
+pub(super) struct Relaxed {
     /// Its point (feasible for the relaxation).
-    x: Vec<f64>,
+    pub(super) x: Vec<f64>,
     /// A proven lower bound on the MILP.
-    bound: f64,
+    pub(super) bound: f64,
     /// Its duals, if the solver gave them.
-    duals: Option<Vec<f64>>,
+    pub(super) duals: Option<Vec<f64>>,
     /// Why the limits stopped it, if they did.
-    stopped: Option<StopReason>,
+    pub(super) stopped: Option<StopReason>,
 }
 
 /// Stage 1, the all-Split relaxation: its point, its bound (a proven
 /// lower bound on the MILP), its duals (for [`pricing`]), and why the
 /// limits stopped it, if they did (the point is then the best feasible
 /// one column generation reached, still of use to [`rounding`]).
-fn split_relaxation(
+pub(super) fn split_relaxation(
     split: &Lp,
     backend: Backend,
     limits: &Limits,
@@ -366,7 +369,7 @@ fn split_relaxation(
 }
 
 /// How the solver's exact stage ended.
-enum Exact {
+pub(super) enum Exact {
     /// The engine's answer.
     Answer(Result<Plan, NoPlan>),
     /// The solver's claim of optimality was refuted by a better known
@@ -380,7 +383,7 @@ enum Exact {
 /// optimality raises the bound only when its plan is at least as good as
 /// the incumbent: a claim that a known plan refutes is not taken (HiGHS
 /// once returned a plan $27.73 dearer than the incumbent as optimal).
-fn exact(
+pub(super) fn exact(
     lp: &Lp,
     backend: Backend,
     limits: &Limits,

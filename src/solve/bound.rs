@@ -43,6 +43,9 @@ pub(crate) fn trivial_bound(lp: &Lp) -> f64 {
         let mut unmet = f64::INFINITY;
         for i in cols.clone() {
             match lp.col[i] {
+                // A spread choice leaves the job Split: its bound is
+                // its least cell's, whatever regions it keeps.
+                Col::Choice { spread: true, .. } => {}
                 Col::Choice { .. } => per_region.push((lp.cost[i], f64::INFINITY)),
                 Col::Cell { .. } => {
                     let cps = lp.cost[i] / lp.cell_speed(i);

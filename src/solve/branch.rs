@@ -71,6 +71,9 @@ impl Choices {
             let mut opts: Vec<Opt> = Vec::new();
             for i in cols.clone() {
                 match milp.col[i] {
+                    // A spread choice is not a region choice of a Whole
+                    // job (the anytime stages solve spread on their own).
+                    Col::Choice { spread: true, .. } => {}
                     Col::Choice { region, .. } => opts.push(Opt {
                         col: i,
                         region,

@@ -53,7 +53,7 @@ pub(crate) fn duals(p: &Problem, lp: &Lp, d: &[f64], x: &[f64], mask: Option<&[b
     // with it.
     let mut choice = std::collections::HashMap::new();
     for (i, col) in lp.col.iter().enumerate() {
-        if let Col::Choice { job, region } = *col {
+        if let Col::Choice { job, region, .. } = *col {
             choice.insert((job, region), x[i]);
         }
     }

@@ -48,14 +48,16 @@ pub struct ModelSize {
 }
 
 /// What a column stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Col {
     /// `x[j,k,t]`, server-hours.
     Cell { job: u32, pool: u32, slot: u32 },
     /// `y[j,r]`, the region choice of a `Whole` job (binary in the MILP).
     /// A job that may fall short also has the choice of no region at all
-    /// (`region` is `u32::MAX`, no cell follows it).
-    Choice { job: u32, region: u32 },
+    /// (`region` is `u32::MAX`, no cell follows it). With `spread`, it is
+    /// `z[j,r]` of a `Split` job whose `max_regions` binds: whether the
+    /// job may use region `r` at all (its egress stays in its cells).
+    Choice { job: u32, region: u32, spread: bool },
     /// Work units of job `j` left undone: in the shortfall models, and for
     /// a job with a price for undone work in the cost model.
     Slack { job: u32 },
@@ -92,6 +94,11 @@ pub(crate) enum Row {
     },
     /// `sum_r y[j,r] = 1`.
     OneRegion {
+        job: u32,
+    },
+    /// `sum_r z[j,r] <= max_regions` over the regions a re-plan's history
+    /// has not opened yet (`max_regions` less those).
+    MaxRegions {
         job: u32,
     },
     /// The plan's limit (`crate::Goal`): `sum e[k,t]·x <= cap` (tCO2e) or
@@ -197,7 +204,7 @@ pub(crate) fn estimate_with(p: &Problem, limit: bool) -> ModelEstimate {
     let mut columns: usize = 0;
     let mut nonzeros: usize = 0;
     for job in p.jobs() {
-        let whole = job.has_region_choice();
+        let whole = job.has_region_choice() || job.spread_binds();
         for w in &job.windows {
             let region = &p.regions()[w.region];
             let cells = (w.end_slot - w.first_slot).saturating_mul(w.pools.len());
@@ -422,6 +429,10 @@ impl Builder<'_> {
             return; // no cell: reported from `JobInfo::closed`
         }
         let whole = job.has_region_choice() && !self.lp.split_all;
+        // A Split job whose `max_regions` binds: one `z[j,r]` per region,
+        // at most the regions left of the limit (the MILP of the spread
+        // rule; the all-Split relaxation drops it, as it drops Whole's).
+        let spread = !whole && job.spread_binds() && !self.lp.split_all;
         let work_row = self.add_row(Row::Work { job: j as u32 }, Sense::Eq, job.work);
         self.lp.work_row.push(work_row);
         if !whole {
@@ -429,9 +440,21 @@ impl Builder<'_> {
         }
         let one_region =
             whole.then(|| self.add_row(Row::OneRegion { job: j as u32 }, Sense::Eq, 1.0));
+        let most = spread.then(|| {
+            let left = job.regions_left() as f64;
+            self.add_row(Row::MaxRegions { job: j as u32 }, Sense::Le, left)
+        });
         for w in &job.windows {
-            let choice = one_region.map(|one| self.region_choice(j, w, one));
-            self.cells(j, w, work_row, choice.as_ref());
+            let choice = match (one_region, most) {
+                (Some(one), _) => Some(self.region_choice(j, w, Some(one), None)),
+                (None, Some(most)) => {
+                    // A region the history opened is not counted again.
+                    let counted = job.opened_regions.binary_search(&w.region).is_err();
+                    Some(self.region_choice(j, w, None, counted.then_some(most)))
+                }
+                (None, None) => None,
+            };
+            self.cells(j, w, work_row, choice.as_ref(), spread);
         }
         let has_cell = self.lp.col[first_col..]
             .iter()
@@ -442,6 +465,7 @@ impl Builder<'_> {
             let none = Col::Choice {
                 job: j as u32,
                 region: NONE,
+                spread: false,
             };
             self.add_col(none, 0.0, 1.0, &[(one, 1.0)]);
         }
@@ -505,7 +529,17 @@ impl Builder<'_> {
     /// `y` implies but which tightens the relaxation a great deal (in one
     /// development run on the (100, 10, 48) MILP with 20 % Whole jobs,
     /// HiGHS took 2.6 s with it and 91 s without).
-    fn region_choice(&mut self, j: usize, w: &JobRegion, one_region: u32) -> ChoiceRows {
+    ///
+    /// A spread choice `z[j,r]` (`one_region` `None`) has the same rows,
+    /// enters `most` (the job's `max_regions` row) unless the region is
+    /// already open, and costs nothing: the egress stays in the cells.
+    fn region_choice(
+        &mut self,
+        j: usize,
+        w: &JobRegion,
+        one_region: Option<u32>,
+        most: Option<u32>,
+    ) -> ChoiceRows {
         let p = self.p;
         let job = &p.jobs()[j];
         let (ju, ru) = (j as u32, w.region as u32);
@@ -513,7 +547,12 @@ impl Builder<'_> {
             slot: Vec::with_capacity(w.end_slot - w.first_slot),
             work: NONE,
         };
-        let mut y_entries = vec![(one_region, 1.0)];
+        let spread = one_region.is_none();
+        let mut y_entries: Vec<(u32, f64)> = one_region
+            .or(most)
+            .map(|row| (row, 1.0))
+            .into_iter()
+            .collect();
         let mut region_work_ub = 0.0;
         for t in w.first_slot..w.end_slot {
             let ubs = w
@@ -545,17 +584,19 @@ impl Builder<'_> {
             y_entries.push((rows.work, -job.work.min(region_work_ub)));
         }
         let egress = match self.objective {
+            _ if spread => 0.0,
             Objective::Cost => w.egress_usd,
             Objective::Emissions | Objective::Shortfall | Objective::ShortfallSplit => 0.0,
         };
         if let Some((row, Limit::TotalUsd(_))) = self.limit {
-            if w.egress_usd != 0.0 {
+            if w.egress_usd != 0.0 && !spread {
                 y_entries.push((row, w.egress_usd));
             }
         }
         let col = Col::Choice {
             job: ju,
             region: ru,
+            spread,
         };
         self.add_col(col, egress, 1.0, &y_entries);
         rows
@@ -564,13 +605,20 @@ impl Builder<'_> {
     /// The cells `x[j,k,t]` of job `j` in window `w` that can hold
     /// anything, each with its cost (cell cost, plus a Split job's egress
     /// per work unit) and its entries in every row that holds it.
-    fn cells(&mut self, j: usize, w: &JobRegion, work_row: u32, choice: Option<&ChoiceRows>) {
+    fn cells(
+        &mut self,
+        j: usize,
+        w: &JobRegion,
+        work_row: u32,
+        choice: Option<&ChoiceRows>,
+        spread: bool,
+    ) {
         let p = self.p;
         let job = &p.jobs()[j];
         let slots = p.slots();
         let egress_per_work = match choice {
-            Some(_) => 0.0, // paid through y
-            None => job.egress_usd_per_work(w),
+            Some(_) if !spread => 0.0, // paid through y
+            _ => job.egress_usd_per_work(w),
         };
         let mut entries: Vec<(u32, f64)> = Vec::with_capacity(6);
         for t in w.first_slot..w.end_slot {
@@ -593,17 +641,17 @@ impl Builder<'_> {
                     ),
                 ];
                 entries.extend(limits.into_iter().filter(|&(r, _)| r != NONE));
-                match choice {
-                    Some(rows) => {
-                        let rs = rows.slot[t - w.first_slot];
-                        entries.extend(
-                            [(rs, 1.0), (rows.work, speed)]
-                                .into_iter()
-                                .filter(|&(r, _)| r != NONE),
-                        );
-                    }
-                    None if self.par_row[t] != NONE => entries.push((self.par_row[t], 1.0)),
-                    None => {}
+                if let Some(rows) = choice {
+                    let rs = rows.slot[t - w.first_slot];
+                    entries.extend(
+                        [(rs, 1.0), (rows.work, speed)]
+                            .into_iter()
+                            .filter(|&(r, _)| r != NONE),
+                    );
+                }
+                // Split jobs (a spread one too) keep rule 2 over regions.
+                if (choice.is_none() || spread) && self.par_row[t] != NONE {
+                    entries.push((self.par_row[t], 1.0));
                 }
                 let total_usd = pool.cost[t].total_usd() + speed * egress_per_work;
                 let emissions_t = pool.cost[t].emissions_t;
@@ -695,6 +743,14 @@ impl Lp {
             binaries,
             constraints: self.row.len(),
         }
+    }
+
+    /// Whether the model has spread choices (`Split` jobs whose
+    /// `max_regions` binds).
+    pub(crate) fn has_spread(&self) -> bool {
+        self.col
+            .iter()
+            .any(|c| matches!(c, Col::Choice { spread: true, .. }))
     }
 
     /// Whether the model has region choices (`Whole` jobs with a choice).

@@ -15,7 +15,9 @@
 //! relaxation's point made a plan without an LP), `pricing` (duals priced
 //! per region choice: a bound and each Whole job's cheapest region) ←
 //! `anytime` (the stages
-//! of the optimum) ← `engine` (the one entry). Nothing imports upwards.
+//! of the optimum; it hands a model with a binding `max_regions` to
+//! `spread`, which runs its own stages and calls back into `anytime` for a
+//! problem held to fewer regions) ← `engine` (the one entry). Nothing imports upwards.
 //!
 //! Every answer carries its proof: a lower bound that the engine computes
 //! itself from the solver's duals by weak duality ([`bound::bound_over`]),
@@ -37,3 +39,4 @@ pub(crate) mod pricing;
 pub(crate) mod progress;
 pub(crate) mod rounding;
 pub(crate) mod sifting;
+pub(crate) mod spread;
