@@ -218,3 +218,258 @@ fn the_new_fields_round_trip_through_json() {
     let e = Scenario::from_json(&bad).unwrap_err().to_string();
     assert!(e.contains("max_regions"), "{e}");
 }
+
+mod drawn {
+    //! Every new field drawn at once with the others (Whole jobs, prices
+    //! for undone work, power caps): every scheduler's plan passes the
+    //! evaluator, no valid input is refused as a bug, and the optimum is
+    //! never dearer than a heuristic.
+    use super::common::*;
+    use geoshift::synth::{generate, Params};
+    use geoshift::{
+        all_schedulers, CarbonGreedy, CheapestRegion, EdfHome, Error, Optimal, Placement, Problem,
+        Requirements, Scenario, Scheduler, WaitAwhile,
+    };
+    use proptest::prelude::*;
+
+    /// (accelerator, GPUs, GB per GPU); `None`: a pool that states nothing.
+    const HARDWARE: [Option<(&str, u32, f64)>; 4] = [
+        Some(("A100", 8, 80.0)),
+        Some(("RTX4090", 4, 24.0)),
+        Some(("H100", 8, 80.0)),
+        None,
+    ];
+
+    #[derive(Debug, Clone)]
+    struct Needs {
+        memory: Option<f64>,
+        accelerators: Option<Vec<&'static str>>,
+        speeds: bool,
+        max_regions: Option<u32>,
+        floor: Option<f64>,
+        whole: bool,
+        unmet: Option<f64>,
+    }
+
+    fn needs() -> impl Strategy<Value = Needs> {
+        (
+            prop::option::weighted(0.4, prop::sample::select(vec![24.0, 40.0, 80.0])),
+            prop::option::weighted(0.2, Just(vec!["A100", "H100"])),
+            prop::bool::weighted(0.3),
+            prop::option::weighted(0.5, 1u32..4),
+            prop::option::weighted(0.2, prop::sample::select(vec![5.0, 20.0, 60.0])),
+            prop::bool::weighted(0.2),
+            prop::option::weighted(0.2, 1.0..30.0f64),
+        )
+            .prop_map(
+                |(memory, accelerators, speeds, max_regions, floor, whole, unmet)| Needs {
+                    memory,
+                    accelerators,
+                    speeds,
+                    max_regions,
+                    floor,
+                    whole,
+                    unmet,
+                },
+            )
+    }
+
+    fn scenario(params: &Params, hw_seed: usize, needs: &[Needs]) -> Scenario {
+        let mut s = generate(params);
+        for (i, pool) in s.pools.iter_mut().enumerate() {
+            if let Some((a, g, gb)) = HARDWARE[(i + hw_seed) % HARDWARE.len()] {
+                pool.accelerator = Some(a.into());
+                pool.gpus_per_server = Some(g);
+                pool.gpu_memory_gb = Some(gb);
+            }
+        }
+        for (job, n) in s.jobs.iter_mut().zip(needs.iter().cycle()) {
+            let mut req = Requirements::new();
+            if let Some(gb) = n.memory {
+                req = req.gpu_memory_gb(gb);
+            }
+            if let Some(a) = &n.accelerators {
+                req = req.accelerators(a.iter().copied());
+            }
+            if !req.is_empty() {
+                job.requires = Some(req);
+            }
+            if n.speeds {
+                // Per GPU-hour, so a server does 0.5 to 2.4 work units.
+                job.speed_by_accelerator = Some(
+                    [("A100", 0.15), ("H100", 0.3), ("RTX4090", 0.12)]
+                        .into_iter()
+                        .map(|(a, v)| (a.to_string(), v))
+                        .collect(),
+                );
+            }
+            job.placement = if n.whole {
+                Placement::Whole
+            } else {
+                Placement::Split
+            };
+            job.max_regions = n.max_regions.filter(|_| !n.whole);
+            job.min_link_gbps = n.floor;
+            job.unmet_usd_per_work = n.unmet;
+        }
+        s
+    }
+
+    fn params() -> impl Strategy<Value = Params> {
+        (
+            2usize..6,
+            2usize..5,
+            6usize..14,
+            1usize..3,
+            any::<bool>(),
+            0.2..0.7f64,
+            any::<u64>(),
+        )
+            .prop_map(
+                |(jobs, regions, slots, pools, power_caps, contention, seed)| Params {
+                    jobs,
+                    regions,
+                    slots,
+                    pools_per_region: pools,
+                    whole_share: 0.0,
+                    power_caps,
+                    contention,
+                    seed,
+                },
+            )
+    }
+
+    /// An error a valid input must never get (exit 3 in the CLI).
+    fn is_bug(e: &Error) -> bool {
+        matches!(e.kind(), "invalid_schedule" | "not_proven" | "solver")
+    }
+
+    /// What one drawn case exercised.
+    #[derive(Default)]
+    struct Seen {
+        optimum: bool,
+        binding_spread: bool,
+        closed_pool: bool,
+        own_speed: bool,
+    }
+
+    fn check(params: &Params, hw_seed: usize, needs: &[Needs]) -> Result<Seen, TestCaseError> {
+        let s = scenario(params, hw_seed, needs);
+        let p = Problem::new(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let optimum = run(&s, &Optimal::default());
+        if let Err(e) = &optimum {
+            prop_assert!(!is_bug(e), "optimum: {e}");
+        }
+        let mut heuristics: Vec<Box<dyn Scheduler + Send + Sync>> = all_schedulers();
+        heuristics.push(Box::new(EdfHome));
+        heuristics.push(Box::new(CarbonGreedy));
+        heuristics.push(Box::new(CheapestRegion));
+        heuristics.push(Box::new(WaitAwhile));
+        for h in &heuristics {
+            match h.schedule(&p) {
+                Ok(schedule) => {
+                    let r = geoshift::evaluate(&p, h.name(), &schedule);
+                    prop_assert!(r.is_ok(), "{}: {:?}", h.name(), r.err());
+                    let r = r.unwrap();
+                    if let Ok(o) = &optimum {
+                        prop_assert!(
+                            o.total_usd <= r.total_usd + 1e-6 * r.total_usd.abs().max(1.0),
+                            "optimum {} dearer than {} {}",
+                            o.total_usd,
+                            h.name(),
+                            r.total_usd
+                        );
+                    }
+                }
+                Err(e) => prop_assert!(!is_bug(&e), "{}: {e}", h.name()),
+            }
+        }
+        Ok(Seen {
+            optimum: optimum.is_ok(),
+            binding_spread: optimum.is_ok() && p.jobs().iter().any(|j| j.spread_binds()),
+            closed_pool: p.jobs().iter().any(|j| !j.closed_pools.is_empty()),
+            own_speed: optimum.is_ok() && s.jobs.iter().any(|j| j.speed_by_accelerator.is_some()),
+        })
+    }
+
+    /// The drawn cases, counted: the checks must have run on solved
+    /// cases with a binding spread limit, closed pools and own speeds, not
+    /// only on infeasible ones.
+    #[test]
+    fn every_scheduler_holds_with_hardware_and_spread() {
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let cases: u32 = std::env::var("GEOSHIFT_HARDWARE_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(128);
+        // A fixed stream: the counts below are the same on every run.
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases,
+                ..Config::default()
+            },
+            TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        );
+        let counts = std::sync::Mutex::new([0u32; 4]);
+        let strategy = (params(), 0usize..4, prop::collection::vec(needs(), 1..4));
+        runner
+            .run(&strategy, |(params, hw, needs)| {
+                let seen = check(&params, hw, &needs)?;
+                let mut c = counts.lock().unwrap();
+                for (i, b) in [
+                    seen.optimum,
+                    seen.binding_spread,
+                    seen.closed_pool,
+                    seen.own_speed,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    c[i] += u32::from(b);
+                }
+                Ok(())
+            })
+            .unwrap();
+        let c = counts.into_inner().unwrap();
+        eprintln!("hardware cases: solved {}, binding spread {}, closed pools {}, own speeds {} of {cases}", c[0], c[1], c[2], c[3]);
+        let least = cases / 16;
+        assert!(
+            c.iter().all(|&n| n >= least),
+            "solved {}, binding spread {}, closed pools {}, own speeds {} of {cases}: each should be at least {least}",
+            c[0], c[1], c[2], c[3]
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// `max_regions = 1` on a Split job that must finish costs what
+        /// `Whole` costs: one region, all of its egress.
+        #[test]
+        fn one_region_at_most_costs_what_whole_costs(
+            params in params(),
+            hw_seed in 0usize..4,
+            needs in prop::collection::vec(needs(), 1..3),
+        ) {
+            let mut one = scenario(&params, hw_seed, &needs);
+            one.jobs[0].placement = Placement::Split;
+            one.jobs[0].unmet_usd_per_work = None;
+            one.jobs[0].max_regions = Some(1);
+            let mut whole = one.clone();
+            whole.jobs[0].max_regions = None;
+            whole.jobs[0].placement = Placement::Whole;
+            let (a, b) = (run(&one, &Optimal::default()), run(&whole, &Optimal::default()));
+            match (a, b) {
+                (Ok(a), Ok(b)) => prop_assert!(
+                    (a.total_usd - b.total_usd).abs() <= 1e-6 * b.total_usd.abs().max(1.0),
+                    "max_regions 1: {}, whole: {}", a.total_usd, b.total_usd
+                ),
+                (Err(a), Err(b)) => {
+                    prop_assert!(!is_bug(&a) && !is_bug(&b), "{a} / {b}");
+                }
+                (a, b) => prop_assert!(false, "one feasible, one not: {:?} / {:?}",
+                    a.map(|r| r.total_usd), b.map(|r| r.total_usd)),
+            }
+        }
+    }
+}

@@ -1093,6 +1093,20 @@ fn validate(path: &Path) -> Result<(), Failure> {
                 job.closed.len() - SHOWN
             );
         }
+        // Pools of open regions its requirements or speeds close.
+        for c in job.closed_pools.iter().take(SHOWN) {
+            outln!(out, "      closed {c}");
+        }
+        if job.closed_pools.len() > SHOWN {
+            outln!(
+                out,
+                "      ... and {} more closed pools",
+                job.closed_pools.len() - SHOWN
+            );
+        }
+        if let Some(n) = job.max_regions {
+            outln!(out, "      at most {n} regions (max_regions)");
+        }
     }
     // Certain shortfalls found by sums, without solving: the file is valid,
     // but it cannot be planned as it stands.
