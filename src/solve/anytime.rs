@@ -100,6 +100,10 @@ pub(crate) enum ExactBy {
     /// tests compare it with every assignment solved one by one).
     #[cfg_attr(not(test), allow(dead_code))]
     Own,
+    /// No exact stage: the best plan of the first two stages, for a
+    /// caller that proves the gap itself ([`super::spread`], whose held
+    /// problem only gives it a first plan).
+    Skip,
 }
 
 /// [`optimum`], with the exact stage run by `exact_by`.
@@ -112,7 +116,7 @@ pub(crate) fn optimum_with(
     exact_by: ExactBy,
 ) -> Result<Plan, NoPlan> {
     if lp.has_spread() {
-        return super::spread::optimum(p, lp, backend, limits, report, exact_by);
+        return super::spread::optimum(p, lp, backend, limits, report);
     }
     let trivial = trivial_bound(lp);
     if !lp.has_choices() {
@@ -241,6 +245,9 @@ pub(crate) fn optimum_with(
     }
     if let Some(why) = limits.stop() {
         return finish(search.incumbent, lb, Some(why));
+    }
+    if exact_by == ExactBy::Skip {
+        return finish(search.incumbent, lb, None);
     }
     // Stage 3: the exact search: a MILP solver over the whole model where
     // it branches faster than the engine would, else the engine's own.
