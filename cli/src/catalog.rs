@@ -4,7 +4,7 @@
 
 use super::{emit, usage, Failure};
 use geoshift::data::catalog::{
-    add_marketplace, offers, read_catalog, BadRows, CatalogOffers, HostLink, MarketOptions,
+    add_marketplace, offers, read_catalog_until, BadRows, CatalogOffers, HostLink, MarketOptions,
     SpeedTable, Throughput,
 };
 use geoshift::data::{DataError, DataSet, Offer};
@@ -46,8 +46,15 @@ pub struct CatalogArgs {
     /// numbers: hosts publish no egress price). Repeat for several regions.
     #[arg(long = "link", value_name = "REGION=TO:FROM:GBPS")]
     links: Vec<String>,
-    /// Servers per offer (a catalog lists prices, not stock).
-    #[arg(long, default_value_t = 1.0)]
+    /// Servers per offer in every slot: a catalog row is a price point,
+    /// not a count of machines, so this is your assumption (`--servers`
+    /// is the same option).
+    #[arg(
+        long = "servers-per-offer",
+        visible_alias = "servers",
+        default_value_t = 1.0,
+        value_name = "N"
+    )]
     servers: f64,
     /// Interruptions per host-hour (your assumption: hosts can vanish).
     #[arg(long, default_value_t = 0.0)]
@@ -59,13 +66,33 @@ pub struct CatalogArgs {
     /// Prefix of the hosts' region and pool ids.
     #[arg(long, default_value = "vast")]
     prefix: String,
-    /// Print the offers and skipped rows as JSON.
+    /// Print the offers and skipped rows as JSON (and a failure as one
+    /// JSON error object, as every command).
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
+/// A data error as a failure: exit 1 (bad input), or 4 when reading was
+/// stopped by Ctrl-C; `--json` prints it with its typed detail.
 fn data_error(e: DataError) -> Failure {
-    usage(e.to_string())
+    let code = if matches!(e, DataError::Stopped { .. }) {
+        4
+    } else {
+        1
+    };
+    Failure {
+        code,
+        ..Failure::from(geoshift::Error::from(e))
+    }
+}
+
+/// Exit 4 when Ctrl-C was pressed: looked at between the steps of the
+/// command (reading rows looks at it itself).
+fn stop_if_cancelled(step: &str) -> Result<(), Failure> {
+    if crate::cancel_flag().load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Failure::new(4, format!("catalog: interrupted {step}")));
+    }
+    Ok(())
 }
 
 /// Parses `NAME=A:B[:C]` into the name and its numbers.
@@ -122,9 +149,13 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
     } else {
         Offer::OnDemand
     };
-    let rows = read_catalog(&file, &text).map_err(data_error)?;
+    let rows = read_catalog_until(&file, &text, &crate::cancel_flag()).map_err(data_error)?;
+    drop(text);
+    stop_if_cancelled("after reading the rows")?;
     let found =
         offers(&file, &rows, offer, &speeds, args.reference_count, bad_rows).map_err(data_error)?;
+    drop(rows);
+    stop_if_cancelled("after reading the offers")?;
     match &args.into {
         None => print_offers(&found, &speeds, args.json),
         Some(scenario_path) => {
@@ -161,6 +192,13 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
                 links,
                 bad_rows,
             };
+            // Each host takes at least a pool of `MIN_POOL_BYTES` in the
+            // file: a catalog of more offers than the input cap holds is
+            // refused before it is built.
+            let least = (found.offers.len() as u64).saturating_mul(MIN_POOL_BYTES);
+            if least > crate::MAX_INPUT_BYTES {
+                return Err(too_large(scenario_path, least, "at least"));
+            }
             let skipped =
                 add_marketplace(&mut scenario, &found, &options, &data).map_err(data_error)?;
             for s in found.skipped.iter().chain(&skipped) {
@@ -169,18 +207,55 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
                     s.line, s.instance_type, s.region, s.problem
                 );
             }
+            drop(found);
+            stop_if_cancelled("after adding the hosts")?;
+            let out = scenario.to_json() + "\n";
+            // What the tool could not read back is not written.
+            if out.len() as u64 > crate::MAX_INPUT_BYTES {
+                return Err(too_large(scenario_path, out.len() as u64, "is"));
+            }
+            stop_if_cancelled("before checking the scenario")?;
             // The result must be a scenario the model accepts.
             geoshift::Problem::new(&scenario)
                 .map_err(|e| Failure::from(geoshift::Error::from(e)))?;
-            emit(&(scenario.to_json() + "\n"))
+            stop_if_cancelled("before writing the scenario")?;
+            emit(&out)
         }
     }
 }
 
+/// The fewest bytes a host pool takes in a scenario file: its five
+/// required fields and their names alone
+/// (`{"id":"","region":"","servers":1,"rent_usd_per_hour":1,"power_kw":1}`
+/// is 67 bytes).
+const MIN_POOL_BYTES: u64 = 64;
+
+/// The refusal of a scenario larger than every command reads back.
+fn too_large(into: &std::path::Path, bytes: u64, how: &str) -> Failure {
+    usage(format!(
+        "--into {}: the scenario with these hosts {how} {bytes} bytes, above the input cap of \
+         {} bytes (256 MiB) that every command reads; nothing written (fewer rows, or \
+         --skip-bad-rows on a smaller file)",
+        into.display(),
+        crate::MAX_INPUT_BYTES
+    ))
+}
+
 fn print_offers(found: &CatalogOffers, speeds: &SpeedTable, json: bool) -> Result<(), Failure> {
     if json {
-        let v = serde_json::json!({ "speed_table": speeds, "catalog": found });
-        return emit(&(v.to_string() + "\n"));
+        // Written straight from the offers (no JSON tree in between: a
+        // large catalog's would take several times their memory).
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            catalog: &'a CatalogOffers,
+            speed_table: &'a SpeedTable,
+        }
+        let out = serde_json::to_string(&Out {
+            catalog: found,
+            speed_table: speeds,
+        })
+        .map_err(|e| Failure::new(3, format!("cannot write JSON: {e}")))?;
+        return emit(&(out + "\n"));
     }
     let mut out = format!("speed: {}\n\n", speeds.basis);
     out += &format!(
