@@ -4,7 +4,7 @@
 
 use super::{emit, usage, Failure};
 use geoshift::data::catalog::{
-    add_marketplace, offers, read_catalog_until, BadRows, CatalogOffers, HostLink, MarketOptions,
+    add_marketplace_until, offers, read_catalog_until, BadRows, CatalogOffers, HostLink, MarketOptions,
     SpeedTable, Throughput,
 };
 use geoshift::data::{DataError, DataSet, Offer};
@@ -192,15 +192,9 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
                 links,
                 bad_rows,
             };
-            // Each host takes at least a pool of `MIN_POOL_BYTES` in the
-            // file: a catalog of more offers than the input cap holds is
-            // refused before it is built.
-            let least = (found.offers.len() as u64).saturating_mul(MIN_POOL_BYTES);
-            if least > crate::MAX_INPUT_BYTES {
-                return Err(too_large(scenario_path, least, "at least"));
-            }
             let skipped =
-                add_marketplace(&mut scenario, &found, &options, &data).map_err(data_error)?;
+                add_marketplace_until(&mut scenario, &found, &options, &data, &crate::cancel_flag())
+                    .map_err(data_error)?;
             for s in found.skipped.iter().chain(&skipped) {
                 eprintln!(
                     "skipped line {}: '{}' in '{}': {}",
@@ -209,11 +203,13 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
             }
             drop(found);
             stop_if_cancelled("after adding the hosts")?;
-            let out = scenario.to_json() + "\n";
-            // What the tool could not read back is not written.
-            if out.len() as u64 > crate::MAX_INPUT_BYTES {
-                return Err(too_large(scenario_path, out.len() as u64, "is"));
-            }
+            // What the tool could not read back is not written: the text
+            // is made at most one byte past the input cap, then refused.
+            let out = capped_json(&scenario).map_err(|e| match e {
+                Capped::TooLarge => too_large(scenario_path),
+                Capped::Stopped => Failure::new(4, "catalog: interrupted while writing".into()),
+                Capped::Other(e) => Failure::new(3, format!("cannot write the scenario: {e}")),
+            })?;
             stop_if_cancelled("before checking the scenario")?;
             // The result must be a scenario the model accepts.
             geoshift::Problem::new(&scenario)
@@ -224,21 +220,73 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
     }
 }
 
-/// The fewest bytes a host pool takes in a scenario file: its five
-/// required fields and their names alone
-/// (`{"id":"","region":"","servers":1,"rent_usd_per_hour":1,"power_kw":1}`
-/// is 67 bytes).
-const MIN_POOL_BYTES: u64 = 64;
-
 /// The refusal of a scenario larger than every command reads back.
-fn too_large(into: &std::path::Path, bytes: u64, how: &str) -> Failure {
+fn too_large(into: &std::path::Path) -> Failure {
     usage(format!(
-        "--into {}: the scenario with these hosts {how} {bytes} bytes, above the input cap of \
-         {} bytes (256 MiB) that every command reads; nothing written (fewer rows, or \
-         --skip-bad-rows on a smaller file)",
+        "--into {}: the scenario with these hosts would be larger than the input cap of \
+         {} bytes (256 MiB) that every command reads; nothing written (use a smaller catalog)",
         into.display(),
         crate::MAX_INPUT_BYTES
     ))
+}
+
+/// Why [`capped_json`] gave up.
+enum Capped {
+    TooLarge,
+    Stopped,
+    Other(String),
+}
+
+/// The scenario's file text (as [`Scenario::to_json`], and a line end),
+/// or [`Capped::TooLarge`] as soon as it passes the input cap, or
+/// [`Capped::Stopped`] on Ctrl-C: never more than the cap in memory.
+fn capped_json(scenario: &Scenario) -> Result<String, Capped> {
+    struct Writer {
+        bytes: Vec<u8>,
+        too_large: bool,
+        stopped: bool,
+    }
+    impl std::io::Write for Writer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let before = self.bytes.len() as u64 >> 20;
+            self.bytes.extend_from_slice(buf);
+            if self.bytes.len() as u64 > crate::MAX_INPUT_BYTES {
+                self.too_large = true;
+                return Err(std::io::Error::other("past the input cap"));
+            }
+            // Each new MiB looks at the cancel flag.
+            if self.bytes.len() as u64 >> 20 != before
+                && crate::cancel_flag().load(std::sync::atomic::Ordering::SeqCst)
+            {
+                self.stopped = true;
+                return Err(std::io::Error::other("interrupted"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Writer {
+        bytes: Vec::new(),
+        too_large: false,
+        stopped: false,
+    };
+    // A scenario holds only strings, numbers and instants: the writer's
+    // own refusals are the only errors.
+    let written = serde_json::to_writer_pretty(&mut w, scenario);
+    if w.too_large {
+        return Err(Capped::TooLarge);
+    }
+    if w.stopped {
+        return Err(Capped::Stopped);
+    }
+    written.map_err(|e| Capped::Other(e.to_string()))?;
+    w.bytes.push(b'\n');
+    if w.bytes.len() as u64 > crate::MAX_INPUT_BYTES {
+        return Err(Capped::TooLarge);
+    }
+    String::from_utf8(w.bytes).map_err(|e| Capped::Other(e.to_string()))
 }
 
 fn print_offers(found: &CatalogOffers, speeds: &SpeedTable, json: bool) -> Result<(), Failure> {

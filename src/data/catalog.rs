@@ -824,6 +824,24 @@ pub fn add_marketplace(
     options: &MarketOptions,
     data: &DataSet,
 ) -> Result<Vec<SkippedRow>, DataError> {
+    add_marketplace_until(scenario, offers, options, data, &AtomicBool::new(false))
+}
+
+/// [`add_marketplace`] that stops when `stop` is raised (a Ctrl-C
+/// handler's flag), looked at every few thousand offers. A stopped call
+/// may leave some hosts' pools in `scenario`: drop it.
+///
+/// # Errors
+///
+/// As [`add_marketplace`], and [`DataError::Stopped`] (at the line of the
+/// offer reached) when `stop` was raised.
+pub fn add_marketplace_until(
+    scenario: &mut Scenario,
+    offers: &CatalogOffers,
+    options: &MarketOptions,
+    data: &DataSet,
+    stop: &AtomicBool,
+) -> Result<Vec<SkippedRow>, DataError> {
     let bad = |field: &'static str, v: f64, rule: &'static str| DataError::BadValue {
         file: "market options".to_string(),
         line: 0,
@@ -866,7 +884,13 @@ pub fn add_marketplace(
     let mut region_of: BTreeMap<&str, String> = BTreeMap::new();
     let mut region_ids = DistinctIds::default();
     let mut pool_ids = DistinctIds::default();
-    for o in &offers.offers {
+    for (n, o) in offers.offers.iter().enumerate() {
+        if n as u64 % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
+            return Err(DataError::Stopped {
+                file: offers.file.clone(),
+                line: o.line,
+            });
+        }
         let id = match region_of.get(o.region.as_str()) {
             Some(id) => id.clone(),
             None => {
