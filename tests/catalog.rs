@@ -520,14 +520,25 @@ fn gpu_memory_is_the_total_of_gpu_info() {
          bare,RTX4090,2,,1.0,us-east-1\n"
     );
     let rows = read_catalog("hw.csv", &text).unwrap();
-    let got = offers("hw.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Refuse).unwrap();
+    let got = offers(
+        "hw.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
     let hw: Vec<(Option<u32>, Option<f64>)> = got
         .offers
         .iter()
         .map(|o| (o.gpus_per_server, o.gpu_memory_gb))
         .collect();
     let gb = |mib: f64| Some(mib * 1_048_576.0 / 1e9);
-    assert_eq!(hw, vec![(Some(8), gb(40960.0)), (None, gb(40960.0)), (Some(2), None)]);
+    assert_eq!(
+        hw,
+        vec![(Some(8), gb(40960.0)), (None, gb(40960.0)), (Some(2), None)]
+    );
 }
 
 /// The shipped snapshots' hardware: every offer states its GPUs and their
@@ -538,7 +549,15 @@ fn shipped_offers_state_their_hardware() {
     let speeds = SpeedTable::bundled(&Throughput::GeometricMean).unwrap();
     let snap = &vast_snapshots()[0];
     let rows = read_catalog(snap.file, snap.text).unwrap();
-    let got = offers(snap.file, &rows, Offer::OnDemand, &speeds, 8.0, BadRows::Skip).unwrap();
+    let got = offers(
+        snap.file,
+        &rows,
+        Offer::OnDemand,
+        &speeds,
+        8.0,
+        BadRows::Skip,
+    )
+    .unwrap();
     assert!(got.offers.len() > 30);
     for o in &got.offers {
         assert_eq!(
@@ -573,7 +592,15 @@ fn locations_of_the_same_slug_are_distinct_regions() {
         "2x-A100,A100,2,8,32,x,3.00,0.50,\"New York, US, NA\"",
     ]);
     let rows = read_catalog("ny.csv", &text).unwrap();
-    let got = offers("ny.csv", &rows, Offer::OnDemand, &table(), 8.0, BadRows::Refuse).unwrap();
+    let got = offers(
+        "ny.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
     let mut s = base();
     add_marketplace(&mut s, &got, &options("home"), &data).unwrap();
     let regions: Vec<&str> = s.regions.iter().map(|r| r.id.as_str()).collect();

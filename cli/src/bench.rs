@@ -365,7 +365,11 @@ impl Outputs {
     /// threads in range, each output's folder writable, no two outputs
     /// naming the same file, and no output file there already (bench never
     /// replaces a file: remove it or choose another name).
-    fn check(args: &BenchArgs, chosen: &[Family], plan: &[(usize, u64)]) -> Result<Outputs, Failure> {
+    fn check(
+        args: &BenchArgs,
+        chosen: &[Family],
+        plan: &[(usize, u64)],
+    ) -> Result<Outputs, Failure> {
         let csv = args.csv.as_deref().map(out_file).transpose()?;
         let svg = args.svg.as_deref().map(out_file).transpose()?;
         let mut files: Vec<(&str, PathBuf)> = Vec::new();

@@ -4,8 +4,8 @@
 
 use super::{emit, usage, Failure};
 use geoshift::data::catalog::{
-    add_marketplace_until, offers, read_catalog_until, BadRows, CatalogOffers, HostLink, MarketOptions,
-    SpeedTable, Throughput,
+    add_marketplace_until, offers, read_catalog_until, BadRows, CatalogOffers, HostLink,
+    MarketOptions, SpeedTable, Throughput,
 };
 use geoshift::data::{DataError, DataSet, Offer};
 use geoshift::Scenario;
@@ -192,9 +192,14 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
                 links,
                 bad_rows,
             };
-            let skipped =
-                add_marketplace_until(&mut scenario, &found, &options, &data, &crate::cancel_flag())
-                    .map_err(data_error)?;
+            let skipped = add_marketplace_until(
+                &mut scenario,
+                &found,
+                &options,
+                &data,
+                &crate::cancel_flag(),
+            )
+            .map_err(data_error)?;
             for s in found.skipped.iter().chain(&skipped) {
                 eprintln!(
                     "skipped line {}: '{}' in '{}': {}",

@@ -208,7 +208,10 @@ fn counts_past_their_caps_are_refused_at_once() {
             vec!["--families", "slack", "--seeds", "18446744073709551615"],
             "at most 1000",
         ),
-        (vec!["--families", "slack", "--seeds", "1001"], "at most 1000"),
+        (
+            vec!["--families", "slack", "--seeds", "1001"],
+            "at most 1000",
+        ),
         (
             vec!["--threads", "100000", "--seeds", "1", "--families", "slack"],
             "at most 256",
@@ -221,7 +224,11 @@ fn counts_past_their_caps_are_refused_at_once() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
-        assert!(clock.elapsed().as_secs_f64() < 2.0, "{args:?}: {:?}", clock.elapsed());
+        assert!(
+            clock.elapsed().as_secs_f64() < 2.0,
+            "{args:?}: {:?}",
+            clock.elapsed()
+        );
     }
 }
 
@@ -259,7 +266,7 @@ fn one_deadline_bounds_the_whole_bench() {
     assert_eq!(v["stopped"], "time_limit");
     assert_eq!(v["scenarios"], 1000);
     let run = v["scenarios_run"].as_u64().unwrap();
-    assert!(run >= 1 && run < 1000, "{run}");
+    assert!((1..1000).contains(&run), "{run}");
     // Whole cases only: three rows (greedy, local, optimal) per scenario run.
     let rows = v["rows"].as_array().unwrap();
     assert_eq!(rows.len() as u64, 3 * run);
@@ -269,7 +276,15 @@ fn one_deadline_bounds_the_whole_bench() {
     // JSON error object on stdout.
     let out = bench_in(
         &dir.0,
-        &["--families", "slack", "--seeds", "3", "--json", "--time-limit", "0"],
+        &[
+            "--families",
+            "slack",
+            "--seeds",
+            "3",
+            "--json",
+            "--time-limit",
+            "0",
+        ],
     );
     assert_eq!(out.status.code(), Some(4));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -328,14 +343,35 @@ fn ctrl_c_stops_the_bench() {
 fn outputs_never_replace_each_other_or_other_files() {
     let dir = TempDir::new("clash");
     let d = &dir.0;
-    let out = bench_in(d, &["--families", "slack", "--seeds", "1", "--csv", "same.out", "--svg", "same.out"]);
+    let out = bench_in(
+        d,
+        &[
+            "--families",
+            "slack",
+            "--seeds",
+            "1",
+            "--csv",
+            "same.out",
+            "--svg",
+            "same.out",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--csv and --svg both name"));
     assert!(!d.join("same.out").exists());
 
     let out = bench_in(
         d,
-        &["--families", "slack", "--seeds", "1", "--write-scenarios", "w", "--csv", "w/slack-s1.json"],
+        &[
+            "--families",
+            "slack",
+            "--seeds",
+            "1",
+            "--write-scenarios",
+            "w",
+            "--csv",
+            "w/slack-s1.json",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(!d.join("w/slack-s1.json").exists());
@@ -345,7 +381,14 @@ fn outputs_never_replace_each_other_or_other_files() {
     std::fs::write(d.join("e/slack-s1.json"), "mine").unwrap();
     std::fs::write(d.join("rows.csv"), "mine too").unwrap();
     for args in [
-        vec!["--families", "slack", "--seeds", "1", "--write-scenarios", "e"],
+        vec![
+            "--families",
+            "slack",
+            "--seeds",
+            "1",
+            "--write-scenarios",
+            "e",
+        ],
         vec!["--families", "slack", "--seeds", "1", "--csv", "rows.csv"],
     ] {
         let out = bench_in(d, &args);
@@ -353,15 +396,37 @@ fn outputs_never_replace_each_other_or_other_files() {
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains("exists already"), "{err}");
     }
-    assert_eq!(std::fs::read_to_string(d.join("e/slack-s1.json")).unwrap(), "mine");
-    assert_eq!(std::fs::read_to_string(d.join("rows.csv")).unwrap(), "mine too");
+    assert_eq!(
+        std::fs::read_to_string(d.join("e/slack-s1.json")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("rows.csv")).unwrap(),
+        "mine too"
+    );
 
     // Fresh names: every output written.
     let out = bench_in(
         d,
-        &["--families", "slack", "--seeds", "2", "--write-scenarios", "f", "--csv", "f.csv", "--svg", "f.svg"],
+        &[
+            "--families",
+            "slack",
+            "--seeds",
+            "2",
+            "--write-scenarios",
+            "f",
+            "--csv",
+            "f.csv",
+            "--svg",
+            "f.svg",
+        ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for f in ["f/slack-s1.json", "f/slack-s2.json", "f.csv", "f.svg"] {
         assert!(d.join(f).is_file(), "{f}");
     }

@@ -229,12 +229,12 @@ fn json_failures_print_one_error_object() {
     let slug = fixture("catalog_slug_pool_id_collision.csv");
     let base = repo("scenarios/ny-vs-gulf.json");
     let cases: Vec<(Vec<String>, &str, &str)> = vec![
+        (vec![fixture("catalog_unknown_accel.csv")], "data", "FOOGPU"),
         (
-            vec![fixture("catalog_unknown_accel.csv")],
-            "data",
-            "FOOGPU",
+            vec![d.join("missing.csv").display().to_string()],
+            "usage",
+            "missing.csv",
         ),
-        (vec![d.join("missing.csv").display().to_string()], "usage", "missing.csv"),
         (vec![dup.display().to_string()], "data", "line 3"),
         (
             vec![slug.clone(), "--into".into(), "/nonexist/s.json".into()],
@@ -253,7 +253,12 @@ fn json_failures_print_one_error_object() {
         all.push("--json".into());
         let all: Vec<&str> = all.iter().map(String::as_str).collect();
         let out = run(&all);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         // Exactly one JSON value on stdout.
         let mut values = serde_json::Deserializer::from_slice(&out.stdout).into_iter::<Value>();
         let v = values
@@ -296,7 +301,10 @@ fn bad_rows_are_reported_at_their_own_line_and_column() {
         assert_eq!(detail["kind"], "csv", "{name}: {v}");
         assert_eq!(detail["line"], 3, "{name}: {v}");
         let message = detail["message"].as_str().unwrap();
-        assert!(message.contains("column Price = \"abc\""), "{name}: {message}");
+        assert!(
+            message.contains("column Price = \"abc\""),
+            "{name}: {message}"
+        );
         assert!(!message.contains("field 6"), "{name}: {message}");
         assert!(text(&out.stderr).contains("line 3:"), "{name}");
 
@@ -306,12 +314,18 @@ fn bad_rows_are_reported_at_their_own_line_and_column() {
         let out = run(&["catalog", file.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{name}");
         assert!(
-            text(&out.stderr).contains("line 4: '1x-A100' in 'Texas, US, NA': repeats the row of line 2"),
+            text(&out.stderr)
+                .contains("line 4: '1x-A100' in 'Texas, US, NA': repeats the row of line 2"),
             "{name}: {}",
             text(&out.stderr)
         );
         // Skipped, the same lines.
-        let out = run(&["catalog", file.to_str().unwrap(), "--skip-bad-rows", "--json"]);
+        let out = run(&[
+            "catalog",
+            file.to_str().unwrap(),
+            "--skip-bad-rows",
+            "--json",
+        ]);
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["catalog"]["offers"][0]["line"], 2, "{name}");
         assert_eq!(v["catalog"]["skipped"][0]["line"], 4, "{name}");
@@ -388,9 +402,17 @@ fn servers_per_offer_sets_every_host_pool() {
 fn big_catalog(path: &std::path::Path, rows: u64, distinct: bool) {
     use std::io::Write as _;
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(f, "InstanceType,AcceleratorName,AcceleratorCount,Price,Region").unwrap();
+    writeln!(
+        f,
+        "InstanceType,AcceleratorName,AcceleratorCount,Price,Region"
+    )
+    .unwrap();
     for k in 0..rows {
-        let place = if distinct { format!("l{k}") } else { "a".into() };
+        let place = if distinct {
+            format!("l{k}")
+        } else {
+            "a".into()
+        };
         writeln!(f, "i{k},A100,1,1,\"{place}, US, NA\"").unwrap();
     }
 }
@@ -432,7 +454,10 @@ fn ctrl_c_stops_the_catalog() {
     assert_eq!(o.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert!(o.stdout.is_empty());
-    assert!(waited < Duration::from_secs(5), "stopped {waited:?} after Ctrl-C");
+    assert!(
+        waited < Duration::from_secs(5),
+        "stopped {waited:?} after Ctrl-C"
+    );
 }
 
 /// The issue-25 reproducers of catalog memory, too slow for every run
@@ -470,5 +495,9 @@ fn large_catalogs_are_refused_not_aborted() {
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty(), "something was written");
-    assert!(text(&out.stderr).contains("input cap"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("input cap"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -226,8 +226,7 @@ impl Bench {
     /// Runs one case: the optimum, then each scheduler, each plan judged
     /// by the evaluator. Rows in the order of [`Bench::names`].
     pub fn run_case(&self, case: &Case) -> Vec<Row> {
-        self.run_case_until(case, &|| false)
-            .unwrap_or_default()
+        self.run_case_until(case, &|| false).unwrap_or_default()
     }
 
     /// [`Bench::run_case`] under a deadline or a cancel flag: `stop` is

@@ -189,7 +189,7 @@ pub fn read_catalog_until(
                 limit: MAX_CATALOG_ROWS,
             });
         }
-        if n % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
+        if n.is_multiple_of(STOP_EVERY) && stop.load(Ordering::Relaxed) {
             return Err(DataError::Stopped {
                 file: file.to_string(),
                 line,
@@ -657,9 +657,7 @@ pub fn offers(
                 speed: count * acc.relative_throughput / reference_count,
                 power_kw: count * acc.board_power_w / 1000.0,
                 gpus_per_server: whole_gpus(count),
-                gpu_memory_gb: row
-                    .total_gpu_memory_mib
-                    .map(|mib| mib / count * GB_PER_MIB),
+                gpu_memory_gb: row.total_gpu_memory_mib.map(|mib| mib / count * GB_PER_MIB),
             })
         })();
         seen.entry(key).or_insert(row.line);
@@ -885,7 +883,7 @@ pub fn add_marketplace_until(
     let mut region_ids = DistinctIds::default();
     let mut pool_ids = DistinctIds::default();
     for (n, o) in offers.offers.iter().enumerate() {
-        if n as u64 % STOP_EVERY == 0 && stop.load(Ordering::Relaxed) {
+        if (n as u64).is_multiple_of(STOP_EVERY) && stop.load(Ordering::Relaxed) {
             return Err(DataError::Stopped {
                 file: offers.file.clone(),
                 line: o.line,

@@ -242,7 +242,10 @@ pub enum DataError {
     },
     /// A catalog file of more rows than the cap
     /// ([`crate::data::catalog::MAX_CATALOG_ROWS`]).
-    #[error("{}: more than {limit} rows (line {line} is past the cap); refused before building pools", cut(file))]
+    #[error(
+        "{}: more than {limit} rows (line {line} is past the cap); refused before building pools",
+        cut(file)
+    )]
     TooManyRows {
         /// File name.
         file: String,

@@ -428,7 +428,9 @@ impl<'a> Lines<'a> {
     /// line end: a record of a CRLF file starts, for the `csv` crate, at
     /// the `\n` of the line before it.
     fn at(&mut self, byte: u64) -> u64 {
-        let mut to = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        let mut to = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
         while matches!(self.text.get(to), Some(b'\r' | b'\n')) {
             to += 1;
         }
