@@ -640,3 +640,41 @@ fn crlf_rows_keep_their_lines() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Each host pool carries the hardware of its catalog row (issue 23, item
+/// 1): `accelerator` is the row's `AcceleratorName`, `gpus_per_server` its
+/// `AcceleratorCount`, `gpu_memory_gb` one GPU's memory from `GpuInfo`;
+/// a row without `GpuInfo`'s total states no memory.
+#[test]
+fn hosts_carry_their_hardware() {
+    let data = DataSet::bundled().unwrap();
+    let text = file(&[
+        "2x-A100,A100,2,8,32,\"{'Gpus': [{'Name': 'A100', 'Count': 2, 'MemoryInfo': {'SizeInMiB': 81920}}], 'TotalGpuMemoryInMiB': 81920}\",3.00,0.50,\"Texas, US, NA\"",
+        "1x-RTX_4090,RTX4090,1,8,32,x,0.40,0.00,\"Texas, US, NA\"",
+    ]);
+    let rows = read_catalog("hw.csv", &text).unwrap();
+    let got = offers(
+        "hw.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
+    let mut s = base();
+    add_marketplace(&mut s, &got, &options("home"), &data).unwrap();
+    let a100 = &s.pools[0];
+    assert_eq!(a100.accelerator.as_deref(), Some("A100"));
+    assert_eq!(a100.gpus_per_server, Some(2));
+    assert_eq!(a100.gpu_memory_gb, Some(40960.0 * 1_048_576.0 / 1e9));
+    let rtx = &s.pools[1];
+    assert_eq!(rtx.accelerator.as_deref(), Some("RTX4090"));
+    assert_eq!(rtx.gpus_per_server, Some(1));
+    assert_eq!(rtx.gpu_memory_gb, None);
+    // The model accepts them, and they survive the file.
+    geoshift::Problem::new(&s).unwrap();
+    let back = Scenario::from_json(&s.to_json()).unwrap();
+    assert_eq!(back.pools[0].gpus_per_server, Some(2));
+    assert_eq!(back.pools[0].accelerator.as_deref(), Some("A100"));
+}

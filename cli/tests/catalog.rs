@@ -393,6 +393,10 @@ fn servers_per_offer_sets_every_host_pool() {
         assert_eq!(hosts.len(), 2);
         for p in hosts {
             assert_eq!(p["servers"], 3.0, "{flag}: {p}");
+            // The row's hardware (its GpuInfo is `x`: no memory stated).
+            assert_eq!(p["accelerator"], "A100", "{p}");
+            assert_eq!(p["gpus_per_server"], 1, "{p}");
+            assert!(p.get("gpu_memory_gb").is_none(), "{p}");
         }
     }
 }

@@ -792,15 +792,10 @@ impl DistinctIds {
 /// `GpuInfo`, as [`CatalogOffer::accelerator`],
 /// [`CatalogOffer::gpus_per_server`] and [`CatalogOffer::gpu_memory_gb`])
 /// is copied into the pool built from it.
-#[allow(clippy::needless_pass_by_value, unused_variables)]
-fn with_hardware(pool: Pool, offer: &CatalogOffer) -> Pool {
-    // HW-FIELDS: the scenario's `Pool` has no `accelerator`,
-    // `gpus_per_server` and `gpu_memory_gb` yet (issue 23, item 1, being
-    // added in src/scenario.rs). When it has them, set here:
-    //   pool.accelerator = Some(offer.accelerator.clone());
-    //   pool.gpus_per_server = offer.gpus_per_server;
-    //   pool.gpu_memory_gb = offer.gpu_memory_gb;
-    // and assert them in tests/catalog.rs `hosts_carry_their_hardware`.
+fn with_hardware(mut pool: Pool, offer: &CatalogOffer) -> Pool {
+    pool.accelerator = Some(offer.accelerator.clone());
+    pool.gpus_per_server = offer.gpus_per_server;
+    pool.gpu_memory_gb = offer.gpu_memory_gb;
     pool
 }
 
