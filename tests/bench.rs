@@ -236,3 +236,43 @@ fn a_stopped_optimum_is_reported_with_its_proof() {
         }
     }
 }
+
+/// `run_case_until` asks its stop before the optimum, after it and before
+/// each scheduler, and gives up the whole case once it says yes: a bench
+/// under one deadline starts no scheduler after it and reports no half case.
+/// Never stopped, it gives exactly `run_case`'s rows.
+#[test]
+fn run_case_until_gives_up_whole_cases_at_the_stop() {
+    use std::cell::Cell;
+    let case = cases(&[tiny(0.0)], 1).unwrap().remove(0);
+    let b = bench();
+    let schedulers = b.names().len() - 1;
+    // Never stopped: every row, the same as run_case's (timings aside).
+    let asked = Cell::new(0);
+    let rows = b
+        .run_case_until(&case, &|| {
+            asked.set(asked.get() + 1);
+            false
+        })
+        .expect("a case that is never stopped is reported");
+    assert_eq!(
+        asked.get(),
+        schedulers + 2,
+        "asked before the optimum, after it, and before each scheduler"
+    );
+    let names: Vec<&str> = rows.iter().map(|r| r.scheduler.as_str()).collect();
+    assert_eq!(names, b.names());
+    let totals = |rows: &[Row]| rows.iter().map(|r| r.total_usd).collect::<Vec<_>>();
+    assert_eq!(totals(&rows), totals(&b.run_case(&case)));
+    // Stopped at each point in turn: the case is given up, and nothing is
+    // asked (so nothing runs) after the stop.
+    for stop_at in 1..=schedulers + 2 {
+        let asked = Cell::new(0);
+        let got = b.run_case_until(&case, &|| {
+            asked.set(asked.get() + 1);
+            asked.get() >= stop_at
+        });
+        assert!(got.is_none(), "stopped at {stop_at}");
+        assert_eq!(asked.get(), stop_at);
+    }
+}

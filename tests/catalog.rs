@@ -3,8 +3,9 @@
 //! duplicates) and the bundled Vast.ai snapshots.
 
 use geoshift::data::catalog::{
-    add_marketplace, country_code, host_region_id, offers, read_catalog, vast_snapshots, BadRows,
-    HostLink, MarketOptions, RowProblem, SpeedTable, Throughput, REFERENCE_GPU,
+    add_marketplace, country_code, host_region_id, offers, read_catalog, total_gpu_memory_mib,
+    vast_snapshots, BadRows, HostLink, MarketOptions, RowProblem, SpeedTable, Throughput,
+    REFERENCE_GPU,
 };
 use geoshift::data::{DataError, DataSet, Offer};
 use geoshift::{Region, Scenario};
@@ -491,4 +492,189 @@ fn many_unknown_accelerators_keep_the_message_short() {
     assert!(message.contains("GPU000, GPU001"), "{message}");
     assert!(message.ends_with(" and 490 more"), "{message}");
     assert!(message.len() < 300, "{} bytes: {message}", message.len());
+}
+
+/// `GpuInfo`'s total memory, in each provider's form: the Vast.ai file
+/// (the total in `SizeInMiB` too), AWS (`SizeInMiB` per GPU), JSON quotes,
+/// and GCP's (a name only: nothing).
+#[test]
+fn gpu_memory_is_the_total_of_gpu_info() {
+    let vast = "{'Gpus': [{'Name': 'H100', 'Count': 2, 'MemoryInfo': {'SizeInMiB': 163118}}], 'TotalGpuMemoryInMiB': 163118}";
+    assert_eq!(total_gpu_memory_mib(vast), Some(163118.0));
+    let aws = "{'Gpus': [{'Name': 'A100', 'Manufacturer': 'NVIDIA', 'Count': 8, 'MemoryInfo': {'SizeInMiB': 40960}}], 'TotalGpuMemoryInMiB': 327680}";
+    assert_eq!(total_gpu_memory_mib(aws), Some(327680.0));
+    assert_eq!(
+        total_gpu_memory_mib(r#"{"TotalGpuMemoryInMiB": 16384.0}"#),
+        Some(16384.0)
+    );
+    assert_eq!(total_gpu_memory_mib("A100"), None);
+    assert_eq!(total_gpu_memory_mib("{'TotalGpuMemoryInMiB': 0}"), None);
+    assert_eq!(total_gpu_memory_mib("{'TotalGpuMemoryInMiB': x}"), None);
+
+    // Per GPU = total / AcceleratorCount; a fraction of a GPU has no
+    // whole GPU count; no GpuInfo, no memory.
+    let text = format!(
+        "InstanceType,AcceleratorName,AcceleratorCount,GpuInfo,Price,Region\n\
+         p4d,A100,8,\"{aws}\",32.77,us-east-1\n\
+         half,A100,0.5,\"{{'TotalGpuMemoryInMiB': 20480}}\",1.0,us-east-1\n\
+         bare,RTX4090,2,,1.0,us-east-1\n"
+    );
+    let rows = read_catalog("hw.csv", &text).unwrap();
+    let got = offers(
+        "hw.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
+    let hw: Vec<(Option<u32>, Option<f64>)> = got
+        .offers
+        .iter()
+        .map(|o| (o.gpus_per_server, o.gpu_memory_gb))
+        .collect();
+    let gb = |mib: f64| Some(mib * 1_048_576.0 / 1e9);
+    assert_eq!(
+        hw,
+        vec![(Some(8), gb(40960.0)), (None, gb(40960.0)), (Some(2), None)]
+    );
+}
+
+/// The shipped snapshots' hardware: every offer states its GPUs and their
+/// memory, one GPU's memory whatever the count (the 1× and 2× H100 SXM
+/// hosts of a snapshot, 81,559 MiB each), an RTX 4090 24,564 MiB.
+#[test]
+fn shipped_offers_state_their_hardware() {
+    let speeds = SpeedTable::bundled(&Throughput::GeometricMean).unwrap();
+    let snap = &vast_snapshots()[0];
+    let rows = read_catalog(snap.file, snap.text).unwrap();
+    let got = offers(
+        snap.file,
+        &rows,
+        Offer::OnDemand,
+        &speeds,
+        8.0,
+        BadRows::Skip,
+    )
+    .unwrap();
+    assert!(got.offers.len() > 30);
+    for o in &got.offers {
+        assert_eq!(
+            o.gpus_per_server.map(f64::from),
+            Some(o.accelerator_count),
+            "line {}",
+            o.line
+        );
+        assert!(o.gpu_memory_gb.is_some(), "line {}", o.line);
+    }
+    let gb_of = |instance: &str| {
+        got.offers
+            .iter()
+            .find(|o| o.instance_type == instance)
+            .and_then(|o| o.gpu_memory_gb)
+            .unwrap()
+    };
+    let h100 = 81559.0 * 1_048_576.0 / 1e9;
+    assert!((gb_of("1x-H100_SXM-32-65536") - h100).abs() < 1e-9);
+    assert!((gb_of("2x-H100_SXM-32-65536") - h100).abs() < 1e-9);
+    assert!((gb_of("1x-RTX_4090-32-65536") - 24564.0 * 1_048_576.0 / 1e9).abs() < 1e-9);
+}
+
+/// Two locations whose ids would be the same (`New York` and `New-York`)
+/// are two regions, the second with `-2`; each keeps its own pools.
+#[test]
+fn locations_of_the_same_slug_are_distinct_regions() {
+    let data = DataSet::bundled().unwrap();
+    let text = file(&[
+        "1x-A100,A100,1,8,32,x,1.50,0.50,\"New York, US, NA\"",
+        "1x-A100,A100,1,8,32,x,1.60,0.50,\"New-York, US, NA\"",
+        "2x-A100,A100,2,8,32,x,3.00,0.50,\"New York, US, NA\"",
+    ]);
+    let rows = read_catalog("ny.csv", &text).unwrap();
+    let got = offers(
+        "ny.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
+    let mut s = base();
+    add_marketplace(&mut s, &got, &options("home"), &data).unwrap();
+    let regions: Vec<&str> = s.regions.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(regions, ["home", "m-new-york-us-na", "m-new-york-us-na-2"]);
+    let pools: Vec<(&str, &str)> = s
+        .pools
+        .iter()
+        .map(|p| (p.id.as_str(), p.region.as_str()))
+        .collect();
+    assert_eq!(
+        pools,
+        [
+            ("m-new-york-us-na-1x-a100", "m-new-york-us-na"),
+            ("m-new-york-us-na-2-1x-a100", "m-new-york-us-na-2"),
+            ("m-new-york-us-na-2x-a100", "m-new-york-us-na"),
+        ]
+    );
+    geoshift::Problem::new(&s).unwrap();
+}
+
+/// A CRLF file (as SkyPilot writes them) gives each row its own line.
+#[test]
+fn crlf_rows_keep_their_lines() {
+    let text = file(&[
+        "1x-A100,A100,1,8,32,x,1.50,0.50,\"Texas, US, NA\"",
+        "2x-A100,A100,2,8,32,x,3.00,0.50,\"Texas, US, NA\"",
+    ])
+    .replace('\n', "\r\n");
+    let rows = read_catalog("crlf.csv", &text).unwrap();
+    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+    let bad = text.replace("3.00", "x");
+    match read_catalog("crlf.csv", &bad) {
+        Err(DataError::Csv { line, message, .. }) => {
+            assert_eq!(line, 3);
+            assert!(message.contains("column Price"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Each host pool carries the hardware of its catalog row (issue 23, item
+/// 1): `accelerator` is the row's `AcceleratorName`, `gpus_per_server` its
+/// `AcceleratorCount`, `gpu_memory_gb` one GPU's memory from `GpuInfo`;
+/// a row without `GpuInfo`'s total states no memory.
+#[test]
+fn hosts_carry_their_hardware() {
+    let data = DataSet::bundled().unwrap();
+    let text = file(&[
+        "2x-A100,A100,2,8,32,\"{'Gpus': [{'Name': 'A100', 'Count': 2, 'MemoryInfo': {'SizeInMiB': 81920}}], 'TotalGpuMemoryInMiB': 81920}\",3.00,0.50,\"Texas, US, NA\"",
+        "1x-RTX_4090,RTX4090,1,8,32,x,0.40,0.00,\"Texas, US, NA\"",
+    ]);
+    let rows = read_catalog("hw.csv", &text).unwrap();
+    let got = offers(
+        "hw.csv",
+        &rows,
+        Offer::OnDemand,
+        &table(),
+        8.0,
+        BadRows::Refuse,
+    )
+    .unwrap();
+    let mut s = base();
+    add_marketplace(&mut s, &got, &options("home"), &data).unwrap();
+    let a100 = &s.pools[0];
+    assert_eq!(a100.accelerator.as_deref(), Some("A100"));
+    assert_eq!(a100.gpus_per_server, Some(2));
+    assert_eq!(a100.gpu_memory_gb, Some(40960.0 * 1_048_576.0 / 1e9));
+    let rtx = &s.pools[1];
+    assert_eq!(rtx.accelerator.as_deref(), Some("RTX4090"));
+    assert_eq!(rtx.gpus_per_server, Some(1));
+    assert_eq!(rtx.gpu_memory_gb, None);
+    // The model accepts them, and they survive the file.
+    geoshift::Problem::new(&s).unwrap();
+    let back = Scenario::from_json(&s.to_json()).unwrap();
+    assert_eq!(back.pools[0].gpus_per_server, Some(2));
+    assert_eq!(back.pools[0].accelerator.as_deref(), Some("A100"));
 }

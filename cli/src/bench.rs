@@ -7,7 +7,7 @@
 use crate::{emit, output, to_json, usage, Failure, Solver, LIMITS, UNMET_USD_PER_WORK};
 use clap::Args;
 use geoshift::bench::{
-    cases, families, families_named, heuristics, summarize, Bench, Case, Family, Row, Status,
+    families, families_named, heuristics, summarize, Bench, BenchError, Case, Family, Row, Status,
     Summary, OPTIMAL,
 };
 use geoshift::{scheduler_by_name, Optimal, Scheduler};
@@ -18,8 +18,19 @@ use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// The most seeds per family, as a sweep's 1,000 settings: a larger
+/// `--seeds` is refused at once (exit 1). Scenarios are built one at a
+/// time by the thread that runs them, never all first.
+pub const MAX_SEEDS: u64 = 1000;
+
+/// The most threads `--threads` starts: more than the machine's cores
+/// only adds switching (each case is CPU-bound), and a larger number is
+/// refused at once (exit 1) rather than spent on spawning.
+pub const MAX_THREADS: usize = 256;
 
 /// Seconds the optimum may take per scenario when `--scenario-time-limit`
 /// is not given: a bench is bounded by default. A scenario that hits it is
@@ -29,8 +40,8 @@ pub const DEFAULT_TIME_LIMIT_SECONDS: f64 = 60.0;
 /// The arguments of `geoshift bench`.
 #[derive(Args)]
 pub struct BenchArgs {
-    /// Seeds per family (1 to N; a real-data family has at most as many
-    /// as the weeks its data cover).
+    /// Seeds per family (1 to N, N at most 1000; a real-data family has at
+    /// most as many as the weeks its data cover).
     #[arg(long, default_value_t = 3)]
     seeds: u64,
     /// Families to run, comma-separated (default: all; `--list` shows them).
@@ -44,26 +55,32 @@ pub struct BenchArgs {
     /// LP backend for the optimum (those compiled in).
     #[arg(long, value_enum, default_value = "auto")]
     solver: Solver,
-    /// Threads that run scenarios (default: one per core).
+    /// Threads that run scenarios, 1 to 256 (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
     /// Print the families, rows and summaries as JSON.
     #[arg(long)]
     pub json: bool,
     /// Also write one row per scenario × scheduler as CSV to this file.
+    /// Output files are never replaced: a file that exists already, or
+    /// two outputs that name the same file, are refused before anything
+    /// runs (exit 1).
     #[arg(long, value_name = "FILE.csv")]
     csv: Option<PathBuf>,
     /// Also write an SVG chart of the gap distributions to this file
-    /// (`--out` is the same option, as in `sweep`).
+    /// (`--out` is the same option, as in `sweep`). Never replaces a file.
     #[arg(long, visible_alias = "out", value_name = "FILE.svg")]
     svg: Option<PathBuf>,
     /// Write every scenario run into this folder as `FAMILY-sSEED.json`,
-    /// an ordinary scenario file for `geoshift solve` or any solver.
+    /// an ordinary scenario file for `geoshift solve` or any solver. A
+    /// file of those names that exists already is refused, never replaced.
     #[arg(long, value_name = "DIR")]
     write_scenarios: Option<PathBuf>,
     /// Seconds the optimum may take on each scenario (default 60); the
     /// global `--time-limit` is the deadline of the whole command, as for
-    /// every command, and stops every later optimum at once.
+    /// every command: the optimum stops at it, and no scenario or
+    /// scheduler starts after it (nor after a Ctrl-C); the report holds
+    /// the scenarios finished.
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIME_LIMIT_SECONDS)]
     scenario_time_limit: f64,
     /// List the families (name, parameters, what each varies) and stop.
@@ -77,6 +94,13 @@ struct Output<'a> {
     seeds: u64,
     time_limit_seconds: f64,
     gap: Option<f64>,
+    /// Scenarios asked for (families × seeds).
+    scenarios: usize,
+    /// Scenarios finished: fewer when `stopped`.
+    scenarios_run: usize,
+    /// What stopped the bench before every scenario ran (`time_limit`,
+    /// `cancelled`), if anything did.
+    stopped: Option<&'static str>,
     families: Vec<FamilyJson<'a>>,
     rows: &'a [Row],
     summary: &'a [Summary],
@@ -102,6 +126,26 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
         }
         return emit(&out);
     }
+    // Every count is checked at once, before anything is built.
+    if args.seeds == 0 {
+        return Err(usage(BenchError::NoSeeds.to_string()));
+    }
+    if args.seeds > MAX_SEEDS {
+        return Err(usage(format!(
+            "--seeds {}: at most {MAX_SEEDS} seeds per family (as a sweep's 1,000 settings); \
+             run more in several commands",
+            args.seeds
+        )));
+    }
+    match args.threads {
+        Some(0) => return Err(usage("--threads must be at least 1".into())),
+        Some(n) if n > MAX_THREADS => {
+            return Err(usage(format!(
+                "--threads {n}: at most {MAX_THREADS} (more than the cores gains nothing)"
+            )))
+        }
+        _ => {}
+    }
     let schedulers = schedulers(&args.schedulers)?;
     let limits = LIMITS.get().copied().unwrap_or_default();
     let limit = args.scenario_time_limit;
@@ -123,31 +167,85 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
         optimal = optimal.gap(g);
     }
     let bench = Bench::new(optimal).schedulers(schedulers);
+    // The cases, as (family, seed): each scenario is built by the thread
+    // that runs it, when it runs.
+    let plan: Vec<(usize, u64)> = chosen
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.seeds(args.seeds).map(move |seed| (i, seed)))
+        .collect();
     // Outputs are checked before anything runs.
-    let csv_out = args.csv.as_deref().map(out_file).transpose()?;
-    let svg_out = args.svg.as_deref().map(out_file).transpose()?;
-    let mut list_of_cases = cases(&chosen, args.seeds).map_err(|e| usage(e.to_string()))?;
-    if let Some(&usd) = UNMET_USD_PER_WORK.get() {
-        // As for every command: jobs without a price of their own get it
-        // (the written scenarios carry it too).
-        for job in list_of_cases
-            .iter_mut()
-            .flat_map(|c| c.scenario.jobs.iter_mut())
-        {
-            job.unmet_usd_per_work.get_or_insert(usd);
+    let outputs = Outputs::check(args, &chosen, &plan)?;
+    let cancel = crate::cancel_flag();
+    let stopped = || -> Option<&'static str> {
+        if cancel.load(Ordering::SeqCst) {
+            Some("cancelled")
+        } else if limits.deadline.is_some_and(|at| Instant::now() >= at) {
+            Some("time_limit")
+        } else {
+            None
         }
-    }
-    if let Some(dir) = &args.write_scenarios {
-        write_scenarios(dir, &list_of_cases)?;
-    }
+    };
+    let stop = || stopped().is_some();
     let clock = Instant::now();
-    let rows = run_parallel(&bench, &list_of_cases, args.threads)?;
+    let run_one = |&(i, seed): &(usize, u64)| -> Result<Option<Vec<Row>>, Failure> {
+        if stop() {
+            return Ok(None);
+        }
+        let family = &chosen[i];
+        let mut scenario = family.scenario(seed).map_err(|e| usage(e.to_string()))?;
+        if let Some(&usd) = UNMET_USD_PER_WORK.get() {
+            // As for every command: jobs without a price of their own get
+            // it (the written scenarios carry it too).
+            for job in &mut scenario.jobs {
+                job.unmet_usd_per_work.get_or_insert(usd);
+            }
+        }
+        let case = Case {
+            family: family.name().to_string(),
+            seed,
+            scenario,
+        };
+        let Some(rows) = bench.run_case_until(&case, &stop) else {
+            return Ok(None);
+        };
+        if let Some(dir) = &outputs.scenarios_dir {
+            let name = scenario_file(family, seed);
+            output::write_all(dir, &[(name.as_str(), case.scenario.to_json() + "\n")])
+                .map_err(usage)?;
+        }
+        Ok(Some(rows))
+    };
+    let per_case = run_parallel(&plan, args.threads, run_one)?;
     let wall = clock.elapsed().as_secs_f64();
+    let scenarios_run = per_case.iter().flatten().count();
+    let stopped_by = (scenarios_run < plan.len()).then(|| stopped().unwrap_or("cancelled"));
+    if let Some(why) = stopped_by {
+        let why = if why == "time_limit" {
+            "by --time-limit"
+        } else {
+            "by Ctrl-C"
+        };
+        if scenarios_run == 0 {
+            return Err(Failure::new(
+                4,
+                format!(
+                    "bench: stopped {why} before any of {} scenarios finished",
+                    plan.len()
+                ),
+            ));
+        }
+        eprintln!(
+            "bench: stopped {why}: {scenarios_run} of {} scenarios finished, reported below",
+            plan.len()
+        );
+    }
+    let rows: Vec<Row> = per_case.into_iter().flatten().flatten().collect();
     let summary = summarize(&rows);
-    if let Some((dir, name)) = &csv_out {
+    if let Some((dir, name)) = &outputs.csv {
         output::write_all(dir, &[(name.as_str(), csv(&rows)?)]).map_err(usage)?;
     }
-    if let Some((dir, name)) = &svg_out {
+    if let Some((dir, name)) = &outputs.svg {
         let svg = chart(&chosen, &bench.names(), &rows).map_err(|e| Failure::new(3, e))?;
         output::write_all(dir, &[(name.as_str(), svg)]).map_err(usage)?;
     }
@@ -156,6 +254,9 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
             seeds: args.seeds,
             time_limit_seconds: limit,
             gap: limits.gap,
+            scenarios: plan.len(),
+            scenarios_run,
+            stopped: stopped_by,
             families: chosen
                 .iter()
                 .map(|f| FamilyJson {
@@ -174,9 +275,17 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
     let _ = writeln!(
         out,
         "\n{} scenarios × {} schedulers in {wall:.1} s (optimum: time limit {limit} s per scenario)",
-        list_of_cases.len(),
+        scenarios_run,
         bench.names().len()
     );
+    if scenarios_run < plan.len() {
+        let _ = writeln!(
+            out,
+            "stopped before the end: {} of {} scenarios not run",
+            plan.len() - scenarios_run,
+            plan.len()
+        );
+    }
     emit(&out)
 }
 
@@ -196,17 +305,15 @@ fn schedulers(names: &[String]) -> Result<Vec<Arc<dyn Scheduler + Send + Sync>>,
         .collect()
 }
 
-/// Runs every case on a pool of `threads` (default: one per core).
-fn run_parallel(
-    bench: &Bench,
-    cases: &[Case],
+/// Runs `run_one` on every case on a pool of `threads` (default: one per
+/// core); results in the order of `plan`.
+fn run_parallel<T: Sync, R: Send>(
+    plan: &[T],
     threads: Option<usize>,
-) -> Result<Vec<Row>, Failure> {
+    run_one: impl Fn(&T) -> Result<R, Failure> + Sync,
+) -> Result<Vec<R>, Failure> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
-        if n == 0 {
-            return Err(usage("--threads must be at least 1".into()));
-        }
         pool = pool.num_threads(n);
     }
     let pool = pool
@@ -215,7 +322,7 @@ fn run_parallel(
     // A bar on a terminal only: piped output stays clean.
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::with_draw_target(
-            Some(cases.len() as u64),
+            Some(plan.len() as u64),
             indicatif::ProgressDrawTarget::stderr(),
         );
         if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} scenarios {elapsed}")
@@ -224,22 +331,94 @@ fn run_parallel(
         }
         bar
     });
-    let per_case: Vec<Vec<Row>> = pool.install(|| {
-        cases
-            .par_iter()
+    let results: Result<Vec<R>, Failure> = pool.install(|| {
+        plan.par_iter()
             .map(|c| {
-                let rows = bench.run_case(c);
+                let r = run_one(c);
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
-                rows
+                r
             })
             .collect()
     });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(per_case.concat())
+    results
+}
+
+/// The name `--write-scenarios` gives the scenario of `family` and `seed`.
+fn scenario_file(family: &Family, seed: u64) -> String {
+    format!("{}-s{seed}.json", family.name())
+}
+
+/// The output files of a run, checked before it starts.
+struct Outputs {
+    csv: Option<(PathBuf, String)>,
+    svg: Option<(PathBuf, String)>,
+    scenarios_dir: Option<PathBuf>,
+}
+
+impl Outputs {
+    /// Checks every count and output before anything runs: the seeds and
+    /// threads in range, each output's folder writable, no two outputs
+    /// naming the same file, and no output file there already (bench never
+    /// replaces a file: remove it or choose another name).
+    fn check(
+        args: &BenchArgs,
+        chosen: &[Family],
+        plan: &[(usize, u64)],
+    ) -> Result<Outputs, Failure> {
+        let csv = args.csv.as_deref().map(out_file).transpose()?;
+        let svg = args.svg.as_deref().map(out_file).transpose()?;
+        let mut files: Vec<(&str, PathBuf)> = Vec::new();
+        let mut key = |flag: &'static str, dir: &Path, name: &str| -> Result<(), Failure> {
+            let dir = std::fs::canonicalize(dir)
+                .map_err(|e| usage(format!("{flag} {}: {e}", dir.display())))?;
+            files.push((flag, dir.join(name)));
+            Ok(())
+        };
+        if let Some((dir, name)) = &csv {
+            key("--csv", dir, name)?;
+        }
+        if let Some((dir, name)) = &svg {
+            key("--svg", dir, name)?;
+        }
+        if let Some(dir) = &args.write_scenarios {
+            let names: Vec<String> = plan
+                .iter()
+                .map(|&(i, seed)| scenario_file(&chosen[i], seed))
+                .collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            output::check_dir(dir, &refs, Path::new(""))
+                .map_err(|e| usage(e.replace("--out", "--write-scenarios")))?;
+            for name in &names {
+                key("--write-scenarios", dir, name)?;
+            }
+        }
+        let mut seen: std::collections::HashMap<&Path, &str> = std::collections::HashMap::new();
+        for (flag, path) in &files {
+            if let Some(first) = seen.insert(path.as_path(), flag) {
+                return Err(usage(format!(
+                    "{first} and {flag} both name {}: choose different files",
+                    path.display()
+                )));
+            }
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(usage(format!(
+                    "{flag}: {} exists already; bench never replaces a file (remove it or \
+                     choose another name)",
+                    path.display()
+                )));
+            }
+        }
+        Ok(Outputs {
+            csv,
+            svg,
+            scenarios_dir: args.write_scenarios.clone(),
+        })
+    }
 }
 
 /// The folder and name of an output file, checked before anything runs.
@@ -255,23 +434,6 @@ fn out_file(file: &Path) -> Result<(PathBuf, String), Failure> {
     };
     output::check_dir(&dir, &[name.as_str()], Path::new("")).map_err(usage)?;
     Ok((dir, name))
-}
-
-/// Writes each case's scenario as `FAMILY-sSEED.json` into `dir`.
-fn write_scenarios(dir: &Path, cases: &[Case]) -> Result<(), Failure> {
-    let names: Vec<String> = cases
-        .iter()
-        .map(|c| format!("{}-s{}.json", c.family, c.seed))
-        .collect();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    output::check_dir(dir, &refs, Path::new("")).map_err(usage)?;
-    let files: Vec<(&str, String)> = refs
-        .iter()
-        .zip(cases)
-        .map(|(n, c)| (*n, c.scenario.to_json() + "\n"))
-        .collect();
-    output::write_all(dir, &files).map_err(usage)?;
-    Ok(())
 }
 
 fn list(out: &mut String, f: &Family) {

@@ -4,8 +4,8 @@
 
 use super::{emit, usage, Failure};
 use geoshift::data::catalog::{
-    add_marketplace, offers, read_catalog, BadRows, CatalogOffers, HostLink, MarketOptions,
-    SpeedTable, Throughput,
+    add_marketplace_until, offers, read_catalog_until, BadRows, CatalogOffers, HostLink,
+    MarketOptions, SpeedTable, Throughput,
 };
 use geoshift::data::{DataError, DataSet, Offer};
 use geoshift::Scenario;
@@ -46,8 +46,15 @@ pub struct CatalogArgs {
     /// numbers: hosts publish no egress price). Repeat for several regions.
     #[arg(long = "link", value_name = "REGION=TO:FROM:GBPS")]
     links: Vec<String>,
-    /// Servers per offer (a catalog lists prices, not stock).
-    #[arg(long, default_value_t = 1.0)]
+    /// Servers per offer in every slot: a catalog row is a price point,
+    /// not a count of machines, so this is your assumption (`--servers`
+    /// is the same option).
+    #[arg(
+        long = "servers-per-offer",
+        visible_alias = "servers",
+        default_value_t = 1.0,
+        value_name = "N"
+    )]
     servers: f64,
     /// Interruptions per host-hour (your assumption: hosts can vanish).
     #[arg(long, default_value_t = 0.0)]
@@ -59,13 +66,33 @@ pub struct CatalogArgs {
     /// Prefix of the hosts' region and pool ids.
     #[arg(long, default_value = "vast")]
     prefix: String,
-    /// Print the offers and skipped rows as JSON.
+    /// Print the offers and skipped rows as JSON (and a failure as one
+    /// JSON error object, as every command).
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
+/// A data error as a failure: exit 1 (bad input), or 4 when reading was
+/// stopped by Ctrl-C; `--json` prints it with its typed detail.
 fn data_error(e: DataError) -> Failure {
-    usage(e.to_string())
+    let code = if matches!(e, DataError::Stopped { .. }) {
+        4
+    } else {
+        1
+    };
+    Failure {
+        code,
+        ..Failure::from(geoshift::Error::from(e))
+    }
+}
+
+/// Exit 4 when Ctrl-C was pressed: looked at between the steps of the
+/// command (reading rows looks at it itself).
+fn stop_if_cancelled(step: &str) -> Result<(), Failure> {
+    if crate::cancel_flag().load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Failure::new(4, format!("catalog: interrupted {step}")));
+    }
+    Ok(())
 }
 
 /// Parses `NAME=A:B[:C]` into the name and its numbers.
@@ -122,9 +149,13 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
     } else {
         Offer::OnDemand
     };
-    let rows = read_catalog(&file, &text).map_err(data_error)?;
+    let rows = read_catalog_until(&file, &text, &crate::cancel_flag()).map_err(data_error)?;
+    drop(text);
+    stop_if_cancelled("after reading the rows")?;
     let found =
         offers(&file, &rows, offer, &speeds, args.reference_count, bad_rows).map_err(data_error)?;
+    drop(rows);
+    stop_if_cancelled("after reading the offers")?;
     match &args.into {
         None => print_offers(&found, &speeds, args.json),
         Some(scenario_path) => {
@@ -161,26 +192,123 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
                 links,
                 bad_rows,
             };
-            let skipped =
-                add_marketplace(&mut scenario, &found, &options, &data).map_err(data_error)?;
+            let skipped = add_marketplace_until(
+                &mut scenario,
+                &found,
+                &options,
+                &data,
+                &crate::cancel_flag(),
+            )
+            .map_err(data_error)?;
             for s in found.skipped.iter().chain(&skipped) {
                 eprintln!(
                     "skipped line {}: '{}' in '{}': {}",
                     s.line, s.instance_type, s.region, s.problem
                 );
             }
+            drop(found);
+            stop_if_cancelled("after adding the hosts")?;
+            // What the tool could not read back is not written: the text
+            // is made at most one byte past the input cap, then refused.
+            let out = capped_json(&scenario).map_err(|e| match e {
+                Capped::TooLarge => too_large(scenario_path),
+                Capped::Stopped => Failure::new(4, "catalog: interrupted while writing".into()),
+                Capped::Other(e) => Failure::new(3, format!("cannot write the scenario: {e}")),
+            })?;
+            stop_if_cancelled("before checking the scenario")?;
             // The result must be a scenario the model accepts.
             geoshift::Problem::new(&scenario)
                 .map_err(|e| Failure::from(geoshift::Error::from(e)))?;
-            emit(&(scenario.to_json() + "\n"))
+            stop_if_cancelled("before writing the scenario")?;
+            emit(&out)
         }
     }
 }
 
+/// The refusal of a scenario larger than every command reads back.
+fn too_large(into: &std::path::Path) -> Failure {
+    usage(format!(
+        "--into {}: the scenario with these hosts would be larger than the input cap of \
+         {} bytes (256 MiB) that every command reads; nothing written (use a smaller catalog)",
+        into.display(),
+        crate::MAX_INPUT_BYTES
+    ))
+}
+
+/// Why [`capped_json`] gave up.
+enum Capped {
+    TooLarge,
+    Stopped,
+    Other(String),
+}
+
+/// The scenario's file text (as [`Scenario::to_json`], and a line end),
+/// or [`Capped::TooLarge`] as soon as it passes the input cap, or
+/// [`Capped::Stopped`] on Ctrl-C: never more than the cap in memory.
+fn capped_json(scenario: &Scenario) -> Result<String, Capped> {
+    struct Writer {
+        bytes: Vec<u8>,
+        too_large: bool,
+        stopped: bool,
+    }
+    impl std::io::Write for Writer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let before = self.bytes.len() as u64 >> 20;
+            self.bytes.extend_from_slice(buf);
+            if self.bytes.len() as u64 > crate::MAX_INPUT_BYTES {
+                self.too_large = true;
+                return Err(std::io::Error::other("past the input cap"));
+            }
+            // Each new MiB looks at the cancel flag.
+            if self.bytes.len() as u64 >> 20 != before
+                && crate::cancel_flag().load(std::sync::atomic::Ordering::SeqCst)
+            {
+                self.stopped = true;
+                return Err(std::io::Error::other("interrupted"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Writer {
+        bytes: Vec::new(),
+        too_large: false,
+        stopped: false,
+    };
+    // A scenario holds only strings, numbers and instants: the writer's
+    // own refusals are the only errors.
+    let written = serde_json::to_writer_pretty(&mut w, scenario);
+    if w.too_large {
+        return Err(Capped::TooLarge);
+    }
+    if w.stopped {
+        return Err(Capped::Stopped);
+    }
+    written.map_err(|e| Capped::Other(e.to_string()))?;
+    w.bytes.push(b'\n');
+    if w.bytes.len() as u64 > crate::MAX_INPUT_BYTES {
+        return Err(Capped::TooLarge);
+    }
+    String::from_utf8(w.bytes).map_err(|e| Capped::Other(e.to_string()))
+}
+
 fn print_offers(found: &CatalogOffers, speeds: &SpeedTable, json: bool) -> Result<(), Failure> {
     if json {
-        let v = serde_json::json!({ "speed_table": speeds, "catalog": found });
-        return emit(&(v.to_string() + "\n"));
+        // Written straight from the offers (no JSON tree in between: a
+        // large catalog's would take several times their memory).
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            catalog: &'a CatalogOffers,
+            speed_table: &'a SpeedTable,
+        }
+        let out = serde_json::to_string(&Out {
+            catalog: found,
+            speed_table: speeds,
+        })
+        .map_err(|e| Failure::new(3, format!("cannot write JSON: {e}")))?;
+        return emit(&(out + "\n"));
     }
     let mut out = format!("speed: {}\n\n", speeds.basis);
     out += &format!(

@@ -359,7 +359,8 @@ fn main() -> ExitCode {
             | Command::Explain { json: true, .. }
     ) || matches!(&cli.command, Command::Replan(a) if a.json)
         || matches!(&cli.command, Command::Sweep(a) if a.json)
-        || matches!(&cli.command, Command::Bench(a) if a.json);
+        || matches!(&cli.command, Command::Bench(a) if a.json)
+        || matches!(&cli.command, Command::Catalog(a) if a.json);
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -433,7 +434,7 @@ fn input_error(path: &Path, e: geoshift::InputError) -> Failure {
 /// The largest input file read (256 MiB): a scenario or plan above it is
 /// refused unread (exit 1), so that a huge or endless file (`/dev/zero`)
 /// cannot exhaust memory before the model's own estimate is checked.
-const MAX_INPUT_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_INPUT_BYTES: u64 = 256 << 20;
 
 /// The text of the file at `path`, refused (exit 1) when it is larger than
 /// [`MAX_INPUT_BYTES`]: its stated length is checked first, and at most

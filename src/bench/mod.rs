@@ -226,26 +226,45 @@ impl Bench {
     /// Runs one case: the optimum, then each scheduler, each plan judged
     /// by the evaluator. Rows in the order of [`Bench::names`].
     pub fn run_case(&self, case: &Case) -> Vec<Row> {
+        self.run_case_until(case, &|| false).unwrap_or_default()
+    }
+
+    /// [`Bench::run_case`] under a deadline or a cancel flag: `stop` is
+    /// asked before the optimum and before each scheduler, and once it
+    /// says yes the case is given up (`None`), so that a bench stopped
+    /// part-way reports only whole cases and starts no scheduler after
+    /// the stop. (The optimum's own deadline and flag stop it inside its
+    /// solve; a scheduler that has started runs to its end.)
+    pub fn run_case_until(&self, case: &Case, stop: &dyn Fn() -> bool) -> Option<Vec<Row>> {
+        if stop() {
+            return None;
+        }
         let new_row = |scheduler: &str| Row::new(&case.family, case.seed, scheduler);
         let problem = match Problem::new(&case.scenario) {
             Ok(p) => p,
             Err(e) => {
                 // A family that makes an invalid scenario: every row says so.
-                return self
-                    .names()
-                    .iter()
-                    .map(|n| new_row(n).failed(Status::Error, e.to_string(), 0.0))
-                    .collect();
+                return Some(
+                    self.names()
+                        .iter()
+                        .map(|n| new_row(n).failed(Status::Error, e.to_string(), 0.0))
+                        .collect(),
+                );
             }
         };
         let optimum = judge(&problem, &self.optimal, new_row(OPTIMAL));
-        let mut rows: Vec<Row> = self
-            .schedulers
-            .iter()
-            .map(|s| judge(&problem, s.as_ref(), new_row(s.name())).against(&optimum))
-            .collect();
+        if stop() {
+            return None;
+        }
+        let mut rows = Vec::with_capacity(self.schedulers.len() + 1);
+        for s in &self.schedulers {
+            if stop() {
+                return None;
+            }
+            rows.push(judge(&problem, s.as_ref(), new_row(s.name())).against(&optimum));
+        }
         rows.push(optimum.clone().against(&optimum));
-        rows
+        Some(rows)
     }
 }
 

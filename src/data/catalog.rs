@@ -23,11 +23,22 @@
 //! A catalog lists prices, not stock: how many servers each offer has is
 //! the user's number ([`MarketOptions::servers_per_offer`]).
 
-use super::tables::read_rows;
+use super::tables::{each_row, read_rows};
 use super::{DataError, DataSet, Offer};
 use crate::scenario::{Link, Pool, Region, Scenario};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The most rows [`read_catalog`] reads from one file: a file with more is
+/// refused ([`DataError::TooManyRows`]) at its first row past the cap,
+/// before anything else is built, so that the rows, the offers and what is
+/// made of them stay within memory. The largest public SkyPilot catalog
+/// has tens of thousands of rows; one row takes a few hundred bytes here.
+pub const MAX_CATALOG_ROWS: u64 = 1_000_000;
+
+/// How often (in rows) a long loop looks at its stop flag.
+const STOP_EVERY: u64 = 4096;
 
 /// A bundled catalog snapshot: file name, the repository, path and commit
 /// it was read from, and its text (see `data/README.md`).
@@ -95,6 +106,9 @@ pub struct CatalogRow {
     pub region: String,
     /// `AvailabilityZone`, where the file has the column.
     pub zone: Option<String>,
+    /// `TotalGpuMemoryInMiB` of the `GpuInfo` column, where it says (the
+    /// memory of all the instance's GPUs together, in MiB).
+    pub total_gpu_memory_mib: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -113,20 +127,75 @@ struct RawRow {
     region: String,
     #[serde(rename = "AvailabilityZone", default)]
     zone: Option<String>,
+    #[serde(rename = "GpuInfo", default)]
+    gpu_info: Option<String>,
+}
+
+/// The `TotalGpuMemoryInMiB` of a `GpuInfo` cell: SkyPilot writes a Python
+/// dict, such as `{'Gpus': [{'Name': 'H100', 'Count': 1, 'MemoryInfo':
+/// {'SizeInMiB': 81559}}], 'TotalGpuMemoryInMiB': 81559}`. Only that key
+/// is read: `SizeInMiB` is per GPU in the AWS and Lambda files but the
+/// total of all GPUs in the Vast.ai file (its fetcher writes the host's
+/// `gpu_total_ram` in both places), while the total means the same in
+/// every file. `None` when the cell has no such key or no finite number
+/// > 0 after it (GCP's files write only a name there).
+pub fn total_gpu_memory_mib(gpu_info: &str) -> Option<f64> {
+    const KEY: &str = "TotalGpuMemoryInMiB";
+    let at = gpu_info.find(KEY)? + KEY.len();
+    let rest = gpu_info[at..].trim_start_matches(['\'', '"', ' ']);
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')))
+        .unwrap_or(rest.len());
+    rest[..end]
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
 }
 
 /// Reads a catalog file (`vms.csv` format) given as text. `file` names it
 /// in errors. Only the columns geoshift uses are read; others are ignored.
+/// Lines are the file's own (the header is line 1), CRLF line ends
+/// included.
 ///
 /// # Errors
 ///
-/// [`DataError::Csv`] naming the line of a row that does not parse (a
-/// price that is not a number, a missing `InstanceType` or `Region`
-/// column).
+/// [`DataError::Csv`] naming the line and column of a row that does not
+/// parse (a price that is not a number, a missing `InstanceType` or
+/// `Region` column); [`DataError::TooManyRows`] for a file of more than
+/// [`MAX_CATALOG_ROWS`] rows.
 pub fn read_catalog(file: &str, text: &str) -> Result<Vec<CatalogRow>, DataError> {
-    Ok(read_rows::<RawRow>(file, text)?
-        .into_iter()
-        .map(|(line, r)| CatalogRow {
+    read_catalog_until(file, text, &AtomicBool::new(false))
+}
+
+/// [`read_catalog`] that stops when `stop` is raised (a Ctrl-C handler's
+/// flag), looked at every few thousand rows.
+///
+/// # Errors
+///
+/// As [`read_catalog`], and [`DataError::Stopped`] when `stop` was raised.
+pub fn read_catalog_until(
+    file: &str,
+    text: &str,
+    stop: &AtomicBool,
+) -> Result<Vec<CatalogRow>, DataError> {
+    let mut rows = Vec::new();
+    each_row::<RawRow>(file, text, |line, r| {
+        let n = rows.len() as u64;
+        if n >= MAX_CATALOG_ROWS {
+            return Err(DataError::TooManyRows {
+                file: file.to_string(),
+                line,
+                limit: MAX_CATALOG_ROWS,
+            });
+        }
+        if n.is_multiple_of(STOP_EVERY) && stop.load(Ordering::Relaxed) {
+            return Err(DataError::Stopped {
+                file: file.to_string(),
+                line,
+            });
+        }
+        rows.push(CatalogRow {
             line,
             instance_type: r.instance_type,
             accelerator: r.accelerator.unwrap_or_default(),
@@ -135,8 +204,11 @@ pub fn read_catalog(file: &str, text: &str) -> Result<Vec<CatalogRow>, DataError
             spot_price_usd_per_hour: r.spot_price,
             region: r.region,
             zone: r.zone.filter(|z| !z.is_empty()),
-        })
-        .collect())
+            total_gpu_memory_mib: r.gpu_info.as_deref().and_then(total_gpu_memory_mib),
+        });
+        Ok(())
+    })?;
+    Ok(rows)
 }
 
 /// Which number of the training benchmark measures an accelerator.
@@ -463,6 +535,23 @@ pub struct CatalogOffer {
     /// Power of the busy instance's accelerators, in kW (board power ×
     /// count; host CPU, memory and fans not counted).
     pub power_kw: f64,
+    /// GPUs in one instance: `AcceleratorCount` when it is a whole number
+    /// >= 1 (a fraction of a GPU has none).
+    pub gpus_per_server: Option<u32>,
+    /// Memory of one GPU in GB (10^9 bytes): `TotalGpuMemoryInMiB` of
+    /// `GpuInfo` ÷ `AcceleratorCount`, MiB turned into GB (an H100's
+    /// 81,559 MiB is 85.5 GB, an RTX 4090's 24,564 MiB 25.8 GB). `None`
+    /// when the row does not say.
+    pub gpu_memory_gb: Option<f64>,
+}
+
+/// Bytes in a MiB over bytes in a GB.
+const GB_PER_MIB: f64 = 1_048_576.0 / 1e9;
+
+/// GPUs in one instance of a row: its `AcceleratorCount` when that is a
+/// whole number from 1 to `u32::MAX`.
+fn whole_gpus(count: f64) -> Option<u32> {
+    (count >= 1.0 && count.fract() == 0.0 && count <= f64::from(u32::MAX)).then_some(count as u32)
 }
 
 /// The offers of a catalog file and the rows left out.
@@ -567,6 +656,8 @@ pub fn offers(
                 rent_usd_per_hour: rent,
                 speed: count * acc.relative_throughput / reference_count,
                 power_kw: count * acc.board_power_w / 1000.0,
+                gpus_per_server: whole_gpus(count),
+                gpu_memory_gb: row.total_gpu_memory_mib.map(|mib| mib / count * GB_PER_MIB),
             })
         })();
         seen.entry(key).or_insert(row.line);
@@ -654,9 +745,58 @@ fn slug(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Region id of a marketplace location under `prefix`.
+/// Region id of a marketplace location under `prefix` (before
+/// [`add_marketplace`] tells apart two locations of the same id).
 pub fn host_region_id(prefix: &str, location: &str) -> String {
     format!("{prefix}-{}", slug(location))
+}
+
+/// Pool id of an offer in the region `region_id` (before [`add_marketplace`]
+/// tells apart two offers of the same id): the region id, the instance
+/// type and, where the row has one, the availability zone, each as a slug.
+pub fn host_pool_id(region_id: &str, offer: &CatalogOffer) -> String {
+    let mut id = format!("{region_id}-{}", slug(&offer.instance_type));
+    if let Some(zone) = &offer.zone {
+        id = format!("{id}-{}", slug(zone));
+    }
+    id
+}
+
+/// Ids that stay distinct: the first of a kind is kept as it is, a later
+/// one that would repeat an id already given gets `-2`, `-3`, ... (the
+/// first of those that is free). The same input in the same order always
+/// gets the same ids.
+#[derive(Default)]
+struct DistinctIds {
+    given: BTreeSet<String>,
+}
+
+impl DistinctIds {
+    fn distinct(&mut self, id: String) -> String {
+        if self.given.insert(id.clone()) {
+            return id;
+        }
+        let mut n = 2u64;
+        loop {
+            let candidate = format!("{id}-{n}");
+            if self.given.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// The one place where an offer's hardware (the catalog's
+/// `AcceleratorName`, `AcceleratorCount` and memory per GPU from
+/// `GpuInfo`, as [`CatalogOffer::accelerator`],
+/// [`CatalogOffer::gpus_per_server`] and [`CatalogOffer::gpu_memory_gb`])
+/// is copied into the pool built from it.
+fn with_hardware(mut pool: Pool, offer: &CatalogOffer) -> Pool {
+    pool.accelerator = Some(offer.accelerator.clone());
+    pool.gpus_per_server = offer.gpus_per_server;
+    pool.gpu_memory_gb = offer.gpu_memory_gb;
+    pool
 }
 
 /// Adds `offers` to `scenario` as marketplace hosts: a region per location
@@ -676,6 +816,24 @@ pub fn add_marketplace(
     offers: &CatalogOffers,
     options: &MarketOptions,
     data: &DataSet,
+) -> Result<Vec<SkippedRow>, DataError> {
+    add_marketplace_until(scenario, offers, options, data, &AtomicBool::new(false))
+}
+
+/// [`add_marketplace`] that stops when `stop` is raised (a Ctrl-C
+/// handler's flag), looked at every few thousand offers. A stopped call
+/// may leave some hosts' pools in `scenario`: drop it.
+///
+/// # Errors
+///
+/// As [`add_marketplace`], and [`DataError::Stopped`] (at the line of the
+/// offer reached) when `stop` was raised.
+pub fn add_marketplace_until(
+    scenario: &mut Scenario,
+    offers: &CatalogOffers,
+    options: &MarketOptions,
+    data: &DataSet,
+    stop: &AtomicBool,
 ) -> Result<Vec<SkippedRow>, DataError> {
     let bad = |field: &'static str, v: f64, rule: &'static str| DataError::BadValue {
         file: "market options".to_string(),
@@ -714,8 +872,26 @@ pub fn add_marketplace(
     let mut skipped = Vec::new();
     let mut regions: BTreeMap<String, Region> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
-    for o in &offers.offers {
-        let id = host_region_id(&options.prefix, &o.region);
+    // Region id of each location, and ids given so far: two locations
+    // (or two offers) whose slugs are the same still get distinct ids.
+    let mut region_of: BTreeMap<&str, String> = BTreeMap::new();
+    let mut region_ids = DistinctIds::default();
+    let mut pool_ids = DistinctIds::default();
+    for (n, o) in offers.offers.iter().enumerate() {
+        if (n as u64).is_multiple_of(STOP_EVERY) && stop.load(Ordering::Relaxed) {
+            return Err(DataError::Stopped {
+                file: offers.file.clone(),
+                line: o.line,
+            });
+        }
+        let id = match region_of.get(o.region.as_str()) {
+            Some(id) => id.clone(),
+            None => {
+                let id = region_ids.distinct(host_region_id(&options.prefix, &o.region));
+                region_of.insert(o.region.as_str(), id.clone());
+                id
+            }
+        };
         if !regions.contains_key(&id) {
             let carbon = match country_code(&o.region) {
                 None => Err("the location has no country code".to_string()),
@@ -750,19 +926,18 @@ pub fn add_marketplace(
             );
             order.push(id.clone());
         }
-        let pool_id = format!("{id}-{}", slug(&o.instance_type));
-        scenario.pools.push(
-            Pool::new(
-                pool_id,
-                id,
-                options.servers_per_offer,
-                o.rent_usd_per_hour,
-                o.power_kw,
-            )
-            .rent_includes_energy()
-            .speed(o.speed)
-            .interruption_rate_per_hour(options.interruption_rate_per_hour),
-        );
+        let pool_id = pool_ids.distinct(host_pool_id(&id, o));
+        let pool = Pool::new(
+            pool_id,
+            id,
+            options.servers_per_offer,
+            o.rent_usd_per_hour,
+            o.power_kw,
+        )
+        .rent_includes_energy()
+        .speed(o.speed)
+        .interruption_rate_per_hour(options.interruption_rate_per_hour);
+        scenario.pools.push(with_hardware(pool, o));
     }
     for id in order {
         if let Some(region) = regions.remove(&id) {

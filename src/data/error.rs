@@ -240,6 +240,28 @@ pub enum DataError {
         /// What is wrong.
         problem: String,
     },
+    /// A catalog file of more rows than the cap
+    /// ([`crate::data::catalog::MAX_CATALOG_ROWS`]).
+    #[error(
+        "{}: more than {limit} rows (line {line} is past the cap); refused before building pools",
+        cut(file)
+    )]
+    TooManyRows {
+        /// File name.
+        file: String,
+        /// Line of the first row past the cap.
+        line: u64,
+        /// The cap, in rows.
+        limit: u64,
+    },
+    /// Reading stopped on request (a Ctrl-C) before the end of the file.
+    #[error("{}: stopped at line {line} (interrupted)", cut(file))]
+    Stopped {
+        /// File name.
+        file: String,
+        /// Line reached.
+        line: u64,
+    },
     /// Accelerators of a catalog file that the speed table lacks.
     #[error("{}: accelerators not in the speed table: {}", cut(file), Names(names))]
     UnknownAccelerators {
@@ -273,6 +295,8 @@ impl DataError {
             DataError::BadPeriod { .. } => "bad_period",
             DataError::BadCatalogRow { .. } => "bad_catalog_row",
             DataError::UnknownAccelerators { .. } => "unknown_accelerators",
+            DataError::TooManyRows { .. } => "too_many_rows",
+            DataError::Stopped { .. } => "stopped",
         }
     }
 }

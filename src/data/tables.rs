@@ -322,33 +322,128 @@ pub(crate) struct InterruptionRow {
     pub note: String,
 }
 
-/// Reads every row of `text` as `R`, with its 1-based line number. The
-/// header must name every field of `R`.
+/// Reads every row of a CSV text with a header into `R`, each with its
+/// line in the file (the header is line 1). See [`each_row`].
 pub(crate) fn read_rows<R: DeserializeOwned>(
     file: &str,
     text: &str,
 ) -> Result<Vec<(u64, R)>, DataError> {
-    let csv_error = |e: csv::Error| DataError::Csv {
-        file: file.to_string(),
-        line: e.position().map(|p| p.line()).unwrap_or(0),
-        message: e.to_string(),
+    let mut rows = Vec::new();
+    each_row::<R>(file, text, |line, row| {
+        rows.push((line, row));
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Reads the rows of a CSV text with a header one at a time, giving `each`
+/// the row and its line: the file's own line of the row's first character
+/// (the header is line 1), counted from the text itself, so that a file
+/// with CRLF line ends (every SkyPilot catalog) is not reported one line
+/// too low, as the `csv` crate's own count is. A row that does not parse
+/// is a [`DataError::Csv`] naming its line and the column by its header
+/// name and value (never a 0-based index). `each` may stop the reading
+/// with an error of its own.
+pub(crate) fn each_row<R: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    mut each: impl FnMut(u64, R) -> Result<(), DataError>,
+) -> Result<(), DataError> {
+    let mut lines = Lines::new(text);
+    let csv_error = |lines: &mut Lines, e: csv::Error| {
+        let line = e.position().map_or(0, |p| lines.at(p.byte()));
+        let message = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("the row has {len} fields, the header {expected_len}"),
+            csv::ErrorKind::Utf8 { err, .. } => format!("field {}: not UTF-8", err.field() + 1),
+            csv::ErrorKind::Io(err) => err.to_string(),
+            _ => e.to_string(),
+        };
+        DataError::Csv {
+            file: file.to_string(),
+            line,
+            message,
+        }
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(csv_error)?.clone();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(csv_error)?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(&mut lines, e))?
+        .clone();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(&mut lines, e)),
+        }
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let row = record
             .deserialize::<R>(Some(&headers))
             .map_err(|e| DataError::Csv {
                 file: file.to_string(),
                 line,
-                message: e.to_string(),
+                message: match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+                        Some(i) => {
+                            let i = usize::try_from(i).unwrap_or(usize::MAX);
+                            let column = headers.get(i).unwrap_or("?");
+                            let value = record.get(i).unwrap_or_default();
+                            format!(
+                                "column {column} = \"{}\": {}",
+                                crate::text::cut(value),
+                                err.kind()
+                            )
+                        }
+                        None => err.kind().to_string(),
+                    },
+                    _ => e.to_string(),
+                },
             })?;
-        rows.push((line, row));
+        each(line, row)?;
     }
-    Ok(rows)
+}
+
+/// The 1-based line of a byte offset in a text, for offsets asked in
+/// increasing order (each call counts only the text since the last).
+struct Lines<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first character at or after `byte` that is not a
+    /// line end: a record of a CRLF file starts, for the `csv` crate, at
+    /// the `\n` of the line before it.
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut to = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while matches!(self.text.get(to), Some(b'\r' | b'\n')) {
+            to += 1;
+        }
+        if to < self.byte {
+            // Asked out of order (not done here): count from the start.
+            self.byte = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.byte..to]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.byte = to;
+        self.line
+    }
 }
