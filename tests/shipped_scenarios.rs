@@ -279,3 +279,113 @@ fn the_readme_tel_aviv_break_even_is_what_the_model_computes() {
         assert!(flat.contains(&s), "README does not say: {s}");
     }
 }
+
+/// Issue 23's retelling (docs/marketplace.md, "What an engineer would
+/// require", and the README's headline): the marketplace week with each
+/// requirement added in turn, every optimum as the page's table shows it,
+/// and where the work of the full answer goes.
+#[test]
+fn the_marketplace_with_requirements_is_what_the_page_says() {
+    let full = shipped_file("ny-vs-marketplace-hardware.json");
+    let strip = |f: &dyn Fn(&mut geoshift::Job)| {
+        let mut s = full.clone();
+        s.jobs.iter_mut().for_each(f);
+        s
+    };
+    let memory_only = strip(&|j| {
+        j.max_regions = None;
+        j.speed_by_accelerator = None;
+    });
+    let memory_speeds = strip(&|j| j.max_regions = None);
+    let mut no_hosts = full.clone();
+    no_hosts.regions.retain(|r| !r.id.starts_with("vast-"));
+    no_hosts.pools.retain(|p| !p.id.starts_with("vast-"));
+    no_hosts
+        .links
+        .retain(|l| !l.from.starts_with("vast-") && !l.to.starts_with("vast-"));
+    let solve = |s: &Scenario| {
+        let problem = Problem::new(s).unwrap();
+        let schedule = Optimal::default().schedule(&problem).unwrap();
+        (evaluate(&problem, "optimal", &schedule).unwrap(), problem)
+    };
+    let base = solve(&no_hosts).0.total_usd;
+    let rows = [
+        ("no marketplace hosts", solve(&no_hosts).0.total_usd),
+        (
+            "hosts; every card serves every job at the mean speed (today's answer)",
+            solve(&shipped_file("ny-vs-marketplace.json")).0.total_usd,
+        ),
+        (
+            "+ memory floors: 40 GB cards for pretraining, 24 GB for fine-tunes",
+            solve(&memory_only).0.total_usd,
+        ),
+        (
+            "+ each job at its workload's speed",
+            solve(&memory_speeds).0.total_usd,
+        ),
+    ];
+    let (report, problem) = solve(&full);
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/marketplace.md"))
+            .unwrap();
+    let row = |what: &str, total: f64| {
+        let saving = if total == base {
+            "–".to_string()
+        } else {
+            format!("{:.1} %", 100.0 * (base - total) / base)
+        };
+        format!("| {what} | {} | {saving} |", dollars(total, 2))
+    };
+    let mut shown: Vec<String> = rows.iter().map(|&(w, t)| row(w, t)).collect();
+    shown.push(row(
+        "+ at most two regions per pretraining run (the shipped file)",
+        report.total_usd,
+    ));
+    for line in &shown {
+        assert!(
+            page.contains(line.as_str()),
+            "docs/marketplace.md lacks: {line}"
+        );
+    }
+    // Each step only adds a requirement: the optimum never falls.
+    let totals: Vec<f64> = rows[1..]
+        .iter()
+        .map(|r| r.1)
+        .chain([report.total_usd])
+        .collect();
+    assert!(totals.windows(2).all(|w| w[1] >= w[0] - 1e-6), "{totals:?}");
+    // Where the work of the full answer goes: the share on hosts, and each
+    // pretraining run in at most two regions, on 40 GB cards.
+    let (mut on_hosts, mut all) = (0.0, 0.0);
+    for a in &report.assignments {
+        let j = problem.jobs().iter().position(|j| j.id == a.job).unwrap();
+        let k = problem.pools().iter().position(|p| p.id == a.pool).unwrap();
+        let w = a.server_hours * problem.work_per_server_hour(j, k).unwrap();
+        all += w;
+        if a.pool.starts_with("vast-") {
+            on_hosts += w;
+        }
+        let memory = full.pools[k].gpu_memory_gb.unwrap_or(0.0);
+        let floor = if a.job.starts_with("pretrain") {
+            40.0
+        } else {
+            24.0
+        };
+        assert!(memory >= floor, "{} on {} ({memory} GB)", a.job, a.pool);
+    }
+    for j in report.jobs.iter().filter(|j| j.id.starts_with("pretrain")) {
+        assert!(j.regions.len() <= 2, "{}: {:?}", j.id, j.regions);
+    }
+    let share = format!(
+        "{:.0} % of the work on marketplace hosts",
+        100.0 * on_hosts / all
+    );
+    let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&share), "docs/marketplace.md lacks: {share}");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for shown in [dollars(report.total_usd, 2), share] {
+        assert!(readme.contains(&shown), "README lacks: {shown}");
+    }
+}

@@ -269,6 +269,29 @@ struct MapRow {
 }
 
 impl SpeedTable {
+    /// The table as one job's
+    /// [`speed_by_accelerator`](crate::Job::speed_by_accelerator): work
+    /// units per GPU-hour on each accelerator, with `reference_count`
+    /// cards of the reference making one work unit per hour (8 in the NY
+    /// stories: one 8×A100 server-hour). A table of one model's column
+    /// ([`Throughput::Model`]) gives a job of that workload its own speeds.
+    ///
+    /// ```
+    /// use geoshift::data::catalog::{SpeedTable, Throughput};
+    /// let bert = SpeedTable::bundled(&Throughput::Model("bert_large_squad".into()))?;
+    /// let speeds = bert.speed_by_accelerator(8.0);
+    /// // The reference card does an eighth of a work unit per hour.
+    /// assert!((speeds["A100"] - 0.125).abs() < 1e-12);
+    /// assert!(speeds["RTX4090"] < speeds["A100"]);
+    /// # Ok::<(), geoshift::data::DataError>(())
+    /// ```
+    pub fn speed_by_accelerator(&self, reference_count: f64) -> BTreeMap<String, f64> {
+        self.accelerators
+            .iter()
+            .map(|(name, a)| (name.clone(), a.relative_throughput / reference_count))
+            .collect()
+    }
+
     /// The bundled table: the Lambda fp16 training benchmark
     /// (`data/catalog/lambda_pytorch_train_throughput_fp16.csv`), one-GPU
     /// rows, relative to [`REFERENCE_GPU`], board power from its `watt`
