@@ -63,6 +63,13 @@ pub struct CatalogArgs {
     /// average of the bundled PUE file).
     #[arg(long)]
     pue: Option<f64>,
+    /// With --into: give job JOB its own speed per accelerator, the
+    /// bundled benchmark's MODEL column (`bert_large_squad`, `resnet50`,
+    /// ... or `geomean`) as its `speed_by_accelerator`, with
+    /// --reference-count cards of the reference per work unit. Repeat for
+    /// several jobs.
+    #[arg(long = "job-speed", value_name = "JOB=MODEL")]
+    job_speeds: Vec<String>,
     /// Prefix of the hosts' region and pool ids.
     #[arg(long, default_value = "vast")]
     prefix: String,
@@ -207,6 +214,28 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
                 );
             }
             drop(found);
+            for given in &args.job_speeds {
+                let (job, model) = given
+                    .split_once('=')
+                    .ok_or_else(|| usage(format!("--job-speed {given:?}: expected JOB=MODEL")))?;
+                let metric = match model {
+                    "geomean" => Throughput::GeometricMean,
+                    m => Throughput::Model(m.to_string()),
+                };
+                let table = SpeedTable::bundled(&metric).map_err(data_error)?;
+                let target = scenario
+                    .jobs
+                    .iter_mut()
+                    .find(|j| j.id == job)
+                    .ok_or_else(|| {
+                        usage(format!(
+                            "--job-speed {given:?}: {} has no job '{job}'",
+                            scenario_path.display()
+                        ))
+                    })?;
+                target.speed_by_accelerator =
+                    Some(table.speed_by_accelerator(args.reference_count));
+            }
             stop_if_cancelled("after adding the hosts")?;
             // What the tool could not read back is not written: the text
             // is made at most one byte past the input cap, then refused.

@@ -82,9 +82,18 @@ fn print(
         if !p.is_risky(k) {
             continue;
         }
-        let fractions = (0..p.jobs().len())
-            .filter_map(|j| p.work_per_server_hour(j, k))
-            .map(|w| w / pool.speed)
+        // The useful fraction itself (not work per server-hour over the
+        // pool's speed, which a job's own speeds would skew).
+        let fractions = p
+            .jobs()
+            .iter()
+            .map(|j| {
+                geoshift::useful_fraction(
+                    pool.interruption_rate_per_hour,
+                    j.checkpoint_interval_hours,
+                    j.restart_hours,
+                )
+            })
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), f| {
                 (lo.min(f), hi.max(f))
             });

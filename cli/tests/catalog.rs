@@ -128,6 +128,57 @@ fn adds_hosts_to_a_scenario() {
     );
 }
 
+/// `--job-speed JOB=MODEL` gives a job of the scenario the benchmark's
+/// column as its own speeds (per GPU-hour, an eighth of the A100's work
+/// unit on the A100), so the hosts serve it at that speed; a job the
+/// scenario lacks is exit 1 naming it.
+#[test]
+fn a_job_gets_a_speed_table_column() {
+    let d = dir("job-speed");
+    let file = d.join("vms.csv");
+    std::fs::write(
+        &file,
+        format!("{HEADER}8x-A100,A100,8,32,64.0,{{}},5.87,0.00,\"Slovenia, SI, EU\"\n"),
+    )
+    .unwrap();
+    let scenario = d.join("s.json");
+    std::fs::write(
+        &scenario,
+        r#"{"horizon": {"start": "2023-06-19T00:00:00Z", "slot_seconds": 3600, "slots": 4},
+            "regions": [{"id": "home", "pue": 1.2, "price_usd_per_mwh": 40}],
+            "pools": [], "links": [],
+            "jobs": [{"id": "j", "origin": "home", "work": 2, "deadline": "2023-06-19T04:00:00Z", "max_servers": 4}]}"#,
+    )
+    .unwrap();
+    let args = |speed: &str| {
+        run(&[
+            "catalog",
+            file.to_str().unwrap(),
+            "--into",
+            scenario.to_str().unwrap(),
+            "--link",
+            "home=0.01:0.02:1",
+            "--job-speed",
+            speed,
+        ])
+    };
+    let out = args("j=resnet50");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let speeds = &v["jobs"][0]["speed_by_accelerator"];
+    assert_eq!(speeds["A100"].as_f64(), Some(0.125));
+    assert!(speeds["RTX4090"].as_f64().unwrap() < 0.125);
+    // The host states its hardware, so it can serve the job at 8 x 0.125.
+    assert_eq!(v["pools"][0]["gpus_per_server"].as_u64(), Some(8));
+    let bad = args("nobody=resnet50");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("nobody"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
 /// A catalog file is read under the same input cap as a scenario file:
 /// an endless one is refused (exit 1), never read until memory runs out.
 #[cfg(unix)]
