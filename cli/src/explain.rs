@@ -95,9 +95,9 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
         let choices: Vec<String> = e
             .fixed_regions
             .iter()
-            .map(|f| match &f.region {
-                Some(r) => format!("{} in {r}", f.job),
-                None => format!("{} nowhere", f.job),
+            .map(|f| match f.regions.as_slice() {
+                [] => format!("{} nowhere", f.job),
+                regions => format!("{} in {}", f.job, regions.join(" + ")),
             })
             .collect();
         let _ = writeln!(

@@ -65,9 +65,10 @@ pub const MEANING: Meaning = Meaning {
     validity: "rates hold for a small change only: over a whole unit the plan may change, \
         and on a degenerate optimum a rate lies between what one unit more saves and what \
         one unit less costs",
-    fixed_regions: "with Whole jobs the optimum is a MILP, which has no duals: every rate is \
-        that of the LP with each Whole job's region fixed to the one the MILP optimum chose \
-        (or to none); deadline hours are re-solves of the MILP",
+    fixed_regions: "with Whole jobs or a binding max_regions the optimum is a MILP, which has \
+        no duals: every rate is that of the LP with each Whole job's region fixed to the one \
+        the MILP optimum chose (or to none), and each such Split job held to the regions its \
+        optimal plan uses; deadline hours are re-solves of the MILP",
 };
 
 /// What the limits of a Split-only scenario are worth at its optimum.
@@ -101,16 +102,21 @@ pub struct Explanation {
     pub fixed_regions: Vec<FixedRegion>,
 }
 
-/// A Whole job's region choice that [`explain`] fixed: the region the
-/// MILP optimum runs it in.
+/// A region choice that [`explain`] fixed: the region the MILP optimum
+/// runs a Whole job in, or the regions a Split job whose `max_regions`
+/// binds runs in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct FixedRegion {
     /// Job id.
     pub job: String,
-    /// The region chosen; `None` when the job runs nowhere (all its work
-    /// left undone at its price, no egress paid).
+    /// The region chosen (a Whole job; the first of `regions` for a
+    /// spread one); `None` when the job runs nowhere (all its work left
+    /// undone at its price, no egress paid).
     pub region: Option<String>,
+    /// Every region the optimal plan runs the job in, in file order (one
+    /// at most for a Whole job).
+    pub regions: Vec<String>,
 }
 
 /// What a pool's capacity is worth.
@@ -394,14 +400,22 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Expl
 /// optimal plan runs in, or `None` when it runs nowhere.
 fn fixed_regions(p: &Problem, plan: &crate::schedule::Schedule) -> Vec<FixedRegion> {
     (0..p.jobs().len())
-        .filter(|&j| p.jobs()[j].has_region_choice())
-        .map(|j| FixedRegion {
-            job: p.jobs()[j].id.clone(),
-            region: plan
+        .filter(|&j| p.jobs()[j].has_region_choice() || p.jobs()[j].spread_binds())
+        .map(|j| {
+            let mut used: Vec<usize> = plan
                 .assignments
                 .iter()
-                .find(|a| a.job == j)
-                .map(|a| p.regions()[p.pools()[a.pool].region].id.clone()),
+                .filter(|a| a.job == j && a.server_hours > 0.0)
+                .map(|a| p.pools()[a.pool].region)
+                .collect();
+            used.sort_unstable();
+            used.dedup();
+            let regions: Vec<String> = used.iter().map(|&r| p.regions()[r].id.clone()).collect();
+            FixedRegion {
+                job: p.jobs()[j].id.clone(),
+                region: regions.first().cloned(),
+                regions,
+            }
         })
         .collect()
 }

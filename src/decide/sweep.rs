@@ -528,7 +528,7 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: ColumnGeneration) -> bool {
     let binaries = p
         .jobs()
         .iter()
-        .filter(|j| j.has_region_choice())
+        .filter(|j| j.has_region_choice() || j.spread_binds())
         .map(|j| j.windows.len())
         .sum();
     let size = ModelSize {

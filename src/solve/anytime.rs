@@ -480,12 +480,24 @@ pub(super) fn exact(
 /// one (a region, or none) and that region's cells. Over this mask the
 /// one-region row forces the chosen choice to 1: the LP of the MILP with
 /// its choices fixed, which has duals.
+///
+/// A spread choice (`max_regions`) is kept where the plan has work in its
+/// region, whatever its value: a region open with no work in it is
+/// closed, so that the LP is the one over the regions the plan uses
+/// (what [`crate::explain`] names).
 pub(crate) fn fixed_mask(lp: &Lp, x: &[f64]) -> Vec<bool> {
     let mut mask = vec![true; lp.columns()];
     for cols in &lp.job_cols {
         let mut keep = true;
         for i in cols.clone() {
             match lp.col[i] {
+                Col::Choice { spread: true, .. } => {
+                    // Its region's cells follow it, up to the next choice.
+                    keep = (i + 1..cols.end)
+                        .take_while(|&c| matches!(lp.col[c], Col::Cell { .. }))
+                        .any(|c| x[c] > 0.0);
+                    mask[i] = keep;
+                }
                 Col::Choice { .. } => {
                     keep = x[i] >= 0.5;
                     mask[i] = keep;

@@ -228,10 +228,15 @@ fn solve_model(
     // The problem (and a heuristic's ledgers) is already resident: the
     // model gets what is left of the budget, so that the two together
     // keep it.
-    let resident = p.resident_bytes();
+    // A binding `max_regions` also holds the problem held to fewer
+    // regions (a copy of this one) and its model (`solve::spread`).
+    let spread = p.jobs().iter().any(|j| j.spread_binds());
+    let resident = p
+        .resident_bytes()
+        .saturating_mul(if spread { 2 } else { 1 });
     let room = s.memory_budget_bytes.saturating_sub(resident);
     // A MILP also holds its all-Split relaxation, a smaller matrix.
-    let matrix_bytes = match p.jobs().iter().any(|j| j.has_region_choice()) {
+    let matrix_bytes = match p.jobs().iter().any(|j| j.has_region_choice()) || spread {
         true => estimate.matrix_bytes.saturating_mul(2),
         false => estimate.matrix_bytes,
     };
