@@ -473,3 +473,77 @@ mod drawn {
         }
     }
 }
+
+/// Three regions, one server each, a job of 6 units at most 2 servers at
+/// once over 4 one-hour slots; `c` is dear at first.
+fn three(prices_ab: Vec<f64>, price_c: Vec<f64>, max_regions: Option<u32>) -> Scenario {
+    let mut j = Job::new("spread", "a", 6.0, at("2026-06-01T04:00:00Z"), 2.0);
+    if let Some(n) = max_regions {
+        j = j.max_regions(n);
+    }
+    Scenario::builder(horizon(4, 3600))
+        .regions(vec![
+            Region::new("a", 1.0, prices_ab.clone()),
+            Region::new("b", 1.0, prices_ab),
+            Region::new("c", 1.0, price_c),
+        ])
+        .pools(vec![
+            Pool::new("pa", "a", 1.0, 1.0, 1.0),
+            Pool::new("pb", "b", 1.0, 1.0, 1.0),
+            Pool::new("pc", "c", 1.0, 1.0, 1.0),
+        ])
+        .links(vec![
+            Link::new("a", "b", 10.0, 0.0),
+            Link::new("a", "c", 10.0, 0.0),
+        ])
+        .jobs(vec![j])
+        .build()
+}
+
+#[test]
+fn a_replan_counts_the_regions_its_history_opened() {
+    use geoshift::Replan;
+    // The plan: a and b (rent 1 each), c costs 1 + 1 kW x 1000 $/MWh = 2.
+    let before = three(vec![0.0; 4], vec![1000.0; 4], Some(2));
+    let p = Problem::new(&before).unwrap();
+    let plan = Optimal::default().solve(&p).unwrap().schedule;
+    let saved = plan.to_saved(&p).unwrap();
+    let r0 = geoshift::evaluate(&p, "plan", &plan).unwrap();
+    assert_eq!(regions_of(&r0, "spread"), ["a", "b"]);
+    // From 01:00, a and b cost 1 + 1 = 2 and c only 1: without the limit
+    // the rest would move to c; with it (a and b are open), it may not.
+    let after = |limit| three(vec![0.0, 1000.0, 1000.0, 1000.0], vec![0.0; 4], limit);
+    let now = at("2026-06-01T01:00:00Z");
+    let free = Replan::new(saved.clone(), now)
+        .solve(&Problem::new(&after(None)).unwrap(), &Optimal::default())
+        .unwrap();
+    assert!(regions_of(&free.report, "spread").contains(&"c".to_string()));
+    let held = Replan::new(saved, now)
+        .solve(&Problem::new(&after(Some(2))).unwrap(), &Optimal::default())
+        .unwrap();
+    assert_eq!(regions_of(&held.report, "spread"), ["a", "b"]);
+    assert!(held.report.total_usd > free.report.total_usd + 1.0);
+}
+
+#[test]
+fn explain_holds_a_spread_job_to_the_regions_it_uses() {
+    let s = spread(Some(2));
+    let p = Problem::new(&s).unwrap();
+    let e = geoshift::explain(&p, &Optimal::default()).unwrap();
+    close("explained total", e.total_usd, 4.0, LP);
+    let fixed = e
+        .fixed_regions
+        .iter()
+        .find(|f| f.job == "spread")
+        .expect("the spread job's regions are listed");
+    assert_eq!(fixed.regions.len(), 2);
+    // Held to those regions the LP's optimum is the MILP's.
+    let mut held = s.clone();
+    held.jobs[0].regions = Some(fixed.regions.clone());
+    close(
+        "held",
+        report(&held, &Optimal::default()).total_usd,
+        4.0,
+        LP,
+    );
+}
