@@ -1,6 +1,7 @@
 //! Where features meet: scenarios drawn with every input family on at once
 //! (interruptions, prices for undone work, Whole jobs, power caps, tight
-//! capacity, emissions caps and budgets), run through every scheduler and
+//! capacity, emissions caps and budgets, hardware requirements, a job's own
+//! speeds, spread limits and link floors), run through every scheduler and
 //! decision (optimum, heuristics, explain, sweep, re-plan). Checked:
 //! - no panic, and no failure of the kind that is a bug (an invalid
 //!   schedule, a solver failure, a plan not proven with no limit to blame,
@@ -61,6 +62,7 @@ fn case() -> impl Strategy<Value = Case> {
             4,
         ),
         (0u8..3, 0.5f64..1.5),
+        prop::collection::vec(hardware_need(), 4),
     )
         .prop_map(
             |(
@@ -72,6 +74,7 @@ fn case() -> impl Strategy<Value = Case> {
                 rates,
                 prices,
                 (goal_kind, level),
+                needs,
             )| {
                 let mut scenario = generate(&Params {
                     jobs,
@@ -89,6 +92,7 @@ fn case() -> impl Strategy<Value = Case> {
                 for (i, job) in scenario.jobs.iter_mut().enumerate() {
                     job.unmet_usd_per_work = prices[i % prices.len()];
                 }
+                with_hardware(&mut scenario, &needs);
                 Case {
                     scenario,
                     goal_kind,
@@ -96,6 +100,55 @@ fn case() -> impl Strategy<Value = Case> {
                 }
             },
         )
+}
+
+/// What a job needs of the hardware (issue 23), drawn per job: a memory
+/// floor, its own speeds, a spread limit, a link floor.
+type Need = (Option<f64>, bool, Option<u32>, Option<f64>);
+
+fn hardware_need() -> impl Strategy<Value = Need> {
+    (
+        prop::option::weighted(0.3, prop_oneof![Just(24.0), Just(40.0)]),
+        prop::bool::weighted(0.3),
+        prop::option::weighted(0.4, 1u32..3),
+        prop::option::weighted(0.15, prop_oneof![Just(5.0), Just(50.0)]),
+    )
+}
+
+/// Pools get an accelerator, GPUs and memory in turn (one in four states
+/// none), and each job its drawn needs (a spread limit on Split jobs
+/// only).
+fn with_hardware(scenario: &mut Scenario, needs: &[Need]) {
+    use geoshift::{Placement, Requirements};
+    const HW: [Option<(&str, u32, f64)>; 4] = [
+        Some(("A100", 8, 80.0)),
+        Some(("RTX4090", 4, 24.0)),
+        Some(("H100", 8, 80.0)),
+        None,
+    ];
+    for (i, pool) in scenario.pools.iter_mut().enumerate() {
+        if let Some((a, g, gb)) = HW[i % HW.len()] {
+            pool.accelerator = Some(a.into());
+            pool.gpus_per_server = Some(g);
+            pool.gpu_memory_gb = Some(gb);
+        }
+    }
+    for (i, job) in scenario.jobs.iter_mut().enumerate() {
+        let (memory, speeds, max_regions, floor) = needs[i % needs.len()];
+        job.requires = memory.map(|gb| Requirements::new().gpu_memory_gb(gb));
+        if speeds {
+            job.speed_by_accelerator = Some(
+                [("A100", 0.15), ("H100", 0.3), ("RTX4090", 0.12)]
+                    .into_iter()
+                    .map(|(a, v)| (a.to_string(), v))
+                    .collect(),
+            );
+        }
+        if job.placement == Placement::Split {
+            job.max_regions = max_regions;
+        }
+        job.min_link_gbps = floor;
+    }
 }
 
 /// An error that is a bug on valid input (exit 3 on the command line).
@@ -251,16 +304,22 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     // re-solves would be of a MILP, whose differences the LP's rates need
     // not bracket. Those cases stop here.
     let mut fixed = s.clone();
+    // A Split job whose max_regions binds is held to the regions its plan
+    // uses (`regions`), as explain says its LP does.
     for f in &e.fixed_regions {
-        let Some(region) = &f.region else {
+        if f.regions.is_empty() {
             return Ok(());
-        };
+        }
         if let Some(job) = fixed.jobs.iter_mut().find(|j| j.id == f.job) {
-            job.regions = Some(vec![region.clone()]);
+            job.regions = Some(f.regions.clone());
         }
     }
     let fixed_problem = Problem::new(&fixed).map_err(|e| TestCaseError::fail(format!("{e}")))?;
-    if fixed_problem.jobs().iter().any(|j| j.has_region_choice()) {
+    if fixed_problem
+        .jobs()
+        .iter()
+        .any(|j| j.has_region_choice() || j.spread_binds())
+    {
         return Ok(());
     }
     let fixed_total = least(&fixed)?.ok_or_else(|| TestCaseError::fail("fixed LP has no plan"))?;
