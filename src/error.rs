@@ -798,19 +798,33 @@ impl SolverFailure {
 /// A plan the solvers could not prove within the target gap.
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error(
-    "the solver's plan (${total_usd:.2}) is not proven within the target gap {target_gap:e} \
-     of the lower bound ${bound_usd:.2} (gap {gap:.1e}): a numerical failure; \
-     a looser --gap accepts it"
+    "the solver's plan ({}) is not proven within the target gap {target_gap:e} \
+     of the lower bound {} (gap {gap:.1e}): a numerical failure; \
+     a looser --gap accepts it",
+    in_unit(*.total_usd, .unit),
+    in_unit(*.bound_usd, .unit)
 )]
 pub struct NotProven {
-    /// The plan's total in $ (the model's objective).
+    /// The plan's objective as the evaluator priced it, in [`Self::unit`]
+    /// ($ for least cost or a cap, tCO2e under a budget).
     pub total_usd: f64,
-    /// The proven lower bound in $.
+    /// The proven lower bound, in [`Self::unit`].
     pub bound_usd: f64,
     /// The gap reached.
     pub gap: f64,
     /// The gap asked for.
     pub target_gap: f64,
+    /// The objective's unit, as [`crate::Goal::objective_unit`] names it:
+    /// `"usd"`, or `"t"` (tCO2e) under a budget.
+    pub unit: &'static str,
+}
+
+/// An amount of an objective in its unit ([`crate::Goal::objective_unit`]).
+fn in_unit(value: f64, unit: &str) -> String {
+    match unit {
+        "t" => format!("{value:.6} tCO2e"),
+        _ => format!("${value:.2}"),
+    }
 }
 
 /// A model over the memory budget ([`crate::Optimal::memory_budget`]).
