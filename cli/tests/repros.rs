@@ -114,11 +114,12 @@ fn a_small_budget_optimum_exits_0_in_tonnes() {
 }
 
 /// `geoshift solve infeasible_whole_20jobs.json` (pure-Rust default): the
-/// own branch and bound ran 5 minutes (50,800 nodes) with no end. It now
-/// ends at its node limit: exit 4, the bound on stderr (98 s in a release
-/// build on 2 cores: microlp's MILP 32 s until a singular basis, then
-/// 10,000 nodes in 66 s). `--solver highs` says exit 2, job `j18`, in
-/// 10 s. Minutes in a debug build: run with `--ignored`.
+/// own branch and bound ran 5 minutes (50,800 nodes) with no end. With the
+/// root probed before the exact stage it exits 2 naming job `j18` (26 s
+/// in a release build on 2 cores: 4.7 s to prove no plan, 22 s of
+/// least-shortfall diagnosis), as `--solver highs` did in 10 s; were the
+/// proof not found, the node limit would end it with exit 4. Tens of
+/// seconds even in release: run with `--ignored`.
 #[test]
 #[ignore]
 fn an_infeasible_whole_mix_ends() {

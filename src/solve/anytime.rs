@@ -244,9 +244,32 @@ pub(crate) fn optimum_with(
     } else {
         Backend::Microlp
     };
+    // With no plan in hand (an infeasible MILP, or one nearly so), the
+    // root is probed before any exact search: each region choice tried
+    // alone, and the choices whose relaxation has no plan removed; a job
+    // left with none proves there is no plan (see [`Search::probe`]).
+    let mut allowed: Option<Vec<bool>> = None;
+    if search.incumbent.is_none() && search.probing {
+        let mut root = vec![true; choices.count()];
+        match search.probe(&mut root, limits, report) {
+            Ok(false) => return finish(None, lb, None),
+            Err(why) => return finish(None, lb, Some(why)),
+            Ok(true) => allowed = root.iter().any(|a| !a).then_some(root),
+        }
+        search.root = Some(allowed.clone());
+    }
     if exact_by == ExactBy::Solver && limits.whole_model_fits {
         let incumbent = search.incumbent.take();
-        match exact(lp, milp_backend, limits, report, lb, incumbent) {
+        let mask = allowed.as_ref().map(|a| choices.milp_mask(lp, a));
+        match exact(
+            lp,
+            mask.as_deref(),
+            milp_backend,
+            limits,
+            report,
+            lb,
+            incumbent,
+        ) {
             Exact::Answer(r) => return r,
             // The solver's claim was refuted, or it failed: the engine's
             // own search goes on from the best plan so far.
@@ -392,6 +415,7 @@ enum Exact {
 /// once returned a plan $27.73 dearer than the incumbent as optimal).
 fn exact(
     lp: &Lp,
+    mask: Option<&[bool]>,
     backend: Backend,
     limits: &Limits,
     report: OnRound,
@@ -399,7 +423,9 @@ fn exact(
     mut incumbent: Option<(Vec<f64>, f64)>,
 ) -> Exact {
     let n = lp.columns();
-    let all: Vec<usize> = (0..n).collect();
+    // The columns the call holds (the others stay at 0): every one, or
+    // those of the region choices probing left.
+    let all: Vec<usize> = (0..n).filter(|&i| mask.is_none_or(|m| m[i])).collect();
     // The solver is asked for a share of the target, relative and
     // absolute alike: its claim then certifies a bound within that share
     // of its plan by the report's own rule ([`certified_bound`]).
@@ -424,7 +450,10 @@ fn exact(
         };
         match backend::solve(backend, &call) {
             Ok(out) => {
-                let mut x = out.values;
+                let mut x = vec![0.0; n];
+                for (&i, &v) in all.iter().zip(&out.values) {
+                    x[i] = v;
+                }
                 round_choices(lp, &mut x);
                 let ub = lp.objective_of(&x);
                 let valid = feasible(lp, &x, 1e-7);

@@ -223,6 +223,27 @@ impl Choices {
         mask
     }
 
+    /// How many options all Whole jobs have (the length of an `allowed`).
+    pub(crate) fn count(&self) -> usize {
+        self.options
+    }
+
+    /// The MILP's columns of the options `allowed` leaves (each option's
+    /// choice column and cells; every other column).
+    pub(crate) fn milp_mask(&self, milp: &Lp, allowed: &[bool]) -> Vec<bool> {
+        let mut mask = vec![true; milp.columns()];
+        for (n, (_, opts)) in self.jobs.iter().enumerate() {
+            for (o, opt) in opts.iter().enumerate() {
+                let keep = allowed[self.first[n] + o];
+                mask[opt.col] = keep;
+                for i in opt.cells.clone() {
+                    mask[i] = keep;
+                }
+            }
+        }
+        mask
+    }
+
     /// The columns of the all-Split relaxation a node allows: every cell
     /// but those of a Whole job in a region the node excludes.
     fn split_mask(&self, split: &Lp, allowed: &[bool]) -> Vec<bool> {
@@ -278,7 +299,8 @@ const MAX_OPEN_NODES: usize = 1 << 16;
 /// At most this many nodes: beyond, the search stops with the bound it
 /// has ([`StopReason::NodeLimit`]), so that a search without a time limit
 /// ends. Each node is one or two LPs: on the 20-job, 5-region, 24-slot
-/// MILP of issue 25, 10,000 nodes took about 45 s (2 cores).
+/// infeasible MILP of issue 25, before the root was probed ahead of the
+/// exact stage, 10,000 nodes took 66 s (release build, 2 cores).
 pub(crate) const MAX_NODES: usize = 10_000;
 
 /// At most this many rounds of [`Search::probe`] at one node.
@@ -303,9 +325,13 @@ pub(crate) struct Search<'a> {
     /// Duals of the last assignment's LP solved to its optimum (by a
     /// solver that gives them): its prices, for [`super::pricing`].
     pub(crate) duals: Option<Vec<f64>>,
-    /// Whether [`Search::run`] probes its nodes while it has no plan
+    /// Whether [`Search::run`] probes its root while it has no plan
     /// ([`Search::probe`]).
     pub(crate) probing: bool,
+    /// The root as probed already (its options left, or `None` when
+    /// probing removed none): [`Search::run`] starts from it and does not
+    /// probe again.
+    pub(crate) root: Option<Option<Vec<bool>>>,
 }
 
 /// How a search ended: its proven bound, and why it stopped early (if it
@@ -334,6 +360,7 @@ impl<'a> Search<'a> {
             seed: Vec::new(),
             duals: None,
             probing: true,
+            root: None,
         }
     }
 
@@ -401,7 +428,7 @@ impl<'a> Search<'a> {
     /// has no option left (the node has no plan), `Err` when the limits
     /// stopped it. On the 20-job infeasible MILP of issue 25 the root's
     /// probing removed 27 of 81 options in 1.7 s (89 LPs).
-    fn probe(
+    pub(crate) fn probe(
         &mut self,
         allowed: &mut [bool],
         limits: &Limits,
@@ -468,10 +495,20 @@ impl<'a> Search<'a> {
     ) -> Outcome {
         let c = self.choices;
         let mut open = BinaryHeap::new();
-        open.push(Node {
-            bound: root_bound,
-            allowed: vec![true; c.options],
-            work: Some(root_work),
+        let probed = self.root.take();
+        open.push(match probed.clone().flatten() {
+            // Probing removed options: the relaxation's work is not this
+            // node's; its LP is solved again.
+            Some(allowed) => Node {
+                bound: root_bound,
+                allowed,
+                work: None,
+            },
+            None => Node {
+                bound: root_bound,
+                allowed: vec![true; c.options],
+                work: Some(root_work),
+            },
         });
         // The least bound of the nodes closed within the target gap of
         // the incumbent of their time.
@@ -518,7 +555,7 @@ impl<'a> Search<'a> {
             // may prove at once that there is none. (Probing every node
             // too was measured slower: 192 s against 70 s on the 20-job
             // infeasible MILP, 38,000 LPs for 600 nodes.)
-            if nodes == 1 && self.probing && self.incumbent.is_none() {
+            if nodes == 1 && probed.is_none() && self.probing && self.incumbent.is_none() {
                 let before = node.allowed.clone();
                 match self.probe(&mut node.allowed, limits, report) {
                     Ok(true) if node.allowed != before => node.work = None,
