@@ -146,6 +146,7 @@ fn stopped(reason: StopReason) -> Error {
         reason,
         bound_usd: None,
         infeasible: true,
+        unit: "usd",
     }
     .into()
 }

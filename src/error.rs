@@ -852,16 +852,23 @@ pub struct TooLarge {
 #[error(
     "{}stopped by {reason} before any plan was found{}",
     if *infeasible { "the scenario is infeasible, but the diagnosis was " } else { "" },
-    bound_usd.map(|b| format!(" (the least total is at least ${b:.2})")).unwrap_or_default()
+    bound_usd.map(|b| match *unit {
+        "t" => format!(" (the least emissions are at least {})", in_unit(b, unit)),
+        _ => format!(" (the least total is at least {})", in_unit(b, unit)),
+    }).unwrap_or_default()
 )]
 pub struct Stopped {
     /// What stopped it.
     pub reason: crate::solve::limits::StopReason,
-    /// A proven lower bound on the least total, if one was reached.
+    /// A proven lower bound on the least objective, in [`Self::unit`], if
+    /// one was reached.
     pub bound_usd: Option<f64>,
     /// The scenario was proven infeasible, and the limit stopped the
     /// diagnosis of why.
     pub infeasible: bool,
+    /// The objective's unit, as [`crate::Goal::objective_unit`] names it:
+    /// `"usd"`, or `"t"` (tCO2e) under a budget.
+    pub unit: &'static str,
 }
 
 impl Error {

@@ -12,7 +12,7 @@ mod common;
 use common::close;
 use geoshift::{
     Backend, Error, Goal, Horizon, Job, NotProven, Optimal, Placement, Pool, Problem, Region,
-    Scenario, Shortfall,
+    Scenario, Shortfall, StopReason, Stopped,
 };
 use std::time::{Duration, Instant};
 
@@ -183,6 +183,18 @@ fn a_refusal_names_the_objectives_unit() {
     .to_string();
     assert!(dollars.contains("$-515.97"), "{dollars}");
     assert!(!dollars.contains("tCO2e"), "{dollars}");
+    // So does a stop before any plan, with the bound it reached.
+    let stopped = Stopped {
+        reason: StopReason::TimeLimit,
+        bound_usd: Some(3.5),
+        infeasible: false,
+        unit: "t",
+    }
+    .to_string();
+    assert!(
+        stopped.contains("3.500000 tCO2e") && !stopped.contains('$'),
+        "{stopped}"
+    );
 }
 
 /// One region, two hours, and a power cap that lets one job do 10 work

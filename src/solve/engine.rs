@@ -471,6 +471,10 @@ fn stand_in(
         reason,
         bound_usd: bound.is_finite().then_some(bound),
         infeasible: false,
+        unit: match objective {
+            Objective::Emissions => "t",
+            _ => "usd",
+        },
     }
     .into())
 }
