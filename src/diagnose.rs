@@ -3,11 +3,18 @@
 //! parallelism is contended, how many work units each job falls short in a
 //! plan of least total shortfall. The least-shortfall LP runs on the same
 //! engine as the optimum, within the same limits.
+//!
+//! Before any of that, and before the optimum builds a MILP, one check
+//! without a solver ([`whole_jobs_alone`]): a `Whole` job that no single
+//! allowed region could finish even with every server there to itself
+//! makes the scenario infeasible at once, whatever the other jobs do.
 
 use crate::error::{
     Error, Infeasible, Shortfall, SolverFailure, SolverStatus, Stopped, UnfinishedJob,
 };
+use crate::evaluate::TOLERANCE;
 use crate::problem::Problem;
+use crate::scenario::Placement;
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::{Backend, Failure};
 use crate::solve::limits::{Limits, StopReason};
@@ -37,7 +44,9 @@ pub(crate) fn diagnose(
             shortfall: Shortfall::NoEligibleCell(j.closed.clone()),
         })
         .collect();
-    // First every job as if it could be split: a shortfall there is
+    // A Whole job no region alone can finish: certain, with no solver.
+    jobs.extend(whole_jobs_alone(p));
+    // Then every job as if it could be split: a shortfall there is
     // capacity, power or parallelism. Only if the fleet could do all the
     // work split is the one-region rule of Whole jobs what blocks.
     let split = match shortfalls(p, Objective::ShortfallSplit, backend, limits, report) {
@@ -46,9 +55,10 @@ pub(crate) fn diagnose(
     };
     // A job with a price for undone work may fall short: it is never why
     // there is no plan (its slack is free in these models).
+    let listed = |jobs: &[UnfinishedJob], id: &str| jobs.iter().any(|u| u.job == id);
     for (j, short) in split.iter().enumerate() {
         let job = &p.jobs()[j];
-        if *short > SHORT_EPS * job.work && !job.may_fall_short() {
+        if *short > SHORT_EPS * job.work && !job.may_fall_short() && !listed(&jobs, &job.id) {
             jobs.push(UnfinishedJob {
                 job: job.id.clone(),
                 shortfall: Shortfall::WorkShort {
@@ -136,6 +146,7 @@ fn stopped(reason: StopReason) -> Error {
         reason,
         bound_usd: None,
         infeasible: true,
+        unit: "usd",
     }
     .into()
 }
@@ -178,4 +189,95 @@ fn shortfalls(
         return Err(stopped(reason));
     }
     Ok(slacks(p, &model, &solved.x))
+}
+
+/// Every `Whole` job (without a price for undone work) that no single
+/// allowed region could finish even with no other job: for each of its
+/// windows, the most work the region's pools could do for it alone, slot
+/// by slot, is below its work beyond the evaluator's tolerance. Each comes
+/// with [`Shortfall::NoSingleRegion`]: the work the closest region leaves
+/// undone, at least.
+///
+/// The most work of a slot is an upper bound with no solver: the least of
+/// two fractional knapsacks over the region's pools (each pool's servers
+/// at its work per server-hour), one filled to the job's parallelism, one
+/// to the region's power cap. Each relaxes the slot's LP (capacity,
+/// parallelism and power together), so a job found here certainly cannot
+/// finish; one not found may still fail, which the least-shortfall models
+/// find. Time is linear in the job's cells, with one sort of the region's
+/// pools per window.
+pub(crate) fn whole_jobs_alone(p: &Problem) -> Vec<UnfinishedJob> {
+    let mut out = Vec::new();
+    for (j, job) in p.jobs().iter().enumerate() {
+        if job.placement != Placement::Whole || job.may_fall_short() || job.windows.is_empty() {
+            continue;
+        }
+        let mut most = 0.0_f64;
+        for w in &job.windows {
+            let region = &p.regions()[w.region];
+            // (work per server-hour, meter kWh per server-hour, pool).
+            let mut by_rate: Vec<(f64, f64, usize)> = region
+                .pools
+                .iter()
+                .map(|&k| {
+                    let pool = &p.pools()[k];
+                    (p.work_rate(j, k), pool.meter_kwh_per_server_hour, k)
+                })
+                .filter(|&(v, _, _)| v > 0.0)
+                .collect();
+            by_rate.sort_by(|a, b| b.0.total_cmp(&a.0));
+            // Most work per kWh first (a pool that draws no power first).
+            let mut by_energy = by_rate.clone();
+            by_energy.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)));
+            let mut here = 0.0;
+            for t in w.first_slot..w.end_slot {
+                let servers = |k: usize| p.pools()[k].capacity_server_hours[t].max(0.0);
+                // Filled to the parallelism limit, fastest first.
+                let mut left = job.max_server_hours_per_slot;
+                let mut parallel = 0.0;
+                for &(v, _, k) in &by_rate {
+                    if left <= 0.0 {
+                        break;
+                    }
+                    let x = servers(k).min(left);
+                    parallel += v * x;
+                    left -= x;
+                }
+                // Filled to the power cap, most work per kWh first.
+                let power = match region.power_cap_kwh_per_slot {
+                    Some(cap) => {
+                        let mut left = cap;
+                        let mut done = 0.0;
+                        for &(v, e, k) in &by_energy {
+                            let x = if e > 0.0 {
+                                if left <= 0.0 {
+                                    break;
+                                }
+                                servers(k).min(left / e)
+                            } else {
+                                servers(k)
+                            };
+                            done += v * x;
+                            left -= e * x;
+                        }
+                        done
+                    }
+                    None => f64::INFINITY,
+                };
+                here += parallel.min(power);
+            }
+            most = most.max(here);
+        }
+        let work = job.work;
+        if work - most > TOLERANCE * work.max(most).max(1.0) {
+            out.push(UnfinishedJob {
+                job: job.id.clone(),
+                shortfall: Shortfall::NoSingleRegion {
+                    missing_work: work - most,
+                    work,
+                },
+            });
+        }
+    }
+    out
 }

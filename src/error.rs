@@ -934,19 +934,33 @@ impl SolverFailure {
 /// A plan the solvers could not prove within the target gap.
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[error(
-    "the solver's plan (${total_usd:.2}) is not proven within the target gap {target_gap:e} \
-     of the lower bound ${bound_usd:.2} (gap {gap:.1e}): a numerical failure; \
-     a looser --gap accepts it"
+    "the solver's plan ({}) is not proven within the target gap {target_gap:e} \
+     of the lower bound {} (gap {gap:.1e}): a numerical failure; \
+     a looser --gap accepts it",
+    in_unit(*.total_usd, .unit),
+    in_unit(*.bound_usd, .unit)
 )]
 pub struct NotProven {
-    /// The plan's total in $ (the model's objective).
+    /// The plan's objective as the evaluator priced it, in [`Self::unit`]
+    /// ($ for least cost or a cap, tCO2e under a budget).
     pub total_usd: f64,
-    /// The proven lower bound in $.
+    /// The proven lower bound, in [`Self::unit`].
     pub bound_usd: f64,
     /// The gap reached.
     pub gap: f64,
     /// The gap asked for.
     pub target_gap: f64,
+    /// The objective's unit, as [`crate::Goal::objective_unit`] names it:
+    /// `"usd"`, or `"t"` (tCO2e) under a budget.
+    pub unit: &'static str,
+}
+
+/// An amount of an objective in its unit ([`crate::Goal::objective_unit`]).
+fn in_unit(value: f64, unit: &str) -> String {
+    match unit {
+        "t" => format!("{value:.6} tCO2e"),
+        _ => format!("${value:.2}"),
+    }
 }
 
 /// A model over the memory budget ([`crate::Optimal::memory_budget`]).
@@ -974,16 +988,23 @@ pub struct TooLarge {
 #[error(
     "{}stopped by {reason} before any plan was found{}",
     if *infeasible { "the scenario is infeasible, but the diagnosis was " } else { "" },
-    bound_usd.map(|b| format!(" (the least total is at least ${b:.2})")).unwrap_or_default()
+    bound_usd.map(|b| match *unit {
+        "t" => format!(" (the least emissions are at least {})", in_unit(b, unit)),
+        _ => format!(" (the least total is at least {})", in_unit(b, unit)),
+    }).unwrap_or_default()
 )]
 pub struct Stopped {
     /// What stopped it.
     pub reason: crate::solve::limits::StopReason,
-    /// A proven lower bound on the least total, if one was reached.
+    /// A proven lower bound on the least objective, in [`Self::unit`], if
+    /// one was reached.
     pub bound_usd: Option<f64>,
     /// The scenario was proven infeasible, and the limit stopped the
     /// diagnosis of why.
     pub infeasible: bool,
+    /// The objective's unit, as [`crate::Goal::objective_unit`] names it:
+    /// `"usd"`, or `"t"` (tCO2e) under a budget.
+    pub unit: &'static str,
 }
 
 impl Error {

@@ -84,7 +84,7 @@ impl Proof {
     /// The relative gap of a plan of total `total_usd`:
     /// `(total_usd - bound_usd) / max(1, |total_usd|)`, never below 0.
     pub fn gap(&self, total_usd: f64) -> f64 {
-        ((total_usd - self.bound_usd) / total_usd.abs().max(1.0)).max(0.0)
+        crate::solve::limits::relative_gap(total_usd, self.bound_usd).max(0.0)
     }
 
     /// Whether a plan of total `total_usd` is proven within the target gap.

@@ -232,26 +232,39 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         Err(e) => prop_assert!(!is_bug(&e), "{goal}: {e}"),
     }
 
-    // The same optimum on microlp (the other pure-Rust solver), and with
-    // the interruptions ignored (`geoshift risk`'s second optimum).
+    // The same optimum on microlp (the other pure-Rust solver): both are
+    // proven within the default gap, so their totals agree to about twice
+    // it (the check compared the evaluator's total with the report's,
+    // which is the evaluator's: it could not fail).
+    match Optimal::new(Backend::Microlp).solve(&p) {
+        Ok(sol) if sol.proof.stopped.is_none() && base.proof.stopped.is_none() => {
+            let r = evaluate(&p, "optimal", &sol.schedule)
+                .map_err(|v| TestCaseError::fail(format!("microlp: {v}")))?;
+            prop_assert!(sol.proof.bound_usd <= r.total_usd + 1e-9 * r.total_usd.abs());
+            prop_assert!(
+                close(r.total_usd, report.total_usd, 1e-6),
+                "microlp {} against the default solver's {}",
+                r.total_usd,
+                report.total_usd
+            );
+        }
+        Ok(_) => {}
+        // The default solver found a plan: microlp has one too.
+        Err(e) => prop_assert!(false, "microlp: {e}"),
+    }
+    // With the interruptions ignored (`geoshift risk`'s second optimum).
     let mut ignored = s.clone();
     for pool in &mut ignored.pools {
         pool.interruption_rate_per_hour = 0.0;
     }
     let ip = Problem::new(&ignored).map_err(|e| TestCaseError::fail(format!("{e}")))?;
-    for (what, problem, optimal) in [
-        ("microlp", &p, Optimal::new(Backend::Microlp)),
-        ("risk, interruptions ignored", &ip, Optimal::default()),
-    ] {
-        match optimal.solve(problem) {
-            Ok(sol) => {
-                let r = evaluate(problem, "optimal", &sol.schedule)
-                    .map_err(|v| TestCaseError::fail(format!("{what}: {v}")))?;
-                prop_assert!(sol.proof.bound_usd <= r.total_usd + 1e-9 * r.total_usd.abs());
-                prop_assert!(close(sol.report.total_usd, r.total_usd, 1e-12));
-            }
-            Err(e) => prop_assert!(!is_bug(&e), "{what}: {e}"),
+    match Optimal::default().solve(&ip) {
+        Ok(sol) => {
+            let r = evaluate(&ip, "optimal", &sol.schedule)
+                .map_err(|v| TestCaseError::fail(format!("risk, interruptions ignored: {v}")))?;
+            prop_assert!(sol.proof.bound_usd <= r.total_usd + 1e-9 * r.total_usd.abs());
         }
+        Err(e) => prop_assert!(!is_bug(&e), "risk, interruptions ignored: {e}"),
     }
 
     // A sweep of the carbon price under the goal: every point a plan.

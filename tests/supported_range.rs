@@ -80,9 +80,31 @@ fn backends() -> Vec<Backend> {
     all
 }
 
+/// `a` and `b` agree to `1e-6` relative (of the larger, at least 1).
+#[track_caller]
+fn agree(what: &str, a: f64, b: f64) {
+    assert!(
+        (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0),
+        "{what}: {a} against {b}"
+    );
+}
+
+/// The total of `scheduler`'s plan for `problem`, which the evaluator
+/// must accept.
+fn total(problem: &Problem, scheduler: &dyn Scheduler, at: &str) -> f64 {
+    let schedule = scheduler
+        .schedule(problem)
+        .unwrap_or_else(|e| panic!("{} {at}: {e}", scheduler.name()));
+    evaluate(problem, scheduler.name(), &schedule)
+        .unwrap_or_else(|e| panic!("{} {at}: {e}", scheduler.name()))
+        .total_usd
+}
+
 /// The corners of the range are solved: the smallest work on the fastest
 /// and the slowest pool, by Local, Greedy and the optimum on every backend,
-/// each plan accepted by the evaluator.
+/// each plan accepted by the evaluator; the backends' optima agree, and
+/// none is dearer than a heuristic's plan (a plan that merely returned
+/// was all the test asked before).
 #[test]
 fn the_corners_of_the_range_are_solved_by_every_scheduler() {
     for (work, speed) in [
@@ -91,24 +113,26 @@ fn the_corners_of_the_range_are_solved_by_every_scheduler() {
         (MIN_WORK, MIN_SPEED),
         (1.0, MAX_SPEED),
     ] {
+        let at = format!("at work {work}, speed {speed}");
         let problem = Problem::new(&scenario(work, speed)).expect("inside the range");
-        let mut schedulers: Vec<Box<dyn Scheduler>> = vec![Box::new(Local), Box::new(Greedy)];
-        for b in backends() {
-            schedulers.push(Box::new(Optimal::new(b)));
-        }
-        for s in &schedulers {
-            let schedule = s
-                .schedule(&problem)
-                .unwrap_or_else(|e| panic!("{} at work {work}, speed {speed}: {e}", s.name()));
-            if let Err(e) = evaluate(&problem, s.name(), &schedule) {
-                panic!("{} at work {work}, speed {speed}: {e}", s.name());
-            }
+        let heuristic = total(&problem, &Local, &at).min(total(&problem, &Greedy, &at));
+        let optima: Vec<f64> = backends()
+            .into_iter()
+            .map(|b| total(&problem, &Optimal::new(b), &format!("{b:?} {at}")))
+            .collect();
+        for (b, &t) in backends().iter().zip(&optima) {
+            agree(&format!("{b:?} against Auto {at}"), t, optima[0]);
+            assert!(
+                t <= heuristic + 1e-6 * heuristic.abs().max(1.0),
+                "{b:?} {at}: {t} > {heuristic}"
+            );
         }
     }
 }
 
 /// The same corners with the small job `Whole` (a MILP): every backend
-/// that takes integers solves them into a valid plan.
+/// that takes integers solves them into a valid plan, the same optimum,
+/// no dearer than a heuristic's.
 #[test]
 fn the_corners_of_the_range_are_solved_as_a_milp() {
     for (work, speed) in [
@@ -116,43 +140,70 @@ fn the_corners_of_the_range_are_solved_as_a_milp() {
         (MIN_WORK, MIN_SPEED),
         (1.0, MAX_SPEED),
     ] {
+        let at = format!("at work {work}, speed {speed}");
         let mut s = scenario(work, speed);
         s.jobs[0] = s.jobs[0].clone().whole();
         let problem = Problem::new(&s).expect("inside the range");
-        for b in backends().into_iter().filter(|b| *b != Backend::Clarabel) {
-            let schedule = Optimal::new(b)
-                .schedule(&problem)
-                .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
-            evaluate(&problem, "optimal", &schedule)
-                .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
-        }
-        for h in [&Local as &dyn Scheduler, &Greedy] {
-            let schedule = h.schedule(&problem).expect("fits");
-            evaluate(&problem, h.name(), &schedule).expect("valid");
+        let heuristic = total(&problem, &Local, &at).min(total(&problem, &Greedy, &at));
+        let solvers: Vec<Backend> = backends()
+            .into_iter()
+            .filter(|b| *b != Backend::Clarabel)
+            .collect();
+        let optima: Vec<f64> = solvers
+            .iter()
+            .map(|&b| total(&problem, &Optimal::new(b), &format!("{b:?} {at}")))
+            .collect();
+        for (b, &t) in solvers.iter().zip(&optima) {
+            agree(&format!("{b:?} against Auto {at}"), t, optima[0]);
+            assert!(
+                t <= heuristic + 1e-6 * heuristic.abs().max(1.0),
+                "{b:?} {at}: {t} > {heuristic}"
+            );
         }
     }
 }
 
 /// No value inside the range ends in a solver failure or an invalid
-/// schedule: only a plan or an honest infeasibility.
+/// schedule: only a plan or an honest infeasibility, the same on every
+/// backend (the same optimum, or infeasible on all).
 #[test]
 fn inside_the_range_there_is_no_solver_failure() {
+    let mut planned = 0;
     for work in [MIN_WORK, 1e-2, 1.0, 100.0] {
         for speed in [MIN_SPEED, 1e-2, 1.0, 100.0, MAX_SPEED] {
             let problem = Problem::new(&scenario(work, speed)).expect("inside the range");
+            let mut answers = Vec::new();
             for b in backends() {
-                let s = Optimal::new(b);
-                match s.schedule(&problem) {
+                let at = format!("{b:?} at work {work}, speed {speed}");
+                match Optimal::new(b).schedule(&problem) {
                     Ok(schedule) => {
-                        evaluate(&problem, "optimal", &schedule)
-                            .unwrap_or_else(|e| panic!("{b:?} at work {work}, speed {speed}: {e}"));
+                        let r = evaluate(&problem, "optimal", &schedule)
+                            .unwrap_or_else(|e| panic!("{at}: {e}"));
+                        answers.push(Some(r.total_usd));
                     }
-                    Err(Error::Infeasible(_)) => {}
-                    Err(e) => panic!("{b:?} at work {work}, speed {speed}: {e}"),
+                    Err(Error::Infeasible(_)) => answers.push(None),
+                    Err(e) => panic!("{at}: {e}"),
                 }
+            }
+            let at = format!("at work {work}, speed {speed}");
+            match answers[0] {
+                Some(first) => {
+                    planned += 1;
+                    for a in &answers {
+                        let t = a.unwrap_or_else(|| panic!("infeasible on one backend only {at}"));
+                        agree(&at, t, first);
+                    }
+                }
+                None => assert!(answers.iter().all(Option::is_none), "{at}: {answers:?}"),
             }
         }
     }
+    // Both kinds of answer occur: the grid reaches past what fits (100
+    // work units at the slowest speed) and inside it.
+    assert!(
+        planned > 0 && planned < 20,
+        "{planned} of 20 settings planned"
+    );
 }
 
 /// A server-hour dearer than `MAX_USD_PER_SERVER_HOUR` is an input error

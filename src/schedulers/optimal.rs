@@ -187,6 +187,12 @@ impl Optimal {
         self
     }
 
+    /// Why a solve started now would stop at once (its deadline passed,
+    /// or its cancel flag raised), if it would.
+    pub(crate) fn stop_now(&self) -> Option<crate::solve::limits::StopReason> {
+        self.settings.limits().stop()
+    }
+
     /// This optimum with its time limit turned into a deadline from now
     /// (the earlier of it and any deadline already set): what a command
     /// that solves many times calls once, on entry, so that the limit

@@ -27,7 +27,7 @@
 
 use super::backend::{Backend, Failure};
 use super::cleanup::feasible;
-use super::limits::{Limits, StopReason};
+use super::limits::{relative_gap as gap, Limits, StopReason, SOLVER_GAP_SHARE};
 use super::linear::{solve_lp, solve_lp_from};
 use super::lp::{Col, Lp};
 use super::progress::{OnRound, Stage};
@@ -226,6 +226,27 @@ impl Choices {
         mask
     }
 
+    /// How many options all Whole jobs have (the length of an `allowed`).
+    pub(crate) fn count(&self) -> usize {
+        self.options
+    }
+
+    /// The MILP's columns of the options `allowed` leaves (each option's
+    /// choice column and cells; every other column).
+    pub(crate) fn milp_mask(&self, milp: &Lp, allowed: &[bool]) -> Vec<bool> {
+        let mut mask = vec![true; milp.columns()];
+        for (n, (_, opts)) in self.jobs.iter().enumerate() {
+            for (o, opt) in opts.iter().enumerate() {
+                let keep = allowed[self.first[n] + o];
+                mask[opt.col] = keep;
+                for i in opt.cells.clone() {
+                    mask[i] = keep;
+                }
+            }
+        }
+        mask
+    }
+
     /// The columns of the all-Split relaxation a node allows: every cell
     /// but those of a Whole job in a region the node excludes.
     fn split_mask(&self, split: &Lp, allowed: &[bool]) -> Vec<bool> {
@@ -278,6 +299,16 @@ impl Ord for Node {
 /// option: at 1,000 options this is 64 MB.
 const MAX_OPEN_NODES: usize = 1 << 16;
 
+/// At most this many nodes: beyond, the search stops with the bound it
+/// has ([`StopReason::NodeLimit`]), so that a search without a time limit
+/// ends. Each node is one or two LPs: on the 20-job, 5-region, 24-slot
+/// infeasible MILP of issue 25, before the root was probed ahead of the
+/// exact stage, 10,000 nodes took 66 s (release build, 2 cores).
+pub(crate) const MAX_NODES: usize = 10_000;
+
+/// At most this many rounds of [`Search::probe`] at one node.
+const PROBE_ROUNDS: usize = 3;
+
 /// What the search starts from and what it found.
 pub(crate) struct Search<'a> {
     pub(crate) backend: Backend,
@@ -297,6 +328,13 @@ pub(crate) struct Search<'a> {
     /// Duals of the last assignment's LP solved to its optimum (by a
     /// solver that gives them): its prices, for [`super::pricing`].
     pub(crate) duals: Option<Vec<f64>>,
+    /// Whether [`Search::run`] probes its root while it has no plan
+    /// ([`Search::probe`]).
+    pub(crate) probing: bool,
+    /// The root as probed already (its options left, or `None` when
+    /// probing removed none): [`Search::run`] starts from it and does not
+    /// probe again.
+    pub(crate) root: Option<Option<Vec<bool>>>,
 }
 
 /// How a search ended: its proven bound, and why it stopped early (if it
@@ -304,10 +342,6 @@ pub(crate) struct Search<'a> {
 pub(crate) struct Outcome {
     pub(crate) bound: f64,
     pub(crate) stopped: Option<StopReason>,
-}
-
-fn gap(ub: f64, lb: f64) -> f64 {
-    (ub - lb) / ub.abs().max(1.0)
 }
 
 impl<'a> Search<'a> {
@@ -328,6 +362,8 @@ impl<'a> Search<'a> {
             lps: 0,
             seed: Vec::new(),
             duals: None,
+            probing: true,
+            root: None,
         }
     }
 
@@ -387,6 +423,69 @@ impl<'a> Search<'a> {
         Some(value)
     }
 
+    /// Probes a node that has no plan yet in sight: each option still
+    /// open to a job with a choice left is tried alone (the job held to
+    /// it, every other job as the node allows), and an option whose
+    /// relaxation has no plan is removed from `allowed`; rounds until
+    /// none is removed (at most [`PROBE_ROUNDS`]). `Ok(false)` when a job
+    /// has no option left (the node has no plan), `Err` when the limits
+    /// stopped it. On the 20-job infeasible MILP of issue 25 the root's
+    /// probing removed 27 of 81 options in 1.7 s (89 LPs).
+    pub(crate) fn probe(
+        &mut self,
+        allowed: &mut [bool],
+        limits: &Limits,
+        report: OnRound,
+    ) -> Result<bool, StopReason> {
+        let c = self.choices;
+        for _ in 0..PROBE_ROUNDS {
+            let mut removed = false;
+            for (n, (_, opts)) in c.jobs.iter().enumerate() {
+                let f = c.first[n];
+                let open: Vec<usize> = (0..opts.len()).filter(|&o| allowed[f + o]).collect();
+                if open.len() < 2 {
+                    if open.is_empty() {
+                        return Ok(false);
+                    }
+                    continue;
+                }
+                for o in open {
+                    if let Some(why) = limits.stop() {
+                        return Err(why);
+                    }
+                    let mut alone = allowed.to_vec();
+                    for q in 0..opts.len() {
+                        alone[f + q] = q == o;
+                    }
+                    let mask = c.split_mask(self.split, &alone);
+                    self.lps += 1;
+                    let stage = Stage::Branch;
+                    match solve_lp(self.split, Some(&mask), self.backend, limits, report, stage) {
+                        Ok(r) if r.stopped.is_none() && !r.feasible => {}
+                        Err(Failure::Infeasible) => {}
+                        Ok(r) if r.stopped.is_some() => {
+                            return Err(r.stopped.unwrap_or(StopReason::TimeLimit))
+                        }
+                        Err(Failure::TimeLimit) => {
+                            return Err(limits.stop().unwrap_or(StopReason::TimeLimit))
+                        }
+                        // A plan, or no answer (numerical): kept.
+                        _ => continue,
+                    }
+                    allowed[f + o] = false;
+                    removed = true;
+                }
+                if (0..opts.len()).all(|o| !allowed[f + o]) {
+                    return Ok(false);
+                }
+            }
+            if !removed {
+                break;
+            }
+        }
+        Ok(true)
+    }
+
     /// The best-first search from the root (whose relaxation was solved:
     /// its bound and its work per option), until the incumbent is within
     /// the target gap of the least open bound, or the limits stop it.
@@ -399,16 +498,26 @@ impl<'a> Search<'a> {
     ) -> Outcome {
         let c = self.choices;
         let mut open = BinaryHeap::new();
-        open.push(Node {
-            bound: root_bound,
-            allowed: vec![true; c.options],
-            work: Some(root_work),
+        let probed = self.root.take();
+        open.push(match probed.clone().flatten() {
+            // Probing removed options: the relaxation's work is not this
+            // node's; its LP is solved again.
+            Some(allowed) => Node {
+                bound: root_bound,
+                allowed,
+                work: None,
+            },
+            None => Node {
+                bound: root_bound,
+                allowed: vec![true; c.options],
+                work: Some(root_work),
+            },
         });
         // The least bound of the nodes closed within the target gap of
         // the incumbent of their time.
         let mut closed_floor = f64::INFINITY;
         let mut nodes = 0usize;
-        let solver_gap = 0.9 * limits.gap;
+        let solver_gap = SOLVER_GAP_SHARE * limits.gap;
         let least_open = |open: &BinaryHeap<Node>, closed: f64| {
             open.peek().map_or(closed, |n| n.bound.min(closed))
         };
@@ -435,7 +544,36 @@ impl<'a> Search<'a> {
                     stopped: Some(StopReason::MemoryBudget),
                 };
             }
+            if nodes >= MAX_NODES {
+                open.push(node);
+                return Outcome {
+                    bound: least_open(&open, closed_floor),
+                    stopped: Some(StopReason::NodeLimit),
+                };
+            }
             nodes += 1;
+            // With no plan in sight (an infeasible MILP, or one nearly
+            // so), every node is searched until its relaxation has none:
+            // probing the root removes the options no plan can take, and
+            // may prove at once that there is none. (Probing every node
+            // too was measured slower: 192 s against 70 s on the 20-job
+            // infeasible MILP, 38,000 LPs for 600 nodes.)
+            if nodes == 1 && probed.is_none() && self.probing && self.incumbent.is_none() {
+                let before = node.allowed.clone();
+                match self.probe(&mut node.allowed, limits, report) {
+                    Ok(true) if node.allowed != before => node.work = None,
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(why) => {
+                        node.allowed = before;
+                        open.push(node);
+                        return Outcome {
+                            bound: least_open(&open, closed_floor),
+                            stopped: Some(why),
+                        };
+                    }
+                }
+            }
             let leaf = c.jobs.iter().enumerate().all(|(n, (_, opts))| {
                 (0..opts.len())
                     .filter(|&o| node.allowed[c.first[n] + o])

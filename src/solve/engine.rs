@@ -19,7 +19,7 @@ use super::linear::{sifts, solve_lp};
 use super::lp::{self, Objective};
 use super::progress::{Hook, OnRound, Progress, Stage};
 use super::sifting;
-use crate::diagnose::diagnose as diagnose_problem;
+use crate::diagnose::{diagnose as diagnose_problem, whole_jobs_alone};
 use crate::error::{Constraint, Error, NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
 use crate::evaluate::{evaluate, Report};
 use crate::goal::{Goal, GoalError};
@@ -250,10 +250,14 @@ fn solve_model(
         .into());
     }
     // After the memory check: the diagnosis builds a model of its own,
-    // about the optimum's size.
+    // about the optimum's size. A job with no window, or a Whole job that
+    // no region alone could finish, makes the scenario infeasible before
+    // any LP or MILP (a MILP would have to search every region choice to
+    // prove it: 5 minutes without an end on 20 Whole jobs).
     if p.jobs()
         .iter()
         .any(|j| j.windows.is_empty() && !j.may_fall_short())
+        || !whole_jobs_alone(p).is_empty()
     {
         return Err(diagnose(p, s, &limits));
     }
@@ -407,6 +411,10 @@ fn solve_model(
             bound_usd: proof.bound_usd,
             gap: proof.gap(total_usd),
             target_gap: s.gap,
+            unit: match objective {
+                Objective::Emissions => "t",
+                _ => "usd",
+            },
         }
         .into());
     }
@@ -468,6 +476,10 @@ fn stand_in(
         reason,
         bound_usd: bound.is_finite().then_some(bound),
         infeasible: false,
+        unit: match objective {
+            Objective::Emissions => "t",
+            _ => "usd",
+        },
     }
     .into())
 }

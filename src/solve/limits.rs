@@ -15,6 +15,42 @@ pub const DEFAULT_GAP: f64 = 1e-7;
 /// to it (the solvers' own accuracy).
 pub(crate) const MIN_GAP: f64 = 1e-9;
 
+/// The relative gap of a plan of objective `total` over a proven lower
+/// bound `bound`: `(total - bound) / max(1, |total|)`, as every report
+/// states it (docs/MODEL.md). The one rule of every gap the engine
+/// certifies, in the objective's own unit ($, or tCO2e under a budget):
+/// it holds for a negative objective (energy may be priced below zero),
+/// a small one (a few tonnes) and a large one alike.
+pub(crate) fn relative_gap(total: f64, bound: f64) -> f64 {
+    (total - bound) / total.abs().max(1.0)
+}
+
+/// The lower bound a MILP solver's claim certifies: asked for a relative
+/// gap `g` and an absolute gap `g` ([`solver_abs_gap`]), a solver that
+/// stops at its plan of objective `ub` has proven that no plan is below
+/// `ub - g·max(1, |ub|)`: whichever of the two it met, the difference is
+/// at most `g·|ub|` or `g`. So [`relative_gap`]`(ub, bound) = g`: what
+/// the solver was asked for is what the report can state, whatever the
+/// sign or size of `ub` (a bound scaled by any other number, such as an
+/// earlier bound, is wider than the target where that number's size is
+/// above `|ub|`: every negative optimum).
+pub(crate) fn certified_bound(ub: f64, g: f64) -> f64 {
+    ub - g * ub.abs().max(1.0)
+}
+
+/// The absolute gap, in the objective's unit, to hand a MILP solver along
+/// with the relative gap `g` (see [`certified_bound`]): `g` itself, the
+/// `1` of `max(1, |ub|)`.
+pub(crate) fn solver_abs_gap(g: f64) -> f64 {
+    g
+}
+
+/// The share of the target gap a solver or a search is asked for: the
+/// rest leaves room for the evaluator's re-pricing of the cleaned plan (a
+/// difference of about 1e-13 relative) and for a solver that reads its
+/// gap in single precision (microlp).
+pub(crate) const SOLVER_GAP_SHARE: f64 = 0.9;
+
 /// Default memory budget of one solve, in bytes (4 GiB): a model whose
 /// estimate is above it is refused before it is built.
 pub const DEFAULT_MEMORY_BUDGET_BYTES: usize = 4 << 30;
@@ -31,6 +67,9 @@ pub enum StopReason {
     /// The next stage (the exact MILP over the whole model) would need
     /// more memory than the budget allows.
     MemoryBudget,
+    /// The engine's own branch and bound searched its most nodes
+    /// (`MAX_NODES`, 10,000) without proving the gap.
+    NodeLimit,
 }
 
 impl std::fmt::Display for StopReason {
@@ -39,6 +78,7 @@ impl std::fmt::Display for StopReason {
             StopReason::TimeLimit => "time limit",
             StopReason::Cancelled => "cancellation",
             StopReason::MemoryBudget => "the memory budget",
+            StopReason::NodeLimit => "the search's node limit",
         })
     }
 }

@@ -5,7 +5,7 @@
 
 use super::backend::{self, Backend, Call, Failure};
 use super::bound::bound_over;
-use super::limits::{ColumnGeneration, Limits, StopReason, MIN_GAP};
+use super::limits::{certified_bound, ColumnGeneration, Limits, StopReason, MIN_GAP};
 use super::lp::Lp;
 use super::progress::{OnRound, Stage};
 use super::sifting::{self, LpResult};
@@ -149,7 +149,7 @@ pub(crate) fn full(
         // plan re-priced by the evaluator (a few 1e-15 relative) is still
         // proven at that target (it was exactly the floor: `--gap 0`
         // then failed by 4e-15).
-        None if !out.stopped_early => objective - 0.5 * MIN_GAP * objective.abs().max(1.0),
+        None if !out.stopped_early => certified_bound(objective, 0.5 * MIN_GAP),
         None => f64::NEG_INFINITY,
     };
     Ok(LpResult {

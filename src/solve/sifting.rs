@@ -21,7 +21,7 @@
 //! within the target gap of the bound.
 
 use super::backend::{self, Backend, Call, Failure};
-use super::limits::{Limits, StopReason};
+use super::limits::{relative_gap, Limits, StopReason};
 use super::linear::full;
 use super::lp::{Col, Lp};
 use super::progress::{OnRound, Stage};
@@ -222,7 +222,7 @@ pub(crate) fn sift(
             best_bound,
         );
         // Proven within the target gap: done, whatever is left to price.
-        let proven = !art_used && objective - best_bound <= limits.gap * objective.abs().max(1.0);
+        let proven = !art_used && relative_gap(objective, best_bound) <= limits.gap;
         if !any || proven {
             if art_used {
                 // No column can help, yet some work is only done by an
