@@ -92,7 +92,7 @@ pub(super) fn optimum(
         _ => None,
     };
     let Some(keep) = closed else {
-        return match exact(lp, milp_backend, limits, report, lb, incumbent) {
+        return match exact(lp, None, milp_backend, limits, report, lb, incumbent) {
             Exact::Answer(r) => r,
             // Refuted or failed: the best plan so far, not proven (the
             // engine reports its gap as not proven).
@@ -105,7 +105,7 @@ pub(super) fn optimum(
         .as_ref()
         .map(|(x, ub)| (same_columns(lp, x, &reduced), *ub));
     let back = |x: &[f64]| same_columns(&reduced, x, lp);
-    let answer = match exact(&reduced, milp_backend, limits, report, lb, start) {
+    let answer = match exact(&reduced, None, milp_backend, limits, report, lb, start) {
         Exact::Answer(r) => r,
         Exact::Refuted(best) => finish(best, lb, None),
     };
