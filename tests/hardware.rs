@@ -503,8 +503,9 @@ fn three(prices_ab: Vec<f64>, price_c: Vec<f64>, max_regions: Option<u32>) -> Sc
 #[test]
 fn a_replan_counts_the_regions_its_history_opened() {
     use geoshift::Replan;
-    // The plan: a and b (rent 1 each), c costs 1 + 1 kW x 1000 $/MWh = 2.
-    let before = three(vec![0.0; 4], vec![1000.0; 4], Some(2));
+    // The plan: a and b (rent 1 each, and cheapest in slot 0, so both are
+    // in the history at 01:00); c costs 1 + 1 kW x 1000 $/MWh = 2.
+    let before = three(vec![0.0, 10.0, 10.0, 10.0], vec![1000.0; 4], Some(2));
     let p = Problem::new(&before).unwrap();
     let plan = Optimal::default().solve(&p).unwrap().schedule;
     let saved = plan.to_saved(&p).unwrap();
