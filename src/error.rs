@@ -279,7 +279,7 @@ pub enum InputError {
     /// An overlay ([`crate::Overlay`]: `--without`, `--only`, `--set`)
     /// that cannot be read or applied: a glob that matches nothing, an
     /// unknown field, a value of the wrong type, a job's origin removed.
-    #[error("overlay '{}': {}", cut(overlay), cut(&fault.to_string()))]
+    #[error("overlay '{}': {fault}", cut(overlay))]
     Overlay {
         /// The overlay as written (`without region:vast-*`).
         overlay: String,

@@ -39,6 +39,7 @@
 //! ```
 
 use crate::error::InputError;
+use crate::text::cut;
 use crate::scenario::{Job, Link, Pool, Region, Scenario};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -185,24 +186,38 @@ pub enum OverlayFault {
 impl fmt::Display for OverlayFault {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            OverlayFault::Syntax { message } => f.write_str(message),
-            OverlayFault::NoMatch { kind, glob } => write!(f, "no {kind} matches '{glob}'"),
+            OverlayFault::Syntax { message } => f.write_str(&bounded(message)),
+            OverlayFault::NoMatch { kind, glob } => write!(f, "no {kind} matches '{}'", cut(glob)),
             OverlayFault::BadField {
                 kind,
                 id,
                 field,
                 value,
                 message,
-            } => match kind {
-                Some(kind) => write!(f, "{kind} '{id}': {field} = {value}: {message}"),
-                None => write!(f, "{field} = {value}: {message}"),
-            },
+            } => {
+                if let Some(kind) = kind {
+                    write!(f, "{kind} '{}': ", cut(id))?;
+                }
+                write!(f, "{} = {}: {}", cut(field), cut(value), bounded(message))
+            }
             OverlayFault::OriginRemoved { job, region } => write!(
                 f,
-                "it removes region '{region}', the origin of job '{job}' (remove the job too, \
-                 or keep its origin)"
+                "it removes region '{}', the origin of job '{}' (remove the job too, or keep \
+                 its origin)",
+                cut(region),
+                cut(job)
             ),
         }
+    }
+}
+
+/// A message of the file format (which lists a kind's fields) or of the
+/// parser, bounded: it may quote input of any length.
+fn bounded(message: &str) -> String {
+    const MAX: usize = 600;
+    match message.char_indices().nth(MAX) {
+        None => message.to_string(),
+        Some((end, _)) => format!("{}...", &message[..end]),
     }
 }
 
