@@ -230,6 +230,11 @@ enum Command {
         /// egress) of at most this many $ (optimal only).
         #[arg(long, value_name = "USD", allow_negative_numbers = true)]
         budget: Option<f64>,
+        /// Also write the plan's rows to this CSV file (job, pool, region,
+        /// slot, start, server_hours, work, cost_usd); an existing file is
+        /// refused, never replaced.
+        #[arg(long, value_name = "FILE.csv")]
+        csv: Option<PathBuf>,
     },
     /// Solve at each carbon price, emissions cap or deadline slack: a
     /// table of cost against emissions (or slack) and an SVG curve.
@@ -446,6 +451,7 @@ fn main() -> ExitCode {
             verbose,
             emissions_cap,
             budget,
+            csv,
         } => {
             let goal = match (emissions_cap, budget) {
                 (Some(t), _) => Some(geoshift::Goal::LeastCostUnderCap { emissions_t: t }),
@@ -454,7 +460,15 @@ fn main() -> ExitCode {
                 }
                 _ => None,
             };
-            solve(&scenario, scheduler, solver.0, json, verbose, goal)
+            solve(
+                &scenario,
+                scheduler,
+                solver.0,
+                json,
+                verbose,
+                goal,
+                csv.as_deref(),
+            )
         }
         Command::Sweep(args) => sweep::run(args),
         Command::Compare {
@@ -786,6 +800,7 @@ fn solve(
     json: bool,
     verbose: bool,
     goal: Option<geoshift::Goal>,
+    csv: Option<&Path>,
 ) -> Result<(), Failure> {
     let s = match (goal, name) {
         (None, _) => scheduler(name, backend, verbose),
@@ -796,13 +811,24 @@ fn solve(
             ))
         }
     };
+    if let Some(csv) = csv {
+        variants::check_new_file("--csv", csv)?;
+    }
     let problem = load(path)?;
     let (report, seconds) = run(&problem, s.as_ref())?;
+    if let Some(csv) = csv {
+        variants::write_new_file("--csv", csv, &variants::plan_csv(&problem, &report)?)?;
+    }
     let mut out = String::new();
     if json {
         outln!(out, "{}", to_json(&report)?);
     } else {
         print_report(&mut out, &report, seconds, &problem);
+        let groups = variants::group_shares(&problem, &report);
+        variants::print_groups(&mut out, &[(report.scheduler.as_str(), groups)], "  ");
+        if let Some(csv) = csv {
+            outln!(out, "wrote {}", csv.display());
+        }
     }
     emit(&out)?;
     if verbose {
@@ -930,6 +956,9 @@ struct Row {
     /// The error as the library's JSON (`kind`, `message`, `detail`).
     #[serde(skip_serializing_if = "Option::is_none")]
     error_detail: Option<serde_json::Value>,
+    /// Work and cost per region group of the plan.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<variants::GroupShare>,
     /// The exit status this row's failure maps to (not serialised).
     #[serde(skip)]
     failure_code: u8,
@@ -976,6 +1005,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 solve_seconds: seconds,
                 saving_vs_local_usd: None,
                 saving_vs_local_pct: None,
+                groups: variants::group_shares(problem, &report),
                 report: Some(report),
                 error: None,
                 error_detail: None,
@@ -994,6 +1024,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 report: None,
                 error: Some(e.to_string()),
                 error_detail: serde_json::to_value(&e).ok(),
+                groups: Vec::new(),
                 failure_code: Failure::from(e).code,
             },
             Err(e) => return Err(e.into()),
@@ -1138,6 +1169,12 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
             ),
         }
     }
+    let groups: Vec<(&str, Vec<variants::GroupShare>)> = rows
+        .iter()
+        .filter(|r| r.report.is_some())
+        .map(|r| (r.scheduler.as_str(), r.groups.clone()))
+        .collect();
+    variants::print_groups(out, &groups, "");
     // With a price for undone work, a total is not all money spent.
     for r in rows.iter().filter_map(|row| row.report.as_ref()) {
         if r.unmet_usd != 0.0 {

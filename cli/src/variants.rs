@@ -161,6 +161,96 @@ pub fn group_shares(problem: &Problem, report: &Report) -> Vec<GroupShare> {
     groups
 }
 
+/// A table of work share and cost per region group, one row per group
+/// (in order of first appearance) and one column per plan (`(name,
+/// shares)`): what `solve` and `compare` print under their totals.
+pub fn print_groups(out: &mut String, plans: &[(&str, Vec<GroupShare>)], indent: &str) {
+    let mut names: Vec<&str> = Vec::new();
+    for g in plans.iter().flat_map(|(_, g)| g) {
+        if !names.contains(&g.group.as_str()) {
+            names.push(&g.group);
+        }
+    }
+    if plans.is_empty() || names.is_empty() {
+        return;
+    }
+    let w = names.iter().map(|n| n.len()).max().unwrap_or(5).max(5);
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "{indent}work share and cost per region group (id before the first '-'; cost: rent, \
+         energy, carbon)"
+    );
+    let _ = write!(out, "{indent}{:<w$}", "group");
+    for (plan, _) in plans {
+        let _ = write!(out, " {plan:>18}");
+    }
+    out.push('\n');
+    for g in &names {
+        let _ = write!(out, "{indent}{g:<w$}");
+        for (_, groups) in plans {
+            let cell = groups.iter().find(|x| x.group == *g).map_or("-".to_string(), |x| {
+                let share = format!("{:.1}%", 100.0 * x.work_share);
+                format!("{share:>6} {:>11}", usd(x.cost_usd))
+            });
+            let _ = write!(out, " {cell:>18}");
+        }
+        out.push('\n');
+    }
+}
+
+/// The plan's rows as CSV: job, pool, region, slot, start, server_hours,
+/// work (server-hours × the pair's work per server-hour) and cost_usd
+/// (server-hours × the cell's rent, energy and carbon).
+pub fn plan_csv(problem: &Problem, report: &Report) -> Result<String, Failure> {
+    let cannot = |e: String| Failure::new(3, format!("cannot write CSV: {e}"));
+    let jobs: HashMap<&str, usize> = problem
+        .jobs()
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.id.as_str(), i))
+        .collect();
+    let pools: HashMap<&str, usize> = problem
+        .pools()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "job",
+        "pool",
+        "region",
+        "slot",
+        "start",
+        "server_hours",
+        "work",
+        "cost_usd",
+    ])
+    .map_err(|e| cannot(e.to_string()))?;
+    for a in &report.assignments {
+        let (Some(&j), Some(&k)) = (jobs.get(a.job.as_str()), pools.get(a.pool.as_str())) else {
+            continue;
+        };
+        let pool = &problem.pools()[k];
+        let work = a.server_hours * problem.work_per_server_hour(j, k).unwrap_or(0.0);
+        let cost = a.server_hours * pool.cost.get(a.slot).map_or(0.0, |c| c.total_usd());
+        w.write_record([
+            a.job.clone(),
+            a.pool.clone(),
+            problem.regions()[pool.region].id.clone(),
+            a.slot.to_string(),
+            a.start.to_rfc3339(),
+            a.server_hours.to_string(),
+            work.to_string(),
+            cost.to_string(),
+        ])
+        .map_err(|e| cannot(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| cannot(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| cannot(e.to_string()))
+}
+
 /// Refuses (exit 1) an output file that exists already: like `bench`,
 /// these commands never replace a file. Checked before anything is solved.
 pub fn check_new_file(flag: &str, path: &Path) -> Result<(), Failure> {
@@ -403,7 +493,7 @@ fn print(out: &mut String, rows: &[VariantRow], groups: &[String], path: &Path, 
     );
     out.push('\n');
     let w = rows.iter().map(|r| r.name.len()).max().unwrap_or(7).max(7);
-    let gw: Vec<usize> = groups.iter().map(|g| g.len().max(5)).collect();
+    let gw: Vec<usize> = groups.iter().map(|g| g.len().max(6)).collect();
     let first = rows.first().map_or("", |r| r.name.as_str());
     let saving = format!("saving vs {first}");
     let sw = saving.len().max(22);

@@ -294,3 +294,82 @@ fn compare_variants_table_csv_and_errors() {
     let o = run(&["compare", "--scheduler", "local"], &f);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn solve_csv_rows_add_up_to_the_report_and_groups_are_printed() {
+    let dir = TempDir::new("solve-csv");
+    let f = scenario(&dir);
+    let csv = dir.0.join("plan.csv");
+    let csv_arg = csv.to_str().unwrap();
+    let o = run(&["solve", "--solver", "microlp", "--csv", csv_arg], &f);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    // $12 = 4 work units on vast ($4) + 4 on gcp ($8); none at home.
+    assert!(text.contains("work share and cost per region group"), "{text}");
+    let cells = |group: &str| -> Vec<String> {
+        let row = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(group))
+            .unwrap_or_else(|| panic!("no row for {group} in {text}"));
+        row.split_whitespace().skip(1).map(String::from).collect()
+    };
+    assert_eq!(cells("ny"), ["0.0%", "$0.00"], "{text}");
+    assert_eq!(cells("gcp"), ["50.0%", "$8.00"], "{text}");
+    assert_eq!(cells("vast"), ["50.0%", "$4.00"], "{text}");
+    let written = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = written.lines();
+    assert_eq!(
+        lines.next(),
+        Some("job,pool,region,slot,start,server_hours,work,cost_usd")
+    );
+    let (mut work, mut cost) = (0.0, 0.0);
+    let mut regions = std::collections::BTreeSet::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), 8, "{line}");
+        assert_eq!(f[0], "train");
+        regions.insert(f[2].to_string());
+        work += f[6].parse::<f64>().unwrap();
+        cost += f[7].parse::<f64>().unwrap();
+        let pool_region = if f[1] == "vast-1-h" { "vast-1" } else { "gcp-a" };
+        assert_eq!(f[2], pool_region, "{line}");
+    }
+    assert!((work - 8.0).abs() < 1e-6, "{work}");
+    assert!((cost - 12.0).abs() < 1e-6, "{cost}");
+    assert_eq!(regions.len(), 2);
+    // Never over an existing file.
+    let o = run(&["solve", "--solver", "microlp", "--csv", csv_arg], &f);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("exists already"), "{}", err(&o));
+}
+
+#[test]
+fn compare_prints_groups_per_scheduler_and_in_json() {
+    let dir = TempDir::new("compare-groups");
+    let f = scenario(&dir);
+    let o = run(&["compare", "--solver", "microlp", "--json"], &f);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v = json(&o);
+    let local = &v[0];
+    assert_eq!(local["scheduler"], "local");
+    // Local runs everything at the origin: all of ny's group.
+    let ny = local["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "ny")
+        .unwrap();
+    assert!((ny["work_share"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+    assert!((ny["cost_usd"].as_f64().unwrap() - 24.8).abs() < 1e-6);
+    let o = run(&["compare", "--solver", "microlp"], &f);
+    let text = out(&o);
+    assert!(text.contains("work share and cost per region group"), "{text}");
+    // Columns local, greedy, optimal: local all at home, the optimum none.
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("ny "))
+        .unwrap_or_else(|| panic!("no ny row in {text}"));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "100.0%", "{row}");
+    assert_eq!(cells[5], "0.0%", "{row}");
+}
