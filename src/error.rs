@@ -283,8 +283,8 @@ pub enum InputError {
     Overlay {
         /// The overlay as written (`without region:vast-*`).
         overlay: String,
-        /// What is wrong with it.
-        fault: crate::overlay::OverlayFault,
+        /// What is wrong with it (boxed: the error stays small).
+        fault: Box<crate::overlay::OverlayFault>,
     },
 }
 

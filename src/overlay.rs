@@ -39,8 +39,8 @@
 //! ```
 
 use crate::error::InputError;
-use crate::text::cut;
 use crate::scenario::{Job, Link, Pool, Region, Scenario};
+use crate::text::cut;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -311,7 +311,7 @@ impl Overlay {
         let written = format!("{op} {arg}");
         let syntax = |message: String| InputError::Overlay {
             overlay: written.clone(),
-            fault: OverlayFault::Syntax { message },
+            fault: Box::new(OverlayFault::Syntax { message }),
         };
         let kind_glob = |text: &str| -> Result<(OverlayKind, String), InputError> {
             let (kind, glob) = text.split_once(':').ok_or_else(|| {
@@ -350,9 +350,9 @@ impl Overlay {
                 }
                 // The field is after the last dot: an id may hold dots, a
                 // field name does not.
-                let (target, field) = left.rsplit_once('.').ok_or_else(|| {
-                    syntax(format!("'{left}' is not KIND:GLOB.FIELD"))
-                })?;
+                let (target, field) = left
+                    .rsplit_once('.')
+                    .ok_or_else(|| syntax(format!("'{left}' is not KIND:GLOB.FIELD")))?;
                 if field.is_empty() {
                     return Err(syntax("the field is empty".into()));
                 }
@@ -548,7 +548,7 @@ impl Scenario {
     pub fn apply(&mut self, overlay: &Overlay) -> Result<(), InputError> {
         let fail = |fault| InputError::Overlay {
             overlay: overlay.to_string(),
-            fault,
+            fault: Box::new(fault),
         };
         match overlay {
             Overlay::Without { kind, glob } => {
@@ -600,14 +600,9 @@ impl Scenario {
                         field,
                         value,
                     ),
-                    OverlayKind::Job => set_all::<Job>(
-                        &mut self.jobs,
-                        &hit,
-                        |j| j.id.clone(),
-                        *kind,
-                        field,
-                        value,
-                    ),
+                    OverlayKind::Job => {
+                        set_all::<Job>(&mut self.jobs, &hit, |j| j.id.clone(), *kind, field, value)
+                    }
                     OverlayKind::Link => {
                         set_all::<Link>(&mut self.links, &hit, link_name, *kind, field, value)
                     }

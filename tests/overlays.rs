@@ -64,13 +64,13 @@ fn fault(text: &str) -> (String, OverlayFault) {
     let mut s = base();
     let overlay = match text.parse::<Overlay>() {
         Ok(o) => o,
-        Err(InputError::Overlay { overlay, fault }) => return (overlay, fault),
+        Err(InputError::Overlay { overlay, fault }) => return (overlay, *fault),
         Err(e) => panic!("{text}: unexpected error {e}"),
     };
     match s.apply(&overlay) {
         Err(InputError::Overlay { overlay, fault }) => {
             assert_eq!(s, base(), "{text}: a failed overlay changed the scenario");
-            (overlay, fault)
+            (overlay, *fault)
         }
         other => panic!("{text}: expected an overlay error, got {other:?}"),
     }
@@ -85,7 +85,10 @@ fn without_region_takes_its_pools_links_and_job_region_entries() {
         ["ny-owned", "ny-spare", "gcp-a-spot", "gcp-b-od"]
     );
     assert_eq!(s.links.len(), 4);
-    assert!(s.links.iter().all(|l| l.from != "vast-1" && l.to != "vast-1"));
+    assert!(s
+        .links
+        .iter()
+        .all(|l| l.from != "vast-1" && l.to != "vast-1"));
     assert_eq!(
         s.jobs[0].regions.as_deref(),
         Some(&["ny".to_string(), "gcp-b".to_string()][..])
@@ -107,10 +110,14 @@ fn without_region_that_is_an_origin_is_an_error_naming_job_and_region() {
         }
     );
     let message = apply("without region:gcp-*").unwrap_err().to_string();
-    assert!(message.contains("pretrain-gcs") && message.contains("gcp-a"), "{message}");
+    assert!(
+        message.contains("pretrain-gcs") && message.contains("gcp-a"),
+        "{message}"
+    );
     // Removing the job first makes it legal.
     let mut s = base();
-    s.apply(&"without job:pretrain-gcs".parse().unwrap()).unwrap();
+    s.apply(&"without job:pretrain-gcs".parse().unwrap())
+        .unwrap();
     s.apply(&"without region:gcp-*".parse().unwrap()).unwrap();
     assert_eq!(ids(&s.regions, |r| &r.id), ["ny", "vast-1"]);
 }
@@ -119,13 +126,11 @@ fn without_region_that_is_an_origin_is_an_error_naming_job_and_region() {
 fn only_region_keeps_the_matches() {
     let s = apply("only region:ny").unwrap_err();
     // gcp-a is pretrain-gcs's origin: "only ny" removes it.
-    assert!(matches!(
-        s,
-        InputError::Overlay {
-            fault: OverlayFault::OriginRemoved { .. },
-            ..
-        }
-    ));
+    assert!(
+        matches!(&s, InputError::Overlay { fault, .. }
+            if matches!(**fault, OverlayFault::OriginRemoved { .. })),
+        "{s:?}"
+    );
     // `*-a` matches gcp-a only, so ny (two jobs' origin) goes: refused.
     let mut s = base();
     s.apply(&"only region:*-a".parse().unwrap()).unwrap_err();
@@ -161,7 +166,11 @@ fn without_and_only_pools_jobs_links() {
     assert_eq!(s.links.len(), 3);
     assert!(s.links.iter().all(|l| l.from == "ny"));
     let s = apply("only link:ny->gcp-?").unwrap();
-    let names: Vec<String> = s.links.iter().map(|l| format!("{}->{}", l.from, l.to)).collect();
+    let names: Vec<String> = s
+        .links
+        .iter()
+        .map(|l| format!("{}->{}", l.from, l.to))
+        .collect();
     assert_eq!(names, ["ny->gcp-a", "ny->gcp-b"]);
 }
 
@@ -190,7 +199,11 @@ fn a_glob_that_matches_nothing_is_an_error_naming_it() {
 #[test]
 fn set_changes_every_match_and_only_the_matches() {
     let s = apply("set pool:gcp-*.interruption_rate_per_hour=0.1").unwrap();
-    let rates: Vec<f64> = s.pools.iter().map(|p| p.interruption_rate_per_hour).collect();
+    let rates: Vec<f64> = s
+        .pools
+        .iter()
+        .map(|p| p.interruption_rate_per_hour)
+        .collect();
     assert_eq!(rates, [0.0, 0.0, 0.1, 0.1, 0.0]);
     let s = apply("set job:pretrain-*.deadline=2026-06-01T03:00:00Z").unwrap();
     let deadlines: Vec<String> = s.jobs.iter().map(|j| j.deadline.to_rfc3339()).collect();
@@ -242,7 +255,9 @@ fn an_unknown_field_is_an_error_naming_it() {
         other => panic!("{other:?}"),
     }
     let (_, f) = fault("set carbon_price=80");
-    assert!(matches!(f, OverlayFault::BadField { kind: None, ref field, .. } if field == "carbon_price"));
+    assert!(
+        matches!(f, OverlayFault::BadField { kind: None, ref field, .. } if field == "carbon_price")
+    );
 }
 
 #[test]
@@ -250,7 +265,11 @@ fn a_value_of_the_wrong_type_is_an_error_naming_it() {
     let (_, f) = fault("set job:tune-x.work=lots");
     match f {
         OverlayFault::BadField {
-            id, field, value, message, ..
+            id,
+            field,
+            value,
+            message,
+            ..
         } => {
             assert_eq!((id.as_str(), field.as_str()), ("tune-x", "work"));
             assert_eq!(value, "\"lots\"");
@@ -258,9 +277,17 @@ fn a_value_of_the_wrong_type_is_an_error_naming_it() {
         }
         other => panic!("{other:?}"),
     }
-    let message = apply("set job:tune-x.deadline=tomorrow").unwrap_err().to_string();
-    assert!(message.contains("job:tune-x.deadline=tomorrow"), "{message}");
-    assert!(message.contains("tune-x") && message.contains("deadline"), "{message}");
+    let message = apply("set job:tune-x.deadline=tomorrow")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("job:tune-x.deadline=tomorrow"),
+        "{message}"
+    );
+    assert!(
+        message.contains("tune-x") && message.contains("deadline"),
+        "{message}"
+    );
     let (_, f) = fault("set carbon_price_usd_per_t=[1]");
     assert!(matches!(f, OverlayFault::BadField { .. }));
 }
@@ -319,11 +346,11 @@ fn overlays_display_as_written_and_round_trip_through_serde() {
     );
     // The id keeps its dots; the field is after the last one.
     let o: Overlay = r#"set job:a.b.id="7""#.parse().unwrap();
-    assert_eq!(
-        o,
-        Overlay::set(OverlayKind::Job, "a.b", "id", json!("7"))
+    assert_eq!(o, Overlay::set(OverlayKind::Job, "a.b", "id", json!("7")));
+    assert!(
+        serde_json::from_str::<Overlay>(r#"{"op": "drop", "kind": "region", "glob": "x"}"#)
+            .is_err()
     );
-    assert!(serde_json::from_str::<Overlay>(r#"{"op": "drop", "kind": "region", "glob": "x"}"#).is_err());
 }
 
 #[test]

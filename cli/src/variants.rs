@@ -189,10 +189,13 @@ pub fn print_groups(out: &mut String, plans: &[(&str, Vec<GroupShare>)], indent:
     for g in &names {
         let _ = write!(out, "{indent}{g:<w$}");
         for (_, groups) in plans {
-            let cell = groups.iter().find(|x| x.group == *g).map_or("-".to_string(), |x| {
-                let share = format!("{:.1}%", 100.0 * x.work_share);
-                format!("{share:>6} {:>11}", usd(x.cost_usd))
-            });
+            let cell = groups
+                .iter()
+                .find(|x| x.group == *g)
+                .map_or("-".to_string(), |x| {
+                    let share = format!("{:.1}%", 100.0 * x.work_share);
+                    format!("{share:>6} {:>11}", usd(x.cost_usd))
+                });
             let _ = write!(out, " {cell:>18}");
         }
         out.push('\n');
@@ -539,7 +542,10 @@ fn print(out: &mut String, rows: &[VariantRow], groups: &[String], path: &Path, 
         };
         let _ = writeln!(out, " {s:>sw$}");
     }
-    for row in rows.iter().filter(|r| r.unmet_usd.is_some_and(|u| u != 0.0)) {
+    for row in rows
+        .iter()
+        .filter(|r| r.unmet_usd.is_some_and(|u| u != 0.0))
+    {
         let _ = writeln!(
             out,
             "{} leaves work undone: {} of its total is its price, not money spent",

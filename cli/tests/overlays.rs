@@ -91,12 +91,22 @@ fn solve_applies_overlays_in_order_and_names_them() {
     assert!(json(&all).get("overlays").is_none());
     // Without vast: 8 on gcp at $2 = $16.
     let o = run(
-        &["solve", "--json", "--solver", "microlp", "--without", "region:vast-*"],
+        &[
+            "solve",
+            "--json",
+            "--solver",
+            "microlp",
+            "--without",
+            "region:vast-*",
+        ],
         &f,
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v = json(&o);
-    assert!((v["total_usd"].as_f64().unwrap() - 16.0).abs() < 1e-6, "{v}");
+    assert!(
+        (v["total_usd"].as_f64().unwrap() - 16.0).abs() < 1e-6,
+        "{v}"
+    );
     assert_eq!(v["overlays"], json!(["without region:vast-*"]));
     // A --set before a --without applies first: gcp's rent to $5 makes ny
     // ($3 + $0.1 energy) the cheaper of what is left.
@@ -113,10 +123,16 @@ fn solve_applies_overlays_in_order_and_names_them() {
         &f,
     );
     let v = json(&o);
-    assert!((v["total_usd"].as_f64().unwrap() - 8.0 * 3.1).abs() < 1e-6, "{v}");
+    assert!(
+        (v["total_usd"].as_f64().unwrap() - 8.0 * 3.1).abs() < 1e-6,
+        "{v}"
+    );
     assert_eq!(
         v["overlays"],
-        json!(["set pool:gcp-*.rent_usd_per_hour=5", "without region:vast-1"])
+        json!([
+            "set pool:gcp-*.rent_usd_per_hour=5",
+            "without region:vast-1"
+        ])
     );
     // Text output names the file and its overlays first.
     let o = run(&["solve", "--solver", "microlp", "--only", "pool:ny-*"], &f);
@@ -137,7 +153,13 @@ fn validate_and_compare_show_overlays_in_their_header() {
         "{first}"
     );
     let o = run(
-        &["compare", "--solver", "microlp", "--set", "carbon_price_usd_per_t=80"],
+        &[
+            "compare",
+            "--solver",
+            "microlp",
+            "--set",
+            "carbon_price_usd_per_t=80",
+        ],
         &f,
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
@@ -156,7 +178,10 @@ fn overlay_errors_are_exit_1_naming_the_overlay() {
     let dir = TempDir::new("errors");
     let f = scenario(&dir);
     for (args, names) in [
-        (vec!["--without", "region:aws-*"], vec!["aws-*", "no region matches"]),
+        (
+            vec!["--without", "region:aws-*"],
+            vec!["aws-*", "no region matches"],
+        ),
         (
             vec!["--set", "pool:ny-*.rent=2"],
             vec!["pool:ny-*.rent=2", "ny-owned", "unknown field"],
@@ -216,7 +241,10 @@ fn compare_variants_json_rows_savings_and_group_shares() {
     assert_eq!(names, ["home", "cloud", "all"]);
     assert_eq!(rows[0]["overlays"], json!(["only region:ny"]));
     assert_eq!(rows[2]["overlays"], json!([]));
-    let totals: Vec<f64> = rows.iter().map(|r| r["total_usd"].as_f64().unwrap()).collect();
+    let totals: Vec<f64> = rows
+        .iter()
+        .map(|r| r["total_usd"].as_f64().unwrap())
+        .collect();
     for (got, want) in totals.iter().zip([8.0 * 3.1, 16.0, 12.0]) {
         assert!((got - want).abs() < 1e-6, "{totals:?}");
     }
@@ -269,7 +297,11 @@ fn compare_variants_table_csv_and_errors() {
     let written = std::fs::read_to_string(&csv).unwrap();
     let lines: Vec<&str> = written.lines().collect();
     assert_eq!(lines.len(), 3, "{written}");
-    assert!(lines[0].starts_with("variant,overlays,scheduler,total_usd"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("variant,overlays,scheduler,total_usd"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[2].starts_with("dear gcp,"), "{}", lines[2]);
     // local: all at home either way ($24.80), so no saving.
     let total: f64 = lines[1].split(',').nth(3).unwrap().parse().unwrap();
@@ -280,10 +312,7 @@ fn compare_variants_table_csv_and_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert!(err(&o).contains("exists already"), "{}", err(&o));
     // A bad overlay in a variant names the variant.
-    let o = run(
-        &["compare", "--variant", "x=without pool:nope"],
-        &f,
-    );
+    let o = run(&["compare", "--variant", "x=without pool:nope"], &f);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         err(&o).contains("variant 'x'") && err(&o).contains("nope"),
@@ -305,7 +334,10 @@ fn solve_csv_rows_add_up_to_the_report_and_groups_are_printed() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let text = out(&o);
     // $12 = 4 work units on vast ($4) + 4 on gcp ($8); none at home.
-    assert!(text.contains("work share and cost per region group"), "{text}");
+    assert!(
+        text.contains("work share and cost per region group"),
+        "{text}"
+    );
     let cells = |group: &str| -> Vec<String> {
         let row = text
             .lines()
@@ -331,7 +363,11 @@ fn solve_csv_rows_add_up_to_the_report_and_groups_are_printed() {
         regions.insert(f[2].to_string());
         work += f[6].parse::<f64>().unwrap();
         cost += f[7].parse::<f64>().unwrap();
-        let pool_region = if f[1] == "vast-1-h" { "vast-1" } else { "gcp-a" };
+        let pool_region = if f[1] == "vast-1-h" {
+            "vast-1"
+        } else {
+            "gcp-a"
+        };
         assert_eq!(f[2], pool_region, "{line}");
     }
     assert!((work - 8.0).abs() < 1e-6, "{work}");
@@ -363,7 +399,10 @@ fn compare_prints_groups_per_scheduler_and_in_json() {
     assert!((ny["cost_usd"].as_f64().unwrap() - 24.8).abs() < 1e-6);
     let o = run(&["compare", "--solver", "microlp"], &f);
     let text = out(&o);
-    assert!(text.contains("work share and cost per region group"), "{text}");
+    assert!(
+        text.contains("work share and cost per region group"),
+        "{text}"
+    );
     // Columns local, greedy, optimal: local all at home, the optimum none.
     let row = text
         .lines()
