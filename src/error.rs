@@ -284,7 +284,7 @@ pub enum InputError {
         /// The overlay as written (`without region:vast-*`).
         overlay: String,
         /// What is wrong with it (boxed: the error stays small).
-        fault: Box<crate::overlay::OverlayFault>,
+        fault: Box<crate::overlay::fault::OverlayFault>,
     },
 }
 
