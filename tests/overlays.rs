@@ -363,3 +363,17 @@ fn the_error_is_an_input_error_with_kind_overlay_in_json() {
     assert_eq!(v["detail"]["fault"]["reason"], "no_match");
     assert_eq!(v["detail"]["fault"]["glob"], "aws-*");
 }
+
+#[test]
+fn a_region_group_defaults_to_the_id_prefix_and_can_be_set() {
+    let s = base();
+    assert_eq!(s.regions[1].group_name(), "gcp");
+    assert_eq!(s.regions[0].group_name(), "ny");
+    let s = apply("set region:gcp-*.group=cloud").unwrap();
+    assert_eq!(s.regions[1].group_name(), "cloud");
+    assert_eq!(s.regions[2].group.as_deref(), Some("cloud"));
+    assert_eq!(s.regions[3].group_name(), "vast");
+    // The label round-trips through the file format.
+    let back = Scenario::from_json(&s.to_json()).unwrap();
+    assert_eq!(back.regions[1].group.as_deref(), Some("cloud"));
+}

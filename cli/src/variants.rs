@@ -96,10 +96,28 @@ pub fn parse_variant(text: &str) -> Result<Variant, String> {
     })
 }
 
-/// The group of a region: its id before the first `-` (`gcp-us-east1` is
-/// in `gcp`, `vast-texas-us-na` in `vast`, `ny` in `ny`).
-pub fn group_of(region: &str) -> &str {
-    region.split('-').next().unwrap_or(region)
+/// The group of each region of `problem`, by index: its `group` field, or
+/// else its id before the first `-` (`gcp-us-east1` is in `gcp`,
+/// `vast-texas-us-na` in `vast`, `ny` in `ny`), cut to 40 characters
+/// for the tables.
+fn groups_of(problem: &Problem) -> Vec<String> {
+    let named: HashMap<&str, &str> = problem
+        .scenario()
+        .regions
+        .iter()
+        .map(|r| (r.id.as_str(), r.group_name()))
+        .collect();
+    problem
+        .regions()
+        .iter()
+        .map(|r| {
+            let g = named
+                .get(r.id.as_str())
+                .copied()
+                .unwrap_or_else(|| r.id.split('-').next().unwrap_or(&r.id));
+            g.chars().take(40).collect()
+        })
+        .collect()
 }
 
 /// What one region group did in a plan: work units done there
@@ -118,10 +136,10 @@ pub struct GroupShare {
 /// Work and cost per region group of `report`'s plan, groups in the order
 /// of the scenario's regions (every group, those without work too).
 pub fn group_shares(problem: &Problem, report: &Report) -> Vec<GroupShare> {
+    let of = groups_of(problem);
     let mut groups: Vec<GroupShare> = Vec::new();
-    for r in problem.regions() {
-        let g = group_of(&r.id);
-        if !groups.iter().any(|x| x.group == g) {
+    for g in &of {
+        if !groups.iter().any(|x| x.group == *g) {
             groups.push(GroupShare {
                 group: g.to_string(),
                 work: 0.0,
@@ -147,8 +165,8 @@ pub fn group_shares(problem: &Problem, report: &Report) -> Vec<GroupShare> {
             continue;
         };
         let pool = &problem.pools()[k];
-        let g = group_of(&problem.regions()[pool.region].id);
-        let Some(row) = groups.iter_mut().find(|x| x.group == g) else {
+        let g = &of[pool.region];
+        let Some(row) = groups.iter_mut().find(|x| x.group == *g) else {
             continue;
         };
         row.work += a.server_hours * problem.work_per_server_hour(j, k).unwrap_or(0.0);
@@ -178,8 +196,8 @@ pub fn print_groups(out: &mut String, plans: &[(&str, Vec<GroupShare>)], indent:
     out.push('\n');
     let _ = writeln!(
         out,
-        "{indent}work share and cost per region group (id before the first '-'; cost: rent, \
-         energy, carbon)"
+        "{indent}work share and cost per region group (a region's group field, or its id \
+         before the first '-'; cost: rent, energy, carbon)"
     );
     let _ = write!(out, "{indent}{:<w$}", "group");
     for (plan, _) in plans {

@@ -412,3 +412,48 @@ fn compare_prints_groups_per_scheduler_and_in_json() {
     assert_eq!(cells[1], "100.0%", "{row}");
     assert_eq!(cells[5], "0.0%", "{row}");
 }
+
+#[test]
+fn a_group_field_groups_regions_whatever_their_ids() {
+    let dir = TempDir::new("group-field");
+    let f = scenario(&dir);
+    // gcp-a and vast-1 both labelled "away" (set by overlays: a string
+    // that is not JSON is a string): the optimum's work is all there.
+    let o = run(
+        &[
+            "compare",
+            "--json",
+            "--solver",
+            "microlp",
+            "--set",
+            "region:gcp-a.group=away",
+            "--set",
+            "region:vast-*.group=away",
+        ],
+        &f,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v = json(&o);
+    let optimal = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["scheduler"] == "optimal")
+        .unwrap();
+    let groups: Vec<(String, f64)> = optimal["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["group"].as_str().unwrap().to_string(),
+                g["work_share"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert_eq!(groups[0].0, "ny");
+    assert!(groups[0].1.abs() < 1e-9, "{groups:?}");
+    assert_eq!(groups[1].0, "away");
+    assert!((groups[1].1 - 1.0).abs() < 1e-9, "{groups:?}");
+}
