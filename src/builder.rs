@@ -200,6 +200,7 @@ impl Region {
             price: Unset,
             carbon_g_per_kwh: Series::Constant(0.0),
             power_cap_kw: None,
+            group: None,
         }
     }
 }
@@ -214,6 +215,7 @@ pub struct RegionBuilder<P, E> {
     price: E,
     carbon_g_per_kwh: Series,
     power_cap_kw: Option<f64>,
+    group: Option<String>,
 }
 
 impl<E> RegionBuilder<Unset, E> {
@@ -225,6 +227,7 @@ impl<E> RegionBuilder<Unset, E> {
             price: self.price,
             carbon_g_per_kwh: self.carbon_g_per_kwh,
             power_cap_kw: self.power_cap_kw,
+            group: self.group,
         }
     }
 }
@@ -238,6 +241,7 @@ impl<P> RegionBuilder<P, Unset> {
             price: Set(price.into()),
             carbon_g_per_kwh: self.carbon_g_per_kwh,
             power_cap_kw: self.power_cap_kw,
+            group: self.group,
         }
     }
 }
@@ -253,6 +257,12 @@ impl<P, E> RegionBuilder<P, E> {
         self.power_cap_kw = Some(kw);
         self
     }
+    /// The group reports put the region in (default: its id before the
+    /// first `-`).
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
 }
 
 complete!(RegionBuilder<Set<f64>, Set<Series>> => Region, |b| Region {
@@ -261,6 +271,7 @@ complete!(RegionBuilder<Set<f64>, Set<Series>> => Region, |b| Region {
     price_usd_per_mwh: b.price.0,
     carbon_g_per_kwh: b.carbon_g_per_kwh,
     power_cap_kw: b.power_cap_kw,
+    group: b.group,
 });
 
 impl Pool {

@@ -276,6 +276,16 @@ pub enum InputError {
         /// The job's `restart_hours`.
         restart_hours: f64,
     },
+    /// An overlay ([`crate::Overlay`]: `--without`, `--only`, `--set`)
+    /// that cannot be read or applied: a glob that matches nothing, an
+    /// unknown field, a value of the wrong type, a job's origin removed.
+    #[error("overlay '{}': {fault}", cut(overlay))]
+    Overlay {
+        /// The overlay as written (`without region:vast-*`).
+        overlay: String,
+        /// What is wrong with it (boxed: the error stays small).
+        fault: Box<crate::overlay::fault::OverlayFault>,
+    },
 }
 
 /// Why one job cannot be finished. Serialises as `{"no_eligible_cell":
@@ -1084,6 +1094,7 @@ impl InputError {
             InputError::PointsOutOfOrder { .. } => "points_out_of_order",
             InputError::DeadlineNotAfterRelease { .. } => "deadline_not_after_release",
             InputError::InterruptionLoss { .. } => "interruption_loss",
+            InputError::Overlay { .. } => "overlay",
         }
     }
 }

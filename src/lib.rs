@@ -76,6 +76,7 @@ mod error;
 mod evaluate;
 mod goal;
 mod names;
+mod overlay;
 mod problem;
 mod scenario;
 mod schedule;
@@ -148,6 +149,7 @@ pub use error::{
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use goal::{Goal, GoalError};
 pub use names::UnknownName;
+pub use overlay::{glob_matches, Overlay, OverlayFault, OverlayKind, OverlayTarget};
 pub use problem::{
     useful_fraction, CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo,
     DEFAULT_CHECKPOINT_INTERVAL_HOURS, DEFAULT_RESTART_HOURS, MAX_CELLS, MAX_ID_BYTES,

@@ -47,6 +47,11 @@ pub struct Region {
     /// Most power at the meter (IT load × PUE) in kW; `None` means no cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_cap_kw: Option<f64>,
+    /// A label that groups regions in reports (`home`, `cloud`,
+    /// `marketplace`); `None`: the id before its first `-`. Not part of
+    /// the model: no cost or constraint reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// A pool: a class of identical servers in one region.
@@ -307,6 +312,7 @@ impl Region {
             price_usd_per_mwh: price_usd_per_mwh.into(),
             carbon_g_per_kwh: Series::Constant(0.0),
             power_cap_kw: None,
+            group: None,
         }
     }
 
@@ -320,6 +326,15 @@ impl Region {
     pub fn power_cap(mut self, power_cap_kw: f64) -> Self {
         self.power_cap_kw = Some(power_cap_kw);
         self
+    }
+
+    /// The group the region is reported in (default: its id before the
+    /// first `-`).
+    pub fn group_name(&self) -> &str {
+        match &self.group {
+            Some(g) => g,
+            None => self.id.split('-').next().unwrap_or(&self.id),
+        }
     }
 }
 

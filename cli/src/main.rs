@@ -15,6 +15,7 @@ mod plot;
 mod risk;
 mod spelling;
 mod sweep;
+mod variants;
 
 use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -64,6 +65,20 @@ struct Cli {
     /// failing with exit 2, and the report prices each job's shortfall.
     #[arg(long, global = true, value_name = "USD")]
     unmet_usd_per_work: Option<f64>,
+    /// Remove every match before validation (KIND: region, pool, job or
+    /// link, whose glob matches `FROM->TO`; `*` and `?`): `--without
+    /// 'region:vast-*'`. A removed region takes its pools and links.
+    /// Repeatable; overlays apply in the order given.
+    #[arg(long, global = true, value_name = "KIND:GLOB")]
+    without: Vec<String>,
+    /// Keep only the matches of that kind: `--only 'job:pretrain-*'`.
+    #[arg(long, global = true, value_name = "KIND:GLOB")]
+    only: Vec<String>,
+    /// Set a field on every match, or a top-level one: `--set
+    /// 'pool:vast-*.interruption_rate_per_hour=0.1'`, `--set
+    /// carbon_price_usd_per_t=80` (VALUE is JSON, or else a string).
+    #[arg(long, global = true, value_name = "[KIND:GLOB.]FIELD=VALUE")]
+    set: Vec<String>,
 }
 
 /// The limits of the optimum given on the command line.
@@ -108,6 +123,37 @@ fn watch_ctrl_c() {
 
 /// `--unmet-usd-per-work`: set once in `main`, applied by [`load`].
 static UNMET_USD_PER_WORK: OnceLock<f64> = OnceLock::new();
+
+/// `--without`, `--only`, `--set` in the order given: set once in
+/// `main`, applied by [`read_scenario`] after parsing, before validation.
+static OVERLAYS: OnceLock<Vec<geoshift::Overlay>> = OnceLock::new();
+
+/// Whether stdout is JSON (set once in `main`): the overlays are then a
+/// field, not a header line.
+static JSON_OUTPUT: OnceLock<bool> = OnceLock::new();
+
+/// The scenario file the command read, for the overlays' header line.
+static SCENARIO_PATH: OnceLock<PathBuf> = OnceLock::new();
+
+/// Whether the output's header line has shown the overlays already.
+static OVERLAYS_SHOWN: AtomicBool = AtomicBool::new(false);
+
+/// The overlays of the command line (empty when none).
+pub(crate) fn overlays() -> &'static [geoshift::Overlay] {
+    OVERLAYS.get().map_or(&[], Vec::as_slice)
+}
+
+/// `path` as a header line names it: with the overlays applied to it in
+/// brackets (`scenarios/x.json [without region:vast-*]`). A header that
+/// calls this shows them, so [`emit`] adds no line of its own.
+pub(crate) fn described(path: &Path) -> String {
+    let overlays = overlays();
+    if overlays.is_empty() {
+        return path.display().to_string();
+    }
+    OVERLAYS_SHOWN.store(true, Ordering::SeqCst);
+    format!("{} [{}]", path.display(), variants::describe(overlays))
+}
 
 /// A scheduler the crate ships, as `--scheduler` names it.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,11 +230,17 @@ enum Command {
         /// egress) of at most this many $ (optimal only).
         #[arg(long, value_name = "USD", allow_negative_numbers = true)]
         budget: Option<f64>,
+        /// Also write the plan's rows to this CSV file (job, pool, region,
+        /// slot, start, server_hours, work, cost_usd); an existing file is
+        /// refused, never replaced.
+        #[arg(long, value_name = "FILE.csv")]
+        csv: Option<PathBuf>,
     },
     /// Solve at each carbon price, emissions cap or deadline slack: a
     /// table of cost against emissions (or slack) and an SVG curve.
     Sweep(sweep::SweepArgs),
-    /// Run every scheduler on a scenario and compare their costs.
+    /// Run every scheduler on a scenario and compare their costs; or, with
+    /// --variant, one scheduler on variants of the scenario.
     Compare {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
@@ -198,6 +250,19 @@ enum Command {
         /// Print the comparison as JSON.
         #[arg(long)]
         json: bool,
+        /// A variant of the scenario, one row each: `NAME=OVERLAY; OVERLAY`,
+        /// each overlay as on the command line without its dashes
+        /// (`--variant 'cloud=without region:vast-*'`; `--variant 'all='`
+        /// is the file as it is). Savings are against the first.
+        #[arg(long, value_name = "NAME=OVERLAYS")]
+        variant: Vec<String>,
+        /// Which scheduler plans each variant (with --variant).
+        #[arg(long, value_enum, default_value = "optimal", requires = "variant")]
+        scheduler: SchedulerName,
+        /// Also write the variants' rows to this CSV file (with --variant;
+        /// an existing file is refused, never replaced).
+        #[arg(long, value_name = "FILE.csv", requires = "variant")]
+        csv: Option<PathBuf>,
     },
     /// Check a scenario and summarise it.
     Validate {
@@ -321,7 +386,7 @@ fn main() -> ExitCode {
     for note in notes {
         eprintln!("{note}");
     }
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::try_parse_from(args.iter().cloned()) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with status 0; a usage error is
@@ -342,6 +407,21 @@ fn main() -> ExitCode {
         // Its range is the library's to check, with the job it applies to.
         let _ = UNMET_USD_PER_WORK.set(usd);
     }
+    let overlays = match variants::from_args(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if !overlays.is_empty() && matches!(cli.command, Command::Bench(_) | Command::Catalog(_)) {
+        eprintln!(
+            "error: --without, --only and --set apply to commands that read a scenario file \
+             (solve, compare, validate, sweep, risk, plot, explain, replan), not to bench or catalog"
+        );
+        return ExitCode::from(1);
+    }
+    let _ = OVERLAYS.set(overlays);
     watch_ctrl_c();
     let _ = LIMITS.set(SolveLimits {
         // Checked above to be finite and >= 0; a value too large for a
@@ -361,6 +441,7 @@ fn main() -> ExitCode {
         || matches!(&cli.command, Command::Sweep(a) if a.json)
         || matches!(&cli.command, Command::Bench(a) if a.json)
         || matches!(&cli.command, Command::Catalog(a) if a.json);
+    let _ = JSON_OUTPUT.set(json);
     let result = match cli.command {
         Command::Solve {
             scenario,
@@ -370,6 +451,7 @@ fn main() -> ExitCode {
             verbose,
             emissions_cap,
             budget,
+            csv,
         } => {
             let goal = match (emissions_cap, budget) {
                 (Some(t), _) => Some(geoshift::Goal::LeastCostUnderCap { emissions_t: t }),
@@ -378,13 +460,37 @@ fn main() -> ExitCode {
                 }
                 _ => None,
             };
-            solve(&scenario, scheduler, solver.0, json, verbose, goal)
+            solve(
+                &scenario,
+                scheduler,
+                solver.0,
+                json,
+                verbose,
+                goal,
+                csv.as_deref(),
+            )
         }
         Command::Sweep(args) => sweep::run(args),
         Command::Compare {
             scenario,
             solver,
             json,
+            variant,
+            scheduler,
+            csv,
+        } if !variant.is_empty() => variants::compare(&variants::CompareVariants {
+            path: &scenario,
+            variants: &variant,
+            scheduler,
+            backend: solver.0,
+            json,
+            csv: csv.as_deref(),
+        }),
+        Command::Compare {
+            scenario,
+            solver,
+            json,
+            ..
         } => compare(&scenario, solver.0, json),
         Command::Validate { scenario } => validate(&scenario),
         Command::Catalog(args) => catalog::run(&args),
@@ -474,6 +580,14 @@ fn load(path: &Path) -> Result<Problem, Failure> {
 /// scenario the problem keeps) is above the memory budget. The scenario
 /// as read is in the problem ([`Problem::scenario`]).
 fn load_for(path: &Path, copies: usize) -> Result<Problem, Failure> {
+    let scenario = read_scenario(path)?;
+    build_problem(path, scenario, copies)
+}
+
+/// The scenario in the file at `path`, parsed, with `--unmet-usd-per-work`
+/// and the command line's overlays applied (in that order), not yet
+/// validated.
+pub(crate) fn read_scenario(path: &Path) -> Result<Scenario, Failure> {
     let text = read_input(path)?;
     let mut scenario = Scenario::from_json(&text).map_err(|e| input_error(path, e))?;
     if let Some(&usd) = UNMET_USD_PER_WORK.get() {
@@ -481,6 +595,20 @@ fn load_for(path: &Path, copies: usize) -> Result<Problem, Failure> {
             job.unmet_usd_per_work.get_or_insert(usd);
         }
     }
+    let _ = SCENARIO_PATH.set(path.to_path_buf());
+    for overlay in overlays() {
+        scenario.apply(overlay).map_err(|e| input_error(path, e))?;
+    }
+    Ok(scenario)
+}
+
+/// The problem of `scenario` (read from `path`), for a command that holds
+/// up to `copies` problems of it at once (see [`load_for`]).
+pub(crate) fn build_problem(
+    path: &Path,
+    scenario: Scenario,
+    copies: usize,
+) -> Result<Problem, Failure> {
     let need = Problem::estimate_bytes(&scenario).saturating_mul(copies);
     let budget = geoshift::DEFAULT_MEMORY_BUDGET_BYTES;
     if need > budget {
@@ -672,6 +800,7 @@ fn solve(
     json: bool,
     verbose: bool,
     goal: Option<geoshift::Goal>,
+    csv: Option<&Path>,
 ) -> Result<(), Failure> {
     let s = match (goal, name) {
         (None, _) => scheduler(name, backend, verbose),
@@ -682,13 +811,24 @@ fn solve(
             ))
         }
     };
+    if let Some(csv) = csv {
+        variants::check_new_file("--csv", csv)?;
+    }
     let problem = load(path)?;
     let (report, seconds) = run(&problem, s.as_ref())?;
+    if let Some(csv) = csv {
+        variants::write_new_file("--csv", csv, &variants::plan_csv(&problem, &report)?)?;
+    }
     let mut out = String::new();
     if json {
         outln!(out, "{}", to_json(&report)?);
     } else {
         print_report(&mut out, &report, seconds, &problem);
+        let groups = variants::group_shares(&problem, &report);
+        variants::print_groups(&mut out, &[(report.scheduler.as_str(), groups)], "  ");
+        if let Some(csv) = csv {
+            outln!(out, "wrote {}", csv.display());
+        }
     }
     emit(&out)?;
     if verbose {
@@ -697,9 +837,27 @@ fn solve(
     Ok(())
 }
 
+/// `value` as pretty JSON, with the command line's overlays (as written,
+/// `without region:vast-*`) as an `overlays` field of the object (of each
+/// object of an array) when there are any.
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::new(3, format!("cannot write JSON: {e}")))
+    let cannot = |e: serde_json::Error| Failure::new(3, format!("cannot write JSON: {e}"));
+    let overlays = overlays();
+    if overlays.is_empty() {
+        return serde_json::to_string_pretty(value).map_err(cannot);
+    }
+    let shown: Vec<String> = overlays.iter().map(ToString::to_string).collect();
+    let mut v = serde_json::to_value(value).map_err(cannot)?;
+    let mut add = |v: &mut serde_json::Value| {
+        if let Some(o) = v.as_object_mut() {
+            o.insert("overlays".into(), shown.clone().into());
+        }
+    };
+    match &mut v {
+        serde_json::Value::Array(items) => items.iter_mut().for_each(&mut add),
+        v => add(v),
+    }
+    serde_json::to_string_pretty(&v).map_err(cannot)
 }
 
 fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
@@ -798,6 +956,9 @@ struct Row {
     /// The error as the library's JSON (`kind`, `message`, `detail`).
     #[serde(skip_serializing_if = "Option::is_none")]
     error_detail: Option<serde_json::Value>,
+    /// Work and cost per region group of the plan.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<variants::GroupShare>,
     /// The exit status this row's failure maps to (not serialised).
     #[serde(skip)]
     failure_code: u8,
@@ -844,6 +1005,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 solve_seconds: seconds,
                 saving_vs_local_usd: None,
                 saving_vs_local_pct: None,
+                groups: variants::group_shares(problem, &report),
                 report: Some(report),
                 error: None,
                 error_detail: None,
@@ -862,6 +1024,7 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
                 report: None,
                 error: Some(e.to_string()),
                 error_detail: serde_json::to_value(&e).ok(),
+                groups: Vec::new(),
                 failure_code: Failure::from(e).code,
             },
             Err(e) => return Err(e.into()),
@@ -880,6 +1043,17 @@ fn run_all(problem: &Problem, backend: Backend) -> Result<Vec<Row>, Failure> {
 
 /// Writes gathered output to stdout; a closed pipe is not an error.
 fn emit(out: &str) -> Result<(), Failure> {
+    // A command whose output has no header naming the file gets one line
+    // naming the file and its overlays, before its first output.
+    let header = match (SCENARIO_PATH.get(), JSON_OUTPUT.get()) {
+        (Some(path), Some(false))
+            if !overlays().is_empty() && !OVERLAYS_SHOWN.load(Ordering::SeqCst) =>
+        {
+            format!("{}\n", described(path))
+        }
+        _ => String::new(),
+    };
+    let out = format!("{header}{out}");
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(out.as_bytes())
@@ -938,7 +1112,7 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
     outln!(
         out,
         "{}: {} jobs, {} regions, {} pools, {} slots of {} s",
-        path.display(),
+        described(path),
         problem.jobs().len(),
         problem.regions().len(),
         problem.pools().len(),
@@ -995,6 +1169,12 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
             ),
         }
     }
+    let groups: Vec<(&str, Vec<variants::GroupShare>)> = rows
+        .iter()
+        .filter(|r| r.report.is_some())
+        .map(|r| (r.scheduler.as_str(), r.groups.clone()))
+        .collect();
+    variants::print_groups(out, &groups, "");
     // With a price for undone work, a total is not all money spent.
     for r in rows.iter().filter_map(|row| row.report.as_ref()) {
         if r.unmet_usd != 0.0 {
@@ -1027,7 +1207,7 @@ fn validate(path: &Path) -> Result<(), Failure> {
     outln!(
         out,
         "{}: valid. {} slots of {} s from {} ({} regions, {} pools, {} links, {} jobs)",
-        path.display(),
+        described(path),
         h.slots,
         h.slot_seconds,
         h.start.to_rfc3339(),
