@@ -54,10 +54,15 @@ pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
     for p in &mut ignored.pools {
         p.interruption_rate_per_hour = 0.0;
     }
-    let ignored_problem = Problem::new(&ignored).map_err(|e| input_error(path, e))?;
+    // Both problems are held while each is solved: each solve counts the
+    // other against the memory budget, and the first model's check runs
+    // before the second problem is built (exit 1, nothing more built).
+    let held = Problem::estimate_bytes(&ignored);
     let backend = args.solver.0;
-    let (with, _) = run(&priced, &optimal(backend, false))?;
-    let (without, _) = run(&ignored_problem, &optimal(backend, false))?;
+    optimal(backend, false).holding(held).check_memory(&priced)?;
+    let ignored_problem = Problem::new(&ignored).map_err(|e| input_error(path, e))?;
+    let (with, _) = run(&priced, &optimal(backend, false).holding(held))?;
+    let (without, _) = run(&ignored_problem, &optimal(backend, false).holding(held))?;
     let mut out = String::new();
     print(&mut out, path, &scenario, &priced, &with, &without);
     emit(&out)

@@ -359,7 +359,7 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Expl
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
     // The problem and one deadline re-solve's at a time.
-    optimal.check_problems(problem.resident_bytes(), 2)?;
+    optimal.check_problems(problem, 2)?;
     // Duals of a plan accepted within a loose gap (column generation
     // stopped early) are not the optimum's: explain solves exactly.
     let optimal = optimal
@@ -460,7 +460,8 @@ fn deadline_hour(
     if new_slots == 0 {
         return Ok(no_new_slot());
     }
-    match optimal.solve(&problem) {
+    // The base problem is held beside this one.
+    match optimal.clone().holding(base.resident_bytes()).solve(&problem) {
         Ok(s) => {
             let t1 = s.report.total_usd;
             Ok(DeadlineHour {

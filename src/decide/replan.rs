@@ -400,7 +400,7 @@ impl Replan {
         // One deadline for every solve of the re-plan.
         let optimal = &optimal.anchored();
         // The problem given, the as-run one and the residual one.
-        optimal.check_problems(problem.resident_bytes(), 3)?;
+        optimal.check_problems(problem, 3)?;
         let now_slot = self.now_slot(problem)?;
         let matched = self.match_previous(problem, now_slot)?;
         let (jobs, pinned) = self.progress(problem, &matched)?;
@@ -429,7 +429,10 @@ impl Replan {
                 .filter(|_| self.warm)
                 .filter_map(|&(j, k, t)| index.get(&j).map(|&i| (i, k, t)))
                 .collect();
-            let solution = optimal.solve_seeded(&residual, &seed)?;
+            // The problem and its as-run problem are held beside the
+            // residual one.
+            let held = problem.resident_bytes().saturating_add(as_run.resident_bytes());
+            let solution = optimal.clone().holding(held).solve_seeded(&residual, &seed)?;
             residual_total = solution.report.total_usd;
             rows.extend(solution.schedule.assignments.iter().map(|a| Assignment {
                 job: map[a.job],

@@ -188,8 +188,8 @@ pub enum SweepError {
 type PointHook = Arc<dyn Fn(usize, usize, f64, Option<&SweepPoint>) + Send + Sync>;
 
 /// A sweep, configured: the axis, the optimum that solves each point
-/// (backend, gap, goal, per-point time limit, cancellation flag), an
-/// overall time limit and a hook called after each point.
+/// (backend, gap, goal, time limit and cancellation flag, both for the
+/// whole sweep), the sweep's own time limit and a hook called after each point.
 ///
 /// ```
 /// use geoshift::{Horizon, Job, Pool, Problem, Region, Scenario, Sweep, SweepAxis};
@@ -255,9 +255,10 @@ impl Sweep {
         }
     }
 
-    /// The optimum that solves each point. Its time limit applies to each
-    /// point; its cancellation flag, checked before each point, also ends
-    /// the sweep; its goal holds at every point of a carbon-price or slack
+    /// The optimum that solves each point. Its time limit is one for the
+    /// whole sweep, counted from the start of [`Sweep::run`] (as a
+    /// command's `--time-limit`); its cancellation flag, checked before
+    /// each point, also ends the sweep; its goal holds at every point of a carbon-price or slack
     /// sweep (a cap sweep sets the goal to each cap).
     pub fn optimal(mut self, optimal: Optimal) -> Self {
         self.optimal = optimal;
@@ -298,14 +299,14 @@ impl Sweep {
     pub fn run(&self, problem: &Problem) -> Result<Curve, Error> {
         let scenario = problem.scenario();
         let started = Instant::now();
-        let (per_point, command_deadline, cancel, mode) = self.optimal.bounds();
+        let (time_limit, command_deadline, cancel, mode) = self.optimal.bounds();
+        // One deadline for the whole call, as the command line has one
+        // per command: the optimum's time limit counted from now (as
+        // `explain` and `Replan::solve` do), the sweep's own limit and the
+        // optimum's deadline, whichever is first.
         let own = self.time_limit.and_then(|t| started.checked_add(t));
-        // The sweep ends by the earlier of its own limit and the optimum's
-        // deadline (a command's one deadline).
-        let deadline = match (own, command_deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let call = time_limit.and_then(|t| started.checked_add(t));
+        let deadline = [own, call, command_deadline].into_iter().flatten().min();
         let stop = || {
             if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                 Some(StopReason::Cancelled)
@@ -315,18 +316,19 @@ impl Sweep {
                 None
             }
         };
-        // The optimum of one point: what is left of the sweep's time, at
-        // most the per-point limit.
+        // The base problem and one point's at a time: each point's solve
+        // counts the base beside its own (a cap's is the base itself,
+        // counted twice to keep one rule).
+        self.optimal.check_problems(problem, 2)?;
+        let held = problem.resident_bytes();
+        // The optimum of one point: what is left of the sweep's time.
         let optimal_now = || {
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            match (per_point, left) {
-                (Some(a), Some(b)) => self.optimal.clone().time_limit(a.min(b)),
-                (None, Some(b)) => self.optimal.clone().time_limit(b),
-                _ => self.optimal.clone(),
+            let optimal = self.optimal.clone().holding(held);
+            match deadline {
+                Some(d) => optimal.time_limit(d.saturating_duration_since(Instant::now())),
+                None => optimal,
             }
         };
-        // The base problem and one point's at a time.
-        self.optimal.check_problems(problem.resident_bytes(), 2)?;
         let base = problem;
         let (kind, settings) = match &self.axis {
             SweepAxis::CarbonPrice(v) => {

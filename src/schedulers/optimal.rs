@@ -61,6 +61,7 @@ impl fmt::Debug for Optimal {
             .field("gap", &s.gap)
             .field("cancel", &s.cancel.is_some())
             .field("memory_budget_bytes", &s.memory_budget_bytes)
+            .field("held_bytes", &s.held_bytes)
             .field("column_generation", &s.column_generation)
             .field("goal", &self.goal)
             .field("warm", &s.warm.as_ref().map(|w| w.len()))
@@ -80,6 +81,7 @@ impl Optimal {
                 gap: DEFAULT_GAP,
                 cancel: None,
                 memory_budget_bytes: DEFAULT_MEMORY_BUDGET_BYTES,
+                held_bytes: 0,
                 column_generation: ColumnGeneration::Auto,
                 warm: None,
                 warm_is_previous_plan: false,
@@ -239,21 +241,33 @@ impl Optimal {
         self
     }
 
-    /// Refuses, with [`Error::TooLarge`] and before anything is built,
-    /// a command that would hold `copies` problems like `p` (estimated
-    /// with [`Problem::estimate_bytes`]) beyond the memory budget.
-    pub(crate) fn check_problems(&self, bytes_each: usize, copies: usize) -> Result<(), Error> {
-        let need = bytes_each.saturating_mul(copies);
-        if need > self.settings.memory_budget_bytes {
-            return Err(TooLarge {
-                columns: 0,
-                nonzeros: 0,
-                estimate_bytes: need,
-                budget_bytes: self.settings.memory_budget_bytes,
-            }
-            .into());
-        }
-        Ok(())
+    /// The same optimum, with `bytes` more held by the caller beside the
+    /// problem each solve is given (the other problems of a command: a
+    /// sweep's base problem beside each point's, `risk`'s problem with
+    /// interruptions ignored beside the priced one): every solve counts
+    /// them against the memory budget with its problem's own
+    /// ([`Problem::estimate_bytes`]). Adds to what is held already.
+    pub fn holding(mut self, bytes: usize) -> Self {
+        self.settings.held_bytes = self.settings.held_bytes.saturating_add(bytes);
+        self
+    }
+
+    /// Refuses, with [`Error::TooLarge`] and before anything of it is
+    /// built, a solve of `problem` that would not keep the memory budget:
+    /// the problem and what is held ([`Optimal::holding`]), the model,
+    /// and the solver's own memory for one call (the whole model, or
+    /// column generation's calls where the backend has them). Every
+    /// [`Optimal::solve`] makes this check first; a command calls it
+    /// before it builds the other problems it will hold.
+    pub fn check_memory(&self, problem: &Problem) -> Result<(), Error> {
+        engine::memory_check_of(problem, &self.settings, self.goal)
+    }
+
+    /// [`Optimal::check_memory`] of a command that holds `copies`
+    /// problems like `problem` while it solves one of them.
+    pub(crate) fn check_problems(&self, problem: &Problem, copies: usize) -> Result<(), Error> {
+        let others = problem.resident_bytes().saturating_mul(copies.saturating_sub(1));
+        self.clone().holding(others).check_memory(problem)
     }
 
     /// When to solve the LP by column generation; default

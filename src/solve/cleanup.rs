@@ -247,6 +247,7 @@ mod tests {
                 cancel: None,
                 column_generation: ColumnGeneration::Never,
                 whole_model_fits: true,
+                solver_room_bytes: usize::MAX,
             };
             let Ok(r) = solve_lp(
                 &lp,

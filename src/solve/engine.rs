@@ -16,7 +16,8 @@ use super::cleanup::{repair, to_schedule};
 use super::duals::{duals, Duals};
 use super::limits::{ColumnGeneration, Limits, StopReason};
 use super::linear::{sifts, solve_lp};
-use super::lp::{self, Objective};
+use super::lp::{self, ModelEstimate, ModelSize, Objective};
+use super::memory;
 use super::progress::{Hook, OnRound, Progress, Stage};
 use super::sifting;
 use crate::diagnose::{diagnose as diagnose_problem, whole_jobs_alone};
@@ -68,6 +69,10 @@ pub(crate) struct Settings {
     pub(crate) gap: f64,
     pub(crate) cancel: Option<Arc<AtomicBool>>,
     pub(crate) memory_budget_bytes: usize,
+    /// Bytes the caller holds beside the problem it solves (the other
+    /// problems of a command: a sweep's base, `risk`'s second problem),
+    /// counted against the budget with the problem's own.
+    pub(crate) held_bytes: usize,
     pub(crate) column_generation: ColumnGeneration,
     /// Cells (job, pool, slot) of a known plan (the previous point of a
     /// sweep, or a re-plan's previous plan) that seed column generation.
@@ -107,6 +112,7 @@ impl Settings {
             cancel: self.cancel.clone(),
             column_generation: self.column_generation,
             whole_model_fits: true,
+            solver_room_bytes: usize::MAX,
         }
     }
 
@@ -209,6 +215,98 @@ fn solve_goal(p: &Problem, s: &Settings, goal: Goal, limits: &Limits) -> Result<
     solve_model(p, s, goal, goal.model(), limits)
 }
 
+/// What the memory budget leaves a solve: its backend (under `Auto`,
+/// Clarabel when only column generation fits), whether the whole model
+/// fits a solver, and the bytes any one solver call may take.
+struct Fit {
+    backend: Backend,
+    whole_model_fits: bool,
+    solver_room_bytes: usize,
+}
+
+/// The memory budget against what a solve would hold, from counts alone
+/// (before anything is built): the problem and whatever else the caller
+/// holds (`held_bytes`; the problem twice with a binding `max_regions`,
+/// whose spread stage holds a copy), the engine's model (twice for a
+/// MILP, which also holds its all-Split relaxation, and for the spread
+/// stage's model), and a solver's call
+/// ([`memory::call_bytes`]: good_lp's copy and the solver's own working
+/// memory, Clarabel's KKT system and factors, microlp's LU factors). The
+/// whole model in one call, or else column generation's calls kept
+/// within what is left ([`Limits::solver_room_bytes`]); neither:
+/// [`TooLarge`]. `columns` are the model's (estimated or built), which
+/// decide whether `backend` solves by column generation.
+fn memory_check(
+    p: &Problem,
+    s: &Settings,
+    estimate: &ModelEstimate,
+    mip: bool,
+    backend: Backend,
+    columns: usize,
+) -> Result<Fit, Error> {
+    // A binding `max_regions` also holds the problem held to fewer
+    // regions (a copy of this one) and its model (`solve::spread`).
+    let spread = p.jobs().iter().any(|j| j.spread_binds());
+    let resident = p
+        .resident_bytes()
+        .saturating_mul(if spread { 2 } else { 1 })
+        .saturating_add(s.held_bytes);
+    let room = s.memory_budget_bytes.saturating_sub(resident);
+    let matrix_bytes = match mip || spread {
+        true => estimate.matrix_bytes.saturating_mul(2),
+        false => estimate.matrix_bytes,
+    };
+    let too_large = |bytes: usize| -> Error {
+        TooLarge {
+            columns: estimate.columns,
+            nonzeros: estimate.nonzeros,
+            estimate_bytes: bytes.saturating_add(resident),
+            budget_bytes: s.memory_budget_bytes,
+        }
+        .into()
+    };
+    if matrix_bytes > room {
+        return Err(too_large(matrix_bytes));
+    }
+    let solver_room_bytes = room - matrix_bytes;
+    let whole = |b| memory::whole_bytes(b, mip, estimate.columns, estimate.nonzeros);
+    let mode = s.column_generation;
+    // Reassigned below only when Clarabel is compiled in.
+    #[cfg_attr(not(feature = "clarabel"), allow(unused_mut))]
+    let mut backend = backend;
+    let whole_model_fits = whole(backend) <= solver_room_bytes;
+    // A whole model beyond the budget is still solved when column
+    // generation keeps each call small; otherwise it is refused.
+    if !whole_model_fits && !sifts(backend, mode, columns) {
+        #[cfg(feature = "clarabel")]
+        if s.backend == Backend::Auto {
+            backend = Backend::Clarabel;
+        }
+        if !sifts(backend, mode, columns) {
+            return Err(too_large(matrix_bytes.saturating_add(whole(backend))));
+        }
+    }
+    Ok(Fit {
+        backend,
+        whole_model_fits: whole(backend) <= solver_room_bytes,
+        solver_room_bytes,
+    })
+}
+
+/// [`memory_check`] of the model of `goal` for `p`, before anything is
+/// built: [`crate::schedulers::Optimal::check_memory`].
+pub(crate) fn memory_check_of(p: &Problem, s: &Settings, goal: Goal) -> Result<(), Error> {
+    let (_, limit) = goal.model();
+    let estimate = lp::estimate_with(p, limit.is_some());
+    let mip = p.jobs().iter().any(|j| j.has_region_choice());
+    let size = ModelSize {
+        variables: estimate.columns,
+        binaries: 0,
+        constraints: 0,
+    };
+    memory_check(p, s, &estimate, mip, s.backend.resolve(&size), estimate.columns).map(|_| ())
+}
+
 /// Solves the model of `objective` and `limit` (those of `goal`, or
 /// the goal's objective without its limit), in named stages: the memory
 /// budget; the model, warm started by Greedy; the anytime solve (or, with
@@ -223,32 +321,15 @@ fn solve_model(
     limits: &Limits,
 ) -> Result<Solution, Error> {
     let mut limits = limits.clone();
-    // The memory budget, before anything is built.
+    // The memory budget, before anything is built (see `memory_check`).
     let estimate = lp::estimate_with(p, limit.is_some());
-    // The problem (and a heuristic's ledgers) is already resident: the
-    // model gets what is left of the budget, so that the two together
-    // keep it.
-    // A binding `max_regions` also holds the problem held to fewer
-    // regions (a copy of this one) and its model (`solve::spread`).
-    let spread = p.jobs().iter().any(|j| j.spread_binds());
-    let resident = p
-        .resident_bytes()
-        .saturating_mul(if spread { 2 } else { 1 });
-    let room = s.memory_budget_bytes.saturating_sub(resident);
-    // A MILP also holds its all-Split relaxation, a smaller matrix.
-    let matrix_bytes = match p.jobs().iter().any(|j| j.has_region_choice()) || spread {
-        true => estimate.matrix_bytes.saturating_mul(2),
-        false => estimate.matrix_bytes,
+    let mip = p.jobs().iter().any(|j| j.has_region_choice());
+    let by_estimate = ModelSize {
+        variables: estimate.columns,
+        binaries: 0,
+        constraints: 0,
     };
-    if matrix_bytes > room {
-        return Err(TooLarge {
-            columns: estimate.columns,
-            nonzeros: estimate.nonzeros,
-            estimate_bytes: matrix_bytes.saturating_add(resident),
-            budget_bytes: s.memory_budget_bytes,
-        }
-        .into());
-    }
+    memory_check(p, s, &estimate, mip, s.backend.resolve(&by_estimate), estimate.columns)?;
     // After the memory check: the diagnosis builds a model of its own,
     // about the optimum's size. A job with no window, or a Whole job that
     // no region alone could finish, makes the scenario infeasible before
@@ -285,29 +366,12 @@ fn solve_model(
         greedy = Some(plan);
     }
     let size = model.size(true);
-    // Reassigned below only when Clarabel is compiled in.
-    #[cfg_attr(not(feature = "clarabel"), allow(unused_mut))]
-    let mut backend = s.backend.resolve(&size);
-    // A whole model beyond the budget is still solved when column
-    // generation keeps each call small; otherwise it is refused.
-    limits.whole_model_fits = estimate.full_solver_bytes <= room;
-    let mode = limits.column_generation;
-    let sifts = |b| sifts(b, mode, model.columns());
-    if !limits.whole_model_fits && !sifts(backend) {
-        #[cfg(feature = "clarabel")]
-        if s.backend == Backend::Auto {
-            backend = Backend::Clarabel;
-        }
-        if !sifts(backend) {
-            return Err(TooLarge {
-                columns: estimate.columns,
-                nonzeros: estimate.nonzeros,
-                estimate_bytes: estimate.full_solver_bytes.saturating_add(resident),
-                budget_bytes: s.memory_budget_bytes,
-            }
-            .into());
-        }
-    }
+    // The same check on the model as built (its backend may differ from
+    // the estimate's near `AUTO_CLARABEL_MIN_VARIABLES`).
+    let fit = memory_check(p, s, &estimate, mip, s.backend.resolve(&size), model.columns())?;
+    let backend = fit.backend;
+    limits.whole_model_fits = fit.whole_model_fits;
+    limits.solver_room_bytes = fit.solver_room_bytes;
     s.report(Progress::Built {
         size,
         backend,

@@ -108,6 +108,10 @@ pub(crate) struct Limits {
     /// The whole model fits the memory budget in a solver (else only
     /// column generation may run, and no exact MILP stage).
     pub(crate) whole_model_fits: bool,
+    /// Bytes one solver call may take (what the memory budget leaves
+    /// beside the problem and the engine's model): column generation
+    /// keeps its working set within it ([`super::memory::call_bytes`]).
+    pub(crate) solver_room_bytes: usize,
 }
 
 impl Limits {

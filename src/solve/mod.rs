@@ -34,6 +34,7 @@ pub(crate) mod engine;
 pub(crate) mod limits;
 pub(crate) mod linear;
 pub(crate) mod lp;
+pub(crate) mod memory;
 pub(crate) mod mps;
 pub(crate) mod pricing;
 pub(crate) mod progress;

@@ -195,6 +195,7 @@ mod tests {
             cancel: None,
             column_generation,
             whole_model_fits: true,
+            solver_room_bytes: usize::MAX,
         }
     }
 

@@ -24,6 +24,7 @@ use super::backend::{self, Backend, Call, Failure};
 use super::limits::{relative_gap, Limits, StopReason};
 use super::linear::full;
 use super::lp::{Col, Lp};
+use super::memory;
 use super::progress::{OnRound, Stage};
 
 /// Below this many allowed columns the whole model is solved at once.
@@ -73,6 +74,15 @@ pub(crate) fn sift(
     let allowed = |i: usize| mask.is_none_or(|m| m[i]);
     let mut in_set = vec![false; n];
     let mut set: Vec<usize> = Vec::new();
+    // The working set is kept within the memory a call may take: its
+    // nonzeros, and whether one more column `i` fits.
+    let mut nnz: usize = 0;
+    let jobs = lp.job_cols.len();
+    let fits = |set: &[usize], nnz: usize, i: usize| {
+        let cols = set.len() + 1 + jobs; // and an artificial per job
+        let nnz = nnz + lp.entries(i).count() + jobs;
+        memory::call_bytes(backend, cols, nnz) <= limits.solver_room_bytes
+    };
     let mut dearest: f64 = 0.0;
     // Work units the warm columns of a seeded model hold per job.
     let mut warm_cover = vec![0.0; lp.job_cols.len()];
@@ -104,6 +114,7 @@ pub(crate) fn sift(
                         dearest = dearest.max(lp.cost[i].abs());
                     }
                     in_set[i] = true;
+                    nnz += lp.entries(i).count();
                     set.push(i);
                 }
             }
@@ -112,17 +123,19 @@ pub(crate) fn sift(
         let cover = if warm_cover[j] >= work { 0.0 } else { COVER };
         let mut covered = 0.0;
         for (_, i) in cells {
-            if covered >= cover * work {
+            if covered >= cover * work || !fits(&set, nnz, i) {
                 break;
             }
             covered += lp.upper[i] * lp.cell_speed(i);
             in_set[i] = true;
+            nnz += lp.entries(i).count();
             set.push(i);
         }
     }
     for &i in lp.warm_columns.iter().chain(seed) {
-        if i < n && !in_set[i] && allowed(i) {
+        if i < n && !in_set[i] && allowed(i) && fits(&set, nnz, i) {
             in_set[i] = true;
+            nnz += lp.entries(i).count();
             set.push(i);
         }
     }
@@ -227,7 +240,11 @@ pub(crate) fn sift(
             if art_used {
                 // No column can help, yet some work is only done by an
                 // artificial: the LP is infeasible (or the artificial's
-                // price too low to tell). The whole model decides.
+                // price too low to tell). The whole model decides, if
+                // it fits.
+                if !limits.whole_model_fits {
+                    return stopped(best, best_bound, StopReason::MemoryBudget, round);
+                }
                 return full(lp, mask, backend, limits);
             }
             return Ok(result);
@@ -235,20 +252,34 @@ pub(crate) fn sift(
         if !art_used {
             best = Some(result);
         }
+        let before = set.len();
         for v in &mut violations {
             let add = ADD_PER_JOB.max(v.len() / ADD_SHARE_OF_NEGATIVE);
             if v.len() > add {
                 v.select_nth_unstable_by(add, |a, b| a.0.total_cmp(&b.0));
                 v.truncate(add);
             }
+            // Most negative first, while the call fits the memory left.
+            v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
             for &(_, i) in v.iter() {
+                if !fits(&set, nnz, i) {
+                    break;
+                }
                 in_set[i] = true;
+                nnz += lp.entries(i).count();
                 set.push(i);
             }
         }
-        if set.len() * 2 > allowed_count {
+        if set.len() == before {
+            // Columns price negative, and no more of them fit a call.
+            return stopped(best, best_bound, StopReason::MemoryBudget, round);
+        }
+        if set.len() * 2 > allowed_count && limits.whole_model_fits {
             break;
         }
+    }
+    if !limits.whole_model_fits {
+        return stopped(best, best_bound, StopReason::MemoryBudget, MAX_ROUNDS);
     }
     full(lp, mask, backend, limits)
 }
