@@ -106,6 +106,8 @@ pub mod guide {
     pub mod cli {}
     #[doc = include_str!("../docs/limits.md")]
     pub mod limits {}
+    #[doc = include_str!("../docs/faults.md")]
+    pub mod faults {}
     #[doc = include_str!("../docs/solvers.md")]
     pub mod solvers {}
     #[doc = include_str!("../docs/unmet-work.md")]

@@ -478,3 +478,37 @@ proptest! {
 fn close_rel(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
+
+/// The optimum's time limit is one deadline for the whole `Sweep::run`,
+/// as `--time-limit` is one for `geoshift sweep` (issue 25, item 4): it
+/// was applied to each point, so eight points could take eight limits.
+/// Each point here takes longer than the limit alone: the sweep stops
+/// after about one limit, with the points not started left out.
+#[test]
+fn the_optimums_time_limit_is_one_deadline_for_the_whole_sweep() {
+    let heavy = generate(&Params {
+        jobs: 100,
+        regions: 10,
+        slots: 48,
+        whole_share: 0.2,
+        seed: 7,
+        ..Params::default()
+    });
+    let p = Problem::new(&heavy).unwrap();
+    let clock = std::time::Instant::now();
+    let prices: Vec<f64> = (0..8).map(|i| 10.0 * i as f64).collect();
+    let curve = Sweep::new(SweepAxis::CarbonPrice(prices))
+        .optimal(Optimal::new(Backend::Microlp).time_limit(Duration::from_secs(1)))
+        .run(&p)
+        .unwrap();
+    let took = clock.elapsed().as_secs_f64();
+    // The limit, the solver's grace (0.5 s) and a margin for a loaded
+    // machine, well below the eight limits a per-point limit allowed.
+    assert!(took < 1.0 + 0.5 + 3.0, "{took:.2} s");
+    assert_eq!(
+        curve.stopped,
+        Some(StopReason::TimeLimit),
+        "{} points",
+        curve.points.len()
+    );
+}

@@ -59,7 +59,9 @@ pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
     // before the second problem is built (exit 1, nothing more built).
     let held = Problem::estimate_bytes(&ignored);
     let backend = args.solver.0;
-    optimal(backend, false).holding(held).check_memory(&priced)?;
+    optimal(backend, false)
+        .holding(held)
+        .check_memory(&priced)?;
     let ignored_problem = Problem::new(&ignored).map_err(|e| input_error(path, e))?;
     let (with, _) = run(&priced, &optimal(backend, false).holding(held))?;
     let (without, _) = run(&ignored_problem, &optimal(backend, false).holding(held))?;

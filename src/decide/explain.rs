@@ -461,7 +461,11 @@ fn deadline_hour(
         return Ok(no_new_slot());
     }
     // The base problem is held beside this one.
-    match optimal.clone().holding(base.resident_bytes()).solve(&problem) {
+    match optimal
+        .clone()
+        .holding(base.resident_bytes())
+        .solve(&problem)
+    {
         Ok(s) => {
             let t1 = s.report.total_usd;
             Ok(DeadlineHour {

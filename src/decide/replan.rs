@@ -431,8 +431,13 @@ impl Replan {
                 .collect();
             // The problem and its as-run problem are held beside the
             // residual one.
-            let held = problem.resident_bytes().saturating_add(as_run.resident_bytes());
-            let solution = optimal.clone().holding(held).solve_seeded(&residual, &seed)?;
+            let held = problem
+                .resident_bytes()
+                .saturating_add(as_run.resident_bytes());
+            let solution = optimal
+                .clone()
+                .holding(held)
+                .solve_seeded(&residual, &seed)?;
             residual_total = solution.report.total_usd;
             rows.extend(solution.schedule.assignments.iter().map(|a| Assignment {
                 job: map[a.job],

@@ -266,7 +266,9 @@ impl Optimal {
     /// [`Optimal::check_memory`] of a command that holds `copies`
     /// problems like `problem` while it solves one of them.
     pub(crate) fn check_problems(&self, problem: &Problem, copies: usize) -> Result<(), Error> {
-        let others = problem.resident_bytes().saturating_mul(copies.saturating_sub(1));
+        let others = problem
+            .resident_bytes()
+            .saturating_mul(copies.saturating_sub(1));
         self.clone().holding(others).check_memory(problem)
     }
 

@@ -229,7 +229,8 @@ struct Fit {
 /// holds (`held_bytes`; the problem twice with a binding `max_regions`,
 /// whose spread stage holds a copy), the engine's model (twice for a
 /// MILP, which also holds its all-Split relaxation, and for the spread
-/// stage's model), and a solver's call
+/// stage's model) and its working vectors
+/// ([`memory::ENGINE_BYTES_PER_COLUMN`]), and a solver's call
 /// ([`memory::call_bytes`]: good_lp's copy and the solver's own working
 /// memory, Clarabel's KKT system and factors, microlp's LU factors). The
 /// whole model in one call, or else column generation's calls kept
@@ -255,7 +256,12 @@ fn memory_check(
     let matrix_bytes = match mip || spread {
         true => estimate.matrix_bytes.saturating_mul(2),
         false => estimate.matrix_bytes,
-    };
+    }
+    .saturating_add(
+        estimate
+            .columns
+            .saturating_mul(memory::ENGINE_BYTES_PER_COLUMN),
+    );
     let too_large = |bytes: usize| -> Error {
         TooLarge {
             columns: estimate.columns,
@@ -304,7 +310,15 @@ pub(crate) fn memory_check_of(p: &Problem, s: &Settings, goal: Goal) -> Result<(
         binaries: 0,
         constraints: 0,
     };
-    memory_check(p, s, &estimate, mip, s.backend.resolve(&size), estimate.columns).map(|_| ())
+    memory_check(
+        p,
+        s,
+        &estimate,
+        mip,
+        s.backend.resolve(&size),
+        estimate.columns,
+    )
+    .map(|_| ())
 }
 
 /// Solves the model of `objective` and `limit` (those of `goal`, or
@@ -329,7 +343,14 @@ fn solve_model(
         binaries: 0,
         constraints: 0,
     };
-    memory_check(p, s, &estimate, mip, s.backend.resolve(&by_estimate), estimate.columns)?;
+    memory_check(
+        p,
+        s,
+        &estimate,
+        mip,
+        s.backend.resolve(&by_estimate),
+        estimate.columns,
+    )?;
     // After the memory check: the diagnosis builds a model of its own,
     // about the optimum's size. A job with no window, or a Whole job that
     // no region alone could finish, makes the scenario infeasible before
@@ -368,7 +389,14 @@ fn solve_model(
     let size = model.size(true);
     // The same check on the model as built (its backend may differ from
     // the estimate's near `AUTO_CLARABEL_MIN_VARIABLES`).
-    let fit = memory_check(p, s, &estimate, mip, s.backend.resolve(&size), model.columns())?;
+    let fit = memory_check(
+        p,
+        s,
+        &estimate,
+        mip,
+        s.backend.resolve(&size),
+        model.columns(),
+    )?;
     let backend = fit.backend;
     limits.whole_model_fits = fit.whole_model_fits;
     limits.solver_room_bytes = fit.solver_room_bytes;
