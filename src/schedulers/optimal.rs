@@ -232,10 +232,12 @@ impl Optimal {
         self
     }
 
-    /// Refuses, with [`Error::TooLarge`], a model whose estimate
-    /// ([`Optimal::estimate`]) plus the problem's own
-    /// ([`Problem::estimate_bytes`]) is above `bytes`; default
-    /// [`DEFAULT_MEMORY_BUDGET_BYTES`].
+    /// Refuses, with [`Error::TooLarge`] and before it is built, a model
+    /// whose estimate ([`Optimal::estimate`], with the engine's working
+    /// vectors and a solver call's own memory) plus the problem's own
+    /// ([`Problem::estimate_bytes`]) and what is held
+    /// ([`Optimal::holding`]) is above `bytes`; default
+    /// [`DEFAULT_MEMORY_BUDGET_BYTES`]. See [`Optimal::check_memory`].
     pub fn memory_budget(mut self, bytes: usize) -> Self {
         self.settings.memory_budget_bytes = bytes;
         self

@@ -39,20 +39,22 @@ struct PerCall {
 /// 2,808 MiB, linear in the size (no fill beyond it on these shapes).
 /// Fitted: 983 bytes per column and 266 per nonzero; taken with a margin.
 /// Counted against the engine's estimate of 3 nonzeros per cell, this is
-/// 1,840 bytes per cell where the runs took 1,516 to 1,781.
+/// 1,840 bytes per cell where the runs took 1,516 to 1,781; a MILP's
+/// stages (4 Whole jobs × 10,000 slots over two regions, 160 k columns)
+/// took 2,040 a cell, covered by its model counted twice (`engine`).
 const CLARABEL: PerCall = PerCall {
     column: 1_000,
     nonzero: 280,
 };
 
-/// microlp, a sparse revised simplex (LU factors of the basis), with a
-/// branch and bound that keeps one copy of the problem beside its
-/// solver. Measured as Clarabel above: 1 job × 50,000 slots took
-/// 146 MiB, 4 jobs × 25,000 slots 440 MiB, 4 jobs × 50,000 slots
-/// 853 MiB: 183 to 185 bytes per nonzero, nothing more per column.
-/// With Whole jobs (binaries, its branch and bound) 4 jobs × 10,000 slots
-/// over two regions took 284 MiB against the 154 MiB of the same model's
-/// LP: 250 bytes per nonzero covers both.
+/// microlp, a sparse revised simplex (LU factors of the basis; no dense
+/// tableau), with a branch and bound that keeps one copy of the problem
+/// beside its solver. Measured as Clarabel above, per nonzero of the
+/// engine's estimate (3 per cell): 1 job × 50,000 slots took 146 MiB
+/// (122 bytes), 1 job × 200,000 slots 512 MiB (107), 4 jobs × 25,000
+/// slots 440 MiB (183), 4 jobs × 50,000 slots 853 MiB (178), and a MILP,
+/// 4 Whole jobs × 10,000 slots over two regions (160 k columns), 117 MB
+/// (243): nothing more per column. 250 bytes per nonzero covers all.
 const MICROLP: PerCall = PerCall {
     column: 0,
     nonzero: 250,
