@@ -61,8 +61,8 @@ fn assert_refused(o: &Output, took: Duration, within: Duration) {
 
 /// `microlp_builds_then_refuses_2500k.json`: microlp has no column
 /// generation and its copy of the model does not fit: refused before the
-/// model is built (0.8 s and 0.96 GiB, the problem alone, in a release
-/// build; it built for 6 s and 2.7 GiB before).
+/// model is built (0.8-1.2 s and 0.94 GiB, the problem alone, in a
+/// release build; it built for 6 s and 2.7 GiB before).
 #[test]
 fn microlp_refuses_before_building_the_model() {
     let path = file("microlp_2500k.json", &repro(1, 2_500_000));
@@ -72,7 +72,7 @@ fn microlp_refuses_before_building_the_model() {
 
 /// `risk_sweep_over_budget_3m_slots.json`: one problem and its model fit
 /// the budget, `risk`'s two problems and a model do not: refused before
-/// the second problem or the model is built (1.1 GiB, under 2 s, in a
+/// the second problem or the model is built (1.1 GiB, 0.8-2.5 s, in a
 /// release build; it peaked at 4.4 GiB against 4 GiB before). A sweep
 /// holds its base problem beside each point's: the same.
 #[test]
@@ -109,7 +109,7 @@ const BUDGET_KIB: u64 = 4 << 20;
 /// call (13 GiB here, a SIGABRT at 5.5 GiB on a smaller machine). Now the
 /// problem, the model with the engine's vectors and the least call are
 /// over the 4 GiB budget by estimate: refused before the model is built
-/// (0.4 s and 0.3 GiB in a release build).
+/// (0.4-0.7 s and 0.3 GiB in a release build).
 #[test]
 fn the_800k_slot_model_is_refused_before_it_is_built() {
     let path = file("oom_800k.json", &repro(4, 800_000));
