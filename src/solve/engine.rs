@@ -235,7 +235,7 @@ struct Fit {
 /// memory, Clarabel's KKT system and factors, microlp's LU factors). The
 /// whole model in one call, or else column generation's calls kept
 /// within what is left ([`Limits::solver_room_bytes`]); neither:
-/// [`TooLarge`]. `columns` are the model's (estimated or built), which
+/// [`TooLarge`]. `mode` and `columns` (the model's, estimated or built)
 /// decide whether `backend` solves by column generation.
 fn memory_check(
     p: &Problem,
@@ -243,7 +243,7 @@ fn memory_check(
     estimate: &ModelEstimate,
     mip: bool,
     backend: Backend,
-    columns: usize,
+    (mode, columns): (ColumnGeneration, usize),
 ) -> Result<Fit, Error> {
     // A binding `max_regions` also holds the problem held to fewer
     // regions (a copy of this one) and its model (`solve::spread`).
@@ -276,7 +276,6 @@ fn memory_check(
     }
     let solver_room_bytes = room - matrix_bytes;
     let whole = |b| memory::whole_bytes(b, mip, estimate.columns, estimate.nonzeros);
-    let mode = s.column_generation;
     // Reassigned below only when Clarabel is compiled in.
     #[cfg_attr(not(feature = "clarabel"), allow(unused_mut))]
     let mut backend = backend;
@@ -316,7 +315,7 @@ pub(crate) fn memory_check_of(p: &Problem, s: &Settings, goal: Goal) -> Result<(
         &estimate,
         mip,
         s.backend.resolve(&size),
-        estimate.columns,
+        (s.column_generation, estimate.columns),
     )
     .map(|_| ())
 }
@@ -349,7 +348,7 @@ fn solve_model(
         &estimate,
         mip,
         s.backend.resolve(&by_estimate),
-        estimate.columns,
+        (s.column_generation, estimate.columns),
     )?;
     // After the memory check: the diagnosis builds a model of its own,
     // about the optimum's size. A job with no window, or a Whole job that
@@ -395,7 +394,7 @@ fn solve_model(
         &estimate,
         mip,
         s.backend.resolve(&size),
-        model.columns(),
+        (limits.column_generation, model.columns()),
     )?;
     let backend = fit.backend;
     limits.whole_model_fits = fit.whole_model_fits;
