@@ -42,6 +42,7 @@ struct PerCall {
 /// 1,840 bytes per cell where the runs took 1,516 to 1,781; a MILP's
 /// stages (4 Whole jobs × 10,000 slots over two regions, 160 k columns)
 /// took 2,040 a cell, covered by its model counted twice (`engine`).
+#[cfg(feature = "clarabel")]
 const CLARABEL: PerCall = PerCall {
     column: 1_000,
     nonzero: 280,
