@@ -379,6 +379,9 @@ impl Problem {
     /// length or not covering the horizon, a deadline not after the release, a
     /// scenario too large. A job with no eligible cell is *not* an error here.
     pub fn new(scenario: &Scenario) -> Result<Problem, InputError> {
+        // The sizes first, on the borrowed scenario: a scenario too large
+        // to hold is refused before it is copied.
+        horizon::size(scenario)?;
         Problem::build(Arc::new(scenario.clone()))
     }
 
