@@ -294,7 +294,16 @@ fn pue_below_one() {
 fn pue_of_exactly_one_is_valid() {
     let mut v = base();
     v["regions"][1]["pue"] = json!(1.0);
-    Problem::new(&parse(&v)).expect("PUE 1 is allowed");
+    let p = Problem::new(&parse(&v)).expect("PUE 1 is allowed");
+    // At PUE 1 the meter sees the IT load alone: kWh at the meter per
+    // server-hour is the pool's power in kW.
+    let region = &p.regions()[1];
+    assert_eq!(region.pue, 1.0);
+    for &k in &region.pools {
+        let kw = parse(&v).pools[k].power_kw;
+        assert_eq!(p.pools()[k].meter_kwh_per_server_hour, kw);
+    }
+    assert!(!region.pools.is_empty());
 }
 
 #[test]

@@ -37,12 +37,33 @@ fn every_shipped_scenario_solves_and_is_valid() {
     for (name, build) in shipped::all() {
         let scenario = build(&data).unwrap();
         let problem = Problem::new(&scenario).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let schedule = Optimal::default()
-            .schedule(&problem)
+        let solution = Optimal::default()
+            .solve(&problem)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let report =
-            evaluate(&problem, "optimal", &schedule).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(report.total_usd.is_finite(), "{name}");
+        let report = evaluate(&problem, "optimal", &solution.schedule)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Proven within the default gap, with a bound at most the total.
+        let proof = &solution.proof;
+        assert!(proof.stopped.is_none(), "{name}: stopped");
+        assert!(proof.bound_usd <= report.total_usd + 1e-9, "{name}");
+        assert!(
+            proof.gap(report.total_usd) <= 1e-7,
+            "{name}: gap {}",
+            proof.gap(report.total_usd)
+        );
+        // Never dearer than a heuristic's plan, where one has a plan.
+        for h in [&geoshift::Local as &dyn Scheduler, &geoshift::Greedy] {
+            if let Ok(plan) = h.schedule(&problem) {
+                let r = evaluate(&problem, h.name(), &plan).unwrap();
+                assert!(
+                    report.total_usd <= r.total_usd + 1e-6 * r.total_usd.abs(),
+                    "{name}: optimum {} dearer than {} {}",
+                    report.total_usd,
+                    h.name(),
+                    r.total_usd
+                );
+            }
+        }
     }
 }
 
