@@ -62,7 +62,10 @@ fn case() -> impl Strategy<Value = Case> {
             4,
         ),
         (0u8..3, 0.5f64..1.5),
-        prop::collection::vec(hardware_need(), 4),
+        (
+            prop::collection::vec(hardware_need(), 4),
+            prop::bool::weighted(0.25),
+        ),
     )
         .prop_map(
             |(
@@ -74,7 +77,7 @@ fn case() -> impl Strategy<Value = Case> {
                 rates,
                 prices,
                 (goal_kind, level),
-                needs,
+                (needs, hosts),
             )| {
                 let mut scenario = generate(&Params {
                     jobs,
@@ -91,6 +94,9 @@ fn case() -> impl Strategy<Value = Case> {
                 }
                 for (i, job) in scenario.jobs.iter_mut().enumerate() {
                     job.unmet_usd_per_work = prices[i % prices.len()];
+                }
+                if hosts {
+                    with_hosts(&mut scenario);
                 }
                 with_hardware(&mut scenario, &needs);
                 Case {
@@ -151,6 +157,51 @@ fn with_hardware(scenario: &mut Scenario, needs: &[Need]) {
     }
 }
 
+/// Three catalog-built marketplace hosts (the bundled Vast.ai snapshot's
+/// first offers, as `geoshift catalog --into` builds them), linked to the
+/// scenario's first region, vanishing at 0.01 per host-hour. The data
+/// are read once.
+fn with_hosts(scenario: &mut Scenario) {
+    use geoshift::data::catalog::{
+        offers, read_catalog, vast_snapshots, BadRows, CatalogOffers, HostLink, MarketOptions,
+        SpeedTable, Throughput,
+    };
+    use geoshift::data::{DataSet, Offer};
+    use std::sync::OnceLock;
+    static DATA: OnceLock<(DataSet, CatalogOffers)> = OnceLock::new();
+    let (data, found) = DATA.get_or_init(|| {
+        let [snapshot, ..] = vast_snapshots();
+        let rows = read_catalog(snapshot.file, snapshot.text).unwrap();
+        let speeds = SpeedTable::bundled(&Throughput::GeometricMean).unwrap();
+        let mut found = offers(
+            snapshot.file,
+            &rows,
+            Offer::OnDemand,
+            &speeds,
+            8.0,
+            BadRows::Skip,
+        )
+        .unwrap();
+        found.offers.truncate(3);
+        (DataSet::bundled().unwrap(), found)
+    });
+    let options = MarketOptions {
+        prefix: "vast".to_string(),
+        servers_per_offer: 1.0,
+        interruption_rate_per_hour: 0.01,
+        pue: 1.58,
+        carbon_year: 2023,
+        links: vec![HostLink {
+            region: scenario.regions[0].id.clone(),
+            to_host_usd_per_gb: 0.01,
+            from_host_usd_per_gb: 0.01,
+            bandwidth_gbps: 1.0,
+        }],
+        bad_rows: BadRows::Skip,
+    };
+    geoshift::data::catalog::add_marketplace(scenario, found, &options, data).unwrap();
+}
+
 /// An error that is a bug on valid input (exit 3 on the command line).
 fn is_bug(e: &Error) -> bool {
     !matches!(
@@ -190,12 +241,22 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let s = &case.scenario;
     let p = Problem::new(s).map_err(|e| TestCaseError::fail(format!("synth input: {e}")))?;
 
-    // The heuristics: a plan the evaluator accepts, or "infeasible".
-    for h in [&Local as &dyn Scheduler, &Greedy] {
+    // The heuristics (the bench's too): a plan the evaluator accepts, or
+    // "infeasible".
+    let mut heuristic_totals = Vec::new();
+    for h in [
+        &Local as &dyn Scheduler,
+        &Greedy,
+        &geoshift::EdfHome,
+        &geoshift::CarbonGreedy,
+        &geoshift::CheapestRegion,
+        &geoshift::WaitAwhile,
+    ] {
         match h.schedule(&p) {
             Ok(plan) => {
-                evaluate(&p, h.name(), &plan)
+                let r = evaluate(&p, h.name(), &plan)
                     .map_err(|v| TestCaseError::fail(format!("{}: {v}", h.name())))?;
+                heuristic_totals.push((h.name().to_string(), r.total_usd));
             }
             Err(e) => prop_assert!(!is_bug(&e), "{}: {e}", h.name()),
         }
@@ -212,6 +273,13 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let report = evaluate(&p, "optimal", &base.schedule)
         .map_err(|v| TestCaseError::fail(format!("optimal: {v}")))?;
     prop_assert!(base.proof.bound_usd <= report.total_usd + 1e-9 * report.total_usd.abs());
+    for (name, total) in &heuristic_totals {
+        prop_assert!(
+            report.total_usd <= total + 1e-6 * total.abs().max(1.0),
+            "optimum {} dearer than {name} {total}",
+            report.total_usd
+        );
+    }
     let goal = match case.goal_kind {
         1 => Goal::LeastCostUnderCap {
             emissions_t: report.emissions_t * case.level,
