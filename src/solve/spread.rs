@@ -104,7 +104,7 @@ pub(super) fn optimum(
     let start = incumbent
         .as_ref()
         .map(|(x, ub)| (same_columns(lp, x, &reduced), *ub));
-    let back = |x: &[f64]| same_columns(&reduced, x, lp);
+    let back = |x: &[f64]| carry(&reduced, x, lp);
     let answer = match exact(&reduced, None, milp_backend, limits, report, lb, start) {
         Exact::Answer(r) => r,
         Exact::Refuted(best) => finish(best, lb, None),
@@ -211,32 +211,41 @@ fn kept_regions(p: &Problem, split: &Lp, x: &[f64]) -> Vec<Option<Vec<usize>>> {
 }
 
 /// The point `x` of `inner` (a model of the same problem with fewer
-/// windows) as a point of `lp`: each column's value where `lp` has the
-/// same column, and every spread choice of a region the job kept at 1.
+/// windows, where a job may have lost its choices: a spread limit that no
+/// longer binds, a Whole job left one region) as a point of `lp`: each
+/// column's value where `lp` has the same column, and every region choice
+/// of `lp` at 1 exactly where the job has work in that region, else 0
+/// (so `sum z <= max_regions` holds, the regions used being within the
+/// limit in `inner` too); a Whole job with no work anywhere takes its
+/// "no region" option.
 fn carry(inner: &Lp, x: &[f64], lp: &Lp) -> Vec<f64> {
-    let index: HashMap<Col, usize> = lp.col.iter().enumerate().map(|(i, &c)| (c, i)).collect();
-    let mut out = vec![0.0; lp.columns()];
-    let mut kept: Vec<(u32, u32)> = Vec::new();
+    let mut out = same_columns(inner, x, lp);
+    let mut used: Vec<(u32, u32)> = Vec::new();
     for (i, &c) in inner.col.iter().enumerate() {
         if let Col::Cell { job, pool, .. } = c {
-            kept.push((job, inner.pool_region[pool as usize]));
-        }
-        if let Some(&o) = index.get(&c) {
-            out[o] = x[i];
+            if x[i] > 0.0 {
+                used.push((job, inner.pool_region[pool as usize]));
+            }
         }
     }
-    kept.sort_unstable();
-    kept.dedup();
-    for (i, c) in lp.col.iter().enumerate() {
-        if let Col::Choice {
-            job,
-            region,
-            spread: true,
-        } = *c
-        {
-            if kept.binary_search(&(job, region)).is_ok() {
-                out[i] = 1.0;
+    used.sort_unstable();
+    used.dedup();
+    for cols in &lp.job_cols {
+        let mut none = None;
+        let mut any = false;
+        for i in cols.clone() {
+            if let Col::Choice { job, region, .. } = lp.col[i] {
+                if region == u32::MAX {
+                    none = Some(i);
+                    continue;
+                }
+                let on = used.binary_search(&(job, region)).is_ok();
+                out[i] = if on { 1.0 } else { 0.0 };
+                any |= on;
             }
+        }
+        if let Some(i) = none {
+            out[i] = if any { 0.0 } else { 1.0 };
         }
     }
     out
