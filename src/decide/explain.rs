@@ -373,6 +373,12 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Expl
         return Err(ExplainError::Stopped { reason });
     }
     let Some(duals) = solution.duals else {
+        // A MILP's duals come from one more LP (its choices fixed): when
+        // the deadline or the cancel flag stopped that LP, the limit is
+        // why there are none, not the solver.
+        if let Some(reason) = optimal.stop_now() {
+            return Err(ExplainError::Stopped { reason });
+        }
         return Err(ExplainError::NoDuals {
             backend: solution.backend.name(),
         });
