@@ -216,7 +216,9 @@ pub(crate) fn whole_jobs_alone(p: &Problem) -> Vec<UnfinishedJob> {
         for w in &job.windows {
             let region = &p.regions()[w.region];
             // (work per server-hour, meter kWh per server-hour, pool).
-            let mut by_rate: Vec<(f64, f64, usize)> = region
+            // The pools that may serve the job (its requirements and
+            // speeds), as every other rule reads them.
+            let mut by_rate: Vec<(f64, f64, usize)> = w
                 .pools
                 .iter()
                 .map(|&k| {

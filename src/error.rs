@@ -459,12 +459,22 @@ impl fmt::Display for ClosedPool {
                 num(*required),
                 has.map_or(none.to_string(), |g| format!("{} GB", num(g)))
             ),
-            PoolClosedBy::Accelerators { allowed, has } => write!(
-                f,
-                "requires.accelerators = [{}] but the pool has {}",
-                allowed.iter().map(|a| cut(a).to_string()).collect::<Vec<_>>().join(", "),
-                has.as_deref().map_or(none.to_string(), |a| cut(a).to_string())
-            ),
+            PoolClosedBy::Accelerators { allowed, has } => {
+                write!(f, "requires.accelerators = [")?;
+                let mut first = true;
+                text::list(
+                    f,
+                    allowed,
+                    |f, a| {
+                        let sep = if first { "" } else { ", " };
+                        first = false;
+                        write!(f, "{sep}{}", cut(a))
+                    },
+                    |f, more| write!(f, ", and {more} more"),
+                )?;
+                let has = has.as_deref().map_or(none.to_string(), |a| cut(a).to_string());
+                write!(f, "] but the pool has {has}")
+            }
             PoolClosedBy::GpusPerServer { required, has } => write!(
                 f,
                 "requires.gpus_per_server = {required} but the pool has {}",
@@ -535,15 +545,17 @@ impl fmt::Display for ClosedRegion {
             ),
             ClosedBy::NoPoolServes { pools } => {
                 write!(f, "no pool meets the job's requirements (")?;
-                for (i, c) in pools.iter().take(3).enumerate() {
-                    if i > 0 {
-                        write!(f, "; ")?;
-                    }
-                    write!(f, "{c}")?;
-                }
-                if pools.len() > 3 {
-                    write!(f, "; and {} more", pools.len() - 3)?;
-                }
+                let mut first = true;
+                text::list(
+                    f,
+                    pools,
+                    |f, c| {
+                        let sep = if first { "" } else { "; " };
+                        first = false;
+                        write!(f, "{sep}{c}")
+                    },
+                    |f, more| write!(f, "; and {more} more"),
+                )?;
                 write!(f, ")")
             }
         }

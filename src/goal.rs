@@ -88,10 +88,7 @@ impl Goal {
 
     /// The unit of the objective: `"usd"` or `"t"` (tCO2e).
     pub fn objective_unit(&self) -> &'static str {
-        match self {
-            Goal::LeastEmissionsUnderBudget { .. } => "t",
-            _ => "usd",
-        }
+        self.model().0.unit()
     }
 
     /// Whether `report` keeps the goal's limit within [`TOLERANCE`]; the

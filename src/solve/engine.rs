@@ -502,10 +502,7 @@ fn solve_model(
             bound_usd: proof.bound_usd,
             gap: proof.gap(total_usd),
             target_gap: s.gap,
-            unit: match objective {
-                Objective::Emissions => "t",
-                _ => "usd",
-            },
+            unit: objective.unit(),
         }
         .into());
     }
@@ -567,10 +564,7 @@ fn stand_in(
         reason,
         bound_usd: bound.is_finite().then_some(bound),
         infeasible: false,
-        unit: match objective {
-            Objective::Emissions => "t",
-            _ => "usd",
-        },
+        unit: objective.unit(),
     }
     .into())
 }

@@ -35,6 +35,17 @@ pub(crate) enum Objective {
     ShortfallSplit,
 }
 
+impl Objective {
+    /// The unit of the objective's value: `"t"` (tCO2e) for emissions,
+    /// else `"usd"` (work units of a shortfall model are never reported).
+    pub(crate) fn unit(self) -> &'static str {
+        match self {
+            Objective::Emissions => "t",
+            _ => "usd",
+        }
+    }
+}
+
 /// How big a model is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ModelSize {

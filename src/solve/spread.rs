@@ -94,9 +94,7 @@ pub(super) fn optimum(
     let Some(keep) = closed else {
         return match exact(lp, None, milp_backend, limits, report, lb, incumbent) {
             Exact::Answer(r) => r,
-            // Refuted or failed: the best plan so far, not proven (the
-            // engine reports its gap as not proven).
-            Exact::Refuted(best) => finish(best, lb, None),
+            Exact::Refuted(best) => refuted(best, lb, limits),
         };
     };
     let reduced_p = p.with_windows(&keep);
@@ -104,15 +102,29 @@ pub(super) fn optimum(
     let start = incumbent
         .as_ref()
         .map(|(x, ub)| (same_columns(lp, x, &reduced), *ub));
-    let back = |x: &[f64]| carry(&reduced, x, lp);
     let answer = match exact(&reduced, None, milp_backend, limits, report, lb, start) {
         Exact::Answer(r) => r,
-        Exact::Refuted(best) => finish(best, lb, None),
+        Exact::Refuted(best) => refuted(best, lb, limits),
     };
-    answer.map(|mut plan| {
-        plan.x = back(&plan.x);
-        plan
+    // The reduced model's plan carried back, and checked against every
+    // row of the whole model: a point that breaks one is not taken, the
+    // incumbent stands (no proof beyond the bound).
+    answer.and_then(|mut plan| {
+        plan.x = carry(&reduced, &plan.x, lp);
+        if feasible(lp, &plan.x, 1e-7) {
+            return Ok(plan);
+        }
+        refuted(incumbent, lb, limits)
     })
+}
+
+/// The answer when the exact stage's claim was refuted or it failed: the
+/// best plan so far with the bound before it, stopped if a limit is why;
+/// with no limit to blame, not proven (the engine says so: there is no
+/// search of the engine's own over spread choices to take over, as there
+/// is for Whole jobs).
+fn refuted(best: Option<(Vec<f64>, f64)>, lb: f64, limits: &Limits) -> Result<Plan, NoPlan> {
+    finish(best, lb, limits.stop())
 }
 
 /// Per job, its windows less the region choices (a Whole job's region or
