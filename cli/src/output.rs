@@ -95,6 +95,43 @@ pub fn write_all(dir: &Path, files: &[(&str, String)]) -> Result<Vec<PathBuf>, S
     Ok(paths)
 }
 
+/// Writes `contents` to `path`, which must not exist, whole or not at
+/// all: to a new temporary file beside it, flushed, then linked to its
+/// name, which fails if the name exists (no file is ever replaced, and a
+/// failed write leaves nothing under the name).
+pub fn write_new(path: &Path, contents: &str) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{}: not a file name", path.display()))?;
+    let temp = temp_path(dir, &name);
+    let written = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut file| {
+            file.write_all(contents.as_bytes())
+                .and_then(|()| file.sync_all())
+        })
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
+        .and_then(|()| {
+            fs::hard_link(&temp, path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => format!(
+                    "{} exists already; geoshift never replaces a file (remove it or choose \
+                     another name)",
+                    path.display()
+                ),
+                _ => format!("{}: cannot create: {e}", path.display()),
+            })
+        });
+    let _ = fs::remove_file(&temp);
+    written
+}
+
 /// A hidden name in `dir` for the temporary copy of `name`, unique to this
 /// process.
 fn temp_path(dir: &Path, name: &str) -> PathBuf {
@@ -104,6 +141,21 @@ fn temp_path(dir: &Path, name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A new file is written whole; an existing one is never replaced,
+    /// and no temporary file is left either way.
+    #[test]
+    fn write_new_never_replaces() {
+        let dir = temp_dir("write-new");
+        let path = dir.join("plan.csv");
+        write_new(&path, "first").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first");
+        let e = write_new(&path, "second").unwrap_err();
+        assert!(e.contains("exists already"), "{e}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "first");
+        let left: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+    }
 
     fn temp_dir(test: &str) -> PathBuf {
         let dir =

@@ -148,6 +148,29 @@ pub fn group_shares(problem: &Problem, report: &Report) -> Vec<GroupShare> {
             });
         }
     }
+    for (_, k, work, cost) in priced_rows(problem, report) {
+        let g = &of[problem.pools()[k].region];
+        let Some(row) = groups.iter_mut().find(|x| x.group == *g) else {
+            continue;
+        };
+        row.work += work;
+        row.cost_usd += cost;
+    }
+    let total: f64 = groups.iter().map(|g| g.work).sum();
+    for g in &mut groups {
+        g.work_share = if total > 0.0 { g.work / total } else { 0.0 };
+    }
+    groups
+}
+
+/// Each row of `report` with its pool's index, its work (server-hours ×
+/// the pair's work per server-hour) and its cost (server-hours × the
+/// cell's rent, energy and carbon): what the group table and the plan's
+/// CSV both read. Ids are the problem's own (the report was made from it).
+fn priced_rows<'r>(
+    problem: &Problem,
+    report: &'r Report,
+) -> Vec<(&'r geoshift::AssignmentReport, usize, f64, f64)> {
     let jobs: HashMap<&str, usize> = problem
         .jobs()
         .iter()
@@ -160,23 +183,19 @@ pub fn group_shares(problem: &Problem, report: &Report) -> Vec<GroupShare> {
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
-    for a in &report.assignments {
-        let (Some(&j), Some(&k)) = (jobs.get(a.job.as_str()), pools.get(a.pool.as_str())) else {
-            continue;
-        };
-        let pool = &problem.pools()[k];
-        let g = &of[pool.region];
-        let Some(row) = groups.iter_mut().find(|x| x.group == *g) else {
-            continue;
-        };
-        row.work += a.server_hours * problem.work_per_server_hour(j, k).unwrap_or(0.0);
-        row.cost_usd += a.server_hours * pool.cost.get(a.slot).map_or(0.0, |c| c.total_usd());
-    }
-    let total: f64 = groups.iter().map(|g| g.work).sum();
-    for g in &mut groups {
-        g.work_share = if total > 0.0 { g.work / total } else { 0.0 };
-    }
-    groups
+    report
+        .assignments
+        .iter()
+        .filter_map(|a| {
+            let (&j, &k) = (jobs.get(a.job.as_str())?, pools.get(a.pool.as_str())?);
+            let work = a.server_hours * problem.work_per_server_hour(j, k).unwrap_or(0.0);
+            let cost = problem.pools()[k]
+                .cost
+                .get(a.slot)
+                .map_or(0.0, |c| c.total_usd());
+            Some((a, k, work, a.server_hours * cost))
+        })
+        .collect()
 }
 
 /// A table of work share and cost per region group, one row per group
@@ -225,18 +244,6 @@ pub fn print_groups(out: &mut String, plans: &[(&str, Vec<GroupShare>)], indent:
 /// (server-hours × the cell's rent, energy and carbon).
 pub fn plan_csv(problem: &Problem, report: &Report) -> Result<String, Failure> {
     let cannot = |e: String| Failure::new(3, format!("cannot write CSV: {e}"));
-    let jobs: HashMap<&str, usize> = problem
-        .jobs()
-        .iter()
-        .enumerate()
-        .map(|(i, j)| (j.id.as_str(), i))
-        .collect();
-    let pools: HashMap<&str, usize> = problem
-        .pools()
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "job",
@@ -249,13 +256,8 @@ pub fn plan_csv(problem: &Problem, report: &Report) -> Result<String, Failure> {
         "cost_usd",
     ])
     .map_err(|e| cannot(e.to_string()))?;
-    for a in &report.assignments {
-        let (Some(&j), Some(&k)) = (jobs.get(a.job.as_str()), pools.get(a.pool.as_str())) else {
-            continue;
-        };
+    for (a, k, work, cost) in priced_rows(problem, report) {
         let pool = &problem.pools()[k];
-        let work = a.server_hours * problem.work_per_server_hour(j, k).unwrap_or(0.0);
-        let cost = a.server_hours * pool.cost.get(a.slot).map_or(0.0, |c| c.total_usd());
         w.write_record([
             a.job.clone(),
             a.pool.clone(),
@@ -285,17 +287,10 @@ pub fn check_new_file(flag: &str, path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes a new file (never over an existing one, nor through a link).
+/// Writes a new file (never over an existing one, nor through a link),
+/// whole or not at all: [`crate::output::write_new`].
 pub fn write_new_file(flag: &str, path: &Path, contents: &str) -> Result<(), Failure> {
-    use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| usage(format!("{flag} {}: {e}", path.display())))?;
-    file.write_all(contents.as_bytes())
-        .and_then(|()| file.flush())
-        .map_err(|e| usage(format!("{flag} {}: {e}", path.display())))
+    crate::output::write_new(path, contents).map_err(|e| usage(format!("{flag} {e}")))
 }
 
 /// One row of `compare --variant`.
