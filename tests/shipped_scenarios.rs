@@ -397,6 +397,32 @@ fn the_marketplace_with_requirements_is_what_the_page_says() {
     for j in report.jobs.iter().filter(|j| j.id.starts_with("pretrain")) {
         assert!(j.regions.len() <= 2, "{}: {:?}", j.id, j.regions);
     }
+    // The page's "where the work goes": each pretraining run in New York
+    // and one host region, the fine-tunes each on a host in Taiwan.
+    let regions = |id: &str| {
+        let job = report.jobs.iter().find(|j| j.id == id).unwrap();
+        job.regions.clone()
+    };
+    assert_eq!(regions("pretrain-ny"), ["ny", "vast-slovenia-si-eu"]);
+    assert_eq!(regions("pretrain-gcs"), ["ny", "vast-hong-kong-hk-as"]);
+    for j in report.jobs.iter().filter(|j| j.id.starts_with("tune")) {
+        assert_eq!(j.regions, ["vast-taiwan-tw-as"], "{}", j.id);
+    }
+    // And its reason for what own speeds cost: BERT-large's and the
+    // nine-model mean's RTX 4090 throughput, as the bundled table gives them.
+    {
+        use geoshift::data::catalog::{SpeedTable, Throughput};
+        let rel = |t: Throughput| {
+            SpeedTable::bundled(&t).unwrap().accelerators["RTX4090"].relative_throughput
+        };
+        let shown = format!(
+            "BERT-large does {:.2} of an A100's work against the nine-model mean's {:.2}",
+            rel(Throughput::Model("bert_large_squad".into())),
+            rel(Throughput::GeometricMean)
+        );
+        let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&shown), "docs/marketplace.md lacks: {shown}");
+    }
     let share = format!(
         "{:.0} % of the work on marketplace hosts",
         100.0 * on_hosts / all
