@@ -65,6 +65,7 @@ fn case() -> impl Strategy<Value = Case> {
         (
             prop::collection::vec(hardware_need(), 4),
             prop::bool::weighted(0.25),
+            prop::sample::select(OVERLAYS.to_vec()),
         ),
     )
         .prop_map(
@@ -77,7 +78,7 @@ fn case() -> impl Strategy<Value = Case> {
                 rates,
                 prices,
                 (goal_kind, level),
-                (needs, hosts),
+                (needs, hosts, overlay),
             )| {
                 let mut scenario = generate(&Params {
                     jobs,
@@ -99,6 +100,12 @@ fn case() -> impl Strategy<Value = Case> {
                     with_hosts(&mut scenario);
                 }
                 with_hardware(&mut scenario, &needs);
+                // An overlay as the command line applies it; one that
+                // matches nothing here leaves the scenario as it was.
+                if !overlay.is_empty() {
+                    let o: geoshift::Overlay = overlay.parse().expect("a valid overlay");
+                    let _ = scenario.apply(&o);
+                }
                 Case {
                     scenario,
                     goal_kind,
@@ -107,6 +114,17 @@ fn case() -> impl Strategy<Value = Case> {
             },
         )
 }
+
+/// Overlays drawn with the rest (`--set`, `--without`, `--only` as the
+/// command line writes them); "" is none.
+const OVERLAYS: [&str; 6] = [
+    "",
+    "set carbon_price_usd_per_t=80",
+    "set pool:*.interruption_rate_per_hour=0.05",
+    "set job:*.min_link_gbps=20",
+    "without link:*",
+    "only region:r0",
+];
 
 /// What a job needs of the hardware (issue 23), drawn per job: a memory
 /// floor, its own speeds, a spread limit, a link floor.
