@@ -198,7 +198,14 @@ mod stopped_where_features_meet {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(8))]
+        // A fixed stream: the draws are 20-job, 168-slot MILPs, and one
+        // random draw once took 267 s on a HiGHS build where these take
+        // 2 to 8 s (CI time, not a failure).
+        #![proptest_config(ProptestConfig {
+            cases: 8,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20261206),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn a_stopped_relaxation_holds_with_every_input_family(
             whole_share in prop_oneof![Just(0.5), Just(1.0)],
