@@ -9,15 +9,15 @@
 //! allowed region could finish even with every server there to itself
 //! makes the scenario infeasible at once, whatever the other jobs do.
 
-use crate::error::{
-    Error, Infeasible, Shortfall, SolverFailure, SolverStatus, Stopped, UnfinishedJob,
-};
+use crate::error::Error;
 use crate::evaluate::TOLERANCE;
+use crate::limits::{Limits, StopReason};
+use crate::problem::infeasible::{Infeasible, Shortfall, UnfinishedJob};
 use crate::problem::Problem;
 use crate::scenario::Placement;
 use crate::solve::anytime::{self, NoPlan};
 use crate::solve::backend::{Backend, Failure};
-use crate::solve::limits::{Limits, StopReason};
+use crate::solve::error::{SolverFailure, SolverStatus, Stopped};
 use crate::solve::linear::solve_lp;
 use crate::solve::lp::{self, Col, Objective};
 use crate::solve::progress::{OnRound, Stage};

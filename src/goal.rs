@@ -2,8 +2,8 @@
 //! least cost (the default), least cost under an emissions cap, or least
 //! emissions under a spending budget.
 
-use crate::error::{Entity, InputError};
 use crate::evaluate::{Report, TOLERANCE};
+use crate::scenario::error::{Entity, InputError};
 use crate::solve::lp::{Limit, Objective};
 use serde::{Deserialize, Serialize};
 use std::fmt;

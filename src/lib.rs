@@ -75,6 +75,7 @@ mod diagnose;
 mod error;
 mod evaluate;
 mod goal;
+mod limits;
 mod names;
 mod overlay;
 mod problem;
@@ -134,31 +135,33 @@ pub mod guide {
     pub mod layout {}
 }
 
+pub use decide::errors::{ExplainError, ReplanError, SweepError};
 pub use decide::explain::{
-    explain, Bottleneck, DeadlineHour, ExplainError, Explanation, FixedRegion, JobValue, Meaning,
-    PoolValue, RegionValue, MEANING, NOISE_USD,
+    explain, Bottleneck, DeadlineHour, Explanation, FixedRegion, JobValue, Meaning, PoolValue,
+    RegionValue, MEANING, NOISE_USD,
 };
-pub use decide::replan::{JobProgress, JobState, Replan, ReplanError, Replanned};
+pub use decide::replan::{JobProgress, JobState, Replan, Replanned};
 pub use decide::sweep::{
-    sweep, Curve, SkippedPoint, Sweep, SweepAxis, SweepError, SweepKind, SweepPoint,
-    MAX_SWEEP_POINTS,
+    sweep, Curve, SkippedPoint, Sweep, SweepAxis, SweepKind, SweepPoint, MAX_SWEEP_POINTS,
 };
-pub use error::{
-    ClosedBy, ClosedPool, ClosedRegion, Constraint, Entity, Error, Infeasible, InputError,
-    NotProven, PoolClosedBy, ScheduleMismatch, ScheduleViolation, Shortfall, SolverFailure,
-    SolverStatus, Stopped, TooLarge, UnfinishedJob,
-};
+pub use error::Error;
+pub use evaluate::violation::{Constraint, ScheduleViolation};
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use goal::{Goal, GoalError};
+pub use limits::{ColumnGeneration, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
 pub use names::UnknownName;
 pub use overlay::{glob_matches, Overlay, OverlayFault, OverlayKind, OverlayTarget};
+pub use problem::closed::{ClosedBy, ClosedPool, ClosedRegion, PoolClosedBy};
+pub use problem::infeasible::{Infeasible, Shortfall, UnfinishedJob};
 pub use problem::{
     useful_fraction, CapacityWarning, CellCost, JobInfo, JobRegion, PoolInfo, Problem, RegionInfo,
     DEFAULT_CHECKPOINT_INTERVAL_HOURS, DEFAULT_RESTART_HOURS, MAX_CELLS, MAX_ID_BYTES,
     MAX_JOB_REGIONS, MAX_SLOTS, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MAX_USD_PER_SERVER_HOUR,
     MIN_SPEED, MIN_USEFUL_FRACTION, MIN_WORK,
 };
+pub use scenario::error::{Entity, InputError};
 pub use scenario::{Job, Link, Placement, Pool, Region, Requirements, Scenario};
+pub use schedule::mismatch::ScheduleMismatch;
 pub use schedule::{Assignment, Proof, Schedule};
 pub use schedule::{SavedAssignment, SavedSchedule};
 pub use schedulers::{all_schedulers, scheduler_by_name, Greedy, Local, Optimal, Scheduler};
@@ -166,7 +169,7 @@ pub use schedulers::{CarbonGreedy, CheapestRegion, EdfHome, WaitAwhile};
 pub use solve::backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use solve::duals::Duals;
 pub use solve::engine::Solution;
-pub use solve::limits::{ColumnGeneration, StopReason, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES};
+pub use solve::error::{NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
 pub use solve::lp::{ModelEstimate, ModelSize};
 pub use solve::mps::ExportError;
 pub use solve::progress::{Progress, Stage};

@@ -64,8 +64,15 @@ fn a_time_limit_bounds_explain_and_its_re_solves() {
     // Minutes unbounded: the limit stopped the optimum (no duals to
     // explain) or, if it was proven, some re-solve.
     match e {
-        Err(ExplainError::Stopped { reason }) => assert_eq!(reason, StopReason::TimeLimit),
-        Err(ExplainError::Engine(Error::Stopped(s))) => assert_eq!(s.reason, StopReason::TimeLimit),
+        Err(Error::Explain(e)) => {
+            assert_eq!(
+                *e,
+                ExplainError::Stopped {
+                    reason: StopReason::TimeLimit
+                }
+            )
+        }
+        Err(Error::Stopped(s)) => assert_eq!(s.reason, StopReason::TimeLimit),
         Ok(e) => assert!(e.jobs.iter().any(|j| j.deadline_hour.stopped.is_some())),
         Err(other) => panic!("{other}"),
     }
@@ -102,8 +109,15 @@ fn explain_ends_within_a_second_of_its_limit() {
             let stopped = e.jobs.iter().filter(|j| j.deadline_hour.stopped.is_some());
             assert!(stopped.count() > 0, "nothing stopped in {took:.2} s");
         }
-        Err(ExplainError::Stopped { reason }) => assert_eq!(reason, StopReason::TimeLimit),
-        Err(ExplainError::Engine(Error::Stopped(s))) => assert_eq!(s.reason, StopReason::TimeLimit),
+        Err(Error::Explain(e)) => {
+            assert_eq!(
+                *e,
+                ExplainError::Stopped {
+                    reason: StopReason::TimeLimit
+                }
+            )
+        }
+        Err(Error::Stopped(s)) => assert_eq!(s.reason, StopReason::TimeLimit),
         Err(other) => panic!("{other}"),
     }
 }

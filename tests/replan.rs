@@ -34,7 +34,11 @@ fn plan(scenario: &Scenario) -> SavedSchedule {
 }
 
 fn replan(r: Replan, scenario: &Scenario) -> Result<geoshift::Replanned, ReplanError> {
-    r.solve(&Problem::new(scenario).unwrap(), &Optimal::default())
+    match r.solve(&Problem::new(scenario).unwrap(), &Optimal::default()) {
+        Ok(r) => Ok(r),
+        Err(geoshift::Error::Replan(e)) => Err(*e),
+        Err(e) => panic!("not a re-plan error: {e}"),
+    }
 }
 
 const ONE: &str = "2026-06-01T01:00:00Z";

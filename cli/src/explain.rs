@@ -4,7 +4,7 @@
 //! more server-hour of each pool is worth over time.
 
 use crate::{emit, optimal, output, to_json, usage, Failure};
-use geoshift::{explain, Backend, ExplainError, Explanation, NOISE_USD};
+use geoshift::{explain, Backend, Explanation, NOISE_USD};
 use plotters::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -52,11 +52,11 @@ pub fn run(
 /// The exit status and JSON of an explain error: the engine's as for
 /// `solve`; a Whole job or a solver without duals is a usage error (1), a
 /// limit that stopped the optimum exits 4, as for `solve`.
-fn failure(path: &Path, e: ExplainError) -> Failure {
-    let engine = matches!(e, ExplainError::Engine(_));
+fn failure(path: &Path, e: geoshift::Error) -> Failure {
+    let own = matches!(e, geoshift::Error::Explain(_));
     let message = format!("{}: {e}", path.display());
-    let mut failure = Failure::from(geoshift::Error::from(e));
-    if !engine {
+    let mut failure = Failure::from(e);
+    if own {
         failure.message = message;
     }
     failure

@@ -3,7 +3,7 @@
 
 use crate::{emit, optimal, print_report, to_json, usage, Failure, Solver};
 use chrono::{DateTime, Utc};
-use geoshift::{JobState, Replan, ReplanError, SavedAssignment, SavedSchedule};
+use geoshift::{JobState, Replan, SavedAssignment, SavedSchedule};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -156,8 +156,8 @@ fn state(s: JobState) -> &'static str {
 /// A re-plan error with its exit status: the solve's own error as the
 /// other commands map it; no time left for a job is "no schedule" (2);
 /// the rest is bad input (1).
-fn failure(e: ReplanError) -> Failure {
-    Failure::from(geoshift::Error::from(e))
+fn failure(e: geoshift::Error) -> Failure {
+    Failure::from(e)
 }
 
 /// The rows of the plan at `path`: `assignments` at the top (a saved

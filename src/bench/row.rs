@@ -2,7 +2,7 @@
 //! the optimum.
 
 use crate::evaluate::Report;
-use crate::solve::limits::StopReason;
+use crate::limits::StopReason;
 use serde::{Deserialize, Serialize};
 
 /// How a scheduler did on one scenario.

@@ -9,12 +9,13 @@
 //! one unit less costs. The deadline values are not rates but re-solves:
 //! exact for the hour, with proven bounds.
 
+use crate::decide::errors::ExplainError;
 use crate::error::Error;
+use crate::limits::StopReason;
 use crate::problem::Problem;
 use crate::schedulers::Optimal;
 use crate::solve::backend::Backend;
 use crate::solve::duals::Duals;
-use crate::solve::limits::StopReason;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -190,38 +191,6 @@ pub struct DeadlineHour {
     pub stopped: Option<StopReason>,
 }
 
-/// Why a scenario could not be explained. Serialises with its `kind`
-/// ([`ExplainError::kind`]) beside its fields; an engine failure as
-/// `{"kind": "engine", "error": {...}}`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ExplainError {
-    /// The chosen solver gives no duals.
-    #[error("solver '{backend}' gives no duals; choose clarabel or highs")]
-    NoDuals {
-        /// Its name.
-        backend: &'static str,
-    },
-    /// A limit stopped the optimum before it was proven, so its duals are
-    /// not the optimum's.
-    #[error("the optimum was stopped by {reason} before it was proven; its duals explain nothing")]
-    Stopped {
-        /// What stopped it.
-        reason: StopReason,
-    },
-    /// The engine failed (input, infeasible, solver, limits).
-    #[error(transparent)]
-    #[serde(serialize_with = "crate::error::as_error_field")]
-    Engine(#[from] Error),
-}
-
-impl From<crate::error::InputError> for ExplainError {
-    fn from(e: crate::error::InputError) -> Self {
-        ExplainError::Engine(e.into())
-    }
-}
-
 /// Values at or below this many $ per unit are solver noise (an interior
 /// point's duals are accurate to about 1e-8 relative), not a bottleneck:
 /// [`Explanation::bottlenecks`] leaves them out, the JSON keeps them.
@@ -345,7 +314,7 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// let e = explain(&problem, &Optimal::default())?;
 /// assert!((e.pools[0].usd_per_server_hour[0] - 40.0).abs() < 1e-6);
 /// assert!((e.jobs[0].usd_per_work_unit - 50.0).abs() < 1e-6);
-/// # Ok::<(), geoshift::ExplainError>(())
+/// # Ok::<(), geoshift::Error>(())
 /// ```
 ///
 /// # Errors
@@ -355,7 +324,7 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// was proven; [`ExplainError::Engine`] for the engine's own errors
 /// (infeasible, solver, memory budget, or an input error of a variant
 /// with a deadline an hour later; the problem itself is validated).
-pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, ExplainError> {
+pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Error> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
     // The problem and one deadline re-solve's at a time.
@@ -364,24 +333,25 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Expl
     // stopped early) are not the optimum's: explain solves exactly.
     let optimal = optimal
         .with_backend(dual_backend(&optimal)?)
-        .gap(crate::solve::limits::DEFAULT_GAP);
+        .gap(crate::limits::DEFAULT_GAP);
     // A MILP has no duals: the values are those of the LP with the
     // optimum's region choices fixed (each Whole job held to the region
     // its optimal plan runs in, or to none), whose optimum is the MILP's.
     let solution = optimal.clone().with_fixed_duals().solve(problem)?;
     if let Some(reason) = solution.proof.stopped {
-        return Err(ExplainError::Stopped { reason });
+        return Err(ExplainError::Stopped { reason }.into());
     }
     let Some(duals) = solution.duals else {
         // A MILP's duals come from one more LP (its choices fixed): when
         // the deadline or the cancel flag stopped that LP, the limit is
         // why there are none, not the solver.
         if let Some(reason) = optimal.stop_now() {
-            return Err(ExplainError::Stopped { reason });
+            return Err(ExplainError::Stopped { reason }.into());
         }
         return Err(ExplainError::NoDuals {
             backend: solution.backend.name(),
-        });
+        }
+        .into());
     };
     let total_usd = solution.report.total_usd;
     let bound_usd = solution.proof.bound_usd;
@@ -435,7 +405,7 @@ fn deadline_hour(
     optimal: &Optimal,
     total_usd: f64,
     bound_usd: f64,
-) -> Result<DeadlineHour, ExplainError> {
+) -> Result<DeadlineHour, Error> {
     // The deadline passed (or the call was cancelled): no variant is
     // validated, built or solved, so that the call ends with its limit. A
     // re-solve started then still validated its variant, built its model
@@ -489,7 +459,7 @@ fn deadline_hour(
             saved_usd_at_most: s.bound_usd.map(|b| total_usd - b),
             stopped: Some(s.reason),
         }),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -574,16 +544,5 @@ fn values(
         jobs,
         meaning: MEANING,
         fixed_regions: Vec::new(),
-    }
-}
-
-impl ExplainError {
-    /// The variant's short name, as the `kind` of its JSON form.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ExplainError::NoDuals { .. } => "no_duals",
-            ExplainError::Stopped { .. } => "stopped",
-            ExplainError::Engine { .. } => "engine",
-        }
     }
 }

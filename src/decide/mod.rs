@@ -3,6 +3,7 @@
 //! solving the model more than once and comparing the answers) instead of
 //! re-deriving the model.
 
+pub(crate) mod errors;
 pub(crate) mod explain;
 pub mod replan;
 pub(crate) mod sweep;

@@ -5,16 +5,17 @@
 //! The rules are on [`Replan`] (this module is private; its items are
 //! re-exported at the crate root).
 
+use crate::decide::errors::ReplanError;
 use crate::error::Error;
-use crate::error::{Constraint, ScheduleMismatch, ScheduleViolation};
+use crate::evaluate::violation::{Constraint, ScheduleViolation};
 use crate::evaluate::TOLERANCE;
 use crate::evaluate::{evaluate, Report};
 use crate::problem::{JobInfo, JobRegion, Problem};
 use crate::scenario::Placement;
+use crate::schedule::mismatch::ScheduleMismatch;
 use crate::schedule::{Assignment, Proof, SavedAssignment, SavedSchedule, Schedule};
 use crate::schedulers::Optimal;
 use crate::solve::backend::Backend;
-use crate::text::{cut, num};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -208,137 +209,6 @@ impl Replanned {
     }
 }
 
-/// Why a re-plan could not be made. Each names the job, row or instant at
-/// fault. Serialises with its `kind` ([`ReplanError::kind`]) beside its
-/// fields; a wrapped error under `error`.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ReplanError {
-    /// `now` is before the horizon's start or after its end.
-    #[error("now = {now} is outside the horizon [{start}, {end}]")]
-    NowOutsideHorizon {
-        /// The instant given.
-        now: DateTime<Utc>,
-        /// The horizon's start.
-        start: DateTime<Utc>,
-        /// The horizon's end.
-        end: DateTime<Utc>,
-    },
-    /// `now` falls inside a slot; a re-plan starts at a slot boundary.
-    #[error(
-        "now = {now} is inside slot {slot} ({slot_start} to {slot_end}): re-plan at a slot boundary"
-    )]
-    NowNotOnSlotBoundary {
-        /// The instant given.
-        now: DateTime<Utc>,
-        /// The slot it falls in.
-        slot: usize,
-        /// That slot's start.
-        slot_start: DateTime<Utc>,
-        /// That slot's end.
-        slot_end: DateTime<Utc>,
-    },
-    /// `done_work` or `cancel` names a job the updated scenario does not
-    /// have.
-    #[error("{what} names job '{}', which the scenario does not have", cut(.job))]
-    UnknownJob {
-        /// `done_work` or `cancel`.
-        what: &'static str,
-        /// The id.
-        job: String,
-    },
-    /// The same job's done work was given twice.
-    #[error("job '{}': done work given twice", cut(.job))]
-    DuplicateDone {
-        /// Job id.
-        job: String,
-    },
-    /// A done work that is negative or not finite.
-    #[error("job '{}': done work {} must be finite and >= 0", cut(.job), num(*.done))]
-    DoneOutOfRange {
-        /// Job id.
-        job: String,
-        /// The amount given.
-        done: f64,
-    },
-    /// Done work beyond the job's work (beyond the evaluator's tolerance).
-    #[error(
-        "job '{}': done work {} (from {}) exceeds its work {}",
-        cut(.job), num(*.done), if *.from_history { "its history rows" } else { "done_work" }, num(*.work)
-    )]
-    DoneExceedsWork {
-        /// Job id.
-        job: String,
-        /// The done work.
-        done: f64,
-        /// The job's work in the updated scenario.
-        work: f64,
-        /// Whether it was read from the history (else given).
-        from_history: bool,
-    },
-    /// A cancelled job's done work was also given.
-    #[error("job '{}' is cancelled: its done work is its history, not given", cut(.job))]
-    DoneForCancelled {
-        /// Job id.
-        job: String,
-    },
-    /// A history row names a job the updated scenario does not have.
-    #[error(
-        "previous plan row {row}: job '{}' ran before now but is not in the scenario; keep it there and cancel it",
-        cut(.job)
-    )]
-    HistoryOfUnknownJob {
-        /// Row of the previous plan.
-        row: usize,
-        /// Job id.
-        job: String,
-    },
-    /// A history row names a pool the updated scenario does not have.
-    #[error(
-        "previous plan row {row}: pool '{}' ran work before now but is not in the scenario",
-        cut(.pool)
-    )]
-    HistoryOfUnknownPool {
-        /// Row of the previous plan.
-        row: usize,
-        /// Pool id.
-        pool: String,
-    },
-    /// A row of the previous plan does not fit the updated horizon.
-    #[error("previous plan: {0}")]
-    #[serde(serialize_with = "crate::error::as_error_field")]
-    Mismatch(ScheduleMismatch),
-    /// A job with work left and no price for undone work has no eligible
-    /// slot from `now` on (in its pinned region, for a started `Whole`
-    /// job). A job with a price leaves its rest undone instead.
-    #[error(
-        "job '{}' has {} work units left but no eligible slot from {now} on (deadline {deadline})",
-        cut(.job), num(*.remaining_work)
-    )]
-    NoTimeLeft {
-        /// Job id.
-        job: String,
-        /// Work units left.
-        remaining_work: f64,
-        /// `now`.
-        now: DateTime<Utc>,
-        /// The job's deadline.
-        deadline: DateTime<Utc>,
-    },
-    /// The history breaks a rule of the updated scenario (the slot of the
-    /// violation is before `now`).
-    #[error(
-        "the history (the previous plan before now) breaks a rule of the updated scenario: {0}"
-    )]
-    History(Box<ScheduleViolation>),
-    /// The future could not be planned (infeasible, stopped, solver
-    /// failure), or, a bug, the full schedule failed the evaluator.
-    #[error(transparent)]
-    #[serde(serialize_with = "crate::error::as_error_field")]
-    Solve(#[from] Error),
-}
-
 /// The previous plan matched onto the updated problem.
 struct Matched {
     /// Rows before `now`, by index.
@@ -396,7 +266,7 @@ impl Replan {
     /// a cancelled id, a row of the previous plan, a history the updated
     /// scenario rejects, a job with no time left, or the solve's own error
     /// ([`ReplanError::Solve`]: infeasible, stopped, solver failure).
-    pub fn solve(&self, problem: &Problem, optimal: &Optimal) -> Result<Replanned, ReplanError> {
+    pub fn solve(&self, problem: &Problem, optimal: &Optimal) -> Result<Replanned, Error> {
         // One deadline for every solve of the re-plan.
         let optimal = &optimal.anchored();
         // The problem given, the as-run one and the residual one.
@@ -451,9 +321,9 @@ impl Replan {
         let judge = |s: &Schedule| {
             evaluate(&as_run, "replan", s).map_err(|v| {
                 if v.slot.is_some_and(|t| t < now_slot) {
-                    ReplanError::History(Box::new(v))
+                    Error::from(ReplanError::History(Box::new(v)))
                 } else {
-                    ReplanError::Solve(Error::InvalidSchedule(v))
+                    Error::InvalidSchedule(v)
                 }
             })
         };
@@ -836,25 +706,4 @@ fn window_from(
         egress_usd,
         ..w.clone()
     })
-}
-
-impl ReplanError {
-    /// The variant's short name, as the `kind` of its JSON form.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ReplanError::NowOutsideHorizon { .. } => "now_outside_horizon",
-            ReplanError::NowNotOnSlotBoundary { .. } => "now_not_on_slot_boundary",
-            ReplanError::UnknownJob { .. } => "unknown_job",
-            ReplanError::DuplicateDone { .. } => "duplicate_done",
-            ReplanError::DoneOutOfRange { .. } => "done_out_of_range",
-            ReplanError::DoneExceedsWork { .. } => "done_exceeds_work",
-            ReplanError::DoneForCancelled { .. } => "done_for_cancelled",
-            ReplanError::HistoryOfUnknownJob { .. } => "history_of_unknown_job",
-            ReplanError::HistoryOfUnknownPool { .. } => "history_of_unknown_pool",
-            ReplanError::Mismatch { .. } => "mismatch",
-            ReplanError::NoTimeLeft { .. } => "no_time_left",
-            ReplanError::History { .. } => "history",
-            ReplanError::Solve { .. } => "solve",
-        }
-    }
 }

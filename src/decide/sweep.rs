@@ -10,23 +10,23 @@
 //! good_lp passes no simplex basis between calls. [`SweepPoint::warm`]
 //! says which points were seeded.
 
+use crate::decide::errors::SweepError;
 use crate::error::Error;
 use crate::evaluate::evaluate;
 use crate::goal::{Goal, GoalError};
+use crate::limits::{ColumnGeneration, StopReason};
 use crate::problem::Problem;
 use crate::scenario::Scenario;
 use crate::schedule::Schedule;
 use crate::schedulers::optimal::Optimal;
-use crate::solve::limits::{ColumnGeneration, StopReason};
 use crate::solve::lp;
 use crate::solve::lp::ModelSize;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use serde::Serialize;
 use std::fmt;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use thiserror::Error;
 
 /// The knob a sweep turns, and its settings (solved in the order given).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -150,39 +150,6 @@ pub struct Curve {
     /// before every setting was solved (the later settings are missing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<StopReason>,
-}
-
-/// A sweep's setting that cannot be solved as asked.
-#[derive(Debug, Clone, PartialEq, Error, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum SweepError {
-    /// A setting out of its range (not finite, a negative price or cap),
-    /// or no settings at all.
-    #[error("sweep: {what} = {value} is invalid: must be {rule}")]
-    BadSetting {
-        /// Which setting, such as `carbon price`.
-        what: &'static str,
-        /// The value given.
-        value: f64,
-        /// The rule it breaks.
-        rule: &'static str,
-    },
-    /// A job's deadline moved by the slack lands after the end of the
-    /// horizon.
-    #[error(
-        "job '{job}': deadline {deadline} + {slack_hours} h is after the horizon's end {horizon_end}"
-    )]
-    DeadlinePastHorizon {
-        /// The job.
-        job: String,
-        /// Its deadline in the scenario.
-        deadline: DateTime<Utc>,
-        /// The slack in hours.
-        slack_hours: f64,
-        /// The end of the horizon.
-        horizon_end: DateTime<Utc>,
-    },
 }
 
 type PointHook = Arc<dyn Fn(usize, usize, f64, Option<&SweepPoint>) + Send + Sync>;
@@ -541,14 +508,4 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: ColumnGeneration) -> bool {
     let columns = estimate.columns;
     columns >= crate::solve::sifting::MIN_COLUMNS
         && crate::solve::linear::sifts(optimal.backend().resolve(&size), mode, columns)
-}
-
-impl SweepError {
-    /// The variant's short name, as the `kind` of its JSON form.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            SweepError::BadSetting { .. } => "bad_setting",
-            SweepError::DeadlinePastHorizon { .. } => "deadline_past_horizon",
-        }
-    }
 }

@@ -38,7 +38,7 @@
 //! # Ok::<(), geoshift::InputError>(())
 //! ```
 
-use crate::error::InputError;
+use crate::scenario::error::InputError;
 use crate::scenario::{Job, Link, Pool, Region, Scenario};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

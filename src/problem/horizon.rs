@@ -4,7 +4,7 @@
 
 use super::series::{self, Rule};
 use super::{MAX_CELLS, MAX_JOB_REGIONS, MAX_SLOTS};
-use crate::error::{Entity, InputError};
+use crate::scenario::error::{Entity, InputError};
 use crate::scenario::Scenario;
 
 /// Checks the horizon's slots and slot length, and that the per-slot

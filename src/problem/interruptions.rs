@@ -13,7 +13,7 @@
 //! expected values once any pool it uses can be interrupted.
 
 use super::{Problem, MIN_USEFUL_FRACTION};
-use crate::error::InputError;
+use crate::scenario::error::InputError;
 use crate::scenario::Scenario;
 
 /// The fraction of a server-hour that is useful work for a job that

@@ -5,7 +5,8 @@
 use super::regions::RegionIndex;
 use super::series::{check, Rule};
 use super::RegionInfo;
-use crate::error::{ClosedBy, Entity, InputError};
+use crate::problem::closed::ClosedBy;
+use crate::scenario::error::{Entity, InputError};
 use crate::scenario::Link;
 use std::collections::HashMap;
 

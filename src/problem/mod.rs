@@ -24,7 +24,9 @@
 //! cheap sums that show a job or the whole scenario cannot be done.
 
 mod capacity;
+pub(crate) mod closed;
 mod horizon;
+pub(crate) mod infeasible;
 mod interruptions;
 mod links;
 mod pools;
@@ -35,7 +37,8 @@ mod windows;
 pub use capacity::CapacityWarning;
 pub use interruptions::useful_fraction;
 
-use crate::error::{ClosedRegion, InputError};
+use crate::problem::closed::ClosedRegion;
+use crate::scenario::error::InputError;
 use crate::scenario::{Placement, Scenario};
 use crate::time::{Horizon, Series};
 use chrono::{DateTime, Utc};
@@ -92,22 +95,9 @@ pub const MAX_UNMET_USD_PER_WORK: f64 = 1e6;
 /// [`InputError::CostOutOfRange`], naming the input that made it.
 pub const MAX_USD_PER_SERVER_HOUR: f64 = 1e7;
 
-/// Hours between a job's checkpoints when the scenario does not say: one
-/// hour. An assumption of the crate (a common choice for long training
-/// runs), not data; it matters only on pools that can be interrupted.
-pub const DEFAULT_CHECKPOINT_INTERVAL_HOURS: f64 = 1.0;
-
-/// Hours a job needs to restart from its checkpoint when the scenario does
-/// not say: a quarter of an hour (getting a new server, loading the
-/// checkpoint). An assumption of the crate, not data.
-pub const DEFAULT_RESTART_HOURS: f64 = 0.25;
-
-/// Least [`useful_fraction`] a (job, pool) pair may have. Below it the
-/// first-order model (at most one interruption per checkpoint interval)
-/// no longer holds and most of what is paid for is lost work, so
-/// [`Problem::new`] refuses the pair with
-/// [`InputError::InterruptionLoss`] instead of clamping it.
-pub const MIN_USEFUL_FRACTION: f64 = 0.5;
+pub use crate::scenario::{
+    DEFAULT_CHECKPOINT_INTERVAL_HOURS, DEFAULT_RESTART_HOURS, MIN_USEFUL_FRACTION,
+};
 
 /// A validated scenario, with every series resampled to slots and every
 /// rule of [the model](crate::spec) evaluated once. Built by
@@ -236,7 +226,7 @@ pub struct JobInfo {
     pub(crate) speed_by_pool: Option<Vec<f64>>,
     /// Pools of the job's open regions that may not serve it, and why
     /// (what `validate` shows).
-    pub closed_pools: Vec<crate::error::ClosedPool>,
+    pub closed_pools: Vec<crate::problem::closed::ClosedPool>,
     /// Most regions the job may have work in (`max_regions`), if set.
     pub max_regions: Option<usize>,
     /// Regions that already count against `max_regions` (a re-plan's

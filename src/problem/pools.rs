@@ -4,7 +4,7 @@
 use super::regions::RegionIndex;
 use super::series::{check, check_id, check_name, series, Rule};
 use super::{CellCost, PoolInfo, RegionInfo, MAX_USD_PER_SERVER_HOUR};
-use crate::error::{Entity, InputError};
+use crate::scenario::error::{Entity, InputError};
 use crate::scenario::Pool;
 use crate::text::{cut, num};
 use crate::time::Horizon;

@@ -3,7 +3,7 @@
 
 use super::series::{check, check_id, series, Rule};
 use super::RegionInfo;
-use crate::error::{Entity, InputError};
+use crate::scenario::error::{Entity, InputError};
 use crate::scenario::Region;
 use crate::time::Horizon;
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! where a value is checked against the rule [the model](crate::spec) states for its field.
 
 use super::{MAX_ID_BYTES, MAX_SPEED, MAX_UNMET_USD_PER_WORK, MIN_SPEED, MIN_WORK};
-use crate::error::{Entity, InputError};
+use crate::scenario::error::{Entity, InputError};
 use crate::time::{Horizon, Series, SeriesFault};
 
 /// The range a number must fall in (NaN and infinities never do).

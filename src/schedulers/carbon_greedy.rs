@@ -18,7 +18,7 @@
 use super::fill::{mean, one_region, outcome, settle, Ledger};
 use super::Scheduler;
 use crate::error::Error;
-use crate::error::{Shortfall, UnfinishedJob};
+use crate::problem::infeasible::{Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
 use crate::problem::Problem;
 use crate::scenario::Placement;

@@ -3,7 +3,7 @@
 //! routine that fills a job's cells in a given order within those limits.
 
 use crate::error::Error;
-use crate::error::{Infeasible, Shortfall, UnfinishedJob};
+use crate::problem::infeasible::{Infeasible, Shortfall, UnfinishedJob};
 use crate::problem::Problem;
 use crate::schedule::{Assignment, Schedule};
 

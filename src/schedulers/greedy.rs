@@ -11,7 +11,7 @@
 use super::fill::{outcome, settle, Ledger};
 use super::Scheduler;
 use crate::error::Error;
-use crate::error::{Shortfall, UnfinishedJob};
+use crate::problem::infeasible::{Shortfall, UnfinishedJob};
 use crate::problem::JobRegion;
 use crate::problem::Problem;
 use crate::scenario::Placement;

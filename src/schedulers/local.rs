@@ -8,7 +8,8 @@
 use super::fill::{outcome, settle, Ledger};
 use super::Scheduler;
 use crate::error::Error;
-use crate::error::{ClosedBy, ClosedRegion, Shortfall, UnfinishedJob};
+use crate::problem::closed::{ClosedBy, ClosedRegion};
+use crate::problem::infeasible::{Shortfall, UnfinishedJob};
 use crate::problem::Problem;
 use crate::schedule::Schedule;
 use std::cmp::Ordering;

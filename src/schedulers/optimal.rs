@@ -5,13 +5,14 @@
 //! itself is [`crate::solve::engine::optimum`].
 
 use super::Scheduler;
-use crate::error::{Error, TooLarge};
+use crate::error::Error;
 use crate::goal::Goal;
+use crate::limits::{ColumnGeneration, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES, MIN_GAP};
 use crate::problem::Problem;
 use crate::schedule::Schedule;
 use crate::solve::backend::Backend;
 use crate::solve::engine::{self, Settings, Solution};
-use crate::solve::limits::{ColumnGeneration, DEFAULT_GAP, DEFAULT_MEMORY_BUDGET_BYTES, MIN_GAP};
+use crate::solve::error::TooLarge;
 use crate::solve::lp::{self, ModelEstimate, ModelSize, Objective};
 use crate::solve::mps::{self, ExportError};
 use crate::solve::progress::Progress;
@@ -191,7 +192,7 @@ impl Optimal {
 
     /// Why a solve started now would stop at once (its deadline passed,
     /// or its cancel flag raised), if it would.
-    pub(crate) fn stop_now(&self) -> Option<crate::solve::limits::StopReason> {
+    pub(crate) fn stop_now(&self) -> Option<crate::limits::StopReason> {
         self.settings.limits().stop()
     }
 

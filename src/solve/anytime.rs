@@ -26,14 +26,14 @@ use super::backend::{self, Backend, Call, Failure};
 use super::bound::trivial_bound;
 use super::branch::{round_choices, Choices, Search};
 use super::cleanup::{feasible, repair};
-use super::limits::{
-    certified_bound, relative_gap as gap, solver_abs_gap, Limits, StopReason, SOLVER_GAP_SHARE,
-};
 use super::linear::{full, solve_lp};
 use super::lp::{self, Col, Lp};
 use super::pricing;
 use super::progress::{OnRound, Stage};
 use super::rounding;
+use crate::limits::{
+    certified_bound, relative_gap as gap, solver_abs_gap, Limits, StopReason, SOLVER_GAP_SHARE,
+};
 use crate::problem::Problem;
 
 /// A plan of the engine: a point of the model and its proof.

@@ -27,10 +27,10 @@
 
 use super::backend::{Backend, Failure};
 use super::cleanup::feasible;
-use super::limits::{relative_gap as gap, Limits, StopReason, SOLVER_GAP_SHARE};
 use super::linear::{solve_lp, solve_lp_from};
 use super::lp::{Col, Lp};
 use super::progress::{OnRound, Stage};
+use crate::limits::{relative_gap as gap, Limits, StopReason, SOLVER_GAP_SHARE};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::ops::Range;
@@ -733,9 +733,9 @@ pub(crate) fn round_choices(lp: &Lp, x: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::ColumnGeneration;
     use crate::problem::Problem;
     use crate::solve::anytime::{self, ExactBy, NoPlan};
-    use crate::solve::limits::ColumnGeneration;
     use crate::solve::lp::{self, Objective};
     use crate::synth::{generate, Params};
     use proptest::prelude::*;

@@ -216,8 +216,8 @@ fn clean(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::{ColumnGeneration, Limits, DEFAULT_GAP};
     use crate::solve::backend::Backend;
-    use crate::solve::limits::{ColumnGeneration, Limits, DEFAULT_GAP};
     use crate::solve::linear::solve_lp;
     use crate::solve::lp;
     use crate::solve::progress::Stage;

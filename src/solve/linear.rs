@@ -5,10 +5,10 @@
 
 use super::backend::{self, Backend, Call, Failure};
 use super::bound::bound_over;
-use super::limits::{certified_bound, ColumnGeneration, Limits, StopReason, MIN_GAP};
 use super::lp::Lp;
 use super::progress::{OnRound, Stage};
 use super::sifting::{self, LpResult};
+use crate::limits::{certified_bound, ColumnGeneration, Limits, StopReason, MIN_GAP};
 
 /// The LP optimum (or the best the limits allowed) of `lp` over the
 /// columns in `mask` (all when `None`), and its proof.

@@ -4,7 +4,7 @@
 //! its factors, microlp's LU factors and its branch and bound's copy of
 //! the problem). The engine keeps its own model ([`super::lp::Lp`]) and
 //! the problem while a call runs: the call gets what the memory budget
-//! leaves of them ([`super::limits::Limits::solver_room_bytes`]).
+//! leaves of them ([`crate::limits::Limits::solver_room_bytes`]).
 
 use super::backend::Backend;
 

@@ -31,7 +31,7 @@ pub(crate) mod branch;
 pub(crate) mod cleanup;
 pub(crate) mod duals;
 pub(crate) mod engine;
-pub(crate) mod limits;
+pub(crate) mod error;
 pub(crate) mod linear;
 pub(crate) mod lp;
 pub(crate) mod memory;

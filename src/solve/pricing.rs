@@ -281,11 +281,11 @@ fn groups(items: &[Item]) -> impl Iterator<Item = &[Item]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::{ColumnGeneration, Limits};
     use crate::problem::Problem;
     use crate::solve::anytime;
     use crate::solve::backend::Backend;
     use crate::solve::branch::Search;
-    use crate::solve::limits::{ColumnGeneration, Limits};
     use crate::solve::linear::solve_lp;
     use crate::solve::lp::{self, Limit, Objective};
     use crate::solve::progress::Stage;

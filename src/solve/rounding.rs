@@ -176,10 +176,10 @@ fn set(lp: &Lp, x: &mut [f64], activity: &mut [f64], i: usize, v: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::{ColumnGeneration, Limits, StopReason};
     use crate::problem::Problem;
     use crate::solve::anytime;
     use crate::solve::backend::Backend;
-    use crate::solve::limits::{ColumnGeneration, Limits, StopReason};
     use crate::solve::linear::solve_lp;
     use crate::solve::lp::{self, Objective};
     use crate::solve::progress::Stage;

@@ -21,11 +21,11 @@
 //! within the target gap of the bound.
 
 use super::backend::{self, Backend, Call, Failure};
-use super::limits::{relative_gap, Limits, StopReason};
 use super::linear::full;
 use super::lp::{Col, Lp};
 use super::memory;
 use super::progress::{OnRound, Stage};
+use crate::limits::{relative_gap, Limits, StopReason};
 
 /// Below this many allowed columns the whole model is solved at once.
 pub(crate) const MIN_COLUMNS: usize = 20_000;

@@ -19,9 +19,9 @@ use super::anytime::{self, exact, finish, split_relaxation, Exact, ExactBy, NoPl
 use super::backend::Backend;
 use super::bound::{bound_over, trivial_bound};
 use super::cleanup::feasible;
-use super::limits::{Limits, StopReason};
 use super::lp::{self, Col, Lp};
 use super::progress::OnRound;
+use crate::limits::{Limits, StopReason};
 use crate::problem::Problem;
 use std::collections::HashMap;
 

@@ -8,6 +8,25 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
+pub(crate) mod error;
+
+/// Hours between a job's checkpoints when the scenario does not say: one
+/// hour. An assumption of the crate (a common choice for long training
+/// runs), not data; it matters only on pools that can be interrupted.
+pub const DEFAULT_CHECKPOINT_INTERVAL_HOURS: f64 = 1.0;
+
+/// Hours a job needs to restart from its checkpoint when the scenario does
+/// not say: a quarter of an hour (getting a new server, loading the
+/// checkpoint). An assumption of the crate, not data.
+pub const DEFAULT_RESTART_HOURS: f64 = 0.25;
+
+/// Least [`useful_fraction`](crate::useful_fraction) a (job, pool) pair may have. Below it the
+/// first-order model (at most one interruption per checkpoint interval)
+/// no longer holds and most of what is paid for is lost work, so
+/// [`Problem::new`](crate::Problem::new) refuses the pair with
+/// [`InputError::InterruptionLoss`](crate::InputError::InterruptionLoss) instead of clamping it.
+pub const MIN_USEFUL_FRACTION: f64 = 0.5;
+
 /// Everything geoshift needs to know to plan: the horizon, the regions and
 /// their server pools, the links between regions, and the jobs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -279,18 +298,19 @@ impl Scenario {
     /// [`crate::InputError::Json`] with the path of the field at fault, for a
     /// syntax error, a wrong type, an unknown or missing field, trailing
     /// content or a malformed instant.
-    pub fn from_json(text: &str) -> Result<Scenario, crate::error::InputError> {
+    pub fn from_json(text: &str) -> Result<Scenario, crate::scenario::error::InputError> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-            crate::error::InputError::Json {
+            crate::scenario::error::InputError::Json {
                 path: e.path().to_string(),
                 message: e.inner().to_string(),
             }
         })?;
-        de.end().map_err(|e| crate::error::InputError::Json {
-            path: ".".into(),
-            message: format!("{e}: the file must hold one JSON object and nothing after it"),
-        })?;
+        de.end()
+            .map_err(|e| crate::scenario::error::InputError::Json {
+                path: ".".into(),
+                message: format!("{e}: the file must hold one JSON object and nothing after it"),
+            })?;
         Ok(scenario)
     }
 
@@ -438,8 +458,8 @@ impl Job {
             regions: None,
             placement: Placement::Split,
             unmet_usd_per_work: None,
-            checkpoint_interval_hours: crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS,
-            restart_hours: crate::problem::DEFAULT_RESTART_HOURS,
+            checkpoint_interval_hours: DEFAULT_CHECKPOINT_INTERVAL_HOURS,
+            restart_hours: DEFAULT_RESTART_HOURS,
             requires: None,
             speed_by_accelerator: None,
             max_regions: None,
@@ -523,16 +543,16 @@ fn is_zero_series(s: &Series) -> bool {
     *s == Series::Constant(0.0)
 }
 fn default_checkpoint() -> f64 {
-    crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS
+    DEFAULT_CHECKPOINT_INTERVAL_HOURS
 }
 fn is_default_checkpoint(v: &f64) -> bool {
-    *v == crate::problem::DEFAULT_CHECKPOINT_INTERVAL_HOURS
+    *v == DEFAULT_CHECKPOINT_INTERVAL_HOURS
 }
 fn default_restart() -> f64 {
-    crate::problem::DEFAULT_RESTART_HOURS
+    DEFAULT_RESTART_HOURS
 }
 fn is_default_restart(v: &f64) -> bool {
-    *v == crate::problem::DEFAULT_RESTART_HOURS
+    *v == DEFAULT_RESTART_HOURS
 }
 fn one() -> f64 {
     1.0

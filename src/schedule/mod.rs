@@ -7,12 +7,14 @@
 //! This module sits below both the schedulers and the evaluator: it holds
 //! data and the id lookups, no rule of the model.
 
-use crate::error::ScheduleMismatch;
+use crate::limits::StopReason;
 use crate::problem::Problem;
-use crate::solve::limits::StopReason;
+use crate::schedule::mismatch::ScheduleMismatch;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+pub(crate) mod mismatch;
 
 /// One row of a schedule: `server_hours` of `job` on `pool` in `slot`.
 /// Indices are into [`Problem::jobs`] and [`Problem::pools`].
@@ -84,7 +86,7 @@ impl Proof {
     /// The relative gap of a plan of total `total_usd`:
     /// `(total_usd - bound_usd) / max(1, |total_usd|)`, never below 0.
     pub fn gap(&self, total_usd: f64) -> f64 {
-        crate::solve::limits::relative_gap(total_usd, self.bound_usd).max(0.0)
+        crate::limits::relative_gap(total_usd, self.bound_usd).max(0.0)
     }
 
     /// Whether a plan of total `total_usd` is proven within the target gap.
@@ -153,10 +155,10 @@ impl SavedSchedule {
     ///
     /// # Errors
     ///
-    /// [`crate::error::InputError::Json`] naming the path of the field at fault.
-    pub fn from_json(text: &str) -> Result<SavedSchedule, crate::error::InputError> {
+    /// [`crate::scenario::error::InputError::Json`] naming the path of the field at fault.
+    pub fn from_json(text: &str) -> Result<SavedSchedule, crate::scenario::error::InputError> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| crate::error::InputError::Json {
+        serde_path_to_error::deserialize(de).map_err(|e| crate::scenario::error::InputError::Json {
             path: e.path().to_string(),
             message: e.inner().to_string(),
         })

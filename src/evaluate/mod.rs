@@ -1,12 +1,14 @@
 //! The one judge: checks any schedule against every constraint of [the
 //! model](crate::spec) and prices it into a [`Report`]. It knows no scheduler.
 
-use crate::error::{Constraint, ScheduleViolation};
+use crate::evaluate::violation::{Constraint, ScheduleViolation};
 use crate::problem::Problem;
 use crate::scenario::Placement;
 use crate::schedule::{Proof, Schedule};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+pub(crate) mod violation;
 
 /// Relative tolerance of every check: a limit `L` is kept when the amount
 /// is at most `L + TOLERANCE · max(1, |L|)`, and the work is done when it is
@@ -69,7 +71,7 @@ pub struct Report {
     /// What stopped the search early (a time limit, a cancellation), if
     /// anything did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stopped: Option<crate::solve::limits::StopReason>,
+    pub stopped: Option<crate::limits::StopReason>,
 }
 
 /// One job's part of a report.

@@ -1,0 +1,116 @@
+//! Why jobs cannot be finished: the typed answer of every scheduler and
+//! of the diagnosis when no plan exists.
+
+use crate::problem::closed::ClosedRegion;
+use crate::text::{self, cut, fixed6, num};
+use serde::Serialize;
+use std::fmt;
+use thiserror::Error;
+
+/// Why one job cannot be finished. Serialises as `{"no_eligible_cell":
+/// [...]}` or `{"work_short": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Shortfall {
+    /// The job has no eligible cell at all; one entry per allowed region says
+    /// what closed it.
+    NoEligibleCell(Vec<ClosedRegion>),
+    /// Cells exist but capacity, power or parallelism leave this many work
+    /// units undone (in one plan of least total shortfall).
+    WorkShort {
+        /// Work units that could not be placed.
+        missing_work: f64,
+        /// The job's work.
+        work: f64,
+    },
+    /// A `Whole` job that must run in one region, and no single allowed
+    /// region can finish it: the one that comes closest leaves this many
+    /// work units undone.
+    NoSingleRegion {
+        /// Work units left undone in the region that comes closest.
+        missing_work: f64,
+        /// The job's work.
+        work: f64,
+    },
+}
+
+impl Shortfall {
+    /// The shortfall of `job` with `missing_work` work units undone: for a
+    /// `Whole` job, that no single region can finish it (its placement, not
+    /// capacity alone, is what fails); for a `Split` job, the work short.
+    pub(crate) fn of(job: &crate::problem::JobInfo, missing_work: f64) -> Shortfall {
+        match job.placement {
+            crate::scenario::Placement::Whole => Shortfall::NoSingleRegion {
+                missing_work,
+                work: job.work,
+            },
+            crate::scenario::Placement::Split => Shortfall::WorkShort {
+                missing_work,
+                work: job.work,
+            },
+        }
+    }
+}
+
+/// One job that cannot be finished, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnfinishedJob {
+    /// Job id.
+    pub job: String,
+    /// Why.
+    pub shortfall: Shortfall,
+}
+
+impl fmt::Display for UnfinishedJob {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let job = cut(&self.job);
+        match &self.shortfall {
+            Shortfall::NoEligibleCell(regions) => {
+                write!(f, "job '{job}': no eligible slot in any allowed region")?;
+                text::list(
+                    f,
+                    regions,
+                    |f, r| write!(f, "\n    {r}"),
+                    |f, more| write!(f, "\n    ... and {more} more regions"),
+                )
+            }
+            Shortfall::WorkShort { missing_work, work } => write!(
+                f,
+                "job '{job}': {} of {} work units cannot be placed within capacity, power caps and parallelism",
+                fixed6(*missing_work),
+                num(*work)
+            ),
+            Shortfall::NoSingleRegion { missing_work, work } => write!(
+                f,
+                "job '{job}': no single allowed region can finish it, and its placement is whole: the closest leaves {} of {} work units undone",
+                fixed6(*missing_work),
+                num(*work)
+            ),
+        }
+    }
+}
+
+/// No schedule finishes every job (or this heuristic found none).
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[error("{}: {} job(s) cannot be finished:{}", cut(scheduler), jobs.len(), Jobs(jobs))]
+pub struct Infeasible {
+    /// The scheduler that reports it.
+    pub scheduler: String,
+    /// Every job that cannot be finished.
+    pub jobs: Vec<UnfinishedJob>,
+}
+
+/// The jobs of an [`Infeasible`], one per line, the first few only.
+struct Jobs<'a>(&'a [UnfinishedJob]);
+
+impl fmt::Display for Jobs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        text::list(
+            f,
+            self.0,
+            |f, j| write!(f, "\n  {j}"),
+            |f, more| write!(f, "\n  ... and {more} more jobs"),
+        )
+    }
+}
