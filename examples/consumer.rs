@@ -234,7 +234,7 @@ fn main() -> Result<(), Error> {
         println!("  {}", explain(e));
         // Every error is also data: what a service would return as JSON.
         let json = serde_json::to_value(e).unwrap_or_default();
-        assert_eq!(json["kind"], e.kind());
+        assert_eq!(json["kind"], e.kind().as_str());
     }
     assert_eq!(failures.len(), 7, "every bad request fails");
     Ok(())

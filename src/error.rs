@@ -3,14 +3,17 @@
 //! explain, re-plan, data) is one of its variants, so a caller writes one
 //! `From` and `?` works on every public function.
 
+use crate::bench::error::BenchError;
 use crate::decide::errors::{ExplainError, ReplanError, SweepError};
 use crate::evaluate::violation::ScheduleViolation;
 use crate::problem::infeasible::Infeasible;
 use crate::scenario::error::InputError;
 use crate::schedule::mismatch::ScheduleMismatch;
+use crate::solve::error::ExportError;
 use crate::solve::error::{NotProven, SolverFailure, Stopped, TooLarge};
 use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
 use thiserror::Error;
 
 /// Everything that can go wrong between a scenario and a report.
@@ -69,6 +72,14 @@ pub enum Error {
     /// converts to its own variant instead.
     #[error(transparent)]
     Replan(Box<ReplanError>),
+    /// A benchmark run that cannot be made as asked ([`crate::bench`]: an
+    /// unknown family, a seed it does not have).
+    #[error(transparent)]
+    Bench(#[from] BenchError),
+    /// A model that could not be written as MPS
+    /// ([`crate::Optimal::write_mps`]: the writer failed).
+    #[error(transparent)]
+    Export(#[from] ExportError),
 }
 
 impl From<ExplainError> for Error {
@@ -83,32 +94,129 @@ impl From<ReplanError> for Error {
     }
 }
 
-impl Error {
-    /// A short name of the kind of error, as in its JSON form: `input`,
-    /// `infeasible`, `invalid_schedule`, `schedule_mismatch`, `data`,
-    /// `solver`, `too_large`, `stopped`, `not_proven`, `goal`, `sweep`,
-    /// `explain` or `replan` (`other` for a kind not named yet). The
-    /// `detail` of the JSON form has the sub-error's own `kind` where it
-    /// has several.
-    pub fn kind(&self) -> &'static str {
+/// What kind of error an [`Error`] is: one per variant, matched without
+/// strings (a typo does not compile). Serialises as the `kind` of the
+/// error's JSON form (`"input"`, `"too_large"`, ...), which
+/// [`ErrorKind::as_str`] also gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::Input`].
+    Input,
+    /// [`Error::Infeasible`].
+    Infeasible,
+    /// [`Error::InvalidSchedule`].
+    InvalidSchedule,
+    /// [`Error::ScheduleMismatch`].
+    ScheduleMismatch,
+    /// `Error::Data` (feature `data`).
+    Data,
+    /// [`Error::Solver`].
+    Solver,
+    /// [`Error::TooLarge`].
+    TooLarge,
+    /// [`Error::Stopped`].
+    Stopped,
+    /// [`Error::NotProven`].
+    NotProven,
+    /// [`Error::Goal`].
+    Goal,
+    /// [`Error::Sweep`].
+    Sweep,
+    /// [`Error::Explain`].
+    Explain,
+    /// [`Error::Replan`].
+    Replan,
+    /// [`Error::Bench`].
+    Bench,
+    /// [`Error::Export`].
+    Export,
+}
+
+impl ErrorKind {
+    /// The kind's name in the JSON form: `input`, `infeasible`,
+    /// `invalid_schedule`, `schedule_mismatch`, `data`, `solver`,
+    /// `too_large`, `stopped`, `not_proven`, `goal`, `sweep`, `explain`,
+    /// `replan`, `bench` or `export`.
+    pub fn as_str(&self) -> &'static str {
         match self {
-            Error::Input(_) => "input",
-            Error::Infeasible(_) => "infeasible",
-            Error::InvalidSchedule(_) => "invalid_schedule",
-            Error::ScheduleMismatch(_) => "schedule_mismatch",
+            ErrorKind::Input => "input",
+            ErrorKind::Infeasible => "infeasible",
+            ErrorKind::InvalidSchedule => "invalid_schedule",
+            ErrorKind::ScheduleMismatch => "schedule_mismatch",
+            ErrorKind::Data => "data",
+            ErrorKind::Solver => "solver",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::Stopped => "stopped",
+            ErrorKind::NotProven => "not_proven",
+            ErrorKind::Goal => "goal",
+            ErrorKind::Sweep => "sweep",
+            ErrorKind::Explain => "explain",
+            ErrorKind::Replan => "replan",
+            ErrorKind::Bench => "bench",
+            ErrorKind::Export => "export",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Error {
+    /// The input error inside, if this is [`Error::Input`].
+    pub fn as_input(&self) -> Option<&InputError> {
+        match self {
+            Error::Input(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The broken rule inside, if this is [`Error::InvalidSchedule`].
+    pub fn as_violation(&self) -> Option<&ScheduleViolation> {
+        match self {
+            Error::InvalidSchedule(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The mismatch inside, if this is [`Error::ScheduleMismatch`].
+    pub fn as_mismatch(&self) -> Option<&ScheduleMismatch> {
+        match self {
+            Error::ScheduleMismatch(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The kind of error, as the `kind` of its JSON form. The `detail` of
+    /// the JSON form has the sub-error's own `kind` where it has several.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Input(_) => ErrorKind::Input,
+            Error::Infeasible(_) => ErrorKind::Infeasible,
+            Error::InvalidSchedule(_) => ErrorKind::InvalidSchedule,
+            Error::ScheduleMismatch(_) => ErrorKind::ScheduleMismatch,
             #[cfg(feature = "data")]
-            Error::Data(_) => "data",
-            Error::Solver(..) => "solver",
-            Error::TooLarge(_) => "too_large",
-            Error::Stopped(_) => "stopped",
-            Error::NotProven(_) => "not_proven",
-            Error::Goal(_) => "goal",
-            Error::Sweep(_) => "sweep",
-            Error::Explain(_) => "explain",
-            Error::Replan(_) => "replan",
-            // A kind added without a name here yet.
-            #[allow(unreachable_patterns)]
-            _ => "other",
+            Error::Data(_) => ErrorKind::Data,
+            Error::Solver(..) => ErrorKind::Solver,
+            Error::TooLarge(_) => ErrorKind::TooLarge,
+            Error::Stopped(_) => ErrorKind::Stopped,
+            Error::NotProven(_) => ErrorKind::NotProven,
+            Error::Goal(_) => ErrorKind::Goal,
+            Error::Sweep(_) => ErrorKind::Sweep,
+            Error::Explain(_) => ErrorKind::Explain,
+            Error::Replan(_) => ErrorKind::Replan,
+            Error::Bench(_) => ErrorKind::Bench,
+            Error::Export(_) => ErrorKind::Export,
         }
     }
 }
@@ -119,7 +227,7 @@ impl Error {
 impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Error", 3)?;
-        out.serialize_field("kind", self.kind())?;
+        out.serialize_field("kind", &self.kind())?;
         out.serialize_field("message", &self.to_string())?;
         match self {
             Error::Input(e) => out.serialize_field("detail", e)?,
@@ -136,6 +244,8 @@ impl Serialize for Error {
             Error::Explain(e) => out.serialize_field("detail", e)?,
             Error::Replan(e) => out.serialize_field("detail", e)?,
             Error::Solver(e) => out.serialize_field("detail", e)?,
+            Error::Bench(e) => out.serialize_field("detail", e)?,
+            Error::Export(e) => out.serialize_field("detail", e)?,
         }
         out.end()
     }

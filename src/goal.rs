@@ -2,9 +2,8 @@
 //! least cost (the default), least cost under an emissions cap, or least
 //! emissions under a spending budget.
 
-use crate::evaluate::{Report, TOLERANCE};
+use crate::limits::TOLERANCE;
 use crate::scenario::error::{Entity, InputError};
-use crate::solve::lp::{Limit, Objective};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;
@@ -14,10 +13,10 @@ use thiserror::Error;
 ///
 /// Emissions are those of [the model](crate::spec): tCO2e at the meter (IT
 /// load × PUE × grid intensity), summed over every server-hour of the
-/// plan, the same number as [`Report::emissions_t`]. Moving data emits
+/// plan, the same number as [`Report::emissions_t`](crate::Report::emissions_t). Moving data emits
 /// nothing in the model.
 ///
-/// The total of a budget is [`Report::total_usd`]: rent + energy +
+/// The total of a budget is [`Report::total_usd`](crate::Report::total_usd): rent + energy +
 /// carbon price + egress. The carbon price of the scenario is part of it
 /// (set it to 0 to budget without it). A `split` job's egress counts in
 /// proportion to the work it does in each region; a `whole` job's egress
@@ -76,32 +75,6 @@ impl fmt::Display for Goal {
 }
 
 impl Goal {
-    /// The value the goal minimises in `report`: `total_usd`, or
-    /// `emissions_t` under a budget. A [`crate::Proof`] of the optimum is
-    /// a bound on this value, in its unit.
-    pub fn objective_of(&self, report: &Report) -> f64 {
-        match self {
-            Goal::LeastEmissionsUnderBudget { .. } => report.emissions_t,
-            _ => report.total_usd,
-        }
-    }
-
-    /// The unit of the objective: `"usd"` or `"t"` (tCO2e).
-    pub fn objective_unit(&self) -> &'static str {
-        self.model().0.unit()
-    }
-
-    /// Whether `report` keeps the goal's limit within [`TOLERANCE`]; the
-    /// limited value when it does not.
-    pub fn breach(&self, report: &Report) -> Option<f64> {
-        let value = match *self {
-            Goal::LeastCost => return None,
-            Goal::LeastCostUnderCap { .. } => report.emissions_t,
-            Goal::LeastEmissionsUnderBudget { .. } => report.total_usd,
-        };
-        self.exceeded_by(value).then_some(value)
-    }
-
     /// Whether `value` (tCO2e under a cap, $ under a budget) is above the
     /// limit beyond [`TOLERANCE`]; false for least cost.
     pub(crate) fn exceeded_by(&self, value: f64) -> bool {
@@ -137,26 +110,6 @@ impl Goal {
                 value,
                 rule,
             })
-        }
-    }
-
-    /// The model's objective and limit row. The row's right-hand side is
-    /// the limit plus half the evaluator's relative tolerance: a limit exactly at
-    /// the least achievable value (a budget of the least total) is then
-    /// feasible for the solvers, whose own tolerance would otherwise call
-    /// it infeasible, and the plan still passes the evaluator's check. The
-    /// bound stays valid: a looser row can only lower the optimum.
-    pub(crate) fn model(&self) -> (Objective, Option<Limit>) {
-        let eased = |l: f64| l + 0.5 * TOLERANCE * l.abs();
-        match *self {
-            Goal::LeastCost => (Objective::Cost, None),
-            Goal::LeastCostUnderCap { emissions_t } => {
-                (Objective::Cost, Some(Limit::EmissionsT(eased(emissions_t))))
-            }
-            Goal::LeastEmissionsUnderBudget { total_usd } => (
-                Objective::Emissions,
-                Some(Limit::TotalUsd(eased(total_usd))),
-            ),
         }
     }
 }

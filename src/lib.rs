@@ -144,7 +144,7 @@ pub use decide::replan::{JobProgress, JobState, Replan, Replanned};
 pub use decide::sweep::{
     sweep, Curve, SkippedPoint, Sweep, SweepAxis, SweepKind, SweepPoint, MAX_SWEEP_POINTS,
 };
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use evaluate::violation::{Constraint, ScheduleViolation};
 pub use evaluate::{evaluate, AssignmentReport, JobReport, Report, TOLERANCE};
 pub use goal::{Goal, GoalError};
@@ -169,9 +169,9 @@ pub use schedulers::{CarbonGreedy, CheapestRegion, EdfHome, WaitAwhile};
 pub use solve::backend::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
 pub use solve::duals::Duals;
 pub use solve::engine::Solution;
+pub use solve::error::ExportError;
 pub use solve::error::{NotProven, SolverFailure, SolverStatus, Stopped, TooLarge};
 pub use solve::lp::{ModelEstimate, ModelSize};
-pub use solve::mps::ExportError;
 pub use solve::progress::{Progress, Stage};
 pub use time::{Horizon, Series};
 

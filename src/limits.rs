@@ -7,6 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Relative tolerance of every check: a limit `L` is kept when the amount
+/// is at most `L + TOLERANCE · max(1, |L|)`, and the work is done when it is
+/// within `TOLERANCE · W` of `W`.
+pub const TOLERANCE: f64 = 1e-6;
+
 /// Default relative gap: a plan whose total is within this fraction of a
 /// proven lower bound counts as optimal.
 pub const DEFAULT_GAP: f64 = 1e-7;

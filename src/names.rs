@@ -4,7 +4,7 @@
 //! other value.
 
 use crate::scenario::Placement;
-use crate::solve::backend::Backend;
+use crate::solve::solver::Backend;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;

@@ -44,7 +44,11 @@ fn job(work: f64) -> Job {
 fn an_overflowing_region_price_blames_the_region() {
     let mut s = scenario(job(1.0));
     s.regions[1].price_usd_per_mwh = 1.7e308.into();
-    let e = Problem::new(&s).expect_err("overflow");
+    let e = Problem::new(&s)
+        .expect_err("overflow")
+        .as_input()
+        .cloned()
+        .expect("an input error");
     match &e {
         InputError::Overflow { entity, id, what } => {
             assert_eq!(*entity, Entity::Region, "{e}");
@@ -57,7 +61,11 @@ fn an_overflowing_region_price_blames_the_region() {
     // A huge power on the pool is the pool's fault.
     let mut s = scenario(job(1.0));
     s.pools[0].power_kw = 1e308;
-    let e = Problem::new(&s).expect_err("overflow");
+    let e = Problem::new(&s)
+        .expect_err("overflow")
+        .as_input()
+        .cloned()
+        .expect("an input error");
     assert!(
         matches!(&e, InputError::Overflow { entity: Entity::Pool, id, what }
             if id == "gpu-east" && what.contains("power_kw")),

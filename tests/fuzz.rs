@@ -257,7 +257,10 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     let scenario = match Scenario::from_json(text) {
         Ok(s) => s,
         Err(e) => {
-            prop_assert!(matches!(e, InputError::Json { .. }), "parse gave {e:?}");
+            prop_assert!(
+                matches!(e, Error::Input(InputError::Json { .. })),
+                "parse gave {e:?}"
+            );
             prop_assert!(e.to_string().len() <= MESSAGE_BOUND, "long message: {e}");
             return Ok(());
         }
@@ -266,7 +269,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         Ok(p) => p,
         Err(e) => {
             prop_assert!(
-                !matches!(e, InputError::Json { .. }),
+                matches!(e, Error::Input(ref i) if !matches!(i, InputError::Json { .. })),
                 "validation gave {e:?}"
             );
             prop_assert!(e.to_string().len() <= MESSAGE_BOUND, "long message: {e}");

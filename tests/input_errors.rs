@@ -43,12 +43,20 @@ fn rejected(v: &Value) -> InputError {
 }
 
 fn rejected_scenario(s: &Scenario) -> InputError {
-    Problem::new(s).expect_err("the scenario should be rejected")
+    Problem::new(s)
+        .expect_err("the scenario should be rejected")
+        .as_input()
+        .cloned()
+        .expect("an input error")
 }
 
 /// The error `Scenario::from_json` gives for `v`.
 fn json_error(v: &Value) -> InputError {
-    Scenario::from_json(&v.to_string()).expect_err("the JSON should be rejected")
+    Scenario::from_json(&v.to_string())
+        .expect_err("the JSON should be rejected")
+        .as_input()
+        .cloned()
+        .expect("an input error")
 }
 
 fn assert_mentions(e: &InputError, parts: &[&str]) {
@@ -1412,7 +1420,10 @@ fn trailing_content_after_the_object_is_rejected() {
     let text = base().to_string();
     for tail in ["{}", "\0", " x", "]", "1"] {
         let e = Scenario::from_json(&format!("{text}{tail}"))
-            .expect_err("trailing content should be rejected");
+            .expect_err("trailing content should be rejected")
+            .as_input()
+            .cloned()
+            .expect("an input error");
         assert_json(&e, ".", &["trailing characters", "one JSON object"]);
     }
     // Whitespace after the object is fine.
@@ -1433,7 +1444,11 @@ fn positional_arrays_instead_of_objects_are_rejected() {
         v["links"],
         v["jobs"]
     ]);
-    let e = Scenario::from_json(&root.to_string()).expect_err("array root");
+    let e = Scenario::from_json(&root.to_string())
+        .expect_err("array root")
+        .as_input()
+        .cloned()
+        .expect("an input error");
     assert_json(&e, ".", &["sequence", "struct Scenario"]);
     // One entity of each kind as an array.
     let cases = [

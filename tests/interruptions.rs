@@ -159,6 +159,7 @@ fn the_evaluator_counts_a_spot_server_hour_as_f_work_units() {
         })
         .collect();
     let e = evaluate(&p, "hand", &Schedule::new(rows)).unwrap_err();
+    let e = e.as_violation().expect("a broken rule");
     assert_eq!(e.constraint, Constraint::Work);
     close("work done", e.amount, 8.0, EXACT);
 }

@@ -85,7 +85,7 @@ fn memory_is_bounded_by_the_work() {
         .build();
     let (result, bytes) = peak(|| Problem::new(&many));
     match result {
-        Err(InputError::TooLarge { what, value, max }) => {
+        Err(geoshift::Error::Input(InputError::TooLarge { what, value, max })) => {
             assert_eq!(what, "jobs × allowed regions");
             assert_eq!((value, max), (100_000_000, MAX_JOB_REGIONS));
         }
@@ -99,7 +99,11 @@ fn memory_is_bounded_by_the_work() {
     long.jobs.truncate(1);
     long.regions.truncate(2);
     long.regions[1].id = "x".repeat(MAX_ID_BYTES + 1);
-    let e = Problem::new(&long).expect_err("id too long");
+    let e = Problem::new(&long)
+        .expect_err("id too long")
+        .as_input()
+        .cloned()
+        .expect("an input error");
     assert!(
         matches!(&e, InputError::IdTooLong { bytes, .. } if *bytes == MAX_ID_BYTES + 1),
         "{e:?}"

@@ -58,7 +58,7 @@ fn scenario(work: f64, placement: Placement) -> Scenario {
 /// detail has a kind of its own it is the sub-error's.
 fn json_of(error: &Error) -> serde_json::Value {
     let v = serde_json::to_value(error).expect("an error serialises");
-    assert_eq!(v["kind"], error.kind(), "{v}");
+    assert_eq!(v["kind"], error.kind().as_str(), "{v}");
     assert_eq!(v["message"], error.to_string(), "{v}");
     v
 }
@@ -173,7 +173,8 @@ proptest! {
         s.regions[0].pue = pue;
         s.horizon.slots = slots;
         s.jobs[0].deadline = at("2026-06-01T00:00:00Z") + chrono::TimeDelta::hours(deadline_hour.into());
-        if let Err(input) = Problem::new(&s) {
+        if let Err(e) = Problem::new(&s) {
+            let input = e.as_input().expect("an input error").clone();
             let v = serde_json::to_value(&input).unwrap();
             prop_assert_eq!(&v["kind"], input.kind());
             let e = Error::from(input.clone());

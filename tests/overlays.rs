@@ -52,7 +52,7 @@ fn ids<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<String> {
     items.iter().map(|x| id(x).to_string()).collect()
 }
 
-fn apply(text: &str) -> Result<Scenario, InputError> {
+fn apply(text: &str) -> Result<Scenario, geoshift::Error> {
     let mut s = base();
     s.apply(&text.parse::<Overlay>()?)?;
     Ok(s)
@@ -64,11 +64,13 @@ fn fault(text: &str) -> (String, OverlayFault) {
     let mut s = base();
     let overlay = match text.parse::<Overlay>() {
         Ok(o) => o,
-        Err(InputError::Overlay { overlay, fault }) => return (overlay, *fault),
+        Err(geoshift::Error::Input(InputError::Overlay { overlay, fault })) => {
+            return (overlay, *fault)
+        }
         Err(e) => panic!("{text}: unexpected error {e}"),
     };
     match s.apply(&overlay) {
-        Err(InputError::Overlay { overlay, fault }) => {
+        Err(geoshift::Error::Input(InputError::Overlay { overlay, fault })) => {
             assert_eq!(s, base(), "{text}: a failed overlay changed the scenario");
             (overlay, *fault)
         }
@@ -127,7 +129,7 @@ fn only_region_keeps_the_matches() {
     let s = apply("only region:ny").unwrap_err();
     // gcp-a is pretrain-gcs's origin: "only ny" removes it.
     assert!(
-        matches!(&s, InputError::Overlay { fault, .. }
+        matches!(&s, geoshift::Error::Input(InputError::Overlay { fault, .. })
             if matches!(**fault, OverlayFault::OriginRemoved { .. })),
         "{s:?}"
     );

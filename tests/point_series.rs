@@ -10,7 +10,7 @@ use geoshift::{Greedy, InputError, Local, Optimal, Problem, Scenario, Scheduler}
 /// Three 1-hour slots from 2026-06-01T00:00Z. Region `home`, pue 1.25;
 /// one pool of 2 servers, rent 1, 4 kW (5 kW at the meter). The job:
 /// 3 work units, up to 2 servers, due 03:00.
-fn scenario(price: &str, carbon: &str) -> Result<Scenario, InputError> {
+fn scenario(price: &str, carbon: &str) -> Result<Scenario, geoshift::Error> {
     Scenario::from_json(&format!(
         r#"{{
           "horizon": {{"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 3}},
@@ -133,7 +133,7 @@ fn a_first_point_after_the_start_in_utc_is_an_error() {
         .map(|s| Problem::new(&s))
         .unwrap()
         .expect_err("the series starts at 01:00Z");
-    match err {
+    match err.as_input().cloned().expect("an input error") {
         InputError::SeriesNotCovering { field, .. } => assert_eq!(field, "price_usd_per_mwh"),
         other => panic!("expected SeriesNotCovering, got {other}"),
     }
@@ -150,7 +150,7 @@ fn points_out_of_order_once_in_utc_are_an_error() {
     .map(|s| Problem::new(&s))
     .unwrap()
     .expect_err("the second point is before the first in UTC");
-    match err {
+    match err.as_input().cloned().expect("an input error") {
         InputError::PointsOutOfOrder { field, index, .. } => {
             assert_eq!(field, "price_usd_per_mwh");
             assert_eq!(index, 1);

@@ -84,7 +84,7 @@ fn problem_slot_instants_are_not_clamped() {
     let mut far = s.clone();
     far.horizon.slot_seconds = u64::MAX / 4;
     match Problem::new(&far) {
-        Err(geoshift::InputError::OutOfRange { field, value, .. }) => {
+        Err(geoshift::Error::Input(geoshift::InputError::OutOfRange { field, value, .. })) => {
             assert_eq!(field, "slot_seconds");
             assert_eq!(value, (u64::MAX / 4) as f64);
         }
@@ -165,17 +165,21 @@ fn a_saved_schedule_that_does_not_fit_is_rejected_with_a_typed_error() {
     };
     assert_eq!(
         Schedule::from_saved(&problem, &row("third", "home-a", "2026-06-01T00:00:00Z")),
-        Err(ScheduleMismatch::UnknownJob {
-            row: 1,
-            job: "third".into()
-        })
+        Err(geoshift::Error::ScheduleMismatch(
+            ScheduleMismatch::UnknownJob {
+                row: 1,
+                job: "third".into()
+            }
+        ))
     );
     assert_eq!(
         Schedule::from_saved(&problem, &row("first", "gulf", "2026-06-01T00:00:00Z")),
-        Err(ScheduleMismatch::UnknownPool {
-            row: 1,
-            pool: "gulf".into()
-        })
+        Err(geoshift::Error::ScheduleMismatch(
+            ScheduleMismatch::UnknownPool {
+                row: 1,
+                pool: "gulf".into()
+            }
+        ))
     );
     for start in [
         "2026-06-01T00:10:00Z",
@@ -184,10 +188,12 @@ fn a_saved_schedule_that_does_not_fit_is_rejected_with_a_typed_error() {
     ] {
         assert_eq!(
             Schedule::from_saved(&problem, &row("first", "home-a", start)),
-            Err(ScheduleMismatch::NotASlotStart {
-                row: 1,
-                start: at(start)
-            }),
+            Err(geoshift::Error::ScheduleMismatch(
+                ScheduleMismatch::NotASlotStart {
+                    row: 1,
+                    start: at(start)
+                }
+            )),
             "{start}"
         );
     }
@@ -202,11 +208,11 @@ fn a_saved_schedule_that_does_not_fit_is_rejected_with_a_typed_error() {
     assert!(
         matches!(
             e,
-            ScheduleMismatch::IndexOutOfRange {
+            geoshift::Error::ScheduleMismatch(ScheduleMismatch::IndexOutOfRange {
                 row: 0,
                 pool: 3,
                 ..
-            }
+            })
         ),
         "{e}"
     );
@@ -227,6 +233,7 @@ fn a_violation_names_its_ids_slot_and_amounts() {
         server_hours: 3.0,
     }]);
     let v = evaluate(&problem, "hand", &over).unwrap_err();
+    let v = v.as_violation().expect("a broken rule");
     assert_eq!(
         v.constraint,
         Constraint::Capacity,

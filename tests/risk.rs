@@ -196,7 +196,12 @@ fn one_pool(rate: f64, interval: f64, restart: f64) -> Scenario {
 }
 
 fn out_of_range(s: &Scenario) -> (Entity, String, String, f64) {
-    match Problem::new(s).unwrap_err() {
+    match Problem::new(s)
+        .unwrap_err()
+        .as_input()
+        .cloned()
+        .expect("an input error")
+    {
         InputError::OutOfRange {
             entity,
             id,
@@ -230,7 +235,7 @@ fn the_new_fields_are_checked_and_named() {
     // A huge rate with some loss is below the floor: refused.
     assert!(matches!(
         Problem::new(&one_pool(1e300, 1.0, 0.0)),
-        Err(InputError::InterruptionLoss { .. })
+        Err(geoshift::Error::Input(InputError::InterruptionLoss { .. }))
     ));
 }
 
@@ -269,7 +274,7 @@ fn the_new_fields_round_trip_and_default_when_left_out() {
     let bad = json.replacen("\"max_servers\"", "\"restart_hour\": 1, \"max_servers\"", 1);
     assert!(matches!(
         Scenario::from_json(&bad),
-        Err(InputError::Json { .. })
+        Err(geoshift::Error::Input(InputError::Json { .. }))
     ));
 }
 

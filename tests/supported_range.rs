@@ -36,7 +36,7 @@ fn scenario(work: f64, speed: f64) -> Scenario {
 
 fn out_of_range(s: &Scenario, entity: Entity, field: &str) -> String {
     match Problem::new(s) {
-        Err(e) => match &e {
+        Err(e) => match e.as_input().expect("an input error") {
             InputError::OutOfRange {
                 entity: en,
                 field: f,
@@ -223,7 +223,7 @@ fn a_server_hour_beyond_the_supported_cost_is_refused_naming_its_cause() {
                "placement":"whole","unmet_usd_per_work":5}]}"#;
     let hostile = Scenario::from_json(json).unwrap();
     match Problem::new(&hostile) {
-        Err(InputError::CostOutOfRange {
+        Err(geoshift::Error::Input(InputError::CostOutOfRange {
             entity,
             id,
             field,
@@ -232,7 +232,7 @@ fn a_server_hour_beyond_the_supported_cost_is_refused_naming_its_cause() {
             slot,
             cost_usd,
             max_usd,
-        }) => {
+        })) => {
             assert_eq!((entity, id.as_str(), field), (Entity::Region, "a", "pue"));
             assert_eq!((value, pool.as_str(), slot), (9e15, "pa", 0));
             assert!(cost_usd > max_usd && max_usd == MAX_USD_PER_SERVER_HOUR);
@@ -249,9 +249,9 @@ fn a_server_hour_beyond_the_supported_cost_is_refused_naming_its_cause() {
     assert!(at_edge(MAX_USD_PER_SERVER_HOUR).is_ok());
     assert!(matches!(
         at_edge(MAX_USD_PER_SERVER_HOUR * 1.01),
-        Err(InputError::CostOutOfRange {
+        Err(geoshift::Error::Input(InputError::CostOutOfRange {
             field: "rent_usd_per_hour",
             ..
-        })
+        }))
     ));
 }

@@ -203,6 +203,7 @@ fn the_evaluator_rejects_work_before_the_data_has_arrived() {
         ..Schedule::default()
     };
     let violation = evaluate(&problem, "hand", &early).expect_err("slot 1 is not eligible");
+    let violation = violation.as_violation().expect("a broken rule");
     assert_eq!(violation.constraint, geoshift::Constraint::Eligibility);
     assert!(
         violation.pool.as_deref() == Some("away-gpu") && violation.slot == Some(1),

@@ -220,6 +220,7 @@ fn the_evaluator_prices_a_shortfall_only_where_there_is_a_price() {
     let r = evaluate(&with, "hand", &half).unwrap();
     close("total", r.total_usd, 5.0, EXACT);
     let e = evaluate(&without, "hand", &half).unwrap_err();
+    let e = e.as_violation().expect("a broken rule");
     assert_eq!(e.constraint, Constraint::Work);
     // More work than the job has is wrong with a price too.
     let small = Problem::new(&one_pool(1.0, 1.0, 1.5, Some(4.0))).unwrap();
@@ -231,7 +232,11 @@ fn the_evaluator_prices_a_shortfall_only_where_there_is_a_price() {
         },
     ]);
     assert_eq!(
-        evaluate(&small, "hand", &more).unwrap_err().constraint,
+        evaluate(&small, "hand", &more)
+            .unwrap_err()
+            .as_violation()
+            .expect("a broken rule")
+            .constraint,
         Constraint::Work
     );
     // Nothing at all: the whole job at its price.

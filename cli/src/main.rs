@@ -529,11 +529,11 @@ fn usage(message: String) -> Failure {
 
 /// An input error about the file at `path`: the message names the file,
 /// the JSON keeps the typed error.
-fn input_error(path: &Path, e: geoshift::InputError) -> Failure {
+fn input_error(path: &Path, e: Error) -> Failure {
     let message = format!("{}: {e}", path.display());
     Failure {
         message,
-        ..Failure::from(Error::from(e))
+        ..Failure::from(e)
     }
 }
 

@@ -23,7 +23,7 @@ pub const FLAGS: [&str; 3] = ["without", "only", "set"];
 /// before a `--set` applies first), read from the arguments clap has
 /// already accepted: `--without X` and `--without=X` alike. Nothing after
 /// `--` is an option.
-pub fn from_args(args: &[OsString]) -> Result<Vec<Overlay>, geoshift::InputError> {
+pub fn from_args(args: &[OsString]) -> Result<Vec<Overlay>, geoshift::Error> {
     let mut overlays = Vec::new();
     let mut it = args.iter().skip(1);
     while let Some(arg) = it.next() {
@@ -370,7 +370,7 @@ pub fn compare(args: &CompareVariants) -> Result<(), Failure> {
     // one costs no solve.
     let mut problems = Vec::with_capacity(variants.len());
     for v in &variants {
-        let named = |e: geoshift::InputError| {
+        let named = |e: geoshift::Error| {
             let f = input_error(path, e);
             Failure {
                 message: format!("variant '{}': {}", v.name, f.message),

@@ -1,7 +1,7 @@
 //! A family of scenarios: a generator with named parameters and a range of
 //! seeds, and the families the bench runs by default.
 
-use super::BenchError;
+use super::error::BenchError;
 use crate::scenario::Scenario;
 use crate::synth::{generate, Params};
 use std::fmt;
@@ -85,15 +85,16 @@ impl Family {
     ///
     /// [`BenchError::NoSuchSeed`] for a seed of 0 or past the family's
     /// limit; the generator's own error otherwise.
-    pub fn scenario(&self, seed: u64) -> Result<Scenario, BenchError> {
+    pub fn scenario(&self, seed: u64) -> Result<Scenario, crate::error::Error> {
         if seed == 0 || self.max_seeds.is_some_and(|m| seed > m) {
             return Err(BenchError::NoSuchSeed {
                 family: self.name.clone(),
                 seed,
                 max_seeds: self.max_seeds,
-            });
+            }
+            .into());
         }
-        (self.generate)(seed)
+        Ok((self.generate)(seed)?)
     }
 }
 

@@ -31,12 +31,14 @@
 //! # Ok::<(), geoshift::bench::BenchError>(())
 //! ```
 
+pub(crate) mod error;
 mod family;
 #[cfg(feature = "data")]
 mod real;
 mod row;
 mod summary;
 
+pub use error::BenchError;
 pub use family::{families, Family};
 pub use row::{Row, Status};
 pub use summary::{summarize, Summary};
@@ -49,45 +51,6 @@ use crate::schedulers::{CarbonGreedy, CheapestRegion, EdfHome, Greedy, Local, Wa
 use crate::schedulers::{Optimal, Scheduler};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// What can go wrong before a bench runs: an unknown family, a seed a
-/// family does not have, a family that cannot build its scenario. (What
-/// goes wrong while a scheduler runs is a [`Status`] of its row.)
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BenchError {
-    /// No family has this name.
-    #[error("unknown family `{name}` (known: {known})")]
-    UnknownFamily {
-        /// The name asked for.
-        name: String,
-        /// The names there are, comma-separated.
-        known: String,
-    },
-    /// A seed of 0, or past the family's limit.
-    #[error("family `{family}` has no seed {seed} (its seeds run from 1{})", .max_seeds.map(|m| format!(" to {m}")).unwrap_or_default())]
-    NoSuchSeed {
-        /// The family.
-        family: String,
-        /// The seed asked for.
-        seed: u64,
-        /// Its last seed, if limited.
-        max_seeds: Option<u64>,
-    },
-    /// A real-data family could not read its data or its shipped scenario.
-    #[error("family `{family}`, seed {seed}: {message}")]
-    Data {
-        /// The family.
-        family: String,
-        /// The seed.
-        seed: u64,
-        /// What failed.
-        message: String,
-    },
-    /// A run of no seeds.
-    #[error("seeds must be at least 1, got 0")]
-    NoSeeds,
-}
 
 /// One scenario to run: its family, seed and the scenario itself (what
 /// `--write-scenarios` writes).
@@ -107,9 +70,9 @@ pub struct Case {
 /// # Errors
 ///
 /// [`BenchError::NoSeeds`] for 0 seeds, and the first family's error.
-pub fn cases(families: &[Family], seeds: u64) -> Result<Vec<Case>, BenchError> {
+pub fn cases(families: &[Family], seeds: u64) -> Result<Vec<Case>, Error> {
     if seeds == 0 {
-        return Err(BenchError::NoSeeds);
+        return Err(BenchError::NoSeeds.into());
     }
     let mut v = Vec::new();
     for f in families {
@@ -129,7 +92,7 @@ pub fn cases(families: &[Family], seeds: u64) -> Result<Vec<Case>, BenchError> {
 /// # Errors
 ///
 /// [`BenchError::UnknownFamily`] for a name no family has.
-pub fn families_named<S: AsRef<str>>(names: &[S]) -> Result<Vec<Family>, BenchError> {
+pub fn families_named<S: AsRef<str>>(names: &[S]) -> Result<Vec<Family>, Error> {
     let all = families();
     names
         .iter()
@@ -137,9 +100,11 @@ pub fn families_named<S: AsRef<str>>(names: &[S]) -> Result<Vec<Family>, BenchEr
             all.iter()
                 .find(|f| f.name() == n.as_ref())
                 .cloned()
-                .ok_or_else(|| BenchError::UnknownFamily {
-                    name: n.as_ref().to_string(),
-                    known: all.iter().map(Family::name).collect::<Vec<_>>().join(", "),
+                .ok_or_else(|| {
+                    Error::from(BenchError::UnknownFamily {
+                        name: n.as_ref().to_string(),
+                        known: all.iter().map(Family::name).collect::<Vec<_>>().join(", "),
+                    })
                 })
         })
         .collect()

@@ -5,8 +5,8 @@
 //! week, by the same `DataSet` functions the builder uses, and every
 //! instant moves by whole weeks, so weekdays stay weekdays.
 
+use super::error::BenchError;
 use super::family::Family;
-use super::BenchError;
 use crate::data::{CarbonBasis, DataSet, Period};
 use crate::scenario::Scenario;
 use crate::time::Series;

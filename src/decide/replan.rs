@@ -9,7 +9,7 @@ use crate::decide::errors::ReplanError;
 use crate::error::Error;
 use crate::evaluate::violation::{Constraint, ScheduleViolation};
 use crate::evaluate::TOLERANCE;
-use crate::evaluate::{evaluate, Report};
+use crate::evaluate::{judge, Report};
 use crate::problem::{JobInfo, JobRegion, Problem};
 use crate::scenario::Placement;
 use crate::schedule::mismatch::ScheduleMismatch;
@@ -319,7 +319,7 @@ impl Replan {
 
         let mut schedule = Schedule::new(rows);
         let judge = |s: &Schedule| {
-            evaluate(&as_run, "replan", s).map_err(|v| {
+            judge(&as_run, "replan", s).map_err(|v| {
                 if v.slot.is_some_and(|t| t < now_slot) {
                     Error::from(ReplanError::History(Box::new(v)))
                 } else {

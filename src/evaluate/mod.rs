@@ -2,6 +2,7 @@
 //! model](crate::spec) and prices it into a [`Report`]. It knows no scheduler.
 
 use crate::evaluate::violation::{Constraint, ScheduleViolation};
+use crate::goal::Goal;
 use crate::problem::Problem;
 use crate::scenario::Placement;
 use crate::schedule::{Proof, Schedule};
@@ -10,10 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) mod violation;
 
-/// Relative tolerance of every check: a limit `L` is kept when the amount
-/// is at most `L + TOLERANCE · max(1, |L|)`, and the work is done when it is
-/// within `TOLERANCE · W` of `W`.
-pub const TOLERANCE: f64 = 1e-6;
+pub use crate::limits::TOLERANCE;
 
 /// The priced result of a schedule, in the units of [the model](crate::spec).
 /// Serialises to the report JSON it describes.
@@ -169,6 +167,16 @@ fn within(amount: f64, limit: f64) -> bool {
 /// The first broken constraint, as a [`ScheduleViolation`] that names it,
 /// where (job, pool, region, slot) and the amount against its limit.
 pub fn evaluate(
+    problem: &Problem,
+    scheduler: &str,
+    schedule: &Schedule,
+) -> Result<Report, crate::error::Error> {
+    Ok(judge(problem, scheduler, schedule)?)
+}
+
+/// [`evaluate`], with the broken rule as its own type (the engine and the
+/// re-plan read where it broke).
+pub(crate) fn judge(
     problem: &Problem,
     scheduler: &str,
     schedule: &Schedule,
@@ -576,4 +584,28 @@ fn price_egress(p: &Problem, tally: &mut Tally, j: usize, used: &[(usize, f64)])
     } else {
         0.0
     };
+}
+
+/// What a goal reads of a report (its objective, its limit).
+impl Goal {
+    /// The value the goal minimises in `report`: `total_usd`, or
+    /// `emissions_t` under a budget. A [`crate::Proof`] of the optimum is
+    /// a bound on this value, in its unit.
+    pub fn objective_of(&self, report: &Report) -> f64 {
+        match self {
+            Goal::LeastEmissionsUnderBudget { .. } => report.emissions_t,
+            _ => report.total_usd,
+        }
+    }
+
+    /// Whether `report` keeps the goal's limit within [`TOLERANCE`](crate::TOLERANCE); the
+    /// limited value when it does not.
+    pub fn breach(&self, report: &Report) -> Option<f64> {
+        let value = match *self {
+            Goal::LeastCost => return None,
+            Goal::LeastCostUnderCap { .. } => report.emissions_t,
+            Goal::LeastEmissionsUnderBudget { .. } => report.total_usd,
+        };
+        self.exceeded_by(value).then_some(value)
+    }
 }

@@ -59,7 +59,7 @@ pub struct ScheduleViolation {
     /// The row at fault, for the rules checked row by row
     /// ([`Constraint::Index`], [`Constraint::NonNegative`],
     /// [`Constraint::Eligibility`]), with the indices it holds.
-    pub row: Option<Box<crate::schedule::Assignment>>,
+    pub row: Option<Box<crate::schedule::assignment::Assignment>>,
     /// Id of the job concerned, if one is.
     pub job: Option<String>,
     /// Id of the pool concerned, if one is.

@@ -183,7 +183,12 @@ impl Overlay {
     /// # Errors
     ///
     /// [`InputError::Overlay`] with [`OverlayFault::Syntax`].
-    pub fn parse_op(op: &str, arg: &str) -> Result<Overlay, InputError> {
+    pub fn parse_op(op: &str, arg: &str) -> Result<Overlay, crate::error::Error> {
+        Ok(Overlay::parse_input(op, arg)?)
+    }
+
+    /// [`Overlay::parse_op`], with the input error as its own type.
+    fn parse_input(op: &str, arg: &str) -> Result<Overlay, InputError> {
         let written = format!("{op} {arg}");
         let syntax = |message: String| InputError::Overlay {
             overlay: written.clone(),
@@ -243,11 +248,11 @@ impl Overlay {
 }
 
 impl FromStr for Overlay {
-    type Err = InputError;
+    type Err = crate::error::Error;
     /// Reads `"without KIND:GLOB"`, `"only KIND:GLOB"`, `"set
     /// KIND:GLOB.FIELD=VALUE"` or `"set FIELD=VALUE"` (what
     /// [`Overlay`]'s `Display` writes).
-    fn from_str(s: &str) -> Result<Self, InputError> {
+    fn from_str(s: &str) -> Result<Self, crate::error::Error> {
         let s = s.trim();
         let (op, arg) = s.split_once(char::is_whitespace).unwrap_or((s, ""));
         Overlay::parse_op(op, arg.trim())
@@ -421,7 +426,12 @@ impl Scenario {
     /// [`OverlayFault`]: a glob that matches nothing, an unknown field or
     /// a value of the wrong type, or a region removed that is the origin
     /// of a job that stays.
-    pub fn apply(&mut self, overlay: &Overlay) -> Result<(), InputError> {
+    pub fn apply(&mut self, overlay: &Overlay) -> Result<(), crate::error::Error> {
+        Ok(self.apply_input(overlay)?)
+    }
+
+    /// [`Scenario::apply`], with the input error as its own type.
+    fn apply_input(&mut self, overlay: &Overlay) -> Result<(), InputError> {
         let fail = |fault| InputError::Overlay {
             overlay: overlay.to_string(),
             fault: Box::new(fault),
@@ -496,7 +506,7 @@ impl Scenario {
     pub fn with_overlays<'a>(
         mut self,
         overlays: impl IntoIterator<Item = &'a Overlay>,
-    ) -> Result<Scenario, InputError> {
+    ) -> Result<Scenario, crate::error::Error> {
         for overlay in overlays {
             self.apply(overlay)?;
         }

@@ -35,24 +35,6 @@ pub enum Shortfall {
     },
 }
 
-impl Shortfall {
-    /// The shortfall of `job` with `missing_work` work units undone: for a
-    /// `Whole` job, that no single region can finish it (its placement, not
-    /// capacity alone, is what fails); for a `Split` job, the work short.
-    pub(crate) fn of(job: &crate::problem::JobInfo, missing_work: f64) -> Shortfall {
-        match job.placement {
-            crate::scenario::Placement::Whole => Shortfall::NoSingleRegion {
-                missing_work,
-                work: job.work,
-            },
-            crate::scenario::Placement::Split => Shortfall::WorkShort {
-                missing_work,
-                work: job.work,
-            },
-        }
-    }
-}
-
 /// One job that cannot be finished, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnfinishedJob {

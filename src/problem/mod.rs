@@ -38,6 +38,7 @@ pub use capacity::CapacityWarning;
 pub use interruptions::useful_fraction;
 
 use crate::problem::closed::ClosedRegion;
+use crate::problem::infeasible::Shortfall;
 use crate::scenario::error::InputError;
 use crate::scenario::{Placement, Scenario};
 use crate::time::{Horizon, Series};
@@ -368,11 +369,11 @@ impl Problem {
     /// out of range, a duplicate id, an unknown region, a series of the wrong
     /// length or not covering the horizon, a deadline not after the release, a
     /// scenario too large. A job with no eligible cell is *not* an error here.
-    pub fn new(scenario: &Scenario) -> Result<Problem, InputError> {
+    pub fn new(scenario: &Scenario) -> Result<Problem, crate::error::Error> {
         // The sizes first, on the borrowed scenario: a scenario too large
         // to hold is refused before it is copied.
         horizon::size(scenario)?;
-        Problem::build(Arc::new(scenario.clone()))
+        Ok(Problem::build(Arc::new(scenario.clone()))?)
     }
 
     /// [`Problem::new`] on a scenario the problem keeps without copying
@@ -382,8 +383,8 @@ impl Problem {
     /// # Errors
     ///
     /// As [`Problem::new`].
-    pub fn from_scenario(scenario: Scenario) -> Result<Problem, InputError> {
-        Problem::build(Arc::new(scenario))
+    pub fn from_scenario(scenario: Scenario) -> Result<Problem, crate::error::Error> {
+        Ok(Problem::build(Arc::new(scenario))?)
     }
 
     /// The pipeline of [`Problem::new`], keeping `scenario`.
@@ -518,5 +519,23 @@ impl Problem {
     /// file order within each slot.
     pub fn cells<'a>(&'a self, w: &'a JobRegion) -> impl Iterator<Item = (usize, usize)> + 'a {
         (w.first_slot..w.end_slot).flat_map(move |t| w.pools.iter().map(move |&k| (k, t)))
+    }
+}
+
+impl Shortfall {
+    /// The shortfall of `job` with `missing_work` work units undone: for a
+    /// `Whole` job, that no single region can finish it (its placement, not
+    /// capacity alone, is what fails); for a `Split` job, the work short.
+    pub(crate) fn of(job: &JobInfo, missing_work: f64) -> Shortfall {
+        match job.placement {
+            Placement::Whole => Shortfall::NoSingleRegion {
+                missing_work,
+                work: job.work,
+            },
+            Placement::Split => Shortfall::WorkShort {
+                missing_work,
+                work: job.work,
+            },
+        }
     }
 }

@@ -260,7 +260,7 @@ pub enum InputError {
         num(*interruption_rate_per_hour),
         num(*checkpoint_interval_hours),
         num(*restart_hours),
-        num(crate::scenario::MIN_USEFUL_FRACTION)
+        num(crate::scenario::defaults::MIN_USEFUL_FRACTION)
     )]
     InterruptionLoss {
         /// Job id.

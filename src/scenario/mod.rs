@@ -8,24 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
+pub(crate) mod defaults;
 pub(crate) mod error;
 
-/// Hours between a job's checkpoints when the scenario does not say: one
-/// hour. An assumption of the crate (a common choice for long training
-/// runs), not data; it matters only on pools that can be interrupted.
-pub const DEFAULT_CHECKPOINT_INTERVAL_HOURS: f64 = 1.0;
-
-/// Hours a job needs to restart from its checkpoint when the scenario does
-/// not say: a quarter of an hour (getting a new server, loading the
-/// checkpoint). An assumption of the crate, not data.
-pub const DEFAULT_RESTART_HOURS: f64 = 0.25;
-
-/// Least [`useful_fraction`](crate::useful_fraction) a (job, pool) pair may have. Below it the
-/// first-order model (at most one interruption per checkpoint interval)
-/// no longer holds and most of what is paid for is lost work, so
-/// [`Problem::new`](crate::Problem::new) refuses the pair with
-/// [`InputError::InterruptionLoss`](crate::InputError::InterruptionLoss) instead of clamping it.
-pub const MIN_USEFUL_FRACTION: f64 = 0.5;
+pub use defaults::{DEFAULT_CHECKPOINT_INTERVAL_HOURS, DEFAULT_RESTART_HOURS, MIN_USEFUL_FRACTION};
 
 /// Everything geoshift needs to know to plan: the horizon, the regions and
 /// their server pools, the links between regions, and the jobs.
@@ -298,7 +284,7 @@ impl Scenario {
     /// [`crate::InputError::Json`] with the path of the field at fault, for a
     /// syntax error, a wrong type, an unknown or missing field, trailing
     /// content or a malformed instant.
-    pub fn from_json(text: &str) -> Result<Scenario, crate::scenario::error::InputError> {
+    pub fn from_json(text: &str) -> Result<Scenario, crate::error::Error> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let scenario: Scenario = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             crate::scenario::error::InputError::Json {

@@ -14,21 +14,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+pub(crate) mod assignment;
 pub(crate) mod mismatch;
 
-/// One row of a schedule: `server_hours` of `job` on `pool` in `slot`.
-/// Indices are into [`Problem::jobs`] and [`Problem::pools`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Assignment {
-    /// Job index.
-    pub job: usize,
-    /// Pool index.
-    pub pool: usize,
-    /// Slot index.
-    pub slot: usize,
-    /// Server-hours (>= 0).
-    pub server_hours: f64,
-}
+pub use assignment::Assignment;
 
 /// A schedule: plain rows, in no particular order. Several rows for the
 /// same `(job, pool, slot)` add up.
@@ -156,11 +145,14 @@ impl SavedSchedule {
     /// # Errors
     ///
     /// [`crate::scenario::error::InputError::Json`] naming the path of the field at fault.
-    pub fn from_json(text: &str) -> Result<SavedSchedule, crate::scenario::error::InputError> {
+    pub fn from_json(text: &str) -> Result<SavedSchedule, crate::error::Error> {
         let de = &mut serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| crate::scenario::error::InputError::Json {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            crate::scenario::error::InputError::Json {
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+            }
+            .into()
         })
     }
 }
@@ -181,7 +173,7 @@ impl Schedule {
     /// [`ScheduleMismatch::IndexOutOfRange`] when a row names a job, pool
     /// or slot `problem` does not have (the schedule was made for another
     /// problem).
-    pub fn to_saved(&self, problem: &Problem) -> Result<SavedSchedule, ScheduleMismatch> {
+    pub fn to_saved(&self, problem: &Problem) -> Result<SavedSchedule, crate::error::Error> {
         let assignments = self
             .assignments
             .iter()
@@ -224,6 +216,14 @@ impl Schedule {
     /// `problem` does not have, or an instant that is not the start of one
     /// of its slots.
     pub fn from_saved(
+        problem: &Problem,
+        saved: &SavedSchedule,
+    ) -> Result<Schedule, crate::error::Error> {
+        Ok(Schedule::matched(problem, saved)?)
+    }
+
+    /// [`Schedule::from_saved`], with the mismatch as its own type.
+    pub(crate) fn matched(
         problem: &Problem,
         saved: &SavedSchedule,
     ) -> Result<Schedule, ScheduleMismatch> {

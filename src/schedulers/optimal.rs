@@ -14,7 +14,7 @@ use crate::solve::backend::Backend;
 use crate::solve::engine::{self, Settings, Solution};
 use crate::solve::error::TooLarge;
 use crate::solve::lp::{self, ModelEstimate, ModelSize, Objective};
-use crate::solve::mps::{self, ExportError};
+use crate::solve::mps;
 use crate::solve::progress::Progress;
 use std::fmt;
 use std::sync::atomic::AtomicBool;
@@ -303,13 +303,13 @@ impl Optimal {
     /// Refuses, before building anything, a model over the memory budget.
     ///
     /// # Errors
-    /// [`ExportError::Model`] with [`Error::TooLarge`] over the budget;
-    /// [`ExportError::Io`] when `out` fails.
+    /// [`Error::TooLarge`] over the budget; [`Error::Export`] with
+    /// [`ExportError::Io`](crate::ExportError::Io) when `out` fails.
     pub fn write_mps(
         &self,
         problem: &Problem,
         out: &mut impl std::io::Write,
-    ) -> Result<ModelSize, ExportError> {
+    ) -> Result<ModelSize, Error> {
         let (objective, limit) = self.goal.model();
         let estimate = lp::estimate_with(problem, limit.is_some());
         let resident = problem.resident_bytes();
@@ -320,11 +320,10 @@ impl Optimal {
                 nonzeros: estimate.nonzeros,
                 estimate_bytes: estimate.matrix_bytes.saturating_add(resident),
                 budget_bytes: self.settings.memory_budget_bytes,
-            })
-            .into());
+            }));
         }
         let model = lp::build_with(problem, objective, limit);
-        mps::write(&model, out)
+        Ok(mps::write(&model, out)?)
     }
 
     /// The size of the cost model for `problem` (built, not solved).

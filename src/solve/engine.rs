@@ -22,7 +22,7 @@ use super::sifting;
 use crate::diagnose::{diagnose as diagnose_problem, whole_jobs_alone};
 use crate::error::Error;
 use crate::evaluate::violation::Constraint;
-use crate::evaluate::{evaluate, Report};
+use crate::evaluate::{evaluate, judge, Report};
 use crate::goal::{Goal, GoalError};
 use crate::limits::{ColumnGeneration, Limits, StopReason};
 use crate::problem::Problem;
@@ -452,7 +452,7 @@ fn solve_model(
     let mut x = plan.x;
     repair(&model, &mut x);
     let mut schedule = Schedule::new(to_schedule(p, &model, &x));
-    let mut report = match evaluate(p, NAME, &schedule) {
+    let mut report = match judge(p, NAME, &schedule) {
         Ok(r) => r,
         Err(v) if v.constraint == Constraint::Work && v.amount < v.limit => {
             return match diagnose(p, s, &limits) {

@@ -36,7 +36,7 @@ impl fmt::Display for SolverStatus {
 #[non_exhaustive]
 pub struct SolverFailure {
     /// The backend the engine chose (the first one tried).
-    pub backend: crate::solve::backend::Backend,
+    pub backend: crate::solve::solver::Backend,
     /// What it did.
     pub status: SolverStatus,
     /// What the solvers said, in their words.
@@ -45,7 +45,7 @@ pub struct SolverFailure {
 
 impl SolverFailure {
     pub(crate) fn new(
-        backend: crate::solve::backend::Backend,
+        backend: crate::solve::solver::Backend,
         status: SolverStatus,
         message: String,
     ) -> Self {
@@ -131,4 +131,40 @@ pub struct Stopped {
     /// The objective's unit, as [`crate::Goal::objective_unit`] names it:
     /// `"usd"`, or `"t"` (tCO2e) under a budget.
     pub unit: &'static str,
+}
+
+/// Why a model could not be written as MPS.
+/// (A model that cannot be built, over the memory budget, is the
+/// engine's own [`crate::Error::TooLarge`], not one of these.)
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The writer failed: what it said (an [`std::io::Error`] is neither
+    /// cloned nor compared, so its text is kept).
+    #[error("writing the MPS model: {message}")]
+    Io {
+        /// The writer's error, as it displays.
+        message: String,
+    },
+    /// A coefficient, bound or right-hand side is not a finite number, so
+    /// it has no MPS form (the engine builds none such from a checked
+    /// problem: a bug if seen).
+    #[error("MPS {what} {name} = {value} is not finite")]
+    NotFinite {
+        /// `cost`, `coefficient`, `upper bound` or `rhs`.
+        what: &'static str,
+        /// The column or row name (`c<i>`, `r<i>`).
+        name: String,
+        /// The value.
+        value: f64,
+    },
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Io {
+            message: e.to_string(),
+        }
+    }
 }

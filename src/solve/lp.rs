@@ -17,6 +17,7 @@
 //! out; its dual is then 0 and the limit shows in the reduced cost of the
 //! cells it bounds.
 
+use crate::goal::Goal;
 use crate::problem::JobRegion;
 use crate::problem::Problem;
 
@@ -796,5 +797,33 @@ impl Lp {
     /// The objective of a point `x` (one value per column).
     pub(crate) fn objective_of(&self, x: &[f64]) -> f64 {
         self.cost.iter().zip(x).map(|(c, v)| c * v).sum()
+    }
+}
+
+/// A goal as the model states it (its objective and its limit row).
+impl Goal {
+    /// The unit of the objective: `"usd"` or `"t"` (tCO2e).
+    pub fn objective_unit(&self) -> &'static str {
+        self.model().0.unit()
+    }
+
+    /// The model's objective and limit row. The row's right-hand side is
+    /// the limit plus half the evaluator's relative tolerance: a limit exactly at
+    /// the least achievable value (a budget of the least total) is then
+    /// feasible for the solvers, whose own tolerance would otherwise call
+    /// it infeasible, and the plan still passes the evaluator's check. The
+    /// bound stays valid: a looser row can only lower the optimum.
+    pub(crate) fn model(&self) -> (Objective, Option<Limit>) {
+        let eased = |l: f64| l + 0.5 * crate::limits::TOLERANCE * l.abs();
+        match *self {
+            Goal::LeastCost => (Objective::Cost, None),
+            Goal::LeastCostUnderCap { emissions_t } => {
+                (Objective::Cost, Some(Limit::EmissionsT(eased(emissions_t))))
+            }
+            Goal::LeastEmissionsUnderBudget { total_usd } => (
+                Objective::Emissions,
+                Some(Limit::TotalUsd(eased(total_usd))),
+            ),
+        }
     }
 }

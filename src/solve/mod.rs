@@ -40,4 +40,5 @@ pub(crate) mod pricing;
 pub(crate) mod progress;
 pub(crate) mod rounding;
 pub(crate) mod sifting;
+pub(crate) mod solver;
 pub(crate) mod spread;

@@ -11,32 +11,9 @@
 //! that a reader gets back the exact `f64` the engine holds.
 
 use super::lp::{Col, Lp, ModelSize, Sense};
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
-/// Why a model could not be written as MPS.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ExportError {
-    /// The model could not be built (over the memory budget, or a
-    /// scenario the engine refuses): the engine's own error.
-    #[error(transparent)]
-    Model(#[from] crate::Error),
-    /// The writer failed.
-    #[error("writing the MPS model: {0}")]
-    Io(#[from] io::Error),
-    /// A coefficient, bound or right-hand side is not a finite number, so
-    /// it has no MPS form (the engine builds none such from a checked
-    /// problem: a bug if seen).
-    #[error("MPS {what} {name} = {value} is not finite")]
-    NotFinite {
-        /// `cost`, `coefficient`, `upper bound` or `rhs`.
-        what: &'static str,
-        /// The column or row name (`c<i>`, `r<i>`).
-        name: String,
-        /// The value.
-        value: f64,
-    },
-}
+pub use super::error::ExportError;
 
 /// A finite value, or the error naming it.
 fn finite(
