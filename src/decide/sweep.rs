@@ -1,6 +1,7 @@
 //! Trade-off curves: the optimum solved at each setting of one knob (the
-//! carbon price, an emissions cap, extra deadline slack), each point a
-//! full solve with its own proof, re-checked by the evaluator.
+//! carbon price, an emissions cap, extra deadline slack, or any numeric
+//! field of the scenario through an overlay), each point a full solve
+//! with its own proof, re-checked by the evaluator.
 //!
 //! What is warm and what is not: each point after the first hands the
 //! previous point's plan to column generation as part of its first
@@ -12,6 +13,8 @@
 
 use crate::decide::errors::SweepError;
 use crate::error::Error;
+use crate::scenario::error::InputError;
+use crate::overlay::{Overlay, OverlayFault, OverlayTarget};
 use crate::evaluate::evaluate;
 use crate::goal::{Goal, GoalError};
 use crate::limits::{ColumnGeneration, StopReason};
@@ -52,6 +55,61 @@ pub enum SweepAxis {
     /// of the horizon is an error ([`SweepError::DeadlinePastHorizon`]),
     /// never clamped.
     DeadlineSlack(Vec<f64>),
+    /// One numeric field set to each value in turn (each finite) on every
+    /// entity of a kind whose id matches a glob, or on the scenario's top
+    /// level: the [`Overlay::Set`] of `target`, `field` and the value.
+    /// Every value is applied and validated before any solve. Read from
+    /// text by [`SweepAxis::vary`].
+    Field {
+        /// The entities set (`None`: the scenario's top level).
+        target: Option<OverlayTarget>,
+        /// The field, as the file names it (`interruption_rate_per_hour`).
+        field: String,
+        /// The values, in the field's own unit.
+        values: Vec<f64>,
+    },
+}
+
+impl SweepAxis {
+    /// The axis of `KIND:GLOB.FIELD=V1,V2,...` (or `FIELD=V1,...` for a
+    /// top-level field), as `sweep --vary` writes it:
+    /// `pool:vast-*.interruption_rate_per_hour=0,0.05,0.1`.
+    ///
+    /// # Errors
+    ///
+    /// [`InputError::Overlay`] ([`OverlayFault::Syntax`]) naming the text
+    /// when it is not of that form or a value is not a number. Whether the
+    /// glob matches and the field takes the values is checked by
+    /// [`Sweep::run`], against the scenario.
+    pub fn vary(text: &str) -> Result<SweepAxis, InputError> {
+        let syntax = |message: String| InputError::Overlay {
+            overlay: format!("vary {text}"),
+            fault: Box::new(OverlayFault::Syntax { message }),
+        };
+        let (left, list) = text.split_once('=').ok_or_else(|| {
+            syntax(format!(
+                "'{text}' is not KIND:GLOB.FIELD=V1,V2,... or FIELD=V1,V2,..."
+            ))
+        })?;
+        let values = list
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse::<f64>()
+                    .map_err(|_| syntax(format!("'{}' is not a number", v.trim())))
+            })
+            .collect::<Result<Vec<f64>, InputError>>()?;
+        // The overlay parser reads the target and the field, so that
+        // `--vary` and `--set` name them by one rule.
+        match Overlay::parse_op("set", &format!("{left}=0"))? {
+            Overlay::Set { target, field, .. } => Ok(SweepAxis::Field {
+                target,
+                field,
+                values,
+            }),
+            _ => Err(syntax(format!("'{left}' is not KIND:GLOB.FIELD or FIELD"))),
+        }
+    }
 }
 
 /// The most settings one sweep takes (given or `auto`): each is a full
@@ -70,16 +128,20 @@ pub enum SweepKind {
     EmissionsCap,
     /// `setting` is a deadline slack in hours.
     DeadlineSlack,
+    /// `setting` is a value of the field [`Curve::field`] names.
+    Field,
 }
 
 impl SweepKind {
     /// The setting's name and unit, as a table header: `carbon $/t`,
-    /// `cap tCO2e`, `slack h`.
+    /// `cap tCO2e`, `slack h`; `value` for a field ([`Curve::label`]
+    /// names it).
     pub fn label(&self) -> &'static str {
         match self {
             SweepKind::CarbonPrice => "carbon $/t",
             SweepKind::EmissionsCap => "cap tCO2e",
             SweepKind::DeadlineSlack => "slack h",
+            SweepKind::Field => "value",
         }
     }
 }
@@ -142,6 +204,10 @@ pub struct SkippedPoint {
 pub struct Curve {
     /// What the settings are.
     pub kind: SweepKind,
+    /// The field a [`SweepKind::Field`] curve varies, as `--vary` writes
+    /// it without its values (`pool:vast-*.interruption_rate_per_hour`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// The solved points, in the order of the settings.
     pub points: Vec<SweepPoint>,
     /// Settings with no plan.
@@ -150,6 +216,17 @@ pub struct Curve {
     /// before every setting was solved (the later settings are missing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stopped: Option<StopReason>,
+}
+
+impl Curve {
+    /// The settings' name, as a table header: the field's name for a
+    /// field (`interruption_rate_per_hour`), else [`SweepKind::label`].
+    pub fn label(&self) -> String {
+        match (&self.kind, &self.field) {
+            (SweepKind::Field, Some(f)) => f.rsplit('.').next().unwrap_or(f).to_string(),
+            (kind, _) => kind.label().to_string(),
+        }
+    }
 }
 
 type PointHook = Arc<dyn Fn(usize, usize, f64, Option<&SweepPoint>) + Send + Sync>;
@@ -250,13 +327,15 @@ impl Sweep {
     }
 
     /// Runs the sweep on `problem`. The settings that change the scenario
-    /// (a carbon price, a deadline slack) are applied to
+    /// (a carbon price, a deadline slack, a field) are applied to
     /// [`Problem::scenario`] and only those variants are validated; a cap
     /// is solved on `problem` itself.
     ///
     /// # Errors
     /// [`Error::Sweep`] for a bad setting or a deadline moved past the
-    /// horizon (before anything is solved); [`Error::Input`] for a
+    /// horizon (before anything is solved); [`Error::Input`] for a field
+    /// whose overlay cannot be applied or whose value breaks the model
+    /// (every value checked before anything is solved), or a
     /// variant that breaks the model (a carbon price that makes a
     /// server-hour dearer than [`crate::MAX_USD_PER_SERVER_HOUR`]; the
     /// problem itself is validated); otherwise what [`Optimal::solve`]
@@ -325,9 +404,17 @@ impl Sweep {
                 }
                 (SweepKind::DeadlineSlack, v.clone())
             }
+            SweepAxis::Field { values, .. } => {
+                check(values, "value of the varied field", false)?;
+                for &v in values {
+                    varied(scenario, &self.axis, v)?; // applied and validated before any solve
+                }
+                (SweepKind::Field, values.clone())
+            }
         };
         let mut curve = Curve {
             kind,
+            field: varied_name(&self.axis),
             points: Vec::new(),
             skipped: Vec::new(),
             stopped: None,
@@ -349,6 +436,7 @@ impl Sweep {
                 SweepKind::DeadlineSlack => {
                     Some(Problem::from_scenario(shifted(scenario, setting)?)?)
                 }
+                SweepKind::Field => Some(varied(scenario, &self.axis, setting)?),
                 SweepKind::EmissionsCap => {
                     optimal = optimal.emissions_cap(setting);
                     None
@@ -487,6 +575,45 @@ fn shifted(scenario: &Scenario, hours: f64) -> Result<Scenario, Error> {
         }
     }
     Ok(out)
+}
+
+/// The overlay of a [`SweepAxis::Field`] at `value`.
+fn field_overlay(axis: &SweepAxis, value: f64) -> Option<Overlay> {
+    match axis {
+        SweepAxis::Field { target, field, .. } => Some(Overlay::Set {
+            target: target.clone(),
+            field: field.clone(),
+            value: serde_json::Value::from(value),
+        }),
+        _ => None,
+    }
+}
+
+/// `KIND:GLOB.FIELD` (or `FIELD`) of a [`SweepAxis::Field`].
+fn varied_name(axis: &SweepAxis) -> Option<String> {
+    match axis {
+        SweepAxis::Field {
+            target: Some(t),
+            field,
+            ..
+        } => Some(format!("{}:{}.{field}", t.kind, t.glob)),
+        SweepAxis::Field { field, .. } => Some(field.clone()),
+        _ => None,
+    }
+}
+
+/// `scenario` with the field of `axis` set to `value`, validated: an
+/// error names the overlay (a glob that matches nothing, an unknown field,
+/// a value of the wrong type) or the entity whose value is out of range.
+fn varied(scenario: &Scenario, axis: &SweepAxis, value: f64) -> Result<Problem, Error> {
+    let overlay = field_overlay(axis, value).ok_or(SweepError::BadSetting {
+        what: "axis",
+        value,
+        rule: "a field axis",
+    })?;
+    let mut s = scenario.clone();
+    s.apply(&overlay)?;
+    Ok(Problem::from_scenario(s)?)
 }
 
 /// Whether `optimal` solves `p` by column generation (so that a warm plan
