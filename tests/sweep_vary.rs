@@ -99,7 +99,12 @@ fn a_top_level_field_is_the_carbon_price_axis() {
     }
     let last = &by_field.points[2];
     assert!(last.emissions_t > 0.0);
-    close("priced at $400/t", last.carbon_usd, 400.0 * last.emissions_t, LP);
+    close(
+        "priced at $400/t",
+        last.carbon_usd,
+        400.0 * last.emissions_t,
+        LP,
+    );
 }
 
 /// The sweep's error before any point is solved (the hook counts points).
@@ -111,7 +116,11 @@ fn fails_before_solving(text: &str) -> Error {
             count.fetch_add(1, Ordering::SeqCst);
         })
         .run(&Problem::new(&market()).unwrap());
-    assert_eq!(solved.load(Ordering::SeqCst), 0, "{text}: a point was solved");
+    assert_eq!(
+        solved.load(Ordering::SeqCst),
+        0,
+        "{text}: a point was solved"
+    );
     result.expect_err(text)
 }
 

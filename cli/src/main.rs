@@ -236,8 +236,9 @@ enum Command {
         #[arg(long, value_name = "FILE.csv")]
         csv: Option<PathBuf>,
     },
-    /// Solve at each carbon price, emissions cap or deadline slack: a
-    /// table of cost against emissions (or slack) and an SVG curve.
+    /// Solve at each carbon price, emissions cap, deadline slack or value
+    /// of a field (--vary): a table of cost against emissions (or the
+    /// setting) and an SVG curve.
     Sweep(sweep::SweepArgs),
     /// Run every scheduler on a scenario and compare their costs; or, with
     /// --variant, one scheduler on variants of the scenario.

@@ -1,5 +1,6 @@
 //! `geoshift sweep`: a trade-off curve (the optimum at each carbon price,
-//! emissions cap or deadline slack) as a table, JSON, and an SVG curve.
+//! emissions cap, deadline slack or value of a field) as a table, JSON,
+//! and an SVG curve.
 
 use crate::{emit, optimal, output, plot, to_json, usage, Failure, Solver};
 use clap::{ArgGroup, Args};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// The arguments of `geoshift sweep`.
 #[derive(Args)]
-#[command(group(ArgGroup::new("axis").required(true).args(["carbon_prices", "emissions_caps", "deadline_slack"])))]
+#[command(group(ArgGroup::new("axis").required(true).args(["carbon_prices", "emissions_caps", "deadline_slack", "vary"])))]
 pub struct SweepArgs {
     /// Scenario file (JSON, see docs/MODEL.md).
     scenario: PathBuf,
@@ -31,6 +32,16 @@ pub struct SweepArgs {
         allow_hyphen_values = true
     )]
     deadline_slack: Option<Vec<f64>>,
+    /// A numeric field set to each value in turn on every match, or a
+    /// top-level one: `--vary 'pool:vast-*.interruption_rate_per_hour=0,0.1'`,
+    /// `--vary carbon_price_usd_per_t=0,80` (KIND and GLOB as `--set`).
+    /// Every value is applied and validated before any solve.
+    #[arg(
+        long,
+        value_name = "[KIND:GLOB.]FIELD=V1,V2,...",
+        allow_hyphen_values = true
+    )]
+    vary: Option<String>,
     /// Number of caps of `--emissions-caps auto`.
     #[arg(long, default_value_t = 8)]
     points: usize,
@@ -120,6 +131,9 @@ fn axis(args: &SweepArgs) -> Result<SweepAxis, Failure> {
     if let Some(v) = &args.deadline_slack {
         return Ok(SweepAxis::DeadlineSlack(v.clone()));
     }
+    if let Some(text) = &args.vary {
+        return SweepAxis::vary(text).map_err(|e| Failure::from(geoshift::Error::from(e)));
+    }
     let caps = args.emissions_caps.clone().unwrap_or_default();
     if caps.len() == 1 && caps[0] == "auto" {
         return Ok(SweepAxis::EmissionsCapAuto {
@@ -157,30 +171,24 @@ fn out_file(file: &Path, input: &Path) -> Result<(PathBuf, String), Failure> {
 /// The table: one row per point, then the settings with no plan.
 fn table(out: &mut String, curve: &Curve, path: &Path) {
     use std::fmt::Write as _;
+    let what = match (curve.kind, &curve.field) {
+        (SweepKind::CarbonPrice, _) => "the carbon price".to_string(),
+        (SweepKind::EmissionsCap, _) => "the emissions cap".to_string(),
+        (SweepKind::Field, Some(field)) => field.clone(),
+        _ => "the deadline slack".to_string(),
+    };
+    let _ = writeln!(out, "sweep of {what} on {}", path.display());
+    let label = curve.label();
+    let w = label.len().max(12);
     let _ = writeln!(
         out,
-        "sweep of the {} on {}",
-        match curve.kind {
-            SweepKind::CarbonPrice => "carbon price",
-            SweepKind::EmissionsCap => "emissions cap",
-            _ => "deadline slack",
-        },
-        path.display()
-    );
-    let _ = writeln!(
-        out,
-        "{:>5}  {:>12}  {:>16}  {:>10}  {:>8}  {:>9}  warm",
-        "point",
-        curve.kind.label(),
-        "total",
-        "tCO2e",
-        "gap",
-        "seconds"
+        "{:>5}  {:>w$}  {:>16}  {:>10}  {:>8}  {:>9}  warm",
+        "point", label, "total", "tCO2e", "gap", "seconds"
     );
     for (i, p) in curve.points.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{:>5}  {:>12}  {:>16}  {:>10.4}  {:>8.1e}  {:>9.3}  {}{}",
+            "{:>5}  {:>w$}  {:>16}  {:>10.4}  {:>8.1e}  {:>9.3}  {}{}",
             i + 1,
             setting(p.setting),
             plot::usd(p.total_usd),
@@ -217,16 +225,26 @@ const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 pub fn render(curve: &Curve) -> Result<String, String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot draw the curve: {e}");
     let x_of = |p: &SweepPoint| match curve.kind {
-        SweepKind::DeadlineSlack => p.setting,
-        _ => p.emissions_t,
+        SweepKind::CarbonPrice | SweepKind::EmissionsCap => p.emissions_t,
+        _ => p.setting,
     };
     let (x_desc, title) = match curve.kind {
         SweepKind::CarbonPrice => (
-            "emissions (tCO2e)",
-            "Cost against emissions, by carbon price",
+            "emissions (tCO2e)".to_string(),
+            "Cost against emissions, by carbon price".to_string(),
         ),
-        SweepKind::EmissionsCap => ("emissions (tCO2e)", "Least cost under an emissions cap"),
-        _ => ("deadline slack (h)", "Least cost against deadline slack"),
+        SweepKind::EmissionsCap => (
+            "emissions (tCO2e)".to_string(),
+            "Least cost under an emissions cap".to_string(),
+        ),
+        SweepKind::Field => (
+            curve.field.clone().unwrap_or_default(),
+            format!("Least cost against {}", curve.label()),
+        ),
+        _ => (
+            "deadline slack (h)".to_string(),
+            "Least cost against deadline slack".to_string(),
+        ),
     };
     let xs: Vec<f64> = curve.points.iter().map(x_of).collect();
     let ys: Vec<f64> = curve.points.iter().map(|p| p.total_usd).collect();
@@ -244,7 +262,7 @@ pub fn render(curve: &Curve) -> Result<String, String> {
         let root = SVGBackend::with_string(&mut svg, (1000, 600)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(&e))?;
         let root = root
-            .titled(title, ("sans-serif", 26.0).into_font().color(&TEXT))
+            .titled(&title, ("sans-serif", 26.0).into_font().color(&TEXT))
             .map_err(|e| fail(&e))?;
         let mut chart = ChartBuilder::on(&root)
             .margin(20)
@@ -255,7 +273,7 @@ pub fn render(curve: &Curve) -> Result<String, String> {
         let y_label = |v: &f64| plot::usd(*v).trim_end_matches(".00").to_string();
         chart
             .configure_mesh()
-            .x_desc(x_desc)
+            .x_desc(&x_desc)
             .y_desc("total cost ($)")
             .y_label_formatter(&y_label)
             .label_style(("sans-serif", 15.0).into_font().color(&TEXT))

@@ -125,3 +125,110 @@ fn the_table_and_the_errors() {
     let o = run(&["solve", f, "--scheduler", "greedy", "--emissions-cap", "1"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// The totals of a sweep's JSON, in the order of its points.
+fn totals(v: &Value) -> Vec<f64> {
+    v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["total_usd"].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn vary_sets_each_value_on_every_match_and_draws_its_curve() {
+    let dir = TempDir::new("vary");
+    let file = scenario(&dir);
+    let f = file.to_str().unwrap();
+    let svg = dir.0.join("rent.svg");
+    // The dirty pool's rent: at $1/h it is $1.6 a server-hour against the
+    // clean $2.0 (all dirty, $6.4); from $1.5/h on ($2.1) all goes clean
+    // ($8.0).
+    let o = run(&[
+        "sweep",
+        f,
+        "--vary",
+        "pool:d*.rent_usd_per_hour=1,1.5,3",
+        "--json",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["kind"], "field");
+    assert_eq!(v["field"], "pool:d*.rent_usd_per_hour");
+    let t = totals(&v);
+    assert_eq!(t.len(), 3);
+    assert!(
+        close(t[0], 6.4) && close(t[1], 8.0) && close(t[2], 8.0),
+        "{t:?}"
+    );
+    let settings: Vec<f64> = v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["setting"].as_f64().unwrap())
+        .collect();
+    assert_eq!(settings, [1.0, 1.5, 3.0]);
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        chart.contains("rent_usd_per_hour"),
+        "the chart names the field"
+    );
+
+    // The table names the field in its heading and its column.
+    let o = run(&["sweep", f, "--vary", "pool:d*.rent_usd_per_hour=1,1.5"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("sweep of pool:d*.rent_usd_per_hour on"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rent_usd_per_hour") && out.contains("$8.00"),
+        "{out}"
+    );
+
+    // The top-level form is the carbon-price axis.
+    let by_field = run(&[
+        "sweep",
+        f,
+        "--vary",
+        "carbon_price_usd_per_t=0,100",
+        "--json",
+    ]);
+    let by_price = run(&["sweep", f, "--carbon-prices", "0,100", "--json"]);
+    let a = totals(&serde_json::from_slice(&by_field.stdout).unwrap());
+    let b = totals(&serde_json::from_slice(&by_price.stdout).unwrap());
+    assert_eq!(a.len(), 2);
+    assert!(a.iter().zip(&b).all(|(x, y)| close(*x, *y)), "{a:?} {b:?}");
+}
+
+#[test]
+fn vary_names_a_bad_glob_field_or_value_with_exit_1() {
+    let dir = TempDir::new("vary-errors");
+    let file = scenario(&dir);
+    let f = file.to_str().unwrap();
+    for (vary, named) in [
+        ("pool:vast-*.rent_usd_per_hour=1,2", "vast-*"),
+        ("pool:d.rent_per_hour=1,2", "rent_per_hour"),
+        ("pool:d.servers=4,-1", "-1"),
+        ("pool:d.servers=4,many", "'many'"),
+        ("servers", "FIELD=V1"),
+    ] {
+        let o = run(&["sweep", f, "--vary", vary]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{vary}: {err}");
+        assert!(err.contains(named), "{vary}: {err} does not name {named}");
+        assert!(o.stdout.is_empty(), "{vary}: nothing is solved or printed");
+        let o = run(&["sweep", f, "--vary", vary, "--json"]);
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["error"]["exit_status"], 1, "{vary}: {v}");
+    }
+}

@@ -13,12 +13,12 @@
 
 use crate::decide::errors::SweepError;
 use crate::error::Error;
-use crate::scenario::error::InputError;
-use crate::overlay::{Overlay, OverlayFault, OverlayTarget};
 use crate::evaluate::evaluate;
 use crate::goal::{Goal, GoalError};
 use crate::limits::{ColumnGeneration, StopReason};
+use crate::overlay::{Overlay, OverlayFault, OverlayTarget};
 use crate::problem::Problem;
+use crate::scenario::error::InputError;
 use crate::scenario::Scenario;
 use crate::schedule::Schedule;
 use crate::schedulers::optimal::Optimal;
