@@ -3,6 +3,7 @@
 //! the meaning of each value, as JSON, and as an SVG chart of what one
 //! more server-hour of each pool is worth over time.
 
+use crate::output::usd;
 use crate::{emit, optimal, output, to_json, usage, Failure};
 use geoshift::{explain, Backend, Explanation, NOISE_USD};
 use plotters::prelude::*;
@@ -62,23 +63,11 @@ fn failure(path: &Path, e: geoshift::Error) -> Failure {
     failure
 }
 
-/// `v` with 2 decimals, or 4 below 1 $ so that small rates do not show as 0.
-fn usd(v: f64) -> String {
-    if v.abs() < 5e-5 {
-        // Below the last decimal shown (solver noise included): no sign.
-        "0.0000".to_string()
-    } else if v.abs() >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.4}")
-    }
-}
-
 fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_seconds: u64) {
     let m = &e.meaning;
     let _ = writeln!(
         out,
-        "{}: optimum ${} (proven lower bound ${}), duals from {}; slots of {} s",
+        "{}: optimum {} (proven lower bound {}), duals from {}; slots of {} s",
         path.display(),
         usd(e.total_usd),
         usd(e.bound_usd),
@@ -117,7 +106,7 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
     let _ = writeln!(
         out,
         "  {:<12} {:<24} {:>12}  {:<24} {:>6}",
-        "limit", "id", "saves $", "per one more", "slots"
+        "limit", "id", "saves", "per one more", "slots"
     );
     for b in rows.iter().take(top) {
         let _ = writeln!(
@@ -158,7 +147,7 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
     for j in &e.jobs {
         let d = &j.deadline_hour;
         let deadline = match (d.saved_usd, d.stopped) {
-            (_, _) if d.new_slots == 0 => "0 (no new slot)".to_string(),
+            (_, _) if d.new_slots == 0 => format!("{} (no new slot)", usd(0.0)),
             (Some(s), None) => usd(s),
             (_, _) => format!(
                 "{}..{} (stopped)",

@@ -15,6 +15,7 @@ mod plot;
 mod risk;
 mod spelling;
 mod sweep;
+mod validate;
 mod variants;
 
 use clap::builder::PossibleValue;
@@ -269,6 +270,10 @@ enum Command {
     Validate {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
+        /// Print the summary as JSON (counts, each job's open and closed
+        /// regions, warnings); an invalid file is the error object.
+        #[arg(long)]
+        json: bool,
     },
     /// Price the interruptions of capacity that can vanish (spot): the
     /// optimum with them priced and ignored, and the share of risky work.
@@ -438,7 +443,9 @@ fn main() -> ExitCode {
         Command::Solve { json: true, .. }
             | Command::Compare { json: true, .. }
             | Command::Explain { json: true, .. }
+            | Command::Validate { json: true, .. }
     ) || matches!(&cli.command, Command::Replan(a) if a.json)
+        || matches!(&cli.command, Command::Risk(a) if a.json)
         || matches!(&cli.command, Command::Sweep(a) if a.json)
         || matches!(&cli.command, Command::Bench(a) if a.json)
         || matches!(&cli.command, Command::Catalog(a) if a.json);
@@ -493,7 +500,7 @@ fn main() -> ExitCode {
             json,
             ..
         } => compare(&scenario, solver.0, json),
-        Command::Validate { scenario } => validate(&scenario),
+        Command::Validate { scenario, json } => validate(&scenario, json),
         Command::Catalog(args) => catalog::run(&args),
         Command::Risk(args) => risk::risk(&args),
         Command::Plot {
@@ -673,10 +680,10 @@ fn optimal(backend: Backend, verbose: bool) -> Optimal {
             bound_usd,
             ..
         } => {
-            let best = incumbent_usd.map_or("none yet".to_string(), plot::usd);
+            let best = incumbent_usd.map_or("none yet".to_string(), output::usd);
             let line = format!(
                 "{stage:?} {round}: best {best}, bound {}",
-                plot::usd(*bound_usd)
+                output::usd(*bound_usd)
             );
             if verbose {
                 eprintln!("  {line}");
@@ -863,16 +870,16 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
 
 fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
     outln!(out, "scheduler {} ({seconds:.3} s)", r.scheduler);
-    outln!(out, "  total   {:>16}", plot::usd(r.total_usd));
-    outln!(out, "  rent    {:>16}", plot::usd(r.rent_usd));
-    outln!(out, "  energy  {:>16}", plot::usd(r.energy_usd));
-    outln!(out, "  carbon  {:>16}", plot::usd(r.carbon_usd));
-    outln!(out, "  egress  {:>16}", plot::usd(r.egress_usd));
+    outln!(out, "  total   {:>16}", output::usd(r.total_usd));
+    outln!(out, "  rent    {:>16}", output::usd(r.rent_usd));
+    outln!(out, "  energy  {:>16}", output::usd(r.energy_usd));
+    outln!(out, "  carbon  {:>16}", output::usd(r.carbon_usd));
+    outln!(out, "  egress  {:>16}", output::usd(r.egress_usd));
     if r.unmet_usd != 0.0 {
         outln!(
             out,
             "  unmet   {:>16}  (the price of work left undone, not money spent)",
-            plot::usd(r.unmet_usd)
+            output::usd(r.unmet_usd)
         );
     }
     outln!(
@@ -890,7 +897,7 @@ fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
         outln!(
             out,
             "  {verdict}: no plan costs less than {} (gap {gap:.1e})",
-            plot::usd(bound)
+            output::usd(bound)
         );
     }
     outln!(out);
@@ -907,7 +914,7 @@ fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
             format!(
                 "  ({} work units undone, {})",
                 short(j.unmet_work, 3),
-                plot::usd(j.unmet_usd)
+                output::usd(j.unmet_usd)
             )
         } else {
             String::new()
@@ -917,7 +924,7 @@ fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
                 out,
                 "  {:<w$}  {:>14}  {:>11}  none{undone}",
                 j.id,
-                plot::usd(j.cost_usd),
+                output::usd(j.cost_usd),
                 "-"
             );
             continue;
@@ -926,7 +933,7 @@ fn print_report(out: &mut String, r: &Report, seconds: f64, problem: &Problem) {
             out,
             "  {:<w$}  {:>14}  {:>5}-{:<5}  {}{undone}",
             j.id,
-            plot::usd(j.cost_usd),
+            output::usd(j.cost_usd),
             j.first_slot,
             j.last_slot,
             j.regions.join(", ")
@@ -1139,19 +1146,19 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
         match &row.report {
             Some(r) => {
                 let saving = match (row.saving_vs_local_usd, row.saving_vs_local_pct) {
-                    (Some(usd), Some(pct)) => format!("{} ({pct:.1}%)", plot::usd(usd)),
-                    (Some(usd), None) => plot::usd(usd),
+                    (Some(usd), Some(pct)) => format!("{} ({pct:.1}%)", output::usd(usd)),
+                    (Some(usd), None) => output::usd(usd),
                     _ => "-".into(),
                 };
                 outln!(
                     out,
                     "{:<9} {:>15} {:>15} {:>13} {:>12} {:>12} {:>10.2} {:>9.2} {:>22} {:>8.3}s",
                     row.scheduler,
-                    plot::usd(r.total_usd),
-                    plot::usd(r.rent_usd),
-                    plot::usd(r.energy_usd),
-                    plot::usd(r.carbon_usd),
-                    plot::usd(r.egress_usd),
+                    output::usd(r.total_usd),
+                    output::usd(r.rent_usd),
+                    output::usd(r.energy_usd),
+                    output::usd(r.carbon_usd),
+                    output::usd(r.egress_usd),
                     r.energy_mwh,
                     r.emissions_t,
                     saving,
@@ -1185,7 +1192,7 @@ fn print_comparison(out: &mut String, rows: &[Row], path: &Path, problem: &Probl
                 "{:<9} leaves {} work units undone: {} of its total is their price, not money spent",
                 r.scheduler,
                 short(work, 3),
-                plot::usd(r.unmet_usd)
+                output::usd(r.unmet_usd)
             );
         }
     }
@@ -1201,8 +1208,14 @@ fn short(v: f64, decimals: usize) -> String {
     }
 }
 
-fn validate(path: &Path) -> Result<(), Failure> {
+fn validate(path: &Path, json: bool) -> Result<(), Failure> {
     let problem = load(path)?;
+    if json {
+        return emit(&format!(
+            "{}\n",
+            to_json(&validate::summary(path, &problem))?
+        ));
+    }
     let mut out = String::new();
     let h = problem.horizon();
     outln!(

@@ -138,8 +138,35 @@ fn temp_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.{}.tmp", std::process::id()))
 }
 
+/// Money as every table prints it: dollars to the cent with thousands
+/// separators, the sign before the dollar (`$12,490.59`, `-$1,185.00`;
+/// a value that rounds to zero cents is `$0.00`, never `-$0.00`).
+pub fn usd(v: f64) -> String {
+    let cents = format!("{:.2}", v.abs());
+    let (whole, frac) = cents.split_at(cents.len().saturating_sub(3));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && cents != "0.00" { "-" } else { "" };
+    format!("{sign}${grouped}{frac}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn money_has_separators_and_cents() {
+        assert_eq!(super::usd(12490.594), "$12,490.59");
+        assert_eq!(super::usd(-1185.0), "-$1,185.00");
+        assert_eq!(super::usd(999.999), "$1,000.00");
+        assert_eq!(super::usd(-0.004), "$0.00");
+        assert_eq!(super::usd(1234567.0), "$1,234,567.00");
+        assert_eq!(super::usd(0.5), "$0.50");
+    }
+
     use super::*;
 
     /// A new file is written whole; an existing one is never replaced,

@@ -95,8 +95,8 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             "re-plan from {} (slot {}): history {}, from now on {}",
             now.to_rfc3339(),
             r.now_slot,
-            crate::plot::usd(r.history_usd),
-            crate::plot::usd(r.report.total_usd - r.history_usd)
+            crate::output::usd(r.history_usd),
+            crate::output::usd(r.report.total_usd - r.history_usd)
         );
         let w = r.jobs.iter().map(|j| j.id.len()).max().unwrap_or(3).max(3);
         outln!(

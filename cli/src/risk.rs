@@ -3,8 +3,10 @@
 //! with them ignored, and shows the difference, the share of the work on
 //! risky capacity, and each risky pool's useful fraction.
 
-use super::{emit, input_error, optimal, run, usage, Failure, Solver};
-use geoshift::{Problem, Report, Scenario};
+use super::{emit, input_error, optimal, run, to_json, usage, Failure, Solver};
+use crate::output::usd;
+use geoshift::{glob_matches, Problem, Report, Scenario};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `geoshift risk`.
@@ -12,9 +14,12 @@ use std::path::{Path, PathBuf};
 pub struct RiskArgs {
     /// Scenario file (JSON, see docs/MODEL.md).
     scenario: PathBuf,
-    /// Interruptions per server-hour of one pool, as POOL=RATE; repeat for
-    /// several pools. Replaces the file's `interruption_rate_per_hour`.
-    #[arg(long = "rate", value_name = "POOL=RATE")]
+    /// Interruptions per server-hour of every pool whose id matches GLOB
+    /// (`*` any run, `?` one character; a plain id is one pool), as
+    /// GLOB=RATE: `--rate 'vast-*=0.05'`. Repeatable, applied in order (a
+    /// later match wins); a glob that matches no pool is an error.
+    /// Replaces the file's `interruption_rate_per_hour`.
+    #[arg(long = "rate", value_name = "GLOB=RATE")]
     rates: Vec<String>,
     /// Hours between checkpoints, for every job (replaces the file's).
     #[arg(long, value_name = "HOURS")]
@@ -26,6 +31,46 @@ pub struct RiskArgs {
     /// LP backend for the optimum (those compiled in).
     #[arg(long, value_enum, default_value = "auto")]
     solver: Solver,
+    /// Print the comparison as JSON: both optima's reports (as `solve
+    /// --json`), the risky pools and the cost of the interruptions.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `risk --json`: what the table shows, with the library's reports.
+#[derive(Serialize)]
+struct RiskJson<'a> {
+    scenario: String,
+    /// The pools that can be interrupted, with their useful fractions.
+    risky_pools: Vec<RiskyPool>,
+    /// The optimum with interruptions priced (expected costs).
+    priced: &'a Report,
+    /// The optimum with every rate set to 0.
+    ignored: &'a Report,
+    /// `priced.total_usd - ignored.total_usd`.
+    interruptions_usd: f64,
+    /// That difference against the ignored optimum, in % (of at least $1).
+    interruptions_pct: f64,
+    /// Each job's checkpointing, in the order of `priced.jobs`.
+    checkpoints: Vec<Checkpoints>,
+}
+
+/// A pool that can be interrupted.
+#[derive(Serialize)]
+struct RiskyPool {
+    id: String,
+    interruption_rate_per_hour: f64,
+    /// The least and largest useful fraction over the jobs.
+    useful_fraction_min: f64,
+    useful_fraction_max: f64,
+}
+
+/// A job's checkpoint interval and restart time, as solved.
+#[derive(Serialize)]
+struct Checkpoints {
+    job: String,
+    checkpoint_interval_hours: f64,
+    restart_hours: f64,
 }
 
 /// Runs `geoshift risk`.
@@ -33,13 +78,23 @@ pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
     let path = args.scenario.as_path();
     let mut scenario = crate::load_for(path, 2)?.scenario().clone();
     for given in &args.rates {
-        let (pool, rate) = given
-            .split_once('=')
-            .and_then(|(p, r)| Some((p, r.trim().parse::<f64>().ok()?)))
-            .ok_or_else(|| usage(format!("--rate {given:?}: expected POOL=RATE")))?;
-        let found = scenario.pools.iter_mut().find(|p| p.id == pool);
-        let p = found.ok_or_else(|| usage(format!("--rate: no pool '{pool}' in the scenario")))?;
-        p.interruption_rate_per_hour = rate;
+        let (glob, rate) = given
+            .rsplit_once('=')
+            .and_then(|(g, r)| Some((g.trim(), r.trim().parse::<f64>().ok()?)))
+            .filter(|(g, _)| !g.is_empty())
+            .ok_or_else(|| usage(format!("--rate {given:?}: expected GLOB=RATE")))?;
+        let mut matched = 0;
+        for p in &mut scenario.pools {
+            if glob_matches(glob, &p.id) {
+                p.interruption_rate_per_hour = rate;
+                matched += 1;
+            }
+        }
+        if matched == 0 {
+            return Err(usage(format!(
+                "--rate {given}: no pool matches '{glob}' in the scenario"
+            )));
+        }
     }
     for job in &mut scenario.jobs {
         if let Some(h) = args.checkpoint_interval_hours {
@@ -66,8 +121,68 @@ pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
     let (with, _) = run(&priced, &optimal(backend, false).holding(held))?;
     let (without, _) = run(&ignored_problem, &optimal(backend, false).holding(held))?;
     let mut out = String::new();
-    print(&mut out, path, &scenario, &priced, &with, &without);
+    if args.json {
+        let json = RiskJson {
+            scenario: path.display().to_string(),
+            risky_pools: risky_pools(&priced),
+            priced: &with,
+            ignored: &without,
+            interruptions_usd: with.total_usd - without.total_usd,
+            interruptions_pct: cost_pct(&with, &without),
+            checkpoints: scenario
+                .jobs
+                .iter()
+                .map(|j| Checkpoints {
+                    job: j.id.clone(),
+                    checkpoint_interval_hours: j.checkpoint_interval_hours,
+                    restart_hours: j.restart_hours,
+                })
+                .collect(),
+        };
+        out.push_str(&to_json(&json)?);
+        out.push('\n');
+    } else {
+        print(&mut out, path, &scenario, &priced, &with, &without);
+    }
     emit(&out)
+}
+
+/// The interruptions' cost against the optimum that ignores them, in %.
+fn cost_pct(with: &Report, without: &Report) -> f64 {
+    100.0 * (with.total_usd - without.total_usd) / without.total_usd.abs().max(1.0)
+}
+
+/// The pools that can be interrupted, with the range of their useful
+/// fraction over the jobs.
+fn risky_pools(p: &Problem) -> Vec<RiskyPool> {
+    p.pools()
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| p.is_risky(k))
+        .map(|(_, pool)| {
+            // The useful fraction itself (not work per server-hour over the
+            // pool's speed, which a job's own speeds would skew).
+            let (lo, hi) = p
+                .jobs()
+                .iter()
+                .map(|j| {
+                    geoshift::useful_fraction(
+                        pool.interruption_rate_per_hour,
+                        j.checkpoint_interval_hours,
+                        j.restart_hours,
+                    )
+                })
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), f| {
+                    (lo.min(f), hi.max(f))
+                });
+            RiskyPool {
+                id: pool.id.clone(),
+                interruption_rate_per_hour: pool.interruption_rate_per_hour,
+                useful_fraction_min: lo,
+                useful_fraction_max: hi,
+            }
+        })
+        .collect()
 }
 
 fn print(
@@ -85,61 +200,47 @@ fn print(
         "\n{:<28} {:>12} {:>22}",
         "pool", "interrupts/h", "useful fraction (jobs)"
     );
-    for (k, pool) in p.pools().iter().enumerate() {
-        if !p.is_risky(k) {
-            continue;
-        }
-        // The useful fraction itself (not work per server-hour over the
-        // pool's speed, which a job's own speeds would skew).
-        let fractions = p
-            .jobs()
-            .iter()
-            .map(|j| {
-                geoshift::useful_fraction(
-                    pool.interruption_rate_per_hour,
-                    j.checkpoint_interval_hours,
-                    j.restart_hours,
-                )
-            })
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), f| {
-                (lo.min(f), hi.max(f))
-            });
+    let pools = risky_pools(p);
+    for pool in &pools {
         let _ = writeln!(
             out,
             "{:<28} {:>12.6} {:>11.4} to {:.4}",
-            pool.id, pool.interruption_rate_per_hour, fractions.0, fractions.1
+            pool.id,
+            pool.interruption_rate_per_hour,
+            pool.useful_fraction_min,
+            pool.useful_fraction_max
         );
     }
-    if !(0..p.pools().len()).any(|k| p.is_risky(k)) {
+    if pools.is_empty() {
         let _ = writeln!(
             out,
-            "(no pool can be interrupted: give rates with --rate POOL=RATE)"
+            "(no pool can be interrupted: give rates with --rate GLOB=RATE)"
         );
     }
     let _ = writeln!(
         out,
-        "\noptimum with interruptions priced:  ${:.2} expected, {:.1}% of the work on risky capacity",
-        with.total_usd,
+        "\noptimum with interruptions priced:  {} expected, {:.1}% of the work on risky capacity",
+        usd(with.total_usd),
         100.0 * with.risky_work_share
     );
     let _ = writeln!(
         out,
-        "optimum with interruptions ignored: ${:.2} (work at full speed everywhere)",
-        without.total_usd
+        "optimum with interruptions ignored: {} (work at full speed everywhere)",
+        usd(without.total_usd)
     );
     let _ = writeln!(
         out,
-        "interruptions cost ${:.2} ({:+.2}%)",
-        with.total_usd - without.total_usd,
-        100.0 * (with.total_usd - without.total_usd) / without.total_usd.abs().max(1.0)
+        "interruptions cost {} ({:+.2}%)",
+        usd(with.total_usd - without.total_usd),
+        cost_pct(with, without)
     );
-    let _ = writeln!(out, "\n{:<24} {:>12} {:>8}", "job", "expected $", "risky");
+    let _ = writeln!(out, "\n{:<24} {:>12} {:>8}", "job", "expected", "risky");
     for (job, given) in with.jobs.iter().zip(&scenario.jobs) {
         let _ = writeln!(
             out,
-            "{:<24} {:>12.2} {:>7.1}%   (checkpoint every {} h, restart {} h)",
+            "{:<24} {:>12} {:>7.1}%   (checkpoint every {} h, restart {} h)",
             job.id,
-            job.cost_usd,
+            usd(job.cost_usd),
             100.0 * job.risky_work_share,
             given.checkpoint_interval_hours,
             given.restart_hours

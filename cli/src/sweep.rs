@@ -2,7 +2,7 @@
 //! emissions cap, deadline slack or value of a field) as a table, JSON,
 //! and an SVG curve.
 
-use crate::{emit, optimal, output, plot, to_json, usage, Failure, Solver};
+use crate::{emit, optimal, output, to_json, usage, Failure, Solver};
 use clap::{ArgGroup, Args};
 use geoshift::{Curve, Sweep, SweepAxis, SweepKind, SweepPoint};
 use plotters::prelude::*;
@@ -73,7 +73,7 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
             Some(p) => eprintln!(
                 "point {done}/{total} at {}: {}, {:.4} tCO2e ({:.2} s)",
                 self::setting(setting),
-                plot::usd(p.total_usd),
+                output::usd(p.total_usd),
                 p.emissions_t,
                 p.seconds
             ),
@@ -191,7 +191,7 @@ fn table(out: &mut String, curve: &Curve, path: &Path) {
             "{:>5}  {:>w$}  {:>16}  {:>10.4}  {:>8.1e}  {:>9.3}  {}{}",
             i + 1,
             setting(p.setting),
-            plot::usd(p.total_usd),
+            output::usd(p.total_usd),
             p.emissions_t,
             p.gap,
             p.seconds,
@@ -270,7 +270,7 @@ pub fn render(curve: &Curve) -> Result<String, String> {
             .y_label_area_size(110)
             .build_cartesian_2d(range(&xs), range(&ys))
             .map_err(|e| fail(&e))?;
-        let y_label = |v: &f64| plot::usd(*v).trim_end_matches(".00").to_string();
+        let y_label = |v: &f64| output::usd(*v).trim_end_matches(".00").to_string();
         chart
             .configure_mesh()
             .x_desc(&x_desc)
@@ -293,7 +293,7 @@ pub fn render(curve: &Curve) -> Result<String, String> {
         // Elsewhere the x axis is the setting, and a point names its total.
         let label = |p: &SweepPoint| match curve.kind {
             SweepKind::CarbonPrice => format!("${}/t", setting(p.setting)),
-            _ => plot::usd(p.total_usd),
+            _ => output::usd(p.total_usd),
         };
         let style = ("sans-serif", 14.0)
             .into_font()

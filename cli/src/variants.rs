@@ -3,7 +3,7 @@
 //! OVERLAY'`: the one place that reads their text into
 //! [`geoshift::Overlay`]s. The overlays themselves are the library's.
 
-use crate::plot::usd;
+use crate::output::usd;
 use crate::{
     build_problem, described, emit, input_error, read_scenario, run, scheduler, to_json, usage,
     Failure, SchedulerName,
