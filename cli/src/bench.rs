@@ -67,9 +67,10 @@ pub struct BenchArgs {
     /// runs (exit 1).
     #[arg(long, value_name = "FILE.csv")]
     csv: Option<PathBuf>,
-    /// Also write an SVG chart of the gap distributions to this file
-    /// (`--out` is the same option, as in `sweep`). Never replaces a file.
-    #[arg(long, visible_alias = "out", value_name = "FILE.svg")]
+    /// Also write an SVG chart of the gap distributions to this file, as
+    /// `sweep --out` (`--svg`, its old name, still works). Never replaces
+    /// a file.
+    #[arg(long = "out", alias = "svg", value_name = "FILE.svg")]
     svg: Option<PathBuf>,
     /// Write every scenario run into this folder as `FAMILY-sSEED.json`,
     /// an ordinary scenario file for `geoshift solve` or any solver. A
@@ -383,7 +384,7 @@ impl Outputs {
             key("--csv", dir, name)?;
         }
         if let Some((dir, name)) = &svg {
-            key("--svg", dir, name)?;
+            key("--out", dir, name)?;
         }
         if let Some(dir) = &args.write_scenarios {
             let names: Vec<String> = plan

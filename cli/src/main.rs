@@ -205,9 +205,25 @@ impl ValueEnum for Solver {
     }
 }
 
+/// Each command's `--help` ends with examples (checked by
+/// `cli/tests/help.rs`).
+const EXAMPLES_SOLVE: &str = "Examples:\n  geoshift solve scenarios/ny-vs-gulf.json --solver microlp\n  geoshift solve scenarios/ny-vs-gulf.json --emissions-cap 5 --json\n  geoshift solve scenarios/ny-vs-marketplace.json --without 'region:vast-*' --csv plan.csv";
+const EXAMPLES_SWEEP: &str = "Examples:\n  geoshift sweep scenarios/carbon-priced-0.json --carbon-prices 0,50,100 --out curve.svg\n  geoshift sweep scenarios/ny-vs-gulf.json --emissions-caps auto --points 5\n  geoshift sweep scenarios/ny-vs-marketplace.json --vary 'pool:vast-*.interruption_rate_per_hour=0,0.05,0.1'";
+const EXAMPLES_COMPARE: &str = "Examples:\n  geoshift compare scenarios/ny-vs-gulf.json --solver microlp\n  geoshift compare scenarios/ny-vs-marketplace.json --variant 'cloud=without region:vast-*' --variant 'all='";
+const EXAMPLES_VALIDATE: &str = "Examples:\n  geoshift validate scenarios/ny-vs-gulf.json\n  geoshift validate scenarios/ny-vs-marketplace.json --json";
+const EXAMPLES_RISK: &str = "Examples:\n  geoshift risk scenarios/ny-vs-gulf.json --solver microlp\n  geoshift risk scenarios/ny-vs-marketplace.json --rate 'vast-*=0.05' --json";
+const EXAMPLES_PLOT: &str = "Examples:\n  geoshift plot scenarios/ny-vs-gulf.json --out plots";
+const EXAMPLES_EXPLAIN: &str =
+    "Examples:\n  geoshift explain scenarios/follow-the-cheap-hours.json --top 8 --out plots";
+const EXAMPLES_REPLAN: &str = "Examples:\n  geoshift replan scenarios/follow-the-cheap-hours.json --plan docs/replan/plan.json --now 2023-07-01T00:00:00Z --done va-pretrain=40";
+const EXAMPLES_BENCH: &str =
+    "Examples:\n  geoshift bench --seeds 20 --csv rows.csv --out gaps.svg\n  geoshift bench --list";
+const EXAMPLES_CATALOG: &str = "Examples:\n  geoshift catalog data/catalog/vast_vms_00690e76.csv --skip-bad-rows\n  geoshift catalog data/catalog/vast_vms_00690e76.csv --skip-bad-rows --into scenarios/ny-vs-gulf.json --link ny=0.01:0.01:1 --interruption-rate 0.00677";
+
 #[derive(Subcommand)]
 enum Command {
     /// Plan a scenario with one scheduler and print its report.
+    #[command(after_help = EXAMPLES_SOLVE)]
     Solve {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
@@ -240,9 +256,11 @@ enum Command {
     /// Solve at each carbon price, emissions cap, deadline slack or value
     /// of a field (--vary): a table of cost against emissions (or the
     /// setting) and an SVG curve.
+    #[command(after_help = EXAMPLES_SWEEP)]
     Sweep(sweep::SweepArgs),
     /// Run every scheduler on a scenario and compare their costs; or, with
     /// --variant, one scheduler on variants of the scenario.
+    #[command(after_help = EXAMPLES_COMPARE)]
     Compare {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
@@ -267,6 +285,7 @@ enum Command {
         csv: Option<PathBuf>,
     },
     /// Check a scenario and summarise it.
+    #[command(after_help = EXAMPLES_VALIDATE)]
     Validate {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
@@ -277,8 +296,10 @@ enum Command {
     },
     /// Price the interruptions of capacity that can vanish (spot): the
     /// optimum with them priced and ignored, and the share of risky work.
+    #[command(after_help = EXAMPLES_RISK)]
     Risk(risk::RiskArgs),
     /// Run every scheduler and write SVG charts of the plans.
+    #[command(after_help = EXAMPLES_PLOT)]
     Plot {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
@@ -296,6 +317,7 @@ enum Command {
     },
     /// What one more unit of each limit saves at the optimum of a
     /// Split-only scenario: pools, power caps, parallelism, deadlines.
+    #[command(after_help = EXAMPLES_EXPLAIN)]
     Explain {
         /// Scenario file (JSON, see docs/MODEL.md).
         scenario: PathBuf,
@@ -315,13 +337,16 @@ enum Command {
     },
     /// Plan the rest of a running plan from a moment on, over an updated
     /// scenario: slots before it are history, work done is not redone.
+    #[command(after_help = EXAMPLES_REPLAN)]
     Replan(replan::Args),
     /// Run schedulers over families of scenarios against the proven
     /// optimum: gap tables, JSON, CSV and an SVG chart.
+    #[command(after_help = EXAMPLES_BENCH)]
     Bench(bench::BenchArgs),
     /// Read a price catalog (SkyPilot's vms.csv: clouds, neo-clouds, the
     /// Vast.ai marketplace) into pools: list its offers with rent, speed and
     /// power, or add them to a scenario as marketplace hosts.
+    #[command(after_help = EXAMPLES_CATALOG)]
     Catalog(catalog::CatalogArgs),
 }
 

@@ -357,7 +357,7 @@ fn outputs_never_replace_each_other_or_other_files() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--csv and --svg both name"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--csv and --out both name"));
     assert!(!d.join("same.out").exists());
 
     let out = bench_in(
