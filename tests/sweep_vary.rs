@@ -169,7 +169,7 @@ fn text_that_is_no_axis_is_a_syntax_error_naming_it() {
         ("pool:vast-*=1", "KIND:GLOB.FIELD"),
     ] {
         match SweepAxis::vary(text) {
-            Err(e @ InputError::Overlay { .. }) => {
+            Err(Error::Input(e @ InputError::Overlay { .. })) => {
                 let message = e.to_string();
                 assert!(message.contains(names), "{text}: {message}");
             }

@@ -132,7 +132,7 @@ fn axis(args: &SweepArgs) -> Result<SweepAxis, Failure> {
         return Ok(SweepAxis::DeadlineSlack(v.clone()));
     }
     if let Some(text) = &args.vary {
-        return SweepAxis::vary(text).map_err(|e| Failure::from(geoshift::Error::from(e)));
+        return SweepAxis::vary(text).map_err(Failure::from);
     }
     let caps = args.emissions_caps.clone().unwrap_or_default();
     if caps.len() == 1 && caps[0] == "auto" {

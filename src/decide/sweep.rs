@@ -77,14 +77,16 @@ impl SweepAxis {
     ///
     /// # Errors
     ///
-    /// [`InputError::Overlay`] ([`OverlayFault::Syntax`]) naming the text
-    /// when it is not of that form or a value is not a number. Whether the
-    /// glob matches and the field takes the values is checked by
-    /// [`Sweep::run`], against the scenario.
-    pub fn vary(text: &str) -> Result<SweepAxis, InputError> {
-        let syntax = |message: String| InputError::Overlay {
-            overlay: format!("vary {text}"),
-            fault: Box::new(OverlayFault::Syntax { message }),
+    /// [`Error::Input`] ([`InputError::Overlay`], [`OverlayFault::Syntax`])
+    /// naming the text when it is not of that form or a value is not a
+    /// number. Whether the glob matches and the field takes the values is
+    /// checked by [`Sweep::run`], against the scenario.
+    pub fn vary(text: &str) -> Result<SweepAxis, Error> {
+        let syntax = |message: String| {
+            Error::from(InputError::Overlay {
+                overlay: format!("vary {text}"),
+                fault: Box::new(OverlayFault::Syntax { message }),
+            })
         };
         let (left, list) = text.split_once('=').ok_or_else(|| {
             syntax(format!(
@@ -98,7 +100,7 @@ impl SweepAxis {
                     .parse::<f64>()
                     .map_err(|_| syntax(format!("'{}' is not a number", v.trim())))
             })
-            .collect::<Result<Vec<f64>, InputError>>()?;
+            .collect::<Result<Vec<f64>, Error>>()?;
         // The overlay parser reads the target and the field, so that
         // `--vary` and `--set` name them by one rule.
         match Overlay::parse_op("set", &format!("{left}=0"))? {
@@ -613,7 +615,7 @@ fn varied(scenario: &Scenario, axis: &SweepAxis, value: f64) -> Result<Problem, 
     })?;
     let mut s = scenario.clone();
     s.apply(&overlay)?;
-    Ok(Problem::from_scenario(s)?)
+    Problem::from_scenario(s)
 }
 
 /// Whether `optimal` solves `p` by column generation (so that a warm plan
