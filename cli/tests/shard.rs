@@ -372,7 +372,7 @@ fn overlapping_missing_and_mismatched_shards_are_refused() {
         &["shard of `bench`", "of `sweep`"],
     );
     refused(
-        &merge(&[path.clone()], &[]),
+        &merge(std::slice::from_ref(&path), &[]),
         &["not a shard's result", "no `shard` object"],
     );
 
