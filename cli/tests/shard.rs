@@ -470,3 +470,84 @@ fn bad_shards_are_refused_and_env_reads_the_array_index() {
     assert_eq!(stdout["shard"]["command"], "sweep");
     assert_eq!(stdout["points"].as_array().unwrap().len(), 1);
 }
+
+/// The repository's root (the workspace holding `cli/`).
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("cli/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// The shard files `docs/many-machines.md` merges: each is what its
+/// command writes now but for timings (`TRYCMD=overwrite` rewrites them,
+/// as it rewrites the pages' outputs and charts).
+#[test]
+fn the_committed_shard_files_are_what_their_commands_write() {
+    let jobs: [(&[&str], &str); 2] = [
+        (
+            &[
+                "sweep",
+                "scenarios/carbon-priced-0.json",
+                "--carbon-prices",
+                "0,25,50,100,150,200,300,500",
+                "--solver",
+                "microlp",
+            ],
+            "sweep",
+        ),
+        (
+            &[
+                "bench",
+                "--seeds",
+                "3",
+                "--families",
+                "slack,whole",
+                "--schedulers",
+                "local,greedy",
+                "--solver",
+                "microlp",
+                "--threads",
+                "1",
+            ],
+            "bench",
+        ),
+    ];
+    let overwrite = std::env::var("TRYCMD").is_ok_and(|v| v == "overwrite");
+    let mut stale = Vec::new();
+    for (args, command) in jobs {
+        for i in 1..=3 {
+            let spec = format!("{i}/3");
+            let out = Command::new(BIN)
+                .args(args)
+                .args(["--shard", &spec])
+                .current_dir(root())
+                .env("GEOSHIFT_PROGRESS", "0")
+                .output()
+                .expect("run geoshift");
+            let now = ok(&out);
+            let committed = root()
+                .join("docs/many-machines")
+                .join(format!("{command}-shard-{i}-of-3.json"));
+            let same = std::fs::read_to_string(&committed)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                .map(untimed)
+                == Some(untimed(serde_json::from_str(&now).unwrap()));
+            if same {
+                continue;
+            }
+            if overwrite {
+                std::fs::create_dir_all(committed.parent().unwrap()).unwrap();
+                std::fs::write(&committed, now).unwrap();
+            } else {
+                stale.push(committed.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale shard files (rewrite them with TRYCMD=overwrite cargo test -p geoshift-cli \
+         --test shard): {stale:?}"
+    );
+}
