@@ -255,12 +255,13 @@ fn servers_by_region(
             let Some(r) = *r else { continue };
             let points = steps(&regions[r].price_usd_per_mwh, per);
             let line = price_line(series.groups[g].color, dashed);
+            // A light halo keeps the line readable over the areas (its
+            // own region's area is of its colour).
+            let halo = WHITE.mix(0.7).stroke_width(if dashed { 5 } else { 4 });
+            chart
+                .draw_secondary_series(LineSeries::new(points.clone(), halo))
+                .map_err(fail)?;
             if dashed {
-                // A light halo keeps the dashes readable over the areas.
-                let halo = WHITE.mix(0.7).stroke_width(5);
-                chart
-                    .draw_secondary_series(LineSeries::new(points.clone(), halo))
-                    .map_err(fail)?;
                 chart.draw_secondary_series(DashedLineSeries::new(points, 8, 5, line))
             } else {
                 chart.draw_secondary_series(LineSeries::new(points, line))
@@ -1389,10 +1390,10 @@ fn dashes(
     DashedPathElement::new(vec![(x.start, y), (x.end, y)], 5, 3, style)
 }
 
-/// The style of the price line of a region coloured `color`: dashed ones
-/// are thicker.
-fn price_line(color: RGBColor, dashed: bool) -> ShapeStyle {
-    darken(color, 0.3).stroke_width(if dashed { 2 } else { 1 })
+/// The style of the price line of a region coloured `color` (dashed or
+/// not, over a halo: at most eight series, so every line is as thick).
+fn price_line(color: RGBColor, _dashed: bool) -> ShapeStyle {
+    darken(color, 0.3).stroke_width(2)
 }
 
 /// `color` moved towards black by `amount` (0 to 1).
