@@ -321,6 +321,10 @@ enum Command {
     Catalog(catalog::CatalogArgs),
     /// Put the result files of a sharded sweep or bench (`--shard I/N`)
     /// back together: the table, JSON and CSV of one unsharded run.
+    #[command(after_help = "Example (docs/many-machines.md):\n  \
+        geoshift bench --seeds 100 --shard 1/3 --shard-out results/   # and 2/3, 3/3, anywhere\n  \
+        geoshift merge results/bench-shard-1-of-3.json results/bench-shard-2-of-3.json \
+        results/bench-shard-3-of-3.json --csv bench.csv")]
     Merge(merge::MergeArgs),
 }
 

@@ -153,10 +153,29 @@ pub fn from_args(
     let shard = parse(spec, |name| std::env::var(name).ok()).map_err(usage)?;
     let file = match out {
         None => None,
-        // A folder gets the default name, so that every shard of an array
-        // can be given the same `--shard-out`.
-        Some(dir) if dir.is_dir() => Some(dir.join(shard.file_name(command))),
-        Some(file) => Some(file.to_path_buf()),
+        // A folder (one that exists, or a name ending in `/`) gets the
+        // default name, so that every shard of an array can be given the
+        // same `--shard-out`.
+        Some(dir) if dir.is_dir() || dir.as_os_str().to_string_lossy().ends_with('/') => {
+            let name = shard.file_name(command);
+            output::check_dir(dir, &[name.as_str()], Path::new(""))
+                .map_err(|e| usage(e.replace("--out", "--shard-out")))?;
+            Some(dir.join(name))
+        }
+        Some(file) => {
+            // Its folder is checked (and made) before anything runs.
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| usage(format!("--shard-out {}: not a file name", file.display())))?;
+            let dir = match file.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            output::check_dir(dir, &[name], Path::new(""))
+                .map_err(|e| usage(e.replace("--out", "--shard-out")))?;
+            Some(file.to_path_buf())
+        }
     };
     if let Some(file) = &file {
         if std::fs::symlink_metadata(file).is_ok() {

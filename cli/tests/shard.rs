@@ -458,6 +458,14 @@ fn bad_shards_are_refused_and_env_reads_the_array_index() {
     );
     ok(&slurm);
     assert!(out.join("sweep-shard-3-of-3.json").is_file());
+    // A folder not there yet, named with a final `/`, is made.
+    let fresh = format!("{}/", dir.file("fresh"));
+    ok(&run(&[
+        &base[..],
+        &["--shard", "2/2", "--shard-out", &fresh],
+    ]
+    .concat()));
+    assert!(dir.0.join("fresh/sweep-shard-2-of-2.json").is_file());
     // The same shard again is refused: a result file is never replaced.
     let again = run_env(
         &[&base[..], &["--shard", "env/3", "--shard-out", &shard_out]].concat(),
