@@ -507,9 +507,14 @@ pub(crate) fn capacity_value(e: &geoshift::Explanation) -> Result<String, String
         .map(|p| peak_of(&p.usd_per_server_hour))
         .fold(0.0, f64::max);
     let x = time.axis();
+    let averaged = if per > 1 {
+        format!(", mean of {per} slots")
+    } else {
+        String::new()
+    };
     let y = Axis::numeric(
         padded(0.0, peak),
-        "$ saved per extra server-hour (LP dual)",
+        &format!("$ saved per extra server-hour (LP dual{averaged})"),
         number,
     );
     let mut legend = Legend::new(vec!["per pool (region), by slot".into()]);
