@@ -123,6 +123,8 @@ pub mod guide {
     pub mod risk {}
     #[doc = include_str!("../docs/bench.md")]
     pub mod bench {}
+    #[doc = include_str!("../docs/many-machines.md")]
+    pub mod many_machines {}
     #[doc = include_str!("../docs/marketplace.md")]
     pub mod marketplace {}
     #[doc = include_str!("../docs/data.md")]

@@ -10,9 +10,11 @@
 mod bench;
 mod catalog;
 mod explain;
+mod merge;
 mod output;
 mod plot;
 mod risk;
+mod shard;
 mod spelling;
 mod sweep;
 mod variants;
@@ -317,6 +319,13 @@ enum Command {
     /// Vast.ai marketplace) into pools: list its offers with rent, speed and
     /// power, or add them to a scenario as marketplace hosts.
     Catalog(catalog::CatalogArgs),
+    /// Put the result files of a sharded sweep or bench (`--shard I/N`)
+    /// back together: the table, JSON and CSV of one unsharded run.
+    #[command(after_help = "Example (docs/many-machines.md):\n  \
+        geoshift bench --seeds 100 --shard 1/3 --shard-out results/   # and 2/3, 3/3, anywhere\n  \
+        geoshift merge results/bench-shard-1-of-3.json results/bench-shard-2-of-3.json \
+        results/bench-shard-3-of-3.json --csv bench.csv")]
+    Merge(merge::MergeArgs),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -440,7 +449,8 @@ fn main() -> ExitCode {
     ) || matches!(&cli.command, Command::Replan(a) if a.json)
         || matches!(&cli.command, Command::Sweep(a) if a.json)
         || matches!(&cli.command, Command::Bench(a) if a.json)
-        || matches!(&cli.command, Command::Catalog(a) if a.json);
+        || matches!(&cli.command, Command::Catalog(a) if a.json)
+        || matches!(&cli.command, Command::Merge(a) if a.json);
     let _ = JSON_OUTPUT.set(json);
     let result = match cli.command {
         Command::Solve {
@@ -510,6 +520,7 @@ fn main() -> ExitCode {
         } => explain::run(&scenario, solver.0, json, top, out.as_deref()),
         Command::Replan(args) => replan::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Merge(args) => merge::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
