@@ -369,11 +369,12 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 ///
 /// # Errors
 ///
-/// [`ExplainError::NoDuals`] for a solver that gives none (microlp);
-/// [`ExplainError::Stopped`] when a limit stopped the optimum before it
-/// was proven; [`ExplainError::Engine`] for the engine's own errors
-/// (infeasible, solver, memory budget, or an input error of a variant
-/// with a deadline an hour later; the problem itself is validated).
+/// [`Error::Explain`] with [`ExplainError::NoDuals`] for a solver that
+/// gives none (microlp), or [`ExplainError::Stopped`] when a limit stopped
+/// the optimum before it was proven; the engine's own errors as their
+/// [`Error`] variants (infeasible, solver, memory budget, or an input
+/// error of a variant with a deadline an hour later; the problem itself
+/// is validated).
 pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Error> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
