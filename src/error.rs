@@ -94,7 +94,7 @@ impl From<ReplanError> for Error {
     }
 }
 
-/// What kind of error an [`Error`] is: one per variant, matched without
+/// What kind of error an [`Error`](enum@Error) is: one per variant, matched without
 /// strings (a typo does not compile). Serialises as the `kind` of the
 /// error's JSON form (`"input"`, `"too_large"`, ...), which
 /// [`ErrorKind::as_str`] also gives.

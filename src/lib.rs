@@ -123,6 +123,8 @@ pub mod guide {
     pub mod risk {}
     #[doc = include_str!("../docs/bench.md")]
     pub mod bench {}
+    #[doc = include_str!("../docs/many-machines.md")]
+    pub mod many_machines {}
     #[doc = include_str!("../docs/marketplace.md")]
     pub mod marketplace {}
     #[doc = include_str!("../docs/data.md")]
@@ -137,8 +139,8 @@ pub mod guide {
 
 pub use decide::errors::{ExplainError, ReplanError, SweepError};
 pub use decide::explain::{
-    explain, Bottleneck, DeadlineHour, Explanation, FixedRegion, JobValue, Meaning, PoolValue,
-    RegionValue, MEANING, NOISE_USD,
+    explain, Bottleneck, BottleneckKind, DeadlineHour, Explanation, FixedRegion, JobValue, Meaning,
+    PoolValue, RegionValue, MEANING, NOISE_USD,
 };
 pub use decide::replan::{JobProgress, JobState, Replan, Replanned};
 pub use decide::sweep::{

@@ -135,10 +135,13 @@ fn a_full_cheap_hour_is_worth_the_price_gap() {
         assert!(d.saved_usd.unwrap() <= d.saved_usd_at_most.unwrap() + TOL);
         // The bottleneck table, largest first: the deadline, then the pool.
         let b = e.bottlenecks();
-        assert_eq!((b[0].limit, b[0].id.as_str()), ("deadline", "j"));
+        assert_eq!(
+            (b[0].limit, b[0].id.as_str()),
+            (geoshift::BottleneckKind::Deadline, "j")
+        );
         assert_eq!(
             (b[1].limit, b[1].id.as_str(), b[1].slots),
-            ("capacity", "p", 1)
+            (geoshift::BottleneckKind::Capacity, "p", 1)
         );
         assert_eq!(b.len(), 2, "{b:?}");
     }
@@ -197,7 +200,7 @@ fn a_power_cap_is_worth_its_dual_times_the_slot_hours() {
         let b = e.bottlenecks();
         assert_eq!(
             (b[0].limit, b[0].id.as_str(), b[0].unit),
-            ("power", "a", "kW of power cap")
+            (geoshift::BottleneckKind::Power, "a", "kW of power cap")
         );
     }
 }

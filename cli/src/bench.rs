@@ -65,12 +65,17 @@ pub struct BenchArgs {
     /// Output files are never replaced: a file that exists already, or
     /// two outputs that name the same file, are refused before anything
     /// runs (exit 1).
-    #[arg(long, value_name = "FILE.csv")]
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "shard")]
     csv: Option<PathBuf>,
     /// Also write an SVG chart of the gap distributions to this file, as
     /// `sweep --out` (`--svg`, its old name, still works). Never replaces
     /// a file.
-    #[arg(long = "out", alias = "svg", value_name = "FILE.svg")]
+    #[arg(
+        long = "out",
+        alias = "svg",
+        value_name = "FILE.svg",
+        conflicts_with = "shard"
+    )]
     svg: Option<PathBuf>,
     /// Write every scenario run into this folder as `FAMILY-sSEED.json`,
     /// an ordinary scenario file for `geoshift solve` or any solver. A
@@ -87,6 +92,18 @@ pub struct BenchArgs {
     /// List the families (name, parameters, what each varies) and stop.
     #[arg(long)]
     list: bool,
+    /// Run only shard I of N of the scenarios (numbered from 1: the
+    /// scenarios, in family and seed order, at 0-based positions p with
+    /// p mod N = I - 1), and print its result as JSON with a `shard`
+    /// object for `geoshift merge` (which writes the CSV); `env` reads a
+    /// Slurm array's task id and count, `env/N` a Kubernetes Indexed Job's
+    /// JOB_COMPLETION_INDEX (docs/many-machines.md).
+    #[arg(long, value_name = "I/N|env|env/N")]
+    shard: Option<String>,
+    /// Write the shard's result to this new file (never over one), or
+    /// into this folder as `bench-shard-I-of-N.json`, instead of stdout.
+    #[arg(long, value_name = "FILE|DIR")]
+    shard_out: Option<PathBuf>,
 }
 
 /// The JSON of `--json`.
@@ -168,13 +185,18 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
         optimal = optimal.gap(g);
     }
     let bench = Bench::new(optimal).schedulers(schedulers);
+    let shard = crate::shard::from_args(args.shard.as_deref(), args.shard_out.as_deref(), "bench")?;
     // The cases, as (family, seed): each scenario is built by the thread
-    // that runs it, when it runs.
-    let plan: Vec<(usize, u64)> = chosen
+    // that runs it, when it runs. A shard runs its part of them.
+    let all: Vec<(usize, u64)> = chosen
         .iter()
         .enumerate()
         .flat_map(|(i, f)| f.seeds(args.seeds).map(move |seed| (i, seed)))
         .collect();
+    let plan = match &shard {
+        Some((s, _)) => s.pick(&all),
+        None => all.clone(),
+    };
     // Outputs are checked before anything runs.
     let outputs = Outputs::check(args, &chosen, &plan)?;
     let cancel = crate::cancel_flag();
@@ -250,7 +272,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
         let svg = chart(&chosen, &bench.names(), &rows).map_err(|e| Failure::new(3, e))?;
         output::write_all(dir, &[(name.as_str(), svg)]).map_err(usage)?;
     }
-    if args.json {
+    if args.json || shard.is_some() {
         let out = Output {
             seeds: args.seeds,
             time_limit_seconds: limit,
@@ -269,25 +291,65 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
             rows: &rows,
             summary: &summary,
         };
-        return emit(&(to_json(&out)? + "\n"));
+        let Some((shard, file)) = shard else {
+            return emit(&(to_json(&out)? + "\n"));
+        };
+        // The shard's result: the JSON above and what `merge` checks.
+        let mut result = serde_json::to_value(&out)
+            .map_err(|e| Failure::new(3, format!("cannot write JSON: {e}")))?;
+        result["shard"] = serde_json::json!({
+            "command": "bench",
+            "index": shard.index,
+            "count": shard.count,
+            "items": all.len(),
+            "seconds": wall,
+            "inputs": {
+                "families": &out.families,
+                "seeds": args.seeds,
+                "schedulers": bench.names(),
+                "solver": args.solver.0.name(),
+                "scenario_time_limit": limit,
+                "gap": limits.gap,
+                "unmet_usd_per_work": UNMET_USD_PER_WORK.get(),
+            },
+        });
+        return crate::shard::write(shard, file.as_deref(), &to_json(&result)?);
     }
     let mut out = String::new();
-    table(&mut out, &chosen, &summary);
+    let names: Vec<&str> = chosen.iter().map(Family::name).collect();
+    table(&mut out, &names, &summary);
+    footer(
+        &mut out,
+        plan.len(),
+        scenarios_run,
+        bench.names().len(),
+        wall,
+        limit,
+    );
+    emit(&out)
+}
+
+/// The lines under the table: how many scenarios and schedulers ran in
+/// how long, and how many were not run.
+pub(crate) fn footer(
+    out: &mut String,
+    scenarios: usize,
+    scenarios_run: usize,
+    schedulers: usize,
+    wall: f64,
+    limit: f64,
+) {
     let _ = writeln!(
         out,
-        "\n{} scenarios × {} schedulers in {wall:.1} s (optimum: time limit {limit} s per scenario)",
-        scenarios_run,
-        bench.names().len()
+        "\n{scenarios_run} scenarios × {schedulers} schedulers in {wall:.1} s (optimum: time limit {limit} s per scenario)",
     );
-    if scenarios_run < plan.len() {
+    if scenarios_run < scenarios {
         let _ = writeln!(
             out,
-            "stopped before the end: {} of {} scenarios not run",
-            plan.len() - scenarios_run,
-            plan.len()
+            "stopped before the end: {} of {scenarios} scenarios not run",
+            scenarios - scenarios_run,
         );
     }
-    emit(&out)
 }
 
 /// The schedulers named, or the default heuristics.
@@ -454,14 +516,15 @@ fn pct(g: Option<f64>) -> String {
     g.map_or("-".into(), |g| format!("{:.2}", 100.0 * g))
 }
 
-/// One block per family: a line per scheduler.
-fn table(out: &mut String, families: &[Family], summary: &[Summary]) {
+/// One block per family (in the order of `families`, by name): a line per
+/// scheduler.
+pub(crate) fn table(out: &mut String, families: &[&str], summary: &[Summary]) {
     let _ = writeln!(
         out,
         "gap to the optimum in % (over the scenarios both planned); unfinished: share of scenarios with a job left undone"
     );
-    for f in families {
-        let mine: Vec<&Summary> = summary.iter().filter(|s| s.family == f.name()).collect();
+    for &f in families {
+        let mine: Vec<&Summary> = summary.iter().filter(|s| s.family == f).collect();
         let Some(first) = mine.first() else {
             continue;
         };
@@ -473,12 +536,7 @@ fn table(out: &mut String, families: &[Family], summary: &[Summary]) {
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
-            "\n{} ({} scenarios{stopped})",
-            f.name(),
-            first.scenarios
-        );
+        let _ = writeln!(out, "\n{} ({} scenarios{stopped})", f, first.scenarios);
         let _ = writeln!(
             out,
             "  {:<16} {:>8} {:>8} {:>8} {:>14} {:>11} {:>8} {:>11}",
@@ -514,7 +572,7 @@ fn table(out: &mut String, families: &[Family], summary: &[Summary]) {
 
 /// The rows as CSV, one line per scenario × scheduler, empty cells for
 /// none; a reason's lines are joined by `; `.
-fn csv(rows: &[Row]) -> Result<String, Failure> {
+pub(crate) fn csv(rows: &[Row]) -> Result<String, Failure> {
     let fail = |e: &dyn std::fmt::Display| Failure::new(3, format!("cannot write CSV: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([

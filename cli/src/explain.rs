@@ -5,8 +5,7 @@
 
 use crate::output::usd;
 use crate::{emit, optimal, output, to_json, usage, Failure};
-use geoshift::{explain, Backend, Explanation, NOISE_USD};
-use plotters::prelude::*;
+use geoshift::{explain, Backend, Explanation};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -179,95 +178,9 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
     }
 }
 
-fn fail<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
 /// What one more server-hour of each pool saves, per slot, as step lines
-/// over hours from the start (pools worth at most `NOISE_USD` in every
-/// slot are left out of the lines and named in the legend).
+/// over the horizon's dates, the legend beside the chart (at most eight
+/// entries: see `plot::capacity_value`).
 pub fn chart(e: &Explanation) -> Result<String, String> {
-    let slots = e.slot_start.len();
-    let h = e.slot_hours;
-    let end = slots as f64 * h;
-    let peak = e
-        .pools
-        .iter()
-        .flat_map(|p| p.usd_per_server_hour.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    let top = if peak > 0.0 { peak * 1.08 } else { 1.0 };
-    let start = e.slot_start.first().map_or("the start".to_string(), |t| {
-        t.format("%Y-%m-%d %H:%M UTC").to_string()
-    });
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (1000, 560)).into_drawing_area();
-        root.fill(&WHITE).map_err(fail)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                "What one more server-hour of each pool saves",
-                ("sans-serif", 24),
-            )
-            .margin(14)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..end.max(h), 0.0..top)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .x_desc(format!("hours from {start}"))
-            .y_desc("$ saved per extra server-hour (LP dual)")
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 16))
-            .light_line_style(RGBColor(0xee, 0xee, 0xee))
-            .draw()
-            .map_err(fail)?;
-        let mut idle = Vec::new();
-        for (k, p) in e.pools.iter().enumerate() {
-            if p.usd_per_server_hour.iter().all(|&v| v <= NOISE_USD) {
-                idle.push(p.id.as_str());
-                continue;
-            }
-            let color = crate::plot::REGION_PALETTE[k % crate::plot::REGION_PALETTE.len()];
-            let mut points = Vec::with_capacity(2 * slots);
-            for (t, &v) in p.usd_per_server_hour.iter().enumerate() {
-                points.push((t as f64 * h, v));
-                points.push(((t + 1) as f64 * h, v));
-            }
-            chart
-                .draw_series(LineSeries::new(points, color.stroke_width(2)))
-                .map_err(fail)?
-                .label(format!(
-                    "{} ({}): ${:.2}/server",
-                    p.id, p.region, p.usd_per_server
-                ))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-                });
-        }
-        if !idle.is_empty() {
-            let text = format!("worth 0 in every slot: {}", idle.join(", "));
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(0.0, 0.0), (end.max(h), 0.0)],
-                    RGBColor(0x88, 0x88, 0x88).stroke_width(1),
-                )))
-                .map_err(fail)?
-                .label(text)
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], RGBColor(0x88, 0x88, 0x88))
-                });
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(0xcc, 0xcc, 0xcc))
-            .label_font(("sans-serif", 14))
-            .draw()
-            .map_err(fail)?;
-        root.present().map_err(fail)?;
-    }
-    Ok(svg)
+    crate::plot::capacity_value(e)
 }

@@ -10,9 +10,11 @@
 mod bench;
 mod catalog;
 mod explain;
+mod merge;
 mod output;
 mod plot;
 mod risk;
+mod shard;
 mod spelling;
 mod sweep;
 mod validate;
@@ -208,7 +210,7 @@ impl ValueEnum for Solver {
 /// Each command's `--help` ends with examples (checked by
 /// `cli/tests/help.rs`).
 const EXAMPLES_SOLVE: &str = "Examples:\n  geoshift solve scenarios/ny-vs-gulf.json --solver microlp\n  geoshift solve scenarios/ny-vs-gulf.json --emissions-cap 5 --json\n  geoshift solve scenarios/ny-vs-marketplace.json --without 'region:vast-*' --csv plan.csv";
-const EXAMPLES_SWEEP: &str = "Examples:\n  geoshift sweep scenarios/carbon-priced-0.json --carbon-prices 0,50,100 --out curve.svg\n  geoshift sweep scenarios/ny-vs-gulf.json --emissions-caps auto --points 5\n  geoshift sweep scenarios/ny-vs-marketplace.json --vary 'pool:vast-*.interruption_rate_per_hour=0,0.05,0.1'";
+const EXAMPLES_SWEEP: &str = "Examples:\n  geoshift sweep scenarios/carbon-priced-0.json --carbon-prices 0,50,100 --out curve.svg\n  geoshift sweep scenarios/ny-vs-gulf.json --emissions-caps auto --points 5\n  geoshift sweep scenarios/ny-vs-marketplace.json --vary 'pool:vast-*.interruption_rate_per_hour=0,0.05,0.1'\n  geoshift sweep scenarios/ny-vs-gulf.json --carbon-prices 0,50,100,200 --shard 1/2 --shard-out results/";
 const EXAMPLES_COMPARE: &str = "Examples:\n  geoshift compare scenarios/ny-vs-gulf.json --solver microlp\n  geoshift compare scenarios/ny-vs-marketplace.json --variant 'cloud=without region:vast-*' --variant 'all='";
 const EXAMPLES_VALIDATE: &str = "Examples:\n  geoshift validate scenarios/ny-vs-gulf.json\n  geoshift validate scenarios/ny-vs-marketplace.json --json";
 const EXAMPLES_RISK: &str = "Examples:\n  geoshift risk scenarios/ny-vs-gulf.json --solver microlp\n  geoshift risk scenarios/ny-vs-marketplace.json --rate 'vast-*=0.05' --json";
@@ -219,6 +221,11 @@ const EXAMPLES_REPLAN: &str = "Examples:\n  geoshift replan scenarios/follow-the
 const EXAMPLES_BENCH: &str =
     "Examples:\n  geoshift bench --seeds 20 --csv rows.csv --out gaps.svg\n  geoshift bench --list";
 const EXAMPLES_CATALOG: &str = "Examples:\n  geoshift catalog data/catalog/vast_vms_00690e76.csv --skip-bad-rows\n  geoshift catalog data/catalog/vast_vms_00690e76.csv --skip-bad-rows --into scenarios/ny-vs-gulf.json --link ny=0.01:0.01:1 --interruption-rate 0.00677";
+const EXAMPLES_MERGE: &str = "Examples:\n  \
+    geoshift merge results/bench-shard-1-of-3.json results/bench-shard-2-of-3.json results/bench-shard-3-of-3.json --csv bench.csv\n  \
+    geoshift merge results/sweep-shard-1-of-2.json results/sweep-shard-2-of-2.json --json\n\n\
+    The shards come from `geoshift bench --seeds 100 --shard 1/3 --shard-out results/` (and 2/3, \
+    3/3, on any machine; docs/many-machines.md).";
 
 #[derive(Subcommand)]
 enum Command {
@@ -348,6 +355,10 @@ enum Command {
     /// power, or add them to a scenario as marketplace hosts.
     #[command(after_help = EXAMPLES_CATALOG)]
     Catalog(catalog::CatalogArgs),
+    /// Put the result files of a sharded sweep or bench (`--shard I/N`)
+    /// back together: the table, JSON and CSV of one unsharded run.
+    #[command(after_help = EXAMPLES_MERGE)]
+    Merge(merge::MergeArgs),
 }
 
 /// A failure with the exit status it maps to, and what `--json` prints.
@@ -473,7 +484,8 @@ fn main() -> ExitCode {
         || matches!(&cli.command, Command::Risk(a) if a.json)
         || matches!(&cli.command, Command::Sweep(a) if a.json)
         || matches!(&cli.command, Command::Bench(a) if a.json)
-        || matches!(&cli.command, Command::Catalog(a) if a.json);
+        || matches!(&cli.command, Command::Catalog(a) if a.json)
+        || matches!(&cli.command, Command::Merge(a) if a.json);
     let _ = JSON_OUTPUT.set(json);
     let result = match cli.command {
         Command::Solve {
@@ -543,6 +555,7 @@ fn main() -> ExitCode {
         } => explain::run(&scenario, solver.0, json, top, out.as_deref()),
         Command::Replan(args) => replan::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Merge(args) => merge::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,10 @@
 //!
 //! Every figure is drawn into a string by plotters' SVG backend and then
 //! written to disk, so what can fail is the file system. A region has the
-//! same colour in every figure (by its index in the problem).
+//! same colour in every figure: each figure draws at most eight series
+//! (every region when there are at most eight, else the seven with the
+//! most server-hours and the rest summed as one), each in its own colour,
+//! and no energy-price line for a region whose pools' rent includes energy.
 
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use geoshift::{Horizon, JobInfo, Problem, Report};
@@ -27,6 +30,8 @@ const MAX_HEIGHT: u32 = 2400;
 const LEGEND_WIDTH: u32 = 210;
 /// Height of one legend row in pixels.
 const LEGEND_ROW: i32 = 24;
+/// Height of each further line of a legend entry.
+const NOTE_ROW: i32 = 17;
 /// Font family of all text.
 const FONT: &str = "sans-serif";
 /// Font sizes as plotters counts them (its SVG backend divides by 1.24).
@@ -111,6 +116,7 @@ pub fn render_plots(
 ) -> Result<Vec<(&'static str, String)>, String> {
     let report = reports.iter().find(|r| r.scheduler == chosen);
     let usage = Usage::new(problem, report);
+    let series = Series::new(problem, &usage);
     let subject = match report {
         Some(_) => chosen.to_string(),
         None => format!("no report from scheduler '{chosen}'"),
@@ -119,12 +125,12 @@ pub fn render_plots(
     Ok(vec![
         (
             PLOT_FILES[0],
-            servers_by_region(problem, &usage, &time, &subject)?,
+            servers_by_region(problem, &usage, &series, &time, &subject)?,
         ),
         (PLOT_FILES[1], cost_breakdown(reports, chosen)?),
         (
             PLOT_FILES[2],
-            job_timeline(problem, &usage, &time, &subject)?,
+            job_timeline(problem, &usage, &series, &time, &subject)?,
         ),
     ])
 }
@@ -137,6 +143,7 @@ pub fn render_plots(
 fn servers_by_region(
     problem: &Problem,
     usage: &Usage,
+    series: &Series,
     time: &TimeAxis,
     subject: &str,
 ) -> Result<String, String> {
@@ -159,29 +166,51 @@ fn servers_by_region(
         &format!("servers in use (server-hours per slot ÷ slot hours{averaged})"),
         number,
     );
-    let prices = regions.iter().flat_map(|r| r.price_usd_per_mwh.iter());
+    // Energy prices of the series of one region whose rent does not pay
+    // the power bill: a region whose every pool's rent includes energy
+    // pays no price, and a line at its price would read as its cost.
+    let priced: Vec<Option<usize>> = series
+        .iter()
+        .map(|g| match g.regions.as_slice() {
+            [r] if !series.energy_in_rent[*r] => Some(*r),
+            _ => None,
+        })
+        .collect();
+    let prices = priced
+        .iter()
+        .flatten()
+        .flat_map(|&r| regions[r].price_usd_per_mwh.iter());
     let (low, high) = min_max(prices.copied());
+    let none_priced = priced.iter().all(Option::is_none);
     let y2 = Axis::numeric(
         padded(low, high),
-        &format!("energy price ($/MWh{averaged})"),
+        &if none_priced {
+            "energy price: none drawn (every rent includes energy)".to_string()
+        } else {
+            format!("energy price ($/MWh{averaged})")
+        },
         number,
     );
 
     // Dashed lines with a halo read well over a few regions and slots;
     // over many, thin solid lines hide less of the areas.
-    let dashed = slots <= SPARSE_SLOTS && regions.len() <= SPARSE_REGIONS;
+    let dashed = slots <= SPARSE_SLOTS && series.len() <= SPARSE_REGIONS;
     let line_note = if dashed { "dashed" } else { "line" };
-    let mut legend = Legend::new(vec![
-        "area: servers in use".into(),
-        format!("{line_note}: energy price"),
-    ]);
-    for (r, region) in regions.iter().enumerate() {
-        let label = if region.pools.is_empty() {
-            format!("{} (no pools)", region.id)
+    let mut notes = vec!["area: servers in use".to_string()];
+    if !none_priced {
+        notes.push(format!("{line_note}: energy price"));
+    }
+    if series.energy_in_rent.iter().any(|&e| e) {
+        notes.push("no line: rent includes energy".into());
+    }
+    let mut legend = Legend::new(notes);
+    for (g, group) in series.iter().enumerate() {
+        let swatch = if priced[g].is_some() {
+            Swatch::FillAndLine(group.color, dashed)
         } else {
-            region.id.clone()
+            Swatch::Fill(group.color)
         };
-        legend.push(Swatch::FillAndLine(region_color(r), dashed), label);
+        legend.push(swatch, group.label.clone());
     }
     if y2.range.start < 0.0 {
         legend.push(Swatch::Line(MUTED_COLOR), "price 0 $/MWh".into());
@@ -200,11 +229,13 @@ fn servers_by_region(
             .draw()
             .map_err(fail)?;
         let mut below = vec![0.0; slots];
-        for r in 0..regions.len() {
-            let servers: Vec<f64> = (0..slots).map(|t| usage.servers(r, t)).collect();
+        for group in series.iter() {
+            let servers: Vec<f64> = (0..slots)
+                .map(|t| group.regions.iter().map(|&r| usage.servers(r, t)).sum())
+                .collect();
             let above: Vec<f64> = below.iter().zip(&servers).map(|(b, s)| b + s).collect();
             if servers.iter().any(|&s| s > 0.0) {
-                let style = region_color(r).mix(0.85).filled();
+                let style = group.color.mix(0.85).filled();
                 chart
                     .draw_series(std::iter::once(Polygon::new(
                         band(&below, &above, per),
@@ -220,15 +251,17 @@ fn servers_by_region(
                 .draw_secondary_series(LineSeries::new(zero, MUTED_COLOR.stroke_width(1)))
                 .map_err(fail)?;
         }
-        for (r, region) in regions.iter().enumerate() {
-            let points = steps(&region.price_usd_per_mwh, per);
-            let line = price_line(region_color(r), dashed);
+        for (g, r) in priced.iter().enumerate() {
+            let Some(r) = *r else { continue };
+            let points = steps(&regions[r].price_usd_per_mwh, per);
+            let line = price_line(series.groups[g].color, dashed);
+            // A light halo keeps the line readable over the areas (its
+            // own region's area is of its colour).
+            let halo = WHITE.mix(0.7).stroke_width(if dashed { 5 } else { 4 });
+            chart
+                .draw_secondary_series(LineSeries::new(points.clone(), halo))
+                .map_err(fail)?;
             if dashed {
-                // A light halo keeps the dashes readable over the areas.
-                let halo = WHITE.mix(0.7).stroke_width(5);
-                chart
-                    .draw_secondary_series(LineSeries::new(points.clone(), halo))
-                    .map_err(fail)?;
                 chart.draw_secondary_series(DashedLineSeries::new(points, 8, 5, line))
             } else {
                 chart.draw_secondary_series(LineSeries::new(points, line))
@@ -337,6 +370,7 @@ fn cost_breakdown(reports: &[Report], chosen: &str) -> Result<String, String> {
 fn job_timeline(
     problem: &Problem,
     usage: &Usage,
+    series: &Series,
     time: &TimeAxis,
     subject: &str,
 ) -> Result<String, String> {
@@ -365,8 +399,8 @@ fn job_timeline(
         grid: true,
     };
     let mut legend = Legend::new(vec!["bars: slots with work".into()]);
-    for (r, region) in problem.regions().iter().enumerate() {
-        legend.push(Swatch::Fill(region_color(r)), region.id.clone());
+    for group in series.iter() {
+        legend.push(Swatch::Fill(group.color), group.label.clone());
     }
     legend.push(Swatch::Fill(ELIGIBLE_COLOR), "eligible slots".into());
     legend.push(Swatch::Line(DEADLINE_COLOR), "deadline".into());
@@ -393,13 +427,22 @@ fn job_timeline(
                 let corners = [(a as f64, center - 0.42), (b as f64, center + 0.42)];
                 eligible.push(Rectangle::new(corners, ELIGIBLE_COLOR.filled()));
             }
-            let lanes = usage.job_regions(j);
+            // One lane per series the job has work in.
+            let mut lanes: Vec<usize> = usage
+                .job_regions(j)
+                .iter()
+                .map(|&r| series.of_region[r])
+                .collect();
+            lanes.sort_unstable();
+            lanes.dedup();
             let lane = 0.7 / lanes.len().max(1) as f64;
-            for (i, &r) in lanes.iter().enumerate() {
+            for (i, &g) in lanes.iter().enumerate() {
                 let top = center + 0.35 - i as f64 * lane;
-                for (a, b) in usage.runs(j, r) {
+                let group = &series.groups[g];
+                let runs = group.regions.iter().flat_map(|&r| usage.runs(j, r));
+                for (a, b) in merge(runs.collect()) {
                     let corners = [(a as f64, top), (b as f64, top - lane)];
-                    work.push(Rectangle::new(corners, region_color(r).filled()));
+                    work.push(Rectangle::new(corners, group.color.filled()));
                 }
             }
             let due = time.x_of(job.deadline);
@@ -420,8 +463,248 @@ fn job_timeline(
     })
 }
 
+/// What one more server-hour of each pool saves (`explain`'s duals), per
+/// slot, as step lines over the horizon's dates, the legend beside the
+/// chart. At most [`MAX_SERIES`] legend entries: the pools of the highest
+/// peaks each a line, the rest as one line of their highest value in each
+/// slot, and the pools worth at most `NOISE_USD` in every slot counted in
+/// one entry (the table names them).
+pub(crate) fn capacity_value(e: &geoshift::Explanation) -> Result<String, String> {
+    let slots = e.slot_start.len();
+    let slot_seconds = (e.slot_hours * 3600.0).round().max(1.0) as u64;
+    let start = e
+        .slot_start
+        .first()
+        .copied()
+        .unwrap_or_else(|| Utc.timestamp_opt(0, 0).single().unwrap_or_default());
+    let horizon = Horizon::new(start, slot_seconds, slots.max(1));
+    let time = TimeAxis::new(&horizon);
+    let per = slots.div_ceil(MAX_STEPS).max(1);
+    let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+    let peak_of = |values: &[f64]| values.iter().copied().map(finite).fold(0.0, f64::max);
+    let (mut active, idle): (Vec<usize>, Vec<usize>) = (0..e.pools.len()).partition(|&k| {
+        e.pools[k]
+            .usd_per_server_hour
+            .iter()
+            .any(|&v| v > geoshift::NOISE_USD)
+    });
+    active.sort_by(|&a, &b| {
+        let (pa, pb) = (
+            peak_of(&e.pools[a].usd_per_server_hour),
+            peak_of(&e.pools[b].usd_per_server_hour),
+        );
+        pb.total_cmp(&pa).then(a.cmp(&b))
+    });
+    let lines = MAX_SERIES - usize::from(!idle.is_empty());
+    let rest = if active.len() > lines {
+        active.split_off(lines - 1)
+    } else {
+        Vec::new()
+    };
+    let peak = e
+        .pools
+        .iter()
+        .map(|p| peak_of(&p.usd_per_server_hour))
+        .fold(0.0, f64::max);
+    let x = time.axis();
+    let averaged = if per > 1 {
+        format!(", mean of {per} slots")
+    } else {
+        String::new()
+    };
+    let y = Axis::numeric(
+        padded(0.0, peak),
+        &format!("$ saved per extra server-hour (LP dual{averaged})"),
+        number,
+    );
+    let mut legend = Legend::new(vec!["per pool (region), by slot".into()]);
+    let mut series: Vec<(Vec<f64>, RGBColor)> = Vec::new();
+    for (i, &k) in active.iter().enumerate() {
+        let p = &e.pools[k];
+        let color = SERIES_PALETTE[i % MAX_SERIES];
+        legend.push(Swatch::Line(color), {
+            // The region beside the id when both fit on one line.
+            let gap = if p.id.chars().count() + p.region.chars().count() + 3 <= 22 {
+                " "
+            } else {
+                "\n"
+            };
+            format!(
+                "{}{gap}({})\n${:.2}/extra server",
+                p.id, p.region, p.usd_per_server
+            )
+        });
+        series.push((
+            p.usd_per_server_hour.iter().copied().map(finite).collect(),
+            color,
+        ));
+    }
+    if !rest.is_empty() {
+        let most: Vec<f64> = (0..slots)
+            .map(|t| {
+                rest.iter()
+                    .map(|&k| {
+                        finite(
+                            e.pools[k]
+                                .usd_per_server_hour
+                                .get(t)
+                                .copied()
+                                .unwrap_or(0.0),
+                        )
+                    })
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        legend.push(
+            Swatch::Line(OTHER_COLOR),
+            format!("{} other pools\nthe most of any", rest.len()),
+        );
+        series.push((most, OTHER_COLOR));
+    }
+    if !idle.is_empty() {
+        let n = idle.len();
+        let text = if n == 1 {
+            format!("{}\n0 in every slot", e.pools[idle[0]].id)
+        } else {
+            format!("{n} other pools\n0 in every slot")
+        };
+        legend.push(Swatch::Line(MUTED_COLOR), text);
+    }
+    let title = "What one more server-hour of each pool saves";
+    render(SIZE, title, &legend, |area| {
+        let mut chart = chart(area, &x, &y)?;
+        if !idle.is_empty() {
+            let zero = vec![(0.0, 0.0), (slots as f64, 0.0)];
+            chart
+                .draw_series(LineSeries::new(zero, MUTED_COLOR.stroke_width(1)))
+                .map_err(fail)?;
+        }
+        for (values, color) in &series {
+            chart
+                .draw_series(LineSeries::new(steps(values, per), color.stroke_width(2)))
+                .map_err(fail)?;
+        }
+        Ok(())
+    })
+}
+
 // ---------------------------------------------------------------------------
 // Data shared by the figures.
+
+/// The most series a figure draws: past it, the largest regions by
+/// server-hours get one each and the rest are summed as one.
+pub(crate) const MAX_SERIES: usize = 8;
+
+/// Colours of the series, in order: Tableau 10's first eight, distinct
+/// and colour-blind friendly. The summed rest is grey.
+pub(crate) const SERIES_PALETTE: [RGBColor; MAX_SERIES] = [
+    REGION_PALETTE[0],
+    REGION_PALETTE[1],
+    REGION_PALETTE[2],
+    REGION_PALETTE[3],
+    REGION_PALETTE[4],
+    REGION_PALETTE[5],
+    REGION_PALETTE[6],
+    REGION_PALETTE[8],
+];
+pub(crate) const OTHER_COLOR: RGBColor = REGION_PALETTE[9];
+
+/// One series of the region figures: one region, or the rest summed.
+struct Group {
+    regions: Vec<usize>,
+    label: String,
+    color: RGBColor,
+}
+
+/// The series of the region figures, the same in each: every region in
+/// file order when there are at most [`MAX_SERIES`]; otherwise the
+/// `MAX_SERIES - 1` with the most server-hours in the plan (largest
+/// first, ties in file order) and one "other regions" series for the rest.
+struct Series {
+    groups: Vec<Group>,
+    /// The series of each region.
+    of_region: Vec<usize>,
+    /// Per region: it has pools and every one's rent includes energy.
+    energy_in_rent: Vec<bool>,
+}
+
+impl Series {
+    fn new(problem: &Problem, usage: &Usage) -> Series {
+        let regions = problem.regions();
+        let included: HashMap<&str, bool> = problem
+            .scenario()
+            .pools
+            .iter()
+            .map(|p| (p.id.as_str(), p.rent_includes_energy))
+            .collect();
+        let pools = problem.pools();
+        let energy_in_rent: Vec<bool> = regions
+            .iter()
+            .map(|r| {
+                !r.pools.is_empty()
+                    && r.pools.iter().all(|&k| {
+                        pools
+                            .get(k)
+                            .and_then(|p| included.get(p.id.as_str()))
+                            .copied()
+                            .unwrap_or(false)
+                    })
+            })
+            .collect();
+        let label = |r: usize| {
+            let region = &regions[r];
+            if region.pools.is_empty() {
+                format!("{} (no pools)", region.id)
+            } else {
+                region.id.clone()
+            }
+        };
+        let mut order: Vec<usize> = (0..regions.len()).collect();
+        let mut rest = Vec::new();
+        if regions.len() > MAX_SERIES {
+            let hours = |r: usize| (0..usage.slots).map(|t| usage.servers(r, t)).sum::<f64>();
+            let total: Vec<f64> = order.iter().map(|&r| hours(r)).collect();
+            order.sort_by(|&a, &b| total[b].total_cmp(&total[a]).then(a.cmp(&b)));
+            rest = order.split_off(MAX_SERIES - 1);
+            rest.sort_unstable();
+        }
+        let mut groups: Vec<Group> = order
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| Group {
+                regions: vec![r],
+                label: label(r),
+                color: SERIES_PALETTE[i % MAX_SERIES],
+            })
+            .collect();
+        if !rest.is_empty() {
+            groups.push(Group {
+                label: format!("{} other regions", rest.len()),
+                regions: rest,
+                color: OTHER_COLOR,
+            });
+        }
+        let mut of_region = vec![0; regions.len()];
+        for (g, group) in groups.iter().enumerate() {
+            for &r in &group.regions {
+                of_region[r] = g;
+            }
+        }
+        Series {
+            groups,
+            of_region,
+            energy_in_rent,
+        }
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, Group> {
+        self.groups.iter()
+    }
+
+    fn len(&self) -> usize {
+        self.groups.len()
+    }
+}
 
 /// The work of the chosen report, resolved to indices. Rows naming an
 /// unknown job or pool, or a slot outside the horizon, are left out.
@@ -1040,8 +1323,10 @@ impl Legend {
     }
 
     /// Draws the legend, as many entries as fit and then how many more.
+    /// A label's lines after its first (`\n`) are drawn smaller beneath it.
     fn draw(&self, area: &Canvas<'_>) -> Result<(), String> {
         let (_, height) = area.dim_in_pixel();
+        let bottom = height as i32 - LEGEND_ROW;
         let note = text_style(NOTE_SIZE, &MUTED_COLOR, HPos::Left, VPos::Center);
         let label = text_style(LABEL_SIZE, &TEXT_COLOR, HPos::Left, VPos::Center);
         let mut y = 24;
@@ -1050,21 +1335,27 @@ impl Legend {
             y += LEGEND_ROW - 4;
         }
         y += 8;
-        let room = ((height as i32 - y) / LEGEND_ROW).max(1) as usize;
-        let shown = if self.entries.len() > room {
-            room - 1
-        } else {
-            room
-        };
-        for (swatch, text) in self.entries.iter().take(shown) {
+        let tall = |text: &str| LEGEND_ROW + NOTE_ROW * (text.lines().count() as i32 - 1).max(0);
+        for (i, (swatch, text)) in self.entries.iter().enumerate() {
+            // The last row that fits says how many more, unless it is the
+            // last entry.
+            let last = i + 1 == self.entries.len();
+            if y + tall(text) > bottom + LEGEND_ROW || (!last && y + tall(text) > bottom) {
+                let more = format!("+{} more", self.entries.len() - i);
+                area.draw_text(&more, &note, (50, y)).map_err(fail)?;
+                break;
+            }
             draw_swatch(area, swatch, y)?;
-            area.draw_text(&clip(text, 22), &label, (50, y))
-                .map_err(fail)?;
-            y += LEGEND_ROW;
-        }
-        if self.entries.len() > shown {
-            let more = format!("+{} more", self.entries.len() - shown);
-            area.draw_text(&more, &note, (50, y)).map_err(fail)?;
+            for (k, line) in text.lines().enumerate() {
+                let (style, at) = if k == 0 {
+                    (&label, y)
+                } else {
+                    (&note, y + LEGEND_ROW / 2 + NOTE_ROW * (k as i32 - 1) + 4)
+                };
+                area.draw_text(&clip(line, if k == 0 { 22 } else { 26 }), style, (50, at))
+                    .map_err(fail)?;
+            }
+            y += tall(text);
         }
         Ok(())
     }
@@ -1104,17 +1395,10 @@ fn dashes(
     DashedPathElement::new(vec![(x.start, y), (x.end, y)], 5, 3, style)
 }
 
-/// The style of the price line of a region coloured `color`: dashed ones
-/// are thicker.
-fn price_line(color: RGBColor, dashed: bool) -> ShapeStyle {
-    darken(color, 0.3).stroke_width(if dashed { 2 } else { 1 })
-}
-
-/// The colour of region `r`, the same in every figure.
-fn region_color(r: usize) -> RGBColor {
-    let base = REGION_PALETTE[r % REGION_PALETTE.len()];
-    // Beyond ten regions, the palette repeats darker.
-    darken(base, 0.3 * ((r / REGION_PALETTE.len()) % 3) as f64)
+/// The style of the price line of a region coloured `color` (dashed or
+/// not, over a halo: at most eight series, so every line is as thick).
+fn price_line(color: RGBColor, _dashed: bool) -> ShapeStyle {
+    darken(color, 0.3).stroke_width(2)
 }
 
 /// `color` moved towards black by `amount` (0 to 1).
@@ -1419,6 +1703,136 @@ mod tests {
         let p = problem(SCENARIO);
         assert!(write_plots(&p, &[], "optimal", &file).is_err());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The first lines of the legend's entries (not its notes, not "+N
+    /// more"): the labels in the text colour in the legend's column.
+    fn legend_entries(svg: &str) -> Vec<String> {
+        let column = format!("x=\"{}\"", SIZE.0 - LEGEND_WIDTH + 50);
+        svg.split("<text ")
+            .skip(1)
+            .filter(|t| t.starts_with(&column))
+            .filter_map(|t| {
+                let (attrs, rest) = t.split_once('>')?;
+                attrs.contains("fill=\"#222222\"").then(|| {
+                    rest.split('<')
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string()
+                })
+            })
+            .collect()
+    }
+
+    fn hex(c: RGBColor) -> String {
+        format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    /// Twelve regions, job `jNN` at home in `rNN` with NN + 1 units of
+    /// work: Local's plan ranks the regions by number, largest last.
+    fn twelve_regions() -> String {
+        let regions: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "r{i:02}", "pue": 1.1, "price_usd_per_mwh": {}}}"#,
+                    40 + i
+                )
+            })
+            .collect();
+        let pools: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "p{i:02}", "region": "r{i:02}", "servers": 4,
+                        "rent_usd_per_hour": 1, "power_kw": 5, "rent_includes_energy": {}}}"#,
+                    i % 2 == 1
+                )
+            })
+            .collect();
+        let jobs: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "j{i:02}", "origin": "r{i:02}", "work": {},
+                        "deadline": "2026-06-01T12:00:00Z", "max_servers": 4}}"#,
+                    i + 1
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"horizon": {{"start": "2026-06-01T00:00:00Z", "slot_seconds": 3600, "slots": 12}},
+                "regions": [{}], "pools": [{}], "jobs": [{}]}}"#,
+            regions.join(","),
+            pools.join(","),
+            jobs.join(",")
+        )
+    }
+
+    #[test]
+    fn many_regions_are_the_largest_seven_and_the_rest() {
+        let p = problem(&twelve_regions());
+        let r = report(&p, &Local);
+        let files = render_plots(&p, std::slice::from_ref(&r), "local").expect("drawn");
+        let servers = &files[0].1;
+        let entries = legend_entries(servers);
+        // The seven regions with the most work, largest first, then the rest.
+        assert_eq!(
+            entries,
+            [
+                "r11",
+                "r10",
+                "r09",
+                "r08",
+                "r07",
+                "r06",
+                "r05",
+                "5 other regions"
+            ]
+        );
+        for i in 0..5 {
+            assert!(!servers.contains(&format!("r{i:02}")), "r{i:02} is summed");
+        }
+        // Each series its own colour of the palette, the rest grey.
+        for (i, color) in SERIES_PALETTE.iter().take(7).enumerate() {
+            assert!(servers.contains(&hex(*color)), "series {i}");
+        }
+        assert!(servers.contains(&hex(OTHER_COLOR)));
+        // Price lines for the named regions that pay for energy (even
+        // numbers: r10, r08, r06 at series 1, 3, 5) and none for those
+        // whose rent includes it (r11, r09, r07, r05 at 0, 2, 4, 6).
+        for (i, color) in SERIES_PALETTE.iter().take(7).enumerate() {
+            let line = format!("stroke=\"{}\"", hex(darken(*color, 0.3)));
+            assert_eq!(servers.contains(&line), i % 2 == 1, "series {i}: {line}");
+        }
+        assert!(servers.contains("no line: rent includes energy"));
+        let timeline = &files[2].1;
+        let entries = legend_entries(timeline);
+        assert_eq!(entries.len(), 8 + 2, "{entries:?}"); // and eligible, deadline
+        assert_eq!(entries[7], "5 other regions");
+    }
+
+    #[test]
+    fn no_price_line_when_every_rent_includes_energy() {
+        let json = SCENARIO.replace(
+            r#""power_kw": 10}"#,
+            r#""power_kw": 10, "rent_includes_energy": true}"#,
+        );
+        assert_eq!(json.matches("rent_includes_energy").count(), 2);
+        let p = problem(&json);
+        let r = report(&p, &Optimal::default());
+        let files = render_plots(&p, std::slice::from_ref(&r), "optimal").expect("drawn");
+        let servers = &files[0].1;
+        for color in SERIES_PALETTE.iter().take(2) {
+            assert!(!servers.contains(&format!("stroke=\"{}\"", hex(darken(*color, 0.3)))));
+        }
+        // The region without pools keeps its line: there is no rent there.
+        let line = format!("stroke=\"{}\"", hex(darken(SERIES_PALETTE[2], 0.3)));
+        assert!(servers.contains(&line));
+        // Three regions: all named, none summed; nordics' negative price
+        // is not drawn, so neither is the zero line.
+        assert_eq!(
+            legend_entries(servers),
+            ["us-east", "nordics", "empty-site (no pools)"]
+        );
     }
 
     #[test]

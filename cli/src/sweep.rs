@@ -2,9 +2,10 @@
 //! emissions cap, deadline slack or value of a field) as a table, JSON,
 //! and an SVG curve.
 
+use crate::output::usd;
 use crate::{emit, optimal, output, to_json, usage, Failure, Solver};
 use clap::{ArgGroup, Args};
-use geoshift::{Curve, Sweep, SweepAxis, SweepKind, SweepPoint};
+use geoshift::{Curve, StopReason, Sweep, SweepAxis, SweepKind, SweepPoint};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::{Path, PathBuf};
@@ -53,42 +54,55 @@ pub struct SweepArgs {
     pub json: bool,
     /// Also write the curve as an SVG file (written whole or not at all,
     /// never through a symbolic link or onto the input).
-    #[arg(long, value_name = "FILE.svg")]
+    #[arg(long, value_name = "FILE.svg", conflicts_with = "shard")]
     out: Option<PathBuf>,
+    /// Solve only shard I of N of the settings (numbered from 1: the
+    /// settings at 0-based positions p with p mod N = I - 1), and print
+    /// its result as JSON with a `shard` object for `geoshift merge`;
+    /// `env` reads a Slurm array's task id and count, `env/N` a Kubernetes
+    /// Indexed Job's JOB_COMPLETION_INDEX (docs/many-machines.md).
+    #[arg(long, value_name = "I/N|env|env/N")]
+    shard: Option<String>,
+    /// Write the shard's result to this new file (never over one), or
+    /// into this folder as `sweep-shard-I-of-N.json`, instead of stdout.
+    #[arg(long, value_name = "FILE|DIR")]
+    shard_out: Option<PathBuf>,
 }
 
 /// Runs the sweep, prints the table (or JSON) and writes the SVG.
 pub fn run(args: SweepArgs) -> Result<(), Failure> {
     let axis = axis(&args)?;
+    let shard = crate::shard::from_args(args.shard.as_deref(), args.shard_out.as_deref(), "sweep")?;
+    if let Some((shard, file)) = shard {
+        return run_shard(&args, axis, shard, file.as_deref());
+    }
     let target = match &args.out {
         Some(file) => Some(out_file(file, &args.scenario)?),
         None => None,
     };
     // The problem and one point's at a time.
     let problem = crate::load_for(&args.scenario, 2)?;
-    let sweep = Sweep::new(axis)
-        .optimal(optimal(args.solver.0, false))
-        .on_point(move |done, total, setting, point| match point {
-            _ if !crate::progress_shown() => {}
-            Some(p) => eprintln!(
-                "point {done}/{total} at {}: {}, {:.4} tCO2e ({:.2} s)",
-                self::setting(setting),
-                output::usd(p.total_usd),
-                p.emissions_t,
-                p.seconds
-            ),
-            None => eprintln!(
-                "point {done}/{total} at {}: no plan",
-                self::setting(setting)
-            ),
-        });
+    let sweep = configured(axis, args.solver);
     let curve = sweep.run(&problem)?;
     let mut out = String::new();
     if args.json {
         out.push_str(&to_json(&curve)?);
         out.push('\n');
     } else {
-        table(&mut out, &curve, &args.scenario);
+        let skipped: Vec<(f64, String)> = curve
+            .skipped
+            .iter()
+            .map(|s| (s.setting, s.error.to_string()))
+            .collect();
+        table(
+            &mut out,
+            curve.kind,
+            curve.field.as_deref(),
+            &curve.points,
+            &skipped,
+            curve.stopped,
+            &args.scenario,
+        );
     }
     emit(&out)?;
     // A curve with no point is a failure with solve's exit status: 4 when a
@@ -121,6 +135,98 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
         eprintln!("wrote {}", dir.join(&name).display());
     }
     Ok(())
+}
+
+/// The sweep of `axis` with the optimum of `solver`, reporting each point
+/// on stderr when progress is shown.
+fn configured(axis: SweepAxis, solver: Solver) -> Sweep {
+    Sweep::new(axis).optimal(optimal(solver.0, false)).on_point(
+        move |done, total, setting, point| match point {
+            _ if !crate::progress_shown() => {}
+            Some(p) => eprintln!(
+                "point {done}/{total} at {}: {}, {:.4} tCO2e ({:.2} s)",
+                self::setting(setting),
+                usd(p.total_usd),
+                p.emissions_t,
+                p.seconds
+            ),
+            None => eprintln!(
+                "point {done}/{total} at {}: no plan",
+                self::setting(setting)
+            ),
+        },
+    )
+}
+
+/// Solves one shard's settings and writes its result: the curve's JSON
+/// (as `--json` prints it) with a `shard` object naming the shard, the
+/// whole run's settings and a fingerprint of the scenario as solved, for
+/// `geoshift merge`. A shard with no point is a result too (the merge
+/// decides), so it ends with status 0 once its file is written.
+fn run_shard(
+    args: &SweepArgs,
+    axis: SweepAxis,
+    shard: crate::shard::Shard,
+    file: Option<&Path>,
+) -> Result<(), Failure> {
+    let (kind, all) = match &axis {
+        SweepAxis::CarbonPrice(v) => ("carbon_price", v.clone()),
+        SweepAxis::EmissionsCap(v) => ("emissions_cap", v.clone()),
+        SweepAxis::DeadlineSlack(v) => ("deadline_slack", v.clone()),
+        SweepAxis::Field { values, .. } => ("field", values.clone()),
+        _ => {
+            return Err(usage(
+                "--shard with --emissions-caps auto: give the caps as numbers (every shard \
+                 would repeat the two solves that place the automatic caps)"
+                    .into(),
+            ))
+        }
+    };
+    let mine = shard.pick(&all);
+    let problem = crate::load_for(&args.scenario, 2)?;
+    let clock = std::time::Instant::now();
+    let mut result = if mine.is_empty() {
+        let mut empty = serde_json::json!({ "kind": kind, "points": [], "skipped": [] });
+        if args.vary.is_some() {
+            empty["field"] = varied(&axis).into();
+        }
+        empty
+    } else {
+        let axis = match &axis {
+            SweepAxis::CarbonPrice(_) => SweepAxis::CarbonPrice(mine.clone()),
+            SweepAxis::EmissionsCap(_) => SweepAxis::EmissionsCap(mine.clone()),
+            SweepAxis::Field { target, field, .. } => SweepAxis::Field {
+                target: target.clone(),
+                field: field.clone(),
+                values: mine.clone(),
+            },
+            _ => SweepAxis::DeadlineSlack(mine.clone()),
+        };
+        let curve = configured(axis, args.solver).run(&problem)?;
+        serde_json::to_value(&curve)
+            .map_err(|e| Failure::new(3, format!("cannot write JSON: {e}")))?
+    };
+    let limits = crate::LIMITS.get().copied().unwrap_or_default();
+    result["shard"] = serde_json::json!({
+        "command": "sweep",
+        "index": shard.index,
+        "count": shard.count,
+        "items": all.len(),
+        "scenario_path": args.scenario.display().to_string(),
+        "seconds": clock.elapsed().as_secs_f64(),
+        "inputs": {
+            "scenario": crate::shard::fingerprint(&problem.scenario().to_json()),
+            "kind": kind,
+            "settings": all,
+            "solver": args.solver.0.name(),
+            "gap": limits.gap,
+        },
+    });
+    if args.vary.is_some() {
+        // Shards of different fields must not merge.
+        result["shard"]["inputs"]["field"] = varied(&axis).into();
+    }
+    crate::shard::write(shard, file, &to_json(&result)?)
 }
 
 /// The axis the flags ask for.
@@ -168,30 +274,39 @@ fn out_file(file: &Path, input: &Path) -> Result<(PathBuf, String), Failure> {
     Ok((dir, name))
 }
 
-/// The table: one row per point, then the settings with no plan.
-fn table(out: &mut String, curve: &Curve, path: &Path) {
+/// The table: one row per point, then the settings with no plan (and
+/// why), then what stopped the sweep, if anything did.
+pub(crate) fn table(
+    out: &mut String,
+    kind: SweepKind,
+    field: Option<&str>,
+    points: &[SweepPoint],
+    skipped: &[(f64, String)],
+    stopped: Option<StopReason>,
+    path: &Path,
+) {
     use std::fmt::Write as _;
-    let what = match (curve.kind, &curve.field) {
-        (SweepKind::CarbonPrice, _) => "the carbon price".to_string(),
-        (SweepKind::EmissionsCap, _) => "the emissions cap".to_string(),
-        (SweepKind::Field, Some(field)) => field.clone(),
-        _ => "the deadline slack".to_string(),
+    let what = match (kind, field) {
+        (SweepKind::CarbonPrice, _) => "the carbon price",
+        (SweepKind::EmissionsCap, _) => "the emissions cap",
+        (SweepKind::Field, Some(field)) => field,
+        _ => "the deadline slack",
     };
     let _ = writeln!(out, "sweep of {what} on {}", path.display());
-    let label = curve.label();
+    let label = field_label(kind, field);
     let w = label.len().max(12);
     let _ = writeln!(
         out,
         "{:>5}  {:>w$}  {:>16}  {:>10}  {:>8}  {:>9}  warm",
         "point", label, "total", "tCO2e", "gap", "seconds"
     );
-    for (i, p) in curve.points.iter().enumerate() {
+    for (i, p) in points.iter().enumerate() {
         let _ = writeln!(
             out,
             "{:>5}  {:>w$}  {:>16}  {:>10.4}  {:>8.1e}  {:>9.3}  {}{}",
             i + 1,
             setting(p.setting),
-            output::usd(p.total_usd),
+            usd(p.total_usd),
             p.emissions_t,
             p.gap,
             p.seconds,
@@ -201,11 +316,33 @@ fn table(out: &mut String, curve: &Curve, path: &Path) {
                 .unwrap_or_default()
         );
     }
-    for s in &curve.skipped {
-        let _ = writeln!(out, "no plan at {}: {}", setting(s.setting), s.error);
+    for (at, why) in skipped {
+        let _ = writeln!(out, "no plan at {}: {why}", setting(*at));
     }
-    if let Some(why) = curve.stopped {
+    if let Some(why) = stopped {
         let _ = writeln!(out, "stopped by {why} before every setting was solved");
+    }
+}
+
+/// The settings' column header: the field's name (after its last dot)
+/// for a field, else the kind's label.
+fn field_label(kind: SweepKind, field: Option<&str>) -> &str {
+    match (kind, field) {
+        (SweepKind::Field, Some(f)) => f.rsplit('.').next().unwrap_or(f),
+        _ => kind.label(),
+    }
+}
+
+/// `KIND:GLOB.FIELD` (or `FIELD`) of a field axis, as the curve names it.
+fn varied(axis: &SweepAxis) -> String {
+    match axis {
+        SweepAxis::Field {
+            target: Some(t),
+            field,
+            ..
+        } => format!("{}:{}.{field}", t.kind, t.glob),
+        SweepAxis::Field { field, .. } => field.clone(),
+        _ => String::new(),
     }
 }
 
@@ -270,7 +407,7 @@ pub fn render(curve: &Curve) -> Result<String, String> {
             .y_label_area_size(110)
             .build_cartesian_2d(range(&xs), range(&ys))
             .map_err(|e| fail(&e))?;
-        let y_label = |v: &f64| output::usd(*v).trim_end_matches(".00").to_string();
+        let y_label = |v: &f64| usd(*v).trim_end_matches(".00").to_string();
         chart
             .configure_mesh()
             .x_desc(&x_desc)
@@ -293,7 +430,7 @@ pub fn render(curve: &Curve) -> Result<String, String> {
         // Elsewhere the x axis is the setting, and a point names its total.
         let label = |p: &SweepPoint| match curve.kind {
             SweepKind::CarbonPrice => format!("${}/t", setting(p.setting)),
-            _ => output::usd(p.total_usd),
+            _ => usd(p.total_usd),
         };
         let style = ("sans-serif", 14.0)
             .into_font()

@@ -232,3 +232,82 @@ fn vary_names_a_bad_glob_field_or_value_with_exit_1() {
         assert_eq!(v["error"]["exit_status"], 1, "{vary}: {v}");
     }
 }
+
+/// `v` without its timings (`seconds`, anywhere).
+fn untimed(mut v: Value) -> Value {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                o.retain(|k, _| k != "seconds");
+                o.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    v
+}
+
+#[test]
+fn a_vary_sweep_in_shards_merges_into_the_unsharded_one() {
+    let dir = TempDir::new("vary-shards");
+    let file = scenario(&dir);
+    let f = file.to_str().unwrap();
+    let args = [
+        "sweep",
+        f,
+        "--vary",
+        "pool:d.rent_usd_per_hour=1,1.5,3",
+        "--json",
+    ];
+    let o = run(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let whole: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Four shards of three values: the last is empty, and still names the
+    // field.
+    let mut files = Vec::new();
+    for i in 1..=4 {
+        let out = dir.0.join(format!("s{i}.json"));
+        let spec = format!("{i}/4");
+        let mut a: Vec<&str> = args[..4].to_vec();
+        a.extend(["--shard", &spec, "--shard-out", out.to_str().unwrap()]);
+        let o = run(&a);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        files.push(out.to_str().unwrap().to_string());
+    }
+    let last: Value = serde_json::from_str(&std::fs::read_to_string(&files[3]).unwrap()).unwrap();
+    assert_eq!(last["points"], json!([]));
+    assert_eq!(last["field"], "pool:d.rent_usd_per_hour");
+    let mut m = vec!["merge"];
+    m.extend(files.iter().map(String::as_str));
+    let merged = run(&[&m[..], &["--json"]].concat());
+    assert_eq!(
+        merged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let merged: Value = serde_json::from_slice(&merged.stdout).unwrap();
+    assert_eq!(untimed(merged), untimed(whole));
+    let table = run(&m);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        table.contains("sweep of pool:d.rent_usd_per_hour on"),
+        "{table}"
+    );
+    assert!(
+        table.contains("rent_usd_per_hour") && table.contains("$6.40"),
+        "{table}"
+    );
+}

@@ -2,12 +2,13 @@
 //! seeds, and the families the bench runs by default.
 
 use super::error::BenchError;
+use crate::error::Error;
 use crate::scenario::Scenario;
 use crate::synth::{generate, Params};
 use std::fmt;
 use std::sync::Arc;
 
-type Generate = Arc<dyn Fn(u64) -> Result<Scenario, BenchError> + Send + Sync>;
+type Generate = Arc<dyn Fn(u64) -> Result<Scenario, Error> + Send + Sync>;
 
 /// A generator of scenarios: a name, what it varies and why that is hard
 /// for whom, its parameters (named, for the report), and the scenario of
@@ -38,7 +39,7 @@ impl Family {
         name: impl Into<String>,
         about: impl Into<String>,
         params: Vec<(String, String)>,
-        generate: impl Fn(u64) -> Result<Scenario, BenchError> + Send + Sync + 'static,
+        generate: impl Fn(u64) -> Result<Scenario, Error> + Send + Sync + 'static,
     ) -> Family {
         Family {
             name: name.into(),
@@ -85,7 +86,7 @@ impl Family {
     ///
     /// [`BenchError::NoSuchSeed`] for a seed of 0 or past the family's
     /// limit; the generator's own error otherwise.
-    pub fn scenario(&self, seed: u64) -> Result<Scenario, crate::error::Error> {
+    pub fn scenario(&self, seed: u64) -> Result<Scenario, Error> {
         if seed == 0 || self.max_seeds.is_some_and(|m| seed > m) {
             return Err(BenchError::NoSuchSeed {
                 family: self.name.clone(),
@@ -94,7 +95,7 @@ impl Family {
             }
             .into());
         }
-        Ok((self.generate)(seed)?)
+        (self.generate)(seed)
     }
 }
 

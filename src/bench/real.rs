@@ -127,10 +127,13 @@ pub(super) fn families() -> Vec<Family> {
                         seed,
                         max_seeds: Some(shipped.weeks.len() as u64),
                     })?;
-                shift(base, shipped, week).map_err(|message| BenchError::Data {
-                    family: shipped.family.into(),
-                    seed,
-                    message,
+                shift(base, shipped, week).map_err(|message| {
+                    BenchError::Data {
+                        family: shipped.family.into(),
+                        seed,
+                        message,
+                    }
+                    .into()
                 })
             })
             .max_seeds(shipped.weeks.len() as u64)

@@ -14,10 +14,11 @@ use crate::error::Error;
 use crate::limits::StopReason;
 use crate::problem::Problem;
 use crate::schedulers::Optimal;
-use crate::solve::backend::Backend;
 use crate::solve::duals::Duals;
+use crate::solve::solver::Backend;
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// What each value of an [`Explanation`] means, in words; printed by
 /// `geoshift explain` and carried in its JSON.
@@ -77,8 +78,8 @@ pub const MEANING: Meaning = Meaning {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Explanation {
-    /// The solver that gave the duals.
-    pub backend: &'static str,
+    /// The solver that gave the duals (serialises as its name).
+    pub backend: Backend,
     /// The optimum's total in $ (evaluated).
     pub total_usd: f64,
     /// Its proven lower bound in $.
@@ -196,17 +197,66 @@ pub struct DeadlineHour {
 /// [`Explanation::bottlenecks`] leaves them out, the JSON keeps them.
 pub const NOISE_USD: f64 = 1e-6;
 
+/// Which limit a [`Bottleneck`] is. Serialises and displays as
+/// `capacity`, `power`, `parallelism` or `deadline`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BottleneckKind {
+    /// A pool's servers ([`PoolValue`]).
+    Capacity,
+    /// A region's power cap ([`RegionValue`]).
+    Power,
+    /// A job's `max_servers` ([`JobValue`]).
+    Parallelism,
+    /// A job's deadline ([`DeadlineHour`]).
+    Deadline,
+}
+
+impl BottleneckKind {
+    /// The kind's name: `capacity`, `power`, `parallelism` or `deadline`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            BottleneckKind::Capacity => "capacity",
+            BottleneckKind::Power => "power",
+            BottleneckKind::Parallelism => "parallelism",
+            BottleneckKind::Deadline => "deadline",
+        }
+    }
+
+    /// What "one more" of this limit is, the unit of [`Bottleneck::usd`]:
+    /// `server, every slot`, `kW of power cap`, `server of max_servers` or
+    /// `hour of deadline`.
+    pub fn unit(&self) -> &'static str {
+        match self {
+            BottleneckKind::Capacity => "server, every slot",
+            BottleneckKind::Power => "kW of power cap",
+            BottleneckKind::Parallelism => "server of max_servers",
+            BottleneckKind::Deadline => "hour of deadline",
+        }
+    }
+}
+
+impl fmt::Display for BottleneckKind {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One row of the bottleneck table ([`Explanation::bottlenecks`]).
+/// Serialises with its `unit` ([`BottleneckKind::unit`]) beside its
+/// fields.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Bottleneck {
-    /// `capacity`, `power`, `parallelism` or `deadline`.
-    pub limit: &'static str,
+    /// Which limit.
+    pub limit: BottleneckKind,
     /// The pool, region or job.
     pub id: String,
-    /// $ saved by one more `unit`.
+    /// $ saved by one more [`BottleneckKind::unit`] of the limit.
     pub usd: f64,
-    /// The unit: what "one more" is.
+    /// What "one more" is: the unit of [`Bottleneck::limit`]
+    /// (`server, every slot`, ...).
     pub unit: &'static str,
     /// Slots in which the limit binds (value above [`NOISE_USD`]); for a
     /// deadline, the slots the hour adds.
@@ -223,38 +273,38 @@ impl Explanation {
         let mut rows = Vec::new();
         for p in &self.pools {
             rows.push(Bottleneck {
-                limit: "capacity",
+                limit: BottleneckKind::Capacity,
                 id: p.id.clone(),
                 usd: p.usd_per_server,
-                unit: "server, every slot",
+                unit: BottleneckKind::Capacity.unit(),
                 slots: binding(&p.usd_per_server_hour),
             });
         }
         for r in &self.regions {
             if let (Some(kwh), Some(kw)) = (&r.power_usd_per_kwh, r.power_usd_per_kw) {
                 rows.push(Bottleneck {
-                    limit: "power",
+                    limit: BottleneckKind::Power,
                     id: r.id.clone(),
                     usd: kw,
-                    unit: "kW of power cap",
+                    unit: BottleneckKind::Power.unit(),
                     slots: binding(kwh),
                 });
             }
         }
         for j in &self.jobs {
             rows.push(Bottleneck {
-                limit: "parallelism",
+                limit: BottleneckKind::Parallelism,
                 id: j.id.clone(),
                 usd: j.usd_per_server,
-                unit: "server of max_servers",
+                unit: BottleneckKind::Parallelism.unit(),
                 slots: binding(&j.parallel_usd_per_server_hour),
             });
             if let Some(saved) = j.deadline_hour.saved_usd {
                 rows.push(Bottleneck {
-                    limit: "deadline",
+                    limit: BottleneckKind::Deadline,
                     id: j.id.clone(),
                     usd: saved,
-                    unit: "hour of deadline",
+                    unit: BottleneckKind::Deadline.unit(),
                     slots: j.deadline_hour.new_slots,
                 });
             }
@@ -319,11 +369,12 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 ///
 /// # Errors
 ///
-/// [`ExplainError::NoDuals`] for a solver that gives none (microlp);
-/// [`ExplainError::Stopped`] when a limit stopped the optimum before it
-/// was proven; [`ExplainError::Engine`] for the engine's own errors
-/// (infeasible, solver, memory budget, or an input error of a variant
-/// with a deadline an hour later; the problem itself is validated).
+/// [`Error::Explain`] with [`ExplainError::NoDuals`] for a solver that
+/// gives none (microlp), or [`ExplainError::Stopped`] when a limit stopped
+/// the optimum before it was proven; the engine's own errors as their
+/// [`Error`] variants (infeasible, solver, memory budget, or an input
+/// error of a variant with a deadline an hour later; the problem itself
+/// is validated).
 pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Error> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
@@ -532,7 +583,7 @@ fn values(
         })
         .collect();
     Explanation {
-        backend: backend.name(),
+        backend,
         total_usd,
         bound_usd,
         slot_hours: h,

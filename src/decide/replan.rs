@@ -262,10 +262,11 @@ impl Replan {
     ///
     /// # Errors
     ///
-    /// A [`ReplanError`] naming what is at fault: `now`, a done amount or
-    /// a cancelled id, a row of the previous plan, a history the updated
-    /// scenario rejects, a job with no time left, or the solve's own error
-    /// ([`ReplanError::Solve`]: infeasible, stopped, solver failure).
+    /// [`Error::Replan`] with a [`ReplanError`] naming what is at fault:
+    /// `now`, a done amount or a cancelled id, a row of the previous plan,
+    /// a history the updated scenario rejects, a job with no time left;
+    /// the solve's own errors as their [`Error`] variants (infeasible,
+    /// stopped, solver failure).
     pub fn solve(&self, problem: &Problem, optimal: &Optimal) -> Result<Replanned, Error> {
         // One deadline for every solve of the re-plan.
         let optimal = &optimal.anchored();

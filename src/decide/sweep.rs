@@ -25,7 +25,7 @@ use crate::schedulers::optimal::Optimal;
 use crate::solve::lp;
 use crate::solve::lp::ModelSize;
 use chrono::TimeDelta;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -120,7 +120,7 @@ impl SweepAxis {
 pub const MAX_SWEEP_POINTS: usize = 1000;
 
 /// Which knob a curve's settings are values of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SweepKind {
@@ -149,8 +149,10 @@ impl SweepKind {
 }
 
 /// One solved point of a curve: its setting, the evaluator's report of the
-/// plan (totals and breakdown), the proof, and the time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// plan (totals and breakdown), the proof, and the time. Reads back from
+/// its JSON (as `geoshift merge` does) without its plan, which the JSON
+/// leaves out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SweepPoint {
     /// The setting that produced it, in the unit of [`Curve::kind`].
@@ -182,7 +184,7 @@ pub struct SweepPoint {
     pub seconds: f64,
     /// The previous point's plan seeded this point's column generation.
     pub warm: bool,
-    /// The plan.
+    /// The plan (empty when read back from JSON).
     #[serde(skip)]
     pub schedule: Schedule,
 }
@@ -637,4 +639,59 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: ColumnGeneration) -> bool {
     let columns = estimate.columns;
     columns >= crate::solve::sifting::MIN_COLUMNS
         && crate::solve::linear::sifts(optimal.backend().resolve(&size), mode, columns)
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Job, Pool, Region};
+    use crate::time::Horizon;
+
+    /// A point and its kind read back from their JSON (as `geoshift merge`
+    /// reads a shard's) are the point and kind written, but for the plan,
+    /// which the JSON leaves out.
+    #[test]
+    fn a_point_reads_back_from_its_json() {
+        let start = "2026-06-01T00:00:00Z".parse().unwrap();
+        let scenario = Scenario::builder(Horizon::new(start, 3600, 4))
+            .region(
+                Region::builder("home")
+                    .pue(1.0)
+                    .price_usd_per_mwh(vec![20.0, 20.0, 90.0, 90.0])
+                    .carbon_g_per_kwh(vec![800.0, 800.0, 100.0, 100.0]),
+            )
+            .pool(
+                Pool::builder("gpus", "home")
+                    .servers(2.0)
+                    .rent_usd_per_hour(1.0)
+                    .power_kw(10.0),
+            )
+            .job(
+                Job::builder("train", "home")
+                    .work(4.0)
+                    .deadline("2026-06-01T04:00:00Z".parse().unwrap())
+                    .max_servers(2.0),
+            )
+            .build();
+        let problem = Problem::new(&scenario).unwrap();
+        let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 200.0]))
+            .run(&problem)
+            .unwrap();
+        assert_eq!(curve.points.len(), 2);
+        for point in &curve.points {
+            assert!(!point.schedule.assignments.is_empty());
+            let json = serde_json::to_string(point).unwrap();
+            let back: SweepPoint = serde_json::from_str(&json).unwrap();
+            assert!(back.schedule.assignments.is_empty());
+            assert_eq!(
+                SweepPoint {
+                    schedule: point.schedule.clone(),
+                    ..back
+                },
+                *point
+            );
+        }
+        let kind: SweepKind =
+            serde_json::from_str(&serde_json::to_string(&curve.kind).unwrap()).unwrap();
+        assert_eq!(kind, SweepKind::CarbonPrice);
+    }
 }

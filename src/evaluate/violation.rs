@@ -158,7 +158,7 @@ impl ScheduleViolation {
 }
 
 impl ScheduleViolation {
-    /// `invalid_schedule`, as [`Error::kind`] names it (the broken rule is
+    /// `invalid_schedule`, as [`Error::kind`](crate::Error::kind) names it (the broken rule is
     /// [`ScheduleViolation::constraint`]).
     pub fn kind(&self) -> &'static str {
         "invalid_schedule"

@@ -35,43 +35,7 @@ pub(super) fn build(
             });
         }
         let origin = index.find(Entity::Job, &j.id, "origin", &j.origin)?;
-        check(Entity::Job, &j.id, "work", j.work, Rule::Work)?;
-        check(
-            Entity::Job,
-            &j.id,
-            "input_gb",
-            j.input_gb,
-            Rule::NonNegative,
-        )?;
-        check(
-            Entity::Job,
-            &j.id,
-            "output_gb",
-            j.output_gb,
-            Rule::NonNegative,
-        )?;
-        check(
-            Entity::Job,
-            &j.id,
-            "max_servers",
-            j.max_servers,
-            Rule::Positive,
-        )?;
-        if let Some(usd) = j.unmet_usd_per_work {
-            check(
-                Entity::Job,
-                &j.id,
-                "unmet_usd_per_work",
-                usd,
-                Rule::UnmetPrice,
-            )?;
-        }
-        for (field, value) in [
-            ("checkpoint_interval_hours", j.checkpoint_interval_hours),
-            ("restart_hours", j.restart_hours),
-        ] {
-            check(Entity::Job, &j.id, field, value, Rule::NonNegative)?;
-        }
+        check_numbers(j)?;
         let release = j.release.unwrap_or(h.start);
         if j.deadline <= release {
             return Err(InputError::DeadlineNotAfterRelease {
@@ -168,6 +132,49 @@ pub(super) fn build(
         });
     }
     Ok(jobs)
+}
+
+/// A job's numbers within their ranges: work, data, parallelism, the
+/// price of undone work, checkpoints.
+fn check_numbers(j: &Job) -> Result<(), InputError> {
+    check(Entity::Job, &j.id, "work", j.work, Rule::Work)?;
+    check(
+        Entity::Job,
+        &j.id,
+        "input_gb",
+        j.input_gb,
+        Rule::NonNegative,
+    )?;
+    check(
+        Entity::Job,
+        &j.id,
+        "output_gb",
+        j.output_gb,
+        Rule::NonNegative,
+    )?;
+    check(
+        Entity::Job,
+        &j.id,
+        "max_servers",
+        j.max_servers,
+        Rule::Positive,
+    )?;
+    if let Some(usd) = j.unmet_usd_per_work {
+        check(
+            Entity::Job,
+            &j.id,
+            "unmet_usd_per_work",
+            usd,
+            Rule::UnmetPrice,
+        )?;
+    }
+    for (field, value) in [
+        ("checkpoint_interval_hours", j.checkpoint_interval_hours),
+        ("restart_hours", j.restart_hours),
+    ] {
+        check(Entity::Job, &j.id, field, value, Rule::NonNegative)?;
+    }
+    Ok(())
 }
 
 /// Checks the job's hardware requirements, speeds and spread limits.
