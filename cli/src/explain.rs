@@ -111,7 +111,7 @@ fn table(out: &mut String, e: &Explanation, top: usize, path: &Path, slot_second
         let _ = writeln!(
             out,
             "  {:<12} {:<24} {:>12}  {:<24} {:>6}",
-            b.limit,
+            b.limit.as_str(),
             b.id,
             usd(b.usd),
             b.unit,

@@ -9,6 +9,7 @@
 //! most server-hours and the rest summed as one), each in its own colour,
 //! and no energy-price line for a region whose pools' rent includes energy.
 
+use crate::output::usd;
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use geoshift::{Horizon, JobInfo, Problem, Report};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
@@ -1458,22 +1459,6 @@ fn usd_short(v: f64) -> String {
         "0" => "$0".into(),
         n => format!("{sign}${n}{unit}"),
     }
-}
-
-/// Dollars to the cent with thousands separators: `-$12,345.67`. Shared
-/// with the CLI's tables.
-pub(crate) fn usd(v: f64) -> String {
-    let cents = format!("{:.2}", v.abs());
-    let (whole, frac) = cents.split_at(cents.len().saturating_sub(3));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if v < 0.0 && cents != "0.00" { "-" } else { "" };
-    format!("{sign}${grouped}{frac}")
 }
 
 #[cfg(test)]
