@@ -239,7 +239,7 @@ impl BottleneckKind {
 
 impl fmt::Display for BottleneckKind {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
