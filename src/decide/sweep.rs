@@ -139,7 +139,7 @@ pub struct SkippedPoint {
 ///
 /// Reads back from its JSON (`serde::Deserialize`) with every point and
 /// its plan; a curve with [`Curve::skipped`] settings does not, since
-/// their typed [`Error`]s are written to be read by people and services,
+/// their typed [`Error`](enum@Error)s are written to be read by people and services,
 /// not rebuilt (reading one fails with an error that says so).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
