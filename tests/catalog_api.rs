@@ -137,8 +137,8 @@ fn both_scenario_builders_take_a_job_builder() {
         .build(&data)
         .unwrap()
     };
-    let from_builder = build(ScenarioBuilder::new(period.clone()).job(job()));
-    let from_job = build(ScenarioBuilder::new(period.clone()).job(job().build()));
+    let from_builder = build(ScenarioBuilder::new(period).job(job()));
+    let from_job = build(ScenarioBuilder::new(period).job(job().build()));
     let from_many = build(ScenarioBuilder::new(period).jobs([job(), job()]));
     assert_eq!(from_builder, from_job);
     assert_eq!(from_builder.jobs, [job().build()]);
