@@ -14,7 +14,6 @@ fn main() {
     println!("cargo:rerun-if-changed=docs");
     println!("cargo:rerun-if-changed=scenarios/README.md");
     println!("cargo:rerun-if-changed=data/README.md");
-    println!("cargo:rerun-if-changed=README.md");
     for (page, _) in guide::PAGES {
         println!("cargo:rerun-if-changed={page}");
         let text = guide::rewrite(&root, page).unwrap_or_else(|e| panic!("{e}"));
