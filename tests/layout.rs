@@ -388,7 +388,10 @@ fn no_function_is_longer_than_150_lines() {
     let c = read_crate();
     // The command-line tool's too (a package of its own, beside).
     let mut paths: Vec<PathBuf> = c.files.values().cloned().collect();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("cli/src"), &mut paths);
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("cli/src"),
+        &mut paths,
+    );
     let mut long = Vec::new();
     for path in &paths {
         let code = code_of(&fs::read_to_string(path).expect("a source file"));

@@ -12,7 +12,7 @@
 
 use geoshift::data::catalog::{
     add_marketplace, offers, read_catalog, vast_snapshots, BadRows, CatalogOffers, HostLink,
-    MarketOptions, Snapshot, SpeedTable, Throughput,
+    MarketOptions, OfferOptions, Snapshot, SpeedTable, Throughput,
 };
 use geoshift::data::{
     Bandwidth, Carbon, Catalog, DataError, DataSet, Edge, Egress, Energy, Interruption, LinkSpec,
@@ -529,18 +529,18 @@ pub fn market_options(data: &DataSet, rate_per_hour: f64) -> Result<MarketOption
     use geoshift::data::Transfer;
     let gcp_out = data.internet_usd_per_gb("gcp", "us-east1", Transfer::InternetEgress, 0.0)?;
     let gcp_in = data.internet_usd_per_gb("gcp", "us-east1", Transfer::Ingress, 0.0)?;
-    Ok(MarketOptions {
-        prefix: "vast".to_string(),
-        servers_per_offer: SERVERS_PER_OFFER,
-        interruption_rate_per_hour: rate_per_hour,
+    Ok(MarketOptions::default()
+        .prefix("vast")
+        .servers_per_offer(SERVERS_PER_OFFER)
+        .interruption_rate_per_hour(rate_per_hour)
         // Hosts as the industry-average site (Uptime Institute 2023, 1.58).
-        pue: data.pue(
+        .pue(data.pue(
             "Uptime Institute survey",
             "industry average (all surveyed sites)",
             "2023",
-        )?,
-        carbon_year: 2023,
-        links: vec![
+        )?)
+        .carbon_year(2023)
+        .links([
             HostLink {
                 region: "ny".to_string(),
                 to_host_usd_per_gb: HOST_TRANSFER_USD_PER_GB,
@@ -553,9 +553,8 @@ pub fn market_options(data: &DataSet, rate_per_hour: f64) -> Result<MarketOption
                 from_host_usd_per_gb: gcp_in + HOST_TRANSFER_USD_PER_GB,
                 bandwidth_gbps: HOST_GBPS,
             },
-        ],
-        bad_rows: BadRows::Skip,
-    })
+        ])
+        .bad_rows(BadRows::Skip))
 }
 
 /// The marketplace offers of one catalog snapshot at one speed table:
@@ -566,10 +565,11 @@ pub fn market_offers(snapshot: &Snapshot, speeds: &SpeedTable) -> Result<Catalog
     offers(
         snapshot.file,
         &rows,
-        Offer::OnDemand,
         speeds,
-        REFERENCE_COUNT,
-        BadRows::Skip,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(REFERENCE_COUNT)
+            .bad_rows(BadRows::Skip),
     )
 }
 

@@ -571,15 +571,17 @@ impl ScenarioBuilder {
         self
     }
 
-    /// Adds a job (the user's own, as in [the model](crate::spec)).
-    pub fn job(mut self, job: Job) -> ScenarioBuilder {
-        self.jobs.push(job);
+    /// Adds a job (the user's own, as in [the model](crate::spec)): a
+    /// [`Job`] or a complete [`JobBuilder`](crate::builder::JobBuilder), as
+    /// [`crate::builder::ScenarioBuilder::job`] takes.
+    pub fn job(mut self, job: impl Into<Job>) -> ScenarioBuilder {
+        self.jobs.push(job.into());
         self
     }
 
     /// Adds jobs, in order.
-    pub fn jobs(mut self, jobs: impl IntoIterator<Item = Job>) -> ScenarioBuilder {
-        self.jobs.extend(jobs);
+    pub fn jobs<J: Into<Job>>(mut self, jobs: impl IntoIterator<Item = J>) -> ScenarioBuilder {
+        self.jobs.extend(jobs.into_iter().map(Into::into));
         self
     }
 

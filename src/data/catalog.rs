@@ -43,6 +43,7 @@ const STOP_EVERY: u64 = 4096;
 /// A bundled catalog snapshot: file name, the repository, path and commit
 /// it was read from, and its text (see `data/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Snapshot {
     /// File name under `data/catalog/`.
     pub file: &'static str,
@@ -88,6 +89,7 @@ pub fn vast_snapshots() -> [Snapshot; 3] {
 
 /// One row of a catalog file, as written (prices not yet checked).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CatalogRow {
     /// 1-based line in the file (the header is line 1).
     pub line: u64,
@@ -213,6 +215,7 @@ pub fn read_catalog_until(
 
 /// Which number of the training benchmark measures an accelerator.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Throughput {
     /// The geometric mean of the models in [`BENCHMARK_MODELS`].
     GeometricMean,
@@ -243,6 +246,7 @@ pub const REFERENCE_GPU: &str = "A100 80GB SXM4";
 
 /// One accelerator of a [`SpeedTable`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Accelerator {
     /// Training throughput of one card relative to the reference card.
     pub relative_throughput: f64,
@@ -255,11 +259,28 @@ pub struct Accelerator {
 /// Training throughput and board power per accelerator name (the
 /// catalog's `AcceleratorName`), relative to one reference accelerator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SpeedTable {
     /// What the throughput is relative to and how it was measured.
     pub basis: String,
     /// By catalog accelerator name.
     pub accelerators: BTreeMap<String, Accelerator>,
+}
+
+/// The files a [`SpeedTable::from_benchmark`] reads, by name: each file's
+/// name (for messages) and text, and the reference GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Benchmark<'a> {
+    /// The benchmark file's name.
+    pub file: &'a str,
+    /// Its text (`name_gpu,num_gpu,watt,price,<model>...`).
+    pub text: &'a str,
+    /// The name of the map from catalog accelerator names to `name_gpu`.
+    pub map_file: &'a str,
+    /// Its text (`accelerator,benchmark_gpu`).
+    pub map_text: &'a str,
+    /// The `name_gpu` every throughput is relative to.
+    pub reference: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -302,20 +323,40 @@ impl SpeedTable {
     /// As [`SpeedTable::from_benchmark`].
     pub fn bundled(metric: &Throughput) -> Result<SpeedTable, DataError> {
         SpeedTable::from_benchmark(
-            "lambda_pytorch_train_throughput_fp16.csv",
-            include_str!("../../data/catalog/lambda_pytorch_train_throughput_fp16.csv"),
-            "accelerators.csv",
-            include_str!("../../data/catalog/accelerators.csv"),
-            REFERENCE_GPU,
+            &Benchmark {
+                file: "lambda_pytorch_train_throughput_fp16.csv",
+                text: include_str!("../../data/catalog/lambda_pytorch_train_throughput_fp16.csv"),
+                map_file: "accelerators.csv",
+                map_text: include_str!("../../data/catalog/accelerators.csv"),
+                reference: REFERENCE_GPU,
+            },
             metric,
         )
     }
 
-    /// A table from a benchmark file (Lambda's `pytorch-train-throughput`
-    /// format: `name_gpu,num_gpu,watt,price,<model>...`) and a map from
-    /// catalog accelerator names to its `name_gpu` (`accelerator,benchmark_gpu`).
-    /// One-GPU rows only; `reference` is the `name_gpu` everything is
-    /// relative to.
+    /// A table from a [`Benchmark`]: its file (Lambda's
+    /// `pytorch-train-throughput` format: `name_gpu,num_gpu,watt,price,<model>...`)
+    /// and its map from catalog accelerator names to the file's `name_gpu`
+    /// (`accelerator,benchmark_gpu`). One-GPU rows only, relative to the
+    /// benchmark's `reference`.
+    ///
+    /// ```
+    /// use geoshift::data::catalog::{Benchmark, SpeedTable, Throughput};
+    /// let table = SpeedTable::from_benchmark(
+    ///     &Benchmark {
+    ///         file: "bench.csv",
+    ///         text: "name_gpu,num_gpu,watt,price,resnet50\nA,1,400,0,100\nB,1,300,0,50\n",
+    ///         map_file: "map.csv",
+    ///         map_text: "accelerator,benchmark_gpu\nA100,A\nL4,B\n",
+    ///         reference: "A",
+    ///     },
+    ///     &Throughput::Model("resnet50".into()),
+    /// )?;
+    /// // 50 over 100 (a geometric mean of one column, through exp and ln).
+    /// assert!((table.accelerators["L4"].relative_throughput - 0.5).abs() < 1e-12);
+    /// assert_eq!(table.accelerators["L4"].board_power_w, 300.0);
+    /// # Ok::<(), geoshift::data::DataError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -325,13 +366,16 @@ impl SpeedTable {
     /// that is not finite and positive, [`DataError::DuplicateRow`] for a
     /// name mapped twice.
     pub fn from_benchmark(
-        benchmark_file: &str,
-        benchmark_text: &str,
-        map_file: &str,
-        map_text: &str,
-        reference: &str,
+        benchmark: &Benchmark<'_>,
         metric: &Throughput,
     ) -> Result<SpeedTable, DataError> {
+        let Benchmark {
+            file: benchmark_file,
+            text: benchmark_text,
+            map_file,
+            map_text,
+            reference,
+        } = *benchmark;
         let rows = read_rows::<BTreeMap<String, String>>(benchmark_file, benchmark_text)?;
         let models: Vec<&str> = match metric {
             Throughput::GeometricMean => BENCHMARK_MODELS.to_vec(),
@@ -458,6 +502,7 @@ impl SpeedTable {
 
 /// What to do with a row that cannot be a pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum BadRows {
     /// Stop at the first bad row with an error naming it.
     #[default]
@@ -469,6 +514,7 @@ pub enum BadRows {
 /// Why a catalog row is not an offer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RowProblem {
     /// The price column of the chosen offer is empty.
     NoPrice {
@@ -524,6 +570,7 @@ impl std::fmt::Display for RowProblem {
 
 /// A row left out, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SkippedRow {
     /// 1-based line in the file.
     pub line: u64,
@@ -537,6 +584,7 @@ pub struct SkippedRow {
 
 /// A catalog row that can be a pool.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CatalogOffer {
     /// 1-based line in the file.
     pub line: u64,
@@ -579,6 +627,7 @@ fn whole_gpus(count: f64) -> Option<u32> {
 
 /// The offers of a catalog file and the rows left out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CatalogOffers {
     /// File name.
     pub file: String,
@@ -588,9 +637,60 @@ pub struct CatalogOffers {
     pub skipped: Vec<SkippedRow>,
 }
 
-/// Turns catalog rows into offers: rent from `offer`'s column, speed and
-/// power from `speeds`, with `reference_count` accelerators of the
-/// reference making one work unit per hour (8: one 8×A100 server-hour).
+/// How catalog rows become offers ([`offers`]): which price, how many
+/// reference accelerators make one work unit per hour, and what to do with
+/// a bad row. The default is on-demand prices, 8 (one 8×A100
+/// server-hour) and [`BadRows::Refuse`].
+///
+/// ```
+/// use geoshift::data::catalog::{BadRows, OfferOptions};
+/// use geoshift::data::Offer;
+/// let spot = OfferOptions::default().offer(Offer::Spot).bad_rows(BadRows::Skip);
+/// assert_eq!(spot.reference_count, 8.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct OfferOptions {
+    /// The price column: `Price` or `SpotPrice`.
+    pub offer: Offer,
+    /// Accelerators of the reference that make one work unit per hour.
+    pub reference_count: f64,
+    /// What to do with a row that cannot be an offer.
+    pub bad_rows: BadRows,
+}
+
+impl Default for OfferOptions {
+    fn default() -> Self {
+        OfferOptions {
+            offer: Offer::OnDemand,
+            reference_count: 8.0,
+            bad_rows: BadRows::Refuse,
+        }
+    }
+}
+
+impl OfferOptions {
+    /// The price column (default on-demand).
+    pub fn offer(mut self, offer: Offer) -> Self {
+        self.offer = offer;
+        self
+    }
+    /// Accelerators of the reference per work unit per hour (default 8).
+    pub fn reference_count(mut self, count: f64) -> Self {
+        self.reference_count = count;
+        self
+    }
+    /// What to do with a bad row (default [`BadRows::Refuse`]).
+    pub fn bad_rows(mut self, bad_rows: BadRows) -> Self {
+        self.bad_rows = bad_rows;
+        self
+    }
+}
+
+/// Turns the catalog rows of `file` into offers: rent from the options'
+/// price column, speed and power from `speeds`, with
+/// [`OfferOptions::reference_count`] accelerators of the reference making
+/// one work unit per hour.
 ///
 /// # Errors
 ///
@@ -601,11 +701,14 @@ pub struct CatalogOffers {
 pub fn offers(
     file: &str,
     rows: &[CatalogRow],
-    offer: Offer,
     speeds: &SpeedTable,
-    reference_count: f64,
-    bad_rows: BadRows,
+    options: &OfferOptions,
 ) -> Result<CatalogOffers, DataError> {
+    let OfferOptions {
+        offer,
+        reference_count,
+        bad_rows,
+    } = *options;
     if !(reference_count.is_finite() && reference_count > 0.0) {
         return Err(DataError::BadValue {
             file: file.to_string(),
@@ -736,8 +839,28 @@ pub struct HostLink {
     pub bandwidth_gbps: f64,
 }
 
-/// How marketplace offers become a scenario's hosts.
+/// How marketplace offers become a scenario's hosts ([`add_marketplace`]).
+/// The default: ids prefixed `vast`, one server per offer, no
+/// interruptions, a PUE of 1 (set the one you assume: the bundled survey's
+/// average is [`DataSet::pue`]), the carbon figures of 2023 (the bundled
+/// yearly file's year), no links, bad rows refused.
+///
+/// ```
+/// use geoshift::data::catalog::{HostLink, MarketOptions};
+/// let options = MarketOptions::default()
+///     .prefix("market")
+///     .servers_per_offer(4.0)
+///     .pue(1.3)
+///     .link(HostLink {
+///         region: "ny".into(),
+///         to_host_usd_per_gb: 0.01,
+///         from_host_usd_per_gb: 0.01,
+///         bandwidth_gbps: 1.0,
+///     });
+/// assert_eq!((options.links.len(), options.carbon_year), (1, 2023));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MarketOptions {
     /// Prefix of the region and pool ids, such as `vast`.
     pub prefix: String,
@@ -753,6 +876,64 @@ pub struct MarketOptions {
     pub links: Vec<HostLink>,
     /// What to do with a location whose country has no yearly carbon figure.
     pub bad_rows: BadRows,
+}
+
+impl Default for MarketOptions {
+    fn default() -> Self {
+        MarketOptions {
+            prefix: "vast".to_string(),
+            servers_per_offer: 1.0,
+            interruption_rate_per_hour: 0.0,
+            pue: 1.0,
+            carbon_year: 2023,
+            links: Vec::new(),
+            bad_rows: BadRows::Refuse,
+        }
+    }
+}
+
+impl MarketOptions {
+    /// Prefix of the region and pool ids (default `vast`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+    /// Servers per offer in every slot (default 1).
+    pub fn servers_per_offer(mut self, servers: f64) -> Self {
+        self.servers_per_offer = servers;
+        self
+    }
+    /// Interruptions per server-hour of every host (default 0).
+    pub fn interruption_rate_per_hour(mut self, rate: f64) -> Self {
+        self.interruption_rate_per_hour = rate;
+        self
+    }
+    /// PUE of every host (default 1).
+    pub fn pue(mut self, pue: f64) -> Self {
+        self.pue = pue;
+        self
+    }
+    /// Year of the yearly carbon averages (default 2023).
+    pub fn carbon_year(mut self, year: i32) -> Self {
+        self.carbon_year = year;
+        self
+    }
+    /// Adds a link between one of the user's regions and every host.
+    pub fn link(mut self, link: HostLink) -> Self {
+        self.links.push(link);
+        self
+    }
+    /// Adds links.
+    pub fn links(mut self, links: impl IntoIterator<Item = HostLink>) -> Self {
+        self.links.extend(links);
+        self
+    }
+    /// What to do with a location without a carbon figure (default
+    /// [`BadRows::Refuse`]).
+    pub fn bad_rows(mut self, bad_rows: BadRows) -> Self {
+        self.bad_rows = bad_rows;
+        self
+    }
 }
 
 /// Lower-case letters and digits, other runs as one `-`.
