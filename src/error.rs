@@ -189,6 +189,15 @@ impl Error {
         }
     }
 
+    /// The data error inside, if this is `Error::Data` (feature `data`).
+    #[cfg(feature = "data")]
+    pub fn as_data(&self) -> Option<&crate::data::DataError> {
+        match self {
+            Error::Data(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The mismatch inside, if this is [`Error::ScheduleMismatch`].
     pub fn as_mismatch(&self) -> Option<&ScheduleMismatch> {
         match self {

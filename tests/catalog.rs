@@ -11,6 +11,21 @@ use geoshift::data::{DataError, DataSet, Offer};
 use geoshift::{Region, Scenario};
 use proptest::prelude::*;
 
+/// The data error inside a crate error (every data function returns
+/// `geoshift::Error`; these tests read its `Data` payload).
+trait DataErr {
+    fn data(self) -> DataError;
+}
+
+impl DataErr for geoshift::Error {
+    fn data(self) -> DataError {
+        match self {
+            geoshift::Error::Data(e) => e,
+            other => panic!("not a data error: {other}"),
+        }
+    }
+}
+
 const HEADER: &str =
     "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region\n";
 
@@ -65,7 +80,8 @@ fn good_rows_become_offers_with_rent_speed_and_power() {
             .reference_count(8.0)
             .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     assert!(
         matches!(&err, DataError::BadCatalogRow { line: 2, problem, .. } if problem.contains("SpotPrice = 0")),
         "{err}"
@@ -104,7 +120,8 @@ fn bad_rows_are_refused_or_skipped_by_line() {
             .reference_count(8.0)
             .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     match &err {
         DataError::BadCatalogRow {
             file,
@@ -179,7 +196,8 @@ fn unknown_accelerators_are_named() {
             .reference_count(8.0)
             .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     assert_eq!(
         err,
         DataError::UnknownAccelerators {
@@ -206,7 +224,7 @@ fn unknown_accelerators_are_named() {
 #[test]
 fn malformed_rows_and_bad_numbers_are_typed_errors() {
     let text = file(&["1x-A100,A100,one,32,64.0,{},1.20,0.00,\"Germany, DE, EU\""]);
-    let err = read_catalog("m.csv", &text).unwrap_err();
+    let err = read_catalog("m.csv", &text).unwrap_err().data();
     assert!(matches!(err, DataError::Csv { line: 2, .. }), "{err}");
     let rows = read_catalog("m.csv", &file(&[])).unwrap();
     for bad in [0.0, -8.0, f64::NAN] {
@@ -221,21 +239,24 @@ fn malformed_rows_and_bad_numbers_are_typed_errors() {
         );
         assert!(matches!(
             err,
-            Err(DataError::BadValue {
+            Err(geoshift::Error::Data(DataError::BadValue {
                 field: "reference_count",
                 ..
-            })
+            }))
         ));
     }
     for (name, rel, w) in [("X", 0.0, 300.0), ("X", 1.0, f64::INFINITY)] {
         assert!(matches!(
             SpeedTable::given("t", [(name, rel, w)]),
-            Err(DataError::BadValue { .. })
+            Err(geoshift::Error::Data(DataError::BadValue { .. }))
         ));
     }
     assert!(matches!(
         SpeedTable::given("t", [("X", 1.0, 1.0), ("X", 2.0, 1.0)]),
-        Err(DataError::DuplicateRow { line: 2, .. })
+        Err(geoshift::Error::Data(DataError::DuplicateRow {
+            line: 2,
+            ..
+        }))
     ));
 }
 
@@ -282,7 +303,10 @@ fn bundled_speed_table_is_the_benchmark_ratio() {
     assert!((resnet.accelerators["RTX4090"].relative_throughput - 1301.0 / 1582.0).abs() < 1e-12);
     assert!(matches!(
         SpeedTable::bundled(&Throughput::Model("no_such_model".into())),
-        Err(DataError::UnknownCode { what: "column", .. })
+        Err(geoshift::Error::Data(DataError::UnknownCode {
+            what: "column",
+            ..
+        }))
     ));
 }
 
@@ -307,7 +331,8 @@ fn shipped_vast_snapshot() {
             .reference_count(8.0)
             .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     let DataError::UnknownAccelerators { names, .. } = err else {
         panic!("{err}")
     };
@@ -403,16 +428,18 @@ fn hosts_join_a_scenario_one_region_per_location() {
     assert_eq!(link.egress_usd_per_gb, 0.03);
     geoshift::Problem::new(&s).unwrap();
 
-    let err = add_marketplace(&mut base(), &got, &options("nowhere"), &data).unwrap_err();
+    let err = add_marketplace(&mut base(), &got, &options("nowhere"), &data)
+        .unwrap_err()
+        .data();
     assert!(matches!(err, DataError::UnknownRegion { .. }), "{err}");
     let mut o = options("home");
     o.servers_per_offer = -1.0;
     assert!(matches!(
         add_marketplace(&mut base(), &got, &o, &data),
-        Err(DataError::BadValue {
+        Err(geoshift::Error::Data(DataError::BadValue {
             field: "servers_per_offer",
             ..
-        })
+        }))
     ));
 }
 
@@ -432,7 +459,9 @@ fn a_host_without_a_carbon_figure_is_refused_or_skipped() {
             .bad_rows(BadRows::Refuse),
     )
     .unwrap();
-    let err = add_marketplace(&mut base(), &got, &options("home"), &data).unwrap_err();
+    let err = add_marketplace(&mut base(), &got, &options("home"), &data)
+        .unwrap_err()
+        .data();
     assert!(
         matches!(err, DataError::BadCatalogRow { line: 2, .. }),
         "{err}"
@@ -536,7 +565,8 @@ fn many_unknown_accelerators_keep_the_message_short() {
             .reference_count(8.0)
             .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     let DataError::UnknownAccelerators { names, .. } = &err else {
         panic!("{err:?}")
     };
@@ -689,7 +719,7 @@ fn crlf_rows_keep_their_lines() {
     assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
     let bad = text.replace("3.00", "x");
     match read_catalog("crlf.csv", &bad) {
-        Err(DataError::Csv { line, message, .. }) => {
+        Err(geoshift::Error::Data(DataError::Csv { line, message, .. })) => {
             assert_eq!(line, 3);
             assert!(message.contains("column Price"), "{message}");
         }

@@ -81,15 +81,15 @@ pub struct CatalogArgs {
 
 /// A data error as a failure: exit 1 (bad input), or 4 when reading was
 /// stopped by Ctrl-C; `--json` prints it with its typed detail.
-fn data_error(e: DataError) -> Failure {
-    let code = if matches!(e, DataError::Stopped { .. }) {
+fn data_error(e: geoshift::Error) -> Failure {
+    let code = if matches!(e, geoshift::Error::Data(DataError::Stopped { .. })) {
         4
     } else {
         1
     };
     Failure {
         code,
-        ..Failure::from(geoshift::Error::from(e))
+        ..Failure::from(e)
     }
 }
 

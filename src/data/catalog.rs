@@ -166,7 +166,7 @@ pub fn total_gpu_memory_mib(gpu_info: &str) -> Option<f64> {
 /// parse (a price that is not a number, a missing `InstanceType` or
 /// `Region` column); [`DataError::TooManyRows`] for a file of more than
 /// [`MAX_CATALOG_ROWS`] rows.
-pub fn read_catalog(file: &str, text: &str) -> Result<Vec<CatalogRow>, DataError> {
+pub fn read_catalog(file: &str, text: &str) -> Result<Vec<CatalogRow>, crate::Error> {
     read_catalog_until(file, text, &AtomicBool::new(false))
 }
 
@@ -180,7 +180,7 @@ pub fn read_catalog_until(
     file: &str,
     text: &str,
     stop: &AtomicBool,
-) -> Result<Vec<CatalogRow>, DataError> {
+) -> Result<Vec<CatalogRow>, crate::Error> {
     let mut rows = Vec::new();
     each_row::<RawRow>(file, text, |line, r| {
         let n = rows.len() as u64;
@@ -304,7 +304,7 @@ impl SpeedTable {
     /// // The reference card does an eighth of a work unit per hour.
     /// assert!((speeds["A100"] - 0.125).abs() < 1e-12);
     /// assert!(speeds["RTX4090"] < speeds["A100"]);
-    /// # Ok::<(), geoshift::data::DataError>(())
+    /// # Ok::<(), geoshift::Error>(())
     /// ```
     pub fn speed_by_accelerator(&self, reference_count: f64) -> BTreeMap<String, f64> {
         self.accelerators
@@ -321,7 +321,7 @@ impl SpeedTable {
     /// # Errors
     ///
     /// As [`SpeedTable::from_benchmark`].
-    pub fn bundled(metric: &Throughput) -> Result<SpeedTable, DataError> {
+    pub fn bundled(metric: &Throughput) -> Result<SpeedTable, crate::Error> {
         SpeedTable::from_benchmark(
             &Benchmark {
                 file: "lambda_pytorch_train_throughput_fp16.csv",
@@ -355,7 +355,7 @@ impl SpeedTable {
     /// // 50 over 100 (a geometric mean of one column, through exp and ln).
     /// assert!((table.accelerators["L4"].relative_throughput - 0.5).abs() < 1e-12);
     /// assert_eq!(table.accelerators["L4"].board_power_w, 300.0);
-    /// # Ok::<(), geoshift::data::DataError>(())
+    /// # Ok::<(), geoshift::Error>(())
     /// ```
     ///
     /// # Errors
@@ -368,7 +368,7 @@ impl SpeedTable {
     pub fn from_benchmark(
         benchmark: &Benchmark<'_>,
         metric: &Throughput,
-    ) -> Result<SpeedTable, DataError> {
+    ) -> Result<SpeedTable, crate::Error> {
         let Benchmark {
             file: benchmark_file,
             text: benchmark_text,
@@ -434,7 +434,8 @@ impl SpeedTable {
                     file: map_file.to_string(),
                     line,
                     key: m.accelerator,
-                });
+                }
+                .into());
             }
         }
         let basis = match metric {
@@ -464,7 +465,7 @@ impl SpeedTable {
     pub fn given<'a>(
         basis: &str,
         rows: impl IntoIterator<Item = (&'a str, f64, f64)>,
-    ) -> Result<SpeedTable, DataError> {
+    ) -> Result<SpeedTable, crate::Error> {
         const FILE: &str = "given speed table";
         let mut accelerators = BTreeMap::new();
         for (i, (name, relative, watt)) in rows.into_iter().enumerate() {
@@ -477,7 +478,8 @@ impl SpeedTable {
                         field,
                         value: format!("{name}: {v}"),
                         rule: "must be a finite number > 0",
-                    });
+                    }
+                    .into());
                 }
             }
             let row = Accelerator {
@@ -490,7 +492,8 @@ impl SpeedTable {
                     file: FILE.to_string(),
                     line,
                     key: name.to_string(),
-                });
+                }
+                .into());
             }
         }
         Ok(SpeedTable {
@@ -703,7 +706,7 @@ pub fn offers(
     rows: &[CatalogRow],
     speeds: &SpeedTable,
     options: &OfferOptions,
-) -> Result<CatalogOffers, DataError> {
+) -> Result<CatalogOffers, crate::Error> {
     let OfferOptions {
         offer,
         reference_count,
@@ -716,7 +719,8 @@ pub fn offers(
             field: "reference_count",
             value: reference_count.to_string(),
             rule: "must be a finite number > 0",
-        });
+        }
+        .into());
     }
     if bad_rows == BadRows::Refuse {
         let unknown: BTreeSet<&str> = rows
@@ -729,7 +733,8 @@ pub fn offers(
             return Err(DataError::UnknownAccelerators {
                 file: file.to_string(),
                 names: unknown.into_iter().map(str::to_string).collect(),
-            });
+            }
+            .into());
         }
     }
     let column = match offer {
@@ -797,7 +802,8 @@ pub fn offers(
                         instance: row.instance_type.clone(),
                         region: row.region.clone(),
                         problem: problem.to_string(),
-                    })
+                    }
+                    .into())
                 }
                 BadRows::Skip => out.skipped.push(SkippedRow {
                     line: row.line,
@@ -1020,7 +1026,7 @@ pub fn add_marketplace(
     offers: &CatalogOffers,
     options: &MarketOptions,
     data: &DataSet,
-) -> Result<Vec<SkippedRow>, DataError> {
+) -> Result<Vec<SkippedRow>, crate::Error> {
     add_marketplace_until(scenario, offers, options, data, &AtomicBool::new(false))
 }
 
@@ -1038,7 +1044,7 @@ pub fn add_marketplace_until(
     options: &MarketOptions,
     data: &DataSet,
     stop: &AtomicBool,
-) -> Result<Vec<SkippedRow>, DataError> {
+) -> Result<Vec<SkippedRow>, crate::Error> {
     let bad = |field: &'static str, v: f64, rule: &'static str| DataError::BadValue {
         file: "market options".to_string(),
         line: 0,
@@ -1059,7 +1065,7 @@ pub fn add_marketplace_until(
         options.interruption_rate_per_hour,
     )?;
     if !(options.pue.is_finite() && options.pue >= 1.0) {
-        return Err(bad("pue", options.pue, "must be a finite number >= 1"));
+        return Err(bad("pue", options.pue, "must be a finite number >= 1").into());
     }
     for l in &options.links {
         non_negative("to_host_usd_per_gb", l.to_host_usd_per_gb)?;
@@ -1070,7 +1076,8 @@ pub fn add_marketplace_until(
                 entity: "link",
                 id: format!("{}<->{}-*", l.region, options.prefix),
                 region: l.region.clone(),
-            });
+            }
+            .into());
         }
     }
     let mut skipped = Vec::new();
@@ -1086,7 +1093,8 @@ pub fn add_marketplace_until(
             return Err(DataError::Stopped {
                 file: offers.file.clone(),
                 line: o.line,
-            });
+            }
+            .into());
         }
         let id = match region_of.get(o.region.as_str()) {
             Some(id) => id.clone(),
@@ -1112,7 +1120,8 @@ pub fn add_marketplace_until(
                         instance: o.instance_type.clone(),
                         region: o.region.clone(),
                         problem: why,
-                    })
+                    }
+                    .into())
                 }
                 (Err(why), BadRows::Skip) => {
                     skipped.push(SkippedRow {
