@@ -5,8 +5,8 @@
 //!
 //! `cargo run --example embed`
 
+use geoshift::data::ScenarioBuilder;
 use geoshift::data::{Carbon, DataSet, Energy, Period, PoolSpec, Power, Pue, RegionSpec};
-use geoshift::data::{DataError, ScenarioBuilder};
 use geoshift::{evaluate, Job, Optimal, Problem, Report, Scenario, Scheduler};
 
 /// What a service would expose: plan a scenario, return the priced schedule.
@@ -18,7 +18,7 @@ fn plan(scenario: &Scenario) -> Result<Report, geoshift::Error> {
 
 /// A request as a service might receive it: one site on the PJM market,
 /// two jobs. The fleet, rent and jobs are the caller's numbers.
-fn request(data: &DataSet) -> Result<Scenario, DataError> {
+fn request(data: &DataSet) -> Result<Scenario, geoshift::Error> {
     let period = Period::new("2023-07-03T00:00:00Z".parse().unwrap(), 24)?;
     ScenarioBuilder::new(period)
         .region(RegionSpec::new(

@@ -51,6 +51,16 @@
 //! let pool: Pool = Pool::builder("gpus", "home").servers(4.0).rent_usd_per_hour(6.0).build();
 //! ```
 //!
+//! Added to a scenario without its PUE, a region builder fails to compile
+//! with "the region builder is missing `.pue(..)`" (each required value's
+//! trait, such as [`PueSet`], names its call):
+//!
+//! ```compile_fail
+//! use geoshift::{Horizon, Region, Scenario};
+//! let horizon = Horizon::new("2026-06-01T00:00:00Z".parse().unwrap(), 3600, 2);
+//! let s = Scenario::builder(horizon).region(Region::builder("home").price_usd_per_mwh(50.0));
+//! ```
+//!
 //! Nor does one with its rent given twice (a setter of a required value
 //! exists only while it is unset):
 //!
@@ -171,17 +181,65 @@ impl From<ScenarioBuilder> for Scenario {
     }
 }
 
+/// Declares, per required value of a builder, the trait its type state
+/// has once the value is set ([`Set`]), whose `on_unimplemented` message
+/// names the call that is missing: a builder added or built without it
+/// fails to compile saying so, not with `Region: From<RegionBuilder<Unset,
+/// Set<Series>>>`.
+macro_rules! required {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty, $message:literal;)+) => {$(
+        $(#[$doc])*
+        #[diagnostic::on_unimplemented(
+            message = $message,
+            label = "this builder is not complete",
+            note = "a builder becomes its entity once every required value is set"
+        )]
+        pub trait $name {
+            /// The value set.
+            fn value(self) -> $ty;
+        }
+        impl $name for Set<$ty> {
+            fn value(self) -> $ty {
+                self.0
+            }
+        }
+    )+};
+}
+
+required! {
+    /// The PUE of a [`RegionBuilder`] is set.
+    PueSet: f64, "the region builder is missing `.pue(..)`";
+    /// The energy price of a [`RegionBuilder`] is set.
+    PriceSet: Series, "the region builder is missing `.price_usd_per_mwh(..)`";
+    /// The servers of a [`PoolBuilder`] are set.
+    ServersSet: Series, "the pool builder is missing `.servers(..)`";
+    /// The rent of a [`PoolBuilder`] is set.
+    RentSet: f64, "the pool builder is missing `.rent_usd_per_hour(..)`";
+    /// The power of a [`PoolBuilder`] is set.
+    PowerSet: f64, "the pool builder is missing `.power_kw(..)`";
+    /// The bandwidth of a [`LinkBuilder`] is set.
+    BandwidthSet: f64, "the link builder is missing `.bandwidth_gbps(..)`";
+    /// The egress price of a [`LinkBuilder`] is set.
+    EgressSet: f64, "the link builder is missing `.egress_usd_per_gb(..)`";
+    /// The work of a [`JobBuilder`] is set.
+    WorkSet: f64, "the job builder is missing `.work(..)`";
+    /// The deadline of a [`JobBuilder`] is set.
+    DeadlineSet: DateTime<Utc>, "the job builder is missing `.deadline(..)`";
+    /// The parallelism of a [`JobBuilder`] is set.
+    MaxServersSet: f64, "the job builder is missing `.max_servers(..)`";
+}
+
 /// Implements `From<complete builder>` for the entity and its `build`.
 macro_rules! complete {
-    ($builder:ident < $($state:ty),+ > => $entity:ty, |$b:ident| $make:expr) => {
-        impl $builder<$($state),+> {
+    ($builder:ident < $($state:ident: $set:ident),+ > => $entity:ty, |$b:ident| $make:expr) => {
+        impl<$($state: $set),+> $builder<$($state),+> {
             /// The entity, every required value set.
             pub fn build(self) -> $entity {
                 let $b = self;
                 $make
             }
         }
-        impl From<$builder<$($state),+>> for $entity {
+        impl<$($state: $set),+> From<$builder<$($state),+>> for $entity {
             fn from(b: $builder<$($state),+>) -> $entity {
                 b.build()
             }
@@ -265,10 +323,10 @@ impl<P, E> RegionBuilder<P, E> {
     }
 }
 
-complete!(RegionBuilder<Set<f64>, Set<Series>> => Region, |b| Region {
+complete!(RegionBuilder<P: PueSet, E: PriceSet> => Region, |b| Region {
     id: b.id,
-    pue: b.pue.0,
-    price_usd_per_mwh: b.price.0,
+    pue: b.pue.value(),
+    price_usd_per_mwh: b.price.value(),
     carbon_g_per_kwh: b.carbon_g_per_kwh,
     power_cap_kw: b.power_cap_kw,
     group: b.group,
@@ -406,12 +464,12 @@ impl<S, R, W> PoolBuilder<S, R, W> {
     }
 }
 
-complete!(PoolBuilder<Set<Series>, Set<f64>, Set<f64>> => Pool, |b| Pool {
+complete!(PoolBuilder<S: ServersSet, R: RentSet, W: PowerSet> => Pool, |b| Pool {
     id: b.id,
     region: b.region,
-    servers: b.servers.0,
-    rent_usd_per_hour: b.rent.0,
-    power_kw: b.power.0,
+    servers: b.servers.value(),
+    rent_usd_per_hour: b.rent.value(),
+    power_kw: b.power.value(),
     speed: b.speed,
     rent_includes_energy: b.rent_includes_energy,
     interruption_rate_per_hour: b.interruption_rate_per_hour,
@@ -469,11 +527,11 @@ impl<B> LinkBuilder<B, Unset> {
     }
 }
 
-complete!(LinkBuilder<Set<f64>, Set<f64>> => Link, |b| Link {
+complete!(LinkBuilder<B: BandwidthSet, E: EgressSet> => Link, |b| Link {
     from: b.from,
     to: b.to,
-    bandwidth_gbps: b.bandwidth.0,
-    egress_usd_per_gb: b.egress.0,
+    bandwidth_gbps: b.bandwidth.value(),
+    egress_usd_per_gb: b.egress.value(),
 });
 
 impl Job {
@@ -673,15 +731,15 @@ impl<W, D, M> JobBuilder<W, D, M> {
     }
 }
 
-complete!(JobBuilder<Set<f64>, Set<DateTime<Utc>>, Set<f64>> => Job, |b| Job {
+complete!(JobBuilder<W: WorkSet, D: DeadlineSet, M: MaxServersSet> => Job, |b| Job {
     id: b.id,
     origin: b.origin,
-    work: b.work.0,
+    work: b.work.value(),
     input_gb: b.input_gb,
     output_gb: b.output_gb,
     release: b.release,
-    deadline: b.deadline.0,
-    max_servers: b.max_servers.0,
+    deadline: b.deadline.value(),
+    max_servers: b.max_servers.value(),
     regions: b.regions,
     placement: b.placement,
     unmet_usd_per_work: b.unmet_usd_per_work,

@@ -182,6 +182,7 @@ fn shortfalls(
         Err(Failure::TimeLimit) => {
             return Err(stopped(limits.stop().unwrap_or(StopReason::TimeLimit)))
         }
+        Err(Failure::Stopped(why)) => return Err(stopped(why)),
         Err(Failure::Infeasible) => return Err(false_infeasible(backend)),
         Err(Failure::Numerical(e)) => return Err(failed(backend, e)),
     };

@@ -162,7 +162,7 @@ impl ErrorKind {
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -185,6 +185,15 @@ impl Error {
     pub fn as_violation(&self) -> Option<&ScheduleViolation> {
         match self {
             Error::InvalidSchedule(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The data error inside, if this is `Error::Data` (feature `data`).
+    #[cfg(feature = "data")]
+    pub fn as_data(&self) -> Option<&crate::data::DataError> {
+        match self {
+            Error::Data(e) => Some(e),
             _ => None,
         }
     }

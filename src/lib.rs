@@ -90,51 +90,57 @@ pub mod time;
 /// The crate's specification, `docs/MODEL.md` in the repository, rendered
 /// here: what each input means, when a job may run where, the rules a
 /// schedule keeps and what it costs. Holds no code.
-#[doc = include_str!("../docs/MODEL.md")]
+#[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__MODEL.md"))]
 pub mod spec {}
 
 /// The guide: the short pages of `docs/` in the repository, one topic
-/// each, rendered here (their Rust examples run as doctests). Holds no
-/// code.
+/// each, rendered here (their Rust examples run as doctests), and the
+/// READMEs of `scenarios/` and `data/` they link to. Their links, written
+/// for GitHub, are rewritten at build time to this documentation's pages
+/// (charts and files embedded), by `build.rs`. Holds no code.
 pub mod guide {
-    #[doc = include_str!("../docs/README.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__README.md"))]
     pub mod index {}
-    #[doc = include_str!("../docs/model.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__model.md"))]
     pub mod model {}
-    #[doc = include_str!("../docs/scenario-file.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__scenario-file.md"))]
     pub mod scenario_file {}
-    #[doc = include_str!("../docs/cli.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__cli.md"))]
     pub mod cli {}
-    #[doc = include_str!("../docs/limits.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__limits.md"))]
     pub mod limits {}
-    #[doc = include_str!("../docs/faults.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__faults.md"))]
     pub mod faults {}
-    #[doc = include_str!("../docs/solvers.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__solvers.md"))]
     pub mod solvers {}
-    #[doc = include_str!("../docs/unmet-work.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__unmet-work.md"))]
     pub mod unmet_work {}
-    #[doc = include_str!("../docs/explain.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__explain.md"))]
     pub mod explain {}
-    #[doc = include_str!("../docs/sweep.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__sweep.md"))]
     pub mod sweep {}
-    #[doc = include_str!("../docs/replan.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__replan.md"))]
     pub mod replan {}
-    #[doc = include_str!("../docs/risk.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__risk.md"))]
     pub mod risk {}
-    #[doc = include_str!("../docs/bench.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__bench.md"))]
     pub mod bench {}
-    #[doc = include_str!("../docs/many-machines.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__many-machines.md"))]
     pub mod many_machines {}
-    #[doc = include_str!("../docs/marketplace.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__marketplace.md"))]
     pub mod marketplace {}
-    #[doc = include_str!("../docs/data.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__data.md"))]
     pub mod data {}
-    #[doc = include_str!("../docs/embedding.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__embedding.md"))]
     pub mod embedding {}
-    #[doc = include_str!("../docs/performance.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__performance.md"))]
     pub mod performance {}
-    #[doc = include_str!("../docs/layout.md")]
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/docs__layout.md"))]
     pub mod layout {}
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/scenarios__README.md"))]
+    pub mod shipped_scenarios {}
+    #[doc = include_str!(concat!(env!("OUT_DIR"), "/guide/data__README.md"))]
+    pub mod data_sources {}
 }
 
 pub use decide::errors::{ExplainError, ReplanError, SweepError};

@@ -28,6 +28,38 @@ impl fmt::Display for Cut<'_> {
     }
 }
 
+/// Most characters of the list of valid names that [`serde_message`]
+/// shows (the names are the crate's own: every list of the file format
+/// is far shorter).
+const MAX_NAMES_CHARS: usize = 4000;
+
+/// A parser's message (serde's) for display: the input it quotes cut as
+/// [`cut`] cuts it, the list of valid names that follows kept whole, as
+/// in "unknown field `deadlin`, expected one of `id`, `origin`, ...".
+pub(crate) fn serde_message(message: &str) -> SerdeMessage<'_> {
+    SerdeMessage(message)
+}
+
+/// Display of [`serde_message`].
+pub(crate) struct SerdeMessage<'a>(&'a str);
+
+impl fmt::Display for SerdeMessage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        // The names follow the quoted input: split at the last "`, expected".
+        let (quoted, names) = match self.0.rfind("`, expected ") {
+            Some(i) => self.0.split_at(i + 1),
+            None => match self.0.rfind("`, there are no") {
+                Some(i) => self.0.split_at(i + 1),
+                None => (self.0, ""),
+            },
+        };
+        match names.char_indices().nth(MAX_NAMES_CHARS) {
+            None => write!(f, "{}{names}", cut(quoted)),
+            Some((end, _)) => write!(f, "{}{}...", cut(quoted), &names[..end]),
+        }
+    }
+}
+
 /// A number as Rust writes it when that is short, else in scientific
 /// notation: `5e-324`, not 324 digits.
 pub(crate) fn num(value: f64) -> Num {

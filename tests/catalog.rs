@@ -4,12 +4,27 @@
 
 use geoshift::data::catalog::{
     add_marketplace, country_code, host_region_id, offers, read_catalog, total_gpu_memory_mib,
-    vast_snapshots, BadRows, HostLink, MarketOptions, RowProblem, SpeedTable, Throughput,
-    REFERENCE_GPU,
+    vast_snapshots, BadRows, HostLink, MarketOptions, OfferOptions, RowProblem, SpeedTable,
+    Throughput, REFERENCE_GPU,
 };
 use geoshift::data::{DataError, DataSet, Offer};
 use geoshift::{Region, Scenario};
 use proptest::prelude::*;
+
+/// The data error inside a crate error (every data function returns
+/// `geoshift::Error`; these tests read its `Data` payload).
+trait DataErr {
+    fn data(self) -> DataError;
+}
+
+impl DataErr for geoshift::Error {
+    fn data(self) -> DataError {
+        match self {
+            geoshift::Error::Data(e) => e,
+            other => panic!("not a data error: {other}"),
+        }
+    }
+}
 
 const HEADER: &str =
     "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region\n";
@@ -40,10 +55,11 @@ fn good_rows_become_offers_with_rent_speed_and_power() {
     let got = offers(
         "t.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
     .unwrap();
     assert!(got.skipped.is_empty());
@@ -55,12 +71,31 @@ fn good_rows_become_offers_with_rent_speed_and_power() {
     );
     assert_eq!(b.region, "Texas, US, NA");
     // The spot column of the same rows: 0.00 is not a price.
-    let err = offers("t.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Refuse).unwrap_err();
+    let err = offers(
+        "t.csv",
+        &rows,
+        &table(),
+        &OfferOptions::default()
+            .offer(Offer::Spot)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
+    )
+    .unwrap_err()
+    .data();
     assert!(
         matches!(&err, DataError::BadCatalogRow { line: 2, problem, .. } if problem.contains("SpotPrice = 0")),
         "{err}"
     );
-    let spot = offers("t.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Skip).unwrap();
+    let spot = offers(
+        "t.csv",
+        &rows,
+        &table(),
+        &OfferOptions::default()
+            .offer(Offer::Spot)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Skip),
+    )
+    .unwrap();
     assert_eq!(spot.offers.len(), 1);
     assert_eq!(spot.offers[0].rent_usd_per_hour, 0.30);
 }
@@ -79,12 +114,14 @@ fn bad_rows_are_refused_or_skipped_by_line() {
     let err = offers(
         "bad.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     match &err {
         DataError::BadCatalogRow {
             file,
@@ -103,10 +140,11 @@ fn bad_rows_are_refused_or_skipped_by_line() {
     let got = offers(
         "bad.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Skip,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Skip),
     )
     .unwrap();
     assert_eq!(got.offers.len(), 1);
@@ -152,12 +190,14 @@ fn unknown_accelerators_are_named() {
     let err = offers(
         "u.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     assert_eq!(
         err,
         DataError::UnknownAccelerators {
@@ -169,10 +209,11 @@ fn unknown_accelerators_are_named() {
     let got = offers(
         "u.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Skip,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Skip),
     )
     .unwrap();
     let lines: Vec<u64> = got.skipped.iter().map(|s| s.line).collect();
@@ -183,35 +224,39 @@ fn unknown_accelerators_are_named() {
 #[test]
 fn malformed_rows_and_bad_numbers_are_typed_errors() {
     let text = file(&["1x-A100,A100,one,32,64.0,{},1.20,0.00,\"Germany, DE, EU\""]);
-    let err = read_catalog("m.csv", &text).unwrap_err();
+    let err = read_catalog("m.csv", &text).unwrap_err().data();
     assert!(matches!(err, DataError::Csv { line: 2, .. }), "{err}");
     let rows = read_catalog("m.csv", &file(&[])).unwrap();
     for bad in [0.0, -8.0, f64::NAN] {
         let err = offers(
             "m.csv",
             &rows,
-            Offer::OnDemand,
             &table(),
-            bad,
-            BadRows::Skip,
+            &OfferOptions::default()
+                .offer(Offer::OnDemand)
+                .reference_count(bad)
+                .bad_rows(BadRows::Skip),
         );
         assert!(matches!(
             err,
-            Err(DataError::BadValue {
+            Err(geoshift::Error::Data(DataError::BadValue {
                 field: "reference_count",
                 ..
-            })
+            }))
         ));
     }
     for (name, rel, w) in [("X", 0.0, 300.0), ("X", 1.0, f64::INFINITY)] {
         assert!(matches!(
             SpeedTable::given("t", [(name, rel, w)]),
-            Err(DataError::BadValue { .. })
+            Err(geoshift::Error::Data(DataError::BadValue { .. }))
         ));
     }
     assert!(matches!(
         SpeedTable::given("t", [("X", 1.0, 1.0), ("X", 2.0, 1.0)]),
-        Err(DataError::DuplicateRow { line: 2, .. })
+        Err(geoshift::Error::Data(DataError::DuplicateRow {
+            line: 2,
+            ..
+        }))
     ));
 }
 
@@ -258,7 +303,10 @@ fn bundled_speed_table_is_the_benchmark_ratio() {
     assert!((resnet.accelerators["RTX4090"].relative_throughput - 1301.0 / 1582.0).abs() < 1e-12);
     assert!(matches!(
         SpeedTable::bundled(&Throughput::Model("no_such_model".into())),
-        Err(DataError::UnknownCode { what: "column", .. })
+        Err(geoshift::Error::Data(DataError::UnknownCode {
+            what: "column",
+            ..
+        }))
     ));
 }
 
@@ -274,12 +322,31 @@ fn shipped_vast_snapshot() {
     assert_eq!(rows[0].region, "Czechia, CZ, EU");
     assert!(rows.iter().all(|r| r.spot_price_usd_per_hour == Some(0.0)));
     let t = SpeedTable::bundled(&Throughput::GeometricMean).unwrap();
-    let err = offers(snap.file, &rows, Offer::OnDemand, &t, 8.0, BadRows::Refuse).unwrap_err();
+    let err = offers(
+        snap.file,
+        &rows,
+        &t,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
+    )
+    .unwrap_err()
+    .data();
     let DataError::UnknownAccelerators { names, .. } = err else {
         panic!("{err}")
     };
     assert!(names.contains(&"H200".to_string()) && names.contains(&"RTX5090".to_string()));
-    let got = offers(snap.file, &rows, Offer::OnDemand, &t, 8.0, BadRows::Skip).unwrap();
+    let got = offers(
+        snap.file,
+        &rows,
+        &t,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Skip),
+    )
+    .unwrap();
     assert_eq!(got.offers.len() + got.skipped.len(), rows.len());
     for r in &rows {
         let cc = country_code(&r.region).unwrap();
@@ -302,20 +369,19 @@ fn base() -> Scenario {
 }
 
 fn options(region: &str) -> MarketOptions {
-    MarketOptions {
-        prefix: "m".into(),
-        servers_per_offer: 1.0,
-        interruption_rate_per_hour: 0.01,
-        pue: 1.5,
-        carbon_year: 2023,
-        links: vec![HostLink {
+    MarketOptions::default()
+        .prefix("m")
+        .servers_per_offer(1.0)
+        .interruption_rate_per_hour(0.01)
+        .pue(1.5)
+        .carbon_year(2023)
+        .link(HostLink {
             region: region.into(),
             to_host_usd_per_gb: 0.02,
             from_host_usd_per_gb: 0.03,
             bandwidth_gbps: 1.0,
-        }],
-        bad_rows: BadRows::Refuse,
-    }
+        })
+        .bad_rows(BadRows::Refuse)
 }
 
 #[test]
@@ -330,10 +396,11 @@ fn hosts_join_a_scenario_one_region_per_location() {
     let got = offers(
         "h.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
     .unwrap();
     let mut s = base();
@@ -361,16 +428,18 @@ fn hosts_join_a_scenario_one_region_per_location() {
     assert_eq!(link.egress_usd_per_gb, 0.03);
     geoshift::Problem::new(&s).unwrap();
 
-    let err = add_marketplace(&mut base(), &got, &options("nowhere"), &data).unwrap_err();
+    let err = add_marketplace(&mut base(), &got, &options("nowhere"), &data)
+        .unwrap_err()
+        .data();
     assert!(matches!(err, DataError::UnknownRegion { .. }), "{err}");
     let mut o = options("home");
     o.servers_per_offer = -1.0;
     assert!(matches!(
         add_marketplace(&mut base(), &got, &o, &data),
-        Err(DataError::BadValue {
+        Err(geoshift::Error::Data(DataError::BadValue {
             field: "servers_per_offer",
             ..
-        })
+        }))
     ));
 }
 
@@ -383,13 +452,16 @@ fn a_host_without_a_carbon_figure_is_refused_or_skipped() {
     let got = offers(
         "r.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
     .unwrap();
-    let err = add_marketplace(&mut base(), &got, &options("home"), &data).unwrap_err();
+    let err = add_marketplace(&mut base(), &got, &options("home"), &data)
+        .unwrap_err()
+        .data();
     assert!(
         matches!(err, DataError::BadCatalogRow { line: 2, .. }),
         "{err}"
@@ -427,7 +499,7 @@ proptest! {
             .collect();
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
         let parsed = read_catalog("p.csv", &file(&refs)).unwrap();
-        let got = offers("p.csv", &parsed, Offer::OnDemand, &table(), 8.0, BadRows::Skip).unwrap();
+        let got = offers("p.csv", &parsed, &table(), &OfferOptions::default().offer(Offer::OnDemand).reference_count(8.0).bad_rows(BadRows::Skip)).unwrap();
         prop_assert_eq!(got.offers.len() + got.skipped.len(), parsed.len());
         for o in &got.offers {
             let row = &parsed[(o.line - 2) as usize];
@@ -436,7 +508,7 @@ proptest! {
             let rel = table().accelerators[&o.accelerator].relative_throughput;
             prop_assert!((o.speed - o.accelerator_count * rel / 8.0).abs() < 1e-12);
         }
-        let refused = offers("p.csv", &parsed, Offer::OnDemand, &table(), 8.0, BadRows::Refuse);
+        let refused = offers("p.csv", &parsed, &table(), &OfferOptions::default().offer(Offer::OnDemand).reference_count(8.0).bad_rows(BadRows::Refuse));
         prop_assert_eq!(refused.is_ok(), got.skipped.is_empty());
     }
 }
@@ -452,7 +524,16 @@ fn availability_zones_key_the_offers() {
         p4d.24xlarge,A100,8,96,1152,{},32.7726,12.1,us-east-1,us-east-1b\n";
     let rows = read_catalog("aws.csv", text).unwrap();
     assert_eq!(rows[0].zone.as_deref(), Some("us-east-1a"));
-    let got = offers("aws.csv", &rows, Offer::Spot, &table(), 8.0, BadRows::Skip).unwrap();
+    let got = offers(
+        "aws.csv",
+        &rows,
+        &table(),
+        &OfferOptions::default()
+            .offer(Offer::Spot)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Skip),
+    )
+    .unwrap();
     assert_eq!(got.offers.len(), 2);
     assert_eq!(got.offers[1].rent_usd_per_hour, 12.1);
     assert_eq!(
@@ -478,12 +559,14 @@ fn many_unknown_accelerators_keep_the_message_short() {
     let err = offers(
         "many.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     let DataError::UnknownAccelerators { names, .. } = &err else {
         panic!("{err:?}")
     };
@@ -523,10 +606,11 @@ fn gpu_memory_is_the_total_of_gpu_info() {
     let got = offers(
         "hw.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
     .unwrap();
     let hw: Vec<(Option<u32>, Option<f64>)> = got
@@ -552,10 +636,11 @@ fn shipped_offers_state_their_hardware() {
     let got = offers(
         snap.file,
         &rows,
-        Offer::OnDemand,
         &speeds,
-        8.0,
-        BadRows::Skip,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Skip),
     )
     .unwrap();
     assert!(got.offers.len() > 30);
@@ -595,10 +680,11 @@ fn locations_of_the_same_slug_are_distinct_regions() {
     let got = offers(
         "ny.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
     .unwrap();
     let mut s = base();
@@ -633,7 +719,7 @@ fn crlf_rows_keep_their_lines() {
     assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
     let bad = text.replace("3.00", "x");
     match read_catalog("crlf.csv", &bad) {
-        Err(DataError::Csv { line, message, .. }) => {
+        Err(geoshift::Error::Data(DataError::Csv { line, message, .. })) => {
             assert_eq!(line, 3);
             assert!(message.contains("column Price"), "{message}");
         }
@@ -656,10 +742,11 @@ fn hosts_carry_their_hardware() {
     let got = offers(
         "hw.csv",
         &rows,
-        Offer::OnDemand,
         &table(),
-        8.0,
-        BadRows::Refuse,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(8.0)
+            .bad_rows(BadRows::Refuse),
     )
     .unwrap();
     let mut s = base();

@@ -182,7 +182,7 @@ fn with_hardware(scenario: &mut Scenario, needs: &[Need]) {
 fn with_hosts(scenario: &mut Scenario) {
     use geoshift::data::catalog::{
         offers, read_catalog, vast_snapshots, BadRows, CatalogOffers, HostLink, MarketOptions,
-        SpeedTable, Throughput,
+        OfferOptions, SpeedTable, Throughput,
     };
     use geoshift::data::{DataSet, Offer};
     use std::sync::OnceLock;
@@ -194,29 +194,29 @@ fn with_hosts(scenario: &mut Scenario) {
         let mut found = offers(
             snapshot.file,
             &rows,
-            Offer::OnDemand,
             &speeds,
-            8.0,
-            BadRows::Skip,
+            &OfferOptions::default()
+                .offer(Offer::OnDemand)
+                .reference_count(8.0)
+                .bad_rows(BadRows::Skip),
         )
         .unwrap();
         found.offers.truncate(3);
         (DataSet::bundled().unwrap(), found)
     });
-    let options = MarketOptions {
-        prefix: "vast".to_string(),
-        servers_per_offer: 1.0,
-        interruption_rate_per_hour: 0.01,
-        pue: 1.58,
-        carbon_year: 2023,
-        links: vec![HostLink {
+    let options = MarketOptions::default()
+        .prefix("vast")
+        .servers_per_offer(1.0)
+        .interruption_rate_per_hour(0.01)
+        .pue(1.58)
+        .carbon_year(2023)
+        .link(HostLink {
             region: scenario.regions[0].id.clone(),
             to_host_usd_per_gb: 0.01,
             from_host_usd_per_gb: 0.01,
             bandwidth_gbps: 1.0,
-        }],
-        bad_rows: BadRows::Skip,
-    };
+        })
+        .bad_rows(BadRows::Skip);
     geoshift::data::catalog::add_marketplace(scenario, found, &options, data).unwrap();
 }
 

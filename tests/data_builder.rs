@@ -7,6 +7,21 @@ use geoshift::data::{
 };
 use geoshift::{Job, Series};
 
+/// The data error inside a crate error (every data function returns
+/// `geoshift::Error`; these tests read its `Data` payload).
+trait DataErr {
+    fn data(self) -> DataError;
+}
+
+impl DataErr for geoshift::Error {
+    fn data(self) -> DataError {
+        match self {
+            geoshift::Error::Data(e) => e,
+            other => panic!("not a data error: {other}"),
+        }
+    }
+}
+
 fn data() -> DataSet {
     DataSet::bundled().expect("the bundled data parse")
 }
@@ -209,7 +224,7 @@ fn links_take_egress_and_measured_throughput() {
 /// converted from the bundled data: an error, not a guess.
 #[test]
 fn saudi_tariff_needs_an_fx_rate_for_sar() {
-    let err = data().tariff_usd_per_mwh("SA").unwrap_err();
+    let err = data().tariff_usd_per_mwh("SA").unwrap_err().data();
     assert_eq!(
         err,
         DataError::UnknownCode {
@@ -226,10 +241,10 @@ fn saudi_tariff_needs_an_fx_rate_for_sar() {
     .build(&data());
     assert!(matches!(
         built,
-        Err(DataError::UnknownCode {
+        Err(geoshift::Error::Data(DataError::UnknownCode {
             what: "currency",
             ..
-        })
+        }))
     ));
 }
 
@@ -267,7 +282,7 @@ fn nl_missing_day_is_an_error_not_a_gap_filled() {
     let d = data();
     // The period covers the 24 hours NL lacks (2023-06-29T22Z..06-30T21Z).
     let p = period("2023-06-29T00:00:00Z", 72);
-    let err = d.hourly_price_usd_per_mwh("NL", &p).unwrap_err();
+    let err = d.hourly_price_usd_per_mwh("NL", &p).unwrap_err().data();
     assert_eq!(
         err,
         DataError::MissingHours {
@@ -282,7 +297,7 @@ fn nl_missing_day_is_an_error_not_a_gap_filled() {
     assert!(err.to_string().contains("NL"));
     // The builder reports the same error.
     let built = one_region(p, Energy::market("NL"), Carbon::yearly("NL", 2023)).build(&d);
-    assert_eq!(built.unwrap_err(), err);
+    assert_eq!(built.unwrap_err().data(), err);
     // The hours next to the gap are fine.
     let before = period("2023-06-29T00:00:00Z", 22);
     assert_eq!(d.hourly_price_usd_per_mwh("NL", &before).unwrap().len(), 22);
@@ -294,7 +309,8 @@ fn a_period_past_the_data_is_missing_hours() {
     let p = period("2023-07-16T22:00:00Z", 3);
     let err = data()
         .hourly_carbon_g_per_kwh("DE", CarbonBasis::Lifecycle, &p)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(
         err,
         DataError::MissingHours { missing: 1, ref key, first_missing, .. }
@@ -307,7 +323,8 @@ fn unknown_market_and_zone_codes() {
     let p = period("2023-06-19T00:00:00Z", 1);
     let err = one_region(p, Energy::market("US-NYISO"), Carbon::hourly("US-NY-NYIS"))
         .build(&data())
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert_eq!(
         err,
         DataError::UnknownCode {
@@ -319,7 +336,8 @@ fn unknown_market_and_zone_codes() {
     // FR has prices but no hourly carbon.
     let err = one_region(p, Energy::market("FR"), Carbon::hourly("FR"))
         .build(&data())
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert_eq!(
         err,
         DataError::UnknownCode {
@@ -330,13 +348,15 @@ fn unknown_market_and_zone_codes() {
     );
     let err = one_region(p, Energy::market("FR"), Carbon::yearly("FR", 2022))
         .build(&data())
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(
         matches!(err, DataError::UnknownCode { what: "carbon zone and year", ref value, .. } if value == "FR 2022")
     );
     let err = one_region(p, Energy::tariff("AE"), Carbon::yearly("AE", 2023))
         .build(&data())
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(
         matches!(err, DataError::UnknownCode { what: "tariff country", ref value, .. } if value == "AE")
     );
@@ -353,7 +373,8 @@ fn unknown_and_partial_instances() {
             "a2-highgpu-8g (host + GPUs)",
             Offer::OnDemand,
         )
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(
         matches!(err, DataError::UnknownInstance { ref region, .. } if region == "me-central2")
     );
@@ -365,17 +386,20 @@ fn unknown_and_partial_instances() {
             "a2-highgpu-8g (host only)",
             Offer::OnDemand,
         )
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(err, DataError::NotAServer { .. }));
     let err = d
         .gpu_offer("gcp", "me-west1", "accelerator:A100", Offer::OnDemand)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     // Several GPU counts share that name: ambiguous before anything else.
     assert!(matches!(err, DataError::Ambiguous { count: 5, .. }));
     // AWS rows carry no spot price column.
     let err = d
         .gpu_offer("aws", "me-central-1", "g6.24xlarge", Offer::Spot)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(err, DataError::NoSpotPrice { .. }));
     // Through the builder.
     let err = ScenarioBuilder::new(period("2023-06-19T00:00:00Z", 1))
@@ -394,7 +418,8 @@ fn unknown_and_partial_instances() {
             dgx_a100(),
         ))
         .build(&d)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert_eq!(
         err,
         DataError::UnknownInstance {
@@ -411,14 +436,14 @@ fn unknown_hardware_and_pue_rows() {
     let d = data();
     assert!(matches!(
         d.power_kw("NVIDIA DGX B200", "max_power_consumption"),
-        Err(DataError::UnknownCode {
+        Err(geoshift::Error::Data(DataError::UnknownCode {
             what: "hardware item and metric",
             ..
-        })
+        }))
     ));
     assert!(matches!(
         d.pue("Google", "fleet-wide (quarter)", "2024"),
-        Err(DataError::UnknownCode { .. })
+        Err(geoshift::Error::Data(DataError::UnknownCode { .. }))
     ));
 }
 
@@ -448,7 +473,8 @@ fn missing_link_data_is_an_error() {
         Egress::listed("gcp", "us-east1", "me-central2"),
         Bandwidth::measured("aws", "US", "EU"),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     assert_eq!(
         err,
         DataError::MissingEgress {
@@ -463,7 +489,8 @@ fn missing_link_data_is_an_error() {
         Egress::listed("gcp", "us-east1", "me-west1"),
         Bandwidth::measured("aws", "US", "US"),
     )
-    .unwrap_err();
+    .unwrap_err()
+    .data();
     assert!(
         matches!(err, DataError::MissingThroughput { ref from, ref to, .. } if from == "US" && to == "US")
     );
@@ -476,7 +503,8 @@ fn missing_link_data_is_an_error() {
             Bandwidth::Assumed(1.0),
         ))
         .build(&d)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(
         err,
         DataError::UnknownRegion { entity: "link", .. }
@@ -494,7 +522,8 @@ fn owned_servers_need_a_priced_energy() {
         ))
         .pool(PoolSpec::owned("mine", "cloud", 1.0, 5.0, dgx_a100()))
         .build(&data())
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert_eq!(
         err,
         DataError::EnergyNotPriced {
@@ -505,7 +534,8 @@ fn owned_servers_need_a_priced_energy() {
     let err = ScenarioBuilder::new(period("2023-06-19T00:00:00Z", 1))
         .pool(PoolSpec::owned("mine", "nowhere", 1.0, 5.0, dgx_a100()))
         .build(&data())
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(
         err,
         DataError::UnknownRegion { entity: "pool", .. }
@@ -517,12 +547,12 @@ fn periods_are_whole_hours() {
     let half = "2023-06-19T00:30:00Z".parse().unwrap();
     assert!(matches!(
         Period::new(half, 2),
-        Err(DataError::BadPeriod { .. })
+        Err(geoshift::Error::Data(DataError::BadPeriod { .. }))
     ));
     let start = "2023-06-19T00:00:00Z".parse().unwrap();
     assert!(matches!(
         Period::new(start, 0),
-        Err(DataError::BadPeriod { .. })
+        Err(geoshift::Error::Data(DataError::BadPeriod { .. }))
     ));
 }
 
@@ -533,7 +563,8 @@ fn users_csv_errors_name_file_and_line() {
                2023-06-19T01:00:00Z,XX,two,USD,2\n";
     let err = DataSet::empty()
         .with_csv(Table::Prices, "mine.csv", bad)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(err, DataError::Csv { ref file, line: 3, .. } if file == "mine.csv"));
 
     let dup = "timestamp_utc,region,price_per_mwh,currency,price_usd_per_mwh\n\
@@ -541,14 +572,16 @@ fn users_csv_errors_name_file_and_line() {
                2023-06-19T00:00:00Z,XX,1,USD,1\n";
     let err = DataSet::empty()
         .with_csv(Table::Prices, "mine.csv", dup)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(err, DataError::DuplicateRow { line: 3, .. }));
 
     let off_hour = "timestamp_utc,region,price_per_mwh,currency,price_usd_per_mwh\n\
                     2023-06-19T00:15:00Z,XX,1,USD,1\n";
     let err = DataSet::empty()
         .with_csv(Table::Prices, "mine.csv", off_hour)
-        .unwrap_err();
+        .unwrap_err()
+        .data();
     assert!(matches!(
         err,
         DataError::BadValue {

@@ -47,12 +47,12 @@ fn internet_transfer_prices_read_back_from_the_file() {
         0.09
     );
     match d.internet_usd_per_gb("aws", "me-central-1", Transfer::InternetEgress, 0.0) {
-        Err(DataError::MissingInternetPrice {
+        Err(geoshift::Error::Data(DataError::MissingInternetPrice {
             provider,
             region,
             direction,
             ..
-        }) => {
+        })) => {
             assert_eq!(
                 (provider.as_str(), region.as_str()),
                 ("aws", "me-central-1")
@@ -78,11 +78,14 @@ fn published_interruption_ranges_become_rates_by_the_stated_conversion() {
     // ">20%" has no upper edge: an error, not a made-up one.
     assert!(matches!(
         d.interruption_rate_per_hour("aws", "advisor bracket >20%", Edge::High),
-        Err(DataError::NoEdge { edge: "high", .. })
+        Err(geoshift::Error::Data(DataError::NoEdge {
+            edge: "high",
+            ..
+        }))
     ));
     assert!(matches!(
         d.interruption_rate_per_hour("gcp", "me-central2", Edge::High),
-        Err(DataError::UnknownCode { .. })
+        Err(geoshift::Error::Data(DataError::UnknownCode { .. }))
     ));
 }
 
@@ -166,7 +169,7 @@ fn the_uae_is_refused_rather_than_guessed() {
         .build(&data())
         .unwrap_err();
     assert!(
-        matches!(&e, DataError::MissingInternetPrice { region, .. } if region == "me-central-1"),
+        matches!(&e, geoshift::Error::Data(DataError::MissingInternetPrice { region, .. }) if region == "me-central-1"),
         "{e:?}"
     );
     assert!(e.to_string().contains("me-central-1"), "{e}");

@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use geoshift::bench::{cases, families, families_named};
+use geoshift::data::catalog::{SpeedTable, Throughput};
+use geoshift::data::{DataSet, Period};
 use geoshift::{
     evaluate, explain, solve_json, sweep, ErrorKind, Greedy, Horizon, Job, Link, Optimal, Overlay,
     Pool, Problem, Region, Replan, SavedSchedule, Scenario, Schedule, Scheduler, Sweep, SweepAxis,
@@ -104,6 +106,24 @@ fn every_call(json: &str) -> Result<f64, AppError> {
     cases(&family, 1)?;
     families()[0].scenario(1)?;
     Ok(report.total_usd)
+}
+
+/// The real-data builder's calls (feature `data`), with `?` into
+/// [`AppError`], up to one that fails: the bundled FX file has no SAR
+/// rate, so a Saudi tariff is refused.
+fn data_calls() -> Result<f64, AppError> {
+    let data = DataSet::bundled()?;
+    Period::new(at("2023-06-05T00:00:00Z"), 24)?;
+    SpeedTable::bundled(&Throughput::GeometricMean)?;
+    let us = data.tariff_usd_per_mwh("US")?;
+    assert!(us > 0.0, "{us}");
+    Ok(data.tariff_usd_per_mwh("SA")?)
+}
+
+#[test]
+fn data_errors_convert_with_the_same_from() {
+    let e = data_calls().expect_err("no SAR rate in the bundled FX file");
+    assert_eq!(e.kind(), ErrorKind::Data);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use super::{emit, usage, Failure};
 use geoshift::data::catalog::{
     add_marketplace_until, offers, read_catalog_until, BadRows, CatalogOffers, HostLink,
-    MarketOptions, SpeedTable, Throughput,
+    MarketOptions, OfferOptions, SpeedTable, Throughput,
 };
 use geoshift::data::{DataError, DataSet, Offer};
 use geoshift::Scenario;
@@ -81,15 +81,15 @@ pub struct CatalogArgs {
 
 /// A data error as a failure: exit 1 (bad input), or 4 when reading was
 /// stopped by Ctrl-C; `--json` prints it with its typed detail.
-fn data_error(e: DataError) -> Failure {
-    let code = if matches!(e, DataError::Stopped { .. }) {
+fn data_error(e: geoshift::Error) -> Failure {
+    let code = if matches!(e, geoshift::Error::Data(DataError::Stopped { .. })) {
         4
     } else {
         1
     };
     Failure {
         code,
-        ..Failure::from(geoshift::Error::from(e))
+        ..Failure::from(e)
     }
 }
 
@@ -159,8 +159,16 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
     let rows = read_catalog_until(&file, &text, &crate::cancel_flag()).map_err(data_error)?;
     drop(text);
     stop_if_cancelled("after reading the rows")?;
-    let found =
-        offers(&file, &rows, offer, &speeds, args.reference_count, bad_rows).map_err(data_error)?;
+    let found = offers(
+        &file,
+        &rows,
+        &speeds,
+        &OfferOptions::default()
+            .offer(offer)
+            .reference_count(args.reference_count)
+            .bad_rows(bad_rows),
+    )
+    .map_err(data_error)?;
     drop(rows);
     stop_if_cancelled("after reading the offers")?;
     match &args.into {
@@ -190,15 +198,14 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
                     bandwidth_gbps: v[2],
                 });
             }
-            let options = MarketOptions {
-                prefix: args.prefix.clone(),
-                servers_per_offer: args.servers,
-                interruption_rate_per_hour: args.interruption_rate,
-                pue,
-                carbon_year: 2023,
-                links,
-                bad_rows,
-            };
+            let options = MarketOptions::default()
+                .prefix(args.prefix.clone())
+                .servers_per_offer(args.servers)
+                .interruption_rate_per_hour(args.interruption_rate)
+                .pue(pue)
+                .carbon_year(2023)
+                .links(links)
+                .bad_rows(bad_rows);
             let skipped = add_marketplace_until(
                 &mut scenario,
                 &found,

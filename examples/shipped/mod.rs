@@ -12,16 +12,16 @@
 
 use geoshift::data::catalog::{
     add_marketplace, offers, read_catalog, vast_snapshots, BadRows, CatalogOffers, HostLink,
-    MarketOptions, Snapshot, SpeedTable, Throughput,
+    MarketOptions, OfferOptions, Snapshot, SpeedTable, Throughput,
 };
 use geoshift::data::{
-    Bandwidth, Carbon, Catalog, DataError, DataSet, Edge, Egress, Energy, Interruption, LinkSpec,
-    Offer, Period, PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
+    Bandwidth, Carbon, Catalog, DataSet, Edge, Egress, Energy, Interruption, LinkSpec, Offer,
+    Period, PoolSpec, Power, Pue, RegionSpec, ScenarioBuilder,
 };
 use geoshift::{Job, Scenario};
 
 /// Builds one shipped scenario from the data.
-pub type Build = fn(&DataSet) -> Result<Scenario, DataError>;
+pub type Build = fn(&DataSet) -> Result<Scenario, geoshift::Error>;
 
 /// File name (under `scenarios/`) and builder of every shipped scenario.
 pub fn all() -> Vec<(&'static str, Build)> {
@@ -305,7 +305,7 @@ pub fn ny_vs_gulf_period() -> Period {
 }
 
 /// `ny-vs-gulf.json`.
-pub fn ny_vs_gulf(data: &DataSet) -> Result<Scenario, DataError> {
+pub fn ny_vs_gulf(data: &DataSet) -> Result<Scenario, geoshift::Error> {
     let period = ny_vs_gulf_period();
     ny_vs_gulf_builder(period)
         .jobs(ny_vs_gulf_jobs(period))
@@ -393,7 +393,7 @@ fn site(
 
 /// `follow-the-cheap-hours.json`: five sites, 72 hourly slots from Friday
 /// 2023-06-30T00:00Z (over the negative-price Sunday of 2023-07-02).
-pub fn follow_the_cheap_hours(data: &DataSet) -> Result<Scenario, DataError> {
+pub fn follow_the_cheap_hours(data: &DataSet) -> Result<Scenario, geoshift::Error> {
     let period = Period::new(at("2023-06-30T00:00:00Z"), 72).expect("a whole-hour period");
     let sites = [
         site(
@@ -448,7 +448,7 @@ pub fn follow_the_cheap_hours(data: &DataSet) -> Result<Scenario, DataError> {
 
 /// `carbon-priced-<price>.json`: one fleet of four sites over 96 hourly
 /// slots from Monday 2023-07-03T00:00Z, at a carbon price in $/tCO2e.
-pub fn carbon_priced(data: &DataSet, usd_per_t: f64) -> Result<Scenario, DataError> {
+pub fn carbon_priced(data: &DataSet, usd_per_t: f64) -> Result<Scenario, geoshift::Error> {
     let period = Period::new(at("2023-07-03T00:00:00Z"), 96).expect("a whole-hour period");
     let sites = [
         site(
@@ -517,7 +517,7 @@ pub const REFERENCE_COUNT: f64 = 8.0;
 /// preemption range (15 % a day, -ln(0.85)/24 = 0.00677 per hour): a
 /// stand-in (ASSUMPTION) for a marketplace that publishes no figure;
 /// `examples/marketplace.rs` sweeps it.
-pub fn market_interruption_rate(data: &DataSet) -> Result<f64, DataError> {
+pub fn market_interruption_rate(data: &DataSet) -> Result<f64, geoshift::Error> {
     data.interruption_rate_per_hour("gcp", GCP_PREEMPTION, Edge::High)
 }
 
@@ -525,22 +525,25 @@ pub fn market_interruption_rate(data: &DataSet) -> Result<f64, DataError> {
 /// site (its uplink, the host's assumed transfer price) and to the GCP
 /// bucket in `us-east1` (GCP's internet egress out of it plus the host's
 /// price; GCP's free ingress plus the host's price back).
-pub fn market_options(data: &DataSet, rate_per_hour: f64) -> Result<MarketOptions, DataError> {
+pub fn market_options(
+    data: &DataSet,
+    rate_per_hour: f64,
+) -> Result<MarketOptions, geoshift::Error> {
     use geoshift::data::Transfer;
     let gcp_out = data.internet_usd_per_gb("gcp", "us-east1", Transfer::InternetEgress, 0.0)?;
     let gcp_in = data.internet_usd_per_gb("gcp", "us-east1", Transfer::Ingress, 0.0)?;
-    Ok(MarketOptions {
-        prefix: "vast".to_string(),
-        servers_per_offer: SERVERS_PER_OFFER,
-        interruption_rate_per_hour: rate_per_hour,
+    Ok(MarketOptions::default()
+        .prefix("vast")
+        .servers_per_offer(SERVERS_PER_OFFER)
+        .interruption_rate_per_hour(rate_per_hour)
         // Hosts as the industry-average site (Uptime Institute 2023, 1.58).
-        pue: data.pue(
+        .pue(data.pue(
             "Uptime Institute survey",
             "industry average (all surveyed sites)",
             "2023",
-        )?,
-        carbon_year: 2023,
-        links: vec![
+        )?)
+        .carbon_year(2023)
+        .links([
             HostLink {
                 region: "ny".to_string(),
                 to_host_usd_per_gb: HOST_TRANSFER_USD_PER_GB,
@@ -553,23 +556,26 @@ pub fn market_options(data: &DataSet, rate_per_hour: f64) -> Result<MarketOption
                 from_host_usd_per_gb: gcp_in + HOST_TRANSFER_USD_PER_GB,
                 bandwidth_gbps: HOST_GBPS,
             },
-        ],
-        bad_rows: BadRows::Skip,
-    })
+        ])
+        .bad_rows(BadRows::Skip))
 }
 
 /// The marketplace offers of one catalog snapshot at one speed table:
 /// on-demand `Price` (the file's `SpotPrice` is 0.00 on every row), rows
 /// the table cannot price skipped and listed.
-pub fn market_offers(snapshot: &Snapshot, speeds: &SpeedTable) -> Result<CatalogOffers, DataError> {
+pub fn market_offers(
+    snapshot: &Snapshot,
+    speeds: &SpeedTable,
+) -> Result<CatalogOffers, geoshift::Error> {
     let rows = read_catalog(snapshot.file, snapshot.text)?;
     offers(
         snapshot.file,
         &rows,
-        Offer::OnDemand,
         speeds,
-        REFERENCE_COUNT,
-        BadRows::Skip,
+        &OfferOptions::default()
+            .offer(Offer::OnDemand)
+            .reference_count(REFERENCE_COUNT)
+            .bad_rows(BadRows::Skip),
     )
 }
 
@@ -580,7 +586,7 @@ pub fn ny_vs_marketplace_with(
     snapshot: &Snapshot,
     speeds: &SpeedTable,
     rate_per_hour: f64,
-) -> Result<Scenario, DataError> {
+) -> Result<Scenario, geoshift::Error> {
     let mut s = ny_vs_gulf(data)?;
     let market = market_offers(snapshot, speeds)?;
     add_marketplace(&mut s, &market, &market_options(data, rate_per_hour)?, data)?;
@@ -589,7 +595,7 @@ pub fn ny_vs_marketplace_with(
 
 /// `ny-vs-marketplace.json`: the first bundled Vast.ai snapshot, the
 /// geometric-mean speed table, hosts vanishing at the stand-in rate.
-pub fn ny_vs_marketplace(data: &DataSet) -> Result<Scenario, DataError> {
+pub fn ny_vs_marketplace(data: &DataSet) -> Result<Scenario, geoshift::Error> {
     let [snapshot, ..] = vast_snapshots();
     let speeds = SpeedTable::bundled(&Throughput::GeometricMean)?;
     ny_vs_marketplace_with(data, &snapshot, &speeds, market_interruption_rate(data)?)
@@ -635,7 +641,7 @@ pub const A2_8G_GB: f64 = 40.0;
 /// pretraining runs need 40 GB cards and at most two regions, the
 /// fine-tunes 24 GB cards (each already in one region); each job runs at
 /// its workload's column of the speed table.
-pub fn ny_vs_marketplace_hardware(data: &DataSet) -> Result<Scenario, DataError> {
+pub fn ny_vs_marketplace_hardware(data: &DataSet) -> Result<Scenario, geoshift::Error> {
     use geoshift::Requirements;
     let mut s = ny_vs_marketplace(data)?;
     for pool in &mut s.pools {

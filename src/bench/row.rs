@@ -2,7 +2,7 @@
 //! the optimum.
 
 use crate::evaluate::Report;
-use crate::limits::StopReason;
+use crate::limits::{relative_gap, StopReason};
 use serde::{Deserialize, Serialize};
 
 /// How a scheduler did on one scenario.
@@ -58,9 +58,10 @@ pub struct Row {
     /// `(total − optimum) / max(1, |optimum|)`: how much dearer than the
     /// optimum's plan.
     pub gap: Option<f64>,
-    /// `(total − bound) / max(1, |bound|)`: an upper bound on how much
-    /// dearer than the true least total (for a bound of 1 $ or more),
-    /// valid even when the optimum was stopped early.
+    /// `(total − bound) / max(1, |total|)`, the crate's one gap rule (as
+    /// the optimum's own proven gap): an upper bound on how much dearer
+    /// than the true least total, valid even when the optimum was stopped
+    /// early, and for a bound of any sign or size.
     pub gap_to_bound: Option<f64>,
     /// Wall-clock seconds the scheduler took (evaluation not included).
     pub seconds: f64,
@@ -112,10 +113,10 @@ impl Row {
         self.optimum_gap = optimum
             .total_usd
             .zip(bound)
-            .map(|(o, b)| ((o - b) / o.abs().max(1.0)).max(0.0));
+            .map(|(o, b)| relative_gap(o, b).max(0.0));
         if let Some(total) = self.total_usd {
             self.gap = optimum.total_usd.map(|o| (total - o) / o.abs().max(1.0));
-            self.gap_to_bound = bound.map(|b| (total - b) / b.abs().max(1.0));
+            self.gap_to_bound = bound.map(|b| relative_gap(total, b));
         }
         self
     }
@@ -126,5 +127,40 @@ impl Row {
             seconds: 0.0,
             ..self.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(scheduler: &str, total: f64, bound: Option<f64>) -> Row {
+        let mut row = Row::new("f", 1, scheduler);
+        row.status = Status::Planned;
+        row.total_usd = Some(total);
+        row.bound_usd = bound;
+        row
+    }
+
+    /// A scheduler whose plan costs what the optimum's does has the
+    /// optimum's own gap to the bound, whatever the bound's sign or size:
+    /// one rule, `(total - bound) / max(1, |total|)`. Dividing by `|bound|`
+    /// instead gave 1.01 here against the optimum's 101 (a negative bound
+    /// far below a small total).
+    #[test]
+    fn gap_to_bound_is_the_optimums_rule() {
+        for (total, bound) in [(10.0, -1000.0), (-500.0, -520.0), (0.25, 0.0), (2e6, 1.9e6)] {
+            let optimum = planned("optimal", total, Some(bound));
+            let row = planned("greedy", total, None).against(&optimum);
+            let expected = (total - bound) / f64::max(1.0, f64::abs(total));
+            assert_eq!(row.optimum_gap, Some(expected), "{total} over {bound}");
+            assert_eq!(row.gap_to_bound, row.optimum_gap, "{total} over {bound}");
+            assert_eq!(row.gap, Some(0.0));
+        }
+        // A dearer plan: its bound gap is above its gap to the optimum.
+        let optimum = planned("optimal", -500.0, Some(-520.0));
+        let row = planned("greedy", -400.0, None).against(&optimum);
+        assert!(row.gap_to_bound.unwrap() > row.gap.unwrap(), "{row:?}");
+        assert_eq!(row.gap_to_bound, Some(120.0 / 400.0));
     }
 }

@@ -23,13 +23,13 @@ impl Period {
     ///
     /// [`DataError::BadPeriod`] when `hours` is 0 or `start` is not a whole
     /// UTC hour.
-    pub fn new(start: DateTime<Utc>, hours: usize) -> Result<Period, DataError> {
+    pub fn new(start: DateTime<Utc>, hours: usize) -> Result<Period, crate::Error> {
         let bad = |rule| DataError::BadPeriod { start, hours, rule };
         if hours == 0 {
-            return Err(bad("it must have at least one hour"));
+            return Err(bad("it must have at least one hour").into());
         }
         if start.minute() != 0 || start.second() != 0 || start.nanosecond() != 0 {
-            return Err(bad("it must start on a whole hour"));
+            return Err(bad("it must start on a whole hour").into());
         }
         Ok(Period { start, hours })
     }
@@ -571,15 +571,17 @@ impl ScenarioBuilder {
         self
     }
 
-    /// Adds a job (the user's own, as in [the model](crate::spec)).
-    pub fn job(mut self, job: Job) -> ScenarioBuilder {
-        self.jobs.push(job);
+    /// Adds a job (the user's own, as in [the model](crate::spec)): a
+    /// [`Job`] or a complete [`JobBuilder`](crate::builder::JobBuilder), as
+    /// [`crate::builder::ScenarioBuilder::job`] takes.
+    pub fn job(mut self, job: impl Into<Job>) -> ScenarioBuilder {
+        self.jobs.push(job.into());
         self
     }
 
     /// Adds jobs, in order.
-    pub fn jobs(mut self, jobs: impl IntoIterator<Item = Job>) -> ScenarioBuilder {
-        self.jobs.extend(jobs);
+    pub fn jobs<J: Into<Job>>(mut self, jobs: impl IntoIterator<Item = J>) -> ScenarioBuilder {
+        self.jobs.extend(jobs.into_iter().map(Into::into));
         self
     }
 
@@ -593,7 +595,7 @@ impl ScenarioBuilder {
     /// or throughput pair), [`DataError::UnknownRegion`] for an entity whose
     /// region was not added, or [`DataError::EnergyNotPriced`] for an owned pool
     /// in a region whose energy is `Energy::InRent`.
-    pub fn build(&self, data: &DataSet) -> Result<Scenario, DataError> {
+    pub fn build(&self, data: &DataSet) -> Result<Scenario, crate::Error> {
         let period = &self.period;
         let mut regions = Vec::with_capacity(self.regions.len());
         for spec in &self.regions {
@@ -652,7 +654,8 @@ impl ScenarioBuilder {
                         return Err(DataError::EnergyNotPriced {
                             region: region.id.clone(),
                             pool: spec.id.clone(),
-                        });
+                        }
+                        .into());
                     }
                     Pool::new(
                         spec.id.clone(),
@@ -683,7 +686,8 @@ impl ScenarioBuilder {
                         entity: "link",
                         id: format!("{}->{}", spec.from, spec.to),
                         region: end.clone(),
-                    });
+                    }
+                    .into());
                 }
             }
             let egress = match &spec.egress {

@@ -43,6 +43,7 @@ const STOP_EVERY: u64 = 4096;
 /// A bundled catalog snapshot: file name, the repository, path and commit
 /// it was read from, and its text (see `data/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Snapshot {
     /// File name under `data/catalog/`.
     pub file: &'static str,
@@ -88,6 +89,7 @@ pub fn vast_snapshots() -> [Snapshot; 3] {
 
 /// One row of a catalog file, as written (prices not yet checked).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CatalogRow {
     /// 1-based line in the file (the header is line 1).
     pub line: u64,
@@ -164,7 +166,7 @@ pub fn total_gpu_memory_mib(gpu_info: &str) -> Option<f64> {
 /// parse (a price that is not a number, a missing `InstanceType` or
 /// `Region` column); [`DataError::TooManyRows`] for a file of more than
 /// [`MAX_CATALOG_ROWS`] rows.
-pub fn read_catalog(file: &str, text: &str) -> Result<Vec<CatalogRow>, DataError> {
+pub fn read_catalog(file: &str, text: &str) -> Result<Vec<CatalogRow>, crate::Error> {
     read_catalog_until(file, text, &AtomicBool::new(false))
 }
 
@@ -178,7 +180,7 @@ pub fn read_catalog_until(
     file: &str,
     text: &str,
     stop: &AtomicBool,
-) -> Result<Vec<CatalogRow>, DataError> {
+) -> Result<Vec<CatalogRow>, crate::Error> {
     let mut rows = Vec::new();
     each_row::<RawRow>(file, text, |line, r| {
         let n = rows.len() as u64;
@@ -213,6 +215,7 @@ pub fn read_catalog_until(
 
 /// Which number of the training benchmark measures an accelerator.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Throughput {
     /// The geometric mean of the models in [`BENCHMARK_MODELS`].
     GeometricMean,
@@ -243,6 +246,7 @@ pub const REFERENCE_GPU: &str = "A100 80GB SXM4";
 
 /// One accelerator of a [`SpeedTable`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Accelerator {
     /// Training throughput of one card relative to the reference card.
     pub relative_throughput: f64,
@@ -255,11 +259,28 @@ pub struct Accelerator {
 /// Training throughput and board power per accelerator name (the
 /// catalog's `AcceleratorName`), relative to one reference accelerator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SpeedTable {
     /// What the throughput is relative to and how it was measured.
     pub basis: String,
     /// By catalog accelerator name.
     pub accelerators: BTreeMap<String, Accelerator>,
+}
+
+/// The files a [`SpeedTable::from_benchmark`] reads, by name: each file's
+/// name (for messages) and text, and the reference GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Benchmark<'a> {
+    /// The benchmark file's name.
+    pub file: &'a str,
+    /// Its text (`name_gpu,num_gpu,watt,price,<model>...`).
+    pub text: &'a str,
+    /// The name of the map from catalog accelerator names to `name_gpu`.
+    pub map_file: &'a str,
+    /// Its text (`accelerator,benchmark_gpu`).
+    pub map_text: &'a str,
+    /// The `name_gpu` every throughput is relative to.
+    pub reference: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -283,7 +304,7 @@ impl SpeedTable {
     /// // The reference card does an eighth of a work unit per hour.
     /// assert!((speeds["A100"] - 0.125).abs() < 1e-12);
     /// assert!(speeds["RTX4090"] < speeds["A100"]);
-    /// # Ok::<(), geoshift::data::DataError>(())
+    /// # Ok::<(), geoshift::Error>(())
     /// ```
     pub fn speed_by_accelerator(&self, reference_count: f64) -> BTreeMap<String, f64> {
         self.accelerators
@@ -300,22 +321,42 @@ impl SpeedTable {
     /// # Errors
     ///
     /// As [`SpeedTable::from_benchmark`].
-    pub fn bundled(metric: &Throughput) -> Result<SpeedTable, DataError> {
+    pub fn bundled(metric: &Throughput) -> Result<SpeedTable, crate::Error> {
         SpeedTable::from_benchmark(
-            "lambda_pytorch_train_throughput_fp16.csv",
-            include_str!("../../data/catalog/lambda_pytorch_train_throughput_fp16.csv"),
-            "accelerators.csv",
-            include_str!("../../data/catalog/accelerators.csv"),
-            REFERENCE_GPU,
+            &Benchmark {
+                file: "lambda_pytorch_train_throughput_fp16.csv",
+                text: include_str!("../../data/catalog/lambda_pytorch_train_throughput_fp16.csv"),
+                map_file: "accelerators.csv",
+                map_text: include_str!("../../data/catalog/accelerators.csv"),
+                reference: REFERENCE_GPU,
+            },
             metric,
         )
     }
 
-    /// A table from a benchmark file (Lambda's `pytorch-train-throughput`
-    /// format: `name_gpu,num_gpu,watt,price,<model>...`) and a map from
-    /// catalog accelerator names to its `name_gpu` (`accelerator,benchmark_gpu`).
-    /// One-GPU rows only; `reference` is the `name_gpu` everything is
-    /// relative to.
+    /// A table from a [`Benchmark`]: its file (Lambda's
+    /// `pytorch-train-throughput` format: `name_gpu,num_gpu,watt,price,<model>...`)
+    /// and its map from catalog accelerator names to the file's `name_gpu`
+    /// (`accelerator,benchmark_gpu`). One-GPU rows only, relative to the
+    /// benchmark's `reference`.
+    ///
+    /// ```
+    /// use geoshift::data::catalog::{Benchmark, SpeedTable, Throughput};
+    /// let table = SpeedTable::from_benchmark(
+    ///     &Benchmark {
+    ///         file: "bench.csv",
+    ///         text: "name_gpu,num_gpu,watt,price,resnet50\nA,1,400,0,100\nB,1,300,0,50\n",
+    ///         map_file: "map.csv",
+    ///         map_text: "accelerator,benchmark_gpu\nA100,A\nL4,B\n",
+    ///         reference: "A",
+    ///     },
+    ///     &Throughput::Model("resnet50".into()),
+    /// )?;
+    /// // 50 over 100 (a geometric mean of one column, through exp and ln).
+    /// assert!((table.accelerators["L4"].relative_throughput - 0.5).abs() < 1e-12);
+    /// assert_eq!(table.accelerators["L4"].board_power_w, 300.0);
+    /// # Ok::<(), geoshift::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -325,13 +366,16 @@ impl SpeedTable {
     /// that is not finite and positive, [`DataError::DuplicateRow`] for a
     /// name mapped twice.
     pub fn from_benchmark(
-        benchmark_file: &str,
-        benchmark_text: &str,
-        map_file: &str,
-        map_text: &str,
-        reference: &str,
+        benchmark: &Benchmark<'_>,
         metric: &Throughput,
-    ) -> Result<SpeedTable, DataError> {
+    ) -> Result<SpeedTable, crate::Error> {
+        let Benchmark {
+            file: benchmark_file,
+            text: benchmark_text,
+            map_file,
+            map_text,
+            reference,
+        } = *benchmark;
         let rows = read_rows::<BTreeMap<String, String>>(benchmark_file, benchmark_text)?;
         let models: Vec<&str> = match metric {
             Throughput::GeometricMean => BENCHMARK_MODELS.to_vec(),
@@ -390,7 +434,8 @@ impl SpeedTable {
                     file: map_file.to_string(),
                     line,
                     key: m.accelerator,
-                });
+                }
+                .into());
             }
         }
         let basis = match metric {
@@ -420,7 +465,7 @@ impl SpeedTable {
     pub fn given<'a>(
         basis: &str,
         rows: impl IntoIterator<Item = (&'a str, f64, f64)>,
-    ) -> Result<SpeedTable, DataError> {
+    ) -> Result<SpeedTable, crate::Error> {
         const FILE: &str = "given speed table";
         let mut accelerators = BTreeMap::new();
         for (i, (name, relative, watt)) in rows.into_iter().enumerate() {
@@ -433,7 +478,8 @@ impl SpeedTable {
                         field,
                         value: format!("{name}: {v}"),
                         rule: "must be a finite number > 0",
-                    });
+                    }
+                    .into());
                 }
             }
             let row = Accelerator {
@@ -446,7 +492,8 @@ impl SpeedTable {
                     file: FILE.to_string(),
                     line,
                     key: name.to_string(),
-                });
+                }
+                .into());
             }
         }
         Ok(SpeedTable {
@@ -458,6 +505,7 @@ impl SpeedTable {
 
 /// What to do with a row that cannot be a pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum BadRows {
     /// Stop at the first bad row with an error naming it.
     #[default]
@@ -469,6 +517,7 @@ pub enum BadRows {
 /// Why a catalog row is not an offer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RowProblem {
     /// The price column of the chosen offer is empty.
     NoPrice {
@@ -524,6 +573,7 @@ impl std::fmt::Display for RowProblem {
 
 /// A row left out, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SkippedRow {
     /// 1-based line in the file.
     pub line: u64,
@@ -537,6 +587,7 @@ pub struct SkippedRow {
 
 /// A catalog row that can be a pool.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CatalogOffer {
     /// 1-based line in the file.
     pub line: u64,
@@ -579,6 +630,7 @@ fn whole_gpus(count: f64) -> Option<u32> {
 
 /// The offers of a catalog file and the rows left out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CatalogOffers {
     /// File name.
     pub file: String,
@@ -588,9 +640,60 @@ pub struct CatalogOffers {
     pub skipped: Vec<SkippedRow>,
 }
 
-/// Turns catalog rows into offers: rent from `offer`'s column, speed and
-/// power from `speeds`, with `reference_count` accelerators of the
-/// reference making one work unit per hour (8: one 8×A100 server-hour).
+/// How catalog rows become offers ([`offers`]): which price, how many
+/// reference accelerators make one work unit per hour, and what to do with
+/// a bad row. The default is on-demand prices, 8 (one 8×A100
+/// server-hour) and [`BadRows::Refuse`].
+///
+/// ```
+/// use geoshift::data::catalog::{BadRows, OfferOptions};
+/// use geoshift::data::Offer;
+/// let spot = OfferOptions::default().offer(Offer::Spot).bad_rows(BadRows::Skip);
+/// assert_eq!(spot.reference_count, 8.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct OfferOptions {
+    /// The price column: `Price` or `SpotPrice`.
+    pub offer: Offer,
+    /// Accelerators of the reference that make one work unit per hour.
+    pub reference_count: f64,
+    /// What to do with a row that cannot be an offer.
+    pub bad_rows: BadRows,
+}
+
+impl Default for OfferOptions {
+    fn default() -> Self {
+        OfferOptions {
+            offer: Offer::OnDemand,
+            reference_count: 8.0,
+            bad_rows: BadRows::Refuse,
+        }
+    }
+}
+
+impl OfferOptions {
+    /// The price column (default on-demand).
+    pub fn offer(mut self, offer: Offer) -> Self {
+        self.offer = offer;
+        self
+    }
+    /// Accelerators of the reference per work unit per hour (default 8).
+    pub fn reference_count(mut self, count: f64) -> Self {
+        self.reference_count = count;
+        self
+    }
+    /// What to do with a bad row (default [`BadRows::Refuse`]).
+    pub fn bad_rows(mut self, bad_rows: BadRows) -> Self {
+        self.bad_rows = bad_rows;
+        self
+    }
+}
+
+/// Turns the catalog rows of `file` into offers: rent from the options'
+/// price column, speed and power from `speeds`, with
+/// [`OfferOptions::reference_count`] accelerators of the reference making
+/// one work unit per hour.
 ///
 /// # Errors
 ///
@@ -601,11 +704,14 @@ pub struct CatalogOffers {
 pub fn offers(
     file: &str,
     rows: &[CatalogRow],
-    offer: Offer,
     speeds: &SpeedTable,
-    reference_count: f64,
-    bad_rows: BadRows,
-) -> Result<CatalogOffers, DataError> {
+    options: &OfferOptions,
+) -> Result<CatalogOffers, crate::Error> {
+    let OfferOptions {
+        offer,
+        reference_count,
+        bad_rows,
+    } = *options;
     if !(reference_count.is_finite() && reference_count > 0.0) {
         return Err(DataError::BadValue {
             file: file.to_string(),
@@ -613,7 +719,8 @@ pub fn offers(
             field: "reference_count",
             value: reference_count.to_string(),
             rule: "must be a finite number > 0",
-        });
+        }
+        .into());
     }
     if bad_rows == BadRows::Refuse {
         let unknown: BTreeSet<&str> = rows
@@ -626,7 +733,8 @@ pub fn offers(
             return Err(DataError::UnknownAccelerators {
                 file: file.to_string(),
                 names: unknown.into_iter().map(str::to_string).collect(),
-            });
+            }
+            .into());
         }
     }
     let column = match offer {
@@ -694,7 +802,8 @@ pub fn offers(
                         instance: row.instance_type.clone(),
                         region: row.region.clone(),
                         problem: problem.to_string(),
-                    })
+                    }
+                    .into())
                 }
                 BadRows::Skip => out.skipped.push(SkippedRow {
                     line: row.line,
@@ -736,8 +845,28 @@ pub struct HostLink {
     pub bandwidth_gbps: f64,
 }
 
-/// How marketplace offers become a scenario's hosts.
+/// How marketplace offers become a scenario's hosts ([`add_marketplace`]).
+/// The default: ids prefixed `vast`, one server per offer, no
+/// interruptions, a PUE of 1 (set the one you assume: the bundled survey's
+/// average is [`DataSet::pue`]), the carbon figures of 2023 (the bundled
+/// yearly file's year), no links, bad rows refused.
+///
+/// ```
+/// use geoshift::data::catalog::{HostLink, MarketOptions};
+/// let options = MarketOptions::default()
+///     .prefix("market")
+///     .servers_per_offer(4.0)
+///     .pue(1.3)
+///     .link(HostLink {
+///         region: "ny".into(),
+///         to_host_usd_per_gb: 0.01,
+///         from_host_usd_per_gb: 0.01,
+///         bandwidth_gbps: 1.0,
+///     });
+/// assert_eq!((options.links.len(), options.carbon_year), (1, 2023));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MarketOptions {
     /// Prefix of the region and pool ids, such as `vast`.
     pub prefix: String,
@@ -753,6 +882,64 @@ pub struct MarketOptions {
     pub links: Vec<HostLink>,
     /// What to do with a location whose country has no yearly carbon figure.
     pub bad_rows: BadRows,
+}
+
+impl Default for MarketOptions {
+    fn default() -> Self {
+        MarketOptions {
+            prefix: "vast".to_string(),
+            servers_per_offer: 1.0,
+            interruption_rate_per_hour: 0.0,
+            pue: 1.0,
+            carbon_year: 2023,
+            links: Vec::new(),
+            bad_rows: BadRows::Refuse,
+        }
+    }
+}
+
+impl MarketOptions {
+    /// Prefix of the region and pool ids (default `vast`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+    /// Servers per offer in every slot (default 1).
+    pub fn servers_per_offer(mut self, servers: f64) -> Self {
+        self.servers_per_offer = servers;
+        self
+    }
+    /// Interruptions per server-hour of every host (default 0).
+    pub fn interruption_rate_per_hour(mut self, rate: f64) -> Self {
+        self.interruption_rate_per_hour = rate;
+        self
+    }
+    /// PUE of every host (default 1).
+    pub fn pue(mut self, pue: f64) -> Self {
+        self.pue = pue;
+        self
+    }
+    /// Year of the yearly carbon averages (default 2023).
+    pub fn carbon_year(mut self, year: i32) -> Self {
+        self.carbon_year = year;
+        self
+    }
+    /// Adds a link between one of the user's regions and every host.
+    pub fn link(mut self, link: HostLink) -> Self {
+        self.links.push(link);
+        self
+    }
+    /// Adds links.
+    pub fn links(mut self, links: impl IntoIterator<Item = HostLink>) -> Self {
+        self.links.extend(links);
+        self
+    }
+    /// What to do with a location without a carbon figure (default
+    /// [`BadRows::Refuse`]).
+    pub fn bad_rows(mut self, bad_rows: BadRows) -> Self {
+        self.bad_rows = bad_rows;
+        self
+    }
 }
 
 /// Lower-case letters and digits, other runs as one `-`.
@@ -839,7 +1026,7 @@ pub fn add_marketplace(
     offers: &CatalogOffers,
     options: &MarketOptions,
     data: &DataSet,
-) -> Result<Vec<SkippedRow>, DataError> {
+) -> Result<Vec<SkippedRow>, crate::Error> {
     add_marketplace_until(scenario, offers, options, data, &AtomicBool::new(false))
 }
 
@@ -857,7 +1044,7 @@ pub fn add_marketplace_until(
     options: &MarketOptions,
     data: &DataSet,
     stop: &AtomicBool,
-) -> Result<Vec<SkippedRow>, DataError> {
+) -> Result<Vec<SkippedRow>, crate::Error> {
     let bad = |field: &'static str, v: f64, rule: &'static str| DataError::BadValue {
         file: "market options".to_string(),
         line: 0,
@@ -878,7 +1065,7 @@ pub fn add_marketplace_until(
         options.interruption_rate_per_hour,
     )?;
     if !(options.pue.is_finite() && options.pue >= 1.0) {
-        return Err(bad("pue", options.pue, "must be a finite number >= 1"));
+        return Err(bad("pue", options.pue, "must be a finite number >= 1").into());
     }
     for l in &options.links {
         non_negative("to_host_usd_per_gb", l.to_host_usd_per_gb)?;
@@ -889,7 +1076,8 @@ pub fn add_marketplace_until(
                 entity: "link",
                 id: format!("{}<->{}-*", l.region, options.prefix),
                 region: l.region.clone(),
-            });
+            }
+            .into());
         }
     }
     let mut skipped = Vec::new();
@@ -905,7 +1093,8 @@ pub fn add_marketplace_until(
             return Err(DataError::Stopped {
                 file: offers.file.clone(),
                 line: o.line,
-            });
+            }
+            .into());
         }
         let id = match region_of.get(o.region.as_str()) {
             Some(id) => id.clone(),
@@ -931,7 +1120,8 @@ pub fn add_marketplace_until(
                         instance: o.instance_type.clone(),
                         region: o.region.clone(),
                         problem: why,
-                    })
+                    }
+                    .into())
                 }
                 (Err(why), BadRows::Skip) => {
                     skipped.push(SkippedRow {

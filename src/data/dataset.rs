@@ -222,7 +222,7 @@ impl DataSet {
     ///
     /// A [`DataError`] only if the embedded files were edited into an invalid
     /// state: a row that does not parse, a bad value, a duplicate key.
-    pub fn bundled() -> Result<DataSet, DataError> {
+    pub fn bundled() -> Result<DataSet, crate::Error> {
         let data = Table::ALL
             .iter()
             .try_fold(DataSet::empty(), |data, &table| {
@@ -245,7 +245,12 @@ impl DataSet {
     /// [`DataError::Csv`] for a row that does not parse into the table's row
     /// type, [`DataError::BadValue`] for a value its rules forbid, and
     /// [`DataError::DuplicateRow`] for a key already loaded.
-    pub fn with_csv(mut self, table: Table, file: &str, text: &str) -> Result<DataSet, DataError> {
+    pub fn with_csv(
+        mut self,
+        table: Table,
+        file: &str,
+        text: &str,
+    ) -> Result<DataSet, crate::Error> {
         match table {
             Table::Prices => self.load_prices(file, text)?,
             Table::CarbonHourly => self.load_carbon_hourly(file, text)?,
@@ -596,7 +601,7 @@ impl DataSet {
         &self,
         market: &str,
         period: &Period,
-    ) -> Result<Vec<f64>, DataError> {
+    ) -> Result<Vec<f64>, crate::Error> {
         let file = self.file_name(Table::Prices);
         let series = self
             .prices
@@ -606,7 +611,7 @@ impl DataSet {
                 what: "market region",
                 value: market.to_string(),
             })?;
-        hours(&file, market, period, |at| series.get(&at).copied())
+        Ok(hours(&file, market, period, |at| series.get(&at).copied())?)
     }
 
     /// The hourly grid carbon intensity of zone `zone` (an Electricity Maps
@@ -622,7 +627,7 @@ impl DataSet {
         zone: &str,
         basis: CarbonBasis,
         period: &Period,
-    ) -> Result<Vec<f64>, DataError> {
+    ) -> Result<Vec<f64>, crate::Error> {
         let file = self.file_name(Table::CarbonHourly);
         let series = self
             .carbon_hourly
@@ -632,12 +637,12 @@ impl DataSet {
                 what: "carbon zone",
                 value: zone.to_string(),
             })?;
-        hours(&file, zone, period, |at| {
+        Ok(hours(&file, zone, period, |at| {
             series.get(&at).map(|&(direct, lifecycle)| match basis {
                 CarbonBasis::Direct => direct,
                 CarbonBasis::Lifecycle => lifecycle,
             })
-        })
+        })?)
     }
 
     /// The yearly average (life-cycle) carbon intensity of zone `zone` in
@@ -647,15 +652,16 @@ impl DataSet {
     ///
     /// [`DataError::UnknownCode`] when the file has no row for that zone and
     /// year.
-    pub fn yearly_carbon_g_per_kwh(&self, zone: &str, year: i32) -> Result<f64, DataError> {
-        self.carbon_yearly
+    pub fn yearly_carbon_g_per_kwh(&self, zone: &str, year: i32) -> Result<f64, crate::Error> {
+        Ok(self
+            .carbon_yearly
             .get(&(zone.to_string(), year))
             .copied()
             .ok_or_else(|| DataError::UnknownCode {
                 file: self.file_name(Table::CarbonYearly),
                 what: "carbon zone and year",
                 value: format!("{zone} {year}"),
-            })
+            })?)
     }
 
     /// US dollars per one unit of `currency` (ISO 4217), from the FX file.
@@ -663,15 +669,16 @@ impl DataSet {
     /// # Errors
     ///
     /// [`DataError::UnknownCode`] for a currency the FX file does not have.
-    pub fn usd_per_unit(&self, currency: &str) -> Result<f64, DataError> {
-        self.fx
+    pub fn usd_per_unit(&self, currency: &str) -> Result<f64, crate::Error> {
+        Ok(self
+            .fx
             .get(currency)
             .copied()
             .ok_or_else(|| DataError::UnknownCode {
                 file: self.file_name(Table::Fx),
                 what: "currency",
                 value: currency.to_string(),
-            })
+            })?)
     }
 
     /// The flat tariff of `country` (ISO code of the tariff file, such as
@@ -683,7 +690,7 @@ impl DataSet {
     ///
     /// [`DataError::UnknownCode`] for an unknown country or a currency missing
     /// from the FX file, [`DataError::Ambiguous`] when several rows match.
-    pub fn tariff_usd_per_mwh(&self, country: &str) -> Result<f64, DataError> {
+    pub fn tariff_usd_per_mwh(&self, country: &str) -> Result<f64, crate::Error> {
         let file = self.file_name(Table::Tariffs);
         let rows = self
             .tariffs
@@ -700,7 +707,8 @@ impl DataSet {
                     file,
                     key: format!("tariff country '{country}'"),
                     count: many.len(),
-                })
+                }
+                .into())
             }
         };
         Ok(price * 1000.0 * self.usd_per_unit(currency)?)
@@ -723,7 +731,7 @@ impl DataSet {
         region: &str,
         instance: &str,
         offer: Offer,
-    ) -> Result<GpuOffer, DataError> {
+    ) -> Result<GpuOffer, crate::Error> {
         let file = format!(
             "{} / {}",
             self.file_name(Table::AwsGpuPrices),
@@ -741,7 +749,8 @@ impl DataSet {
                     provider: provider.into(),
                     region: region.into(),
                     instance: instance.into(),
-                })
+                }
+                .into())
             }
             [one] => *one,
             many => {
@@ -749,7 +758,8 @@ impl DataSet {
                     file,
                     key: format!("{provider} '{instance}' in '{region}'"),
                     count: many.len(),
-                })
+                }
+                .into())
             }
         };
         let not_server = |why| DataError::NotAServer {
@@ -759,14 +769,10 @@ impl DataSet {
             why,
         };
         if row.instance.starts_with("accelerator:") {
-            return Err(not_server(
-                "a GPU-only row: the host VM is priced separately",
-            ));
+            return Err(not_server("a GPU-only row: the host VM is priced separately").into());
         }
         if row.instance.ends_with("(host only)") {
-            return Err(not_server(
-                "a host-only row: the GPUs are priced separately",
-            ));
+            return Err(not_server("a host-only row: the GPUs are priced separately").into());
         }
         let usd_per_hour = match offer {
             Offer::OnDemand => row.on_demand,
@@ -799,8 +805,9 @@ impl DataSet {
         provider: &str,
         from: &str,
         to: &str,
-    ) -> Result<f64, DataError> {
-        self.egress
+    ) -> Result<f64, crate::Error> {
+        Ok(self
+            .egress
             .get(&(provider.to_string(), from.to_string(), to.to_string()))
             .copied()
             .ok_or_else(|| DataError::MissingEgress {
@@ -808,7 +815,7 @@ impl DataSet {
                 provider: provider.into(),
                 from: from.into(),
                 to: to.into(),
-            })
+            })?)
     }
 
     /// The internet transfer price of `provider` in cloud region `region`,
@@ -829,7 +836,7 @@ impl DataSet {
     /// assert_eq!(data.internet_usd_per_gb("gcp", "me-central2", Transfer::Ingress, 0.0)?, 0.0);
     /// assert_eq!(data.internet_usd_per_gb("gcp", "me-central2", Transfer::InternetEgress, 0.0)?, 0.12);
     /// assert!(data.internet_usd_per_gb("aws", "me-central-1", Transfer::InternetEgress, 0.0).is_err());
-    /// # Ok::<(), geoshift::data::DataError>(())
+    /// # Ok::<(), geoshift::Error>(())
     /// ```
     pub fn internet_usd_per_gb(
         &self,
@@ -837,7 +844,7 @@ impl DataSet {
         region: &str,
         direction: Transfer,
         gb_per_month: f64,
-    ) -> Result<f64, DataError> {
+    ) -> Result<f64, crate::Error> {
         let band = |region: &str| {
             self.internet.iter().find(|b| {
                 b.provider == provider
@@ -847,7 +854,7 @@ impl DataSet {
                     && b.to_gb.is_none_or(|to| gb_per_month < to)
             })
         };
-        band(region)
+        Ok(band(region)
             .or_else(|| band("*"))
             .map(|b| b.usd_per_gb)
             .ok_or_else(|| DataError::MissingInternetPrice {
@@ -856,7 +863,7 @@ impl DataSet {
                 region: region.into(),
                 direction: direction.column(),
                 gb_per_month,
-            })
+            })?)
     }
 
     /// An interruption rate per server-hour from a published range: the
@@ -877,14 +884,14 @@ impl DataSet {
     /// // -ln(0.85) / 24 = 0.00677 interruptions per server-hour.
     /// let rate = data.interruption_rate_per_hour("gcp", "historical average per project", Edge::High)?;
     /// assert!((rate - (-(0.85f64).ln() / 24.0)).abs() < 1e-15);
-    /// # Ok::<(), geoshift::data::DataError>(())
+    /// # Ok::<(), geoshift::Error>(())
     /// ```
     pub fn interruption_rate_per_hour(
         &self,
         provider: &str,
         scope: &str,
         edge: Edge,
-    ) -> Result<f64, DataError> {
+    ) -> Result<f64, crate::Error> {
         let file = self.file_name(Table::Interruptions);
         let figure = self
             .interruptions
@@ -916,8 +923,14 @@ impl DataSet {
     ///
     /// [`DataError::MissingThroughput`] when the file has no measurement for
     /// that pair.
-    pub fn throughput_gbps(&self, provider: &str, from: &str, to: &str) -> Result<f64, DataError> {
-        self.throughput
+    pub fn throughput_gbps(
+        &self,
+        provider: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<f64, crate::Error> {
+        Ok(self
+            .throughput
             .get(&(provider.to_string(), from.to_string(), to.to_string()))
             .map(|mbps| mbps / 1000.0)
             .ok_or_else(|| DataError::MissingThroughput {
@@ -925,7 +938,7 @@ impl DataSet {
                 provider: provider.into(),
                 from: from.into(),
                 to: to.into(),
-            })
+            })?)
     }
 
     /// A power figure of the hardware reference (`item` and `metric` as in
@@ -935,7 +948,7 @@ impl DataSet {
     ///
     /// [`DataError::UnknownCode`] when no row matches, and
     /// [`DataError::UnknownUnit`] for a unit other than kW or W.
-    pub fn power_kw(&self, item: &str, metric: &str) -> Result<f64, DataError> {
+    pub fn power_kw(&self, item: &str, metric: &str) -> Result<f64, crate::Error> {
         let file = self.file_name(Table::Power);
         let (value, unit) = self
             .power
@@ -953,7 +966,8 @@ impl DataSet {
                 item: item.into(),
                 metric: metric.into(),
                 unit: other.into(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -963,8 +977,9 @@ impl DataSet {
     /// # Errors
     ///
     /// [`DataError::UnknownCode`] when no row matches.
-    pub fn pue(&self, operator: &str, scope: &str, period: &str) -> Result<f64, DataError> {
-        self.pue
+    pub fn pue(&self, operator: &str, scope: &str, period: &str) -> Result<f64, crate::Error> {
+        Ok(self
+            .pue
             .iter()
             .find(|(o, s, p, _)| o == operator && s == scope && p == period)
             .map(|r| r.3)
@@ -972,7 +987,7 @@ impl DataSet {
                 file: self.file_name(Table::Pue),
                 what: "PUE row (operator / scope / period)",
                 value: format!("{operator} / {scope} / {period}"),
-            })
+            })?)
     }
 }
 

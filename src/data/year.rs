@@ -64,7 +64,7 @@ const ORIGIN: &str = "SG";
 /// not a finite number >= 0), [`DataError::DuplicateRow`] (an hour given
 /// twice or out of order), [`DataError::MissingHours`] (an hour without a
 /// row). Nothing is filled in.
-pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, DataError> {
+pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, crate::Error> {
     let file = ASIA_2022_CARBON_FILE;
     let start = year_start();
     let csv_error = |line: u64, message: String| DataError::Csv {
@@ -91,7 +91,8 @@ pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, DataError> {
                 header.iter().collect::<Vec<_>>().join(","),
                 expected.join(",")
             ),
-        ));
+        )
+        .into());
     }
     let mut out = vec![Vec::with_capacity(HOURS_2022); ASIA_2022_ZONES.len()];
     for (i, record) in reader.records().enumerate() {
@@ -101,7 +102,8 @@ pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, DataError> {
             return Err(csv_error(
                 line,
                 format!("{} fields, expected {}", record.len(), expected.len()),
-            ));
+            )
+            .into());
         }
         let text = &record[0];
         let bad = |field: &'static str, value: &str, rule: &'static str| DataError::BadValue {
@@ -116,14 +118,15 @@ pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, DataError> {
             .map_err(|_| bad("timestamp_utc", text, "an RFC 3339 instant"))?;
         let want = start + Duration::hours(i as i64);
         if i >= HOURS_2022 {
-            return Err(bad("timestamp_utc", text, "an hour of 2022 (UTC)"));
+            return Err(bad("timestamp_utc", text, "an hour of 2022 (UTC)").into());
         }
         if at < want {
             return Err(DataError::DuplicateRow {
                 file: file.into(),
                 line,
                 key: text.into(),
-            });
+            }
+            .into());
         }
         if at > want {
             let hours_missing = (at - want).num_hours().max(1) as usize;
@@ -134,7 +137,8 @@ pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, DataError> {
                 hours: HOURS_2022,
                 missing: hours_missing,
                 first_missing: want,
-            });
+            }
+            .into());
         }
         for (z, series) in out.iter_mut().enumerate() {
             let field = &record[z + 1];
@@ -143,7 +147,7 @@ pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, DataError> {
                 .parse()
                 .map_err(|_| bad("carbon_g_per_kwh", field, "a number"))?;
             if !g.is_finite() || g < 0.0 {
-                return Err(bad("carbon_g_per_kwh", field, "finite and >= 0"));
+                return Err(bad("carbon_g_per_kwh", field, "finite and >= 0").into());
             }
             series.push(g);
         }
@@ -157,7 +161,8 @@ pub fn asia_2022_carbon(carbon_csv: &str) -> Result<Vec<Vec<f64>>, DataError> {
             hours: HOURS_2022,
             missing: HOURS_2022 - rows,
             first_missing: start + Duration::hours(rows as i64),
-        });
+        }
+        .into());
     }
     Ok(out)
 }
@@ -199,14 +204,15 @@ pub fn year_long_asia_2022(
     data: &DataSet,
     carbon_csv: &str,
     hours: usize,
-) -> Result<Scenario, DataError> {
+) -> Result<Scenario, crate::Error> {
     let start = year_start();
     if !(SPLIT_JOBS..=HOURS_2022).contains(&hours) {
         return Err(DataError::BadPeriod {
             start,
             hours,
             rule: "the year-long scenario needs 12 to 8760 hours of 2022",
-        });
+        }
+        .into());
     }
     let carbon = asia_2022_carbon(carbon_csv)?;
     let pue = data.pue("AWS", "global fleet", "2023")?;

@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What each value of an [`Explanation`] means, in words; printed by
-/// `geoshift explain` and carried in its JSON.
+/// `geoshift explain` and carried in its JSON. The words are this
+/// version's: read back (`serde::Deserialize`), any `meaning` object is
+/// [`MEANING`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Meaning {
     /// Of `PoolValue::usd_per_server_hour`.
@@ -44,6 +46,50 @@ pub struct Meaning {
     pub validity: &'static str,
     /// Of `Explanation::fixed_regions`.
     pub fixed_regions: &'static str,
+}
+
+impl<'de> Deserialize<'de> for Meaning {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Ok(MEANING)
+    }
+}
+
+/// An [`Explanation`] as written: its backend a name of any lifetime,
+/// read back as this build's name of that backend.
+#[derive(Deserialize)]
+struct Written {
+    backend: String,
+    total_usd: f64,
+    bound_usd: f64,
+    slot_hours: f64,
+    slot_start: Vec<DateTime<Utc>>,
+    pools: Vec<PoolValue>,
+    regions: Vec<RegionValue>,
+    jobs: Vec<JobValue>,
+    meaning: Meaning,
+    fixed_regions: Vec<FixedRegion>,
+}
+
+impl<'de> Deserialize<'de> for Explanation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = Written::deserialize(d)?;
+        let backend = Backend::from_name(&w.backend).ok_or_else(|| {
+            serde::de::Error::custom(format_args!("unknown solver '{}'", w.backend))
+        })?;
+        Ok(Explanation {
+            backend,
+            total_usd: w.total_usd,
+            bound_usd: w.bound_usd,
+            slot_hours: w.slot_hours,
+            slot_start: w.slot_start,
+            pools: w.pools,
+            regions: w.regions,
+            jobs: w.jobs,
+            meaning: w.meaning,
+            fixed_regions: w.fixed_regions,
+        })
+    }
 }
 
 /// The meanings, as [`Explanation::meaning`] holds them.
@@ -107,7 +153,7 @@ pub struct Explanation {
 /// A region choice that [`explain`] fixed: the region the MILP optimum
 /// runs a Whole job in, or the regions a Split job whose `max_regions`
 /// binds runs in.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FixedRegion {
     /// Job id.
@@ -122,7 +168,7 @@ pub struct FixedRegion {
 }
 
 /// What a pool's capacity is worth.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PoolValue {
     /// Pool id.
@@ -136,7 +182,7 @@ pub struct PoolValue {
 }
 
 /// What a region's pools and power cap are worth.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RegionValue {
     /// Region id.
@@ -150,7 +196,7 @@ pub struct RegionValue {
 }
 
 /// What a job's work, parallelism and deadline are worth.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JobValue {
     /// Job id.
@@ -169,7 +215,7 @@ pub struct JobValue {
 /// re-solved with that deadline, all else fixed. The re-solve runs within
 /// the [`Optimal`]'s limits; when one stops it early, only the bounds
 /// hold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeadlineHour {
     /// Slots the hour adds to the job's windows (0: the hour ends inside
@@ -188,7 +234,7 @@ pub struct DeadlineHour {
     /// re-solve's bound); `None` when the re-solve reached no bound.
     pub saved_usd_at_most: Option<f64>,
     /// Set when a limit stopped the re-solve before its gap was proven.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<StopReason>,
 }
 
@@ -239,7 +285,7 @@ impl BottleneckKind {
 
 impl fmt::Display for BottleneckKind {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -17,7 +17,7 @@ use crate::schedule::{Assignment, Proof, SavedAssignment, SavedSchedule, Schedul
 use crate::schedulers::Optimal;
 use crate::solve::backend::Backend;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 /// A re-plan request: the plan being executed, the moment `now`, and what
@@ -124,7 +124,7 @@ pub struct Replan {
 }
 
 /// Where a job stands at `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum JobState {
@@ -141,7 +141,7 @@ pub enum JobState {
 }
 
 /// One job's progress at `now`, in work units.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JobProgress {
     /// Job id.
@@ -166,6 +166,10 @@ pub struct JobProgress {
 
 /// A re-plan: the full-horizon schedule (history + the plan from `now`),
 /// its report and proof, and where each job stood.
+///
+/// Serialises with the updated scenario as `scenario`, so that it reads
+/// back (`serde::Deserialize`) whole: [`Replanned::as_run`] is that
+/// scenario's problem with each job's work as [`Replanned::jobs`] says.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Replanned {
@@ -193,8 +197,56 @@ pub struct Replanned {
     pub forgotten: Vec<SavedAssignment>,
     /// The solver that planned the future; `None` when no work remained.
     pub backend: Option<Backend>,
-    #[serde(skip)]
+    #[serde(rename = "scenario", serialize_with = "as_scenario")]
     as_run: Problem,
+}
+
+/// Writes [`Replanned::as_run`] as the updated scenario it came from.
+fn as_scenario<S: serde::Serializer>(p: &Problem, s: S) -> Result<S::Ok, S::Error> {
+    p.scenario().serialize(s)
+}
+
+impl<'de> Deserialize<'de> for Replanned {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        /// The fields as written.
+        #[derive(Deserialize)]
+        struct Written {
+            schedule: Schedule,
+            report: Report,
+            proof: Proof,
+            now_slot: usize,
+            history_usd: f64,
+            jobs: Vec<JobProgress>,
+            forgotten: Vec<SavedAssignment>,
+            backend: Option<Backend>,
+            scenario: crate::scenario::Scenario,
+        }
+        let w = Written::deserialize(d)?;
+        let updated = Problem::new(&w.scenario).map_err(D::Error::custom)?;
+        let same_jobs = updated.jobs().len() == w.jobs.len()
+            && updated
+                .jobs()
+                .iter()
+                .zip(&w.jobs)
+                .all(|(j, p)| j.id == p.id);
+        if !same_jobs {
+            return Err(D::Error::custom(
+                "a re-plan's jobs must be its scenario's, in its order",
+            ));
+        }
+        Ok(Replanned {
+            as_run: as_run_problem(&updated, &w.jobs),
+            schedule: w.schedule,
+            report: w.report,
+            proof: w.proof,
+            now_slot: w.now_slot,
+            history_usd: w.history_usd,
+            jobs: w.jobs,
+            forgotten: w.forgotten,
+            backend: w.backend,
+        })
+    }
 }
 
 impl Replanned {

@@ -149,9 +149,7 @@ impl SweepKind {
 }
 
 /// One solved point of a curve: its setting, the evaluator's report of the
-/// plan (totals and breakdown), the proof, and the time. Reads back from
-/// its JSON (as `geoshift merge` does) without its plan, which the JSON
-/// leaves out.
+/// plan (totals and breakdown), the proof, and the time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SweepPoint {
@@ -178,14 +176,13 @@ pub struct SweepPoint {
     pub gap: f64,
     /// What stopped this point's search early, if anything did (its plan
     /// then stands with its gap).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<StopReason>,
     /// Seconds this point took (model, solve, evaluation).
     pub seconds: f64,
     /// The previous point's plan seeded this point's column generation.
     pub warm: bool,
-    /// The plan (empty when read back from JSON).
-    #[serde(skip)]
+    /// The plan (rows of indices into the swept problem, with its proof).
     pub schedule: Schedule,
 }
 
@@ -203,22 +200,28 @@ pub struct SkippedPoint {
 
 /// A trade-off curve: the solved points in the order of the settings, the
 /// settings that have no plan, and whether a limit cut the sweep short.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Reads back from its JSON (`serde::Deserialize`) with every point and
+/// its plan; a curve with [`Curve::skipped`] settings does not, since
+/// their typed [`Error`](enum@Error)s are written to be read by people and services,
+/// not rebuilt (reading one fails with an error that says so).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Curve {
     /// What the settings are.
     pub kind: SweepKind,
     /// The field a [`SweepKind::Field`] curve varies, as `--vary` writes
     /// it without its values (`pool:vast-*.interruption_rate_per_hour`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// The solved points, in the order of the settings.
     pub points: Vec<SweepPoint>,
     /// Settings with no plan.
+    #[serde(default, deserialize_with = "no_skipped")]
     pub skipped: Vec<SkippedPoint>,
     /// Set when the sweep's time limit or the cancellation flag stopped it
     /// before every setting was solved (the later settings are missing).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<StopReason>,
 }
 
@@ -230,6 +233,19 @@ impl Curve {
             (SweepKind::Field, Some(f)) => f.rsplit('.').next().unwrap_or(f).to_string(),
             (kind, _) => kind.label().to_string(),
         }
+    }
+}
+
+/// Reads [`Curve::skipped`]: empty only (see [`Curve`]).
+fn no_skipped<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<SkippedPoint>, D::Error> {
+    let skipped: Vec<serde::de::IgnoredAny> = Deserialize::deserialize(d)?;
+    if skipped.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "a curve with {} skipped setting(s) cannot be read back: their errors are not rebuilt",
+            skipped.len()
+        )))
     }
 }
 

@@ -47,7 +47,7 @@ impl fmt::Display for Entity {
 pub enum InputError {
     /// The JSON did not parse into a scenario (syntax, wrong type, unknown
     /// or missing field, malformed timestamp).
-    #[error("{}: {}", cut(path), cut(message))]
+    #[error("{}: {}", cut(path), crate::text::serde_message(message))]
     Json {
         /// Path of the field, such as `jobs[2].deadline` (`.` for the
         /// root, `?` where the input ended before a value).

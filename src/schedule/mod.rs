@@ -28,13 +28,13 @@ pub use assignment::Assignment;
 /// the [`SavedSchedule`] names jobs and pools by id and slots by instant,
 /// and [`Schedule::from_saved`] matches it back by id, or says why it does
 /// not fit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
     /// The rows.
     pub assignments: Vec<Assignment>,
     /// The optimum's proof of how far from the least total this plan can
     /// be; `None` for a heuristic's plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<Proof>,
 }
 

@@ -317,6 +317,7 @@ fn no_plan(e: Failure, limits: &Limits, bound: f64) -> NoPlan {
     match e {
         Failure::Infeasible => NoPlan::Infeasible,
         Failure::TimeLimit => NoPlan::Stopped(stop_of(limits), bound),
+        Failure::Stopped(why) => NoPlan::Stopped(why, bound),
         Failure::Numerical(s) => NoPlan::Numerical(s),
     }
 }
@@ -523,6 +524,7 @@ pub(super) fn exact(
             Err(Failure::TimeLimit) => {
                 return Exact::Answer(finish(incumbent, lb, Some(stop_of(limits))));
             }
+            Err(Failure::Stopped(why)) => return Exact::Answer(finish(incumbent, lb, Some(why))),
             Err(Failure::Numerical(_)) if scale_columns && limits.stop().is_none() => {
                 // A singular basis in one scaling is often not one in
                 // another: the same solver once more, columns as they

@@ -107,6 +107,10 @@ pub(crate) enum Failure {
     Infeasible,
     /// It ran out of time before it had any feasible point.
     TimeLimit,
+    /// A limit other than the clock's or the cancel flag's (which the
+    /// caller reads from its limits) stopped it before any feasible
+    /// point: column generation out of memory budget.
+    Stopped(crate::limits::StopReason),
     /// Anything else, as the solver said it.
     Numerical(String),
 }

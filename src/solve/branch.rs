@@ -413,7 +413,7 @@ impl<'a> Search<'a> {
             }
             Ok(r) if r.stopped.is_some() => return None,
             Ok(_) | Err(Failure::Infeasible) => f64::INFINITY,
-            Err(Failure::TimeLimit) => return None,
+            Err(Failure::TimeLimit | Failure::Stopped(_)) => return None,
             // One assignment's numerical trouble is not the search's: it
             // is left out, and the bound stays honest (the node it came
             // from stays open or is branched on).
@@ -469,6 +469,7 @@ impl<'a> Search<'a> {
                         Err(Failure::TimeLimit) => {
                             return Err(limits.stop().unwrap_or(StopReason::TimeLimit))
                         }
+                        Err(Failure::Stopped(why)) => return Err(why),
                         // A plan, or no answer (numerical): kept.
                         _ => continue,
                     }
@@ -629,10 +630,13 @@ impl<'a> Search<'a> {
                                 stopped: Some(why),
                             };
                         }
-                        Err(Failure::TimeLimit) | Err(Failure::Numerical(_)) => {
+                        Err(e) => {
                             // Stopped, or no LP bound for this node: the
                             // search ends with the node still open.
-                            let why = limits.stop().unwrap_or(StopReason::TimeLimit);
+                            let why = match e {
+                                Failure::Stopped(why) => why,
+                                _ => limits.stop().unwrap_or(StopReason::TimeLimit),
+                            };
                             open.push(node);
                             return Outcome {
                                 bound: least_open(&open, closed_floor),

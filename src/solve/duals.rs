@@ -15,7 +15,7 @@ use crate::problem::Problem;
 /// Valid for small changes: a larger one may change the plan, and on a
 /// degenerate optimum a value lies between what one unit more saves and
 /// what one unit less costs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Duals {
     /// Per job (problem order): $ per work unit, what one more unit of

@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 const NAME: &str = "optimal";
 
 /// The optimum's answer: the schedule, its proof, and the duals.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Solution {
     /// The plan (its [`Schedule::proof`] is set).

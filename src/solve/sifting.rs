@@ -284,8 +284,9 @@ pub(crate) fn sift(
     full(lp, mask, backend, limits)
 }
 
-/// The best feasible point so far with the best bound, marked stopped; or
-/// the time limit as a failure when no feasible point was found yet.
+/// The best feasible point so far with the best bound, marked stopped; or,
+/// when no feasible point was found yet, the time limit as a failure (the
+/// caller reads why from its limits), or the memory budget as itself.
 fn stopped(
     best: Option<LpResult>,
     bound: f64,
@@ -299,6 +300,28 @@ fn stopped(
             r.rounds = rounds;
             Ok(r)
         }
+        None if why == StopReason::MemoryBudget => Err(Failure::Stopped(why)),
         None => Err(Failure::TimeLimit),
+    }
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use super::*;
+
+    /// With no feasible restricted LP yet, the memory budget is reported
+    /// as itself (it was a time limit before: the caller reads only the
+    /// clock and the cancel flag from its limits); the clock's stop is
+    /// still left to the caller to name.
+    #[test]
+    fn a_stop_before_any_plan_keeps_its_reason() {
+        assert!(matches!(
+            stopped(None, 0.0, StopReason::MemoryBudget, 3),
+            Err(Failure::Stopped(StopReason::MemoryBudget))
+        ));
+        assert!(matches!(
+            stopped(None, 0.0, StopReason::TimeLimit, 3),
+            Err(Failure::TimeLimit)
+        ));
     }
 }
