@@ -78,6 +78,9 @@ fn each_point_is_the_single_solve_with_the_overlay_at_its_value() {
     let json = serde_json::to_value(&curve).unwrap();
     assert_eq!(json["kind"], "field");
     assert_eq!(json["field"], "pool:vast-*.rent_usd_per_hour");
+    // It reads back, the field with it.
+    let back: geoshift::Curve = serde_json::from_value(json).unwrap();
+    assert_eq!(back, curve);
 }
 
 #[test]
