@@ -322,10 +322,10 @@ pub(crate) fn memory_check_of(p: &Problem, s: &Settings, goal: Goal) -> Result<(
 
 /// Solves the model of `objective` and `limit` (those of `goal`, or
 /// the goal's objective without its limit), in named stages: the memory
-/// budget; the model, warm started by Greedy; the anytime solve (or, with
-/// no plan, the diagnosis or Greedy's [`stand_in`]); the plan repaired,
-/// cleaned and judged by the evaluator, with its proof; its duals
-/// ([`read_duals`]).
+/// budget and the model, warm started by Greedy ([`build`]); the anytime
+/// solve (or, with no plan, the diagnosis or Greedy's [`stand_in`]); the
+/// plan repaired, cleaned and judged by the evaluator, with its proof and
+/// its duals ([`judge`]).
 fn solve_model(
     p: &Problem,
     s: &Settings,
@@ -333,8 +333,79 @@ fn solve_model(
     (objective, limit): (Objective, Option<lp::Limit>),
     limits: &Limits,
 ) -> Result<Solution, Error> {
+    let Built {
+        model,
+        greedy,
+        backend,
+        limits,
+    } = build(p, s, limit, limits, objective)?;
+    // The anytime solve.
+    let clock = Instant::now();
+    let hook = |stage, round, columns, incumbent_usd, bound_usd| {
+        s.round(stage, round, columns, incumbent_usd, bound_usd)
+    };
+    let plan = anytime::optimum(p, &model, backend, &limits, &hook);
+    s.report(Progress::Solved {
+        seconds: clock.elapsed().as_secs_f64(),
+    });
+    let plan = match plan {
+        Ok(plan) => plan,
+        // With a limit, the jobs alone may be feasible: `solve` asks.
+        Err(NoPlan::Infeasible) if limit.is_some() => {
+            return Err(GoalError::Unreachable {
+                goal,
+                least_achievable: None,
+            }
+            .into())
+        }
+        Err(NoPlan::Infeasible) => return Err(diagnose(p, s, &limits)),
+        Err(NoPlan::Stopped(reason, bound)) => {
+            let greedy = greedy.unwrap_or_else(|| Greedy.schedule(p));
+            return stand_in(
+                p,
+                s,
+                goal,
+                (objective, limit),
+                greedy,
+                (reason, bound),
+                backend,
+            );
+        }
+        Err(NoPlan::Numerical(why)) => {
+            return Err(SolverFailure::new(backend, SolverStatus::Failed, why).into())
+        }
+    };
+    let built = Built {
+        model,
+        greedy,
+        backend,
+        limits,
+    };
+    judge(p, s, goal, (objective, limit), plan, built)
+}
+
+/// The model of a solve, as [`build`] leaves it: warm started, with
+/// Greedy's plan (when it ran), the backend the memory budget leaves, and
+/// the limits it sets.
+struct Built {
+    model: lp::Lp,
+    greedy: Option<Result<Schedule, Error>>,
+    backend: Backend,
+    limits: Limits,
+}
+
+/// The first stages of [`solve_model`]: the memory budget (before
+/// anything is built, see [`memory_check`]), the scenario's plain
+/// infeasibility, and the model of `objective` and `limit`, warm started
+/// by Greedy's plan and the settings' warm cells.
+fn build(
+    p: &Problem,
+    s: &Settings,
+    limit: Option<lp::Limit>,
+    limits: &Limits,
+    objective: Objective,
+) -> Result<Built, Error> {
     let mut limits = limits.clone();
-    // The memory budget, before anything is built (see `memory_check`).
     let estimate = lp::estimate_with(p, limit.is_some());
     let mip = p.jobs().iter().any(|j| j.has_region_choice());
     let by_estimate = ModelSize {
@@ -396,57 +467,43 @@ fn solve_model(
         s.backend.resolve(&size),
         (limits.column_generation, model.columns()),
     )?;
-    let backend = fit.backend;
     limits.whole_model_fits = fit.whole_model_fits;
     limits.solver_room_bytes = fit.solver_room_bytes;
     s.report(Progress::Built {
         size,
+        backend: fit.backend,
+        seconds: clock.elapsed().as_secs_f64(),
+    });
+    Ok(Built {
+        model,
+        greedy,
+        backend: fit.backend,
+        limits,
+    })
+}
+
+/// The last stages of [`solve_model`]: the engine's `plan` of the model
+/// `b` judged. The solver's plan is not trusted: the evaluator checks
+/// every rule and prices it, and the proof is judged against that price.
+/// So is the limit: a plan that breaks it is an error, not a plan. A
+/// point that misses a job's work by the solver's tolerance is repaired
+/// within the room the rows leave (never exit 3 for round-off); one still
+/// short is the solver's failure to see that the jobs cannot finish: the
+/// diagnosis says which and why.
+fn judge(
+    p: &Problem,
+    s: &Settings,
+    goal: Goal,
+    (objective, limit): (Objective, Option<lp::Limit>),
+    plan: anytime::Plan,
+    b: Built,
+) -> Result<Solution, Error> {
+    let Built {
+        model,
+        greedy,
         backend,
-        seconds: clock.elapsed().as_secs_f64(),
-    });
-    // The anytime solve.
-    let clock = Instant::now();
-    let hook = |stage, round, columns, incumbent_usd, bound_usd| {
-        s.round(stage, round, columns, incumbent_usd, bound_usd)
-    };
-    let plan = anytime::optimum(p, &model, backend, &limits, &hook);
-    s.report(Progress::Solved {
-        seconds: clock.elapsed().as_secs_f64(),
-    });
-    let plan = match plan {
-        Ok(plan) => plan,
-        // With a limit, the jobs alone may be feasible: `solve` asks.
-        Err(NoPlan::Infeasible) if limit.is_some() => {
-            return Err(GoalError::Unreachable {
-                goal,
-                least_achievable: None,
-            }
-            .into())
-        }
-        Err(NoPlan::Infeasible) => return Err(diagnose(p, s, &limits)),
-        Err(NoPlan::Stopped(reason, bound)) => {
-            let greedy = greedy.unwrap_or_else(|| Greedy.schedule(p));
-            return stand_in(
-                p,
-                s,
-                goal,
-                (objective, limit),
-                greedy,
-                (reason, bound),
-                backend,
-            );
-        }
-        Err(NoPlan::Numerical(why)) => {
-            return Err(SolverFailure::new(backend, SolverStatus::Failed, why).into())
-        }
-    };
-    // The plan judged: the solver's plan is not trusted: the evaluator checks every rule
-    // and prices it, and the proof is judged against that price.
-    // So is the limit: a plan that breaks it is an error, not a plan.
-    // A point that misses a job's work by the solver's tolerance is
-    // repaired within the room the rows leave (never exit 3 for
-    // round-off); one still short is the solver's failure to see that
-    // the jobs cannot finish: the diagnosis says which and why.
+        limits,
+    } = b;
     let mut x = plan.x;
     repair(&model, &mut x);
     let mut schedule = Schedule::new(to_schedule(p, &model, &x));
@@ -513,6 +570,9 @@ fn solve_model(
     }
     // Duals are in $ per unit of each limit: none for an emissions
     // objective, whose duals would be in tCO2e.
+    let hook = |stage, round, columns, incumbent_usd, bound_usd| {
+        s.round(stage, round, columns, incumbent_usd, bound_usd)
+    };
     let duals = match objective {
         Objective::Cost if !greedy_won => {
             let solved = (plan.duals.as_deref(), plan.stopped.is_some(), x.as_slice());
