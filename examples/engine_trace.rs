@@ -8,9 +8,16 @@
 //! (300, 20, 168) fleet with 20 % Whole jobs. A path to a scenario file
 //! (ending in `.json`, such as `scenarios/ny-vs-marketplace-hardware.json`)
 //! traces that scenario instead.
+//!
+//! With `GEOSHIFT_SWEEP=0,50,100` set, it sweeps the carbon price over
+//! those values instead (no progress events): each point's seconds and
+//! whether it was warm, then the sweep's total.
 
 use geoshift::synth::{bench_sizes, generate};
-use geoshift::{evaluate, Backend, ColumnGeneration, Optimal, Problem, Progress, Scenario, Stage};
+use geoshift::{
+    evaluate, Backend, ColumnGeneration, Optimal, Problem, Progress, Scenario, Stage, Sweep,
+    SweepAxis,
+};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -41,6 +48,35 @@ fn main() {
         ),
     };
     let problem = Problem::new(&scenario).expect("the scenario is valid");
+    if let Ok(prices) = std::env::var("GEOSHIFT_SWEEP") {
+        let prices: Vec<f64> = prices
+            .split(',')
+            .map(|v| v.parse().expect("a price"))
+            .collect();
+        let clock = Instant::now();
+        let mut optimal = Optimal::new(backend);
+        if std::env::var_os("GEOSHIFT_TRACE").is_some() {
+            optimal = optimal.on_progress(move |p| {
+                eprintln!("{:8.3} s  {p:?}", clock.elapsed().as_secs_f64());
+            });
+        }
+        let curve = Sweep::new(SweepAxis::CarbonPrice(prices))
+            .optimal(optimal)
+            .run(&problem)
+            .expect("the sweep runs");
+        for p in &curve.points {
+            println!(
+                "${:>6.1}/t  total ${:.2}  gap {:.1e}  {:.3} s  warm {}",
+                p.setting, p.total_usd, p.gap, p.seconds, p.warm
+            );
+        }
+        println!(
+            "sweep of {} points: {:.1} s",
+            curve.points.len(),
+            clock.elapsed().as_secs_f64()
+        );
+        return;
+    }
     let clock = Instant::now();
     let origin = Arc::new(Mutex::new(Origin::default()));
     let seen = Arc::clone(&origin);

@@ -313,6 +313,11 @@ fn stop_with(open: &mut BinaryHeap<Node>, node: Node, closed: f64, why: StopReas
     }
 }
 
+/// Why the limits stopped the search (a time limit when none says).
+fn stop_of(limits: &Limits) -> StopReason {
+    limits.stop().unwrap_or(StopReason::TimeLimit)
+}
+
 /// How a node's LP ended ([`Search::node_lp`]).
 enum NodeLp {
     /// Work per option at its optimum.
@@ -628,18 +633,14 @@ impl<'a> Search<'a> {
                     .try_assignment(&a, limits, report, Stage::Branch)
                     .is_none()
                 {
-                    return stop_with(
-                        &mut open,
-                        node,
-                        closed_floor,
-                        limits.stop().unwrap_or(StopReason::TimeLimit),
-                    );
+                    return stop_with(&mut open, node, closed_floor, stop_of(limits));
                 }
+                let best = self.incumbent.as_ref().map(|(_, v)| *v);
                 report(
                     Stage::Branch,
                     nodes,
                     0,
-                    self.incumbent.as_ref().map(|(_, v)| *v),
+                    best,
                     least_open(&open, closed_floor),
                 );
                 continue; // solved exactly
@@ -664,12 +665,7 @@ impl<'a> Search<'a> {
             // The plan with each job where most of its work is.
             let (pick, spread) = c.argmax(&work, &node.allowed);
             let Some(value) = self.try_assignment(&pick, limits, report, Stage::Branch) else {
-                return stop_with(
-                    &mut open,
-                    node,
-                    closed_floor,
-                    limits.stop().unwrap_or(StopReason::TimeLimit),
-                );
+                return stop_with(&mut open, node, closed_floor, stop_of(limits));
             };
             let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
             report(
