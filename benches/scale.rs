@@ -236,5 +236,41 @@ fn benches(c: &mut Criterion) {
     judge.finish();
 }
 
-criterion_group!(scale, benches);
+/// The shipped marketplace week (issue 27): its solve on the default
+/// backend, with and without the hardware requirements and spread limits,
+/// and a 7-point carbon-price sweep of it (each point after the first
+/// starts from the one before). `cargo bench --bench scale --
+/// marketplace`.
+fn marketplace(c: &mut Criterion) {
+    let read = |file: &str| {
+        let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).expect("the shipped scenario reads");
+        Problem::new(&geoshift::Scenario::from_json(&text).expect("it parses"))
+            .expect("it is valid")
+    };
+    let week = read("ny-vs-marketplace.json");
+    let hardware = read("ny-vs-marketplace-hardware.json");
+    let mut g = c.benchmark_group("marketplace");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    for (name, p) in [("week", &week), ("week_hardware", &hardware)] {
+        g.bench_function(name, |b| {
+            b.iter(|| Optimal::default().solve(p).expect("the week solves"))
+        });
+    }
+    let prices = vec![0.0, 25.0, 50.0, 75.0, 100.0, 150.0, 200.0];
+    g.measurement_time(Duration::from_secs(60));
+    g.bench_function("sweep7_carbon", |b| {
+        b.iter(|| {
+            let curve = geoshift::Sweep::new(geoshift::SweepAxis::CarbonPrice(prices.clone()))
+                .run(&week)
+                .expect("the sweep runs");
+            assert_eq!(curve.points.len(), prices.len());
+            curve
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(scale, benches, marketplace);
 criterion_main!(scale);

@@ -5,10 +5,19 @@
 //! `cargo run --release --example engine_trace -- SIZE_INDEX [SOLVER] [GAP] [TIME_LIMIT] [sift|full]`
 //!
 //! SIZE_INDEX is an index into `geoshift::synth::bench_sizes()`: 5 is the
-//! (300, 20, 168) fleet with 20 % Whole jobs.
+//! (300, 20, 168) fleet with 20 % Whole jobs. A path to a scenario file
+//! (ending in `.json`, such as `scenarios/ny-vs-marketplace-hardware.json`)
+//! traces that scenario instead.
+//!
+//! With `GEOSHIFT_SWEEP=0,50,100` set, it sweeps the carbon price over
+//! those values instead (no progress events): each point's seconds and
+//! whether it was warm, then the sweep's total.
 
 use geoshift::synth::{bench_sizes, generate};
-use geoshift::{evaluate, Backend, ColumnGeneration, Optimal, Problem, Progress, Stage};
+use geoshift::{
+    evaluate, Backend, ColumnGeneration, Optimal, Problem, Progress, Scenario, Stage, Sweep,
+    SweepAxis,
+};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,12 +31,52 @@ struct Origin {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let i: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(2);
+    let first = args.get(1).map(String::as_str).unwrap_or("2");
     let backend = args
         .get(2)
         .and_then(|s| s.parse::<Backend>().ok())
         .unwrap_or_default();
-    let problem = Problem::new(&generate(&bench_sizes()[i])).expect("synth scenarios are valid");
+    let scenario = match first.ends_with(".json") {
+        true => {
+            let text = std::fs::read_to_string(first).expect("the scenario file reads");
+            Scenario::from_json(&text).expect("the scenario file parses")
+        }
+        false => generate(
+            &bench_sizes()[first
+                .parse::<usize>()
+                .expect("a size index or a .json path")],
+        ),
+    };
+    let problem = Problem::new(&scenario).expect("the scenario is valid");
+    if let Ok(prices) = std::env::var("GEOSHIFT_SWEEP") {
+        let prices: Vec<f64> = prices
+            .split(',')
+            .map(|v| v.parse().expect("a price"))
+            .collect();
+        let clock = Instant::now();
+        let mut optimal = Optimal::new(backend);
+        if std::env::var_os("GEOSHIFT_TRACE").is_some() {
+            optimal = optimal.on_progress(move |p| {
+                eprintln!("{:8.3} s  {p:?}", clock.elapsed().as_secs_f64());
+            });
+        }
+        let curve = Sweep::new(SweepAxis::CarbonPrice(prices))
+            .optimal(optimal)
+            .run(&problem)
+            .expect("the sweep runs");
+        for p in &curve.points {
+            println!(
+                "${:>6.1}/t  total ${:.2}  gap {:.1e}  {:.3} s  warm {}",
+                p.setting, p.total_usd, p.gap, p.seconds, p.warm
+            );
+        }
+        println!(
+            "sweep of {} points: {:.1} s",
+            curve.points.len(),
+            clock.elapsed().as_secs_f64()
+        );
+        return;
+    }
     let clock = Instant::now();
     let origin = Arc::new(Mutex::new(Origin::default()));
     let seen = Arc::clone(&origin);

@@ -4,12 +4,14 @@
 //! with its own proof, re-checked by the evaluator.
 //!
 //! What is warm and what is not: each point after the first hands the
-//! previous point's plan to column generation as part of its first
-//! working set (with Greedy's plan). That only matters when the point is
-//! solved by column generation (Clarabel or HiGHS on a model of at least
-//! 20,000 cells); microlp and whole-model solves start from scratch, as
-//! good_lp passes no simplex basis between calls. [`SweepPoint::warm`]
-//! says which points were seeded.
+//! previous point's plan and the cells of its all-Split relaxation's
+//! point to column generation as part of its first working set (with
+//! Greedy's plan); on the marketplace week the relaxation then takes one
+//! round of column generation instead of three. That only matters when
+//! the point is solved by column generation (Clarabel or HiGHS on a model
+//! of at least 20,000 cells); microlp and whole-model solves start from
+//! scratch, as good_lp passes no simplex basis between calls.
+//! [`SweepPoint::warm`] says which points were seeded.
 
 use crate::decide::errors::SweepError;
 use crate::error::Error;
@@ -22,6 +24,7 @@ use crate::scenario::error::InputError;
 use crate::scenario::Scenario;
 use crate::schedule::Schedule;
 use crate::schedulers::optimal::Optimal;
+use crate::solve::engine::Solution;
 use crate::solve::lp;
 use crate::solve::lp::ModelSize;
 use chrono::TimeDelta;
@@ -439,7 +442,8 @@ impl Sweep {
             skipped: Vec::new(),
             stopped: None,
         };
-        let mut previous: Option<Schedule> = None;
+        // The previous point's solution: where this one starts from.
+        let mut previous: Option<Solution> = None;
         for (i, &setting) in settings.iter().enumerate() {
             if let Some(why) = stop() {
                 curve.stopped = Some(why);
@@ -465,12 +469,12 @@ impl Sweep {
             let problem = problem.as_ref().unwrap_or(base);
             let warm = previous.is_some() && seeded(&optimal, problem, mode);
             if let Some(prev) = &previous {
-                optimal = optimal.warm_plan(prev);
+                optimal = optimal.reuse(prev);
             }
             let goal = optimal.current_goal();
             match optimal.solve(problem) {
                 Ok(solution) => {
-                    let r = solution.report;
+                    let r = solution.report.clone();
                     let objective = goal.objective_of(&r);
                     let point = SweepPoint {
                         setting,
@@ -486,12 +490,12 @@ impl Sweep {
                         stopped: solution.proof.stopped,
                         seconds: clock.elapsed().as_secs_f64(),
                         warm,
-                        schedule: solution.schedule,
+                        schedule: solution.schedule.clone(),
                     };
                     if let Some(hook) = &self.on_point {
                         hook(i + 1, settings.len(), setting, Some(&point));
                     }
-                    previous = Some(point.schedule.clone());
+                    previous = Some(solution);
                     curve.points.push(point);
                 }
                 Err(

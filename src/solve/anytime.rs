@@ -24,7 +24,7 @@
 
 use super::backend::{self, Backend, Call, Failure};
 use super::bound::trivial_bound;
-use super::branch::{round_choices, Choices, Search};
+use super::branch::{round_choices, Assignment, Choices, Search};
 use super::cleanup::{feasible, repair};
 use super::linear::{full, solve_lp};
 use super::lp::{self, Col, Lp};
@@ -46,6 +46,10 @@ pub(crate) struct Plan {
     pub(crate) stopped: Option<StopReason>,
     /// Duals of the LP (pure LPs only), one per row.
     pub(crate) duals: Option<Vec<f64>>,
+    /// The cells `(job, pool, slot)` of the all-Split relaxation's point
+    /// (a MILP's; empty otherwise): a neighbouring solve's first working
+    /// set ([`crate::schedulers::Optimal`]'s reuse).
+    pub(crate) relaxed_cells: Vec<(usize, usize, usize)>,
 }
 
 /// Why the engine has no plan.
@@ -61,6 +65,12 @@ pub(crate) enum NoPlan {
 /// At most this many fixed LPs, each on the assignment the last one's
 /// prices made cheapest.
 const MAX_FIXED: usize = 4;
+
+/// When the prices' closing ([`pricing::close`]) leaves at most this
+/// many assignments of the Whole jobs, the engine's own search runs the
+/// exact stage instead of a solver's MILP (measured up to 108 left, on
+/// the marketplace week's sweep; the bound is a guess beyond that).
+const OWN_SEARCH_MAX_ASSIGNMENTS: usize = 4096;
 
 fn stop_of(limits: &Limits) -> StopReason {
     limits.stop().unwrap_or(StopReason::TimeLimit)
@@ -120,6 +130,45 @@ pub(crate) fn optimum_with(
     if !lp.has_choices() {
         return pure_lp(lp, backend, limits, report, trivial);
     }
+    let mut cells = Vec::new();
+    let stages = Stages {
+        p,
+        lp,
+        backend,
+        exact_by,
+        trivial,
+    };
+    let plan = whole_stages(stages, limits, report, &mut cells)?;
+    Ok(Plan {
+        relaxed_cells: cells,
+        ..plan
+    })
+}
+
+/// What [`whole_stages`] solves, and how.
+struct Stages<'a> {
+    p: &'a Problem,
+    lp: &'a Lp,
+    backend: Backend,
+    exact_by: ExactBy,
+    trivial: f64,
+}
+
+/// The three stages of a MILP with Whole jobs (see [`optimum_with`]);
+/// `cells` is set to the cells of the relaxation's point.
+fn whole_stages(
+    stages: Stages,
+    limits: &Limits,
+    report: OnRound,
+    cells: &mut Vec<(usize, usize, usize)>,
+) -> Result<Plan, NoPlan> {
+    let Stages {
+        p,
+        lp,
+        backend,
+        exact_by,
+        trivial,
+    } = stages;
     // Stage 1: the all-Split relaxation, built now (its matrix is smaller
     // than the MILP's, whose estimate the memory budget already allowed
     // twice for).
@@ -131,6 +180,13 @@ pub(crate) fn optimum_with(
         duals: split_duals,
         stopped: relax_stopped,
     } = split_relaxation(&split, backend, limits, report, trivial)?;
+    *cells = (0..split.columns())
+        .filter(|&i| split_x[i] > 0.0)
+        .filter_map(|i| match split.col[i] {
+            Col::Cell { job, pool, slot } => Some((job as usize, pool as usize, slot as usize)),
+            _ => None,
+        })
+        .collect();
     let choices = Choices::of(lp);
     // Stage 1b: the relaxation's duals priced per region choice
     // ([`pricing`]): a tighter bound, with no solver call.
@@ -179,20 +235,69 @@ pub(crate) fn optimum_with(
     // The fixed LP's assignment: each Whole job's cheapest option at the
     // relaxation's prices where they were priced, else its largest share.
     let work = choices.work(&split, &split_x);
-    let mut next = match &priced {
+    let next = match &priced {
         Some(p) => choices.cheapest(&p.option_usd, &work),
         None => first,
     };
-    // Each fixed LP's duals give a bound (any prices give one), and,
-    // averaged with the prices before them, the next assignment, until
-    // one repeats. Averaged, because a fixed LP's own duals moved 16 to
-    // 20 of the fleet's Whole jobs at once and the plans got dearer
-    // (two rounds, +$111 and +$92), where the averaged prices moved 13
-    // and found a plan $1,577 cheaper (0.1 %); a fixed LP's own duals
-    // proved the optimum of the 100×10×48 MILP in its third round.
-    let mut prices = split_duals;
+    // Every set of prices priced so far: each may close options before
+    // the exact stage ([`pricing::close`]).
+    let mut all_priced: Vec<pricing::Priced> = priced.into_iter().collect();
+    lb = fixed_plans(
+        &mut search,
+        (lb, next, &work),
+        split_duals,
+        &mut all_priced,
+        limits,
+        report,
+    );
+    if done(&search, lb) {
+        return finish(search.incumbent, lb, None);
+    }
+    if let Some(why) = limits.stop() {
+        return finish(search.incumbent, lb, Some(why));
+    }
+    if exact_by == ExactBy::Skip {
+        return finish(search.incumbent, lb, None);
+    }
+    let root_work = choices.work(&split, &split_x);
+    let stage = ExactStage {
+        lp,
+        backend,
+        exact_by,
+        all_priced: &all_priced,
+        root_work,
+    };
+    exact_stage(search, lb, stage, limits, report)
+}
+
+/// Stage 2's fixed LPs after the first assignment `next` (with the
+/// relaxation's work per option and the bound `lb`): each fixed LP's
+/// duals give a bound (any prices give one), and, averaged with the
+/// prices before them (at first the relaxation's, `prices`), the next
+/// assignment, until one repeats, the gap is met, or [`MAX_FIXED`] LPs.
+/// Averaged, because a fixed LP's own duals moved 16 to 20 of the
+/// fleet's Whole jobs at once and the plans got dearer (two rounds, +$111
+/// and +$92), where the averaged prices moved 13 and found a plan $1,577
+/// cheaper (0.1 %); a fixed LP's own duals proved the optimum of the
+/// 100×10×48 MILP in its third round. Every set of prices is added to
+/// `all_priced`; returns the bound.
+fn fixed_plans(
+    search: &mut Search,
+    (mut lb, mut next, work): (f64, Assignment, &[f64]),
+    mut prices: Option<Vec<f64>>,
+    all_priced: &mut Vec<pricing::Priced>,
+    limits: &Limits,
+    report: OnRound,
+) -> f64 {
+    let (lp, split, choices) = (search.milp, search.split, search.choices);
+    let done = |search: &Search, lb: f64| {
+        search
+            .incumbent
+            .as_ref()
+            .is_some_and(|(_, ub)| gap(*ub, lb) <= limits.gap)
+    };
     for round in 1..=MAX_FIXED {
-        if done(&search, lb) || search.tried.contains_key(&next) || limits.stop().is_some() {
+        if done(search, lb) || search.tried.contains_key(&next) || limits.stop().is_some() {
             break;
         }
         if search
@@ -211,11 +316,7 @@ pub(crate) fn optimum_with(
             search.seed.sort_unstable();
             search.seed.dedup();
         }
-        let Some(own) = search
-            .duals
-            .take()
-            .map(|d| pricing::carried(lp, &d, &split))
-        else {
+        let Some(own) = search.duals.take().map(|d| pricing::carried(lp, &d, split)) else {
             break;
         };
         let averaged: Vec<f64> = match &prices {
@@ -226,27 +327,51 @@ pub(crate) fn optimum_with(
                 .collect(),
             None => own.clone(),
         };
-        let own_bound =
-            pricing::priced(&split, &choices, &own).map_or(f64::NEG_INFINITY, |p| p.bound);
-        let Some(p) = pricing::priced(&split, &choices, &averaged) else {
+        let own_priced = pricing::priced(split, choices, &own);
+        let own_bound = own_priced.as_ref().map_or(f64::NEG_INFINITY, |p| p.bound);
+        all_priced.extend(own_priced);
+        let Some(p) = pricing::priced(split, choices, &averaged) else {
             break;
         };
         if own_bound.max(p.bound) > lb {
             lb = own_bound.max(p.bound);
             report(Stage::Priced, round, 0, ub, lb);
         }
-        next = choices.cheapest(&p.option_usd, &work);
+        next = choices.cheapest(&p.option_usd, work);
+        all_priced.push(p);
         prices = Some(averaged);
     }
-    if done(&search, lb) {
-        return finish(search.incumbent, lb, None);
-    }
-    if let Some(why) = limits.stop() {
-        return finish(search.incumbent, lb, Some(why));
-    }
-    if exact_by == ExactBy::Skip {
-        return finish(search.incumbent, lb, None);
-    }
+    lb
+}
+
+/// What the exact stage of [`optimum_with`] starts from besides its
+/// search: the MILP, the backend, who runs it, every set of prices priced
+/// so far, and the relaxation's work per option.
+struct ExactStage<'a> {
+    lp: &'a Lp,
+    backend: Backend,
+    exact_by: ExactBy,
+    all_priced: &'a [pricing::Priced],
+    root_work: Vec<f64>,
+}
+
+/// Stage 3 of [`optimum_with`]: the exact search from the best plan of
+/// the first two stages and the bound `lb`.
+fn exact_stage(
+    mut search: Search,
+    lb: f64,
+    stage: ExactStage,
+    limits: &Limits,
+    report: OnRound,
+) -> Result<Plan, NoPlan> {
+    let ExactStage {
+        lp,
+        backend,
+        exact_by,
+        all_priced,
+        root_work,
+    } = stage;
+    let choices = search.choices;
     // Stage 3: the exact search: a MILP solver over the whole model where
     // it branches faster than the engine would, else the engine's own.
     let milp_backend = if backend.has_integers() {
@@ -259,6 +384,21 @@ pub(crate) fn optimum_with(
     // alone, and the choices whose relaxation has no plan removed; a job
     // left with none proves there is no plan (see [`Search::probe`]).
     let mut allowed: Option<Vec<bool>> = None;
+    // With a plan in hand, the options no cheaper plan can take are
+    // closed by every set of prices priced so far: the exact stage
+    // searches what is left (on `ny-vs-marketplace.json`, see
+    // [`pricing::close`]).
+    if let Some((_, ub)) = &search.incumbent {
+        let mut open = vec![true; choices.count()];
+        let closed: usize = all_priced
+            .iter()
+            .map(|p| pricing::close(choices, p, *ub, &mut open))
+            .sum();
+        if closed > 0 {
+            allowed = Some(open.clone());
+            search.root = Some(Some(open));
+        }
+    }
     if search.incumbent.is_none() && search.probing {
         let mut root = vec![true; choices.count()];
         match search.probe(&mut root, limits, report) {
@@ -268,7 +408,15 @@ pub(crate) fn optimum_with(
         }
         search.root = Some(allowed.clone());
     }
-    if exact_by == ExactBy::Solver && limits.whole_model_fits {
+    // Where closing left few assignments, the engine's own search (LPs of
+    // the relaxation over the options left) proves the optimum faster
+    // than a solver's MILP over the whole model: on the marketplace week
+    // 0.6 s against 4.0 s (12 assignments left), and 2.0 s against 4.4 s
+    // at a carbon price of $50/t (72 left).
+    let own_first = allowed
+        .as_deref()
+        .is_some_and(|a| pricing::assignments_left(choices, a) <= OWN_SEARCH_MAX_ASSIGNMENTS);
+    if exact_by == ExactBy::Solver && limits.whole_model_fits && !own_first {
         let incumbent = search.incumbent.take();
         let mask = allowed.as_ref().map(|a| choices.milp_mask(lp, a));
         match exact(
@@ -286,7 +434,6 @@ pub(crate) fn optimum_with(
             Exact::Refuted(best) => search.incumbent = best,
         }
     }
-    let root_work = choices.work(&split, &split_x);
     let outcome = search.run(lb, root_work, limits, report);
     let lb = outcome.bound.max(lb);
     finish(search.incumbent, lb, outcome.stopped)
@@ -306,6 +453,7 @@ pub(super) fn finish(
             bound: lb.min(ub),
             stopped,
             duals: None,
+            relaxed_cells: Vec::new(),
         }),
         (None, Some(why)) => Err(NoPlan::Stopped(why, lb)),
         (None, None) => Err(NoPlan::Infeasible),
@@ -338,6 +486,7 @@ fn pure_lp(
         x: r.x,
         stopped: r.stopped,
         duals: r.duals,
+        relaxed_cells: Vec::new(),
     };
     // Not proven and not stopped: the solver's answer was of low
     // accuracy (an interior point's "almost solved", or a simplex point

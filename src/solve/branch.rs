@@ -247,6 +247,42 @@ impl Choices {
         mask
     }
 
+    /// The two children of a node that allows `allowed`, branched on the
+    /// job furthest from one option by `spread` (ties: the first with a
+    /// choice left): its option `pick`, or the others. `None` when every
+    /// job has one option left (a leaf).
+    fn branch(&self, allowed: Vec<bool>, pick: &[u16], spread: &[f64]) -> Option<[Vec<bool>; 2]> {
+        let free = |n: usize| {
+            let f = self.first[n];
+            (0..self.jobs[n].1.len())
+                .filter(|&o| allowed[f + o])
+                .count()
+                > 1
+        };
+        let n = (0..self.jobs.len())
+            .filter(|&n| free(n))
+            .max_by(|&a, &b| spread[a].total_cmp(&spread[b]).then(b.cmp(&a)))?;
+        let f = self.first[n];
+        let chosen = f + pick[n] as usize;
+        let mut only = allowed.clone();
+        for o in 0..self.jobs[n].1.len() {
+            only[f + o] = f + o == chosen;
+        }
+        let mut others = allowed;
+        others[chosen] = false;
+        Some([only, others])
+    }
+
+    /// Whether `allowed` leaves every job one option (a leaf).
+    fn is_leaf(&self, allowed: &[bool]) -> bool {
+        self.jobs.iter().enumerate().all(|(n, (_, opts))| {
+            (0..opts.len())
+                .filter(|&o| allowed[self.first[n] + o])
+                .count()
+                == 1
+        })
+    }
+
     /// The columns of the all-Split relaxation a node allows: every cell
     /// but those of a Whole job in a region the node excludes.
     fn split_mask(&self, split: &Lp, allowed: &[bool]) -> Vec<bool> {
@@ -265,6 +301,31 @@ impl Choices {
         }
         mask
     }
+}
+
+/// The search's outcome when it stops at `node` (put back among the open
+/// ones) for `why`: the least bound of the open nodes and those closed.
+fn stop_with(open: &mut BinaryHeap<Node>, node: Node, closed: f64, why: StopReason) -> Outcome {
+    open.push(node);
+    Outcome {
+        bound: open.peek().map_or(closed, |n| n.bound.min(closed)),
+        stopped: Some(why),
+    }
+}
+
+/// Why the limits stopped the search (a time limit when none says).
+fn stop_of(limits: &Limits) -> StopReason {
+    limits.stop().unwrap_or(StopReason::TimeLimit)
+}
+
+/// How a node's LP ended ([`Search::node_lp`]).
+enum NodeLp {
+    /// Work per option at its optimum.
+    Work(Vec<f64>),
+    /// The node has no plan.
+    NoPlan,
+    /// Stopped, with why.
+    Stopped(StopReason),
 }
 
 /// A node of the search: the options it allows, and a proven lower bound
@@ -546,11 +607,7 @@ impl<'a> Search<'a> {
                 };
             }
             if nodes >= MAX_NODES {
-                open.push(node);
-                return Outcome {
-                    bound: least_open(&open, closed_floor),
-                    stopped: Some(StopReason::NodeLimit),
-                };
+                return stop_with(&mut open, node, closed_floor, StopReason::NodeLimit);
             }
             nodes += 1;
             // With no plan in sight (an infeasible MILP, or one nearly
@@ -567,84 +624,39 @@ impl<'a> Search<'a> {
                     Ok(false) => continue,
                     Err(why) => {
                         node.allowed = before;
-                        open.push(node);
-                        return Outcome {
-                            bound: least_open(&open, closed_floor),
-                            stopped: Some(why),
-                        };
+                        return stop_with(&mut open, node, closed_floor, why);
                     }
                 }
             }
-            let leaf = c.jobs.iter().enumerate().all(|(n, (_, opts))| {
-                (0..opts.len())
-                    .filter(|&o| node.allowed[c.first[n] + o])
-                    .count()
-                    == 1
-            });
-            if leaf {
+            if c.is_leaf(&node.allowed) {
                 let (a, _) = c.argmax(&vec![0.0; c.options], &node.allowed);
                 if self
                     .try_assignment(&a, limits, report, Stage::Branch)
                     .is_none()
                 {
-                    open.push(node);
-                    return Outcome {
-                        bound: least_open(&open, closed_floor),
-                        stopped: Some(limits.stop().unwrap_or(StopReason::TimeLimit)),
-                    };
+                    return stop_with(&mut open, node, closed_floor, stop_of(limits));
                 }
+                let best = self.incumbent.as_ref().map(|(_, v)| *v);
                 report(
                     Stage::Branch,
                     nodes,
                     0,
-                    self.incumbent.as_ref().map(|(_, v)| *v),
+                    best,
                     least_open(&open, closed_floor),
                 );
                 continue; // solved exactly
             }
             let work = match node.work.take() {
                 Some(w) => w,
-                None => {
-                    let mask = c.split_mask(self.split, &node.allowed);
-                    self.lps += 1;
-                    match solve_lp(
-                        self.split,
-                        Some(&mask),
-                        self.backend,
-                        limits,
-                        report,
-                        Stage::Branch,
-                    ) {
-                        Ok(r) if r.stopped.is_none() && r.feasible => {
-                            node.bound = node.bound.max(r.bound);
-                            c.work(self.split, &r.x)
-                        }
-                        Ok(r) if r.stopped.is_none() => continue, // no plan here
-                        Err(Failure::Infeasible) => continue,
-                        Ok(r) => {
-                            node.bound = node.bound.max(r.bound);
-                            let why = r.stopped.unwrap_or(StopReason::TimeLimit);
-                            open.push(node);
-                            return Outcome {
-                                bound: least_open(&open, closed_floor),
-                                stopped: Some(why),
-                            };
-                        }
-                        Err(e) => {
-                            // Stopped, or no LP bound for this node: the
-                            // search ends with the node still open.
-                            let why = match e {
-                                Failure::Stopped(why) => why,
-                                _ => limits.stop().unwrap_or(StopReason::TimeLimit),
-                            };
-                            open.push(node);
-                            return Outcome {
-                                bound: least_open(&open, closed_floor),
-                                stopped: Some(why),
-                            };
-                        }
+                None => match self.node_lp(&mut node, limits, report) {
+                    NodeLp::Work(w) => w,
+                    NodeLp::NoPlan => continue, // no plan here
+                    NodeLp::Stopped(why) => {
+                        // Stopped, or no LP bound for this node: the
+                        // search ends with the node still open.
+                        return stop_with(&mut open, node, closed_floor, why);
                     }
-                }
+                },
             };
             let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
             if gap(ub, node.bound) <= solver_gap {
@@ -654,11 +666,7 @@ impl<'a> Search<'a> {
             // The plan with each job where most of its work is.
             let (pick, spread) = c.argmax(&work, &node.allowed);
             let Some(value) = self.try_assignment(&pick, limits, report, Stage::Branch) else {
-                open.push(node);
-                return Outcome {
-                    bound: least_open(&open, closed_floor),
-                    stopped: Some(limits.stop().unwrap_or(StopReason::TimeLimit)),
-                };
+                return stop_with(&mut open, node, closed_floor, stop_of(limits));
             };
             let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
             report(
@@ -673,45 +681,49 @@ impl<'a> Search<'a> {
                 closed_floor = closed_floor.min(node.bound);
                 continue;
             }
-            // Branch on the job furthest from one option (ties: the first
-            // with a choice left): its largest option, or the others.
-            let free = |n: usize| {
-                let f = c.first[n];
-                (0..c.jobs[n].1.len())
-                    .filter(|&o| node.allowed[f + o])
-                    .count()
-                    > 1
-            };
-            let Some(n) = (0..c.jobs.len())
-                .filter(|&n| free(n))
-                .max_by(|&a, &b| spread[a].total_cmp(&spread[b]).then(b.cmp(&a)))
-            else {
+            // Branch on the job furthest from one option.
+            let Some(children) = c.branch(node.allowed, &pick, &spread) else {
                 continue; // a leaf after all
             };
-            let f = c.first[n];
-            let chosen = f + pick[n] as usize;
-            let mut only = node.allowed.clone();
-            for o in 0..c.jobs[n].1.len() {
-                only[f + o] = f + o == chosen;
+            for allowed in children {
+                open.push(Node {
+                    bound: node.bound,
+                    allowed,
+                    work: None,
+                });
             }
-            let mut others = node.allowed;
-            others[chosen] = false;
-            open.push(Node {
-                bound: node.bound,
-                allowed: only,
-                work: None,
-            });
-            open.push(Node {
-                bound: node.bound,
-                allowed: others,
-                work: None,
-            });
         }
         // Every node closed or pruned.
         let ub = self.incumbent.as_ref().map_or(f64::INFINITY, |(_, v)| *v);
         Outcome {
             bound: closed_floor.min(ub),
             stopped: None,
+        }
+    }
+
+    /// The LP of a node's relaxation (over the options it allows): its
+    /// work per option (the node's bound raised to the LP's), no plan, or
+    /// stopped (the limits, or no LP bound for the node).
+    fn node_lp(&mut self, node: &mut Node, limits: &Limits, report: OnRound) -> NodeLp {
+        let c = self.choices;
+        let mask = c.split_mask(self.split, &node.allowed);
+        self.lps += 1;
+        let stage = Stage::Branch;
+        match solve_lp(self.split, Some(&mask), self.backend, limits, report, stage) {
+            Ok(r) if r.stopped.is_none() && r.feasible => {
+                node.bound = node.bound.max(r.bound);
+                NodeLp::Work(c.work(self.split, &r.x))
+            }
+            Ok(r) if r.stopped.is_none() => NodeLp::NoPlan,
+            Err(Failure::Infeasible) => NodeLp::NoPlan,
+            Ok(r) => {
+                node.bound = node.bound.max(r.bound);
+                NodeLp::Stopped(r.stopped.unwrap_or(StopReason::TimeLimit))
+            }
+            Err(Failure::Stopped(why)) => NodeLp::Stopped(why),
+            Err(Failure::TimeLimit) | Err(Failure::Numerical(_)) => {
+                NodeLp::Stopped(limits.stop().unwrap_or(StopReason::TimeLimit))
+            }
         }
     }
 }

@@ -60,28 +60,48 @@ pub(crate) struct LpResult {
     pub(crate) feasible: bool,
 }
 
-/// Column generation over the allowed columns of `lp`.
-pub(crate) fn sift(
+/// Column generation's working set: its columns, a flag per column of
+/// the model, and its nonzeros (kept within the memory a call may take).
+struct WorkingSet {
+    in_set: Vec<bool>,
+    set: Vec<usize>,
+    nnz: usize,
+}
+
+impl WorkingSet {
+    /// Whether one more column `i` keeps a call within the memory left.
+    fn fits(&self, lp: &Lp, backend: Backend, limits: &Limits, i: usize) -> bool {
+        let jobs = lp.job_cols.len();
+        let cols = self.set.len() + 1 + jobs; // and an artificial per job
+        let nnz = self.nnz + lp.entries(i).count() + jobs;
+        memory::call_bytes(backend, cols, nnz) <= limits.solver_room_bytes
+    }
+
+    fn push(&mut self, lp: &Lp, i: usize) {
+        self.in_set[i] = true;
+        self.nnz += lp.entries(i).count();
+        self.set.push(i);
+    }
+}
+
+/// The first working set of [`sift`] (every choice and slack column,
+/// each job's cheapest cells per work unit up to [`COVER`] of its work
+/// unless warm columns cover it, then the warm and `seed` columns, as
+/// memory allows) and the artificial work's price: above every cost per
+/// work unit, undone work's price and egress per work unit.
+fn first_set(
     lp: &Lp,
     mask: Option<&[bool]>,
     seed: &[usize],
     backend: Backend,
     limits: &Limits,
-    report: OnRound,
-    stage: Stage,
-) -> Result<LpResult, Failure> {
+) -> (WorkingSet, f64) {
     let n = lp.columns();
     let allowed = |i: usize| mask.is_none_or(|m| m[i]);
-    let mut in_set = vec![false; n];
-    let mut set: Vec<usize> = Vec::new();
-    // The working set is kept within the memory a call may take: its
-    // nonzeros, and whether one more column `i` fits.
-    let mut nnz: usize = 0;
-    let jobs = lp.job_cols.len();
-    let fits = |set: &[usize], nnz: usize, i: usize| {
-        let cols = set.len() + 1 + jobs; // and an artificial per job
-        let nnz = nnz + lp.entries(i).count() + jobs;
-        memory::call_bytes(backend, cols, nnz) <= limits.solver_room_bytes
+    let mut w = WorkingSet {
+        in_set: vec![false; n],
+        set: Vec::new(),
+        nnz: 0,
     };
     let mut dearest: f64 = 0.0;
     // Work units the warm columns of a seeded model hold per job.
@@ -113,9 +133,7 @@ pub(crate) fn sift(
                         // be dearer than this too.
                         dearest = dearest.max(lp.cost[i].abs());
                     }
-                    in_set[i] = true;
-                    nnz += lp.entries(i).count();
-                    set.push(i);
+                    w.push(lp, i);
                 }
             }
         }
@@ -123,20 +141,16 @@ pub(crate) fn sift(
         let cover = if warm_cover[j] >= work { 0.0 } else { COVER };
         let mut covered = 0.0;
         for (_, i) in cells {
-            if covered >= cover * work || !fits(&set, nnz, i) {
+            if covered >= cover * work || !w.fits(lp, backend, limits, i) {
                 break;
             }
             covered += lp.upper[i] * lp.cell_speed(i);
-            in_set[i] = true;
-            nnz += lp.entries(i).count();
-            set.push(i);
+            w.push(lp, i);
         }
     }
     for &i in lp.warm_columns.iter().chain(seed) {
-        if i < n && !in_set[i] && allowed(i) && fits(&set, nnz, i) {
-            in_set[i] = true;
-            nnz += lp.entries(i).count();
-            set.push(i);
+        if i < n && !w.in_set[i] && allowed(i) && w.fits(lp, backend, limits, i) {
+            w.push(lp, i);
         }
     }
     let egress_max = lp
@@ -152,6 +166,22 @@ pub(crate) fn sift(
         .map(|&r| lp.rhs[r as usize])
         .fold(f64::INFINITY, f64::min);
     let artificial = 1e3 * (dearest + egress_max / min_work.max(f64::MIN_POSITIVE)).max(1.0);
+    (w, artificial)
+}
+
+/// Column generation over the allowed columns of `lp`.
+pub(crate) fn sift(
+    lp: &Lp,
+    mask: Option<&[bool]>,
+    seed: &[usize],
+    backend: Backend,
+    limits: &Limits,
+    report: OnRound,
+    stage: Stage,
+) -> Result<LpResult, Failure> {
+    let n = lp.columns();
+    let allowed = |i: usize| mask.is_none_or(|m| m[i]);
+    let (mut w, artificial) = first_set(lp, mask, seed, backend, limits);
     let max_cost = lp.cost.iter().fold(1.0f64, |m, c| m.max(c.abs()));
     let tol = 1e-9 * max_cost;
     let allowed_count = (0..n).filter(|&i| allowed(i)).count();
@@ -162,12 +192,12 @@ pub(crate) fn sift(
         if let Some(why) = limits.stop() {
             return stopped(best, best_bound, why, round - 1);
         }
-        set.sort_unstable();
+        w.set.sort_unstable();
         let out = backend::solve(
             backend,
             &Call {
                 lp,
-                columns: &set,
+                columns: &w.set,
                 artificial_usd_per_work: Some(artificial),
                 binary: false,
                 time_limit: limits.remaining(),
@@ -194,7 +224,7 @@ pub(crate) fn sift(
         };
         lp.project_duals(&mut dual);
         let mut x = vec![0.0; n];
-        for (&i, &v) in set.iter().zip(&out.values) {
+        for (&i, &v) in w.set.iter().zip(&out.values) {
             x[i] = v;
         }
         let art_used = out.artificial.iter().any(|&(j, a)| {
@@ -211,7 +241,7 @@ pub(crate) fn sift(
             for i in cols.clone().filter(|&i| allowed(i)) {
                 let d = lp.reduced_cost(i, &dual);
                 bound += d.min(0.0) * lp.upper[i];
-                if !in_set[i] && d < -tol {
+                if !w.in_set[i] && d < -tol {
                     violations[j].push((d, i));
                     any = true;
                 }
@@ -223,14 +253,14 @@ pub(crate) fn sift(
             duals: Some(dual),
             bound: best_bound,
             rounds: round,
-            columns: set.len(),
+            columns: w.set.len(),
             stopped: None,
             feasible: !art_used,
         };
         report(
             stage,
             round,
-            set.len(),
+            w.set.len(),
             (!art_used).then_some(objective),
             best_bound,
         );
@@ -252,7 +282,7 @@ pub(crate) fn sift(
         if !art_used {
             best = Some(result);
         }
-        let before = set.len();
+        let before = w.set.len();
         for v in &mut violations {
             let add = ADD_PER_JOB.max(v.len() / ADD_SHARE_OF_NEGATIVE);
             if v.len() > add {
@@ -262,19 +292,17 @@ pub(crate) fn sift(
             // Most negative first, while the call fits the memory left.
             v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
             for &(_, i) in v.iter() {
-                if !fits(&set, nnz, i) {
+                if !w.fits(lp, backend, limits, i) {
                     break;
                 }
-                in_set[i] = true;
-                nnz += lp.entries(i).count();
-                set.push(i);
+                w.push(lp, i);
             }
         }
-        if set.len() == before {
+        if w.set.len() == before {
             // Columns price negative, and no more of them fit a call.
             return stopped(best, best_bound, StopReason::MemoryBudget, round);
         }
-        if set.len() * 2 > allowed_count && limits.whole_model_fits {
+        if w.set.len() * 2 > allowed_count && limits.whole_model_fits {
             break;
         }
     }
