@@ -107,7 +107,7 @@ fn benches(c: &mut Criterion) {
     let now_slot = 12;
     let previous = Optimal::default()
         .schedule(&before)
-        .and_then(|s| Ok(s.to_saved(&before)?))
+        .and_then(|s| s.to_saved(&before))
         .expect("the original optimum");
     let mut updated = scenario.clone();
     for (r, region) in updated.regions.iter_mut().enumerate() {

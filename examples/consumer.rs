@@ -196,15 +196,11 @@ fn main() -> Result<(), Error> {
     cut.pools.remove(0);
     let mut renamed = tonight(evening);
     renamed.jobs[0].id = "finetune-v2".into();
-    let stale = Problem::new(&renamed).map_err(Error::from).and_then(|p| {
-        Ok(Schedule::from_saved(
-            &p,
-            &SavedSchedule::from_json(&saved)?,
-        )?)
-    });
-    let data = DataSet::bundled().map_err(Error::from).and_then(|d| {
+    let stale = Problem::new(&renamed)
+        .and_then(|p| Schedule::from_saved(&p, &SavedSchedule::from_json(&saved)?));
+    let data = DataSet::bundled().and_then(|d| {
         let period = Period::new(at("2023-06-19T00:00:00Z"), 24)?;
-        Ok(d.hourly_price_usd_per_mwh("NOWHERE", &period)?)
+        d.hourly_price_usd_per_mwh("NOWHERE", &period)
     });
     let overload = Schedule::new(vec![geoshift::Assignment {
         job: 0,
@@ -212,11 +208,11 @@ fn main() -> Result<(), Error> {
         slot: 1,
         server_hours: 100.0,
     }]);
-    let rejected = evaluate(&problem, "by hand", &overload).map_err(Error::from);
+    let rejected = evaluate(&problem, "by hand", &overload);
     // A re-plan from inside a slot: `?` converts its ReplanError too.
     let off_slot = (|| -> Result<_, Error> {
         let plan = schedule.to_saved(&problem)?;
-        Ok(Replan::new(plan, at("2026-06-01T19:30:00Z")).solve(&problem, &Optimal::default())?)
+        Replan::new(plan, at("2026-06-01T19:30:00Z")).solve(&problem, &Optimal::default())
     })();
     let failures: Vec<Error> = vec![
         plan(&bad).err(),

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 fn solve(scenario: &Scenario, s: &dyn Scheduler) -> Result<Report, geoshift::Error> {
     let problem = Problem::new(scenario)?;
     let schedule = s.schedule(&problem)?;
-    Ok(evaluate(&problem, s.name(), &schedule)?)
+    evaluate(&problem, s.name(), &schedule)
 }
 
 fn optimum(scenario: &Scenario) -> Result<Report, geoshift::Error> {

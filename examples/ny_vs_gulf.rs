@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 fn solve(scenario: &Scenario, s: &dyn Scheduler) -> Result<Report, geoshift::Error> {
     let problem = Problem::new(scenario)?;
     let schedule = s.schedule(&problem)?;
-    Ok(evaluate(&problem, s.name(), &schedule)?)
+    evaluate(&problem, s.name(), &schedule)
 }
 
 /// Server-hours per pool.

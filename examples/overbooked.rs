@@ -36,7 +36,7 @@ fn week(unmet_usd_per_work: Option<f64>) -> Result<Scenario, Error> {
 fn solve(scenario: &Scenario, s: &dyn Scheduler) -> Result<Report, Error> {
     let problem = Problem::new(scenario)?;
     let schedule = s.schedule(&problem)?;
-    Ok(evaluate(&problem, s.name(), &schedule)?)
+    evaluate(&problem, s.name(), &schedule)
 }
 
 fn undone(r: &Report) -> f64 {

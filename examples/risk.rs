@@ -12,7 +12,7 @@ use geoshift::{
 
 fn optimum(s: &Scenario) -> Result<Report, geoshift::Error> {
     let p = Problem::new(s)?;
-    Ok(evaluate(&p, "optimal", &Optimal::default().schedule(&p)?)?)
+    evaluate(&p, "optimal", &Optimal::default().schedule(&p)?)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -197,7 +197,7 @@ pub fn solve_json(json: &str, scheduler: &dyn Scheduler) -> Result<Report, Error
     let scenario = Scenario::from_json(json)?;
     let problem = Problem::new(&scenario)?;
     let schedule = scheduler.schedule(&problem)?;
-    Ok(evaluate(&problem, scheduler.name(), &schedule)?)
+    evaluate(&problem, scheduler.name(), &schedule)
 }
 
 /// The README's Rust example, compiled and run as a doctest.

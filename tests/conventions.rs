@@ -36,7 +36,7 @@ fn backends_and_placements_parse_display_and_serialise_by_name() {
 
 #[test]
 fn errors_serialise_with_their_kind_message_and_typed_detail() {
-    let e = Error::from(Scenario::from_json("{").unwrap_err());
+    let e = Scenario::from_json("{").unwrap_err();
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v["kind"], "input");
     assert_eq!(v["detail"]["kind"], "json");
@@ -49,7 +49,7 @@ fn errors_serialise_with_their_kind_message_and_typed_detail() {
     )
     .unwrap();
     s.regions[0].pue = 0.5;
-    let e = Error::from(Problem::new(&s).unwrap_err());
+    let e = Problem::new(&s).unwrap_err();
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v["detail"]["kind"], "out_of_range");
     assert_eq!(v["detail"]["entity"], "region");

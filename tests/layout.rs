@@ -252,7 +252,7 @@ fn read_crate() -> Crate {
     let roots = reexports(&lib);
     let resolve = |path: &Module| -> Option<Module> {
         let path = match path.first().and_then(|n| roots.get(n)) {
-            Some(from) if !files.contains_key(&path[..1].to_vec()) => {
+            Some(from) if !files.contains_key(&path[..1]) => {
                 let mut p = from.clone();
                 p.extend_from_slice(&path[1..]);
                 p
@@ -269,7 +269,7 @@ fn read_crate() -> Crate {
         let code = code_of(&fs::read_to_string(path).expect("a source file"));
         let to: BTreeSet<Module> = referenced(module, &code)
             .iter()
-            .filter_map(|r| resolve(r))
+            .filter_map(&resolve)
             .filter(|d| d != module && !d.is_empty())
             .collect();
         edges.insert(module.clone(), to);

@@ -77,7 +77,6 @@ fn explain_errors_convert_with_their_own_kind() {
         &Optimal::new(Backend::Microlp),
     )
     .map(|x| x.total_usd)
-    .map_err(Error::from)
     .unwrap_err();
     let Error::Explain(inner) = &e else {
         panic!("expected Error::Explain, got {e:?}")
@@ -130,7 +129,7 @@ fn a_schedule_violation_converts_with_its_kind() {
     }]);
     let violation = evaluate(&problem, "hand", &schedule).unwrap_err();
     assert_eq!(violation.kind(), "invalid_schedule");
-    let e = Error::from(violation);
+    let e = violation;
     assert_eq!(json_of(&e)["detail"]["constraint"], "capacity");
 }
 

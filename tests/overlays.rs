@@ -357,7 +357,7 @@ fn overlays_display_as_written_and_round_trip_through_serde() {
 
 #[test]
 fn the_error_is_an_input_error_with_kind_overlay_in_json() {
-    let e = geoshift::Error::from(apply("without region:aws-*").unwrap_err());
+    let e = apply("without region:aws-*").unwrap_err();
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v["kind"], "input");
     assert_eq!(v["detail"]["kind"], "overlay");

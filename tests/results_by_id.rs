@@ -217,7 +217,7 @@ fn a_saved_schedule_that_does_not_fit_is_rejected_with_a_typed_error() {
         "{e}"
     );
     // And the mismatch converts into the crate's error.
-    assert!(matches!(Error::from(e), Error::ScheduleMismatch(_)));
+    assert!(matches!(e, Error::ScheduleMismatch(_)));
     // A saved schedule with an unknown field is an input error.
     assert!(SavedSchedule::from_json(r#"{"assignments": [], "extra": 1}"#).is_err());
 }

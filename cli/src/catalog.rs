@@ -253,8 +253,7 @@ pub fn run(args: &CatalogArgs) -> Result<(), Failure> {
             })?;
             stop_if_cancelled("before checking the scenario")?;
             // The result must be a scenario the model accepts.
-            geoshift::Problem::new(&scenario)
-                .map_err(|e| Failure::from(geoshift::Error::from(e)))?;
+            geoshift::Problem::new(&scenario).map_err(Failure::from)?;
             stop_if_cancelled("before writing the scenario")?;
             emit(&out)
         }

@@ -28,7 +28,7 @@ pub fn horizon(slots: usize, slot_seconds: u64) -> Horizon {
 pub fn run(scenario: &Scenario, scheduler: &dyn Scheduler) -> Result<Report, Error> {
     let problem = Problem::new(scenario)?;
     let schedule = scheduler.schedule(&problem)?;
-    Ok(evaluate(&problem, scheduler.name(), &schedule)?)
+    evaluate(&problem, scheduler.name(), &schedule)
 }
 
 /// Like [`run`], but panics with the error when there is no report.
