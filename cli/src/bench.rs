@@ -144,47 +144,11 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
         }
         return emit(&out);
     }
-    // Every count is checked at once, before anything is built.
-    if args.seeds == 0 {
-        return Err(usage(BenchError::NoSeeds.to_string()));
-    }
-    if args.seeds > MAX_SEEDS {
-        return Err(usage(format!(
-            "--seeds {}: at most {MAX_SEEDS} seeds per family (as a sweep's 1,000 settings); \
-             run more in several commands",
-            args.seeds
-        )));
-    }
-    match args.threads {
-        Some(0) => return Err(usage("--threads must be at least 1".into())),
-        Some(n) if n > MAX_THREADS => {
-            return Err(usage(format!(
-                "--threads {n}: at most {MAX_THREADS} (more than the cores gains nothing)"
-            )))
-        }
-        _ => {}
-    }
+    check_counts(args)?;
     let schedulers = schedulers(&args.schedulers)?;
     let limits = LIMITS.get().copied().unwrap_or_default();
     let limit = args.scenario_time_limit;
-    let per_scenario = Duration::try_from_secs_f64(limit)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            usage(format!(
-                "--scenario-time-limit {limit}: must be a positive number of seconds"
-            ))
-        })?;
-    let mut optimal = Optimal::new(args.solver.0)
-        .time_limit(per_scenario)
-        .cancel_flag(crate::cancel_flag());
-    if let Some(at) = limits.deadline {
-        optimal = optimal.deadline(at);
-    }
-    if let Some(g) = limits.gap {
-        optimal = optimal.gap(g);
-    }
-    let bench = Bench::new(optimal).schedulers(schedulers);
+    let bench = Bench::new(optimum(args, &limits)?).schedulers(schedulers);
     let shard = crate::shard::from_args(args.shard.as_deref(), args.shard_out.as_deref(), "bench")?;
     // The cases, as (family, seed): each scenario is built by the thread
     // that runs it, when it runs. A shard runs its part of them.
@@ -244,24 +208,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
     let scenarios_run = per_case.iter().flatten().count();
     let stopped_by = (scenarios_run < plan.len()).then(|| stopped().unwrap_or("cancelled"));
     if let Some(why) = stopped_by {
-        let why = if why == "time_limit" {
-            "by --time-limit"
-        } else {
-            "by Ctrl-C"
-        };
-        if scenarios_run == 0 {
-            return Err(Failure::new(
-                4,
-                format!(
-                    "bench: stopped {why} before any of {} scenarios finished",
-                    plan.len()
-                ),
-            ));
-        }
-        eprintln!(
-            "bench: stopped {why}: {scenarios_run} of {} scenarios finished, reported below",
-            plan.len()
-        );
+        say_stopped(why, scenarios_run, plan.len())?;
     }
     let rows: Vec<Row> = per_case.into_iter().flatten().flatten().collect();
     let summary = summarize(&rows);
@@ -327,6 +274,70 @@ pub fn run(args: &BenchArgs) -> Result<(), Failure> {
         limit,
     );
     emit(&out)
+}
+
+/// Every count checked at once, before anything is built: seeds and
+/// threads.
+fn check_counts(args: &BenchArgs) -> Result<(), Failure> {
+    if args.seeds == 0 {
+        return Err(usage(BenchError::NoSeeds.to_string()));
+    }
+    if args.seeds > MAX_SEEDS {
+        return Err(usage(format!(
+            "--seeds {}: at most {MAX_SEEDS} seeds per family (as a sweep's 1,000 settings); \
+             run more in several commands",
+            args.seeds
+        )));
+    }
+    match args.threads {
+        Some(0) => Err(usage("--threads must be at least 1".into())),
+        Some(n) if n > MAX_THREADS => Err(usage(format!(
+            "--threads {n}: at most {MAX_THREADS} (more than the cores gains nothing)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The optimum every scenario is solved by: the solver, the time limit
+/// per scenario, and the command's deadline, cancel flag and gap.
+fn optimum(args: &BenchArgs, limits: &crate::SolveLimits) -> Result<Optimal, Failure> {
+    let limit = args.scenario_time_limit;
+    let per_scenario = Duration::try_from_secs_f64(limit)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            usage(format!(
+                "--scenario-time-limit {limit}: must be a positive number of seconds"
+            ))
+        })?;
+    let mut optimal = Optimal::new(args.solver.0)
+        .time_limit(per_scenario)
+        .cancel_flag(crate::cancel_flag());
+    if let Some(at) = limits.deadline {
+        optimal = optimal.deadline(at);
+    }
+    if let Some(g) = limits.gap {
+        optimal = optimal.gap(g);
+    }
+    Ok(optimal)
+}
+
+/// A run stopped by the deadline or Ctrl-C (`why`): exit 4 when no
+/// scenario finished, otherwise a line on stderr and the rows below.
+fn say_stopped(why: &str, finished: usize, planned: usize) -> Result<(), Failure> {
+    let why = if why == "time_limit" {
+        "by --time-limit"
+    } else {
+        "by Ctrl-C"
+    };
+    if finished == 0 {
+        return Err(Failure::new(
+            4,
+            format!("bench: stopped {why} before any of {planned} scenarios finished"),
+        ));
+    }
+    eprintln!("bench: stopped {why}: {finished} of {planned} scenarios finished, reported below");
+    Ok(())
 }
 
 /// The lines under the table: how many scenarios and schedulers ran in
