@@ -28,7 +28,7 @@
 //! let summary = summarize(&rows);
 //! // Greedy is never cheaper than the optimum (beyond the evaluator's tolerance).
 //! assert!(summary[0].gap_mean.is_none_or(|g| g >= -1e-6));
-//! # Ok::<(), geoshift::bench::BenchError>(())
+//! # Ok::<(), geoshift::Error>(())
 //! ```
 
 pub(crate) mod error;

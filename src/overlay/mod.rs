@@ -35,7 +35,7 @@
 //! assert_eq!(scenario.regions.len(), 1);
 //! assert_eq!(scenario.pools.len(), 1); // vast-1's pool went with it
 //! assert_eq!(scenario.carbon_price_usd_per_t, 80.0);
-//! # Ok::<(), geoshift::InputError>(())
+//! # Ok::<(), geoshift::Error>(())
 //! ```
 
 use crate::scenario::error::InputError;

@@ -67,7 +67,7 @@ impl Problem {
     /// // 2 · (1 - 0.1 · (0.5 + 0.5)) = 1.8 work units per server-hour.
     /// assert!((p.work_per_server_hour(0, 0).unwrap() - 1.8).abs() < 1e-12);
     /// assert_eq!(p.work_per_server_hour(0, 1), None);
-    /// # Ok::<(), geoshift::InputError>(())
+    /// # Ok::<(), geoshift::Error>(())
     /// ```
     pub fn work_per_server_hour(&self, j: usize, k: usize) -> Option<f64> {
         (j < self.jobs.len() && k < self.pools.len()).then(|| self.work_rate(j, k))

@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 const NAME: &str = "optimal";
 
 /// The optimum's answer: the schedule, its proof, and the duals.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Solution {
     /// The plan (its [`Schedule::proof`] is set).
@@ -59,6 +59,19 @@ pub struct Solution {
     /// `reuse`): not part of the answer.
     #[serde(skip)]
     pub(crate) reuse: Reuse,
+}
+
+/// Two solutions are equal when their answers are: the plan, the proof,
+/// the duals, the backend and the report. What a neighbouring solve may
+/// reuse is a cache, not part of the answer (nor of the JSON form).
+impl PartialEq for Solution {
+    fn eq(&self, other: &Self) -> bool {
+        self.schedule == other.schedule
+            && self.proof == other.proof
+            && self.duals == other.duals
+            && self.backend == other.backend
+            && self.report == other.report
+    }
 }
 
 /// What a solve leaves for a neighbouring one (a sweep's next point):
