@@ -384,6 +384,13 @@ impl From<Error> for Failure {
             Error::Replan(ref e) if matches!(**e, geoshift::ReplanError::NoTimeLeft { .. }) => 2,
             Error::Replan(_) => 1,
             Error::Stopped(_) => 4,
+            // Data the command was asked to read, or read as far as Ctrl-C.
+            Error::Data(geoshift::data::DataError::Stopped { .. }) => 4,
+            Error::Data(_) => 1,
+            // A bench asked for a family or seed there is not.
+            Error::Bench(_) => 1,
+            // A file that could not be written.
+            Error::Export(_) => 1,
             _ => 3, // a solver failure or an invalid schedule: a bug
         };
         Failure {
@@ -1347,4 +1354,30 @@ fn validate(path: &Path, json: bool) -> Result<(), Failure> {
         outln!(out, "warning: {w}");
     }
     emit(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each kind of library error exits with its documented status: bad
+    /// input or an unwritable file 1, no plan 2, a limit 4, a bug 3.
+    #[test]
+    fn each_error_kind_has_its_exit_status() {
+        let code = |e: Error| Failure::from(e).code;
+        assert_eq!(code(geoshift::bench::BenchError::NoSeeds.into()), 1);
+        let csv = geoshift::data::DataError::Csv {
+            file: "f.csv".into(),
+            line: 2,
+            message: "not a number".into(),
+        };
+        assert_eq!(code(csv.into()), 1);
+        let written = geoshift::ExportError::from(std::io::Error::other("disk full"));
+        assert_eq!(code(written.into()), 1);
+        let stopped = geoshift::data::DataError::Stopped {
+            file: "f.csv".into(),
+            line: 9,
+        };
+        assert_eq!(code(stopped.into()), 4);
+    }
 }
