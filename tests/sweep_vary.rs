@@ -84,6 +84,26 @@ fn each_point_is_the_single_solve_with_the_overlay_at_its_value() {
 }
 
 #[test]
+fn a_whole_number_field_takes_whole_values_as_set_does() {
+    // `max_regions` is a whole number (u32): `--vary` gives it 1 and 2 as
+    // JSON integers, as `--set` does, and each point is that single solve.
+    let axis = SweepAxis::vary("job:train.max_regions=1,2").unwrap();
+    let curve = Sweep::new(axis)
+        .run(&Problem::new(&market()).unwrap())
+        .unwrap();
+    assert_eq!(curve.points.len(), 2, "{:?}", curve.skipped);
+    for (p, n) in curve.points.iter().zip([1, 2]) {
+        let single = alone(&market(), &format!("set job:train.max_regions={n}"));
+        close("point against its single solve", p.total_usd, single, LP);
+    }
+    // A fraction is no whole number: refused before any solve, naming it.
+    let e = Sweep::new(SweepAxis::vary("job:train.max_regions=1,2.5").unwrap())
+        .run(&Problem::new(&market()).unwrap())
+        .unwrap_err();
+    assert!(e.to_string().contains("max_regions"), "{e}");
+}
+
+#[test]
 fn a_top_level_field_is_the_carbon_price_axis() {
     let mut s = market();
     s.regions[1].carbon_g_per_kwh = geoshift::Series::Constant(900.0);

@@ -389,8 +389,9 @@ impl From<Error> for Failure {
             Error::Data(_) => 1,
             // A bench asked for a family or seed there is not.
             Error::Bench(_) => 1,
-            // A file that could not be written.
-            Error::Export(_) => 1,
+            // A file that could not be written (a number with no MPS form
+            // is a bug, below).
+            Error::Export(geoshift::ExportError::Io { .. }) => 1,
             _ => 3, // a solver failure or an invalid schedule: a bug
         };
         Failure {

@@ -203,7 +203,11 @@ fn gather(files: &[PathBuf]) -> Result<Vec<Part>, Failure> {
             .ok_or_else(|| not("no `shard` object: write it with --shard".into()))?;
         let head: Head =
             serde_json::from_value(head).map_err(|e| not(format!("its `shard` object: {e}")))?;
-        if head.count == 0 || head.index == 0 || head.index > head.count {
+        if head.count == 0
+            || head.count > crate::shard::MAX_SHARDS
+            || head.index == 0
+            || head.index > head.count
+        {
             return Err(not(format!(
                 "shard {}/{} is out of range",
                 head.index, head.count

@@ -109,7 +109,7 @@ pub fn parse(spec: &str, var: impl Fn(&str) -> Option<String>) -> Result<Shard, 
                 )
             })?;
             checked(
-                index + 1,
+                index.saturating_add(1),
                 count,
                 &format!(
                     " (from SLURM_ARRAY_TASK_ID={id}, SLURM_ARRAY_TASK_MIN={min}, \
@@ -128,7 +128,7 @@ pub fn parse(spec: &str, var: impl Fn(&str) -> Option<String>) -> Result<Shard, 
                      (0-based); in a Slurm job array use --shard env"
             })?;
             checked(
-                index + 1,
+                index.saturating_add(1),
                 count,
                 &format!(" (from JOB_COMPLETION_INDEX={index}, 0-based)"),
             )

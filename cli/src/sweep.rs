@@ -184,6 +184,9 @@ fn run_shard(
     };
     let mine = shard.pick(&all);
     let problem = crate::load_for(&args.scenario, 2)?;
+    // Every setting is checked, not only this shard's: a bad value fails
+    // every shard at once, before any of them solves.
+    configured(axis.clone(), args.solver).check(&problem)?;
     let clock = std::time::Instant::now();
     let mut result = if mine.is_empty() {
         let mut empty = serde_json::json!({ "kind": kind, "points": [], "skipped": [] });

@@ -311,3 +311,25 @@ fn a_vary_sweep_in_shards_merges_into_the_unsharded_one() {
         "{table}"
     );
 }
+
+/// A shard checks every value of the sweep, not only its own: a value
+/// that breaks the model fails shard 1 of 3 too, before it solves.
+#[test]
+fn a_shard_refuses_a_bad_value_of_another_shard() {
+    let dir = TempDir::new("shard-checks-all");
+    let file = scenario(&dir);
+    let f = file.to_str().unwrap();
+    // Shard 1 of 3 holds only the first value (1); the third (-2) is a
+    // negative rent.
+    let o = run(&[
+        "sweep",
+        f,
+        "--vary",
+        "pool:d.rent_usd_per_hour=1,1.5,-2",
+        "--shard",
+        "1/3",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("rent_usd_per_hour"), "{err}");
+}

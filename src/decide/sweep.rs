@@ -349,6 +349,36 @@ impl Sweep {
         self
     }
 
+    /// Checks every setting on `problem` without solving anything: what
+    /// [`Sweep::run`] checks first (so that a part of a sweep, such as a
+    /// shard, can check the whole list before it solves its own points).
+    ///
+    /// # Errors
+    ///
+    /// As [`Sweep::run`] before anything is solved.
+    pub fn check(&self, problem: &Problem) -> Result<(), Error> {
+        let scenario = problem.scenario();
+        match &self.axis {
+            SweepAxis::CarbonPrice(v) => check(v, "carbon price", true)?,
+            SweepAxis::EmissionsCap(v) => check(v, "emissions cap", true)?,
+            SweepAxis::DeadlineSlack(v) => {
+                check(v, "deadline slack", false)?;
+                for &k in v {
+                    shifted(scenario, k)?;
+                }
+            }
+            SweepAxis::Field { values, .. } => {
+                check(values, "value of the varied field", false)?;
+                for &v in values {
+                    varied(scenario, &self.axis, v)?;
+                }
+            }
+            // Placed by two solves, in `run`.
+            SweepAxis::EmissionsCapAuto { .. } => {}
+        }
+        Ok(())
+    }
+
     /// Runs the sweep on `problem`. The settings that change the scenario
     /// (a carbon price, a deadline slack, a field) are applied to
     /// [`Problem::scenario`] and only those variants are validated; a cap
@@ -607,7 +637,14 @@ fn field_overlay(axis: &SweepAxis, value: f64) -> Option<Overlay> {
         SweepAxis::Field { target, field, .. } => Some(Overlay::Set {
             target: target.clone(),
             field: field.clone(),
-            value: serde_json::Value::from(value),
+            // A whole number as a JSON integer, so that a whole-number
+            // field (`max_regions`, `gpus_per_server`) takes it, as `--set`
+            // gives it; any other as a float.
+            value: if value.fract() == 0.0 && value.abs() < 9.0e15 {
+                serde_json::Value::from(value as i64)
+            } else {
+                serde_json::Value::from(value)
+            },
         }),
         _ => None,
     }
