@@ -17,6 +17,8 @@
 //!   the same;
 //! - a re-plan with unchanged data costs what the optimum costs.
 //!
+//! A field sweep (`--vary`) runs beside the carbon-price sweep.
+//!
 //! Cases: `GEOSHIFT_CROSSING_CASES` (default 48, to keep `cargo test`
 //! fast; CI's `.ci/run` raises it).
 
@@ -368,6 +370,30 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             }
         }
         Err(e) => prop_assert!(!is_bug(&e), "sweep: {e}"),
+    }
+
+    // A field sweep (`sweep --vary`) of a whole-number field over every
+    // pool, under the goal: every point a plan of its own variant.
+    let vary = SweepAxis::vary("pool:*.gpus_per_server=1,8").expect("an axis");
+    match Sweep::new(vary)
+        .optimal(Optimal::default().goal(goal))
+        .run(&p)
+    {
+        Ok(curve) => {
+            for point in &curve.points {
+                let set = format!("pool:*.gpus_per_server={}", point.setting);
+                let overlay = geoshift::Overlay::parse_op("set", &set)
+                    .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+                let varied = s
+                    .clone()
+                    .with_overlays([&overlay])
+                    .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+                let vp = Problem::new(&varied).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+                evaluate(&vp, "optimal", &point.schedule)
+                    .map_err(|v| TestCaseError::fail(format!("sweep --vary: {v}")))?;
+            }
+        }
+        Err(e) => prop_assert!(!is_bug(&e), "sweep --vary: {e}"),
     }
 
     // A re-plan with unchanged data, from the middle of the horizon,
