@@ -373,8 +373,17 @@ impl Sweep {
                     varied(scenario, &self.axis, v)?;
                 }
             }
-            // Placed by two solves, in `run`.
-            SweepAxis::EmissionsCapAuto { .. } => {}
+            // The caps themselves are placed by two solves, in `run`.
+            SweepAxis::EmissionsCapAuto { points } => {
+                if !(2..=MAX_SWEEP_POINTS).contains(points) {
+                    return Err(SweepError::BadSetting {
+                        what: "points",
+                        value: *points as f64,
+                        rule: "at least 2 and at most 1000 (MAX_SWEEP_POINTS)",
+                    }
+                    .into());
+                }
+            }
         }
         Ok(())
     }
@@ -429,41 +438,17 @@ impl Sweep {
             }
         };
         let base = problem;
+        // Every setting checked before any solve (a cap's points too).
+        self.check(problem)?;
         let (kind, settings) = match &self.axis {
-            SweepAxis::CarbonPrice(v) => {
-                check(v, "carbon price", true)?;
-                (SweepKind::CarbonPrice, v.clone())
-            }
-            SweepAxis::EmissionsCap(v) => {
-                check(v, "emissions cap", true)?;
-                (SweepKind::EmissionsCap, v.clone())
-            }
-            SweepAxis::EmissionsCapAuto { points } => {
-                if !(2..=MAX_SWEEP_POINTS).contains(points) {
-                    return Err(SweepError::BadSetting {
-                        what: "points",
-                        value: *points as f64,
-                        rule: "at least 2 and at most 1000 (MAX_SWEEP_POINTS)",
-                    }
-                    .into());
-                }
-                let ends = auto_caps(base, &optimal_now(), *points)?;
-                (SweepKind::EmissionsCap, ends)
-            }
-            SweepAxis::DeadlineSlack(v) => {
-                check(v, "deadline slack", false)?;
-                for &k in v {
-                    shifted(scenario, k)?; // every setting checked before any solve
-                }
-                (SweepKind::DeadlineSlack, v.clone())
-            }
-            SweepAxis::Field { values, .. } => {
-                check(values, "value of the varied field", false)?;
-                for &v in values {
-                    varied(scenario, &self.axis, v)?; // applied and validated before any solve
-                }
-                (SweepKind::Field, values.clone())
-            }
+            SweepAxis::CarbonPrice(v) => (SweepKind::CarbonPrice, v.clone()),
+            SweepAxis::EmissionsCap(v) => (SweepKind::EmissionsCap, v.clone()),
+            SweepAxis::EmissionsCapAuto { points } => (
+                SweepKind::EmissionsCap,
+                auto_caps(base, &optimal_now(), *points)?,
+            ),
+            SweepAxis::DeadlineSlack(v) => (SweepKind::DeadlineSlack, v.clone()),
+            SweepAxis::Field { values, .. } => (SweepKind::Field, values.clone()),
         };
         let mut curve = Curve {
             kind,
