@@ -20,6 +20,7 @@ use crate::solve::backend::{Backend, Failure};
 use crate::solve::error::{SolverFailure, SolverStatus, Stopped};
 use crate::solve::linear::solve_lp;
 use crate::solve::lp::{self, Col, Objective};
+use crate::solve::packing::{Packer, Packing};
 use crate::solve::progress::{OnRound, Stage};
 
 /// Shortfall below this fraction of a job's work is solver noise.
@@ -66,6 +67,15 @@ pub(crate) fn diagnose(
                     work: job.work,
                 },
             });
+        }
+    }
+    if jobs.is_empty() {
+        // The Whole jobs' packing (one region each, each region's share an
+        // LP of those jobs alone): a least set of them that fits no choice
+        // of regions, found with small LPs where the MILP below branches.
+        match whole_conflict(p, backend, limits) {
+            Ok(found) => jobs = found,
+            Err(why) => return stopped(why),
         }
     }
     if jobs.is_empty() {
@@ -123,6 +133,44 @@ fn whole_shortfalls(
         Err(NoPlan::Numerical(e)) => return Err(failed(backend, e)),
     };
     Ok(slacks(p, &model, &plan.x))
+}
+
+/// A least set of `Whole` jobs that fits no choice of one region each
+/// ([`Packer::conflict`]), each named with the others; empty when the
+/// packing search finds a choice that fits or runs out of its budget.
+/// A set of one is a job no region alone can finish
+/// ([`Shortfall::NoSingleRegion`], with the least shortfall of the LPs).
+fn whole_conflict(
+    p: &Problem,
+    backend: Backend,
+    limits: &Limits,
+) -> Result<Vec<UnfinishedJob>, StopReason> {
+    let all = Packer::whole_jobs(p);
+    let mut packer = Packer::new(p, backend, limits);
+    if packer.search(&all)? != Packing::None {
+        return Ok(Vec::new());
+    }
+    let set = packer.conflict(&all)?;
+    let id = |j: usize| p.jobs()[j].id.clone();
+    if let [j] = set[..] {
+        let work = p.jobs()[j].work;
+        return Ok(vec![UnfinishedJob {
+            job: id(j),
+            shortfall: Shortfall::NoSingleRegion {
+                missing_work: packer.alone_shortfall(j).unwrap_or(work),
+                work,
+            },
+        }]);
+    }
+    Ok(set
+        .iter()
+        .map(|&j| UnfinishedJob {
+            job: id(j),
+            shortfall: Shortfall::WholeConflict {
+                with: set.iter().filter(|&&i| i != j).map(|&i| id(i)).collect(),
+            },
+        })
+        .collect())
 }
 
 /// The least-shortfall model, which always has a solution, reported

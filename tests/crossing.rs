@@ -287,6 +287,11 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         Ok(sol) => sol,
         Err(e) => {
             prop_assert!(!is_bug(&e), "optimal: {e}");
+            // No plan, where a heuristic found one, is a false proof.
+            prop_assert!(
+                heuristic_totals.is_empty() || !matches!(e, Error::Infeasible(_)),
+                "optimal: {e}, but {heuristic_totals:?}"
+            );
             return Ok(());
         }
     };

@@ -363,16 +363,26 @@ fn a_whole_job_crowded_out_of_every_region_is_infeasible() {
 }
 
 /// `geoshift solve infeasible_whole_20jobs.json` ran 5 minutes without
-/// an end on the pure-Rust default. Probing the root removes 27 of its 81
-/// region choices, microlp proves the rest infeasible, and the diagnosis
-/// names `j18` (26 s in a release build; minutes in a debug one: run with
-/// `--ignored`).
+/// an end on the pure-Rust default, then 26 s. The packing of its Whole
+/// jobs proves it has no plan (each region's share an LP of those jobs
+/// alone), on every backend, and the diagnosis names the least set that
+/// cannot all finish, `j18` among them.
 #[test]
-#[ignore]
 fn an_infeasible_whole_mix_is_proven_infeasible() {
     let p = problem("infeasible_whole_20jobs.json");
-    match Optimal::default().solve(&p) {
-        Err(Error::Infeasible(e)) => assert!(e.jobs.iter().any(|u| u.job == "j18"), "{e}"),
-        other => panic!("{other:?}"),
+    for backend in backends() {
+        match Optimal::new(backend).solve(&p) {
+            Err(Error::Infeasible(e)) => {
+                let named: Vec<&str> = e.jobs.iter().map(|u| u.job.as_str()).collect();
+                assert_eq!(named, ["j3", "j6", "j10", "j13", "j18", "j19"], "{e}");
+                assert!(
+                    e.jobs
+                        .iter()
+                        .all(|u| matches!(&u.shortfall, Shortfall::WholeConflict { with } if with.len() == 5)),
+                    "{e}"
+                );
+            }
+            other => panic!("{}: {other:?}", backend.name()),
+        }
     }
 }

@@ -33,6 +33,16 @@ pub enum Shortfall {
         /// The job's work.
         work: f64,
     },
+    /// A `Whole` job that some allowed region could finish alone, but no
+    /// choice of one region each for it and the other `Whole` jobs of
+    /// `with` has room for all of them: each region's share was checked
+    /// by an LP of those jobs alone there, and none of them can be left
+    /// out of the set without a choice that fits. Which of them falls
+    /// short depends on the plan; together they cannot all finish.
+    WholeConflict {
+        /// The other jobs of the set, in file order.
+        with: Vec<String>,
+    },
 }
 
 /// One job that cannot be finished, and why.
@@ -69,6 +79,16 @@ impl fmt::Display for UnfinishedJob {
                 fixed6(*missing_work),
                 num(*work)
             ),
+            Shortfall::WholeConflict { with } => {
+                write!(f, "job '{job}': must run whole in one region, and no choice of one region each for it and the whole jobs")?;
+                text::list(
+                    f,
+                    with,
+                    |f, other| write!(f, " '{}'", cut(other)),
+                    |f, more| write!(f, " ... and {more} more"),
+                )?;
+                write!(f, " has room for all of them (each fits some region alone)")
+            }
         }
     }
 }

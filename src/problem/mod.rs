@@ -505,6 +505,30 @@ impl Problem {
         out
     }
 
+    /// This problem with only the jobs `jobs` (indices into this one's),
+    /// each held to region `r`: one region's share of a packing of the
+    /// `Whole` jobs (`crate::solve::packing`). Jobs are renumbered in the
+    /// order given.
+    pub(crate) fn held_jobs(&self, jobs: &[usize], r: usize) -> Problem {
+        let jobs = jobs
+            .iter()
+            .filter_map(|&j| self.jobs.get(j))
+            .map(|job| {
+                let mut job = job.clone();
+                job.windows.retain(|w| w.region == r);
+                job
+            })
+            .collect();
+        Problem {
+            scenario: Arc::clone(&self.scenario),
+            horizon: self.horizon.clone(),
+            carbon_price_usd_per_t: self.carbon_price_usd_per_t,
+            regions: self.regions.clone(),
+            pools: self.pools.clone(),
+            jobs,
+        }
+    }
+
     /// Whether job `j` may run on pool `k` in slot `t`, and if so its window
     /// in the pool's region.
     pub fn window(&self, j: usize, k: usize, t: usize) -> Option<&JobRegion> {

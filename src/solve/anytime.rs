@@ -28,6 +28,7 @@ use super::branch::{round_choices, Assignment, Choices, Search};
 use super::cleanup::{feasible, repair};
 use super::linear::{full, solve_lp};
 use super::lp::{self, Col, Lp};
+use super::packing::{Packer, Packing};
 use super::pricing;
 use super::progress::{OnRound, Stage};
 use super::rounding;
@@ -261,6 +262,7 @@ fn whole_stages(
     }
     let root_work = choices.work(&split, &split_x);
     let stage = ExactStage {
+        p,
         lp,
         backend,
         exact_by,
@@ -348,6 +350,7 @@ fn fixed_plans(
 /// search: the MILP, the backend, who runs it, every set of prices priced
 /// so far, and the relaxation's work per option.
 struct ExactStage<'a> {
+    p: &'a Problem,
     lp: &'a Lp,
     backend: Backend,
     exact_by: ExactBy,
@@ -365,6 +368,7 @@ fn exact_stage(
     report: OnRound,
 ) -> Result<Plan, NoPlan> {
     let ExactStage {
+        p,
         lp,
         backend,
         exact_by,
@@ -397,6 +401,18 @@ fn exact_stage(
         if closed > 0 {
             allowed = Some(open.clone());
             search.root = Some(Some(open));
+        }
+    }
+    // With no plan in hand and jobs that must finish, whether the Whole
+    // jobs fit one region each at all ([`packing`]): a few small LPs
+    // where a MILP solver would branch through the region choices to
+    // prove that no plan exists.
+    if search.incumbent.is_none() && !lp.objective.is_shortfall() {
+        let jobs = Packer::whole_jobs(p);
+        match Packer::new(p, backend, limits).search(&jobs) {
+            Ok(Packing::None) => return finish(None, lb, None),
+            Err(why) => return finish(None, lb, Some(why)),
+            Ok(Packing::Found | Packing::Unknown) => {}
         }
     }
     if search.incumbent.is_none() && search.probing {

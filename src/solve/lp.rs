@@ -37,6 +37,12 @@ pub(crate) enum Objective {
 }
 
 impl Objective {
+    /// Whether it is a least-shortfall model (every job may fall short,
+    /// so it always has a plan).
+    pub(crate) fn is_shortfall(self) -> bool {
+        matches!(self, Objective::Shortfall | Objective::ShortfallSplit)
+    }
+
     /// The unit of the objective's value: `"t"` (tCO2e) for emissions,
     /// else `"usd"` (work units of a shortfall model are never reported).
     pub(crate) fn unit(self) -> &'static str {

@@ -36,6 +36,7 @@ pub(crate) mod linear;
 pub(crate) mod lp;
 pub(crate) mod memory;
 pub(crate) mod mps;
+pub(crate) mod packing;
 pub(crate) mod pricing;
 pub(crate) mod progress;
 pub(crate) mod rounding;
