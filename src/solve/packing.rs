@@ -45,6 +45,12 @@ pub(crate) const MAX_NODES: usize = 50_000;
 /// per job).
 pub(crate) const MAX_JOBS: usize = 512;
 
+/// No search on a problem whose per-slot data is larger than this
+/// (bytes, [`Problem::resident_bytes`]): each check builds its share on a
+/// copy of the regions and pools (one at a time), which then stays a small
+/// part of the memory budget.
+pub(crate) const MAX_PROBLEM_BYTES: usize = 16 << 20;
+
 /// A share's least shortfall (work units) above this fraction of its
 /// work (or of one unit) means it does not fit: well above any LP
 /// solver's tolerance, so that no rounding error reads as a proof.
@@ -72,6 +78,9 @@ pub(crate) struct Packer<'a> {
     known: HashMap<(usize, Vec<usize>), f64>,
     checks: usize,
     nodes: usize,
+    /// At most this many LPs and nodes ([`MAX_CHECKS`], [`MAX_NODES`]).
+    max_checks: usize,
+    max_nodes: usize,
     out_of_budget: bool,
 }
 
@@ -84,14 +93,20 @@ impl<'a> Packer<'a> {
             known: HashMap::new(),
             checks: 0,
             nodes: 0,
+            max_checks: MAX_CHECKS,
+            max_nodes: MAX_NODES,
             out_of_budget: false,
         }
     }
 
     /// The jobs the search places: `Whole`, with no price for undone work
     /// (so they must finish), and at least one region. Empty when there
-    /// are more than [`MAX_JOBS`].
+    /// are more than [`MAX_JOBS`], or the problem is over
+    /// [`MAX_PROBLEM_BYTES`] (an empty search proves nothing).
     pub(crate) fn whole_jobs(p: &Problem) -> Vec<usize> {
+        if p.resident_bytes() > MAX_PROBLEM_BYTES {
+            return Vec::new();
+        }
         let jobs: Vec<usize> = (0..p.jobs().len())
             .filter(|&j| {
                 let job = &p.jobs()[j];
@@ -159,7 +174,7 @@ impl<'a> Packer<'a> {
             return Err(why);
         }
         self.nodes += 1;
-        if self.nodes > MAX_NODES || self.out_of_budget {
+        if self.nodes > self.max_nodes || self.out_of_budget {
             self.out_of_budget = true;
             return Ok(None);
         }
@@ -251,7 +266,7 @@ impl<'a> Packer<'a> {
         if let Some(&short) = self.known.get(&key) {
             return Ok(Some(short));
         }
-        if self.checks >= MAX_CHECKS {
+        if self.checks >= self.max_checks {
             self.out_of_budget = true;
             return Ok(None);
         }
@@ -284,5 +299,73 @@ impl<'a> Packer<'a> {
             Err(Failure::Stopped(why)) => Err(why),
             Err(Failure::Infeasible | Failure::Numerical(_)) => Ok(0.0),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::ColumnGeneration;
+    use crate::scenario::Scenario;
+
+    fn limits() -> Limits {
+        Limits {
+            deadline: None,
+            gap: 1e-7,
+            cancel: None,
+            column_generation: ColumnGeneration::Auto,
+            whole_model_fits: true,
+            solver_room_bytes: usize::MAX,
+        }
+    }
+
+    fn repro() -> Problem {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/issue25/infeasible_whole_20jobs.json"
+        );
+        let text = std::fs::read_to_string(path).expect("the reproducer");
+        let scenario: Scenario = serde_json::from_str(&text).expect("a scenario");
+        Problem::from_scenario(scenario).expect("valid")
+    }
+
+    /// With its budget, the search proves the 20-job mix has no packing;
+    /// cut short, it says it does not know (never "none"), and the least
+    /// set it returns from a proven start is still a proof.
+    #[test]
+    fn a_search_out_of_budget_proves_nothing() {
+        let p = repro();
+        let limits = limits();
+        let jobs = Packer::whole_jobs(&p);
+        assert_eq!(jobs.len(), 20);
+        let mut full = Packer::new(&p, Backend::Microlp, &limits);
+        assert_eq!(full.search(&jobs), Ok(Packing::None));
+        let checks = full.checks;
+        assert!(checks > 5, "{checks} checks");
+        for (max_checks, max_nodes) in [(5, MAX_NODES), (MAX_CHECKS, 3)] {
+            let mut cut = Packer::new(&p, Backend::Microlp, &limits);
+            cut.max_checks = max_checks;
+            cut.max_nodes = max_nodes;
+            assert_eq!(cut.search(&jobs), Ok(Packing::Unknown));
+            // Out of budget, the least set keeps every job it could not
+            // rule out: the whole set, which was proven.
+            assert_eq!(cut.conflict(&jobs), Ok(jobs.clone()));
+        }
+        let least = full.conflict(&jobs).expect("no stop");
+        let ids: Vec<&str> = least.iter().map(|&j| p.jobs()[j].id.as_str()).collect();
+        assert_eq!(ids, ["j3", "j6", "j10", "j13", "j18", "j19"]);
+    }
+
+    /// Every job of a feasible mix fits: the 20-job mix without `j18`.
+    #[test]
+    fn a_mix_that_fits_is_found() {
+        let p = repro();
+        let limits = limits();
+        let jobs: Vec<usize> = Packer::whole_jobs(&p)
+            .into_iter()
+            .filter(|&j| p.jobs()[j].id != "j18")
+            .collect();
+        let mut packer = Packer::new(&p, Backend::Microlp, &limits);
+        assert_eq!(packer.search(&jobs), Ok(Packing::Found));
     }
 }
