@@ -13,7 +13,9 @@
 //! by column generation; they call each other) ← `branch` (the region
 //! choices and the engine's own search over them) ← `rounding` (a
 //! relaxation's point made a plan without an LP), `pricing` (duals priced
-//! per region choice: a bound and each Whole job's cheapest region) ←
+//! per region choice: a bound and each Whole job's cheapest region),
+//! `packing` (whether the Whole jobs fit one region each: small LPs per
+//! region share, a proof that no plan exists when none fits) ←
 //! `anytime` (the stages
 //! of the optimum; it hands a model with a binding `max_regions` to
 //! `spread`, which runs its own stages and calls back into `anytime` for a
