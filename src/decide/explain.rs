@@ -438,7 +438,7 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Erro
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason }.into());
     }
-    let Some(duals) = solution.duals else {
+    let Some(duals) = solution.duals.clone() else {
         // A MILP's duals come from one more LP (its choices fixed): when
         // the deadline or the cancel flag stopped that LP, the limit is
         // why there are none, not the solver.
@@ -452,11 +452,14 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Erro
     };
     let total_usd = solution.report.total_usd;
     let bound_usd = solution.proof.bound_usd;
+    // Each re-solve starts column generation from the optimum's plan and
+    // relaxation (an hour more of deadline keeps that plan feasible).
+    let warm = optimal.clone().reuse(&solution);
     let mut deadline = Vec::with_capacity(problem.jobs().len());
     for j in 0..problem.jobs().len() {
         // The whole call within one deadline: this re-solve gets what is
         // left of it (none left: it stops at once, with its bounds).
-        deadline.push(deadline_hour(problem, j, &optimal, total_usd, bound_usd)?);
+        deadline.push(deadline_hour(problem, j, &warm, total_usd, bound_usd)?);
     }
     let mut out = values(
         problem,
