@@ -274,6 +274,21 @@ impl Optimal {
         self.clone().holding(others).check_memory(problem)
     }
 
+    /// The optimum of one of `threads` solves run at once beside `held`
+    /// bytes (a sweep's base problem): with one, `held` is held as
+    /// [`Optimal::holding`] says; with more, each gets a share of the
+    /// memory budget, `(budget - held) / threads`, so that every solve
+    /// within its share keeps the whole within the budget.
+    pub(crate) fn shared(&self, threads: usize, held: usize) -> Optimal {
+        if threads <= 1 {
+            return self.clone().holding(held);
+        }
+        let mut out = self.clone();
+        out.settings.memory_budget_bytes =
+            self.settings.memory_budget_bytes.saturating_sub(held) / threads;
+        out
+    }
+
     /// When to solve the LP by column generation; default
     /// [`ColumnGeneration::Auto`]. The optimum is the same either way (to
     /// the gap); only the time and memory differ.
