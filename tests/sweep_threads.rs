@@ -306,3 +306,31 @@ proptest! {
         same_curve(&alone, &many).map_err(TestCaseError::fail)?;
     }
 }
+
+/// A warm point starts from its neighbour's plan where that plan keeps
+/// its rows: at a gap of 1e-3 the marketplace week's second point is
+/// proven from that plan and its own relaxation, and it is within the
+/// gap of the point's own cold solve's bound.
+#[test]
+fn a_warm_point_from_its_neighbours_plan_is_within_the_gap() {
+    let week = shipped("ny-vs-marketplace.json");
+    let gap = 1e-3;
+    let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 100.0]))
+        .optimal(Optimal::default().gap(gap))
+        .run(&week)
+        .unwrap();
+    let warm = &curve.points[1];
+    assert!(warm.warm && warm.gap <= gap, "{}", warm.gap);
+    let mut s = week.scenario().clone();
+    s.carbon_price_usd_per_t = 100.0;
+    let cold = Optimal::default()
+        .gap(gap)
+        .solve(&Problem::new(&s).unwrap())
+        .unwrap();
+    let bound = cold.proof.bound_usd;
+    assert!(
+        (warm.total_usd - bound) / warm.total_usd <= gap + 1e-9,
+        "{} against the cold bound {bound}",
+        warm.total_usd
+    );
+}

@@ -86,6 +86,7 @@ impl Optimal {
                 column_generation: ColumnGeneration::Auto,
                 warm: None,
                 warm_is_previous_plan: false,
+                warm_point: None,
                 fixed_duals: false,
                 resolving: false,
             },
@@ -132,11 +133,13 @@ impl Optimal {
     /// Starts from a neighbouring solve (a sweep's previous point, on
     /// the same problem shape): its plan's and its all-Split relaxation's
     /// cells seed column generation (the relaxation then takes one round
-    /// where it took three on the marketplace week). Every plan is still
-    /// solved and proven on this problem's data: only where column
-    /// generation starts changes.
+    /// where it took three on the marketplace week), and for a MILP its
+    /// plan, where it keeps every row of this model, is the first
+    /// incumbent (a gap it meets already ends the search after the
+    /// relaxation). Every plan is still proven on this problem's data.
     pub(crate) fn reuse(mut self, previous: &Solution) -> Self {
         self.settings.warm = Some(Arc::clone(&previous.reuse.cells));
+        self.settings.warm_point = Some(Arc::clone(&previous.reuse.point));
         self
     }
 

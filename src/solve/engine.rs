@@ -84,6 +84,8 @@ impl PartialEq for Solution {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Reuse {
     pub(crate) cells: Arc<[(usize, usize, usize)]>,
+    /// Its plan as a point of its model, by what each column stands for.
+    pub(crate) point: Arc<[(lp::Col, f64)]>,
 }
 
 /// How one optimum is solved (everything but the goal): the settings an
@@ -112,6 +114,9 @@ pub(crate) struct Settings {
     /// generation from it alone, and `Auto` sifts (see
     /// [`crate::schedulers::Optimal`]'s `solve_seeded`).
     pub(crate) warm_is_previous_plan: bool,
+    /// A neighbouring solve's plan ([`Reuse::point`]): the first
+    /// incumbent of a MILP where it keeps this model's rows.
+    pub(crate) warm_point: Option<Arc<[(lp::Col, f64)]>>,
     /// For a MILP, also solve the LP with the optimum's region choices
     /// fixed and return its duals (explain's values).
     pub(crate) fixed_duals: bool,
@@ -470,6 +475,9 @@ fn build(
     if model.job_without_cells {
         return Err(diagnose(p, s, &limits));
     }
+    if let Some(point) = &s.warm_point {
+        model.warm_point = Arc::clone(point);
+    }
     // Greedy's plan (milliseconds) seeds column generation, and stands
     // in when a limit stops the search before the LP has a plan.
     let mut greedy: Option<Result<Schedule, Error>> = None;
@@ -611,7 +619,10 @@ fn judge(
         }
         _ => None,
     };
-    let reuse = reuse_of(&plan.relaxed_cells, &schedule);
+    let mut reuse = reuse_of(&plan.relaxed_cells, &schedule);
+    if !greedy_won {
+        reuse.point = model.by_col(&x);
+    }
     Ok(Solution {
         // Evaluated again now that the schedule carries its proof.
         report: evaluate(p, NAME, &schedule)?,
@@ -632,6 +643,7 @@ fn reuse_of(relaxed_cells: &[(usize, usize, usize)], schedule: &Schedule) -> Reu
     cells.dedup();
     Reuse {
         cells: cells.into(),
+        point: Arc::from(Vec::new()),
     }
 }
 
