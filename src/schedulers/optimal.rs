@@ -87,6 +87,7 @@ impl Optimal {
                 warm: None,
                 warm_is_previous_plan: false,
                 warm_point: None,
+                warm_shape: None,
                 fixed_duals: false,
                 resolving: false,
             },
@@ -130,16 +131,19 @@ impl Optimal {
         self.goal
     }
 
-    /// Starts from a neighbouring solve (a sweep's previous point, on
-    /// the same problem shape): its plan's and its all-Split relaxation's
-    /// cells seed column generation (the relaxation then takes one round
-    /// where it took three on the marketplace week), and for a MILP its
-    /// plan, where it keeps every row of this model, is the first
-    /// incumbent (a gap it meets already ends the search after the
-    /// relaxation). Every plan is still proven on this problem's data.
-    pub(crate) fn reuse(mut self, previous: &Solution) -> Self {
+    /// Starts from `previous`, the solution of a neighbouring problem
+    /// (another carbon price, another field value: the same regions, pools,
+    /// jobs and slots): its plan's and its all-Split relaxation's cells
+    /// seed column generation (the relaxation then takes one round where
+    /// it took three on the marketplace week), and for a MILP its plan,
+    /// where it keeps every row of this model, is the first incumbent (a
+    /// gap it meets already ends the search after the relaxation). Every
+    /// plan is still proven on this problem's data; on a problem of
+    /// another shape (a region left out) `previous` is not used.
+    pub fn reuse(mut self, previous: &Solution) -> Self {
         self.settings.warm = Some(Arc::clone(&previous.reuse.cells));
         self.settings.warm_point = Some(Arc::clone(&previous.reuse.point));
+        self.settings.warm_shape = Some(previous.reuse.shape);
         self
     }
 

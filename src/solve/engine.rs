@@ -86,6 +86,30 @@ pub(crate) struct Reuse {
     pub(crate) cells: Arc<[(usize, usize, usize)]>,
     /// Its plan as a point of its model, by what each column stands for.
     pub(crate) point: Arc<[(lp::Col, f64)]>,
+    /// The shape of its problem ([`shape_of`]): cells and columns are
+    /// named by indices, which mean the same only on the same shape.
+    pub(crate) shape: u64,
+}
+
+/// A fingerprint of what the indices of `p`'s cells and columns stand
+/// for: its regions, pools and jobs (ids and order) and its slots. Two
+/// problems of one shape (a sweep's points, `risk`'s two) share it; a
+/// variant without a region does not.
+pub(crate) fn shape_of(p: &Problem) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let s = p.scenario();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.horizon.slots.hash(&mut h);
+    for r in &s.regions {
+        r.id.hash(&mut h);
+    }
+    for k in &s.pools {
+        (&k.id, &k.region).hash(&mut h);
+    }
+    for j in &s.jobs {
+        j.id.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// How one optimum is solved (everything but the goal): the settings an
@@ -117,6 +141,9 @@ pub(crate) struct Settings {
     /// A neighbouring solve's plan ([`Reuse::point`]): the first
     /// incumbent of a MILP where it keeps this model's rows.
     pub(crate) warm_point: Option<Arc<[(lp::Col, f64)]>>,
+    /// The shape ([`shape_of`]) of the problem `warm` and `warm_point`
+    /// come from, when a neighbour's: on another shape they are ignored.
+    pub(crate) warm_shape: Option<u64>,
     /// For a MILP, also solve the LP with the optimum's region choices
     /// fixed and return its duals (explain's values).
     pub(crate) fixed_duals: bool,
@@ -475,7 +502,10 @@ fn build(
     if model.job_without_cells {
         return Err(diagnose(p, s, &limits));
     }
-    if let Some(point) = &s.warm_point {
+    // A neighbour's cells and plan are named by indices: of use only on
+    // a problem of its shape.
+    let same_shape = s.warm_shape.is_none_or(|h| h == shape_of(p));
+    if let Some(point) = s.warm_point.as_ref().filter(|_| same_shape) {
         model.warm_point = Arc::clone(point);
     }
     // Greedy's plan (milliseconds) seeds column generation, and stands
@@ -484,7 +514,8 @@ fn build(
     if model.columns() >= sifting::MIN_COLUMNS {
         let plan = Greedy.schedule(p);
         let rows = plan.iter().flat_map(|g| &g.assignments);
-        let warm = s.warm.as_deref().unwrap_or(&[]).iter().copied();
+        let warm = s.warm.as_deref().filter(|_| same_shape);
+        let warm = warm.unwrap_or(&[]).iter().copied();
         model.warm_start(rows.map(|a| (a.job, a.pool, a.slot)).chain(warm));
         model.seeded = s.warm_is_previous_plan;
         // A previous plan is only of use to column generation: `Auto`
@@ -623,6 +654,7 @@ fn judge(
     if !greedy_won {
         reuse.point = model.by_col(&x);
     }
+    reuse.shape = shape_of(p);
     Ok(Solution {
         // Evaluated again now that the schedule carries its proof.
         report: evaluate(p, NAME, &schedule)?,
@@ -644,6 +676,7 @@ fn reuse_of(relaxed_cells: &[(usize, usize, usize)], schedule: &Schedule) -> Reu
     Reuse {
         cells: cells.into(),
         point: Arc::from(Vec::new()),
+        shape: 0,
     }
 }
 
