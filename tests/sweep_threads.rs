@@ -334,3 +334,41 @@ fn a_warm_point_from_its_neighbours_plan_is_within_the_gap() {
         warm.total_usd
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// At a loose gap a warm point may stand on its neighbour's plan: on
+    /// generated scenarios with `whole` jobs (a MILP), each point's total
+    /// is still within the gap of the bound its own cold solve proves.
+    #[test]
+    fn a_loose_gap_point_from_its_neighbour_is_within_the_gap(
+        jobs in 1usize..5, regions in 2usize..4, slots in 2usize..6, seed in any::<u64>(),
+    ) {
+        let gap = 1e-2;
+        let scenario = generate(&Params {
+            jobs, regions, slots, pools_per_region: 2, whole_share: 0.5,
+            power_caps: false, contention: 0.2, seed,
+        });
+        let p = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let optimal = Optimal::new(Backend::Microlp).gap(gap);
+        let prices = vec![0.0, 20.0, 40.0, 60.0];
+        let curve = match Sweep::new(SweepAxis::CarbonPrice(prices)).optimal(optimal.clone()).run(&p) {
+            Ok(c) => c,
+            Err(Error::Infeasible(_)) => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        for point in &curve.points {
+            let mut s = scenario.clone();
+            s.carbon_price_usd_per_t = point.setting;
+            let q = Problem::new(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let cold = optimal.solve(&q).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let bound = cold.proof.bound_usd;
+            let scale = point.total_usd.abs().max(1.0);
+            prop_assert!(
+                point.total_usd - bound <= (gap + 1e-9) * scale,
+                "at {}: {} against the cold bound {}", point.setting, point.total_usd, bound
+            );
+        }
+    }
+}
