@@ -438,7 +438,7 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Erro
     if let Some(reason) = solution.proof.stopped {
         return Err(ExplainError::Stopped { reason }.into());
     }
-    let Some(duals) = solution.duals else {
+    let Some(duals) = solution.duals.clone() else {
         // A MILP's duals come from one more LP (its choices fixed): when
         // the deadline or the cancel flag stopped that LP, the limit is
         // why there are none, not the solver.
@@ -456,7 +456,7 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Erro
     for j in 0..problem.jobs().len() {
         // The whole call within one deadline: this re-solve gets what is
         // left of it (none left: it stops at once, with its bounds).
-        deadline.push(deadline_hour(problem, j, &optimal, total_usd, bound_usd)?);
+        deadline.push(deadline_hour(problem, j, &optimal, &solution, bound_usd)?);
     }
     let mut out = values(
         problem,
@@ -495,14 +495,17 @@ fn fixed_regions(p: &Problem, plan: &crate::schedule::Schedule) -> Vec<FixedRegi
 }
 
 /// Re-solves `base`'s scenario with job `j`'s deadline an hour later
-/// (the variant is validated; the base is not again).
+/// (the variant is validated; the base is not again), starting from the
+/// base's solution `from` (its neighbour: its plan keeps the later
+/// deadline).
 fn deadline_hour(
     base: &Problem,
     j: usize,
     optimal: &Optimal,
-    total_usd: f64,
+    from: &crate::solve::engine::Solution,
     bound_usd: f64,
 ) -> Result<DeadlineHour, Error> {
+    let total_usd = from.report.total_usd;
     // The deadline passed (or the call was cancelled): no variant is
     // validated, built or solved, so that the call ends with its limit. A
     // re-solve started then still validated its variant, built its model
@@ -537,6 +540,7 @@ fn deadline_hour(
     match optimal
         .clone()
         .holding(base.resident_bytes())
+        .reuse(from)
         .solve(&problem)
     {
         Ok(s) => {
