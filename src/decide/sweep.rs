@@ -3,15 +3,19 @@
 //! field of the scenario through an overlay), each point a full solve
 //! with its own proof, re-checked by the evaluator.
 //!
-//! What is warm and what is not: each point after the first hands the
-//! previous point's plan and the cells of its all-Split relaxation's
-//! point to column generation as part of its first working set (with
-//! Greedy's plan); on the marketplace week the relaxation then takes one
-//! round of column generation instead of three. That only matters when
-//! the point is solved by column generation (Clarabel or HiGHS on a model
-//! of at least 20,000 cells); microlp and whole-model solves start from
-//! scratch, as good_lp passes no simplex basis between calls.
-//! [`SweepPoint::warm`] says which points were seeded.
+//! What is warm and what is not: each point after the first starts from
+//! the previous point's solution ([`Optimal::reuse`]): its plan and the
+//! cells of its all-Split relaxation's point join column generation's
+//! first working set (with Greedy's plan), and with `whole` jobs its
+//! plan, where it keeps the new model's rows, is the first incumbent. On
+//! the marketplace week the relaxation then takes one round of column
+//! generation instead of three; at a loose gap (1e-3) a warm point ends
+//! after it. Column generation runs only with Clarabel or HiGHS on a
+//! model of at least 20,000 cells; microlp and whole-model solves start
+//! their LPs from scratch, as good_lp passes no simplex basis between
+//! calls. [`SweepPoint::warm`] says which points were seeded. With
+//! [`Sweep::threads`] the points are solved in runs of neighbours, one
+//! thread each, each run's first point cold.
 
 use crate::decide::errors::SweepError;
 use crate::error::Error;
