@@ -239,8 +239,8 @@ fn benches(c: &mut Criterion) {
 /// The shipped marketplace week (issue 27): its solve on the default
 /// backend, with and without the hardware requirements and spread limits,
 /// and a 7-point carbon-price sweep of it (each point after the first
-/// starts from the one before). `cargo bench --bench scale --
-/// marketplace`.
+/// starts from the one before), on one thread and on two. `cargo bench
+/// --bench scale -- marketplace`.
 fn marketplace(c: &mut Criterion) {
     let read = |file: &str| {
         let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -266,6 +266,18 @@ fn marketplace(c: &mut Criterion) {
                 .run(&week)
                 .expect("the sweep runs");
             assert_eq!(curve.points.len(), prices.len());
+            curve
+        })
+    });
+    // The same sweep on two threads (the command line's default on a
+    // 2-core machine): two runs of neighbours, 3 and 4 points.
+    g.bench_function("sweep7_carbon_threads2", |b| {
+        b.iter(|| {
+            let curve = geoshift::Sweep::new(geoshift::SweepAxis::CarbonPrice(prices.clone()))
+                .threads(2)
+                .run(&week)
+                .expect("the sweep runs");
+            assert_eq!((curve.points.len(), curve.threads), (prices.len(), 2));
             curve
         })
     });

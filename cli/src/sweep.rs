@@ -2,6 +2,7 @@
 //! emissions cap, deadline slack or value of a field) as a table, JSON,
 //! and an SVG curve.
 
+use crate::bench::MAX_THREADS;
 use crate::output::usd;
 use crate::{emit, optimal, output, to_json, usage, Failure, Solver};
 use clap::{ArgGroup, Args};
@@ -49,6 +50,12 @@ pub struct SweepArgs {
     /// LP backend for the optimum (those compiled in).
     #[arg(long, value_enum, default_value = "auto")]
     solver: Solver,
+    /// Threads that solve points at once, 1 to 256 (default: one per
+    /// core): the settings are cut into that many runs of neighbours, each
+    /// point starting from the one before in its run. Fewer run when the
+    /// memory budget does not hold that many solves (said on stderr).
+    #[arg(long)]
+    threads: Option<usize>,
     /// Print the curve as JSON.
     #[arg(long)]
     pub json: bool,
@@ -72,9 +79,10 @@ pub struct SweepArgs {
 /// Runs the sweep, prints the table (or JSON) and writes the SVG.
 pub fn run(args: SweepArgs) -> Result<(), Failure> {
     let axis = axis(&args)?;
+    let threads = threads(args.threads)?;
     let shard = crate::shard::from_args(args.shard.as_deref(), args.shard_out.as_deref(), "sweep")?;
     if let Some((shard, file)) = shard {
-        return run_shard(&args, axis, shard, file.as_deref());
+        return run_shard(&args, (axis, threads), shard, file.as_deref());
     }
     let target = match &args.out {
         Some(file) => Some(out_file(file, &args.scenario)?),
@@ -82,8 +90,9 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
     };
     // The problem and one point's at a time.
     let problem = crate::load_for(&args.scenario, 2)?;
-    let sweep = configured(axis, args.solver);
+    let sweep = configured(axis, args.solver).threads(threads);
     let curve = sweep.run(&problem)?;
+    say_threads(threads, &curve);
     let mut out = String::new();
     if args.json {
         out.push_str(&to_json(&curve)?);
@@ -137,6 +146,34 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The threads of `--threads` (default: the machine's cores, at most
+/// [`MAX_THREADS`]); 0 or more than [`MAX_THREADS`] is a usage error.
+fn threads(asked: Option<usize>) -> Result<usize, Failure> {
+    match asked {
+        Some(0) => Err(usage("--threads must be at least 1".into())),
+        Some(n) if n > MAX_THREADS => Err(usage(format!(
+            "--threads {n}: at most {MAX_THREADS} (more than the cores gains nothing)"
+        ))),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_THREADS)),
+    }
+}
+
+/// A line on stderr when the memory budget ran fewer threads than asked
+/// (and than the points solved).
+fn say_threads(asked: usize, curve: &Curve) {
+    let settings = curve.points.len() + curve.skipped.len();
+    if curve.threads < asked.min(settings) {
+        eprintln!(
+            "sweep: {} thread(s) instead of {asked}: the memory budget holds {} solve(s) of this \
+             scenario at once",
+            curve.threads, curve.threads
+        );
+    }
+}
+
 /// The sweep of `axis` with the optimum of `solver`, reporting each point
 /// on stderr when progress is shown.
 fn configured(axis: SweepAxis, solver: Solver) -> Sweep {
@@ -165,7 +202,7 @@ fn configured(axis: SweepAxis, solver: Solver) -> Sweep {
 /// decides), so it ends with status 0 once its file is written.
 fn run_shard(
     args: &SweepArgs,
-    axis: SweepAxis,
+    (axis, threads): (SweepAxis, usize),
     shard: crate::shard::Shard,
     file: Option<&Path>,
 ) -> Result<(), Failure> {
@@ -205,7 +242,10 @@ fn run_shard(
             },
             _ => SweepAxis::DeadlineSlack(mine.clone()),
         };
-        let curve = configured(axis, args.solver).run(&problem)?;
+        let curve = configured(axis, args.solver)
+            .threads(threads)
+            .run(&problem)?;
+        say_threads(threads, &curve);
         serde_json::to_value(&curve)
             .map_err(|e| Failure::new(3, format!("cannot write JSON: {e}")))?
     };

@@ -333,3 +333,133 @@ fn a_shard_refuses_a_bad_value_of_another_shard() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("rent_usd_per_hour"), "{err}");
 }
+
+/// `--threads 2` solves the points on two threads: the curve is the
+/// sequential one, in the order of the settings; 0 and more than 256
+/// threads are usage errors (exit 1) before anything is read.
+#[test]
+fn threads_give_the_sequential_curve_and_are_checked() {
+    let dir = TempDir::new("threads");
+    let file = scenario(&dir);
+    let f = file.to_str().unwrap();
+    let args = ["sweep", f, "--carbon-prices", "0,50,100,150,200", "--json"];
+    let curve = |threads: &str| {
+        let o = run(&[&args[..], &["--threads", threads]].concat());
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        untimed(serde_json::from_slice(&o.stdout).unwrap())
+    };
+    let one = curve("1");
+    assert_eq!(curve("2"), one);
+    assert_eq!(curve("7"), one);
+    // At 100 $/t and above, all clean: $8 + 0.002 t × price.
+    let t = totals(&one);
+    assert!(close(t[2], 8.2) && close(t[4], 8.4), "{t:?}");
+    for bad in ["0", "257"] {
+        let o = run(&[
+            "sweep",
+            "missing.json",
+            "--carbon-prices",
+            "0",
+            "--threads",
+            bad,
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{bad}: {err}");
+        assert!(err.contains("--threads"), "{bad}: {err}");
+    }
+}
+
+/// A shard solves its own settings on threads too, and the shards merge
+/// into the unsharded curve.
+#[test]
+fn shards_on_threads_merge_into_the_unsharded_curve() {
+    let dir = TempDir::new("shard-threads");
+    let file = scenario(&dir);
+    let f = file.to_str().unwrap();
+    let whole = run(&["sweep", f, "--carbon-prices", "0,25,50,100,200", "--json"]);
+    let whole: Value = serde_json::from_slice(&whole.stdout).unwrap();
+    let mut files = Vec::new();
+    for i in 1..=2 {
+        let out = dir.0.join(format!("s{i}.json"));
+        let spec = format!("{i}/2");
+        let o = run(&[
+            "sweep",
+            f,
+            "--carbon-prices",
+            "0,25,50,100,200",
+            "--threads",
+            "2",
+            "--shard",
+            &spec,
+            "--shard-out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        files.push(out.to_str().unwrap().to_string());
+    }
+    let merged = run(&["merge", &files[0], &files[1], "--json"]);
+    assert_eq!(
+        merged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let merged: Value = serde_json::from_slice(&merged.stdout).unwrap();
+    assert_eq!(untimed(merged), untimed(whole));
+}
+
+/// `compare --variant` solves each variant's optimum from the one before
+/// where the two have one shape (a carbon price), and alone where they
+/// do not (a region left out): each total is the variant's own optimum.
+/// A whole job (one region, a MILP): dirty $6.40 with no carbon price,
+/// clean $8.20 at $100/t, dirty again with the clean region left out.
+#[test]
+fn compare_variants_from_their_neighbours_are_each_variants_optimum() {
+    let dir = TempDir::new("variants-reuse");
+    let file = scenario(&dir);
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    v["jobs"][0]["placement"] = json!("whole");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let o = run(&[
+        "compare",
+        file.to_str().unwrap(),
+        "--json",
+        "--variant",
+        "c0=set carbon_price_usd_per_t=0",
+        "--variant",
+        "c100=set carbon_price_usd_per_t=100",
+        "--variant",
+        "dirty=set carbon_price_usd_per_t=100; without region:clean",
+        "--variant",
+        "c50=set carbon_price_usd_per_t=50",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = out["variants"].as_array().or(out.as_array()).unwrap();
+    let totals: Vec<f64> = rows
+        .iter()
+        .map(|r| r["total_usd"].as_f64().unwrap())
+        .collect();
+    // Dirty at $100/t: 6.4 + 100 × 0.0384; at $50/t: dirty 6.4 + 1.92 =
+    // 8.32 against clean 8.0 + 0.1 = 8.10.
+    let expected = [6.4, 8.2, 6.4 + 3.84, 8.1];
+    for (t, e) in totals.iter().zip(expected) {
+        assert!(close(*t, e), "{totals:?} against {expected:?}");
+    }
+    assert_eq!(totals.len(), 4);
+}

@@ -452,14 +452,11 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Erro
     };
     let total_usd = solution.report.total_usd;
     let bound_usd = solution.proof.bound_usd;
-    // Each re-solve starts column generation from the optimum's plan and
-    // relaxation (an hour more of deadline keeps that plan feasible).
-    let warm = optimal.clone().reuse(&solution);
     let mut deadline = Vec::with_capacity(problem.jobs().len());
     for j in 0..problem.jobs().len() {
         // The whole call within one deadline: this re-solve gets what is
         // left of it (none left: it stops at once, with its bounds).
-        deadline.push(deadline_hour(problem, j, &warm, total_usd, bound_usd)?);
+        deadline.push(deadline_hour(problem, j, &optimal, &solution, bound_usd)?);
     }
     let mut out = values(
         problem,
@@ -498,14 +495,17 @@ fn fixed_regions(p: &Problem, plan: &crate::schedule::Schedule) -> Vec<FixedRegi
 }
 
 /// Re-solves `base`'s scenario with job `j`'s deadline an hour later
-/// (the variant is validated; the base is not again).
+/// (the variant is validated; the base is not again), starting from the
+/// base's solution `from` (its neighbour: its plan keeps the later
+/// deadline).
 fn deadline_hour(
     base: &Problem,
     j: usize,
     optimal: &Optimal,
-    total_usd: f64,
+    from: &crate::solve::engine::Solution,
     bound_usd: f64,
 ) -> Result<DeadlineHour, Error> {
+    let total_usd = from.report.total_usd;
     // The deadline passed (or the call was cancelled): no variant is
     // validated, built or solved, so that the call ends with its limit. A
     // re-solve started then still validated its variant, built its model
@@ -540,6 +540,7 @@ fn deadline_hour(
     match optimal
         .clone()
         .holding(base.resident_bytes())
+        .reuse(from)
         .solve(&problem)
     {
         Ok(s) => {

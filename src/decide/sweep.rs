@@ -3,15 +3,19 @@
 //! field of the scenario through an overlay), each point a full solve
 //! with its own proof, re-checked by the evaluator.
 //!
-//! What is warm and what is not: each point after the first hands the
-//! previous point's plan and the cells of its all-Split relaxation's
-//! point to column generation as part of its first working set (with
-//! Greedy's plan); on the marketplace week the relaxation then takes one
-//! round of column generation instead of three. That only matters when
-//! the point is solved by column generation (Clarabel or HiGHS on a model
-//! of at least 20,000 cells); microlp and whole-model solves start from
-//! scratch, as good_lp passes no simplex basis between calls.
-//! [`SweepPoint::warm`] says which points were seeded.
+//! What is warm and what is not: each point after the first starts from
+//! the previous point's solution ([`Optimal::reuse`]): its plan and the
+//! cells of its all-Split relaxation's point join column generation's
+//! first working set (with Greedy's plan), and with `whole` jobs its
+//! plan, where it keeps the new model's rows, is the first incumbent. On
+//! the marketplace week the relaxation then takes one round of column
+//! generation instead of three; at a loose gap (1e-3) a warm point ends
+//! after it. Column generation runs only with Clarabel or HiGHS on a
+//! model of at least 20,000 cells; microlp and whole-model solves start
+//! their LPs from scratch, as good_lp passes no simplex basis between
+//! calls. [`SweepPoint::warm`] says which points were seeded. With
+//! [`Sweep::threads`] the points are solved in runs of neighbours, one
+//! thread each, each run's first point cold.
 
 use crate::decide::errors::SweepError;
 use crate::error::Error;
@@ -30,7 +34,7 @@ use crate::solve::lp::ModelSize;
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -223,9 +227,21 @@ pub struct Curve {
     #[serde(default, deserialize_with = "no_skipped")]
     pub skipped: Vec<SkippedPoint>,
     /// Set when the sweep's time limit or the cancellation flag stopped it
-    /// before every setting was solved (the later settings are missing).
+    /// before every setting was solved (the settings not solved are
+    /// missing: the later ones, or with [`Sweep::threads`] the later ones
+    /// of each thread's run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<StopReason>,
+    /// Threads that solved it ([`Sweep::threads`], or fewer: no more than
+    /// the settings, nor than the memory budget holds solves at once).
+    /// How it ran, not part of the answer: not written to JSON.
+    #[serde(skip, default = "one")]
+    pub threads: usize,
+}
+
+/// The threads of a curve read back from JSON.
+fn one() -> usize {
+    1
 }
 
 impl Curve {
@@ -289,6 +305,7 @@ pub struct Sweep {
     optimal: Optimal,
     time_limit: Option<Duration>,
     on_point: Option<PointHook>,
+    threads: usize,
 }
 
 impl fmt::Debug for Sweep {
@@ -298,6 +315,7 @@ impl fmt::Debug for Sweep {
             .field("optimal", &self.optimal)
             .field("time_limit", &self.time_limit)
             .field("on_point", &self.on_point.is_some())
+            .field("threads", &self.threads)
             .finish()
     }
 }
@@ -319,7 +337,25 @@ impl Sweep {
             optimal: Optimal::default(),
             time_limit: None,
             on_point: None,
+            threads: 1,
         }
+    }
+
+    /// Solves the points on `threads` threads (default 1: this thread
+    /// alone). The settings are cut into that many runs of neighbours, in
+    /// order and of lengths within one of each other; each run is solved
+    /// on its own thread, each point after a run's first starting from
+    /// the one before, and the points are returned in the order of the
+    /// settings. The result depends on the settings and the thread count
+    /// only. The time limit, cancel flag and hook are shared (the hook is
+    /// called from each thread, its count of points done in the order
+    /// they end). The memory budget is shared too: each solve gets its
+    /// share of what the base problem leaves, and fewer threads run when
+    /// that share does not hold a point's solve ([`Curve::threads`] says
+    /// how many ran). 0 is refused ([`Error::Sweep`]).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
     }
 
     /// The optimum that solves each point. Its time limit is one for the
@@ -358,6 +394,14 @@ impl Sweep {
     /// As [`Sweep::run`] before anything is solved.
     pub fn check(&self, problem: &Problem) -> Result<(), Error> {
         let scenario = problem.scenario();
+        if self.threads == 0 {
+            return Err(SweepError::BadSetting {
+                what: "threads",
+                value: 0.0,
+                rule: "at least 1",
+            }
+            .into());
+        }
         match &self.axis {
             SweepAxis::CarbonPrice(v) => check(v, "carbon price", true)?,
             SweepAxis::EmissionsCap(v) => check(v, "emissions cap", true)?,
@@ -391,7 +435,9 @@ impl Sweep {
     /// Runs the sweep on `problem`. The settings that change the scenario
     /// (a carbon price, a deadline slack, a field) are applied to
     /// [`Problem::scenario`] and only those variants are validated; a cap
-    /// is solved on `problem` itself.
+    /// is solved on `problem` itself. With [`Sweep::threads`] above 1, the
+    /// settings are split into that many runs of neighbours, each solved
+    /// on its own thread (see there).
     ///
     /// # Errors
     /// [`Error::Sweep`] for a bad setting or a deadline moved past the
@@ -405,7 +451,6 @@ impl Sweep {
     /// jobs that cannot finish) is a [`SkippedPoint`] and a point stopped
     /// before any plan ends the sweep with [`Curve::stopped`].
     pub fn run(&self, problem: &Problem) -> Result<Curve, Error> {
-        let scenario = problem.scenario();
         let started = Instant::now();
         let (time_limit, command_deadline, cancel, mode) = self.optimal.bounds();
         // One deadline for the whole call, as the command line has one
@@ -415,120 +460,258 @@ impl Sweep {
         let own = self.time_limit.and_then(|t| started.checked_add(t));
         let call = time_limit.and_then(|t| started.checked_add(t));
         let deadline = [own, call, command_deadline].into_iter().flatten().min();
-        let stop = || {
-            if cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-                Some(StopReason::Cancelled)
-            } else if deadline.is_some_and(|d| Instant::now() >= d) {
-                Some(StopReason::TimeLimit)
-            } else {
-                None
-            }
-        };
         // The base problem and one point's at a time: each point's solve
         // counts the base beside its own (a cap's is the base itself,
         // counted twice to keep one rule).
         self.optimal.check_problems(problem, 2)?;
         let held = problem.resident_bytes();
-        // The optimum of one point: what is left of the sweep's time.
-        let optimal_now = || {
-            let optimal = self.optimal.clone().holding(held);
-            match deadline {
-                Some(d) => optimal.time_limit(d.saturating_duration_since(Instant::now())),
-                None => optimal,
-            }
-        };
-        let base = problem;
         // Every setting checked before any solve (a cap's points too).
         self.check(problem)?;
+        let mut run = Run {
+            sweep: self,
+            base: problem,
+            kind: SweepKind::CarbonPrice,
+            settings: Vec::new(),
+            deadline,
+            cancel,
+            mode,
+            optimal: self.optimal.clone().holding(held),
+            done: AtomicUsize::new(0),
+            failed: AtomicBool::new(false),
+        };
         let (kind, settings) = match &self.axis {
             SweepAxis::CarbonPrice(v) => (SweepKind::CarbonPrice, v.clone()),
             SweepAxis::EmissionsCap(v) => (SweepKind::EmissionsCap, v.clone()),
             SweepAxis::EmissionsCapAuto { points } => (
                 SweepKind::EmissionsCap,
-                auto_caps(base, &optimal_now(), *points)?,
+                auto_caps(problem, &run.optimal_now(), *points)?,
             ),
             SweepAxis::DeadlineSlack(v) => (SweepKind::DeadlineSlack, v.clone()),
             SweepAxis::Field { values, .. } => (SweepKind::Field, values.clone()),
         };
+        run.kind = kind;
+        run.settings = settings;
+        // As many threads as the memory budget holds solves at once.
+        let threads = (1..=self.threads.min(run.settings.len()).max(1))
+            .rev()
+            .find(|&n| self.optimal.shared(n, held).check_memory(problem).is_ok())
+            .unwrap_or(1);
+        run.optimal = self.optimal.shared(threads, held);
+        let chunks = run.in_threads(threads)?;
         let mut curve = Curve {
             kind,
             field: varied_name(&self.axis),
             points: Vec::new(),
             skipped: Vec::new(),
             stopped: None,
+            threads,
         };
-        // The previous point's solution: where this one starts from.
-        let mut previous: Option<Solution> = None;
-        for (i, &setting) in settings.iter().enumerate() {
-            if let Some(why) = stop() {
-                curve.stopped = Some(why);
-                break;
-            }
-            let clock = Instant::now();
-            let mut optimal = optimal_now();
-            let problem = match kind {
-                SweepKind::CarbonPrice => {
-                    let mut s = scenario.clone();
-                    s.carbon_price_usd_per_t = setting;
-                    Some(Problem::from_scenario(s)?)
+        for outcome in chunks.into_iter().flatten() {
+            match outcome {
+                Outcome::Point(p) => curve.points.push(p),
+                Outcome::Skipped(s) => curve.skipped.push(s),
+                Outcome::Stopped(why) => {
+                    curve.stopped.get_or_insert(why);
                 }
-                SweepKind::DeadlineSlack => {
-                    Some(Problem::from_scenario(shifted(scenario, setting)?)?)
-                }
-                SweepKind::Field => Some(varied(scenario, &self.axis, setting)?),
-                SweepKind::EmissionsCap => {
-                    optimal = optimal.emissions_cap(setting);
-                    None
-                }
-            };
-            let problem = problem.as_ref().unwrap_or(base);
-            let warm = previous.is_some() && seeded(&optimal, problem, mode);
-            if let Some(prev) = &previous {
-                optimal = optimal.reuse(prev);
-            }
-            let goal = optimal.current_goal();
-            match optimal.solve(problem) {
-                Ok(solution) => {
-                    let r = solution.report.clone();
-                    let objective = goal.objective_of(&r);
-                    let point = SweepPoint {
-                        setting,
-                        total_usd: r.total_usd,
-                        rent_usd: r.rent_usd,
-                        energy_usd: r.energy_usd,
-                        carbon_usd: r.carbon_usd,
-                        egress_usd: r.egress_usd,
-                        energy_mwh: r.energy_mwh,
-                        emissions_t: r.emissions_t,
-                        bound: solution.proof.bound_usd,
-                        gap: solution.proof.gap(objective),
-                        stopped: solution.proof.stopped,
-                        seconds: clock.elapsed().as_secs_f64(),
-                        warm,
-                        schedule: solution.schedule.clone(),
-                    };
-                    if let Some(hook) = &self.on_point {
-                        hook(i + 1, settings.len(), setting, Some(&point));
-                    }
-                    previous = Some(solution);
-                    curve.points.push(point);
-                }
-                Err(
-                    error @ (Error::Goal(GoalError::Unreachable { .. }) | Error::Infeasible(_)),
-                ) => {
-                    if let Some(hook) = &self.on_point {
-                        hook(i + 1, settings.len(), setting, None);
-                    }
-                    curve.skipped.push(SkippedPoint { setting, error });
-                }
-                Err(Error::Stopped(s)) => {
-                    curve.stopped = Some(s.reason);
-                    break;
-                }
-                Err(e) => return Err(e),
             }
         }
         Ok(curve)
+    }
+}
+
+/// What one setting of a sweep came to.
+enum Outcome {
+    /// A plan.
+    Point(SweepPoint),
+    /// No plan (an unreachable cap, jobs that cannot finish).
+    Skipped(SkippedPoint),
+    /// A limit stopped the sweep here: this setting and the rest of its
+    /// run of neighbours are not solved.
+    Stopped(StopReason),
+}
+
+/// One call of [`Sweep::run`], shared by its threads: the settings, the
+/// one deadline and cancel flag, and the optimum of one point (its memory
+/// budget a share of the sweep's, see [`Optimal::shared`]).
+struct Run<'a> {
+    sweep: &'a Sweep,
+    base: &'a Problem,
+    kind: SweepKind,
+    settings: Vec<f64>,
+    deadline: Option<Instant>,
+    cancel: Option<Arc<AtomicBool>>,
+    mode: ColumnGeneration,
+    optimal: Optimal,
+    /// Settings done, for the hook's count.
+    done: AtomicUsize,
+    /// A run of neighbours failed with an error: the others end too.
+    failed: AtomicBool,
+}
+
+impl Run<'_> {
+    /// Why the sweep stops before its next point, if it does.
+    fn stop(&self) -> Option<StopReason> {
+        if self
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            Some(StopReason::Cancelled)
+        } else if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            Some(StopReason::TimeLimit)
+        } else {
+            None
+        }
+    }
+
+    /// The optimum of one point: what is left of the sweep's time.
+    fn optimal_now(&self) -> Optimal {
+        match self.deadline {
+            Some(d) => self
+                .optimal
+                .clone()
+                .time_limit(d.saturating_duration_since(Instant::now())),
+            None => self.optimal.clone(),
+        }
+    }
+
+    /// The settings in `threads` runs of neighbours (contiguous, in
+    /// order, their lengths within one of each other), each solved on a
+    /// thread of its own (one run: on this thread); the outcomes of each,
+    /// in the order of the settings.
+    fn in_threads(&self, threads: usize) -> Result<Vec<Vec<Outcome>>, Error> {
+        let n = self.settings.len();
+        let ranges: Vec<std::ops::Range<usize>> = (0..threads)
+            .map(|t| (n * t / threads)..(n * (t + 1) / threads))
+            .collect();
+        if threads <= 1 {
+            return Ok(vec![self.neighbours(0..n)?]);
+        }
+        let results: Vec<Result<Vec<Outcome>, Error>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|r| {
+                    let r = r.clone();
+                    std::thread::Builder::new()
+                        .name("geoshift-sweep".into())
+                        .spawn_scoped(scope, {
+                            let r = r.clone();
+                            move || self.neighbours(r)
+                        })
+                        .map_err(|_| r)
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| match h {
+                    Ok(h) => h
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // No thread to be had: this one solves that run.
+                    Err(r) => self.neighbours(r),
+                })
+                .collect()
+        });
+        results.into_iter().collect()
+    }
+
+    /// Solves the settings of `range` in order, each after the first
+    /// starting from the one before; ends at a stop or an error.
+    fn neighbours(&self, range: std::ops::Range<usize>) -> Result<Vec<Outcome>, Error> {
+        let mut out = Vec::with_capacity(range.len());
+        let mut previous: Option<Solution> = None;
+        for i in range {
+            if self.failed.load(Ordering::Relaxed) {
+                break;
+            }
+            if let Some(why) = self.stop() {
+                out.push(Outcome::Stopped(why));
+                break;
+            }
+            match self.point(i, previous.as_ref()) {
+                Ok((outcome, solution)) => {
+                    let stopped = matches!(outcome, Outcome::Stopped(_));
+                    out.push(outcome);
+                    if stopped {
+                        break;
+                    }
+                    previous = solution.or(previous);
+                }
+                Err(e) => {
+                    self.failed.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Solves setting `i`, from `previous` when there is one: its outcome
+    /// and, for a plan, its solution (where the next point starts).
+    fn point(
+        &self,
+        i: usize,
+        previous: Option<&Solution>,
+    ) -> Result<(Outcome, Option<Solution>), Error> {
+        let setting = self.settings[i];
+        let scenario = self.base.scenario();
+        let axis = &self.sweep.axis;
+        let clock = Instant::now();
+        let mut optimal = self.optimal_now();
+        let problem = match self.kind {
+            SweepKind::CarbonPrice => {
+                let mut s = scenario.clone();
+                s.carbon_price_usd_per_t = setting;
+                Some(Problem::from_scenario(s)?)
+            }
+            SweepKind::DeadlineSlack => Some(Problem::from_scenario(shifted(scenario, setting)?)?),
+            SweepKind::Field => Some(varied(scenario, axis, setting)?),
+            SweepKind::EmissionsCap => {
+                optimal = optimal.emissions_cap(setting);
+                None
+            }
+        };
+        let problem = problem.as_ref().unwrap_or(self.base);
+        let warm = previous.is_some() && seeded(&optimal, problem, self.mode);
+        if let Some(prev) = previous {
+            optimal = optimal.reuse(prev);
+        }
+        let goal = optimal.current_goal();
+        let hook = |point: Option<&SweepPoint>| {
+            let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(hook) = &self.sweep.on_point {
+                hook(done, self.settings.len(), setting, point);
+            }
+        };
+        match optimal.solve(problem) {
+            Ok(solution) => {
+                let r = &solution.report;
+                let point = SweepPoint {
+                    setting,
+                    total_usd: r.total_usd,
+                    rent_usd: r.rent_usd,
+                    energy_usd: r.energy_usd,
+                    carbon_usd: r.carbon_usd,
+                    egress_usd: r.egress_usd,
+                    energy_mwh: r.energy_mwh,
+                    emissions_t: r.emissions_t,
+                    bound: solution.proof.bound_usd,
+                    gap: solution.proof.gap(goal.objective_of(r)),
+                    stopped: solution.proof.stopped,
+                    seconds: clock.elapsed().as_secs_f64(),
+                    warm,
+                    schedule: solution.schedule.clone(),
+                };
+                hook(Some(&point));
+                Ok((Outcome::Point(point), Some(solution)))
+            }
+            Err(error @ (Error::Goal(GoalError::Unreachable { .. }) | Error::Infeasible(_))) => {
+                hook(None);
+                Ok((Outcome::Skipped(SkippedPoint { setting, error }), None))
+            }
+            Err(Error::Stopped(s)) => Ok((Outcome::Stopped(s.reason), None)),
+            Err(e) => Err(e),
+        }
     }
 }
 

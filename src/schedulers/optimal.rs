@@ -86,6 +86,8 @@ impl Optimal {
                 column_generation: ColumnGeneration::Auto,
                 warm: None,
                 warm_is_previous_plan: false,
+                warm_point: None,
+                warm_shape: None,
                 fixed_duals: false,
                 resolving: false,
             },
@@ -129,14 +131,19 @@ impl Optimal {
         self.goal
     }
 
-    /// Starts from a neighbouring solve (a sweep's previous point, on
-    /// the same problem shape): its plan's and its all-Split relaxation's
-    /// cells seed column generation (the relaxation then takes one round
-    /// where it took three on the marketplace week). Every plan is still
-    /// solved and proven on this problem's data: only where column
-    /// generation starts changes.
-    pub(crate) fn reuse(mut self, previous: &Solution) -> Self {
+    /// Starts from `previous`, the solution of a neighbouring problem
+    /// (another carbon price, another field value: the same regions, pools,
+    /// jobs and slots): its plan's and its all-Split relaxation's cells
+    /// seed column generation (the relaxation then takes one round where
+    /// it took three on the marketplace week), and for a MILP its plan,
+    /// where it keeps every row of this model, is the first incumbent (a
+    /// gap it meets already ends the search after the relaxation). Every
+    /// plan is still proven on this problem's data; on a problem of
+    /// another shape (a region left out) `previous` is not used.
+    pub fn reuse(mut self, previous: &Solution) -> Self {
         self.settings.warm = Some(Arc::clone(&previous.reuse.cells));
+        self.settings.warm_point = Some(Arc::clone(&previous.reuse.point));
+        self.settings.warm_shape = Some(previous.reuse.shape);
         self
     }
 
@@ -272,6 +279,21 @@ impl Optimal {
             .resident_bytes()
             .saturating_mul(copies.saturating_sub(1));
         self.clone().holding(others).check_memory(problem)
+    }
+
+    /// The optimum of one of `threads` solves run at once beside `held`
+    /// bytes (a sweep's base problem): with one, `held` is held as
+    /// [`Optimal::holding`] says; with more, each gets a share of the
+    /// memory budget, `(budget - held) / threads`, so that every solve
+    /// within its share keeps the whole within the budget.
+    pub(crate) fn shared(&self, threads: usize, held: usize) -> Optimal {
+        if threads <= 1 {
+            return self.clone().holding(held);
+        }
+        let mut out = self.clone();
+        out.settings.memory_budget_bytes =
+            self.settings.memory_budget_bytes.saturating_sub(held) / threads;
+        out
     }
 
     /// When to solve the LP by column generation; default

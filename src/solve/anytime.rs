@@ -224,6 +224,18 @@ fn whole_stages(
         }
         search.incumbent = Some((r.x, ub));
     }
+    // A neighbour's plan (a sweep's previous point), where it keeps
+    // every row of this model: the incumbent when it is cheaper, so that
+    // a gap it already meets ends the search here.
+    if !lp.warm_point.is_empty() {
+        let x = lp.point_of(&lp.warm_point);
+        let ub = lp.objective_of(&x);
+        let better = search.incumbent.as_ref().is_none_or(|(_, old)| ub < *old);
+        if better && feasible(lp, &x, 1e-7) {
+            report(Stage::Rounded, 1, 0, Some(ub), lb);
+            search.incumbent = Some((x, ub));
+        }
+    }
     if let Some(why) = relax_stopped {
         return finish(search.incumbent, lb, Some(why));
     }

@@ -84,6 +84,32 @@ impl PartialEq for Solution {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Reuse {
     pub(crate) cells: Arc<[(usize, usize, usize)]>,
+    /// Its plan as a point of its model, by what each column stands for.
+    pub(crate) point: Arc<[(lp::Col, f64)]>,
+    /// The shape of its problem ([`shape_of`]): cells and columns are
+    /// named by indices, which mean the same only on the same shape.
+    pub(crate) shape: u64,
+}
+
+/// A fingerprint of what the indices of `p`'s cells and columns stand
+/// for: its regions, pools and jobs (ids and order) and its slots. Two
+/// problems of one shape (a sweep's points, `risk`'s two) share it; a
+/// variant without a region does not.
+pub(crate) fn shape_of(p: &Problem) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let s = p.scenario();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.horizon.slots.hash(&mut h);
+    for r in &s.regions {
+        r.id.hash(&mut h);
+    }
+    for k in &s.pools {
+        (&k.id, &k.region).hash(&mut h);
+    }
+    for j in &s.jobs {
+        j.id.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// How one optimum is solved (everything but the goal): the settings an
@@ -112,6 +138,12 @@ pub(crate) struct Settings {
     /// generation from it alone, and `Auto` sifts (see
     /// [`crate::schedulers::Optimal`]'s `solve_seeded`).
     pub(crate) warm_is_previous_plan: bool,
+    /// A neighbouring solve's plan ([`Reuse::point`]): the first
+    /// incumbent of a MILP where it keeps this model's rows.
+    pub(crate) warm_point: Option<Arc<[(lp::Col, f64)]>>,
+    /// The shape ([`shape_of`]) of the problem `warm` and `warm_point`
+    /// come from, when a neighbour's: on another shape they are ignored.
+    pub(crate) warm_shape: Option<u64>,
     /// For a MILP, also solve the LP with the optimum's region choices
     /// fixed and return its duals (explain's values).
     pub(crate) fixed_duals: bool,
@@ -470,13 +502,20 @@ fn build(
     if model.job_without_cells {
         return Err(diagnose(p, s, &limits));
     }
+    // A neighbour's cells and plan are named by indices: of use only on
+    // a problem of its shape.
+    let same_shape = s.warm_shape.is_none_or(|h| h == shape_of(p));
+    if let Some(point) = s.warm_point.as_ref().filter(|_| same_shape) {
+        model.warm_point = Arc::clone(point);
+    }
     // Greedy's plan (milliseconds) seeds column generation, and stands
     // in when a limit stops the search before the LP has a plan.
     let mut greedy: Option<Result<Schedule, Error>> = None;
     if model.columns() >= sifting::MIN_COLUMNS {
         let plan = Greedy.schedule(p);
         let rows = plan.iter().flat_map(|g| &g.assignments);
-        let warm = s.warm.as_deref().unwrap_or(&[]).iter().copied();
+        let warm = s.warm.as_deref().filter(|_| same_shape);
+        let warm = warm.unwrap_or(&[]).iter().copied();
         model.warm_start(rows.map(|a| (a.job, a.pool, a.slot)).chain(warm));
         model.seeded = s.warm_is_previous_plan;
         // A previous plan is only of use to column generation: `Auto`
@@ -611,7 +650,11 @@ fn judge(
         }
         _ => None,
     };
-    let reuse = reuse_of(&plan.relaxed_cells, &schedule);
+    let mut reuse = reuse_of(&plan.relaxed_cells, &schedule);
+    if !greedy_won {
+        reuse.point = model.by_col(&x);
+    }
+    reuse.shape = shape_of(p);
     Ok(Solution {
         // Evaluated again now that the schedule carries its proof.
         report: evaluate(p, NAME, &schedule)?,
@@ -632,6 +675,8 @@ fn reuse_of(relaxed_cells: &[(usize, usize, usize)], schedule: &Schedule) -> Reu
     cells.dedup();
     Reuse {
         cells: cells.into(),
+        point: Arc::from(Vec::new()),
+        shape: 0,
     }
 }
 

@@ -20,6 +20,7 @@
 use crate::goal::Goal;
 use crate::problem::JobRegion;
 use crate::problem::Problem;
+use std::sync::Arc;
 
 /// What the model minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +186,10 @@ pub(crate) struct Lp {
     /// cover starts column generation from them alone, without its
     /// cheapest cells.
     pub(crate) seeded: bool,
+    /// A neighbouring solve's plan (a sweep's previous point), its
+    /// nonzero columns by what they stand for: the first incumbent when
+    /// it keeps this model's rows ([`Lp::point_of`]).
+    pub(crate) warm_point: Arc<[(Col, f64)]>,
 }
 
 /// Bytes per column and per nonzero of the engine's own matrix (a
@@ -349,6 +354,7 @@ fn build_model(p: &Problem, objective: Objective, limit: Option<Limit>, split_al
             job_without_cells: false,
             warm_columns: Vec::new(),
             seeded: false,
+            warm_point: Arc::from(Vec::new()),
         },
         cap_row: Vec::new(),
         pow_row: Vec::new(),
@@ -716,6 +722,28 @@ impl Lp {
                 _ => false,
             })
             .collect();
+    }
+
+    /// The nonzero columns of `x` (a point of this model) by what they
+    /// stand for: a point a neighbouring model reads ([`Lp::point_of`]).
+    pub(crate) fn by_col(&self, x: &[f64]) -> Arc<[(Col, f64)]> {
+        self.col
+            .iter()
+            .zip(x)
+            .filter(|(_, &v)| v != 0.0)
+            .map(|(&c, &v)| (c, v))
+            .collect()
+    }
+
+    /// `point` ([`Lp::by_col`] of a neighbouring model) as a point of
+    /// this model: each column its value there, 0 where it had none.
+    /// Not checked: the caller checks its rows.
+    pub(crate) fn point_of(&self, point: &[(Col, f64)]) -> Vec<f64> {
+        let of: std::collections::HashMap<Col, f64> = point.iter().copied().collect();
+        self.col
+            .iter()
+            .map(|c| of.get(c).copied().unwrap_or(0.0))
+            .collect()
     }
 
     /// Marks as warm start the cells that are warm in `other` (a model

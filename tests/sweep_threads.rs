@@ -1,0 +1,374 @@
+//! `Sweep::threads`: points solved on several threads are the sequential
+//! sweep's (the same settings solved and skipped, in the order of the
+//! settings, totals within the gap), each thread's run of neighbours
+//! warm from its own first point; a limit stops every thread promptly;
+//! the memory budget runs fewer threads, or refuses the sweep.
+
+mod common;
+
+use common::*;
+use geoshift::synth::{generate, Params};
+use geoshift::{
+    Backend, Curve, Error, Link, Optimal, Pool, Problem, Region, Scenario, StopReason, Sweep,
+    SweepAxis, SweepError, SweepPoint,
+};
+use proptest::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A shipped scenario, validated.
+fn shipped(file: &str) -> Problem {
+    let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("the shipped scenario reads");
+    Problem::new(&Scenario::from_json(&text).expect("it parses")).expect("it is valid")
+}
+
+/// Whether `b` is `a` solved again: the same settings solved, skipped and
+/// stopped, in the same order, each total within the two points' gaps
+/// (each is within its own gap of the one optimum) and the solvers'
+/// rounding.
+fn same_curve(a: &Curve, b: &Curve) -> Result<(), String> {
+    let settings = |c: &Curve| c.points.iter().map(|p| p.setting).collect::<Vec<_>>();
+    let skipped = |c: &Curve| c.skipped.iter().map(|p| p.setting).collect::<Vec<_>>();
+    if settings(a) != settings(b) || skipped(a) != skipped(b) || a.stopped != b.stopped {
+        return Err(format!(
+            "points {:?} vs {:?}, skipped {:?} vs {:?}, stopped {:?} vs {:?}",
+            settings(a),
+            settings(b),
+            skipped(a),
+            skipped(b),
+            a.stopped,
+            b.stopped
+        ));
+    }
+    same_points(&a.points, &b.points)
+}
+
+/// Whether the points of `b` are those of `a` (see [`same_curve`]).
+fn same_points(a: &[SweepPoint], b: &[SweepPoint]) -> Result<(), String> {
+    if a.len() != b.len() {
+        return Err(format!("{} points vs {}", a.len(), b.len()));
+    }
+    for (p, q) in a.iter().zip(b) {
+        if p.setting != q.setting {
+            return Err(format!("setting {} vs {}", p.setting, q.setting));
+        }
+        let scale = p.total_usd.abs().max(q.total_usd.abs()).max(1.0);
+        let room = (p.gap.max(0.0) + q.gap.max(0.0) + 1e-6) * scale;
+        if (p.total_usd - q.total_usd).abs() > room || p.stopped != q.stopped {
+            return Err(format!(
+                "at {}: {} ({:?}) vs {} ({:?})",
+                p.setting, p.total_usd, p.stopped, q.total_usd, q.stopped
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The marketplace week (22 k columns, solved by column generation): two
+/// threads give the sequential curve, in order, each thread's first point
+/// cold and the next one warm from it.
+#[test]
+fn two_threads_give_the_sequential_curve_of_the_marketplace_week() {
+    let week = shipped("ny-vs-marketplace.json");
+    let prices = vec![0.0, 50.0, 100.0, 200.0];
+    let sweep = Sweep::new(SweepAxis::CarbonPrice(prices.clone()));
+    let one = sweep.clone().run(&week).unwrap();
+    let two = sweep.threads(2).run(&week).unwrap();
+    assert_eq!((one.threads, two.threads), (1, 2));
+    same_curve(&one, &two).unwrap();
+    assert_eq!(
+        two.points.iter().map(|p| p.setting).collect::<Vec<_>>(),
+        prices
+    );
+    let warm = |c: &Curve| c.points.iter().map(|p| p.warm).collect::<Vec<_>>();
+    assert_eq!(warm(&one), [false, true, true, true]);
+    // Runs of neighbours, contiguous: 0 and 50 on one thread, 100 and 200
+    // on the other.
+    assert_eq!(warm(&two), [false, true, false, true]);
+    // More threads than settings: one per setting, every point cold.
+    let many = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 200.0]))
+        .threads(8)
+        .run(&week)
+        .unwrap();
+    assert_eq!(many.threads, 2);
+    assert_eq!(warm(&many), [false, false]);
+    same_points(
+        &[one.points[0].clone(), one.points[3].clone()],
+        &many.points,
+    )
+    .unwrap();
+}
+
+/// One 1-hour slot, a dirty region and a clean one (4 servers each): the
+/// job's 4 server-hours cost $6.4 dirty, $8.0 clean, before carbon.
+fn two_regions() -> Scenario {
+    Scenario::builder(horizon(1, 3600))
+        .regions(vec![
+            Region::new("dirty", 1.2, 50.0).carbon(800.0),
+            Region::new("clean", 1.0, 100.0).carbon(50.0),
+        ])
+        .pools(vec![
+            Pool::new("dirty-gpu", "dirty", 4.0, 1.0, 10.0),
+            Pool::new("clean-gpu", "clean", 4.0, 1.0, 10.0),
+        ])
+        .links(vec![Link::new("dirty", "clean", 10.0, 0.0)])
+        .jobs(vec![geoshift::Job::new(
+            "train",
+            "dirty",
+            4.0,
+            at("2026-06-01T01:00:00Z"),
+            4.0,
+        )])
+        .build()
+}
+
+#[test]
+fn zero_threads_is_refused_and_the_hook_counts_every_point() {
+    let p = Problem::new(&two_regions()).unwrap();
+    assert!(matches!(
+        Sweep::new(SweepAxis::CarbonPrice(vec![0.0]))
+            .threads(0)
+            .run(&p),
+        Err(Error::Sweep(SweepError::BadSetting {
+            what: "threads",
+            ..
+        }))
+    ));
+    // Caps: 0.05 t binds nothing, 0.001 t is under the least emissions.
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let curve = Sweep::new(SweepAxis::EmissionsCap(vec![0.05, 0.02, 0.001, 0.01]))
+        .threads(2)
+        .on_point(move |done, of, setting, point| {
+            log.lock()
+                .unwrap()
+                .push((done, of, setting, point.is_some()))
+        })
+        .run(&p)
+        .unwrap();
+    let mut seen = seen.lock().unwrap().clone();
+    // Each count once, whichever thread ended first.
+    let mut counts: Vec<usize> = seen.iter().map(|s| s.0).collect();
+    counts.sort();
+    assert_eq!(counts, [1, 2, 3, 4]);
+    seen.sort_by(|a, b| a.2.total_cmp(&b.2));
+    assert_eq!(
+        seen.iter().map(|s| (s.1, s.2, s.3)).collect::<Vec<_>>(),
+        [
+            (4, 0.001, false),
+            (4, 0.01, true),
+            (4, 0.02, true),
+            (4, 0.05, true)
+        ]
+    );
+    assert_eq!(
+        curve.points.iter().map(|p| p.setting).collect::<Vec<_>>(),
+        [0.05, 0.02, 0.01]
+    );
+    assert_eq!(curve.skipped[0].setting, 0.001);
+}
+
+/// A limit stops a sweep on threads as it stops one on this thread: the
+/// optimum's time limit is one deadline for the whole sweep, each thread
+/// ends by it, and the points not started are left out.
+#[test]
+fn a_time_limit_stops_every_thread_of_a_sweep() {
+    let heavy = generate(&Params {
+        jobs: 100,
+        regions: 10,
+        slots: 48,
+        whole_share: 0.2,
+        seed: 7,
+        ..Params::default()
+    });
+    let p = Problem::new(&heavy).unwrap();
+    let prices: Vec<f64> = (0..8).map(|i| 10.0 * i as f64).collect();
+    for threads in [1, 2] {
+        let clock = Instant::now();
+        let curve = Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+            .optimal(Optimal::new(Backend::Microlp).time_limit(Duration::from_secs(1)))
+            .threads(threads)
+            .run(&p)
+            .unwrap();
+        let took = clock.elapsed().as_secs_f64();
+        // The limit, the solver's grace (0.5 s) and a margin for a loaded
+        // machine, well below the points' own time.
+        assert!(took < 1.0 + 0.5 + 3.0, "{threads} threads: {took:.2} s");
+        assert_eq!(curve.stopped, Some(StopReason::TimeLimit), "{threads}");
+        assert!(curve.points.len() < prices.len(), "{threads}");
+        let settings: Vec<f64> = curve.points.iter().map(|p| p.setting).collect();
+        assert!(settings.windows(2).all(|w| w[0] < w[1]), "{settings:?}");
+    }
+}
+
+/// The cancel flag, raised after the first point ends, ends both threads'
+/// runs: each at its next point.
+#[test]
+fn a_cancel_ends_every_thread_at_its_next_point() {
+    let p = Problem::new(&two_regions()).unwrap();
+    let flag = Arc::new(AtomicBool::new(false));
+    let raise = flag.clone();
+    let prices: Vec<f64> = (0..6).map(|i| 20.0 * i as f64).collect();
+    let curve = Sweep::new(SweepAxis::CarbonPrice(prices))
+        .optimal(Optimal::default().cancel_flag(flag))
+        .threads(2)
+        .on_point(move |_, _, _, _| raise.store(true, Ordering::SeqCst))
+        .run(&p)
+        .unwrap();
+    assert_eq!(curve.stopped, Some(StopReason::Cancelled));
+    // Each thread ends the point it is solving, and starts no other.
+    assert!(!curve.points.is_empty() && curve.points.len() <= 2);
+}
+
+/// The least memory budget under which `optimal` solves `p` alone.
+fn least_budget(p: &Problem) -> usize {
+    let (mut lo, mut hi) = (1usize, 1usize << 40);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match Optimal::new(Backend::Microlp)
+            .memory_budget(mid)
+            .check_memory(p)
+        {
+            Ok(()) => hi = mid,
+            Err(_) => lo = mid + 1,
+        }
+    }
+    lo
+}
+
+/// Each thread's solve gets a share of the budget: a budget that holds
+/// two solves (and the base problem) runs two of the eight threads asked,
+/// with the sequential curve; one under a single solve refuses the sweep
+/// before anything is solved.
+#[test]
+fn the_memory_budget_runs_fewer_threads_or_refuses() {
+    let p = shipped("carbon-priced-0.json");
+    let one = least_budget(&p);
+    let prices = vec![0.0, 50.0, 100.0, 150.0, 200.0, 300.0];
+    let sweep = |budget: usize| {
+        Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+            .optimal(Optimal::new(Backend::Microlp).memory_budget(budget))
+            .threads(8)
+            .run(&p)
+    };
+    let two = sweep(one * 5 / 2).unwrap();
+    assert_eq!(two.threads, 2);
+    let alone = Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+        .optimal(Optimal::new(Backend::Microlp))
+        .run(&p)
+        .unwrap();
+    same_curve(&alone, &two).unwrap();
+    // Room for one solve beside the base problem: one thread.
+    assert_eq!(sweep(one * 2).unwrap().threads, 1);
+    assert!(matches!(sweep(one / 2), Err(Error::TooLarge(_))));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// On generated scenarios, any thread count gives the sequential
+    /// curve: a carbon-price sweep and a cap sweep (whose tightest caps
+    /// may have no plan).
+    #[test]
+    fn any_thread_count_gives_the_sequential_curve(
+        jobs in 1usize..4, regions in 2usize..4, slots in 2usize..6, seed in any::<u64>(),
+        whole in prop_oneof![Just(0.0), Just(0.5)], threads in 2usize..6,
+        settings in proptest::collection::vec(0.0f64..400.0, 1..7),
+    ) {
+        let scenario = generate(&Params {
+            jobs, regions, slots, pools_per_region: 2, whole_share: whole,
+            power_caps: false, contention: 0.4, seed,
+        });
+        let p = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let optimal = Optimal::new(Backend::Microlp);
+        let run = |axis: SweepAxis, n: usize| {
+            Sweep::new(axis).optimal(optimal.clone()).threads(n).run(&p)
+        };
+        let alone = match run(SweepAxis::CarbonPrice(settings.clone()), 1) {
+            Ok(c) => c,
+            Err(Error::Infeasible(_)) => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        let many = run(SweepAxis::CarbonPrice(settings.clone()), threads)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(many.threads, threads.min(settings.len()));
+        same_curve(&alone, &many).map_err(TestCaseError::fail)?;
+        // Caps from the least-cost plan's emissions down to none at all.
+        let Some(first) = alone.points.first() else { return Ok(()) };
+        let high = first.emissions_t;
+        let caps: Vec<f64> = (0..settings.len()).map(|i| high * (1.0 - i as f64 / 4.0).max(0.0)).collect();
+        let alone = run(SweepAxis::EmissionsCap(caps.clone()), 1)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let many = run(SweepAxis::EmissionsCap(caps), threads)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        same_curve(&alone, &many).map_err(TestCaseError::fail)?;
+    }
+}
+
+/// A warm point starts from its neighbour's plan where that plan keeps
+/// its rows: at a gap of 1e-3 the marketplace week's second point is
+/// proven from that plan and its own relaxation, and it is within the
+/// gap of the point's own cold solve's bound.
+#[test]
+fn a_warm_point_from_its_neighbours_plan_is_within_the_gap() {
+    let week = shipped("ny-vs-marketplace.json");
+    let gap = 1e-3;
+    let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 100.0]))
+        .optimal(Optimal::default().gap(gap))
+        .run(&week)
+        .unwrap();
+    let warm = &curve.points[1];
+    assert!(warm.warm && warm.gap <= gap, "{}", warm.gap);
+    let mut s = week.scenario().clone();
+    s.carbon_price_usd_per_t = 100.0;
+    let cold = Optimal::default()
+        .gap(gap)
+        .solve(&Problem::new(&s).unwrap())
+        .unwrap();
+    let bound = cold.proof.bound_usd;
+    assert!(
+        (warm.total_usd - bound) / warm.total_usd <= gap + 1e-9,
+        "{} against the cold bound {bound}",
+        warm.total_usd
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// At a loose gap a warm point may stand on its neighbour's plan: on
+    /// generated scenarios with `whole` jobs (a MILP), each point's total
+    /// is still within the gap of the bound its own cold solve proves.
+    #[test]
+    fn a_loose_gap_point_from_its_neighbour_is_within_the_gap(
+        jobs in 1usize..5, regions in 2usize..4, slots in 2usize..6, seed in any::<u64>(),
+    ) {
+        let gap = 1e-2;
+        let scenario = generate(&Params {
+            jobs, regions, slots, pools_per_region: 2, whole_share: 0.5,
+            power_caps: false, contention: 0.2, seed,
+        });
+        let p = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let optimal = Optimal::new(Backend::Microlp).gap(gap);
+        let prices = vec![0.0, 20.0, 40.0, 60.0];
+        let curve = match Sweep::new(SweepAxis::CarbonPrice(prices)).optimal(optimal.clone()).run(&p) {
+            Ok(c) => c,
+            Err(Error::Infeasible(_)) => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        for point in &curve.points {
+            let mut s = scenario.clone();
+            s.carbon_price_usd_per_t = point.setting;
+            let q = Problem::new(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let cold = optimal.solve(&q).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let bound = cold.proof.bound_usd;
+            let scale = point.total_usd.abs().max(1.0);
+            prop_assert!(
+                point.total_usd - bound <= (gap + 1e-9) * scale,
+                "at {}: {} against the cold bound {}", point.setting, point.total_usd, bound
+            );
+        }
+    }
+}
