@@ -38,6 +38,7 @@ pub(crate) mod memory;
 pub(crate) mod mps;
 pub(crate) mod pricing;
 pub(crate) mod progress;
+pub(crate) mod region_sets;
 pub(crate) mod rounding;
 pub(crate) mod sifting;
 pub(crate) mod solver;

@@ -18,10 +18,13 @@
 use super::anytime::{self, exact, finish, split_relaxation, Exact, ExactBy, NoPlan, Plan};
 use super::backend::Backend;
 use super::bound::{bound_over, trivial_bound};
+use super::branch::Choices;
 use super::cleanup::feasible;
 use super::lp::{self, Col, Lp};
-use super::progress::OnRound;
-use crate::limits::{Limits, StopReason};
+use super::pricing;
+use super::progress::{OnRound, Stage};
+use super::region_sets;
+use crate::limits::{relative_gap, Limits, StopReason};
 use crate::problem::Problem;
 use std::collections::HashMap;
 
@@ -78,6 +81,21 @@ pub(super) fn optimum(
     };
     if proven(&incumbent) {
         return finish(incumbent, lb, None);
+    }
+    // The exact stage by region sets, where the prices leave few
+    // combinations of them: no MILP over the whole model.
+    if let Some(d) = &relaxed.duals {
+        let ctx = Held {
+            p,
+            lp,
+            backend,
+            limits,
+            report,
+            lb,
+        };
+        if let Some(answer) = by_sets(&ctx, d, &mut incumbent) {
+            return answer;
+        }
     }
     if !limits.whole_model_fits {
         return finish(incumbent, lb, Some(StopReason::MemoryBudget));
@@ -267,6 +285,72 @@ fn swaps(p: &Problem, ranked: &Ranked, kept: &[Option<Vec<usize>>]) -> Vec<(usiz
     out
 }
 
+/// What a held problem is solved in: the problem and its model, the
+/// backend, the limits, the progress callback, and the bound `lb` its
+/// progress is shown with (the held problem's own bounds are not bounds
+/// of this one).
+struct Held<'a> {
+    p: &'a Problem,
+    lp: &'a Lp,
+    backend: Backend,
+    limits: &'a Limits,
+    report: OnRound<'a>,
+    lb: f64,
+}
+
+/// A held problem's answer: its best plan as a point of the whole model
+/// (checked against its every row), a proven bound on the held problem,
+/// and why it stopped, if it did.
+struct HeldAnswer {
+    plan: Option<(Vec<f64>, f64)>,
+    bound: f64,
+    stopped: Option<StopReason>,
+}
+
+/// The held problem with each job kept to the regions of `kept` (no
+/// spread limit binds there), solved by the anytime stages with the
+/// exact stage run by `exact_by`; `None` when its solvers failed.
+fn held(ctx: &Held, kept: &[Option<Vec<usize>>], exact_by: ExactBy) -> Option<HeldAnswer> {
+    let Held {
+        p,
+        lp,
+        backend,
+        limits,
+        report,
+        lb,
+    } = *ctx;
+    let held = p.with_windows(kept);
+    let mut inner = lp::build_with(&held, lp.objective, lp.limit);
+    inner.warm_like(lp);
+    let held_report =
+        |stage, round, columns, ub: Option<f64>, _bound: f64| report(stage, round, columns, ub, lb);
+    match anytime::optimum_with(&held, &inner, backend, limits, &held_report, exact_by) {
+        Ok(plan) => {
+            let x = carry(&inner, &plan.x, lp);
+            let plan_x = feasible(lp, &x, 1e-7).then(|| {
+                let ub = lp.objective_of(&x);
+                (x, ub)
+            });
+            Some(HeldAnswer {
+                plan: plan_x,
+                bound: plan.bound,
+                stopped: plan.stopped,
+            })
+        }
+        Err(NoPlan::Infeasible) => Some(HeldAnswer {
+            plan: None,
+            bound: f64::INFINITY,
+            stopped: None,
+        }),
+        Err(NoPlan::Stopped(why, bound)) => Some(HeldAnswer {
+            plan: None,
+            bound,
+            stopped: Some(why),
+        }),
+        Err(NoPlan::Numerical(_)) => None,
+    }
+}
+
 /// The best plan of `lp` found with each spread job held to the regions
 /// of `kept`: the held problem's first two stages (no limit binds there),
 /// carried back to `lp` and checked against its every row. Its progress
@@ -281,20 +365,95 @@ fn held_plan(
     report: OnRound,
     lb: f64,
 ) -> Option<(Vec<f64>, f64)> {
-    let held = p.with_windows(kept);
-    let mut inner = lp::build_with(&held, lp.objective, lp.limit);
-    inner.warm_like(lp);
-    let held_report =
-        |stage, round, columns, ub: Option<f64>, _bound: f64| report(stage, round, columns, ub, lb);
+    let ctx = Held {
+        p,
+        lp,
+        backend,
+        limits,
+        report,
+        lb,
+    };
     // Its first two stages only: the exact stage is over the whole
     // model, with the best such plan as its incumbent.
-    let plan =
-        anytime::optimum_with(&held, &inner, backend, limits, &held_report, ExactBy::Skip).ok()?;
-    let x = carry(&inner, &plan.x, lp);
-    feasible(lp, &x, 1e-7).then(|| {
-        let ub = lp.objective_of(&x);
-        (x, ub)
-    })
+    held(&ctx, kept, ExactBy::Skip)?.plan
+}
+
+/// The exact stage by region sets ([`region_sets`]): every spread job's
+/// sets and every Whole job's options priced at the relaxation's duals
+/// `duals` (carried to the all-Split relaxation's rows), the combinations
+/// of sets and the options no plan cheaper than the incumbent can take
+/// closed, and each combination left solved as a held problem, Whole
+/// jobs' exact stage and all. The bound is the least of the
+/// combinations' (a held problem's proven bound, or the priced bound of
+/// one not solved). `None` when it does not apply (too many sets or
+/// combinations, no plan in hand, a solver failed): the solver's MILP
+/// runs from `incumbent`, which keeps any better plan found here.
+fn by_sets(
+    ctx: &Held,
+    duals: &[f64],
+    incumbent: &mut Option<(Vec<f64>, f64)>,
+) -> Option<Result<Plan, NoPlan>> {
+    let Held {
+        p,
+        lp,
+        limits,
+        report,
+        ..
+    } = *ctx;
+    let ub = incumbent.as_ref()?.1;
+    let sets = region_sets::sets_of(p)?;
+    let split = lp::build_split(p, lp.objective, lp.limit);
+    let choices = Choices::of(lp);
+    let carried = pricing::carried(lp, duals, &split);
+    let (priced, set_usd) = pricing::priced_sets(&split, &choices, &carried, &sets)?;
+    let mut lb = ctx.lb;
+    if priced.bound > lb {
+        lb = priced.bound;
+        report(Stage::Priced, 0, 0, Some(ub), lb);
+    }
+    if relative_gap(ub, lb) <= limits.gap {
+        return Some(finish(incumbent.take(), lb, None));
+    }
+    let combinations =
+        region_sets::open_combinations(&priced, &set_usd, ub, region_sets::MAX_COMBINATIONS)?;
+    let mut open = vec![true; choices.count()];
+    pricing::close(&choices, &priced, ub, &mut open);
+    // The closed combinations' bound is above `ub`; each open one's is
+    // its held problem's, or its priced bound where it was not solved.
+    let mut least = ub;
+    let mut stopped = None;
+    for c in &combinations {
+        let best = incumbent.as_ref().map_or(ub, |(_, v)| *v);
+        if relative_gap(best, c.bound) <= limits.gap || stopped.is_some() {
+            least = least.min(c.bound);
+            continue;
+        }
+        if let Some(why) = limits.stop() {
+            stopped = Some(why);
+            least = least.min(c.bound);
+            continue;
+        }
+        let kept = region_sets::held_windows(p, &sets, c, &choices, &open);
+        let held = held(&Held { lb, ..*ctx }, &kept, ExactBy::Solver)?;
+        if let Some((x, v)) = held.plan {
+            if incumbent.as_ref().is_none_or(|(_, old)| v < *old) {
+                *incumbent = Some((x, v));
+            }
+        }
+        least = least.min(held.bound.max(c.bound));
+        stopped = stopped.or(held.stopped);
+    }
+    let best = incumbent.as_ref().map_or(ub, |(_, v)| *v);
+    let bound = lb.max(least.min(best));
+    report(Stage::Exact, combinations.len(), 0, Some(best), bound);
+    let proven = relative_gap(best, bound) <= limits.gap;
+    // Not proven with no limit to blame: the engine says so (the gap).
+    let stopped = if proven {
+        None
+    } else {
+        stopped.or_else(|| limits.stop())
+    };
+    Some(finish(incumbent.take(), bound, stopped))
 }
 
 /// The point `x` of `inner` (a model of the same problem with fewer
@@ -336,4 +495,81 @@ fn carry(inner: &Lp, x: &[f64], lp: &Lp) -> Vec<f64> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::ColumnGeneration;
+    use crate::scenario::Placement;
+    use crate::solve::lp::Objective;
+    use crate::synth::{generate, Params};
+    use proptest::prelude::*;
+
+    fn exact_limits() -> Limits {
+        Limits {
+            deadline: None,
+            gap: 1e-9,
+            cancel: None,
+            column_generation: ColumnGeneration::Never,
+            whole_model_fits: true,
+            solver_room_bytes: usize::MAX,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[cfg(feature = "clarabel")]
+        /// The spread stages (the region sets priced and what they leave
+        /// solved one held problem at a time) find microlp's MILP optimum
+        /// over the whole model, and their bound is never above it.
+        #[test]
+        fn the_spread_stages_find_the_milp_optimum(
+            jobs in 2usize..5,
+            regions in 3usize..6,
+            slots in 4usize..10,
+            whole_share in 0.0f64..0.5,
+            contention in 0.2f64..0.7,
+            power_caps in any::<bool>(),
+            max_regions in 1u32..3,
+            seed in 0u64..10_000,
+        ) {
+            let mut scenario = generate(&Params {
+                jobs, regions, slots, whole_share, power_caps, contention, seed,
+                pools_per_region: 2,
+            });
+            for job in scenario.jobs.iter_mut() {
+                if job.placement == Placement::Split {
+                    job.max_regions = Some(max_regions);
+                }
+            }
+            let p = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let lp = lp::build(&p, Objective::Cost);
+            prop_assume!(lp.has_spread() && !lp.job_without_cells);
+            let none = &|_, _, _, _, _| {};
+            let limits = exact_limits();
+            let ours = optimum(&p, &lp, Backend::Clarabel, &limits, none);
+            let milp = match exact(&lp, None, Backend::Microlp, &limits, none, f64::NEG_INFINITY, None) {
+                Exact::Answer(r) => r,
+                Exact::Refuted(_) => return Ok(()),
+            };
+            match (ours, milp) {
+                (Ok(a), Ok(b)) => {
+                    let (va, vb) = (lp.objective_of(&a.x), lp.objective_of(&b.x));
+                    let tol = 1e-6 * vb.abs().max(1.0);
+                    prop_assert!(feasible(&lp, &a.x, 1e-6), "the plan breaks a row");
+                    prop_assert!(a.stopped.is_none(), "stopped: {:?}", a.stopped);
+                    prop_assert!((va - vb).abs() <= tol, "spread stages {va}, MILP {vb}");
+                    prop_assert!(a.bound <= vb + tol, "bound {} above the optimum {vb}", a.bound);
+                }
+                (Err(NoPlan::Infeasible), Err(NoPlan::Infeasible)) => {}
+                (Ok(a), Err(_)) => prop_assert!(feasible(&lp, &a.x, 1e-6), "the plan breaks a row"),
+                (Err(NoPlan::Infeasible), Ok(b)) => {
+                    prop_assert!(false, "no plan found, the MILP has one at {}", lp.objective_of(&b.x));
+                }
+                _ => {}
+            }
+        }
+    }
 }
