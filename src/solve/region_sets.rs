@@ -14,6 +14,8 @@
 use super::branch::Choices;
 use super::pricing::Priced;
 use crate::problem::Problem;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// At most this many sets of one spread job are priced (each a small
 /// bisection over its regions' cells): a job with `max_regions` 2 over 37
@@ -97,97 +99,129 @@ fn next_pick(pick: &mut [usize], n: usize) -> bool {
     false
 }
 
-/// One combination of sets left open: each spread job's set (an index
-/// into its sets), and the combination's priced bound.
+/// One combination of sets: each spread job's set (an index into its
+/// sets), and the combination's priced bound.
 #[derive(Debug, Clone)]
 pub(super) struct Combination {
     pub(super) sets: Vec<usize>,
     pub(super) bound: f64,
 }
 
-/// Every combination of sets whose priced bound (`priced.bound` plus each
-/// job's excess over its least set) is at most `ub` (a margin for
-/// round-off keeps the rest closed only when surely above), least bound
-/// first; `None` when more than `limit` are left, or the prices give no
-/// finite bound.
-pub(super) fn open_combinations(
-    priced: &Priced,
-    set_usd: &[Vec<f64>],
-    ub: f64,
-    limit: usize,
-) -> Option<Vec<Combination>> {
-    let margin = 1e-6 * ub.abs().max(1.0);
-    let room = ub - priced.bound + margin;
-    if !room.is_finite() || room < 0.0 {
-        return None;
-    }
-    // Per job, its sets' excess over its least, least first, within room.
-    let mut excess: Vec<Vec<(usize, f64)>> = Vec::with_capacity(set_usd.len());
-    for usd in set_usd {
-        let least = usd.iter().copied().fold(f64::INFINITY, f64::min);
-        if !least.is_finite() {
-            return None;
-        }
-        // NaN or -inf (no bound for that set) is never closed.
-        let mut e: Vec<(usize, f64)> = usd
-            .iter()
-            .enumerate()
-            .map(|(s, &v)| {
-                (
-                    s,
-                    if v.is_nan() {
-                        0.0
-                    } else {
-                        (v - least).max(0.0)
-                    },
-                )
-            })
-            .filter(|&(_, v)| v <= room)
-            .collect();
-        e.sort_by(|a, b| a.1.total_cmp(&b.1));
-        excess.push(e);
-    }
-    let mut out = Vec::new();
-    let mut pick = Vec::with_capacity(excess.len());
-    if !extend(&excess, &mut pick, 0.0, room, limit, &mut out) {
-        return None;
-    }
-    for c in &mut out {
-        c.bound += priced.bound;
-    }
-    out.sort_by(|a, b| a.bound.total_cmp(&b.bound));
-    Some(out)
+/// The combinations of sets in order of their priced bound (the prices'
+/// bound plus each job's excess over its least set), least first, made
+/// lazily (a heap over the jobs' sets sorted by excess: each combination
+/// once). A set that cannot do its job's work is left out; one with no
+/// bound of its own (NaN or −∞) counts as no excess.
+pub(super) struct Combinations {
+    bound: f64,
+    /// Per job, `(set, excess)` sorted by excess.
+    excess: Vec<Vec<(usize, f64)>>,
+    heap: BinaryHeap<Reverse<Entry>>,
 }
 
-/// Depth first over the jobs of `excess`, each set within what `room`
-/// leaves; false once more than `limit` combinations are found.
-fn extend(
-    excess: &[Vec<(usize, f64)>],
-    pick: &mut Vec<usize>,
-    used: f64,
-    room: f64,
-    limit: usize,
-    out: &mut Vec<Combination>,
-) -> bool {
-    let Some(job) = excess.get(pick.len()) else {
-        out.push(Combination {
-            sets: pick.clone(),
-            bound: used,
-        });
-        return out.len() <= limit;
-    };
-    for &(s, e) in job {
-        if used + e > room {
-            break; // sorted: the rest are dearer
-        }
-        pick.push(s);
-        let fits = extend(excess, pick, used + e, room, limit, out);
-        pick.pop();
-        if !fits {
-            return false;
-        }
+/// A combination in the heap: its total excess, each job's position in
+/// its sorted sets, and the first job whose position may still move.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    excess: f64,
+    at: Vec<usize>,
+    from: usize,
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
-    true
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.excess
+            .total_cmp(&other.excess)
+            .then_with(|| self.at.cmp(&other.at))
+    }
+}
+
+impl Combinations {
+    /// The combinations of `set_usd` (per spread job, each set's price)
+    /// at the prices of `priced`; `None` when some job has no set with a
+    /// finite price (no bound to order by).
+    pub(super) fn new(priced: &Priced, set_usd: &[Vec<f64>]) -> Option<Combinations> {
+        let mut excess: Vec<Vec<(usize, f64)>> = Vec::with_capacity(set_usd.len());
+        for usd in set_usd {
+            let least = usd
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .fold(f64::INFINITY, f64::min);
+            if !least.is_finite() {
+                return None;
+            }
+            let mut e: Vec<(usize, f64)> = usd
+                .iter()
+                .enumerate()
+                .filter(|&(_, &v)| v != f64::INFINITY)
+                .map(|(s, &v)| (s, if v.is_finite() { v - least } else { 0.0 }))
+                .collect();
+            e.sort_by(|a, b| a.1.total_cmp(&b.1));
+            excess.push(e);
+        }
+        let mut heap = BinaryHeap::new();
+        if excess.iter().all(|e| !e.is_empty()) {
+            let excess0 = excess.iter().map(|e| e[0].1).sum();
+            heap.push(Reverse(Entry {
+                excess: excess0,
+                at: vec![0; excess.len()],
+                from: 0,
+            }));
+        }
+        Some(Combinations {
+            bound: priced.bound,
+            excess,
+            heap,
+        })
+    }
+
+    /// The priced bound of the next combination (`+∞` when none is left):
+    /// a bound on every plan within a combination not yet taken.
+    pub(super) fn next_bound(&self) -> f64 {
+        self.heap
+            .peek()
+            .map_or(f64::INFINITY, |Reverse(e)| self.bound + e.excess)
+    }
+}
+
+impl Iterator for Combinations {
+    type Item = Combination;
+
+    fn next(&mut self) -> Option<Combination> {
+        let Reverse(e) = self.heap.pop()?;
+        // Its successors: one job's position moved one on, only jobs from
+        // `from` on (so that each combination is reached one way).
+        for j in e.from..e.at.len() {
+            let next = e.at[j] + 1;
+            if let Some(&(_, v)) = self.excess[j].get(next) {
+                let mut at = e.at.clone();
+                at[j] = next;
+                self.heap.push(Reverse(Entry {
+                    excess: e.excess - self.excess[j][e.at[j]].1 + v,
+                    at,
+                    from: j,
+                }));
+            }
+        }
+        Some(Combination {
+            sets: e
+                .at
+                .iter()
+                .zip(&self.excess)
+                .map(|(&a, ex)| ex[a].0)
+                .collect(),
+            bound: self.bound + e.excess,
+        })
+    }
 }
 
 /// Per job, the regions a held problem keeps: each spread job's set of
@@ -247,17 +281,28 @@ mod tests {
     }
 
     #[test]
-    fn combinations_above_the_incumbent_are_closed() {
+    fn combinations_come_least_bound_first_each_once() {
         let priced = Priced {
             bound: 100.0,
             option_usd: Vec::new(),
         };
-        // Job 0's sets: excess 0, 1, 5; job 1's: 0, 3.
-        let set_usd = vec![vec![10.0, 11.0, 15.0], vec![20.0, 23.0]];
-        let open = open_combinations(&priced, &set_usd, 103.5, 8).unwrap_or_default();
-        let sets: Vec<Vec<usize>> = open.iter().map(|c| c.sets.clone()).collect();
-        assert_eq!(sets, vec![vec![0, 0], vec![1, 0], vec![0, 1]]);
-        assert!((open[2].bound - 103.0).abs() < 1e-9);
-        assert!(open_combinations(&priced, &set_usd, 103.5, 2).is_none());
+        // Job 0's sets: excess 0, 1, 5 and one that cannot do the work;
+        // job 1's: 3, 0.
+        let set_usd = vec![vec![10.0, 11.0, 15.0, f64::INFINITY], vec![23.0, 20.0]];
+        let mut all = Combinations::new(&priced, &set_usd).into_iter().flatten();
+        let first: Vec<(Vec<usize>, f64)> =
+            all.by_ref().take(3).map(|c| (c.sets, c.bound)).collect();
+        assert_eq!(
+            first,
+            vec![
+                (vec![0, 1], 100.0),
+                (vec![1, 1], 101.0),
+                (vec![0, 0], 103.0)
+            ]
+        );
+        let rest: Vec<Vec<usize>> = all.map(|c| c.sets).collect();
+        assert_eq!(rest, vec![vec![1, 0], vec![2, 1], vec![2, 0]]);
+        let none = vec![vec![f64::INFINITY]];
+        assert!(Combinations::new(&priced, &none).is_none());
     }
 }

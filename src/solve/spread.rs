@@ -45,57 +45,33 @@ pub(super) fn optimum(
     let relaxed = split_relaxation(lp, backend, limits, report, trivial)?;
     let lb = relaxed.bound;
     let mut incumbent: Option<(Vec<f64>, f64)> = None;
+    let ctx = Held {
+        p,
+        lp,
+        backend,
+        limits,
+        report,
+        lb,
+    };
     if relaxed.stopped.is_none() {
-        let ranked = ranked_regions(p, lp, &relaxed.x);
-        let kept = kept_regions(p, &ranked);
-        incumbent = held_plan(p, lp, &kept, backend, limits, report, lb);
-        // Each spread job in turn with its weakest region (of those the
-        // relaxation ranked) swapped for the next one the relaxation used:
-        // where two jobs share a region's room, the relaxation splits it
-        // and the regions of most work are not the optimum's (the
-        // marketplace week with memory floors: $10,368.67 held to the
-        // regions of most work, $10,299.50 with one job's second region
-        // swapped, the optimum).
-        for (j, alt) in swaps(p, &ranked, &kept) {
-            let proven = incumbent
-                .as_ref()
-                .is_some_and(|(_, ub)| (ub - lb) / ub.abs().max(1.0) <= limits.gap);
-            if proven || limits.stop().is_some() {
-                break;
-            }
-            let mut held = kept.clone();
-            held[j] = Some(alt);
-            if let Some((x, ub)) = held_plan(p, lp, &held, backend, limits, report, lb) {
-                if incumbent.as_ref().is_none_or(|(_, old)| ub < *old) {
-                    incumbent = Some((x, ub));
-                }
+        // The exact stage by region sets, where their prices order few
+        // combinations before the proof: no MILP over the whole model.
+        if let Some(d) = &relaxed.duals {
+            if let Some(answer) = by_sets(&ctx, d, &mut incumbent) {
+                return answer;
             }
         }
+        held_plans(&ctx, &relaxed.x, &mut incumbent);
     }
     if let Some(why) = relaxed.stopped.or_else(|| limits.stop()) {
         return finish(incumbent, lb, Some(why));
     }
     let proven = |inc: &Option<(Vec<f64>, f64)>| {
         inc.as_ref()
-            .is_some_and(|(_, ub)| (ub - lb) / ub.abs().max(1.0) <= limits.gap)
+            .is_some_and(|(_, ub)| relative_gap(*ub, lb) <= limits.gap)
     };
     if proven(&incumbent) {
         return finish(incumbent, lb, None);
-    }
-    // The exact stage by region sets, where the prices leave few
-    // combinations of them: no MILP over the whole model.
-    if let Some(d) = &relaxed.duals {
-        let ctx = Held {
-            p,
-            lp,
-            backend,
-            limits,
-            report,
-            lb,
-        };
-        if let Some(answer) = by_sets(&ctx, d, &mut incumbent) {
-            return answer;
-        }
     }
     if !limits.whole_model_fits {
         return finish(incumbent, lb, Some(StopReason::MemoryBudget));
@@ -139,6 +115,43 @@ pub(super) fn optimum(
         }
         refuted(incumbent, lb, limits)
     })
+}
+
+/// Plans held to the regions where the relaxation's point `x` did most
+/// of each spread job's work, then each spread job in turn with its
+/// weakest region (of those the relaxation ranked) swapped for the next
+/// one the relaxation used: where two jobs share a region's room, the
+/// relaxation splits it and the regions of most work are not the
+/// optimum's (the marketplace week with memory floors: $10,368.67 held
+/// to the regions of most work, $10,299.50 with one job's second region
+/// swapped, the optimum). The best one becomes `incumbent` where it is
+/// better.
+fn held_plans(ctx: &Held, x: &[f64], incumbent: &mut Option<(Vec<f64>, f64)>) {
+    let (p, lp, limits, lb) = (ctx.p, ctx.lp, ctx.limits, ctx.lb);
+    let ranked = ranked_regions(p, lp, x);
+    let kept = kept_regions(p, &ranked);
+    let mut tries = vec![kept.clone()];
+    tries.extend(swaps(p, &ranked, &kept).into_iter().map(|(j, alt)| {
+        let mut held = kept.clone();
+        held[j] = Some(alt);
+        held
+    }));
+    for held in tries {
+        let proven = incumbent
+            .as_ref()
+            .is_some_and(|(_, ub)| relative_gap(*ub, lb) <= limits.gap);
+        if proven || limits.stop().is_some() {
+            break;
+        }
+        // Its first two stages only: the exact stage is over the whole
+        // model, with the best such plan as its incumbent.
+        let Some((x, ub)) = held_answer(ctx, &held, ExactBy::Skip).and_then(|h| h.plan) else {
+            continue;
+        };
+        if incumbent.as_ref().is_none_or(|(_, old)| ub < *old) {
+            *incumbent = Some((x, ub));
+        }
+    }
 }
 
 /// The answer when the exact stage's claim was refuted or it failed: the
@@ -310,7 +323,7 @@ struct HeldAnswer {
 /// The held problem with each job kept to the regions of `kept` (no
 /// spread limit binds there), solved by the anytime stages with the
 /// exact stage run by `exact_by`; `None` when its solvers failed.
-fn held(ctx: &Held, kept: &[Option<Vec<usize>>], exact_by: ExactBy) -> Option<HeldAnswer> {
+fn held_answer(ctx: &Held, kept: &[Option<Vec<usize>>], exact_by: ExactBy) -> Option<HeldAnswer> {
     let Held {
         p,
         lp,
@@ -351,108 +364,79 @@ fn held(ctx: &Held, kept: &[Option<Vec<usize>>], exact_by: ExactBy) -> Option<He
     }
 }
 
-/// The best plan of `lp` found with each spread job held to the regions
-/// of `kept`: the held problem's first two stages (no limit binds there),
-/// carried back to `lp` and checked against its every row. Its progress
-/// is shown with the bound `lb` (the held problem's own bounds are not
-/// bounds of this one).
-fn held_plan(
-    p: &Problem,
-    lp: &Lp,
-    kept: &[Option<Vec<usize>>],
-    backend: Backend,
-    limits: &Limits,
-    report: OnRound,
-    lb: f64,
-) -> Option<(Vec<f64>, f64)> {
-    let ctx = Held {
-        p,
-        lp,
-        backend,
-        limits,
-        report,
-        lb,
-    };
-    // Its first two stages only: the exact stage is over the whole
-    // model, with the best such plan as its incumbent.
-    held(&ctx, kept, ExactBy::Skip)?.plan
-}
-
 /// The exact stage by region sets ([`region_sets`]): every spread job's
 /// sets and every Whole job's options priced at the relaxation's duals
-/// `duals` (carried to the all-Split relaxation's rows), the combinations
-/// of sets and the options no plan cheaper than the incumbent can take
-/// closed, and each combination left solved as a held problem, Whole
-/// jobs' exact stage and all. The bound is the least of the
-/// combinations' (a held problem's proven bound, or the priced bound of
-/// one not solved). `None` when it does not apply (too many sets or
-/// combinations, no plan in hand, a solver failed): the solver's MILP
-/// runs from `incumbent`, which keeps any better plan found here.
+/// `duals` (carried to the all-Split relaxation's rows), then the
+/// combinations of sets in order of their priced bound, each solved as a
+/// held problem (Whole jobs' exact stage and all) with the Whole options
+/// no plan cheaper than the incumbent can take closed, until the next
+/// combination's priced bound meets the incumbent's gap. The bound is the
+/// least of the combinations' (a held problem's proven bound, or the
+/// priced bound of those not solved). `None` when it does not apply (too
+/// many sets, no finite prices, a solver failed, or
+/// [`region_sets::MAX_COMBINATIONS`] solved without a proof): the other
+/// stages go on from `incumbent`, which keeps any plan found here.
 fn by_sets(
     ctx: &Held,
     duals: &[f64],
     incumbent: &mut Option<(Vec<f64>, f64)>,
 ) -> Option<Result<Plan, NoPlan>> {
-    let Held {
-        p,
-        lp,
-        limits,
-        report,
-        ..
-    } = *ctx;
-    let ub = incumbent.as_ref()?.1;
+    let (p, lp, limits, report) = (ctx.p, ctx.lp, ctx.limits, ctx.report);
     let sets = region_sets::sets_of(p)?;
     let split = lp::build_split(p, lp.objective, lp.limit);
     let choices = Choices::of(lp);
     let carried = pricing::carried(lp, duals, &split);
     let (priced, set_usd) = pricing::priced_sets(&split, &choices, &carried, &sets)?;
-    let mut lb = ctx.lb;
-    if priced.bound > lb {
-        lb = priced.bound;
-        report(Stage::Priced, 0, 0, Some(ub), lb);
+    let lb = ctx.lb.max(priced.bound);
+    let best = |inc: &Option<(Vec<f64>, f64)>| inc.as_ref().map(|(_, v)| *v);
+    if priced.bound > ctx.lb {
+        report(Stage::Priced, 0, 0, best(incumbent), lb);
     }
-    if relative_gap(ub, lb) <= limits.gap {
-        return Some(finish(incumbent.take(), lb, None));
-    }
-    let combinations =
-        region_sets::open_combinations(&priced, &set_usd, ub, region_sets::MAX_COMBINATIONS)?;
-    let mut open = vec![true; choices.count()];
-    pricing::close(&choices, &priced, ub, &mut open);
-    // The closed combinations' bound is above `ub`; each open one's is
-    // its held problem's, or its priced bound where it was not solved.
-    let mut least = ub;
+    let mut queue = region_sets::Combinations::new(&priced, &set_usd)?;
+    // The least bound of the combinations solved (each its held
+    // problem's, or its priced bound if higher).
+    let mut least = f64::INFINITY;
     let mut stopped = None;
-    for c in &combinations {
-        let best = incumbent.as_ref().map_or(ub, |(_, v)| *v);
-        if relative_gap(best, c.bound) <= limits.gap || stopped.is_some() {
-            least = least.min(c.bound);
-            continue;
+    let mut solved = 0;
+    loop {
+        let next = queue.next_bound();
+        let done = best(incumbent).is_some_and(|ub| relative_gap(ub, next) <= limits.gap);
+        if done || !next.is_finite() {
+            break;
         }
-        if let Some(why) = limits.stop() {
-            stopped = Some(why);
-            least = least.min(c.bound);
-            continue;
+        stopped = stopped.or_else(|| limits.stop());
+        if stopped.is_some() {
+            break;
         }
-        let kept = region_sets::held_windows(p, &sets, c, &choices, &open);
-        let held = held(&Held { lb, ..*ctx }, &kept, ExactBy::Solver)?;
+        if solved == region_sets::MAX_COMBINATIONS {
+            return None;
+        }
+        let c = queue.next()?;
+        let mut open = vec![true; choices.count()];
+        if let Some(ub) = best(incumbent) {
+            pricing::close(&choices, &priced, ub, &mut open);
+        }
+        let kept = region_sets::held_windows(p, &sets, &c, &choices, &open);
+        let held = held_answer(&Held { lb, ..*ctx }, &kept, ExactBy::Solver)?;
+        solved += 1;
         if let Some((x, v)) = held.plan {
-            if incumbent.as_ref().is_none_or(|(_, old)| v < *old) {
+            if best(incumbent).is_none_or(|old| v < old) {
                 *incumbent = Some((x, v));
             }
         }
         least = least.min(held.bound.max(c.bound));
         stopped = stopped.or(held.stopped);
+        let bound = lb.max(least.min(queue.next_bound()));
+        report(Stage::Branch, solved, 0, best(incumbent), bound);
     }
-    let best = incumbent.as_ref().map_or(ub, |(_, v)| *v);
-    let bound = lb.max(least.min(best));
-    report(Stage::Exact, combinations.len(), 0, Some(best), bound);
-    let proven = relative_gap(best, bound) <= limits.gap;
+    // Combinations closed by the incumbent (options of Whole jobs above
+    // it included) are bounded by it.
+    let ub = best(incumbent).unwrap_or(f64::INFINITY);
+    let bound = lb.max(least.min(queue.next_bound()).min(ub));
+    let proven = relative_gap(ub, bound) <= limits.gap;
+    report(Stage::Exact, solved, 0, best(incumbent), bound);
     // Not proven with no limit to blame: the engine says so (the gap).
-    let stopped = if proven {
-        None
-    } else {
-        stopped.or_else(|| limits.stop())
-    };
+    let stopped = if proven { None } else { stopped };
     Some(finish(incumbent.take(), bound, stopped))
 }
 
