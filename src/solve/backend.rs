@@ -305,6 +305,7 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                     "internal: Clarabel was handed binary variables".into(),
                 ));
             }
+            let refine = call.lp.refine;
             run(
                 built,
                 call,
@@ -313,7 +314,8 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                     m.settings()
                         .tol_gap_abs(1e-10)
                         .tol_gap_rel(1e-10)
-                        .max_iter(400);
+                        .max_iter(400)
+                        .iterative_refinement_enable(refine);
                     if let Some(s) = limit {
                         m.settings().time_limit(s);
                     }

@@ -42,7 +42,11 @@ pub(super) fn optimum(
     // `sum z <= max_regions` keep most of the limit when its regions are
     // small beside its work (marketplace hosts), where dropping the limit
     // gave a bound 6 % under the optimum.
-    let relaxed = split_relaxation(lp, backend, limits, report, trivial)?;
+    // Solved without Clarabel's iterative refinement, as are the held
+    // problems ([`Lp::refine`]).
+    let mut unrefined = lp.clone();
+    unrefined.refine = false;
+    let relaxed = split_relaxation(&unrefined, backend, limits, report, trivial)?;
     let lb = relaxed.bound;
     let mut incumbent: Option<(Vec<f64>, f64)> = None;
     let ctx = Held {
@@ -335,6 +339,7 @@ fn held_answer(ctx: &Held, kept: &[Option<Vec<usize>>], exact_by: ExactBy) -> Op
     let held = p.with_windows(kept);
     let mut inner = lp::build_with(&held, lp.objective, lp.limit);
     inner.warm_like(lp);
+    inner.refine = false;
     let held_report =
         |stage, round, columns, ub: Option<f64>, _bound: f64| report(stage, round, columns, ub, lb);
     match anytime::optimum_with(&held, &inner, backend, limits, &held_report, exact_by) {
