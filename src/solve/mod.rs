@@ -13,7 +13,9 @@
 //! by column generation; they call each other) ← `branch` (the region
 //! choices and the engine's own search over them) ← `rounding` (a
 //! relaxation's point made a plan without an LP), `pricing` (duals priced
-//! per region choice: a bound and each Whole job's cheapest region) ←
+//! per region choice, or per region set of a spread job: a bound and each
+//! Whole job's cheapest region) ← `region_sets` (a spread job's sets of
+//! regions and their combinations, least priced first) ←
 //! `anytime` (the stages
 //! of the optimum; it hands a model with a binding `max_regions` to
 //! `spread`, which runs its own stages and calls back into `anytime` for a
