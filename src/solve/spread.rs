@@ -462,7 +462,10 @@ fn by_sets(
         }
         least = least.min(held.bound.max(c.bound));
         stopped = stopped.or(held.stopped);
-        let bound = lb.max(least.min(queue.next_bound()));
+        // Never shown above the best plan (a held problem with Whole
+        // options closed by it may have none).
+        let ub = best(incumbent).unwrap_or(f64::INFINITY);
+        let bound = lb.max(least.min(queue.next_bound()).min(ub));
         report(Stage::Branch, solved, 0, best(incumbent), bound);
     }
     // Combinations closed by the incumbent (options of Whole jobs above
@@ -520,7 +523,6 @@ fn carry(inner: &Lp, x: &[f64], lp: &Lp) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::limits::ColumnGeneration;
     use crate::scenario::Placement;
     use crate::solve::lp::Objective;
     use crate::synth::{generate, Params};
