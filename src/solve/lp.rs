@@ -147,6 +147,7 @@ pub(crate) enum Sense {
 
 /// The sparse model: columns in compressed sparse column form, grouped by
 /// job (each job's choices, cells and slack are one contiguous range).
+#[derive(Clone)]
 pub(crate) struct Lp {
     /// Objective coefficient of each column ($, or work units for slacks).
     pub(crate) cost: Vec<f64>,

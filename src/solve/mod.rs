@@ -13,7 +13,9 @@
 //! by column generation; they call each other) ← `branch` (the region
 //! choices and the engine's own search over them) ← `rounding` (a
 //! relaxation's point made a plan without an LP), `pricing` (duals priced
-//! per region choice: a bound and each Whole job's cheapest region),
+//! per region choice, or per region set of a spread job: a bound and each
+//! Whole job's cheapest region) ← `region_sets` (a spread job's sets of
+//! regions and their combinations, least priced first),
 //! `packing` (whether the Whole jobs fit one region each: small LPs per
 //! region share, a proof that no plan exists when none fits) ←
 //! `anytime` (the stages
@@ -41,6 +43,7 @@ pub(crate) mod mps;
 pub(crate) mod packing;
 pub(crate) mod pricing;
 pub(crate) mod progress;
+pub(crate) mod region_sets;
 pub(crate) mod rounding;
 pub(crate) mod sifting;
 pub(crate) mod solver;

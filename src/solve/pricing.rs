@@ -91,6 +91,25 @@ fn job_row(row: Row) -> bool {
 /// infeasible, which a bound cannot say), or no finite bound: the caller
 /// keeps the bound it has.
 pub(crate) fn priced(split: &Lp, choices: &Choices, dual: &[f64]) -> Option<Priced> {
+    priced_sets(split, choices, dual, &[]).map(|(p, _)| p)
+}
+
+/// Region sets of the jobs whose `max_regions` binds: per such job, its
+/// index and every set of regions it may hold (each sorted).
+pub(crate) type SpreadSets = [(usize, Vec<Vec<u32>>)];
+
+/// [`priced`], with each job of `sets` (a spread job, Split in `split`)
+/// held to one of its region sets rather than free over all its regions:
+/// its share of the bound is the least over its sets, each set priced as
+/// a Whole job's option is (a plan keeps within one of them). Also
+/// returns, per job of `sets` in order, each set's price (infinite where
+/// the set cannot do the job's work).
+pub(crate) fn priced_sets(
+    split: &Lp,
+    choices: &Choices,
+    dual: &[f64],
+    sets: &SpreadSets,
+) -> Option<(Priced, Vec<Vec<f64>>)> {
     let mut pi = dual.to_vec();
     split.project_duals(&mut pi);
     let mut bound: f64 = (0..split.rhs.len())
@@ -106,6 +125,7 @@ pub(crate) fn priced(split: &Lp, choices: &Choices, dual: &[f64]) -> Option<Pric
         options.extend(opts.iter().map(|&(_, region, _)| region));
     }
     let mut option_usd = vec![f64::INFINITY; options.len()];
+    let mut set_usd: Vec<Vec<f64>> = Vec::with_capacity(sets.len());
     let mut items: Vec<Item> = Vec::new();
     for (j, cols) in split.job_cols.iter().enumerate() {
         let work_row = split.work_row[j];
@@ -142,9 +162,17 @@ pub(crate) fn priced(split: &Lp, choices: &Choices, dual: &[f64]) -> Option<Pric
         // Group each slot's cells (same parallelism row) together.
         items.sort_by_key(|it| it.parallel.map_or(u32::MAX, |r| r));
         let own_mu = pi[work_row as usize];
-        let piece = match option_of_job[j] {
-            None => least(&items, work, split, own_mu, |_| true),
-            Some(n) => {
+        let of_sets = sets.iter().position(|(job, _)| *job == j);
+        let piece = match (option_of_job[j], of_sets) {
+            (None, Some(s)) => {
+                let (_, job_sets) = &sets[s];
+                let usd = set_prices(&items, work, split, own_mu, job_sets);
+                let best = usd.iter().copied().fold(f64::INFINITY, f64::min);
+                set_usd.push(usd);
+                best
+            }
+            (None, None) => least(&items, work, split, own_mu, |_| true),
+            (Some(n), _) => {
                 let f = first[n];
                 let count = if n + 1 < first.len() {
                     first[n + 1] - f
@@ -168,7 +196,35 @@ pub(crate) fn priced(split: &Lp, choices: &Choices, dual: &[f64]) -> Option<Pric
         }
         bound += piece;
     }
-    Some(Priced { bound, option_usd })
+    // Every job of `sets` was priced (each has a work row and columns).
+    if set_usd.len() != sets.len() {
+        return None;
+    }
+    Some((Priced { bound, option_usd }, set_usd))
+}
+
+/// The price of each region set of one spread job: [`least`] over its
+/// items in the set's regions (and its undone-work slack). Items are
+/// grouped by region once, so each set filters only its own regions'.
+fn set_prices(items: &[Item], work: f64, split: &Lp, own_mu: f64, sets: &[Vec<u32>]) -> Vec<f64> {
+    let mut by_region: HashMap<u32, Vec<Item>> = HashMap::new();
+    for it in items {
+        by_region.entry(it.region).or_default().push(*it);
+    }
+    let slack = by_region.get(&u32::MAX).cloned().unwrap_or_default();
+    let mut kept: Vec<Item> = Vec::new();
+    sets.iter()
+        .map(|set| {
+            kept.clear();
+            kept.extend_from_slice(&slack);
+            for r in set {
+                kept.extend_from_slice(by_region.get(r).map_or(&[][..], Vec::as_slice));
+            }
+            // `least` reads each slot's cells as one run.
+            kept.sort_by_key(|it| it.parallel.map_or(u32::MAX, |r| r));
+            least(&kept, work, split, own_mu, |_| true)
+        })
+        .collect()
 }
 
 /// Closes (sets `allowed` false) every option no plan cheaper than `ub`
