@@ -524,11 +524,12 @@ fn a_stopped_optimum_is_not_explained() {
     }
 }
 
-/// The deadline re-solves start column generation from the optimum's plan
-/// and relaxation (issue 27): with column generation forced on every
-/// solve (so the warm start is used) the deadline values are those of
-/// whole-model solves, job by job, on a 20-job generated scenario with
-/// Whole jobs and power caps.
+/// The deadline re-solves start from the optimum's solution (its plan and
+/// relaxation seed column generation; issue 27), here with column
+/// generation forced so that the warm start is used: each job's saving
+/// from an hour more is what the test's own cold solve of that variant
+/// (a fresh `Optimal`, no reuse) gives, on a 20-job generated scenario
+/// with Whole jobs and power caps.
 #[test]
 fn warm_deadline_re_solves_give_the_cold_values() {
     use geoshift::ColumnGeneration;
@@ -541,27 +542,29 @@ fn warm_deadline_re_solves_give_the_cold_values() {
         ..Params::default()
     });
     let p = valid(&s);
-    let with = |mode| explain(&p, &Optimal::new(Backend::Clarabel).column_generation(mode));
-    let (warm, cold) = match (
-        with(ColumnGeneration::Always),
-        with(ColumnGeneration::Never),
-    ) {
-        (Ok(w), Ok(c)) => (w, c),
-        other => panic!("{other:?}"),
-    };
-    assert_close(warm.total_usd, cold.total_usd, "total");
+    let optimal = || Optimal::new(Backend::Clarabel).column_generation(ColumnGeneration::Always);
+    let e = explain(&p, &optimal()).unwrap_or_else(|e| panic!("{e}"));
     let mut re_solved = 0;
-    for (w, c) in warm.jobs.iter().zip(&cold.jobs) {
-        let (w, c) = (&w.deadline_hour, &c.deadline_hour);
-        assert_eq!(w.new_slots, c.new_slots, "{}", warm.total_usd);
-        if w.new_slots > 0 {
-            re_solved += 1;
-            let (Some(ws), Some(cs)) = (w.saved_usd, c.saved_usd) else {
-                panic!("{w:?} {c:?}");
-            };
-            // Both within the default gap of their optimum.
-            assert!((ws - cs).abs() <= 1e-6 * warm.total_usd, "{ws} vs {cs}");
+    for (j, value) in e.jobs.iter().enumerate() {
+        let hour = &value.deadline_hour;
+        if hour.new_slots == 0 {
+            continue;
         }
+        re_solved += 1;
+        let mut later = s.clone();
+        later.jobs[j].deadline += chrono::Duration::hours(1);
+        let cold = optimal()
+            .solve(&valid(&later))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let saved = e.total_usd - cold.report.total_usd;
+        let Some(warm) = hour.saved_usd else {
+            panic!("{hour:?}");
+        };
+        // Both within the default gap of their optimum.
+        assert!(
+            (warm - saved).abs() <= 1e-6 * e.total_usd,
+            "job {j}: {warm} warm against {saved} cold"
+        );
     }
     assert!(re_solved >= 5, "{re_solved} jobs gained a slot");
 }

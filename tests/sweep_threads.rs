@@ -377,3 +377,24 @@ proptest! {
         }
     }
 }
+
+/// A loose-gap sweep still moves with its setting: the neighbour's plan
+/// is an incumbent only after a point's own fixed plans. Taken first, it
+/// ended every warm point of the marketplace week's `--gap 1e-3` carbon
+/// sweep at once with the $0 plan (4.400 t at every price).
+#[test]
+fn a_loose_gap_sweep_does_not_repeat_its_first_plan() {
+    let week = shipped("ny-vs-marketplace.json");
+    let curve = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 150.0]))
+        .optimal(Optimal::new(Backend::Clarabel).gap(1e-3))
+        .run(&week)
+        .unwrap();
+    let (cheap, dear) = (&curve.points[0], &curve.points[1]);
+    assert!(dear.warm);
+    assert!(
+        dear.emissions_t < cheap.emissions_t - 1e-3,
+        "{} t at $0/t, {} t at $150/t",
+        cheap.emissions_t,
+        dear.emissions_t
+    );
+}

@@ -5,7 +5,6 @@
 
 use serde_json::Value;
 use std::process::{Command, Output};
-use std::time::Instant;
 
 const BIN: &str = env!("CARGO_BIN_EXE_geoshift");
 
@@ -117,18 +116,15 @@ fn a_small_budget_optimum_exits_0_in_tonnes() {
 /// own branch and bound ran 5 minutes (50,800 nodes) with no end, then
 /// (with the root probed) 26 s to exit 2 naming `j18`. The packing of the
 /// Whole jobs proves it has no plan with small LPs (278, the diagnosis's
-/// least set included): 0.1 s in
-/// a release build; under 20 s here, in a debug one on 2 shared cores.
+/// least set included): 0.1 s in a release build. (No time is asserted:
+/// performance lives in the benches.)
 #[test]
 fn an_infeasible_whole_mix_ends() {
-    let clock = Instant::now();
     let path = data("infeasible_whole_20jobs.json");
     let o = run(&["solve", &path]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("j18"), "{stderr}");
-    let seconds = clock.elapsed().as_secs_f64();
-    assert!(seconds < 20.0, "{seconds:.1} s");
 }
 
 /// `geoshift solve infeasible_whole_20jobs.json --json` (20 Whole jobs x 5

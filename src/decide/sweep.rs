@@ -7,10 +7,10 @@
 //! the previous point's solution ([`Optimal::reuse`]): its plan and the
 //! cells of its all-Split relaxation's point join column generation's
 //! first working set (with Greedy's plan), and with `whole` jobs its
-//! plan, where it keeps the new model's rows, is the first incumbent. On
-//! the marketplace week the relaxation then takes one round of column
-//! generation instead of three; at a loose gap (1e-3) a warm point ends
-//! after it. Column generation runs only with Clarabel or HiGHS on a
+//! plan, where it keeps the new model's rows, is an incumbent after the
+//! point's own fixed plans. On the marketplace week the relaxation then
+//! takes one round of column generation instead of three. Column
+//! generation runs only with Clarabel or HiGHS on a
 //! model of at least 20,000 cells; microlp and whole-model solves start
 //! their LPs from scratch, as good_lp passes no simplex basis between
 //! calls. [`SweepPoint::warm`] says which points were seeded. With

@@ -33,11 +33,11 @@ pub enum Shortfall {
         /// The job's work.
         work: f64,
     },
-    /// A `Whole` job that some allowed region could finish alone, but no
-    /// choice of one region each for it and the other `Whole` jobs of
-    /// `with` has room for all of them: each region's share was checked
-    /// by an LP of those jobs alone there, and none of them can be left
-    /// out of the set without a choice that fits. Which of them falls
+    /// A `Whole` job for which no choice of one region each, for it and
+    /// the other `Whole` jobs of `with`, has room for all of them: each
+    /// region's share was checked by an LP of those jobs alone there. The
+    /// set is least (none of them can be left out without a choice that
+    /// fits) unless the search's budget ran out first. Which of them falls
     /// short depends on the plan; together they cannot all finish.
     WholeConflict {
         /// The other jobs of the set, in file order.
@@ -87,7 +87,7 @@ impl fmt::Display for UnfinishedJob {
                     |f, other| write!(f, " '{}'", cut(other)),
                     |f, more| write!(f, " ... and {more} more"),
                 )?;
-                write!(f, " has room for all of them (each fits some region alone)")
+                write!(f, " has room for all of them")
             }
         }
     }

@@ -136,8 +136,8 @@ impl Optimal {
     /// jobs and slots): its plan's and its all-Split relaxation's cells
     /// seed column generation (the relaxation then takes one round where
     /// it took three on the marketplace week), and for a MILP its plan,
-    /// where it keeps every row of this model, is the first incumbent (a
-    /// gap it meets already ends the search after the relaxation). Every
+    /// where it keeps every row of this model, is an incumbent after the
+    /// point's own fixed plans, when it is cheaper than they are. Every
     /// plan is still proven on this problem's data; on a problem of
     /// another shape (a region left out) `previous` is not used.
     pub fn reuse(mut self, previous: &Solution) -> Self {

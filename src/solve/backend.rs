@@ -309,12 +309,23 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
             // relaxation took 54 s CPU against 98 s with it, the same
             // optimum and proof (release build, 2026-12-07), and the
             // fleet's rounds about 30 % less. Where that fails
-            // numerically, the call is solved again with it.
+            // numerically, or reports no solution (a status of reduced
+            // accuracy such as "almost infeasible" reads as infeasible),
+            // the call is solved again with it, in the time left.
             match clarabel(built, call, limit, false) {
-                Err(Failure::Numerical(_))
-                    if call.deadline.is_none_or(|d| std::time::Instant::now() < d) =>
-                {
-                    clarabel(build(call)?, call, limit, true)
+                Err(Failure::Numerical(_) | Failure::Infeasible) => {
+                    let now = std::time::Instant::now();
+                    let cancelled = call
+                        .cancel
+                        .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
+                    if cancelled || call.deadline.is_some_and(|d| now >= d) {
+                        return Err(Failure::TimeLimit);
+                    }
+                    let left = match call.deadline {
+                        Some(d) => Some(d.saturating_duration_since(now).as_secs_f64().max(0.001)),
+                        None => limit,
+                    };
+                    clarabel(build(call)?, call, left, true)
                 }
                 other => other,
             }

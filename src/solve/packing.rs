@@ -39,7 +39,7 @@ use std::collections::HashMap;
 pub(crate) const MAX_CHECKS: usize = 4_000;
 
 /// At most this many search nodes for one packer, all searches together.
-pub(crate) const MAX_NODES: usize = 50_000;
+pub(crate) const MAX_NODES: usize = 10_000;
 
 /// No search over more `Whole` jobs than this (the search recurses once
 /// per job).
@@ -52,9 +52,11 @@ pub(crate) const MAX_JOBS: usize = 512;
 pub(crate) const MAX_PROBLEM_BYTES: usize = 16 << 20;
 
 /// A share's least shortfall (work units) above this fraction of its
-/// work (or of one unit) means it does not fit: well above any LP
-/// solver's tolerance, so that no rounding error reads as a proof.
-const SHORT_FRACTION: f64 = 1e-6;
+/// work (or of one unit) means it does not fit: ten times the
+/// evaluator's tolerance on a job's work (`TOLERANCE`, 1e-6), so that a
+/// plan the evaluator would accept within it is never refuted, and well
+/// above an LP solver's rounding.
+const SHORT_FRACTION: f64 = 1e-5;
 
 /// What a search found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,8 +136,8 @@ impl<'a> Packer<'a> {
     /// A least set of `jobs` (which fit no assignment) that still fits
     /// none: each job is dropped in turn (file order) if the rest still
     /// fit none. Every set on the way is proven not to fit; where the
-    /// budget runs out, the job is kept, so the set may be larger than
-    /// least but is always a proof.
+    /// budget runs out, the job is kept, so the set may then be larger
+    /// than least, but is always a proof.
     pub(crate) fn conflict(&mut self, jobs: &[usize]) -> Result<Vec<usize>, StopReason> {
         let mut set = jobs.to_vec();
         for &j in jobs {
@@ -286,14 +288,33 @@ impl<'a> Packer<'a> {
             // A job with no eligible cell there: all its work is short.
             return Ok(jobs.iter().map(|&j| self.p.jobs()[j].work).sum());
         }
-        let backend = self.backend.resolve(&model.size(false));
-        let quiet = |_: Stage, _: usize, _: usize, _: Option<f64>, _: f64| {};
         let work: f64 = jobs.iter().map(|&j| self.p.jobs()[j].work).sum();
-        match solve_lp(&model, None, backend, self.limits, &quiet, Stage::Diagnosis) {
+        let least = SHORT_FRACTION * work.max(1.0);
+        let backend = self.backend.resolve(&model.size(false));
+        let short = self.bound(&model, backend)?;
+        if short <= least {
+            return Ok(0.0);
+        }
+        // A share that does not fit is a proof: with a solver that gives
+        // no duals (microlp, whose bound is its own objective), it is
+        // proven again by one that does, the bound then the engine's own
+        // by weak duality ([`super::bound`]).
+        #[cfg(feature = "clarabel")]
+        if !backend.has_duals() {
+            let again = self.bound(&model, Backend::Clarabel)?;
+            return Ok(if again > least { again } else { 0.0 });
+        }
+        Ok(short)
+    }
+
+    /// The proven lower bound on `model`'s least shortfall on `backend`;
+    /// 0 where the solve fails (a failure never proves a shortfall).
+    fn bound(&self, model: &lp::Lp, backend: Backend) -> Result<f64, StopReason> {
+        let quiet = |_: Stage, _: usize, _: usize, _: Option<f64>, _: f64| {};
+        match solve_lp(model, None, backend, self.limits, &quiet, Stage::Diagnosis) {
             Ok(solved) => match solved.stopped {
                 Some(why) => Err(why),
-                None if solved.bound > SHORT_FRACTION * work.max(1.0) => Ok(solved.bound),
-                None => Ok(0.0),
+                None => Ok(solved.bound.max(0.0)),
             },
             Err(Failure::TimeLimit) => Err(self.limits.stop().unwrap_or(StopReason::TimeLimit)),
             Err(Failure::Stopped(why)) => Err(why),
