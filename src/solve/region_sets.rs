@@ -22,6 +22,12 @@ use std::collections::BinaryHeap;
 /// regions has 666. Beyond it the solver's MILP runs, as before.
 const MAX_SETS_PER_JOB: usize = 20_000;
 
+/// At most this many sets in all, over every spread job: pricing them
+/// runs with no check of the time limit in between (each a pass over its
+/// job's cells). 100 jobs of `max_regions` 4 over 27 one-pool regions
+/// (17,550 sets each) took 6.9 s against a 1 s limit before this cap.
+const MAX_SETS: usize = 40_000;
+
 /// At most this many combinations left open are solved one by one (each
 /// a held problem, Whole jobs and all); beyond it the solver's MILP runs
 /// over what the closing left. Measured: 3 left on the marketplace
@@ -32,9 +38,10 @@ pub(super) const MAX_COMBINATIONS: usize = 64;
 /// Per spread job (in job order), every set of regions it may hold: the
 /// regions its history opened and `regions_left` of the others (sets with
 /// fewer are within one with more). `None` when some job has more than
-/// [`MAX_SETS_PER_JOB`].
+/// [`MAX_SETS_PER_JOB`], or all have more than [`MAX_SETS`] together.
 pub(super) fn sets_of(p: &Problem) -> Option<Vec<(usize, Vec<Vec<u32>>)>> {
     let mut out = Vec::new();
+    let mut total = 0usize;
     for (j, job) in p.jobs().iter().enumerate() {
         if !job.spread_binds() {
             continue;
@@ -47,7 +54,9 @@ pub(super) fn sets_of(p: &Problem) -> Option<Vec<(usize, Vec<Vec<u32>>)>> {
             .map(|r| r as u32)
             .collect();
         let left = job.regions_left().min(rest.len());
-        if choose(rest.len(), left) > MAX_SETS_PER_JOB {
+        let count = choose(rest.len(), left);
+        total = total.saturating_add(count);
+        if count > MAX_SETS_PER_JOB || total > MAX_SETS {
             return None;
         }
         let opened: Vec<u32> = job.opened_regions.iter().map(|&r| r as u32).collect();
@@ -263,6 +272,59 @@ pub(super) fn held_windows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{Job, Link, Placement, Pool, Region, Scenario};
+    use crate::time::Horizon;
+
+    /// `jobs` Split jobs of `max_regions` 4 over 27 one-pool regions
+    /// (17,550 sets each): the reviewer's input that priced sets past a
+    /// 1 s limit for 6.9 s.
+    fn many_spread_jobs(jobs: usize) -> Problem {
+        let start = "2026-06-01T00:00:00Z".parse().expect("an instant");
+        let mut b = Scenario::builder(Horizon::new(start, 3600, 6));
+        for n in 0..27 {
+            let id = format!("r{n}");
+            b = b
+                .region(
+                    Region::builder(&id)
+                        .pue(1.0)
+                        .price_usd_per_mwh(50.0)
+                        .build(),
+                )
+                .pool(
+                    Pool::builder(format!("p{n}"), &id)
+                        .servers(4.0)
+                        .rent_usd_per_hour(1.0)
+                        .power_kw(1.0),
+                );
+            for m in (0..27).filter(|&m| m != n) {
+                b = b.link(
+                    Link::builder(&id, format!("r{m}"))
+                        .bandwidth_gbps(10.0)
+                        .egress_usd_per_gb(0.0),
+                );
+            }
+        }
+        for j in 0..jobs {
+            b = b.job(
+                Job::builder(format!("j{j}"), "r0")
+                    .work(6.0)
+                    .deadline(start + chrono::Duration::hours(6))
+                    .max_servers(2.0)
+                    .placement(Placement::Split)
+                    .max_regions(4),
+            );
+        }
+        Problem::new(&b.build()).expect("valid")
+    }
+
+    /// Sets are listed while their count over every job stays within
+    /// [`MAX_SETS`]: two jobs' 35,100, not three jobs' 52,650.
+    #[test]
+    fn the_sets_of_all_jobs_together_are_capped() {
+        let two = sets_of(&many_spread_jobs(2)).expect("within the cap");
+        assert_eq!(two.iter().map(|(_, s)| s.len()).sum::<usize>(), 35_100);
+        assert!(sets_of(&many_spread_jobs(3)).is_none());
+    }
 
     #[test]
     fn subsets_are_counted_and_listed_in_order() {
