@@ -116,7 +116,7 @@ fn a_small_budget_optimum_exits_0_in_tonnes() {
 /// own branch and bound ran 5 minutes (50,800 nodes) with no end, then
 /// (with the root probed) 26 s to exit 2 naming `j18`. The packing of the
 /// Whole jobs proves it has no plan with small LPs (278, the diagnosis's
-/// least set included): 0.1 s in a release build. (No time is asserted:
+/// least set included): 0.15 s in a release build. (No time is asserted:
 /// performance lives in the benches.)
 #[test]
 fn an_infeasible_whole_mix_ends() {
