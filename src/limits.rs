@@ -120,6 +120,20 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
+    /// No deadline, no cancel flag, and room for the whole model: the
+    /// engine's unit tests solve exactly at `gap`.
+    #[cfg(test)]
+    pub(crate) fn unbounded(gap: f64, column_generation: ColumnGeneration) -> Limits {
+        Limits {
+            deadline: None,
+            gap,
+            cancel: None,
+            column_generation,
+            whole_model_fits: true,
+            solver_room_bytes: usize::MAX,
+        }
+    }
+
     /// Why to stop now, if at all.
     pub(crate) fn stop(&self) -> Option<StopReason> {
         if self

@@ -241,14 +241,7 @@ mod tests {
             });
             let p = Problem::new(&scenario).unwrap_or_else(|e| panic!("{e}"));
             let lp = lp::build(&p, lp::Objective::Cost);
-            let limits = Limits {
-                deadline: None,
-                gap: DEFAULT_GAP,
-                cancel: None,
-                column_generation: ColumnGeneration::Never,
-                whole_model_fits: true,
-                solver_room_bytes: usize::MAX,
-            };
+            let limits = Limits::unbounded(DEFAULT_GAP, ColumnGeneration::Never);
             let Ok(r) = solve_lp(
                 &lp,
                 None,

@@ -349,14 +349,7 @@ mod tests {
     use crate::scenario::Scenario;
 
     fn limits() -> Limits {
-        Limits {
-            deadline: None,
-            gap: 1e-7,
-            cancel: None,
-            column_generation: ColumnGeneration::Auto,
-            whole_model_fits: true,
-            solver_room_bytes: usize::MAX,
-        }
+        Limits::unbounded(1e-7, ColumnGeneration::Auto)
     }
 
     fn repro() -> Problem {

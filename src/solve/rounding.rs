@@ -189,14 +189,7 @@ mod tests {
     use std::sync::Arc;
 
     fn limits(column_generation: ColumnGeneration) -> Limits {
-        Limits {
-            deadline: None,
-            gap: 1e-9,
-            cancel: None,
-            column_generation,
-            whole_model_fits: true,
-            solver_room_bytes: usize::MAX,
-        }
+        Limits::unbounded(1e-9, column_generation)
     }
 
     proptest! {

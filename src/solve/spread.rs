@@ -522,14 +522,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn exact_limits() -> Limits {
-        Limits {
-            deadline: None,
-            gap: 1e-9,
-            cancel: None,
-            column_generation: ColumnGeneration::Never,
-            whole_model_fits: true,
-            solver_room_bytes: usize::MAX,
-        }
+        Limits::unbounded(1e-9, ColumnGeneration::Never)
     }
 
     proptest! {
