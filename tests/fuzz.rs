@@ -9,33 +9,12 @@
 //! The case count is small and fixed so the suite stays fast;
 //! `GEOSHIFT_FUZZ_CASES=N` runs more (CI runs a fixed larger budget).
 
+mod counting;
+
 use geoshift::{evaluate, Error, Greedy, InputError, Local, Problem, Scenario, Scheduler};
 use geoshift::{CarbonGreedy, CheapestRegion, EdfHome, WaitAwhile};
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The system allocator, counting the bytes in use and their peak.
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
 
 /// Most bytes in use at once over the whole run: the fuzzed scenarios are
 /// small files, so anything near this is an amplification bug.
@@ -309,7 +288,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             }
         }
     }
-    let peak = PEAK.load(Ordering::Relaxed);
+    let peak = counting::peak_in_use();
     prop_assert!(peak <= MEMORY_BOUND, "{peak} bytes in use at once");
     Ok(())
 }

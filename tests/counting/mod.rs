@@ -51,3 +51,9 @@ pub fn peak<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let out = f();
     (out, PEAK.load(Ordering::Relaxed) - base)
 }
+
+/// The most bytes in use at once since the process started (or since
+/// the last [`peak`] reset it).
+pub fn peak_in_use() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
