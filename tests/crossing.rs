@@ -17,7 +17,8 @@
 //!   the same;
 //! - a re-plan with unchanged data costs what the optimum costs.
 //!
-//! A field sweep (`--vary`) runs beside the carbon-price sweep.
+//! A field sweep (`--vary`) runs beside the carbon-price sweep, which runs
+//! on two threads (`Sweep::threads`).
 //!
 //! Cases: `GEOSHIFT_CROSSING_CASES` (default 48, to keep `cargo test`
 //! fast; CI's `.ci/run` raises it).
@@ -360,9 +361,12 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         Err(e) => prop_assert!(!is_bug(&e), "risk, interruptions ignored: {e}"),
     }
 
-    // A sweep of the carbon price under the goal: every point a plan.
-    let sweep = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 80.0]))
+    // A sweep of the carbon price under the goal, on two threads (one
+    // run of two neighbours, the second starting from the first's
+    // solution, and one point alone): every point a plan.
+    let sweep = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 40.0, 80.0]))
         .optimal(Optimal::default().goal(goal))
+        .threads(2)
         .run(&p);
     match sweep {
         Ok(curve) => {
