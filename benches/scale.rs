@@ -284,5 +284,28 @@ fn marketplace(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(scale, benches, marketplace);
+/// Issue 25's 20-job Whole mix (`tests/data/issue25/`), which has no
+/// plan: the optimum's proof and its diagnosis (the Whole jobs' packing,
+/// then the least set that cannot all finish). `cargo bench --bench
+/// scale -- infeasible`.
+fn infeasible(c: &mut Criterion) {
+    let path = format!(
+        "{}/tests/data/issue25/infeasible_whole_20jobs.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).expect("the reproducer reads");
+    let p = Problem::new(&geoshift::Scenario::from_json(&text).expect("it parses"))
+        .expect("it is valid");
+    let mut g = c.benchmark_group("infeasible");
+    g.sample_size(20);
+    g.bench_function("whole_20jobs", |b| {
+        b.iter(|| match Optimal::default().solve(&p) {
+            Err(geoshift::Error::Infeasible(e)) => e,
+            other => panic!("expected no plan: {other:?}"),
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(scale, benches, marketplace, infeasible);
 criterion_main!(scale);
