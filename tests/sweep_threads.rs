@@ -226,6 +226,30 @@ fn a_cancel_ends_every_thread_at_its_next_point() {
     assert!(!curve.points.is_empty() && curve.points.len() <= 2);
 }
 
+/// A thread that panics (here its point hook, at the setting 60) ends the
+/// sweep with a typed error carrying the panic's message, not a panic in
+/// the caller's thread.
+#[test]
+fn a_panicking_thread_ends_the_sweep_with_an_error() {
+    let p = Problem::new(&two_regions()).unwrap();
+    let prices: Vec<f64> = (0..6).map(|i| 20.0 * i as f64).collect();
+    let result = Sweep::new(SweepAxis::CarbonPrice(prices))
+        .threads(2)
+        .on_point(|_, _, setting, _| {
+            if setting == 60.0 {
+                panic!("hook refuses {setting}");
+            }
+        })
+        .run(&p);
+    match result {
+        Err(Error::Solver(f)) => {
+            assert_eq!(f.status, geoshift::SolverStatus::Panicked);
+            assert!(f.message.contains("hook refuses 60"), "{}", f.message);
+        }
+        other => panic!("expected a solver failure, got {other:?}"),
+    }
+}
+
 /// The least memory budget under which `optimal` solves `p` alone.
 fn least_budget(p: &Problem) -> usize {
     let (mut lo, mut hi) = (1usize, 1usize << 40);

@@ -29,6 +29,7 @@ use crate::scenario::Scenario;
 use crate::schedule::Schedule;
 use crate::schedulers::optimal::Optimal;
 use crate::solve::engine::Solution;
+use crate::solve::error::{SolverFailure, SolverStatus};
 use crate::solve::lp;
 use crate::solve::lp::ModelSize;
 use chrono::TimeDelta;
@@ -604,15 +605,36 @@ impl Run<'_> {
             handles
                 .into_iter()
                 .map(|h| match h {
-                    Ok(h) => h
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // A panic (a bug) ends the sweep with a typed error
+                    // rather than in the caller's thread; the other
+                    // threads stop at their next point.
+                    Ok(h) => h.join().unwrap_or_else(|panic| {
+                        self.failed.store(true, Ordering::Relaxed);
+                        Err(self.panicked(panic.as_ref()))
+                    }),
                     // No thread to be had: this one solves that run.
                     Err(r) => self.neighbours(r),
                 })
                 .collect()
         });
         results.into_iter().collect()
+    }
+
+    /// A sweep thread's panic as the error the sweep returns, with the
+    /// panic's message where it has one.
+    fn panicked(&self, panic: &(dyn std::any::Any + Send)) -> Error {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        let backend = self.sweep.optimal.backend();
+        SolverFailure::new(
+            backend,
+            SolverStatus::Panicked,
+            format!("a sweep thread panicked: {message}"),
+        )
+        .into()
     }
 
     /// Solves the settings of `range` in order, each after the first

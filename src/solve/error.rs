@@ -18,6 +18,10 @@ pub enum SolverStatus {
     /// least-shortfall model of the diagnosis), or that has a plan of zero
     /// shortfall.
     FalseInfeasible,
+    /// One of a [`crate::Sweep`]'s threads panicked (a bug in this
+    /// crate, or a panicking progress hook), caught on join rather than
+    /// re-raised in the caller's thread; its message is kept.
+    Panicked,
 }
 
 impl fmt::Display for SolverStatus {
@@ -25,6 +29,7 @@ impl fmt::Display for SolverStatus {
         f.write_str(match self {
             SolverStatus::Failed => "failed",
             SolverStatus::FalseInfeasible => "reported a solvable model infeasible",
+            SolverStatus::Panicked => "panicked",
         })
     }
 }
