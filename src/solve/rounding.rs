@@ -158,8 +158,9 @@ pub(crate) fn support(milp: &Lp, split: &Lp, xs: &[f64], x: &[f64]) -> Vec<usize
 /// (300, 20, 168) fleet with 20 % Whole jobs, 168 k of the relaxation's
 /// 212 k cells held under 1e-6 of their bound, the other 43 k over 1e-2,
 /// none between. Seeded with the dust, each fixed LP's column generation
-/// started from 180 k columns; without it, from 51-70 k, and the two
-/// fixed LPs took 61-68 s instead of about 100 s (one run each, load 3).
+/// started from 180 k columns and the first fixed LP took 48 s; without
+/// it, from 68-70 k, and the first two took 68 s together (one run each,
+/// side by side, load average 3).
 pub(crate) fn in_use(lp: &Lp, x: &[f64], i: usize) -> bool {
     match lp.col[i] {
         Col::Cell { .. } => x[i] > 1e-6 * lp.upper[i],
