@@ -343,6 +343,23 @@ pub(crate) fn solve(backend: Backend, call: &Call) -> Result<Outcome, Failure> {
                     if let Some(s) = limit {
                         m = m.set_time_limit(s);
                     }
+                    if !binary {
+                        // Presolve off for an LP: it removes nothing from
+                        // these models and cost 2-4 s on the (300, 20, 168)
+                        // Split-only LP (1.21 M columns, 41 k rows) whole:
+                        // 17.8-20.1 s CPU for the engine (four runs) against
+                        // 20.7-23.6 s with it (three; release build, 2-core
+                        // machine shared with other builds, 2026-12-07), and
+                        // 0.89-0.90 against 1.06-1.08 s on
+                        // `ny-vs-marketplace.json`. Lost on that LP whole
+                        // (wall seconds, one run each, against 19-22 s):
+                        // the interior point without crossover (234 s),
+                        // primal simplex (over 212 s), parallel dual simplex
+                        // (`simplex_strategy` 2: 79 s; 3: 63 s), devex
+                        // pricing (56 s), the dual LP (over 118 s), a start
+                        // from Greedy's plan (57 s).
+                        m = m.set_option("presolve", "off");
+                    }
                     if binary {
                         // The objective is divided by sigma: so is the
                         // absolute gap.

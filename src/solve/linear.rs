@@ -70,17 +70,29 @@ pub(crate) fn solve_lp_from(
     }
 }
 
+/// From this many columns `Auto` solves an LP on HiGHS by column
+/// generation, below it whole. Release build, 2-core machine shared with
+/// other builds, 2026-12-07, CPU seconds, two runs each, `engine_trace
+/// SIZE highs 1e-7 600`: the (300, 20, 168) Split-only LP (1.21 M
+/// columns) 11.5-11.6 s by column generation against 17.8-20.1 s whole
+/// (presolve off; 20.7-23.6 s with it, as before); 100×10×48 (65 k
+/// columns) 0.25-0.26 s against 0.40-0.42 s whole, and 0.54-0.55 s
+/// against 0.98-1.01 s with 20 % Whole jobs; but
+/// `ny-vs-marketplace.json` (22 k columns) 1.15-1.16 s against
+/// 0.89-0.90 s whole.
+#[cfg(feature = "highs")]
+pub(crate) const HIGHS_MIN_COLUMNS: usize = 50_000;
+
 /// Whether an LP of `columns` columns is solved by column generation
 /// (else whole, in one call) with `backend` in `mode`.
 pub(crate) fn sifts(backend: Backend, mode: ColumnGeneration, columns: usize) -> bool {
     backend.has_duals()
         && match mode {
-            // HiGHS solves the whole model faster than a sequence of
-            // restricted models it must start from scratch (no warm basis
-            // through good_lp): in development runs on the (300, 20, 168)
-            // Split-only model, 24 s whole against 45-60 s by sifting.
+            // HiGHS too, since its rounds keep one model and start from
+            // the last basis (`sifting::kept`), from more columns: see
+            // `HIGHS_MIN_COLUMNS`.
             #[cfg(feature = "highs")]
-            ColumnGeneration::Auto if backend == Backend::Highs => false,
+            ColumnGeneration::Auto if backend == Backend::Highs => columns >= HIGHS_MIN_COLUMNS,
             ColumnGeneration::Auto => columns >= sifting::MIN_COLUMNS,
             ColumnGeneration::Always => true,
             ColumnGeneration::Never => false,
