@@ -8,7 +8,7 @@
 //! (HiGHS is chosen by `Backend::Auto` when compiled in). The LP sizes and
 //! peak memory are printed by `cargo run --release --example scale_table`.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use geoshift::synth::{bench_sizes, generate, Params};
 use geoshift::{
     evaluate, Backend, ColumnGeneration, Greedy, Local, Optimal, Problem, Replan, Scheduler, Series,
@@ -145,7 +145,9 @@ fn benches(c: &mut Criterion) {
     // 45 minutes).
     if std::env::var_os("GEOSHIFT_BENCH_FLEET").is_some() {
         let mut anytime = c.benchmark_group("anytime");
-        anytime.sample_size(10);
+        // One solve per sample, ten in all (criterion's linear sampling
+        // ran 21 to 110 of them, up to 35 minutes).
+        anytime.sample_size(10).sampling_mode(SamplingMode::Flat);
         let size = &bench_sizes()[5];
         let p = problem(size);
         for backend in Backend::available() {
@@ -156,7 +158,8 @@ fn benches(c: &mut Criterion) {
                 "clarabel" => (120, 1e-3),
                 _ => continue,
             };
-            anytime.measurement_time(Duration::from_secs(10 * limit + 60));
+            // Flat sampling with a short target: one solve a sample.
+            anytime.measurement_time(Duration::from_secs(limit / 12));
             let id = BenchmarkId::new(format!("{backend}/{limit}s"), label(size));
             anytime.bench_with_input(id, &p, |b, p| {
                 b.iter(|| {
