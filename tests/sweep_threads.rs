@@ -226,21 +226,40 @@ fn a_cancel_ends_every_thread_at_its_next_point() {
     assert!(!curve.points.is_empty() && curve.points.len() <= 2);
 }
 
-/// A thread that panics (here its point hook, at the setting 60) ends the
-/// sweep with a typed error carrying the panic's message, not a panic in
-/// the caller's thread.
+/// A thread that panics (here its point hook, at the second thread's
+/// first setting, 60) ends the sweep with a typed error carrying the
+/// panic's message, not a panic in the caller's thread, and the other
+/// thread stops at its next point: its run (0, 20, 40) waits for the
+/// panic before its second point, then solves no more.
 #[test]
 fn a_panicking_thread_ends_the_sweep_with_an_error() {
     let p = Problem::new(&two_regions()).unwrap();
     let prices: Vec<f64> = (0..6).map(|i| 20.0 * i as f64).collect();
+    let panicked = Arc::new(AtomicBool::new(false));
+    let (raise, wait) = (panicked.clone(), panicked);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
     let result = Sweep::new(SweepAxis::CarbonPrice(prices))
         .threads(2)
-        .on_point(|_, _, setting, _| {
+        .on_point(move |_, _, setting, _| {
+            log.lock().unwrap().push(setting);
             if setting == 60.0 {
+                raise.store(true, Ordering::SeqCst);
                 panic!("hook refuses {setting}");
+            }
+            if setting == 0.0 {
+                let clock = Instant::now();
+                while !wait.load(Ordering::SeqCst) && clock.elapsed() < Duration::from_secs(30) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                // The panicking thread's catch runs just after its hook.
+                std::thread::sleep(Duration::from_secs(1));
             }
         })
         .run(&p);
+    let mut seen = seen.lock().unwrap().clone();
+    seen.sort_by(f64::total_cmp);
+    assert_eq!(seen, [0.0, 60.0], "points solved after the panic");
     match result {
         Err(Error::Solver(f)) => {
             assert_eq!(f.status, geoshift::SolverStatus::Panicked);

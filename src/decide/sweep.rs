@@ -35,6 +35,7 @@ use crate::solve::lp::ModelSize;
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -600,7 +601,16 @@ impl Run<'_> {
                         .name("geoshift-sweep".into())
                         .spawn_scoped(scope, {
                             let r = r.clone();
-                            move || self.neighbours(r)
+                            // A panic (a bug, or the hook's) becomes the
+                            // sweep's error at once, so the other threads
+                            // stop at their next point, not at their end.
+                            move || {
+                                let run = AssertUnwindSafe(|| self.neighbours(r));
+                                std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+                                    self.failed.store(true, Ordering::Relaxed);
+                                    Err(self.panicked(panic.as_ref()))
+                                })
+                            }
                         })
                         .map_err(|_| r)
                 })
@@ -608,13 +618,11 @@ impl Run<'_> {
             handles
                 .into_iter()
                 .map(|h| match h {
-                    // A panic (a bug) ends the sweep with a typed error
-                    // rather than in the caller's thread; the other
-                    // threads stop at their next point.
-                    Ok(h) => h.join().unwrap_or_else(|panic| {
-                        self.failed.store(true, Ordering::Relaxed);
-                        Err(self.panicked(panic.as_ref()))
-                    }),
+                    // Caught in the thread (above): a join error is
+                    // left only to a panic of the catching itself.
+                    Ok(h) => h
+                        .join()
+                        .unwrap_or_else(|panic| Err(self.panicked(panic.as_ref()))),
                     // No thread to be had: this one solves that run.
                     Err(r) => self.neighbours(r),
                 })
