@@ -44,7 +44,7 @@ const ADD_SHARE_OF_NEGATIVE: usize = 4;
 const MAX_ROUNDS: usize = 40;
 /// The initial set covers this many times each job's work.
 const COVER: f64 = 3.0;
-/// On HiGHS, whose rounds start from the last basis (`kept`), a round
+/// On HiGHS, whose rounds start from the last basis (`backend::kept`), a round
 /// is cheap: the first set covers twice each job's work, and at most
 /// this many columns join per job per round, with no share of the
 /// negative ones. On the (300, 20, 168) Split-only LP (CPU seconds, one
@@ -203,11 +203,16 @@ fn tuning(backend: Backend) -> (f64, usize, bool) {
     (COVER, ADD_PER_JOB, true)
 }
 
-/// On HiGHS, one model kept across the rounds (see `kept`).
+/// On HiGHS, one model kept across the rounds (see `backend::kept`).
 #[cfg(feature = "highs")]
-fn kept_model(backend: Backend, lp: &Lp, set: &[usize], artificial: f64) -> Option<kept::Kept> {
+fn kept_model(
+    backend: Backend,
+    lp: &Lp,
+    set: &[usize],
+    artificial: f64,
+) -> Option<backend::kept::Kept> {
     match backend {
-        Backend::Highs => kept::Kept::new(lp, set, artificial),
+        Backend::Highs => backend::kept::Kept::new(lp, set, artificial),
         _ => None,
     }
 }
@@ -215,7 +220,7 @@ fn kept_model(backend: Backend, lp: &Lp, set: &[usize], artificial: f64) -> Opti
 /// One round's call: on the kept HiGHS model when there is one.
 #[cfg(feature = "highs")]
 fn solve_round(
-    kept: Option<&mut kept::Kept>,
+    kept: Option<&mut backend::kept::Kept>,
     backend: Backend,
     call: &Call,
 ) -> Result<super::backend::Outcome, Failure> {
@@ -371,171 +376,6 @@ pub(crate) fn sift(
         return stopped(best, best_bound, StopReason::MemoryBudget, MAX_ROUNDS);
     }
     full(lp, mask, backend, limits)
-}
-
-/// Column generation's rounds on one HiGHS model, kept from round to
-/// round: the columns a round adds join the model, and HiGHS starts from
-/// the last round's basis (good_lp builds a new model for every call, so
-/// each round would start from scratch).
-///
-/// Measured on the (300, 20, 168) Split-only LP (1.21 M columns, 41 k
-/// rows), release build, 2-core machine shared with other builds,
-/// 2026-12-07 (`engine_trace -- 4 highs 1e-7 600`, CPU seconds): 8 rounds
-/// to 126 k columns, proven gap 1e-15, in 11.5-11.6 s (with
-/// `HIGHS_COVER` and `HIGHS_ADD_PER_JOB`; 13.5-14.7 s with the
-/// defaults), against 30.1 s by column generation from scratch each round
-/// and 17.8-20.1 s for the whole model in one call. HiGHS on the same
-/// model read from MPS, default options, nothing of the engine around it
-/// (`examples/highs_baseline.rs`), took 23.3-23.9 s CPU to solve back to
-/// back with the 11.5-11.6 s (20.4-24.2 s over the day): 0.50×.
-#[cfg(feature = "highs")]
-mod kept {
-    use crate::solve::backend::{Failure, Outcome};
-    use crate::solve::lp::{Col, Lp, Sense};
-    use highs::{HighsModelStatus, HighsSolutionStatus};
-    use std::time::Instant;
-
-    /// The model and which of its columns stand for what.
-    pub(super) struct Kept {
-        /// `None` once a solve failed (the model is then lost).
-        model: Option<highs::Model>,
-        rows: Vec<highs::Row>,
-        /// The model's column of each column of `lp` (`usize::MAX`: not
-        /// in it yet).
-        position: Vec<usize>,
-        /// Each artificial: its job, its column and its scale (work units
-        /// at 1).
-        artificial: Vec<(usize, usize, f64)>,
-        columns: usize,
-        /// Seconds spent in HiGHS so far: its time limit counts every run
-        /// of the model.
-        spent: f64,
-    }
-
-    impl Kept {
-        /// A model with every row of `lp` and an artificial column on
-        /// the work row of each job with a column in `set` (the first
-        /// working set), as `backend::solve` builds a call.
-        /// `None` where a row no column of `set` reaches would make it
-        /// infeasible (an equality with a right-hand side, or a row
-        /// `<=` a negative value), which a call leaves out: the rounds
-        /// then run call by call.
-        pub(super) fn new(lp: &Lp, set: &[usize], usd_per_work: f64) -> Option<Kept> {
-            let mut reached = vec![false; lp.row.len()];
-            let mut jobs = vec![false; lp.job_cols.len()];
-            for &i in set {
-                for (r, _) in lp.entries(i) {
-                    reached[r] = true;
-                }
-                let (Col::Cell { job, .. } | Col::Choice { job, .. } | Col::Slack { job }) =
-                    lp.col[i];
-                jobs[job as usize] = true;
-            }
-            let mut problem = highs::ColProblem::default();
-            let mut rows = Vec::with_capacity(lp.row.len());
-            for (r, (&sense, &b)) in lp.sense.iter().zip(&lp.rhs).enumerate() {
-                let infeasible_alone = match sense {
-                    Sense::Eq => b != 0.0,
-                    Sense::Le => b < 0.0,
-                };
-                if !reached[r] && infeasible_alone {
-                    return None;
-                }
-                rows.push(match sense {
-                    Sense::Le => problem.add_row(..=b),
-                    Sense::Eq => problem.add_row(b..=b),
-                });
-            }
-            let mut model = problem.try_optimise(highs::Sense::Minimise).ok()?;
-            // As every HiGHS LP call (`backend::solve`): presolve finds
-            // nothing to remove in these models.
-            model.try_set_option("presolve", "off").ok()?;
-            let mut kept = Kept {
-                model: None,
-                rows,
-                position: vec![usize::MAX; lp.columns()],
-                artificial: Vec::new(),
-                columns: 0,
-                spent: 0.0,
-            };
-            for (j, &inc) in jobs.iter().enumerate() {
-                let wr = lp.work_row[j];
-                if inc && wr != u32::MAX {
-                    let g = lp.rhs[wr as usize].abs().max(f64::MIN_POSITIVE);
-                    model
-                        .try_add_column(usd_per_work * g, 0.0..=1.0, [(kept.rows[wr as usize], g)])
-                        .ok()?;
-                    kept.artificial.push((j, kept.columns, g));
-                    kept.columns += 1;
-                }
-            }
-            kept.model = Some(model);
-            Some(kept)
-        }
-
-        /// Adds the columns of `set` not in the model yet and solves it
-        /// from the last basis, within `limit` seconds: the outcome of a
-        /// call over `set` with artificials (values in `set`'s order).
-        pub(super) fn solve(
-            &mut self,
-            lp: &Lp,
-            set: &[usize],
-            limit: Option<f64>,
-        ) -> Result<Outcome, Failure> {
-            let lost = || Failure::Numerical("HiGHS: the kept model was lost".into());
-            let mut model = self.model.take().ok_or_else(lost)?;
-            for &i in set {
-                if self.position[i] == usize::MAX {
-                    let rows = &self.rows;
-                    let entries = lp.entries(i).map(|(r, a)| (rows[r], a));
-                    model
-                        .try_add_column(lp.cost[i], 0.0..=lp.upper[i], entries)
-                        .map_err(|e| Failure::Numerical(format!("HiGHS: {e:?}")))?;
-                    self.position[i] = self.columns;
-                    self.columns += 1;
-                }
-            }
-            if let Some(s) = limit {
-                let _ = model.try_set_option("time_limit", self.spent + s.max(0.001));
-            }
-            let clock = Instant::now();
-            let solved = model
-                .try_solve()
-                .map_err(|e| Failure::Numerical(format!("HiGHS: {e:?}")))?;
-            self.spent += clock.elapsed().as_secs_f64();
-            let stopped_early = match solved.status() {
-                HighsModelStatus::Optimal => false,
-                HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedInterrupt => true,
-                HighsModelStatus::Infeasible => return Err(Failure::Infeasible),
-                other => return Err(Failure::Numerical(format!("HiGHS: {other:?}"))),
-            };
-            if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-                return Err(if stopped_early {
-                    Failure::TimeLimit
-                } else {
-                    Failure::Numerical("HiGHS: no feasible point".into())
-                });
-            }
-            let solution = solved.get_solution();
-            let x = solution.columns();
-            let values = set.iter().map(|&i| x[self.position[i]].max(0.0)).collect();
-            let artificial = self
-                .artificial
-                .iter()
-                .map(|&(j, c, g)| (j, (x[c] * g).max(0.0)))
-                .collect();
-            // The rows are the model's own, unscaled: HiGHS's duals are
-            // in `backend::solve`'s convention as they are.
-            let duals = Some(solution.dual_rows().to_vec());
-            self.model = Some(highs::Model::from(solved));
-            Ok(Outcome {
-                values,
-                artificial,
-                duals,
-                stopped_early,
-            })
-        }
-    }
 }
 
 /// The best feasible point so far with the best bound, marked stopped; or,
