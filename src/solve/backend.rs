@@ -11,6 +11,7 @@
 
 use super::lp::{Col, Lp, ModelSize, Sense};
 pub use super::solver::{Backend, AUTO_CLARABEL_MIN_VARIABLES};
+use crate::limits::Limits;
 use good_lp::{
     variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
     Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
@@ -83,6 +84,32 @@ pub(crate) struct Call<'a> {
     pub(crate) scale_columns: bool,
     /// A known feasible point (per model column) for a MILP's warm start.
     pub(crate) initial: Option<&'a [f64]>,
+}
+
+impl<'a> Call<'a> {
+    /// An LP call over `columns` of `lp` (artificials at
+    /// `artificial_usd_per_work` per work unit, if any) within what is
+    /// left of `limits`: its time, deadline and cancel flag.
+    pub(crate) fn lp(
+        lp: &'a Lp,
+        columns: &'a [usize],
+        artificial_usd_per_work: Option<f64>,
+        limits: &'a Limits,
+    ) -> Call<'a> {
+        Call {
+            lp,
+            columns,
+            artificial_usd_per_work,
+            binary: false,
+            time_limit: limits.remaining(),
+            deadline: limits.deadline,
+            cancel: limits.cancel.as_deref(),
+            mip_gap: limits.gap,
+            mip_abs_gap_usd: 0.0,
+            scale_columns: true,
+            initial: None,
+        }
+    }
 }
 
 /// What a call returned.

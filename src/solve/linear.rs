@@ -129,22 +129,7 @@ pub(crate) fn full(
     let columns: Vec<usize> = (0..lp.columns())
         .filter(|&i| mask.is_none_or(|m| m[i]))
         .collect();
-    let out = backend::solve(
-        backend,
-        &Call {
-            lp,
-            columns: &columns,
-            artificial_usd_per_work: None,
-            binary: false,
-            time_limit: limits.remaining(),
-            deadline: limits.deadline,
-            cancel: limits.cancel.as_deref(),
-            mip_gap: limits.gap,
-            mip_abs_gap_usd: 0.0,
-            scale_columns: true,
-            initial: None,
-        },
-    )?;
+    let out = backend::solve(backend, &Call::lp(lp, &columns, None, limits))?;
     let mut x = vec![0.0; lp.columns()];
     for (&i, &v) in columns.iter().zip(&out.values) {
         x[i] = v;

@@ -257,19 +257,7 @@ pub(crate) fn sift(
             return stopped(best, best_bound, why, round - 1);
         }
         w.set.sort_unstable();
-        let call = Call {
-            lp,
-            columns: &w.set,
-            artificial_usd_per_work: Some(artificial),
-            binary: false,
-            time_limit: limits.remaining(),
-            deadline: limits.deadline,
-            cancel: limits.cancel.as_deref(),
-            mip_gap: limits.gap,
-            mip_abs_gap_usd: 0.0,
-            scale_columns: true,
-            initial: None,
-        };
+        let call = Call::lp(lp, &w.set, Some(artificial), limits);
         #[cfg(feature = "highs")]
         let out = solve_round(kept.as_mut(), backend, &call);
         #[cfg(not(feature = "highs"))]
