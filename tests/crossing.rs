@@ -25,8 +25,8 @@
 
 use geoshift::synth::{generate, Params};
 use geoshift::{
-    evaluate, explain, Backend, Error, Goal, GoalError, Greedy, Local, Optimal, Problem, Replan,
-    Scenario, Scheduler, Series, Sweep, SweepAxis,
+    evaluate, explain, Backend, ColumnGeneration, Error, Goal, GoalError, Greedy, Local, Optimal,
+    Problem, Replan, Scenario, Scheduler, Series, Sweep, SweepAxis,
 };
 use proptest::prelude::*;
 
@@ -345,6 +345,24 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         Ok(_) => {}
         // The default solver found a plan: microlp has one too.
         Err(e) => prop_assert!(false, "microlp: {e}"),
+    }
+    // The same optimum by column generation forced on (Clarabel's rounds;
+    // with HiGHS compiled in, its model kept from round to round, which
+    // `Auto` uses only from 50,000 columns).
+    let cg = Optimal::default().column_generation(ColumnGeneration::Always);
+    match cg.solve(&p) {
+        Ok(sol) if sol.proof.stopped.is_none() && base.proof.stopped.is_none() => {
+            let r = evaluate(&p, "optimal", &sol.schedule)
+                .map_err(|v| TestCaseError::fail(format!("column generation: {v}")))?;
+            prop_assert!(
+                close(r.total_usd, report.total_usd, 1e-6),
+                "column generation {} against {}",
+                r.total_usd,
+                report.total_usd
+            );
+        }
+        Ok(_) => {}
+        Err(e) => prop_assert!(!is_bug(&e), "column generation: {e}"),
     }
     // With the interruptions ignored (`geoshift risk`'s second optimum).
     let mut ignored = s.clone();
