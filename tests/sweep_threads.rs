@@ -67,8 +67,10 @@ fn same_points(a: &[SweepPoint], b: &[SweepPoint]) -> Result<(), String> {
 }
 
 /// The marketplace week (22 k columns, solved by column generation): two
-/// threads give the sequential curve, in order, each thread's first point
-/// cold and the next one warm from it.
+/// threads give the sequential curve, in order. A carbon sweep is solved
+/// by halves: the least and the greatest price first (on two threads
+/// both cold, on one the greatest from the least), then each price
+/// between two solved ones, warm from both.
 #[test]
 fn two_threads_give_the_sequential_curve_of_the_marketplace_week() {
     let week = shipped("ny-vs-marketplace.json");
@@ -87,9 +89,8 @@ fn two_threads_give_the_sequential_curve_of_the_marketplace_week() {
     );
     let warm = |c: &Curve| c.points.iter().map(|p| p.warm).collect::<Vec<_>>();
     assert_eq!(warm(&one), [false, true, true, true]);
-    // Runs of neighbours, contiguous: 0 and 50 on one thread, 100 and 200
-    // on the other.
-    assert_eq!(warm(&two), [false, true, false, true]);
+    // The two ends cold at once, 100 between them, 50 between 0 and 100.
+    assert_eq!(warm(&two), [false, true, true, false]);
     // More threads than settings: one per setting, every point cold.
     let many = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 200.0]))
         .optimal(Optimal::new(Backend::Clarabel))
@@ -230,7 +231,9 @@ fn a_cancel_ends_every_thread_at_its_next_point() {
 /// first setting, 60) ends the sweep with a typed error carrying the
 /// panic's message, not a panic in the caller's thread, and the other
 /// thread stops at its next point: its run (0, 20, 40) waits for the
-/// panic before its second point, then solves no more.
+/// panic before its second point, then solves no more. (The carbon price
+/// set as a field: a sweep in runs of neighbours; the carbon axis itself
+/// is solved by halves, next test.)
 #[test]
 fn a_panicking_thread_ends_the_sweep_with_an_error() {
     let p = Problem::new(&two_regions()).unwrap();
@@ -239,7 +242,12 @@ fn a_panicking_thread_ends_the_sweep_with_an_error() {
     let (raise, wait) = (panicked.clone(), panicked);
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
-    let result = Sweep::new(SweepAxis::CarbonPrice(prices))
+    let axis = SweepAxis::Field {
+        target: None,
+        field: "carbon_price_usd_per_t".into(),
+        values: prices,
+    };
+    let result = Sweep::new(axis)
         .threads(2)
         .on_point(move |_, _, setting, _| {
             log.lock().unwrap().push(setting);
@@ -264,6 +272,46 @@ fn a_panicking_thread_ends_the_sweep_with_an_error() {
         Err(Error::Solver(f)) => {
             assert_eq!(f.status, geoshift::SolverStatus::Panicked);
             assert!(f.message.contains("hook refuses 60"), "{}", f.message);
+        }
+        other => panic!("expected a solver failure, got {other:?}"),
+    }
+}
+
+/// The same for a carbon sweep, solved by halves: a panic at the
+/// greatest price (solved on the second thread while the first solves
+/// the least) ends the sweep with the typed error, and no price between
+/// them is solved.
+#[test]
+fn a_panicking_end_ends_a_carbon_sweep_with_an_error() {
+    let p = Problem::new(&two_regions()).unwrap();
+    let prices: Vec<f64> = (0..6).map(|i| 20.0 * i as f64).collect();
+    let panicked = Arc::new(AtomicBool::new(false));
+    let (raise, wait) = (panicked.clone(), panicked);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let result = Sweep::new(SweepAxis::CarbonPrice(prices))
+        .threads(2)
+        .on_point(move |_, _, setting, _| {
+            log.lock().unwrap().push(setting);
+            if setting == 100.0 {
+                raise.store(true, Ordering::SeqCst);
+                panic!("hook refuses {setting}");
+            }
+            if setting == 0.0 {
+                let clock = Instant::now();
+                while !wait.load(Ordering::SeqCst) && clock.elapsed() < Duration::from_secs(30) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+        })
+        .run(&p);
+    let mut seen = seen.lock().unwrap().clone();
+    seen.sort_by(f64::total_cmp);
+    assert_eq!(seen, [0.0, 100.0], "points solved after the panic");
+    match result {
+        Err(Error::Solver(f)) => {
+            assert_eq!(f.status, geoshift::SolverStatus::Panicked);
+            assert!(f.message.contains("hook refuses 100"), "{}", f.message);
         }
         other => panic!("expected a solver failure, got {other:?}"),
     }
@@ -440,4 +488,52 @@ fn a_loose_gap_sweep_does_not_repeat_its_first_plan() {
         cheap.emissions_t,
         dear.emissions_t
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// A carbon price between two solved ones is bounded by theirs (their
+    /// bounds mixed, and per region choice): on generated MILPs at the
+    /// default gap each point's total is its own cold solve's, and each
+    /// point's proven bound is at most that optimum (a bound mixed wrongly
+    /// would claim more).
+    #[test]
+    fn a_price_between_two_solved_ones_has_its_cold_optimum(
+        jobs in 2usize..6, regions in 2usize..4, slots in 2usize..6, seed in any::<u64>(),
+        threads in 1usize..3,
+    ) {
+        let scenario = generate(&Params {
+            jobs, regions, slots, pools_per_region: 2, whole_share: 0.8,
+            power_caps: false, contention: 0.3, seed,
+        });
+        let p = Problem::new(&scenario).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let optimal = Optimal::new(Backend::Clarabel);
+        let prices = vec![0.0, 150.0, 300.0, 450.0, 600.0, 1200.0, 2400.0];
+        let curve = match Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+            .optimal(optimal.clone())
+            .threads(threads)
+            .run(&p)
+        {
+            Ok(c) => c,
+            Err(Error::Infeasible(_)) => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(e.to_string())),
+        };
+        prop_assert_eq!(curve.points.len() + curve.skipped.len(), prices.len());
+        for point in &curve.points {
+            let mut s = scenario.clone();
+            s.carbon_price_usd_per_t = point.setting;
+            let q = Problem::new(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let cold = optimal.solve(&q).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let scale = cold.report.total_usd.abs().max(1.0);
+            prop_assert!(
+                (point.total_usd - cold.report.total_usd).abs() <= 1e-6 * scale,
+                "at {}: {} against the cold {}", point.setting, point.total_usd, cold.report.total_usd
+            );
+            prop_assert!(
+                point.bound <= cold.report.total_usd + 1e-7 * scale,
+                "at {}: bound {} above the cold optimum {}", point.setting, point.bound, cold.report.total_usd
+            );
+        }
+    }
 }

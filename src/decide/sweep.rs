@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// The knob a sweep turns, and its settings (solved in the order given).
@@ -189,7 +189,9 @@ pub struct SweepPoint {
     pub stopped: Option<StopReason>,
     /// Seconds this point took (model, solve, evaluation).
     pub seconds: f64,
-    /// The previous point's plan seeded this point's column generation.
+    /// A neighbour's solution seeded this point: its plan seeded column
+    /// generation, or (a carbon-price point between two solved ones) their
+    /// proofs bounded it.
     pub warm: bool,
     /// The plan (rows of indices into the swept problem, with its proof).
     pub schedule: Schedule,
@@ -502,7 +504,10 @@ impl Sweep {
             .find(|&n| self.optimal.shared(n, held).check_memory(problem).is_ok())
             .unwrap_or(1);
         run.optimal = self.optimal.shared(threads, held);
-        let chunks = run.in_threads(threads)?;
+        let chunks = match kind {
+            SweepKind::CarbonPrice => run.bisected(threads)?,
+            _ => run.in_threads(threads)?,
+        };
         let mut curve = Curve {
             kind,
             field: varied_name(&self.axis),
@@ -631,6 +636,69 @@ impl Run<'_> {
         results.into_iter().collect()
     }
 
+    /// A carbon-price sweep, its settings solved in order of value by
+    /// halves: the least and the greatest first (on two threads at once,
+    /// each cold; on one, the greatest from the least), then the setting
+    /// halfway between two solved ones, from both
+    /// ([`Optimal::between`]: a carbon price's costs are a mix of its
+    /// neighbours', so their proofs bound it), until every setting is
+    /// solved. Intervals wait on a stack shared by `threads` threads,
+    /// the last pushed first, so that a few solutions are held at once
+    /// (about two per level of halving and thread). Each setting's
+    /// neighbours depend on the settings alone, not on the threads'
+    /// timing: the curve is the same for a given number of threads. The
+    /// outcomes, in the order of the settings.
+    fn bisected(&self, threads: usize) -> Result<Vec<Vec<Outcome>>, Error> {
+        let n = self.settings.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| self.settings[a].total_cmp(&self.settings[b]));
+        let h = Halving {
+            run: self,
+            order,
+            outcomes: Mutex::new(Vec::with_capacity(n)),
+            first_error: Mutex::new(None),
+            queue: Mutex::new(Queue {
+                intervals: Vec::new(),
+                busy: 0,
+            }),
+            wake: Condvar::new(),
+        };
+        let last = n - 1;
+        let (low, high) = h.ends(threads);
+        lock(&h.queue).intervals.push((0, last, low, high));
+        let work = || {
+            h.guarded(&|| h.halve());
+            // A panic or error ends the others' waits too.
+            h.wake.notify_all();
+        };
+        if threads >= 2 {
+            std::thread::scope(|scope| {
+                for _ in 1..threads {
+                    let spawned = std::thread::Builder::new()
+                        .name("geoshift-sweep".into())
+                        .spawn_scoped(scope, work);
+                    if spawned.is_err() {
+                        break;
+                    }
+                }
+                work();
+            });
+        } else {
+            work();
+        }
+        let Halving {
+            outcomes,
+            first_error,
+            ..
+        } = h;
+        if let Some(e) = first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(e);
+        }
+        let mut outcomes = outcomes.into_inner().unwrap_or_else(|e| e.into_inner());
+        outcomes.sort_by_key(|(i, _)| *i);
+        Ok(vec![outcomes.into_iter().map(|(_, o)| o).collect()])
+    }
+
     /// A sweep thread's panic as the error the sweep returns, with the
     /// panic's message where it has one.
     fn panicked(&self, panic: &(dyn std::any::Any + Send)) -> Error {
@@ -661,7 +729,7 @@ impl Run<'_> {
                 out.push(Outcome::Stopped(why));
                 break;
             }
-            match self.point(i, previous.as_ref()) {
+            match self.point(i, previous.as_ref(), None) {
                 Ok((outcome, solution)) => {
                     let stopped = matches!(outcome, Outcome::Stopped(_));
                     out.push(outcome);
@@ -685,6 +753,7 @@ impl Run<'_> {
         &self,
         i: usize,
         previous: Option<&Solution>,
+        between: Option<(&Solution, &Solution)>,
     ) -> Result<(Outcome, Option<Solution>), Error> {
         let setting = self.settings[i];
         let scenario = self.base.scenario();
@@ -705,9 +774,13 @@ impl Run<'_> {
             }
         };
         let problem = problem.as_ref().unwrap_or(self.base);
-        let warm = previous.is_some() && seeded(&optimal, problem, self.mode);
+        let mut warm = previous.is_some() && seeded(&optimal, problem, self.mode);
         if let Some(prev) = previous {
             optimal = optimal.reuse(prev);
+        }
+        if let Some((a, b)) = between {
+            warm |= a.reuse.proven.is_some() && b.reuse.proven.is_some();
+            optimal = optimal.between(a, b);
         }
         let goal = optimal.current_goal();
         let hook = |point: Option<&SweepPoint>| {
@@ -898,6 +971,150 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: ColumnGeneration) -> bool {
     columns >= crate::solve::sifting::MIN_COLUMNS
         && crate::solve::linear::sifts(optimal.backend().resolve(&size), mode, columns)
 }
+
+/// A lock of the sweep's own, taken even where a thread panicked while
+/// holding it (the panic is the sweep's error already).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An interval of a [`Run::bisected`] sweep: positions in order of value
+/// of its two solved ends, and their solutions (none where an end has no
+/// plan).
+type Interval = (usize, usize, Option<Arc<Solution>>, Option<Arc<Solution>>);
+
+/// The intervals waiting, and how many threads are solving one.
+struct Queue {
+    intervals: Vec<Interval>,
+    busy: usize,
+}
+
+/// The state [`Run::bisected`]'s threads share.
+struct Halving<'r, 'a> {
+    run: &'r Run<'a>,
+    /// Indices of the settings in order of value.
+    order: Vec<usize>,
+    outcomes: Mutex<Vec<(usize, Outcome)>>,
+    first_error: Mutex<Option<Error>>,
+    queue: Mutex<Queue>,
+    wake: Condvar,
+}
+
+impl Halving<'_, '_> {
+    /// Solves the setting at `pos` (in order of value) from `previous`
+    /// and between `between`; keeps its outcome and returns its solution
+    /// if it has a plan. An error or a stop ends the sweep.
+    fn solve(
+        &self,
+        pos: usize,
+        previous: Option<&Solution>,
+        between: Option<(&Solution, &Solution)>,
+    ) -> Option<Arc<Solution>> {
+        let run = self.run;
+        if run.failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let i = self.order[pos];
+        let result = match run.stop() {
+            Some(why) => Ok((Outcome::Stopped(why), None)),
+            None => run.point(i, previous, between),
+        };
+        match result {
+            Ok((outcome, solution)) => {
+                if matches!(outcome, Outcome::Stopped(_)) {
+                    // The rest of the sweep is not solved.
+                    run.failed.store(true, Ordering::Relaxed);
+                }
+                lock(&self.outcomes).push((i, outcome));
+                solution.map(Arc::new)
+            }
+            Err(e) => {
+                run.failed.store(true, Ordering::Relaxed);
+                lock(&self.first_error).get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// Runs `work`, a panic in it kept as the sweep's error.
+    fn guarded(&self, work: &(dyn Fn() + Sync)) {
+        if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(work)) {
+            self.run.failed.store(true, Ordering::Relaxed);
+            lock(&self.first_error).get_or_insert(self.run.panicked(panic.as_ref()));
+        }
+    }
+
+    /// The least and the greatest setting: on two threads at once, each
+    /// cold; on one, the greatest from the least.
+    fn ends(&self, threads: usize) -> (Option<Arc<Solution>>, Option<Arc<Solution>>) {
+        let last = self.order.len() - 1;
+        let ends = Mutex::new((None, None));
+        if threads >= 2 && last > 0 {
+            std::thread::scope(|scope| {
+                let spawned = std::thread::Builder::new()
+                    .name("geoshift-sweep".into())
+                    .spawn_scoped(scope, || {
+                        self.guarded(&|| lock(&ends).1 = self.solve(last, None, None))
+                    });
+                self.guarded(&|| lock(&ends).0 = self.solve(0, None, None));
+                if spawned.is_err() {
+                    self.guarded(&|| lock(&ends).1 = self.solve(last, None, None));
+                }
+            });
+        } else {
+            self.guarded(&|| {
+                let low = self.solve(0, None, None);
+                let high = if last > 0 {
+                    self.solve(last, low.as_deref(), None)
+                } else {
+                    None
+                };
+                *lock(&ends) = (low, high);
+            });
+        }
+        ends.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One thread's work: takes the last interval pushed, solves the
+    /// setting halfway between its ends (from both) and pushes its two
+    /// halves, until no interval is left and no thread is solving one.
+    fn halve(&self) {
+        loop {
+            let mut q = lock(&self.queue);
+            let (lo, hi, a, b) = loop {
+                if self.run.failed.load(Ordering::Relaxed) {
+                    return;
+                }
+                if let Some(next) = q.intervals.pop() {
+                    q.busy += 1;
+                    break next;
+                }
+                if q.busy == 0 {
+                    return;
+                }
+                q = self.wake.wait(q).unwrap_or_else(|e| e.into_inner());
+            };
+            drop(q);
+            let mut pushed = Vec::new();
+            if hi > lo + 1 {
+                let mid = lo + (hi - lo) / 2;
+                let between = a.as_deref().zip(b.as_deref());
+                let from = a.as_deref().or(b.as_deref());
+                let m = self.solve(mid, from, between);
+                // The upper half under the lower (a stack): on one
+                // thread the settings come in order of value.
+                pushed.push((mid, hi, m.clone(), b));
+                pushed.push((lo, mid, a, m));
+            }
+            let mut q = lock(&self.queue);
+            q.intervals.extend(pushed);
+            q.busy -= 1;
+            drop(q);
+            self.wake.notify_all();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,6 +88,7 @@ impl Optimal {
                 warm_is_previous_plan: false,
                 warm_point: None,
                 warm_shape: None,
+                bracket: None,
                 fixed_duals: false,
                 resolving: false,
             },
@@ -144,6 +145,22 @@ impl Optimal {
         self.settings.warm = Some(Arc::clone(&previous.reuse.cells));
         self.settings.warm_point = Some(Arc::clone(&previous.reuse.point));
         self.settings.warm_shape = Some(previous.reuse.shape);
+        self
+    }
+
+    /// Solves a problem between two solved ones, `a` and `b`: the same
+    /// model but for its costs, each a mix of theirs (a carbon price
+    /// between theirs). Their proven bounds, mixed, bound this one with no
+    /// solver call, and their plans are plans of it: the cheaper one's
+    /// Whole choices give the first LP, and the mixed bounds per region
+    /// choice close options before the search. Where the model is not
+    /// such a mix (checked column by column) nothing of theirs is used.
+    /// Call [`Optimal::reuse`] too for their cells.
+    pub(crate) fn between(mut self, a: &Solution, b: &Solution) -> Self {
+        self.settings.bracket = match (&a.reuse.proven, &b.reuse.proven) {
+            (Some(a), Some(b)) => Some([Arc::clone(a), Arc::clone(b)]),
+            _ => None,
+        };
         self
     }
 

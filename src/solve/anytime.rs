@@ -24,6 +24,7 @@
 
 use super::backend::{self, Backend, Call, Failure};
 use super::bound::trivial_bound;
+use super::bracket;
 use super::branch::{round_choices, Assignment, Choices, Search};
 use super::cleanup::{feasible, repair};
 use super::linear::{full, solve_lp};
@@ -51,6 +52,13 @@ pub(crate) struct Plan {
     /// (a MILP's; empty otherwise): a neighbouring solve's first working
     /// set ([`crate::schedulers::Optimal`]'s reuse).
     pub(crate) relaxed_cells: Vec<(usize, usize, usize)>,
+    /// Per option of the Whole jobs: a proven lower bound on every plan
+    /// that takes it ([`pricing::floors`]; empty without Whole jobs), for
+    /// a neighbouring point ([`super::bracket`]).
+    pub(crate) floors: Vec<f64>,
+    /// Prices (duals of the all-Split relaxation's rows) it priced, for a
+    /// neighbouring point ([`super::bracket`]): the first and the last.
+    pub(crate) prices: Vec<Vec<f64>>,
 }
 
 /// Why the engine has no plan.
@@ -131,7 +139,7 @@ pub(crate) fn optimum_with(
     if !lp.has_choices() {
         return pure_lp(lp, backend, limits, report, trivial);
     }
-    let mut cells = Vec::new();
+    let mut kept = Kept::default();
     let stages = Stages {
         p,
         lp,
@@ -139,11 +147,185 @@ pub(crate) fn optimum_with(
         exact_by,
         trivial,
     };
-    let plan = whole_stages(stages, limits, report, &mut cells)?;
+    let plan = match bracket_start(lp) {
+        Some(start) if gap(start.ub, start.chord.bound) <= BRACKET_GAP_SHARE * limits.gap => {
+            bracketed(stages, start, limits, report, &mut kept)?
+        }
+        start => whole_stages(stages, (limits, start.map(|s| s.chord)), report, &mut kept)?,
+    };
     Ok(Plan {
-        relaxed_cells: cells,
+        relaxed_cells: kept.cells,
+        floors: kept.floors,
+        prices: kept.prices,
         ..plan
     })
+}
+
+/// What the stages of a MILP keep for a neighbouring solve besides the
+/// plan (see [`Plan`]'s fields of the same names).
+#[derive(Default)]
+struct Kept {
+    cells: Vec<(usize, usize, usize)>,
+    floors: Vec<f64>,
+    prices: Vec<Vec<f64>>,
+}
+
+/// What a point between two solved neighbours starts from: their mixed
+/// bounds, and the plan of theirs that is cheapest here (a plan of this
+/// model: it has their rows) and its assignment.
+struct BracketStart {
+    chord: bracket::Chord,
+    x: Vec<f64>,
+    ub: f64,
+    assignment: Assignment,
+}
+
+/// A point between two neighbours takes [`bracketed`]'s stages when the
+/// cheaper neighbour's plan is within this many times the target gap of
+/// their mixed bound; else the relaxation's ([`whole_stages`], with the
+/// mixed bounds added). At the default gap 1e-7 on the marketplace
+/// week's carbon sweep the mixed bounds are 3e-6 to 9e-5 under the
+/// optimum, and [`bracketed`]'s weaker prices left 72 to 108 assignments
+/// to search where the relaxation's left 12 to 36 (the 7 points 4.1 s
+/// CPU against 3.7 s); at `--gap 1e-3` one fixed LP proves each point.
+const BRACKET_GAP_SHARE: f64 = 10.0;
+
+/// The start of [`bracketed`], where `lp` has two neighbours whose
+/// proofs bound it ([`bracket::chord`]) and whose plans keep its rows.
+fn bracket_start(lp: &Lp) -> Option<BracketStart> {
+    let [a, b] = lp.bracket.as_ref()?;
+    let chord = bracket::chord(lp, a, b)?;
+    let choices = Choices::of(lp);
+    if chord.floors.len() != choices.count() || choices.count() == 0 {
+        return None;
+    }
+    let mut best: Option<(Vec<f64>, f64)> = None;
+    for n in [a, b] {
+        let x = lp.point_of(&n.point);
+        let ub = lp.objective_of(&x);
+        if best.as_ref().is_none_or(|(_, v)| ub < *v) && feasible(lp, &x, 1e-7) {
+            best = Some((x, ub));
+        }
+    }
+    let (x, ub) = best?;
+    let assignment = choices.assignment_of(&x)?;
+    Some(BracketStart {
+        chord,
+        x,
+        ub,
+        assignment,
+    })
+}
+
+/// The stages of a point between two solved neighbours (a sweep's):
+/// their mixed bounds ([`bracket`]) and their mixed prices stand for the
+/// relaxation; the fixed LPs start where the cheaper neighbour's plan has
+/// the Whole jobs, from the best mixed prices; the mixed floors per
+/// option and every set of prices close options; the engine's search
+/// proves what is left. On the marketplace week's carbon sweep, see the
+/// performance page.
+fn bracketed(
+    stages: Stages,
+    start: BracketStart,
+    limits: &Limits,
+    report: OnRound,
+    kept: &mut Kept,
+) -> Result<Plan, NoPlan> {
+    let Stages {
+        p,
+        lp,
+        backend,
+        exact_by,
+        trivial,
+    } = stages;
+    let BracketStart {
+        chord,
+        x,
+        ub: neighbour_ub,
+        assignment,
+    } = start;
+    let split = lp::build_split(p, lp.objective, lp.limit);
+    let choices = Choices::of(lp);
+    let mut lb = chord.bound.max(trivial);
+    let mut all_priced = Vec::new();
+    let mut best: Option<(f64, Vec<f64>)> = None;
+    for mixed in chord.prices {
+        if mixed.len() != split.row.len() {
+            continue;
+        }
+        if let Some(priced) = pricing::priced(&split, &choices, &mixed) {
+            lb = lb.max(priced.bound);
+            if best.as_ref().is_none_or(|(v, _)| priced.bound > *v) {
+                best = Some((priced.bound, mixed));
+            }
+            all_priced.push(priced);
+        }
+    }
+    report(Stage::Priced, 0, 0, None, lb);
+    let mut search = Search::new(backend, lp, &split, &choices);
+    search.seed = (0..lp.columns())
+        .filter(|&i| rounding::in_use(lp, &x, i))
+        .collect();
+    // This point's own plans first (the first at least as cheap as the
+    // neighbour's, which keeps its rows): the neighbour's plan taken as
+    // it is ended a loose-gap sweep at its neighbours' plans (see
+    // [`whole_stages`]). Ties go to the neighbour's options.
+    let work: Vec<f64> = choices
+        .taken(&assignment)
+        .iter()
+        .map(|&t| if t { 1.0 } else { 0.0 })
+        .collect();
+    let first_prices = best.map(|(_, y)| y);
+    let last;
+    (lb, last) = fixed_plans(
+        &mut search,
+        (lb, assignment, &work),
+        first_prices.clone(),
+        &mut all_priced,
+        limits,
+        report,
+    );
+    kept.prices = first_prices.into_iter().chain(last).collect();
+    if search
+        .incumbent
+        .as_ref()
+        .is_none_or(|(_, v)| neighbour_ub < *v)
+    {
+        report(Stage::Rounded, 1, 0, Some(neighbour_ub), lb);
+        search.incumbent = Some((x, neighbour_ub));
+    }
+    kept.floors = chord.floors;
+    raise(&mut kept.floors, &pricing::floors(&choices, &all_priced));
+    let done = search
+        .incumbent
+        .as_ref()
+        .is_some_and(|(_, ub)| gap(*ub, lb) <= limits.gap);
+    if done || exact_by == ExactBy::Skip {
+        return finish(search.incumbent, lb, None);
+    }
+    if let Some(why) = limits.stop() {
+        return finish(search.incumbent, lb, Some(why));
+    }
+    let stage = ExactStage {
+        p,
+        lp,
+        backend,
+        exact_by,
+        all_priced: &all_priced,
+        floors: &kept.floors,
+        root_work: None,
+    };
+    exact_stage(search, lb, stage, limits, report)
+}
+
+/// Each floor raised to the other's where both are given (an option's
+/// best proven bound of two).
+fn raise(floors: &mut [f64], by: &[f64]) {
+    if by.len() == floors.len() {
+        for (f, b) in floors.iter_mut().zip(by) {
+            *f = f.max(*b);
+        }
+    }
 }
 
 /// What [`whole_stages`] solves, and how.
@@ -159,9 +341,9 @@ struct Stages<'a> {
 /// `cells` is set to the cells of the relaxation's point.
 fn whole_stages(
     stages: Stages,
-    limits: &Limits,
+    (limits, chord): (&Limits, Option<bracket::Chord>),
     report: OnRound,
-    cells: &mut Vec<(usize, usize, usize)>,
+    kept: &mut Kept,
 ) -> Result<Plan, NoPlan> {
     let Stages {
         p,
@@ -185,7 +367,7 @@ fn whole_stages(
     // from the cells in use alone ([`rounding::in_use`]) took more rounds
     // (the marketplace week's 7-point sweep 4.06-4.10 s CPU against
     // 3.64-3.68 s, back to back).
-    *cells = (0..split.columns())
+    kept.cells = (0..split.columns())
         .filter(|&i| split_x[i] > 0.0)
         .filter_map(|i| match split.col[i] {
             Col::Cell { job, pool, slot } => Some((job as usize, pool as usize, slot as usize)),
@@ -203,6 +385,13 @@ fn whole_stages(
             lb = priced.bound;
             report(Stage::Priced, 0, 0, None, lb);
         }
+    }
+    // Two neighbours' mixed bounds ([`bracket`]), where they are higher.
+    let (chord_floors, chord_bound) =
+        chord.map_or((Vec::new(), f64::NEG_INFINITY), |c| (c.floors, c.bound));
+    if chord_bound > lb {
+        lb = chord_bound;
+        report(Stage::Priced, 0, 0, None, lb);
     }
     let mut search = Search::new(backend, lp, &split, &choices);
     // Stage 2: every Whole job in one option, first at once by rounding
@@ -247,14 +436,16 @@ fn whole_stages(
     // Every set of prices priced so far: each may close options before
     // the exact stage ([`pricing::close`]).
     let mut all_priced: Vec<pricing::Priced> = priced.into_iter().collect();
-    lb = fixed_plans(
+    let last;
+    (lb, last) = fixed_plans(
         &mut search,
         (lb, next, &work),
-        split_duals,
+        split_duals.clone(),
         &mut all_priced,
         limits,
         report,
     );
+    kept.prices = split_duals.into_iter().chain(last).collect();
     // A neighbour's plan (a sweep's previous point), where it keeps
     // every row of this model: the incumbent when it is cheaper than the
     // point's own fixed plans. Only after them: taken before, it ended a
@@ -271,6 +462,8 @@ fn whole_stages(
             search.incumbent = Some((x, ub));
         }
     }
+    kept.floors = pricing::floors(&choices, &all_priced);
+    raise(&mut kept.floors, &chord_floors);
     if done(&search, lb) {
         return finish(search.incumbent, lb, None);
     }
@@ -287,7 +480,8 @@ fn whole_stages(
         backend,
         exact_by,
         all_priced: &all_priced,
-        root_work,
+        floors: &chord_floors,
+        root_work: Some(root_work),
     };
     exact_stage(search, lb, stage, limits, report)
 }
@@ -302,7 +496,7 @@ fn whole_stages(
 /// and +$92), where the averaged prices moved 13 and found a plan $1,577
 /// cheaper (0.1 %); a fixed LP's own duals proved the optimum of the
 /// 100×10×48 MILP in its third round. Every set of prices is added to
-/// `all_priced`; returns the bound.
+/// `all_priced`; returns the bound and the last prices.
 fn fixed_plans(
     search: &mut Search,
     (mut lb, mut next, work): (f64, Assignment, &[f64]),
@@ -310,7 +504,7 @@ fn fixed_plans(
     all_priced: &mut Vec<pricing::Priced>,
     limits: &Limits,
     report: OnRound,
-) -> f64 {
+) -> (f64, Option<Vec<f64>>) {
     let (lp, split, choices) = (search.milp, search.split, search.choices);
     let done = |search: &Search, lb: f64| {
         search
@@ -363,7 +557,7 @@ fn fixed_plans(
         all_priced.push(p);
         prices = Some(averaged);
     }
-    lb
+    (lb, prices)
 }
 
 /// What the exact stage of [`optimum_with`] starts from besides its
@@ -375,7 +569,12 @@ struct ExactStage<'a> {
     backend: Backend,
     exact_by: ExactBy,
     all_priced: &'a [pricing::Priced],
-    root_work: Vec<f64>,
+    /// Per option, a proven bound on the plans that take it (a point
+    /// between two neighbours, [`bracketed`]; else empty).
+    floors: &'a [f64],
+    /// The relaxation's work per option; `None` where no relaxation was
+    /// solved (the search solves its root's LP).
+    root_work: Option<Vec<f64>>,
 }
 
 /// Stage 3 of [`optimum_with`]: the exact search from the best plan of
@@ -393,6 +592,7 @@ fn exact_stage(
         backend,
         exact_by,
         all_priced,
+        floors,
         root_work,
     } = stage;
     let choices = search.choices;
@@ -412,13 +612,18 @@ fn exact_stage(
     // closed by every set of prices priced so far: the exact stage
     // searches what is left (on `ny-vs-marketplace.json`, see
     // [`pricing::close`]).
-    if let Some((_, ub)) = &search.incumbent {
+    if let Some((x, ub)) = &search.incumbent {
         let mut open = vec![true; choices.count()];
-        let closed: usize = all_priced
+        let mut closed: usize = all_priced
             .iter()
             .map(|p| pricing::close(choices, p, *ub, &mut open))
             .sum();
-        if closed > 0 {
+        if !floors.is_empty() {
+            if let Some(a) = choices.assignment_of(x) {
+                closed += pricing::close_by_floors(floors, *ub, &choices.taken(&a), &mut open);
+            }
+        }
+        if closed > 0 || root_work.is_none() {
             allowed = Some(open.clone());
             search.root = Some(Some(open));
         }
@@ -490,6 +695,8 @@ pub(super) fn finish(
             stopped,
             duals: None,
             relaxed_cells: Vec::new(),
+            floors: Vec::new(),
+            prices: Vec::new(),
         }),
         (None, Some(why)) => Err(NoPlan::Stopped(why, lb)),
         (None, None) => Err(NoPlan::Infeasible),
@@ -523,6 +730,8 @@ fn pure_lp(
         stopped: r.stopped,
         duals: r.duals,
         relaxed_cells: Vec::new(),
+        floors: Vec::new(),
+        prices: Vec::new(),
     };
     // Not proven and not stopped: the solver's answer was of low
     // accuracy (an interior point's "almost solved", or a simplex point

@@ -208,6 +208,27 @@ impl Choices {
         })
     }
 
+    /// The assignment of a MILP point `x` (each job's option whose choice
+    /// column is at least 0.5), `None` where a job has no such option.
+    pub(crate) fn assignment_of(&self, x: &[f64]) -> Option<Assignment> {
+        self.jobs
+            .iter()
+            .map(|(_, opts)| {
+                let o = opts.iter().position(|o| x[o.col] >= 0.5)?;
+                u16::try_from(o).ok()
+            })
+            .collect()
+    }
+
+    /// The options `a` takes, as a flat mask over all options.
+    pub(crate) fn taken(&self, a: &[u16]) -> Vec<bool> {
+        let mut taken = vec![false; self.options];
+        for (&f, &pick) in self.first.iter().zip(a) {
+            taken[f + pick as usize] = true;
+        }
+        taken
+    }
+
     /// The MILP's columns left with each job's choice fixed as in `a`: of
     /// each Whole job, only the chosen option's column and its cells. Over
     /// this mask the one-region row forces the chosen column to 1: the LP
@@ -554,7 +575,7 @@ impl<'a> Search<'a> {
     pub(crate) fn run(
         &mut self,
         root_bound: f64,
-        root_work: Vec<f64>,
+        root_work: Option<Vec<f64>>,
         limits: &Limits,
         report: OnRound,
     ) -> Outcome {
@@ -572,7 +593,7 @@ impl<'a> Search<'a> {
             None => Node {
                 bound: root_bound,
                 allowed: vec![true; c.options],
-                work: Some(root_work),
+                work: root_work,
             },
         });
         // The least bound of the nodes closed within the target gap of

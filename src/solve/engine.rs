@@ -12,6 +12,7 @@
 
 use super::anytime::{self, NoPlan};
 use super::backend::Backend;
+use super::bracket::Proven;
 use super::cleanup::{repair, to_schedule};
 use super::duals::{duals, Duals};
 use super::linear::{sifts, solve_lp};
@@ -89,6 +90,9 @@ pub(crate) struct Reuse {
     /// The shape of its problem ([`shape_of`]): cells and columns are
     /// named by indices, which mean the same only on the same shape.
     pub(crate) shape: u64,
+    /// Its model's proof, for a point between it and another
+    /// ([`super::bracket`]): a MILP's with Whole jobs, else none.
+    pub(crate) proven: Option<Arc<Proven>>,
 }
 
 /// A fingerprint of what the indices of `p`'s cells and columns stand
@@ -144,6 +148,10 @@ pub(crate) struct Settings {
     /// The shape ([`shape_of`]) of the problem `warm` and `warm_point`
     /// come from, when a neighbour's: on another shape they are ignored.
     pub(crate) warm_shape: Option<u64>,
+    /// Two solved neighbours on either side of this problem ([`Reuse::proven`]
+    /// of each): where the model has their rows and its costs are a mix of
+    /// theirs, their proofs bound it ([`super::bracket`]).
+    pub(crate) bracket: Option<[Arc<Proven>; 2]>,
     /// For a MILP, also solve the LP with the optimum's region choices
     /// fixed and return its duals (explain's values).
     pub(crate) fixed_duals: bool,
@@ -508,6 +516,8 @@ fn build(
     if let Some(point) = s.warm_point.as_ref().filter(|_| same_shape) {
         model.warm_point = Arc::clone(point);
     }
+    // Checked against the model itself ([`bracket::chord`]).
+    model.bracket = s.bracket.clone();
     // Greedy's plan (milliseconds) seeds column generation, and stands
     // in when a limit stops the search before the LP has a plan.
     let mut greedy: Option<Result<Schedule, Error>> = None;
@@ -655,6 +665,11 @@ fn judge(
         reuse.point = model.by_col(&x);
     }
     reuse.shape = shape_of(p);
+    if !greedy_won && !plan.floors.is_empty() {
+        let point = Arc::clone(&reuse.point);
+        let proof = (plan.bound, plan.floors, plan.prices);
+        reuse.proven = Some(Arc::new(Proven::new(&model, proof, point)));
+    }
     Ok(Solution {
         // Evaluated again now that the schedule carries its proof.
         report: evaluate(p, NAME, &schedule)?,
@@ -677,6 +692,7 @@ fn reuse_of(relaxed_cells: &[(usize, usize, usize)], schedule: &Schedule) -> Reu
         cells: cells.into(),
         point: Arc::from(Vec::new()),
         shape: 0,
+        proven: None,
     }
 }
 

@@ -23,7 +23,7 @@ use crate::problem::Problem;
 use std::sync::Arc;
 
 /// What the model minimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Objective {
     /// Total cost in dollars; every job's work must be done.
     Cost,
@@ -139,7 +139,7 @@ pub(crate) enum Limit {
 }
 
 /// `<=` or `=`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Sense {
     Le,
     Eq,
@@ -191,6 +191,9 @@ pub(crate) struct Lp {
     /// nonzero columns by what they stand for: the first incumbent when
     /// it keeps this model's rows ([`Lp::point_of`]).
     pub(crate) warm_point: Arc<[(Col, f64)]>,
+    /// Two solved neighbours (a sweep's points on either side) whose
+    /// proofs may bound this model ([`super::bracket`]).
+    pub(crate) bracket: Option<[Arc<super::bracket::Proven>; 2]>,
 }
 
 /// Bytes per column and per nonzero of the engine's own matrix (a
@@ -356,6 +359,7 @@ fn build_model(p: &Problem, objective: Objective, limit: Option<Limit>, split_al
             warm_columns: Vec::new(),
             seeded: false,
             warm_point: Arc::from(Vec::new()),
+            bracket: None,
         },
         cap_row: Vec::new(),
         pow_row: Vec::new(),

@@ -31,6 +31,7 @@
 pub(crate) mod anytime;
 pub(crate) mod backend;
 pub(crate) mod bound;
+pub(crate) mod bracket;
 pub(crate) mod branch;
 pub(crate) mod cleanup;
 pub(crate) mod duals;

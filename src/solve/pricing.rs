@@ -266,6 +266,56 @@ pub(crate) fn close(choices: &Choices, priced: &Priced, ub: f64, allowed: &mut [
     closed
 }
 
+/// Per option (flat, in [`Choices`] order): the best proven lower bound
+/// that the sets `all` give on every plan with its job in that option,
+/// `bound + option_usd[o] − least option_usd of its job` as in
+/// [`close`] (`-inf` where no set gives one, `+inf` where the option
+/// cannot do its job's work). A neighbouring point's
+/// ([`super::bracket`]).
+pub(crate) fn floors(choices: &Choices, all: &[Priced]) -> Vec<f64> {
+    let mut floors = vec![f64::NEG_INFINITY; choices.count()];
+    for priced in all {
+        if !priced.bound.is_finite() {
+            continue;
+        }
+        let mut f = 0;
+        for (_, opts) in choices.options() {
+            let usd = &priced.option_usd[f..f + opts.len()];
+            let least = usd.iter().copied().fold(f64::INFINITY, f64::min);
+            if least.is_finite() {
+                for (o, &v) in usd.iter().enumerate() {
+                    let floor = priced.bound + v - least;
+                    // NaN (no bound for the option) is skipped.
+                    if floor > floors[f + o] {
+                        floors[f + o] = floor;
+                    }
+                }
+            }
+            f += opts.len();
+        }
+    }
+    floors
+}
+
+/// Closes every option (but `keep`'s) whose floor ([`floors`]) is above
+/// `ub` by more than [`close`]'s margin. Returns how many it closed.
+pub(crate) fn close_by_floors(
+    floors: &[f64],
+    ub: f64,
+    keep: &[bool],
+    allowed: &mut [bool],
+) -> usize {
+    let margin = 1e-6 * ub.abs().max(1.0);
+    let mut closed = 0;
+    for (o, &floor) in floors.iter().enumerate() {
+        if allowed[o] && !keep[o] && floor > ub + margin {
+            allowed[o] = false;
+            closed += 1;
+        }
+    }
+    closed
+}
+
 /// How many assignments of the Whole jobs `allowed` leaves (the product
 /// of each job's open options; saturating).
 pub(crate) fn assignments_left(choices: &Choices, allowed: &[bool]) -> usize {
