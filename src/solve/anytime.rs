@@ -394,6 +394,9 @@ fn whole_stages(
         report(Stage::Priced, 0, 0, None, lb);
     }
     let mut search = Search::new(backend, lp, &split, &choices);
+    search.split_seed = (0..split.columns())
+        .filter(|&i| rounding::in_use(&split, &split_x, i))
+        .collect();
     // Stage 2: every Whole job in one option, first at once by rounding
     // the relaxation's point ([`rounding`]). When the relaxation
     // already put each one wholly in one region, its point is the MILP's

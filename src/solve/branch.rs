@@ -407,6 +407,10 @@ pub(crate) struct Search<'a> {
     /// Columns every fixed LP's column generation starts from, besides
     /// its cheapest cells (the rounded plan's and the relaxation's).
     pub(crate) seed: Vec<usize>,
+    /// Columns of the all-Split relaxation every node's LP starts from
+    /// (the relaxation's cells in use): column generation then starts
+    /// near the node's optimum ([`super::linear::seeded_sifts`]).
+    pub(crate) split_seed: Vec<usize>,
     /// Duals of the last assignment's LP solved to its optimum (by a
     /// solver that gives them): its prices, for [`super::pricing`].
     pub(crate) duals: Option<Vec<f64>>,
@@ -443,6 +447,7 @@ impl<'a> Search<'a> {
             tried: HashMap::new(),
             lps: 0,
             seed: Vec::new(),
+            split_seed: Vec::new(),
             duals: None,
             probing: true,
             root: None,
@@ -730,7 +735,16 @@ impl<'a> Search<'a> {
         let mask = c.split_mask(self.split, &node.allowed);
         self.lps += 1;
         let stage = Stage::Branch;
-        match solve_lp(self.split, Some(&mask), self.backend, limits, report, stage) {
+        let seed = &self.split_seed;
+        match solve_lp_from(
+            self.split,
+            Some(&mask),
+            seed,
+            self.backend,
+            limits,
+            report,
+            stage,
+        ) {
             Ok(r) if r.stopped.is_none() && r.feasible => {
                 node.bound = node.bound.max(r.bound);
                 NodeLp::Work(c.work(self.split, &r.x))
