@@ -274,7 +274,7 @@ fn marketplace(c: &mut Criterion) {
         })
     });
     // The same sweep on two threads (the command line's default on a
-    // 2-core machine): two runs of neighbours, 3 and 4 points.
+    // 2-core machine): the two ends at once, then the prices between.
     g.bench_function("sweep7_carbon_threads2", |b| {
         b.iter(|| {
             let curve = geoshift::Sweep::new(geoshift::SweepAxis::CarbonPrice(prices.clone()))
@@ -285,6 +285,29 @@ fn marketplace(c: &mut Criterion) {
             curve
         })
     });
+    // Issue 27's item 1 (N points in one cold solve and N × 0.2 of one):
+    // one cold point (a 1-point sweep, at the default gap and at 1e-3)
+    // against the 7 points on one and two threads at 1e-3.
+    g.measurement_time(Duration::from_secs(20));
+    for (name, gap, threads, settings) in [
+        ("point_carbon0", 1e-7, 1, vec![0.0]),
+        ("point_carbon0_gap1e-3", 1e-3, 1, vec![0.0]),
+        ("sweep7_carbon_gap1e-3", 1e-3, 1, prices.clone()),
+        ("sweep7_carbon_gap1e-3_threads2", 1e-3, 2, prices.clone()),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let curve =
+                    geoshift::Sweep::new(geoshift::SweepAxis::CarbonPrice(settings.clone()))
+                        .optimal(Optimal::default().gap(gap))
+                        .threads(threads)
+                        .run(&week)
+                        .expect("the sweep runs");
+                assert_eq!(curve.points.len(), settings.len());
+                curve
+            })
+        });
+    }
     g.finish();
 }
 
