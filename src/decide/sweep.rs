@@ -488,6 +488,14 @@ impl Sweep {
         // counted twice to keep one rule).
         self.optimal.check_problems(problem, 2)?;
         let held = problem.resident_bytes();
+        // A carbon sweep by halves also holds solved points' proofs, more
+        // with more threads.
+        let held_with = |n: usize| match &self.axis {
+            SweepAxis::CarbonPrice(v) => {
+                held.saturating_add(proofs_held_bytes(problem, v.len(), n))
+            }
+            _ => held,
+        };
         // Every setting checked before any solve (a cap's points too).
         self.check(problem)?;
         let mut run = Run {
@@ -517,9 +525,12 @@ impl Sweep {
         // As many threads as the memory budget holds solves at once.
         let threads = (1..=self.threads.min(run.settings.len()).max(1))
             .rev()
-            .find(|&n| self.optimal.shared(n, held).check_memory(problem).is_ok())
+            .find(|&n| {
+                let optimal = self.optimal.shared(n, held_with(n));
+                optimal.check_memory(problem).is_ok()
+            })
             .unwrap_or(1);
-        run.optimal = self.optimal.shared(threads, held);
+        run.optimal = self.optimal.shared(threads, held_with(threads));
         let chunks = match kind {
             SweepKind::CarbonPrice => run.bisected(threads)?,
             _ => run.in_threads(threads)?,
@@ -986,6 +997,19 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: ColumnGeneration) -> bool {
     let columns = estimate.columns;
     columns >= crate::solve::sifting::MIN_COLUMNS
         && crate::solve::linear::sifts(optimal.backend().resolve(&size), mode, columns)
+}
+
+/// Bytes a carbon sweep by halves ([`Run::bisected`]) holds in solved
+/// points' proofs while it solves others, on the safe side: each proof
+/// holds its model's costs, two sets of prices and its plan (about three
+/// numbers a column), and each thread holds at most the two ends and
+/// one more per level of halving.
+fn proofs_held_bytes(p: &Problem, points: usize, threads: usize) -> usize {
+    let per_proof = 3 * 8 * lp::estimate(p).columns;
+    let levels = points.max(1).ilog2() as usize + 1;
+    per_proof
+        .saturating_mul(levels + 2)
+        .saturating_mul(threads.clamp(1, points.max(1)))
 }
 
 /// A lock of the sweep's own, taken even where a thread panicked while
