@@ -183,11 +183,16 @@ struct BracketStart {
 /// A point between two neighbours takes [`bracketed`]'s stages when the
 /// cheaper neighbour's plan is within this many times the target gap of
 /// their mixed bound; else the relaxation's ([`whole_stages`], with the
-/// mixed bounds added). At the default gap 1e-7 on the marketplace
-/// week's carbon sweep the mixed bounds are 3e-6 to 9e-5 under the
-/// optimum, and [`bracketed`]'s weaker prices left 72 to 108 assignments
-/// to search where the relaxation's left 12 to 36 (the 7 points 4.1 s
-/// CPU against 3.7 s); at `--gap 1e-3` one fixed LP proves each point.
+/// mixed bounds added). On the marketplace week's carbon sweep the mixed
+/// bounds are 3e-6 to 9e-5 under the optimum. Without the relaxation,
+/// fewer options close (72 to 108 assignments left to search, against 12
+/// to 36 with its prices), so a point far from its gap is better off with
+/// it. The 7 points, one thread, wall seconds, two runs each (release
+/// build, 2-core machine, load about 1, 2026-12-07), with this share at
+/// 0 (never), 10 and 1000 (nearly always): at `--gap 1e-4` 2.35-2.36,
+/// 1.62-1.64 and 1.61-1.62; at 1e-5 3.10-3.17, 2.67-2.72 and 2.87-2.94;
+/// at 1e-6 3.32-3.44, 3.31-3.40 and 3.90-3.92. (At 1e-3 every point
+/// takes it, at the default 1e-7 none.)
 const BRACKET_GAP_SHARE: f64 = 10.0;
 
 /// The start of [`bracketed`], where `lp` has two neighbours whose
