@@ -18,48 +18,24 @@
 //!
 //! Reads only the model ([`super::lp`]); no solver is called.
 
-use super::lp::{Col, Lp};
+use super::lp::{Col, Lp, Proven};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// A solved model's proof, kept for its neighbours: its costs, a hash of
-/// the rest of it, its proven bound, and per option of its Whole jobs a
-/// proven bound on every plan that takes that option.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Proven {
-    /// Hash of the model but its costs ([`rows_hash`]).
-    rows: u64,
-    /// The model's cost of each column.
-    costs: Arc<[f64]>,
-    /// A proven lower bound on its least objective.
-    bound: f64,
-    /// Per option (flat, in [`super::branch::Choices`] order): a proven
-    /// lower bound on every plan with its job in that option (`-inf` where
-    /// none is known); empty for a model without Whole jobs.
-    floors: Arc<[f64]>,
-    /// Prices it priced (duals of its all-Split relaxation's rows): its
-    /// first set and its last.
-    prices: Arc<[Vec<f64>]>,
-    /// Its plan, by what each column stands for ([`Lp::by_col`]).
-    pub(crate) point: Arc<[(Col, f64)]>,
-}
-
-impl Proven {
-    /// The proof of a solve of `lp`: its bound, its floors per option and
-    /// its plan.
-    pub(crate) fn new(
-        lp: &Lp,
-        (bound, floors, prices): (f64, Vec<f64>, Vec<Vec<f64>>),
-        point: Arc<[(Col, f64)]>,
-    ) -> Proven {
-        Proven {
-            rows: rows_hash(lp),
-            costs: lp.cost.as_slice().into(),
-            bound,
-            floors: floors.into(),
-            prices: prices.into(),
-            point,
-        }
+/// The proof of a solve of `lp` ([`Proven`]): its bound, its floors per
+/// option, the prices it priced and its plan.
+pub(crate) fn proven(
+    lp: &Lp,
+    (bound, floors, prices): (f64, Vec<f64>, Vec<Vec<f64>>),
+    point: Arc<[(Col, f64)]>,
+) -> Proven {
+    Proven {
+        rows: rows_hash(lp),
+        costs: lp.cost.as_slice().into(),
+        bound,
+        floors: floors.into(),
+        prices: prices.into(),
+        point,
     }
 }
 
@@ -198,10 +174,10 @@ mod tests {
         build_with(&Problem::new(&s).unwrap(), Objective::Cost, None)
     }
 
-    fn proven(lp: &Lp, bound: f64) -> Proven {
+    fn proof(lp: &Lp, bound: f64) -> Proven {
         let options = 4;
         let floors = vec![bound; options];
-        Proven::new(
+        proven(
             lp,
             (bound, floors, vec![vec![1.0, 2.0]]),
             Arc::from(Vec::new()),
@@ -211,7 +187,7 @@ mod tests {
     #[test]
     fn a_price_between_two_mixes_their_bounds() {
         let (a, b) = (model(0.0, 1.0), model(100.0, 1.0));
-        let (pa, pb) = (proven(&a, 10.0), proven(&b, 30.0));
+        let (pa, pb) = (proof(&a, 10.0), proof(&b, 30.0));
         let c = chord(&model(25.0, 1.0), &pa, &pb).unwrap();
         // t = 0.75 of the $0 end.
         assert!((c.bound - 15.0).abs() < 1e-6, "{}", c.bound);
@@ -226,7 +202,7 @@ mod tests {
     #[test]
     fn no_bound_outside_the_two_or_for_other_costs_or_rows() {
         let (a, b) = (model(0.0, 1.0), model(100.0, 1.0));
-        let (pa, pb) = (proven(&a, 10.0), proven(&b, 30.0));
+        let (pa, pb) = (proof(&a, 10.0), proof(&b, 30.0));
         // Beyond the dearer end: no mix of the two.
         assert!(chord(&model(150.0, 1.0), &pa, &pb).is_none());
         // The rent changed too: the costs are no mix of theirs.

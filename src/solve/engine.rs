@@ -12,7 +12,7 @@
 
 use super::anytime::{self, NoPlan};
 use super::backend::Backend;
-use super::bracket::Proven;
+use super::bracket;
 use super::cleanup::{repair, to_schedule};
 use super::duals::{duals, Duals};
 use super::linear::{sifts, solve_lp};
@@ -92,7 +92,7 @@ pub(crate) struct Reuse {
     pub(crate) shape: u64,
     /// Its model's proof, for a point between it and another
     /// ([`super::bracket`]): a MILP's with Whole jobs, else none.
-    pub(crate) proven: Option<Arc<Proven>>,
+    pub(crate) proven: Option<Arc<lp::Proven>>,
 }
 
 /// A fingerprint of what the indices of `p`'s cells and columns stand
@@ -151,7 +151,7 @@ pub(crate) struct Settings {
     /// Two solved neighbours on either side of this problem ([`Reuse::proven`]
     /// of each): where the model has their rows and its costs are a mix of
     /// theirs, their proofs bound it ([`super::bracket`]).
-    pub(crate) bracket: Option<[Arc<Proven>; 2]>,
+    pub(crate) bracket: Option<[Arc<lp::Proven>; 2]>,
     /// For a MILP, also solve the LP with the optimum's region choices
     /// fixed and return its duals (explain's values).
     pub(crate) fixed_duals: bool,
@@ -668,7 +668,7 @@ fn judge(
     if !greedy_won && !plan.floors.is_empty() {
         let point = Arc::clone(&reuse.point);
         let proof = (plan.bound, plan.floors, plan.prices);
-        reuse.proven = Some(Arc::new(Proven::new(&model, proof, point)));
+        reuse.proven = Some(Arc::new(bracket::proven(&model, proof, point)));
     }
     Ok(Solution {
         // Evaluated again now that the schedule carries its proof.

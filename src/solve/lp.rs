@@ -192,8 +192,31 @@ pub(crate) struct Lp {
     /// it keeps this model's rows ([`Lp::point_of`]).
     pub(crate) warm_point: Arc<[(Col, f64)]>,
     /// Two solved neighbours (a sweep's points on either side) whose
-    /// proofs may bound this model ([`super::bracket`]).
-    pub(crate) bracket: Option<[Arc<super::bracket::Proven>; 2]>,
+    /// proofs may bound this model (see `bracket.rs`).
+    pub(crate) bracket: Option<[Arc<Proven>; 2]>,
+}
+
+/// A solved model's proof, kept for its neighbours (a sweep's points on
+/// either side, see `bracket.rs`): its costs, a hash of the rest of it,
+/// its proven bound, per option of its Whole jobs a proven bound on every
+/// plan that takes that option, the prices it priced and its plan.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Proven {
+    /// Hash of the model but its costs (`bracket::rows_hash`).
+    pub(crate) rows: u64,
+    /// The model's cost of each column.
+    pub(crate) costs: Arc<[f64]>,
+    /// A proven lower bound on its least objective.
+    pub(crate) bound: f64,
+    /// Per option (flat, in the order of `branch::Choices`): a proven
+    /// lower bound on every plan with its job in that option (`-inf` where
+    /// none is known); empty for a model without Whole jobs.
+    pub(crate) floors: Arc<[f64]>,
+    /// Prices it priced (duals of its all-Split relaxation's rows): its
+    /// first set and its last.
+    pub(crate) prices: Arc<[Vec<f64>]>,
+    /// Its plan, by what each column stands for ([`Lp::by_col`]).
+    pub(crate) point: Arc<[(Col, f64)]>,
 }
 
 /// Bytes per column and per nonzero of the engine's own matrix (a

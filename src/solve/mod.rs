@@ -6,9 +6,10 @@
 //! plan, its proof, its duals and its report out.
 //!
 //! Floors, bottom up: `limits` (what bounds a solve) ← `lp` (the model,
-//! its reduced costs) ← `bound`, `backend`, `cleanup`, `duals` (each reads
-//! only the model: proven bounds; one call of a solver over a part of it;
-//! a solver's point made a plan; its duals read as values) ← `progress`
+//! its reduced costs) ← `bound`, `backend`, `cleanup`, `duals`, `bracket`
+//! (each reads only the model: proven bounds; one call of a solver over a
+//! part of it; a solver's point made a plan; its duals read as values; two
+//! solved neighbours' proofs mixed into a bound) ← `progress`
 //! (what a solve reports) ← `linear`, `sifting` (the LP optimum, whole or
 //! by column generation; they call each other) ← `branch` (the region
 //! choices and the engine's own search over them) ← `rounding` (a
