@@ -379,9 +379,11 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         Err(e) => prop_assert!(!is_bug(&e), "risk, interruptions ignored: {e}"),
     }
 
-    // A sweep of the carbon price under the goal, on two threads (one
-    // run of two neighbours, the second starting from the first's
-    // solution, and one point alone): every point a plan.
+    // A sweep of the carbon price under the goal, on two threads (by
+    // halves: $0 and $80 at once, each cold, then $40 between them, from
+    // both: their proofs mixed bound it): every point a plan, its bound
+    // at most its own cold solve's objective, and its objective at most
+    // that one's but for its own gap.
     let sweep = Sweep::new(SweepAxis::CarbonPrice(vec![0.0, 40.0, 80.0]))
         .optimal(Optimal::default().goal(goal))
         .threads(2)
@@ -392,8 +394,26 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
                 let mut priced = s.clone();
                 priced.carbon_price_usd_per_t = point.setting;
                 let pp = Problem::new(&priced).map_err(|e| TestCaseError::fail(format!("{e}")))?;
-                evaluate(&pp, "optimal", &point.schedule)
+                let r = evaluate(&pp, "optimal", &point.schedule)
                     .map_err(|v| TestCaseError::fail(format!("sweep: {v}")))?;
+                if let Ok(cold) = Optimal::default().goal(goal).solve(&pp) {
+                    let (mine, theirs) = (goal.objective_of(&r), goal.objective_of(&cold.report));
+                    let room = 1e-6 * mine.abs().max(theirs.abs()).max(1.0);
+                    prop_assert!(
+                        point.bound <= theirs + room,
+                        "sweep at {}: bound {} above a plan of {}",
+                        point.setting,
+                        point.bound,
+                        theirs
+                    );
+                    prop_assert!(
+                        mine <= theirs + point.gap.max(0.0) * mine.abs() + room,
+                        "sweep at {}: {} against a plan of {}",
+                        point.setting,
+                        mine,
+                        theirs
+                    );
+                }
             }
         }
         Err(e) => prop_assert!(!is_bug(&e), "sweep: {e}"),
