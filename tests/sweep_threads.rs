@@ -228,34 +228,31 @@ fn a_cancel_ends_every_thread_at_its_next_point() {
 }
 
 /// A thread that panics (here its point hook, at the second thread's
-/// first setting, 60) ends the sweep with a typed error carrying the
+/// first setting, 4) ends the sweep with a typed error carrying the
 /// panic's message, not a panic in the caller's thread, and the other
-/// thread stops at its next point: its run (0, 20, 40) waits for the
-/// panic before its second point, then solves no more. (The carbon price
-/// set as a field: a sweep in runs of neighbours; the carbon axis itself
-/// is solved by halves, next test.)
+/// thread stops at its next point: its run (1, 2, 3) waits for the
+/// panic before its second point, then solves no more. (A field that is
+/// no price: a sweep in runs of neighbours; a price is solved by halves,
+/// next test.)
 #[test]
 fn a_panicking_thread_ends_the_sweep_with_an_error() {
     let p = Problem::new(&two_regions()).unwrap();
-    let prices: Vec<f64> = (0..6).map(|i| 20.0 * i as f64).collect();
+    let gpus: Vec<f64> = (1..=6).map(f64::from).collect();
     let panicked = Arc::new(AtomicBool::new(false));
     let (raise, wait) = (panicked.clone(), panicked);
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
-    let axis = SweepAxis::Field {
-        target: None,
-        field: "carbon_price_usd_per_t".into(),
-        values: prices,
-    };
+    let axis = SweepAxis::vary("pool:*.gpus_per_server=1,2,3,4,5,6").unwrap();
+    assert!(matches!(&axis, SweepAxis::Field { values, .. } if *values == gpus));
     let result = Sweep::new(axis)
         .threads(2)
         .on_point(move |_, _, setting, _| {
             log.lock().unwrap().push(setting);
-            if setting == 60.0 {
+            if setting == 4.0 {
                 raise.store(true, Ordering::SeqCst);
                 panic!("hook refuses {setting}");
             }
-            if setting == 0.0 {
+            if setting == 1.0 {
                 let clock = Instant::now();
                 while !wait.load(Ordering::SeqCst) && clock.elapsed() < Duration::from_secs(30) {
                     std::thread::sleep(Duration::from_millis(5));
@@ -267,11 +264,11 @@ fn a_panicking_thread_ends_the_sweep_with_an_error() {
         .run(&p);
     let mut seen = seen.lock().unwrap().clone();
     seen.sort_by(f64::total_cmp);
-    assert_eq!(seen, [0.0, 60.0], "points solved after the panic");
+    assert_eq!(seen, [1.0, 4.0], "points solved after the panic");
     match result {
         Err(Error::Solver(f)) => {
             assert_eq!(f.status, geoshift::SolverStatus::Panicked);
-            assert!(f.message.contains("hook refuses 60"), "{}", f.message);
+            assert!(f.message.contains("hook refuses 4"), "{}", f.message);
         }
         other => panic!("expected a solver failure, got {other:?}"),
     }
@@ -536,4 +533,53 @@ proptest! {
             );
         }
     }
+}
+
+/// A price field (`rent_usd_per_hour` of every pool) is solved by halves
+/// too: on generated MILPs each point between two solved ones is warm
+/// from both, and has its own cold solve's total.
+#[test]
+fn a_rent_sweep_is_solved_by_halves_with_the_cold_optimum() {
+    let mut between = 0;
+    for seed in 0..8 {
+        let scenario = generate(&Params {
+            jobs: 3,
+            regions: 3,
+            slots: 4,
+            pools_per_region: 2,
+            whole_share: 0.8,
+            power_caps: false,
+            contention: 0.3,
+            seed,
+        });
+        let p = Problem::new(&scenario).unwrap();
+        let axis = SweepAxis::vary("pool:*.rent_usd_per_hour=0.5,1,1.5,2,4").unwrap();
+        let optimal = Optimal::new(Backend::Clarabel);
+        let curve = match Sweep::new(axis).optimal(optimal.clone()).run(&p) {
+            Ok(c) => c,
+            Err(Error::Infeasible(_)) => continue,
+            Err(e) => panic!("seed {seed}: {e}"),
+        };
+        if curve.points.len() < 5 {
+            continue; // no plan at some rent (jobs that cannot finish)
+        }
+        for point in &curve.points {
+            let mut s = scenario.clone();
+            for pool in &mut s.pools {
+                pool.rent_usd_per_hour = point.setting;
+            }
+            let cold = optimal.solve(&Problem::new(&s).unwrap()).unwrap();
+            let scale = cold.report.total_usd.abs().max(1.0);
+            assert!(
+                (point.total_usd - cold.report.total_usd).abs() <= 1e-6 * scale,
+                "seed {seed} at {}: {} against the cold {}",
+                point.setting,
+                point.total_usd,
+                cold.report.total_usd
+            );
+        }
+        // $1.5/h is solved first between $0.5 and $4, then $1 and $2.
+        between += curve.points[1..4].iter().filter(|p| p.warm).count();
+    }
+    assert!(between >= 6, "{between} points warm from two neighbours");
 }

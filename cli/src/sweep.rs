@@ -52,9 +52,9 @@ pub struct SweepArgs {
     solver: Solver,
     /// Threads that solve points at once, 1 to 256 (default: one per
     /// core): the settings are cut into that many runs of neighbours, each
-    /// point starting from the one before in its run (carbon prices: the
-    /// least and greatest at once, then each price between two solved
-    /// ones from both). Fewer run when the memory budget does not hold
+    /// point starting from the one before in its run (carbon prices and
+    /// price fields: the least and greatest at once, then each price
+    /// between two solved ones from both). Fewer run when the memory budget does not hold
     /// that many solves (said on stderr).
     #[arg(long)]
     threads: Option<usize>,

@@ -17,7 +17,8 @@
 //! [`Sweep::threads`] the points are solved in runs of neighbours, one
 //! thread each, each run's first point cold.
 //!
-//! A carbon-price sweep goes further: a price between two solved ones has
+//! A carbon-price sweep (and a sweep of a price field: a pool's rent, a
+//! link's egress price) goes further: a price between two solved ones has
 //! their rows and a mix of their costs, so the least of its plans is at
 //! least the mix of theirs (see `solve/bracket.rs`). Its settings are
 //! solved by halves, in order of value: the least and the greatest first,
@@ -362,7 +363,8 @@ impl Sweep {
     /// order and of lengths within one of each other; each run is solved
     /// on its own thread, each point after a run's first starting from
     /// the one before, and the points are returned in the order of the
-    /// settings. A carbon-price sweep is solved by halves instead (see
+    /// settings. A carbon-price sweep (or a price field's) is solved by
+    /// halves instead (see
     /// the module's text): on two threads or more its least and greatest
     /// price are solved at once, each cold, then the threads take the
     /// prices between as their two neighbours are solved. The result depends on the settings and the thread count
@@ -491,7 +493,9 @@ impl Sweep {
         // A carbon sweep by halves also holds solved points' proofs, more
         // with more threads.
         let held_with = |n: usize| match &self.axis {
-            SweepAxis::CarbonPrice(v) => {
+            SweepAxis::CarbonPrice(v) | SweepAxis::Field { values: v, .. }
+                if by_halves(&self.axis) =>
+            {
                 held.saturating_add(proofs_held_bytes(problem, v.len(), n))
             }
             _ => held,
@@ -531,9 +535,10 @@ impl Sweep {
             })
             .unwrap_or(1);
         run.optimal = self.optimal.shared(threads, held_with(threads));
-        let chunks = match kind {
-            SweepKind::CarbonPrice => run.bisected(threads)?,
-            _ => run.in_threads(threads)?,
+        let chunks = if by_halves(&self.axis) {
+            run.bisected(threads)?
+        } else {
+            run.in_threads(threads)?
         };
         let mut curve = Curve {
             kind,
@@ -997,6 +1002,26 @@ fn seeded(optimal: &Optimal, p: &Problem, mode: ColumnGeneration) -> bool {
     let columns = estimate.columns;
     columns >= crate::solve::sifting::MIN_COLUMNS
         && crate::solve::linear::sifts(optimal.backend().resolve(&size), mode, columns)
+}
+
+/// The price fields a sweep solves by halves (as the carbon price): each
+/// enters only the costs, each cost linearly, so a model between two
+/// settings has their rows and a mix of their costs ([`Run::bisected`];
+/// the engine checks it column by column all the same).
+const PRICE_FIELDS: [&str; 3] = [
+    "carbon_price_usd_per_t",
+    "rent_usd_per_hour",
+    "egress_usd_per_gb",
+];
+
+/// Whether `axis` is solved by halves ([`Run::bisected`]): the carbon
+/// price, or a price field ([`PRICE_FIELDS`]).
+fn by_halves(axis: &SweepAxis) -> bool {
+    match axis {
+        SweepAxis::CarbonPrice(_) => true,
+        SweepAxis::Field { field, .. } => PRICE_FIELDS.contains(&field.as_str()),
+        _ => false,
+    }
 }
 
 /// Bytes a carbon sweep by halves ([`Run::bisected`]) holds in solved
