@@ -314,6 +314,34 @@ fn a_panicking_end_ends_a_carbon_sweep_with_an_error() {
     }
 }
 
+/// A panic at a price between (solved by one thread while the other
+/// waits for an interval) ends a carbon sweep with the typed error too:
+/// the waiting thread hears of it and ends (a lost wake-up would hang
+/// here).
+#[test]
+fn a_panic_between_two_ends_every_thread_of_a_carbon_sweep() {
+    let p = Problem::new(&two_regions()).unwrap();
+    let prices: Vec<f64> = (0..6).map(|i| 20.0 * i as f64).collect();
+    for _ in 0..10 {
+        let result = Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+            .threads(2)
+            .on_point(|_, _, setting, _| {
+                // 60 is the first price between the two ends.
+                if setting == 60.0 {
+                    panic!("hook refuses {setting}");
+                }
+            })
+            .run(&p);
+        match result {
+            Err(Error::Solver(f)) => {
+                assert_eq!(f.status, geoshift::SolverStatus::Panicked);
+                assert!(f.message.contains("hook refuses 60"), "{}", f.message);
+            }
+            other => panic!("expected a solver failure, got {other:?}"),
+        }
+    }
+}
+
 /// The least memory budget under which `optimal` solves `p` alone.
 fn least_budget(p: &Problem) -> usize {
     let (mut lo, mut hi) = (1usize, 1usize << 40);
@@ -333,21 +361,23 @@ fn least_budget(p: &Problem) -> usize {
 /// Each thread's solve gets a share of the budget: a budget that holds
 /// two solves (and the base problem) runs two of the eight threads asked,
 /// with the sequential curve; one under a single solve refuses the sweep
-/// before anything is solved.
+/// before anything is solved. (A field that is no price: a carbon sweep
+/// also holds its solved neighbours' proofs, and runs fewer threads on
+/// the same budget.)
 #[test]
 fn the_memory_budget_runs_fewer_threads_or_refuses() {
     let p = shipped("carbon-priced-0.json");
     let one = least_budget(&p);
-    let prices = vec![0.0, 50.0, 100.0, 150.0, 200.0, 300.0];
+    let axis = || SweepAxis::vary("pool:*.gpus_per_server=1,2,3,4,6,8").unwrap();
     let sweep = |budget: usize| {
-        Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+        Sweep::new(axis())
             .optimal(Optimal::new(Backend::Microlp).memory_budget(budget))
             .threads(8)
             .run(&p)
     };
     let two = sweep(one * 5 / 2).unwrap();
     assert_eq!(two.threads, 2);
-    let alone = Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+    let alone = Sweep::new(axis())
         .optimal(Optimal::new(Backend::Microlp))
         .run(&p)
         .unwrap();
@@ -355,6 +385,14 @@ fn the_memory_budget_runs_fewer_threads_or_refuses() {
     // Room for one solve beside the base problem: one thread.
     assert_eq!(sweep(one * 2).unwrap().threads, 1);
     assert!(matches!(sweep(one / 2), Err(Error::TooLarge(_))));
+    // The carbon axis on the budget that ran two: its proofs count.
+    let prices = vec![0.0, 50.0, 100.0, 150.0, 200.0, 300.0];
+    let carbon = Sweep::new(SweepAxis::CarbonPrice(prices))
+        .optimal(Optimal::new(Backend::Microlp).memory_budget(one * 5 / 2))
+        .threads(8)
+        .run(&p)
+        .unwrap();
+    assert_eq!(carbon.threads, 1);
 }
 
 proptest! {

@@ -10,12 +10,13 @@
 //! plan, where it keeps the new model's rows, is an incumbent after the
 //! point's own fixed plans. On the marketplace week the relaxation then
 //! takes one round of column generation instead of three. Column
-//! generation runs only with Clarabel or HiGHS on a
-//! model of at least 20,000 cells; microlp and whole-model solves start
-//! their LPs from scratch, as good_lp passes no simplex basis between
-//! calls. [`SweepPoint::warm`] says which points were seeded. With
-//! [`Sweep::threads`] the points are solved in runs of neighbours, one
-//! thread each, each run's first point cold.
+//! generation runs only with Clarabel or HiGHS on a large enough model
+//! (20,000 cells; Clarabel's fixed and node LPs from 2,000); microlp and
+//! whole-model solves start their LPs from scratch, as good_lp passes no
+//! simplex basis between calls. [`SweepPoint::warm`] says which points
+//! were seeded. With [`Sweep::threads`] the points of any other axis are
+//! solved in runs of neighbours, one thread each, each run's first point
+//! cold.
 //!
 //! A carbon-price sweep (and a sweep of a price field: a pool's rent, a
 //! link's egress price) goes further: a price between two solved ones has
@@ -27,7 +28,7 @@
 //! mixed prices stand in for its relaxation where they are near enough
 //! the target gap, and close region choices before the search otherwise.
 //! On the marketplace week at `--gap 1e-3` one fixed LP then proves each
-//! price between, and on two threads the 7-point sweep costs 2.2 cold
+//! price between, and on two threads the 7-point sweep costs 2.3 cold
 //! solves (the performance page).
 
 use crate::decide::errors::SweepError;
@@ -203,8 +204,10 @@ pub struct SweepPoint {
     /// Seconds this point took (model, solve, evaluation).
     pub seconds: f64,
     /// A neighbour's solution seeded this point: its plan seeded column
-    /// generation, or (a carbon-price point between two solved ones) their
-    /// proofs bounded it.
+    /// generation, or (a price between two solved ones) both neighbours
+    /// handed over their proofs, which bound it where its costs are a mix
+    /// of theirs (checked by the engine; not under a budget, whose row
+    /// holds the costs).
     pub warm: bool,
     /// The plan (rows of indices into the swept problem, with its proof).
     pub schedule: Schedule,
@@ -461,8 +464,8 @@ impl Sweep {
     /// [`Problem::scenario`] and only those variants are validated; a cap
     /// is solved on `problem` itself. With [`Sweep::threads`] above 1, the
     /// settings are split into that many runs of neighbours, each solved
-    /// on its own thread, or for a carbon price solved by halves (see
-    /// there).
+    /// on its own thread, or for a carbon price or a price field solved
+    /// by halves (see there).
     ///
     /// # Errors
     /// [`Error::Sweep`] for a bad setting or a deadline moved past the
@@ -567,8 +570,9 @@ enum Outcome {
     Point(SweepPoint),
     /// No plan (an unreachable cap, jobs that cannot finish).
     Skipped(SkippedPoint),
-    /// A limit stopped the sweep here: this setting and the rest of its
-    /// run of neighbours are not solved.
+    /// A limit stopped the sweep here: this setting is not solved, nor the
+    /// rest of its run of neighbours (by halves: a deadline or a cancel
+    /// stops every setting not yet started).
     Stopped(StopReason),
 }
 
@@ -586,7 +590,8 @@ struct Run<'a> {
     optimal: Optimal,
     /// Settings done, for the hook's count.
     done: AtomicUsize,
-    /// A run of neighbours failed with an error: the others end too.
+    /// A point failed with an error (or a thread panicked): the other
+    /// threads end too.
     failed: AtomicBool,
 }
 
@@ -700,7 +705,10 @@ impl Run<'_> {
         lock(&h.queue).intervals.push((0, last, low, high));
         let work = || {
             h.guarded(&|| h.halve());
-            // A panic or error ends the others' waits too.
+            // A panic or error ends the others' waits too: the lock taken
+            // first, so that a thread between its check of `failed` and
+            // its wait cannot miss the news.
+            drop(lock(&h.queue));
             h.wake.notify_all();
         };
         if threads >= 2 {
@@ -1025,12 +1033,13 @@ fn by_halves(axis: &SweepAxis) -> bool {
 }
 
 /// Bytes a carbon sweep by halves ([`Run::bisected`]) holds in solved
-/// points' proofs while it solves others, on the safe side: each proof
-/// holds its model's costs, two sets of prices and its plan (about three
-/// numbers a column), and each thread holds at most the two ends and
-/// one more per level of halving.
+/// points' solutions while it solves others, on the safe side: each
+/// holds its model's costs (8 bytes a column), two sets of prices (at
+/// most 16), its plan by column meaning and its relaxation's cells (at
+/// most 24 each), and each thread holds at most the two ends and one more
+/// per level of halving. (Each point's schedule is the curve's anyway.)
 fn proofs_held_bytes(p: &Problem, points: usize, threads: usize) -> usize {
-    let per_proof = 3 * 8 * lp::estimate(p).columns;
+    let per_proof = (8 + 16 + 24 + 24) * lp::estimate(p).columns;
     let levels = points.max(1).ilog2() as usize + 1;
     per_proof
         .saturating_mul(levels + 2)
@@ -1085,11 +1094,11 @@ impl Halving<'_, '_> {
             None => run.point(i, previous, between),
         };
         match result {
+            // A stop is this setting's: a deadline or a cancel stops every
+            // setting after it at its start (above), a limit of the point's
+            // own (its memory, its nodes) leaves the others to be solved,
+            // from its other neighbour, whatever the threads' timing.
             Ok((outcome, solution)) => {
-                if matches!(outcome, Outcome::Stopped(_)) {
-                    // The rest of the sweep is not solved.
-                    run.failed.store(true, Ordering::Relaxed);
-                }
                 lock(&self.outcomes).push((i, outcome));
                 solution.map(Arc::new)
             }

@@ -342,8 +342,9 @@ struct Stages<'a> {
     trivial: f64,
 }
 
-/// The three stages of a MILP with Whole jobs (see [`optimum_with`]);
-/// `cells` is set to the cells of the relaxation's point.
+/// The three stages of a MILP with Whole jobs (see [`optimum_with`]),
+/// with two neighbours' mixed bounds where `chord` has them; `kept` is
+/// set to what a neighbouring solve reuses ([`Kept`]).
 fn whole_stages(
     stages: Stages,
     (limits, chord): (&Limits, Option<bracket::Chord>),

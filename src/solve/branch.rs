@@ -574,9 +574,10 @@ impl<'a> Search<'a> {
         Ok(true)
     }
 
-    /// The best-first search from the root (whose relaxation was solved:
-    /// its bound and its work per option), until the incumbent is within
-    /// the target gap of the least open bound, or the limits stop it.
+    /// The best-first search from the root (its bound, and its work per
+    /// option where its relaxation was solved; without, the search solves
+    /// the root's LP first), until the incumbent is within the target gap
+    /// of the least open bound, or the limits stop it.
     pub(crate) fn run(
         &mut self,
         root_bound: f64,
