@@ -53,8 +53,8 @@ pub struct SweepArgs {
     /// Threads that solve points at once, 1 to 256 (default: one per
     /// core): the settings are cut into that many runs of neighbours, each
     /// point starting from the one before in its run (carbon prices and
-    /// price fields: the least and greatest at once, then each price
-    /// between two solved ones from both). Fewer run when the memory budget does not hold
+    /// price fields at `--gap 1e-5` or looser: the least and greatest at
+    /// once, then each price between two solved ones from both). Fewer run when the memory budget does not hold
     /// that many solves (said on stderr).
     #[arg(long)]
     threads: Option<usize>,

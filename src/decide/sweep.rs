@@ -19,7 +19,8 @@
 //! cold.
 //!
 //! A carbon-price sweep (and a sweep of a price field: a pool's rent, a
-//! link's egress price) goes further: a price between two solved ones has
+//! link's egress price) at a target gap of 1e-5 or looser
+//! ([`MIN_HALVING_GAP`]) goes further: a price between two solved ones has
 //! their rows and a mix of their costs, so the least of its plans is at
 //! least the mix of theirs (see `solve/bracket.rs`). Its settings are
 //! solved by halves, in order of value: the least and the greatest first,
@@ -366,8 +367,8 @@ impl Sweep {
     /// order and of lengths within one of each other; each run is solved
     /// on its own thread, each point after a run's first starting from
     /// the one before, and the points are returned in the order of the
-    /// settings. A carbon-price sweep (or a price field's) is solved by
-    /// halves instead (see
+    /// settings. A carbon-price sweep (or a price field's) at a target gap
+    /// of 1e-5 or looser is solved by halves instead (see
     /// the module's text): on two threads or more its least and greatest
     /// price are solved at once, each cold, then the threads take the
     /// prices between as their two neighbours are solved. The result depends on the settings and the thread count
@@ -497,7 +498,7 @@ impl Sweep {
         // with more threads.
         let held_with = |n: usize| match &self.axis {
             SweepAxis::CarbonPrice(v) | SweepAxis::Field { values: v, .. }
-                if by_halves(&self.axis) =>
+                if by_halves(&self.axis, self.optimal.target_gap()) =>
             {
                 held.saturating_add(proofs_held_bytes(problem, v.len(), n))
             }
@@ -538,7 +539,7 @@ impl Sweep {
             })
             .unwrap_or(1);
         run.optimal = self.optimal.shared(threads, held_with(threads));
-        let chunks = if by_halves(&self.axis) {
+        let chunks = if by_halves(&self.axis, self.optimal.target_gap()) {
             run.bisected(threads)?
         } else {
             run.in_threads(threads)?
@@ -1022,9 +1023,27 @@ const PRICE_FIELDS: [&str; 3] = [
     "egress_usd_per_gb",
 ];
 
-/// Whether `axis` is solved by halves ([`Run::bisected`]): the carbon
-/// price, or a price field ([`PRICE_FIELDS`]).
-fn by_halves(axis: &SweepAxis) -> bool {
+/// The least target gap at which a price sweep is solved by halves: the
+/// neighbours' mixed bounds are 3e-6 to 9e-5 under the optimum on the
+/// marketplace week, of use to a point only near its gap. The 7-point
+/// sweep by halves against runs of neighbours, wall seconds on one / two
+/// threads, three runs each, back to back (release build, 2-core machine,
+/// load about 1.5, 2026-12-07): at `--gap 1e-3` 0.95-1.00 / 0.59-0.63
+/// against 1.54-1.57 / 0.88-0.89; at 1e-4 1.57-1.68 / 1.22-1.25 against
+/// 2.67-2.72 / 1.62-1.66; at 1e-5 2.64-2.67 / 1.85-1.88 against
+/// 3.13-3.18 / 1.77-1.80; at 1e-6 3.28-3.37 / 2.38-2.53 against 3.25-3.28
+/// / 2.09-2.10; at the default 1e-7 3.35-3.45 / 2.54-2.57 against
+/// 3.24-3.30 / 2.12-2.16 (there the runs of neighbours start their second
+/// run from a cheaper cold point than the greatest price).
+const MIN_HALVING_GAP: f64 = 1e-5;
+
+/// Whether `axis` is solved by halves ([`Run::bisected`]) at the target
+/// gap `gap`: the carbon price, or a price field ([`PRICE_FIELDS`]), from
+/// [`MIN_HALVING_GAP`].
+fn by_halves(axis: &SweepAxis, gap: f64) -> bool {
+    if gap < MIN_HALVING_GAP {
+        return false;
+    }
     match axis {
         SweepAxis::CarbonPrice(_) => true,
         SweepAxis::Field { field, .. } => PRICE_FIELDS.contains(&field.as_str()),
