@@ -539,6 +539,9 @@ impl Sweep {
             })
             .unwrap_or(1);
         run.optimal = self.optimal.shared(threads, held_with(threads));
+        if by_halves(&self.axis, self.optimal.target_gap()) {
+            run.optimal = run.optimal.keeping_proof();
+        }
         let chunks = if by_halves(&self.axis, self.optimal.target_gap()) {
             run.bisected(threads)?
         } else {

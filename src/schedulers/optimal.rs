@@ -91,6 +91,7 @@ impl Optimal {
                 bracket: None,
                 fixed_duals: false,
                 resolving: false,
+                keep_proof: false,
             },
             goal: Goal::LeastCost,
         }
@@ -148,7 +149,16 @@ impl Optimal {
         self
     }
 
-    /// Solves a problem between two solved ones, `a` and `b`: the same
+    /// Keeps each solution's proof (its model's costs, bound, floors per
+    /// region choice, prices and plan) for [`Optimal::between`]: a copy
+    /// that only a sweep by halves needs.
+    pub(crate) fn keeping_proof(mut self) -> Self {
+        self.settings.keep_proof = true;
+        self
+    }
+
+    /// Solves a problem between two solved ones, `a` and `b` (each with
+    /// [`Optimal::keeping_proof`]): the same
     /// model but for its costs, each a mix of theirs (a carbon price
     /// between theirs). Their proven bounds, mixed, bound this one with no
     /// solver call, and their plans are plans of it: the cheaper one's

@@ -248,7 +248,7 @@ mod solved {
                 s.carbon_price_usd_per_t = price;
                 Problem::new(&s).unwrap()
             };
-            let optimal = Optimal::new(Backend::Clarabel);
+            let optimal = Optimal::new(Backend::Clarabel).keeping_proof();
             let (Ok(a), Ok(b)) = (optimal.solve(&at(0.0)), optimal.solve(&at(600.0))) else {
                 continue;
             };

@@ -158,6 +158,10 @@ pub(crate) struct Settings {
     /// This solve re-solves, on another solver, a plan that missed work
     /// beyond repair: it does not hand over again.
     pub(crate) resolving: bool,
+    /// Keep the model's proof in the solution ([`Reuse::proven`]), for a
+    /// point between it and another (a sweep by halves): a copy of the
+    /// costs and prices that no other caller needs.
+    pub(crate) keep_proof: bool,
 }
 
 impl Settings {
@@ -665,7 +669,7 @@ fn judge(
         reuse.point = model.by_col(&x);
     }
     reuse.shape = shape_of(p);
-    if !greedy_won && !plan.floors.is_empty() {
+    if s.keep_proof && !greedy_won && !plan.floors.is_empty() {
         let point = Arc::clone(&reuse.point);
         let proof = (plan.bound, plan.floors, plan.prices);
         reuse.proven = Some(Arc::new(bracket::proven(&model, proof, point)));
