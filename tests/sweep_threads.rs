@@ -201,19 +201,30 @@ fn a_time_limit_stops_every_thread_of_a_sweep() {
     });
     let p = Problem::new(&heavy).unwrap();
     let prices: Vec<f64> = (0..8).map(|i| 10.0 * i as f64).collect();
-    for threads in [1, 2] {
+    // At the default gap in runs of neighbours, at 1e-3 by halves.
+    for (threads, gap) in [(1, 1e-7), (2, 1e-7), (1, 1e-3), (2, 1e-3)] {
         let clock = Instant::now();
+        let optimal = Optimal::new(Backend::Microlp)
+            .gap(gap)
+            .time_limit(Duration::from_secs(1));
         let curve = Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
-            .optimal(Optimal::new(Backend::Microlp).time_limit(Duration::from_secs(1)))
+            .optimal(optimal)
             .threads(threads)
             .run(&p)
             .unwrap();
         let took = clock.elapsed().as_secs_f64();
         // The limit, the solver's grace (0.5 s) and a margin for a loaded
         // machine, well below the points' own time.
-        assert!(took < 1.0 + 0.5 + 3.0, "{threads} threads: {took:.2} s");
-        assert_eq!(curve.stopped, Some(StopReason::TimeLimit), "{threads}");
-        assert!(curve.points.len() < prices.len(), "{threads}");
+        assert!(
+            took < 1.0 + 0.5 + 3.0,
+            "{threads} threads, gap {gap}: {took:.2} s"
+        );
+        assert_eq!(
+            curve.stopped,
+            Some(StopReason::TimeLimit),
+            "{threads}, {gap}"
+        );
+        assert!(curve.points.len() < prices.len(), "{threads}, {gap}");
         let settings: Vec<f64> = curve.points.iter().map(|p| p.setting).collect();
         assert!(settings.windows(2).all(|w| w[0] < w[1]), "{settings:?}");
     }
@@ -227,15 +238,24 @@ fn a_cancel_ends_every_thread_at_its_next_point() {
     let flag = Arc::new(AtomicBool::new(false));
     let raise = flag.clone();
     let prices: Vec<f64> = (0..6).map(|i| 20.0 * i as f64).collect();
-    let curve = Sweep::new(SweepAxis::CarbonPrice(prices))
-        .optimal(Optimal::default().cancel_flag(flag))
-        .threads(2)
-        .on_point(move |_, _, _, _| raise.store(true, Ordering::SeqCst))
-        .run(&p)
-        .unwrap();
-    assert_eq!(curve.stopped, Some(StopReason::Cancelled));
-    // Each thread ends the point it is solving, and starts no other.
-    assert!(!curve.points.is_empty() && curve.points.len() <= 2);
+    // At the default gap in runs of neighbours, at 1e-3 by halves (the
+    // two ends at once, then none between).
+    for gap in [1e-7, 1e-3] {
+        flag.store(false, Ordering::SeqCst);
+        let raise = raise.clone();
+        let curve = Sweep::new(SweepAxis::CarbonPrice(prices.clone()))
+            .optimal(Optimal::default().gap(gap).cancel_flag(flag.clone()))
+            .threads(2)
+            .on_point(move |_, _, _, _| raise.store(true, Ordering::SeqCst))
+            .run(&p)
+            .unwrap();
+        assert_eq!(curve.stopped, Some(StopReason::Cancelled), "gap {gap}");
+        // Each thread ends the point it is solving, and starts no other.
+        assert!(
+            !curve.points.is_empty() && curve.points.len() <= 2,
+            "gap {gap}"
+        );
+    }
 }
 
 /// A thread that panics (here its point hook, at the second thread's
@@ -417,8 +437,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     /// On generated scenarios, any thread count gives the sequential
-    /// curve: a carbon-price sweep and a cap sweep (whose tightest caps
-    /// may have no plan).
+    /// curve: a carbon-price sweep (in runs of neighbours, and by halves at
+    /// a looser gap) and a cap sweep (whose tightest caps may have no
+    /// plan).
     #[test]
     fn any_thread_count_gives_the_sequential_curve(
         jobs in 1usize..4, regions in 2usize..4, slots in 2usize..6, seed in any::<u64>(),
@@ -443,6 +464,18 @@ proptest! {
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(many.threads, threads.min(settings.len()));
         same_curve(&alone, &many).map_err(TestCaseError::fail)?;
+        // By halves (a gap of 1e-3): one thread against many, and the
+        // points against the default gap's.
+        let loose = |n: usize| {
+            Sweep::new(SweepAxis::CarbonPrice(settings.clone()))
+                .optimal(optimal.clone().gap(1e-3))
+                .threads(n)
+                .run(&p)
+        };
+        let halves = loose(1).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let halves_many = loose(threads).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        same_curve(&halves, &halves_many).map_err(TestCaseError::fail)?;
+        same_curve(&alone, &halves).map_err(TestCaseError::fail)?;
         // Caps from the least-cost plan's emissions down to none at all.
         let Some(first) = alone.points.first() else { return Ok(()) };
         let high = first.emissions_t;

@@ -175,6 +175,7 @@ struct Kept {
 /// model: it has their rows) and its assignment.
 struct BracketStart {
     chord: bracket::Chord,
+    choices: Choices,
     x: Vec<f64>,
     ub: f64,
     assignment: Assignment,
@@ -216,6 +217,7 @@ fn bracket_start(lp: &Lp) -> Option<BracketStart> {
     let assignment = choices.assignment_of(&x)?;
     Some(BracketStart {
         chord,
+        choices,
         x,
         ub,
         assignment,
@@ -245,12 +247,12 @@ fn bracketed(
     } = stages;
     let BracketStart {
         chord,
+        choices,
         x,
         ub: neighbour_ub,
         assignment,
     } = start;
     let split = lp::build_split(p, lp.objective, lp.limit);
-    let choices = Choices::of(lp);
     let mut lb = chord.bound.max(trivial);
     let mut all_priced = Vec::new();
     let mut best: Option<(f64, Vec<f64>)> = None;
@@ -316,7 +318,6 @@ fn bracketed(
         lp,
         backend,
         exact_by,
-        all_priced: &all_priced,
         floors: &kept.floors,
         root_work: None,
     };
@@ -443,7 +444,7 @@ fn whole_stages(
         None => first,
     };
     // Every set of prices priced so far: each may close options before
-    // the exact stage ([`pricing::close`]).
+    // the exact stage (their floors, [`pricing::floors`]).
     let mut all_priced: Vec<pricing::Priced> = priced.into_iter().collect();
     let last;
     (lb, last) = fixed_plans(
@@ -488,8 +489,7 @@ fn whole_stages(
         lp,
         backend,
         exact_by,
-        all_priced: &all_priced,
-        floors: &chord_floors,
+        floors: &kept.floors,
         root_work: Some(root_work),
     };
     exact_stage(search, lb, stage, limits, report)
@@ -577,9 +577,9 @@ struct ExactStage<'a> {
     lp: &'a Lp,
     backend: Backend,
     exact_by: ExactBy,
-    all_priced: &'a [pricing::Priced],
-    /// Per option, a proven bound on the plans that take it (a point
-    /// between two neighbours, [`bracketed`]; else empty).
+    /// Per option, a proven bound on the plans that take it: every set of
+    /// prices priced so far ([`pricing::floors`]), and a point between two
+    /// neighbours' mixed floors ([`bracket`]).
     floors: &'a [f64],
     /// The relaxation's work per option; `None` where no relaxation was
     /// solved (the search solves its root's LP).
@@ -600,7 +600,6 @@ fn exact_stage(
         lp,
         backend,
         exact_by,
-        all_priced,
         floors,
         root_work,
     } = stage;
@@ -618,20 +617,16 @@ fn exact_stage(
     // left with none proves there is no plan (see [`Search::probe`]).
     let mut allowed: Option<Vec<bool>> = None;
     // With a plan in hand, the options no cheaper plan can take are
-    // closed by every set of prices priced so far: the exact stage
-    // searches what is left (on `ny-vs-marketplace.json`, see
-    // [`pricing::close`]).
+    // closed by their floors (every set of prices priced so far, and the
+    // neighbours' where a point has two): the exact stage searches what
+    // is left (on `ny-vs-marketplace.json`, see [`pricing::close`]).
     if let Some((x, ub)) = &search.incumbent {
         let mut open = vec![true; choices.count()];
-        let mut closed: usize = all_priced
-            .iter()
-            .map(|p| pricing::close(choices, p, *ub, &mut open))
-            .sum();
-        if !floors.is_empty() {
-            if let Some(a) = choices.assignment_of(x) {
-                closed += pricing::close_by_floors(floors, *ub, &choices.taken(&a), &mut open);
-            }
-        }
+        let keep = match choices.assignment_of(x) {
+            Some(a) => choices.taken(&a),
+            None => vec![false; choices.count()],
+        };
+        let closed = pricing::close_by_floors(floors, *ub, &keep, &mut open);
         if closed > 0 || root_work.is_none() {
             allowed = Some(open.clone());
             search.root = Some(Some(open));

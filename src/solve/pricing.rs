@@ -243,27 +243,12 @@ fn set_prices(items: &[Item], work: f64, split: &Lp, own_mu: f64, sets: &[Vec<u3
 /// performance page).
 pub(crate) fn close(choices: &Choices, priced: &Priced, ub: f64, allowed: &mut [bool]) -> usize {
     let room = ub - priced.bound;
-    let margin = 1e-6 * ub.abs().max(1.0);
     if !room.is_finite() || room < 0.0 {
         return 0;
     }
-    let mut closed = 0;
-    let mut f = 0;
-    for (_, opts) in choices.options() {
-        let usd = &priced.option_usd[f..f + opts.len()];
-        let least = usd.iter().copied().fold(f64::INFINITY, f64::min);
-        if least.is_finite() {
-            for (o, &v) in usd.iter().enumerate() {
-                // NaN or -inf (no bound for that option) never closes.
-                if allowed[f + o] && v - least > room + margin {
-                    allowed[f + o] = false;
-                    closed += 1;
-                }
-            }
-        }
-        f += opts.len();
-    }
-    closed
+    let keep_none = vec![false; allowed.len()];
+    let floors = floors(choices, std::slice::from_ref(priced));
+    close_by_floors(&floors, ub, &keep_none, allowed)
 }
 
 /// Per option (flat, in [`Choices`] order): the best proven lower bound
@@ -298,7 +283,9 @@ pub(crate) fn floors(choices: &Choices, all: &[Priced]) -> Vec<f64> {
 }
 
 /// Closes every option (but `keep`'s) whose floor ([`floors`]) is above
-/// `ub` by more than [`close`]'s margin. Returns how many it closed.
+/// `ub` by more than a margin (1e-6 of `ub`, so that round-off never
+/// closes an option wrongly; NaN or -inf, no bound, never closes).
+/// Returns how many it closed.
 pub(crate) fn close_by_floors(
     floors: &[f64],
     ub: f64,
