@@ -45,8 +45,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             generate(&bench_sizes()[source.parse::<usize>()?])
         };
         let problem = Problem::new(&scenario)?;
-        let mut file = std::fs::File::create(path)?;
+        // Written whole or not at all: to a temporary file beside it,
+        // then renamed.
+        let part = format!("{path}.part");
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&part)?);
         let size = Optimal::default().write_mps(&problem, &mut file)?;
+        std::io::Write::flush(&mut file)?;
+        drop(file);
+        std::fs::rename(&part, path)?;
         println!(
             "wrote {path}: {} continuous + {} binary columns, {} rows",
             size.variables, size.binaries, size.constraints

@@ -287,7 +287,7 @@ fn bracketed(
     (lb, last) = fixed_plans(
         &mut search,
         (lb, assignment, &work),
-        first_prices.clone(),
+        first_prices.as_deref(),
         &mut all_priced,
         limits,
         report,
@@ -450,7 +450,7 @@ fn whole_stages(
     (lb, last) = fixed_plans(
         &mut search,
         (lb, next, &work),
-        split_duals.clone(),
+        split_duals.as_deref(),
         &mut all_priced,
         limits,
         report,
@@ -498,23 +498,25 @@ fn whole_stages(
 /// Stage 2's fixed LPs after the first assignment `next` (with the
 /// relaxation's work per option and the bound `lb`): each fixed LP's
 /// duals give a bound (any prices give one), and, averaged with the
-/// prices before them (at first the relaxation's, `prices`), the next
+/// prices before them (at first the relaxation's, `first`), the next
 /// assignment, until one repeats, the gap is met, or [`MAX_FIXED`] LPs.
 /// Averaged, because a fixed LP's own duals moved 16 to 20 of the
 /// fleet's Whole jobs at once and the plans got dearer (two rounds, +$111
 /// and +$92), where the averaged prices moved 13 and found a plan $1,577
 /// cheaper (0.1 %); a fixed LP's own duals proved the optimum of the
 /// 100×10×48 MILP in its third round. Every set of prices is added to
-/// `all_priced`; returns the bound and the last prices.
+/// `all_priced`; returns the bound and the last averaged prices (none
+/// if no fixed LP gave duals).
 fn fixed_plans(
     search: &mut Search,
     (mut lb, mut next, work): (f64, Assignment, &[f64]),
-    mut prices: Option<Vec<f64>>,
+    first: Option<&[f64]>,
     all_priced: &mut Vec<pricing::Priced>,
     limits: &Limits,
     report: OnRound,
 ) -> (f64, Option<Vec<f64>>) {
     let (lp, split, choices) = (search.milp, search.split, search.choices);
+    let mut prices: Option<Vec<f64>> = None;
     let done = |search: &Search, lb: f64| {
         search
             .incumbent
@@ -544,7 +546,7 @@ fn fixed_plans(
         let Some(own) = search.duals.take().map(|d| pricing::carried(lp, &d, split)) else {
             break;
         };
-        let averaged: Vec<f64> = match &prices {
+        let averaged: Vec<f64> = match prices.as_deref().or(first) {
             Some(before) => before
                 .iter()
                 .zip(&own)
