@@ -7,7 +7,7 @@ use super::backend::{self, Backend, Call, Failure};
 use super::bound::bound_over;
 use super::lp::Lp;
 use super::progress::{OnRound, Stage};
-use super::sifting::{self, LpResult};
+use super::sifting::{self, Enough, LpResult};
 use crate::limits::{certified_bound, ColumnGeneration, Limits, StopReason, MIN_GAP};
 
 /// The LP optimum (or the best the limits allowed) of `lp` over the
@@ -35,6 +35,38 @@ pub(crate) fn solve_lp_from(
     report: OnRound,
     stage: Stage,
 ) -> Result<LpResult, Failure> {
+    solve_lp_with(lp, (mask, seed, None), backend, limits, report, stage)
+}
+
+/// [`solve_lp`] over all columns, with column generation also ending
+/// at a round whose point is `enough` (a MILP's relaxation: see
+/// [`sifting::Enough`]).
+pub(crate) fn solve_lp_until(
+    lp: &Lp,
+    enough: Enough,
+    backend: Backend,
+    limits: &Limits,
+    report: OnRound,
+    stage: Stage,
+) -> Result<LpResult, Failure> {
+    solve_lp_with(
+        lp,
+        (None, &[], Some(enough)),
+        backend,
+        limits,
+        report,
+        stage,
+    )
+}
+
+fn solve_lp_with(
+    lp: &Lp,
+    (mask, seed, enough): (Option<&[bool]>, &[usize], Option<Enough>),
+    backend: Backend,
+    limits: &Limits,
+    report: OnRound,
+    stage: Stage,
+) -> Result<LpResult, Failure> {
     if limits.stop().is_some() {
         return Err(Failure::TimeLimit); // the caller reads why from `limits`
     }
@@ -44,7 +76,7 @@ pub(crate) fn solve_lp_from(
             || seeded_sifts(b, limits.column_generation, allowed, seed)
     };
     let result = if by_columns(backend) {
-        sifting::sift(lp, mask, seed, backend, limits, report, stage)
+        sifting::sift(lp, (mask, seed, enough), backend, limits, report, stage)
     } else {
         full(lp, mask, backend, limits)
     };
@@ -55,13 +87,15 @@ pub(crate) fn solve_lp_from(
             Some(other)
                 if limits.stop().is_none() && (limits.whole_model_fits || by_columns(other)) =>
             {
-                solve_lp_from(lp, mask, seed, other, limits, report, stage).map_err(|e| match e {
-                    Failure::Numerical(w2) => Failure::Numerical(format!(
-                        "{}: {why}; then {}: {w2}",
-                        backend.name(),
-                        other.name()
-                    )),
-                    e => e,
+                solve_lp_with(lp, (mask, seed, enough), other, limits, report, stage).map_err(|e| {
+                    match e {
+                        Failure::Numerical(w2) => Failure::Numerical(format!(
+                            "{}: {why}; then {}: {w2}",
+                            backend.name(),
+                            other.name()
+                        )),
+                        e => e,
+                    }
                 })
             }
             _ => Err(Failure::Numerical(why)),
@@ -180,4 +214,66 @@ pub(crate) fn full(
         },
         feasible: true,
     })
+}
+
+#[cfg(test)]
+mod until_tests {
+    use super::*;
+    use crate::limits::ColumnGeneration;
+    use crate::problem::Problem;
+    use crate::solve::lp::{self, Objective};
+    use crate::synth::{generate, Params};
+    use proptest::prelude::*;
+    use std::cell::Cell;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// A relaxation ended by its caller at its first feasible round
+        /// keeps a proven bound (at most the LP's optimum) and a point no
+        /// cheaper than it; a caller that never says enough gets the
+        /// optimum in as many rounds as without one.
+        #[test]
+        fn enough_ends_column_generation_with_a_proven_bound(
+            seed in 0u64..1_000,
+            whole_share in 0.0f64..0.5,
+        ) {
+            let p = Problem::new(&generate(&Params {
+                jobs: 10, regions: 4, slots: 168, whole_share, seed, contention: 0.2,
+                ..Params::default()
+            })).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let split = lp::build_split(&p, Objective::Cost, None);
+            let limits = Limits::unbounded(1e-9, ColumnGeneration::Always);
+            let none = &|_, _, _, _, _| {};
+            let solve = |enough: Option<Enough>| match enough {
+                Some(e) => solve_lp_until(&split, e, Backend::Clarabel, &limits, none, Stage::Relaxation),
+                None => solve_lp(&split, None, Backend::Clarabel, &limits, none, Stage::Relaxation),
+            };
+            let Ok(optimum) = solve(None) else { return Ok(()) };
+            prop_assume!(optimum.feasible && optimum.rounds > 1);
+            let best = split.objective_of(&optimum.x);
+            let tol = 1e-6 * best.abs().max(1.0);
+
+            // Asked at every feasible round whose gap is not proven.
+            let asked = Cell::new(0);
+            let never = |x: &[f64], objective: f64, bound: f64| {
+                asked.set(asked.get() + 1);
+                assert!((split.objective_of(x) - objective).abs() <= tol);
+                assert!(bound <= objective + tol);
+                false
+            };
+            let late = solve(Some(&never)).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert_eq!(late.rounds, optimum.rounds);
+            prop_assert!((split.objective_of(&late.x) - best).abs() <= tol);
+            // Only a round before the last helps.
+            prop_assume!(asked.get() >= 2);
+
+            let always = |_: &[f64], _: f64, _: f64| true;
+            let early = solve(Some(&always)).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert!(early.feasible);
+            prop_assert!(early.rounds < optimum.rounds, "{} rounds, as many as without", early.rounds);
+            prop_assert!(early.bound <= best + tol, "bound {} above the optimum {best}", early.bound);
+            prop_assert!(split.objective_of(&early.x) >= best - tol);
+        }
+    }
 }

@@ -22,7 +22,9 @@
 //! nothing kept each LP at a third of the size in a development run, but
 //! the bound then stalled as cells left and came back). The rounds stop
 //! when no cell prices negative, or as soon as the best plan is proven
-//! within the target gap of the bound.
+//! within the target gap of the bound, or the caller says the round's
+//! point is good enough ([`Enough`]: a MILP's relaxation, whose bound the
+//! MILP's stages raise anyway).
 
 use super::backend::{self, Backend, Call, Failure};
 use super::linear::full;
@@ -30,6 +32,11 @@ use super::lp::{Col, Lp};
 use super::memory;
 use super::progress::{OnRound, Stage};
 use crate::limits::{relative_gap, Limits, StopReason};
+
+/// Whether a round's feasible point `x`, of objective `objective`, with
+/// the best bound so far `bound`, ends column generation before its gap
+/// is proven: the point is then the answer, and the bound still proven.
+pub(crate) type Enough<'a> = &'a dyn Fn(&[f64], f64, f64) -> bool;
 
 /// Below this many allowed columns the whole model is solved at once.
 pub(crate) const MIN_COLUMNS: usize = 20_000;
@@ -233,8 +240,7 @@ fn solve_round(
 /// Column generation over the allowed columns of `lp`.
 pub(crate) fn sift(
     lp: &Lp,
-    mask: Option<&[bool]>,
-    seed: &[usize],
+    (mask, seed, enough): (Option<&[bool]>, &[usize], Option<Enough>),
     backend: Backend,
     limits: &Limits,
     report: OnRound,
@@ -317,8 +323,11 @@ pub(crate) fn sift(
             (!art_used).then_some(objective),
             best_bound,
         );
-        // Proven within the target gap: done, whatever is left to price.
-        let proven = !art_used && relative_gap(objective, best_bound) <= limits.gap;
+        // Proven within the target gap, or enough for the caller: done,
+        // whatever is left to price.
+        let proven = !art_used
+            && (relative_gap(objective, best_bound) <= limits.gap
+                || enough.is_some_and(|f| f(&result.x, objective, best_bound)));
         if !any || proven {
             if art_used {
                 // No column can help, yet some work is only done by an

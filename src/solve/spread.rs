@@ -54,7 +54,7 @@ pub(super) fn optimum(
     // gave a bound 6 % under the optimum.
     let relaxed = {
         let whole = whole_relaxation(lp, limits);
-        split_relaxation(lp, backend, &whole, report, trivial)?
+        split_relaxation(lp, None, backend, &whole, report, trivial)?
     };
     let lb = relaxed.bound;
     let mut incumbent: Option<(Vec<f64>, f64)> = None;
