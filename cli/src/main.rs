@@ -290,6 +290,13 @@ enum Command {
         /// an existing file is refused, never replaced).
         #[arg(long, value_name = "FILE.csv", requires = "variant")]
         csv: Option<PathBuf>,
+        /// Threads that plan variants at once, 1 to 256 (with --variant;
+        /// default: one per core): the variants are cut into that many
+        /// runs of neighbours, each variant's optimum starting from the
+        /// one before in its run. Fewer run when the memory budget does
+        /// not hold that many solves (said on stderr).
+        #[arg(long, requires = "variant")]
+        threads: Option<usize>,
     },
     /// Check a scenario and summarise it.
     #[command(after_help = EXAMPLES_VALIDATE)]
@@ -531,13 +538,17 @@ fn main() -> ExitCode {
             variant,
             scheduler,
             csv,
-        } if !variant.is_empty() => variants::compare(&variants::CompareVariants {
-            path: &scenario,
-            variants: &variant,
-            scheduler,
-            backend: solver.0,
-            json,
-            csv: csv.as_deref(),
+            threads,
+        } if !variant.is_empty() => sweep::threads(threads).and_then(|threads| {
+            variants::compare(&variants::CompareVariants {
+                path: &scenario,
+                variants: &variant,
+                scheduler,
+                backend: solver.0,
+                json,
+                csv: csv.as_deref(),
+                threads,
+            })
         }),
         Command::Compare {
             scenario,

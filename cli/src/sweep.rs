@@ -150,7 +150,7 @@ pub fn run(args: SweepArgs) -> Result<(), Failure> {
 
 /// The threads of `--threads` (default: the machine's cores, at most
 /// [`MAX_THREADS`]); 0 or more than [`MAX_THREADS`] is a usage error.
-fn threads(asked: Option<usize>) -> Result<usize, Failure> {
+pub(crate) fn threads(asked: Option<usize>) -> Result<usize, Failure> {
     match asked {
         Some(0) => Err(usage("--threads must be at least 1".into())),
         Some(n) if n > MAX_THREADS => Err(usage(format!(

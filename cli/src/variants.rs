@@ -349,6 +349,8 @@ pub struct CompareVariants<'a> {
     pub backend: Backend,
     pub json: bool,
     pub csv: Option<&'a Path>,
+    /// Threads that solve variants at once (at least 1).
+    pub threads: usize,
 }
 
 /// `compare FILE --variant 'NAME=OVERLAY; ...' ...`: each variant's
@@ -369,6 +371,7 @@ pub fn compare(args: &CompareVariants) -> Result<(), Failure> {
     // Every variant is checked before any is solved: a typo in the last
     // one costs no solve.
     let mut problems = Vec::with_capacity(variants.len());
+    let mut held = 0usize;
     for v in &variants {
         let named = |e: geoshift::Error| {
             let f = input_error(path, e);
@@ -378,83 +381,49 @@ pub fn compare(args: &CompareVariants) -> Result<(), Failure> {
             }
         };
         let scenario = base.clone().with_overlays(&v.overlays).map_err(named)?;
+        held = held.saturating_add(Problem::estimate_bytes(&scenario));
         let problem = build_problem(path, scenario, 1).map_err(|f| Failure {
             message: format!("variant '{}': {}", v.name, f.message),
             ..f
         })?;
         problems.push(problem);
     }
-    let mut rows = Vec::with_capacity(variants.len());
-    // The optimum of each variant starts from the one before (used only
-    // where the two have one shape: the same regions, pools and jobs).
-    let mut previous: Option<geoshift::Solution> = None;
-    for (v, problem) in variants.iter().zip(&problems) {
-        let s = scheduler(args.scheduler, args.backend, false);
-        let clock = Instant::now();
-        let mut row = VariantRow {
-            name: v.name.clone(),
-            overlays: v.overlays.iter().map(ToString::to_string).collect(),
-            scheduler: args.scheduler.name().to_string(),
-            solve_seconds: 0.0,
-            total_usd: None,
-            rent_usd: None,
-            energy_usd: None,
-            carbon_usd: None,
-            egress_usd: None,
-            unmet_usd: None,
-            energy_mwh: None,
-            emissions_t: None,
-            groups: Vec::new(),
-            saving_vs_first_usd: None,
-            saving_vs_first_pct: None,
-            proven_optimal: None,
-            error: None,
-            error_detail: None,
-            failure_code: 0,
-        };
-        let solved = match args.scheduler {
-            SchedulerName::Optimal => {
-                let mut o = crate::optimal(args.backend, false);
-                if let Some(prev) = &previous {
-                    o = o.reuse(prev);
-                }
-                o.solve(problem).map(|solution| {
-                    let seconds = clock.elapsed().as_secs_f64();
-                    let report = solution.report.clone();
-                    previous = Some(solution);
-                    (report, seconds)
+    let (threads, optimal) = optimal_in_threads(args, &problems, held);
+    if threads < args.threads.min(problems.len()) {
+        eprintln!(
+            "compare: {threads} thread(s) instead of {}: the memory budget holds {threads} solve(s) \
+             of these variants at once",
+            args.threads
+        );
+    }
+    // Runs of neighbours, one per thread: each variant's optimum starts
+    // from the one before in its run.
+    let pairs: Vec<(&Variant, &Problem)> = variants.iter().zip(&problems).collect();
+    let size = pairs.len().div_ceil(threads.max(1)).max(1);
+    let runs: Vec<Result<Vec<VariantRow>, Failure>> = if threads <= 1 {
+        vec![solve_run(args, &optimal, &pairs)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pairs
+                .chunks(size)
+                .map(|run| scope.spawn(|| solve_run(args, &optimal, run)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Failure::new(
+                            3,
+                            "internal: a variant's solve panicked".into(),
+                        ))
+                    })
                 })
-            }
-            _ => run(problem, s.as_ref()),
-        };
-        match solved {
-            Ok((r, seconds)) => {
-                row.solve_seconds = seconds;
-                row.total_usd = Some(r.total_usd);
-                row.rent_usd = Some(r.rent_usd);
-                row.energy_usd = Some(r.energy_usd);
-                row.carbon_usd = Some(r.carbon_usd);
-                row.egress_usd = Some(r.egress_usd);
-                row.unmet_usd = Some(r.unmet_usd);
-                row.energy_mwh = Some(r.energy_mwh);
-                row.emissions_t = Some(r.emissions_t);
-                row.proven_optimal = r.proven_optimal;
-                row.groups = group_shares(problem, &r);
-            }
-            Err(
-                e @ (Error::Infeasible(_)
-                | Error::Solver(_)
-                | Error::Stopped(_)
-                | Error::NotProven(_)),
-            ) => {
-                row.solve_seconds = clock.elapsed().as_secs_f64();
-                row.error = Some(e.to_string());
-                row.error_detail = serde_json::to_value(&e).ok();
-                row.failure_code = Failure::from(e).code;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        rows.push(row);
+                .collect()
+        })
+    };
+    let mut rows = Vec::with_capacity(variants.len());
+    for run in runs {
+        rows.extend(run?);
     }
     let first = rows.first().and_then(|r| r.total_usd);
     for row in &mut rows {
@@ -499,6 +468,111 @@ pub fn compare(args: &CompareVariants) -> Result<(), Failure> {
         }),
         None => Ok(()),
     }
+}
+
+/// The memory budget's share of each of up to `args.threads` solves at
+/// once, beside the variants' problems (`held` bytes): the most threads
+/// whose share still holds every variant's solve, and the optimum for
+/// each. One thread keeps the budget whole, as before.
+fn optimal_in_threads(
+    args: &CompareVariants,
+    problems: &[Problem],
+    held: usize,
+) -> (usize, geoshift::Optimal) {
+    let base = crate::optimal(args.backend, false);
+    let most = args.threads.min(problems.len()).max(1);
+    if args.scheduler != SchedulerName::Optimal {
+        return (most, base);
+    }
+    for n in (2..=most).rev() {
+        let share = geoshift::DEFAULT_MEMORY_BUDGET_BYTES.saturating_sub(held) / n;
+        let optimal = base.clone().memory_budget(share);
+        if problems.iter().all(|p| optimal.check_memory(p).is_ok()) {
+            return (n, optimal);
+        }
+    }
+    (1, base)
+}
+
+/// One run of neighbouring variants, in order, each planned by
+/// `args.scheduler` (the optimum from the one before where the two have
+/// one shape: the same regions, pools and jobs).
+fn solve_run(
+    args: &CompareVariants,
+    optimal: &geoshift::Optimal,
+    neighbours: &[(&Variant, &Problem)],
+) -> Result<Vec<VariantRow>, Failure> {
+    let mut rows = Vec::with_capacity(neighbours.len());
+    let mut previous: Option<geoshift::Solution> = None;
+    for &(v, problem) in neighbours {
+        let s = scheduler(args.scheduler, args.backend, false);
+        let clock = Instant::now();
+        let mut row = VariantRow {
+            name: v.name.clone(),
+            overlays: v.overlays.iter().map(ToString::to_string).collect(),
+            scheduler: args.scheduler.name().to_string(),
+            solve_seconds: 0.0,
+            total_usd: None,
+            rent_usd: None,
+            energy_usd: None,
+            carbon_usd: None,
+            egress_usd: None,
+            unmet_usd: None,
+            energy_mwh: None,
+            emissions_t: None,
+            groups: Vec::new(),
+            saving_vs_first_usd: None,
+            saving_vs_first_pct: None,
+            proven_optimal: None,
+            error: None,
+            error_detail: None,
+            failure_code: 0,
+        };
+        let solved = match args.scheduler {
+            SchedulerName::Optimal => {
+                let mut o = optimal.clone();
+                if let Some(prev) = &previous {
+                    o = o.reuse(prev);
+                }
+                o.solve(problem).map(|solution| {
+                    let seconds = clock.elapsed().as_secs_f64();
+                    let report = solution.report.clone();
+                    previous = Some(solution);
+                    (report, seconds)
+                })
+            }
+            _ => run(problem, s.as_ref()),
+        };
+        match solved {
+            Ok((r, seconds)) => {
+                row.solve_seconds = seconds;
+                row.total_usd = Some(r.total_usd);
+                row.rent_usd = Some(r.rent_usd);
+                row.energy_usd = Some(r.energy_usd);
+                row.carbon_usd = Some(r.carbon_usd);
+                row.egress_usd = Some(r.egress_usd);
+                row.unmet_usd = Some(r.unmet_usd);
+                row.energy_mwh = Some(r.energy_mwh);
+                row.emissions_t = Some(r.emissions_t);
+                row.proven_optimal = r.proven_optimal;
+                row.groups = group_shares(problem, &r);
+            }
+            Err(
+                e @ (Error::Infeasible(_)
+                | Error::Solver(_)
+                | Error::Stopped(_)
+                | Error::NotProven(_)),
+            ) => {
+                row.solve_seconds = clock.elapsed().as_secs_f64();
+                row.error = Some(e.to_string());
+                row.error_detail = serde_json::to_value(&e).ok();
+                row.failure_code = Failure::from(e).code;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// Every group of any row, in order of first appearance.

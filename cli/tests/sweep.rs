@@ -419,8 +419,10 @@ fn shards_on_threads_merge_into_the_unsharded_curve() {
 }
 
 /// `compare --variant` solves each variant's optimum from the one before
-/// where the two have one shape (a carbon price), and alone where they
-/// do not (a region left out): each total is the variant's own optimum.
+/// in its run where the two have one shape (a carbon price), and alone
+/// where they do not (a region left out): each total is the variant's own
+/// optimum, in the order given, on one thread or several (`--threads`:
+/// runs of neighbours, one per thread), and with every scheduler.
 /// A whole job (one region, a MILP): dirty $6.40 with no carbon price,
 /// clean $8.20 at $100/t, dirty again with the clean region left out.
 #[test]
@@ -430,36 +432,71 @@ fn compare_variants_from_their_neighbours_are_each_variants_optimum() {
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     v["jobs"][0]["placement"] = json!("whole");
     std::fs::write(&file, v.to_string()).unwrap();
-    let o = run(&[
-        "compare",
-        file.to_str().unwrap(),
-        "--json",
-        "--variant",
-        "c0=set carbon_price_usd_per_t=0",
-        "--variant",
-        "c100=set carbon_price_usd_per_t=100",
-        "--variant",
-        "dirty=set carbon_price_usd_per_t=100; without region:clean",
-        "--variant",
-        "c50=set carbon_price_usd_per_t=50",
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rows = out["variants"].as_array().or(out.as_array()).unwrap();
-    let totals: Vec<f64> = rows
-        .iter()
-        .map(|r| r["total_usd"].as_f64().unwrap())
-        .collect();
+    let names = ["c0", "c100", "dirty", "c50"];
+    let compare = |extra: &[&str]| {
+        let o = run(&[
+            &[
+                "compare",
+                file.to_str().unwrap(),
+                "--json",
+                "--variant",
+                "c0=set carbon_price_usd_per_t=0",
+                "--variant",
+                "c100=set carbon_price_usd_per_t=100",
+                "--variant",
+                "dirty=set carbon_price_usd_per_t=100; without region:clean",
+                "--variant",
+                "c50=set carbon_price_usd_per_t=50",
+            ][..],
+            extra,
+        ]
+        .concat());
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let rows = out["variants"]
+            .as_array()
+            .or(out.as_array())
+            .unwrap()
+            .clone();
+        let got: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(got, names, "{extra:?}");
+        rows.iter()
+            .map(|r| r["total_usd"].as_f64().unwrap())
+            .collect::<Vec<f64>>()
+    };
     // Dirty at $100/t: 6.4 + 100 × 0.0384; at $50/t: dirty 6.4 + 1.92 =
     // 8.32 against clean 8.0 + 0.1 = 8.10.
     let expected = [6.4, 8.2, 6.4 + 3.84, 8.1];
-    for (t, e) in totals.iter().zip(expected) {
-        assert!(close(*t, e), "{totals:?} against {expected:?}");
+    for threads in ["1", "2", "3", "4", "9"] {
+        let totals = compare(&["--threads", threads]);
+        assert_eq!(totals.len(), 4);
+        for (t, e) in totals.iter().zip(expected) {
+            assert!(
+                close(*t, e),
+                "{threads} threads: {totals:?} against {expected:?}"
+            );
+        }
     }
-    assert_eq!(totals.len(), 4);
+    assert_eq!(compare(&[]).len(), 4);
+    // Greedy on two threads plans the same as on one.
+    let greedy = |threads| compare(&["--scheduler", "greedy", "--threads", threads]);
+    assert_eq!(greedy("1"), greedy("2"));
+    // Refused before any solve.
+    for (threads, says) in [("0", "at least 1"), ("257", "at most 256")] {
+        let o = run(&[
+            "compare",
+            file.to_str().unwrap(),
+            "--variant",
+            "c0=",
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "--threads {threads}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(says));
+    }
 }
