@@ -88,9 +88,13 @@ proptest! {
         let Some(optimum) = total(&problem, &Optimal::new(Backend::Microlp)).map_err(TestCaseError::fail)? else {
             return Ok(());
         };
+        // Column generation forced on as well: its LPs (the search's
+        // leaves included) then stop at the target gap, not at their
+        // optimum, and the bound must still be proven.
+        let modes = [ColumnGeneration::Auto, ColumnGeneration::Always];
         for backend in Backend::available().iter().copied().filter(|&b| b != Backend::Auto) {
-            for gap in [0.05, geoshift::DEFAULT_GAP] {
-                let optimal = Optimal::new(backend).gap(gap);
+            for (gap, mode) in [0.05, geoshift::DEFAULT_GAP].into_iter().flat_map(|g| modes.map(|m| (g, m))) {
+                let optimal = Optimal::new(backend).gap(gap).column_generation(mode);
                 let schedule = optimal.schedule(&problem).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let r = evaluate(&problem, "optimal", &schedule).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let bound = r.bound_usd.expect("the optimum's report has a bound");

@@ -359,6 +359,13 @@ struct Stages<'a> {
 /// fleet at `--gap 1e-3` 97.9 s against 99.8 s, same plans and gaps.
 const RELAXATION_SHARE: f64 = 0.1;
 
+/// ... and once its own relative gap is at most this: a rounded plan
+/// made dear by work left undone at a high price, say, does not end it
+/// at its first round, with prices that close little (the cold
+/// marketplace week's first round, at 1.3e-2, goes on either way; its
+/// second, at 3.4e-4, ends it).
+const RELAXATION_MAX_GAP: f64 = 1e-2;
+
 /// The three stages of a MILP with Whole jobs (see [`optimum_with`]),
 /// with two neighbours' mixed bounds where `chord` has them; `kept` is
 /// set to what a neighbouring solve reuses ([`Kept`]).
@@ -423,17 +430,20 @@ fn whole_stages(
     // the relaxation's point ([`rounding`]). When the relaxation
     // already put each one wholly in one region, its point is the MILP's
     // (egress aside, which the MILP's objective charges in full) and, the
-    // relaxation being optimal, that assignment's optimum: no LP is
-    // needed. Otherwise the assignment's LP may give a better plan, if
+    // relaxation being proven within the target gap, that assignment's
+    // optimum: no LP is needed. Otherwise the assignment's LP may give a better plan, if
     // the rounded one does not already meet the gap.
     let first = choices.largest_share(&split, &split_x);
     if let Some(r) = rounding::rounded(lp, &split, &choices, &split_x, &first) {
         let ub = lp.objective_of(&r.x);
-        if r.placed == 0 {
+        if r.placed == 0 && relax_stopped.is_none() && relax_proven {
             report(Stage::Fixed, 0, 0, Some(ub), lb);
-            if relax_stopped.is_none() && relax_proven {
-                search.tried.insert(first.clone(), ub);
-            }
+            search.tried.insert(first.clone(), (ub, lb));
+        } else if r.placed == 0 {
+            // Not the assignment's optimum (the relaxation was not
+            // proven): its fixed LP may still find a cheaper plan.
+            report(Stage::Fixed, 0, 0, Some(ub), lb);
+            search.seed = rounding::support(lp, &split, &split_x, &r.x);
         } else {
             report(Stage::Rounded, 0, 0, Some(ub), lb);
             // The fixed LP starts from this plan's columns and the
@@ -515,8 +525,9 @@ fn whole_stages(
 /// memory budget already allowed twice for), solved, and whether its
 /// point is its optimum within the target gap. Column generation ends
 /// once the relaxation's own gap is at most [`RELAXATION_SHARE`] of its
-/// rounded plan's: the stages after it raise the bound by more than any
-/// further round could.
+/// rounded plan's (and at most [`RELAXATION_MAX_GAP`]): on the families
+/// measured, the stages after it raised the bound by more than further
+/// rounds would have, and their pricing takes any prices.
 fn milp_relaxation(
     (p, lp, choices): (&Problem, &Lp, &Choices),
     backend: Backend,
@@ -527,6 +538,9 @@ fn milp_relaxation(
     let mut split = lp::build_split(p, lp.objective, lp.limit);
     split.warm_like(lp);
     let enough = |x: &[f64], objective: f64, bound: f64| {
+        if !bound.is_finite() || gap(objective, bound) > RELAXATION_MAX_GAP {
+            return false;
+        }
         let first = choices.largest_share(&split, x);
         rounding::rounded(lp, &split, choices, x, &first).is_some_and(|r| {
             objective - bound <= RELAXATION_SHARE * (lp.objective_of(&r.x) - bound)
