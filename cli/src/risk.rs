@@ -118,8 +118,7 @@ pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
         .holding(held)
         .check_memory(&priced)?;
     let ignored_problem = Problem::new(&ignored).map_err(|e| input_error(path, e))?;
-    let (with, _) = run(&priced, &optimal(backend, false).holding(held))?;
-    let (without, _) = run(&ignored_problem, &optimal(backend, false).holding(held))?;
+    let (with, without) = both_optima(backend, &priced, &ignored_problem, held)?;
     let mut out = String::new();
     if args.json {
         let json = RiskJson {
@@ -145,6 +144,45 @@ pub fn risk(args: &RiskArgs) -> Result<(), Failure> {
         print(&mut out, path, &scenario, &priced, &with, &without);
     }
     emit(&out)
+}
+
+/// The optima with interruptions priced and ignored: at once on two
+/// threads where the machine has two cores and half the memory budget
+/// holds each solve (its problem included); else one after the other,
+/// each counting the other problem (`held` bytes) against the whole
+/// budget. The priced one's error comes first either way.
+fn both_optima(
+    backend: geoshift::Backend,
+    priced: &Problem,
+    ignored: &Problem,
+    held: usize,
+) -> Result<(Report, Report), Failure> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let half = geoshift::DEFAULT_MEMORY_BUDGET_BYTES / 2;
+    // Each solve its own optimum (and progress line).
+    let shared = || optimal(backend, false).memory_budget(half);
+    if cores >= 2
+        && [priced, ignored]
+            .iter()
+            .all(|p| shared().check_memory(p).is_ok())
+    {
+        let (with, without) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| run(ignored, &shared()));
+            let with = run(priced, &shared());
+            (with, other.join())
+        });
+        let (with, _) = with?;
+        let (without, _) = without.map_err(|_| {
+            Failure::new(
+                3,
+                "internal: the solve without interruptions panicked".into(),
+            )
+        })??;
+        return Ok((with, without));
+    }
+    let (with, _) = run(priced, &optimal(backend, false).holding(held))?;
+    let (without, _) = run(ignored, &optimal(backend, false).holding(held))?;
+    Ok((with, without))
 }
 
 /// The interruptions' cost against the optimum that ignores them, in %.

@@ -388,7 +388,7 @@ pub fn compare(args: &CompareVariants) -> Result<(), Failure> {
         })?;
         problems.push(problem);
     }
-    let (threads, optimal) = optimal_in_threads(args, &problems, held);
+    let (threads, share) = threads_by_memory(args, &problems, held);
     if threads < args.threads.min(problems.len()) {
         eprintln!(
             "compare: {threads} thread(s) instead of {}: the memory budget holds {threads} solve(s) \
@@ -399,14 +399,23 @@ pub fn compare(args: &CompareVariants) -> Result<(), Failure> {
     // Runs of neighbours, one per thread: each variant's optimum starts
     // from the one before in its run.
     let pairs: Vec<(&Variant, &Problem)> = variants.iter().zip(&problems).collect();
-    let size = pairs.len().div_ceil(threads.max(1)).max(1);
     let runs: Vec<Result<Vec<VariantRow>, Failure>> = if threads <= 1 {
-        vec![solve_run(args, &optimal, &pairs)]
+        vec![solve_run(args, share, &pairs)]
     } else {
+        // Exactly `threads` runs (each gets a share of the budget), the
+        // first ones a variant longer where they do not divide evenly.
+        let (size, longer) = (pairs.len() / threads, pairs.len() % threads);
+        let mut rest = &pairs[..];
+        let mut runs = Vec::with_capacity(threads);
+        for t in 0..threads {
+            let (run, after) = rest.split_at(size + usize::from(t < longer));
+            runs.push(run);
+            rest = after;
+        }
         std::thread::scope(|scope| {
-            let handles: Vec<_> = pairs
-                .chunks(size)
-                .map(|run| scope.spawn(|| solve_run(args, &optimal, run)))
+            let handles: Vec<_> = runs
+                .into_iter()
+                .map(|run| scope.spawn(move || solve_run(args, share, run)))
                 .collect();
             handles
                 .into_iter()
@@ -470,38 +479,43 @@ pub fn compare(args: &CompareVariants) -> Result<(), Failure> {
     }
 }
 
-/// The memory budget's share of each of up to `args.threads` solves at
-/// once, beside the variants' problems (`held` bytes): the most threads
-/// whose share still holds every variant's solve, and the optimum for
-/// each. One thread keeps the budget whole, as before.
-fn optimal_in_threads(
+/// The most threads, up to `args.threads`, whose share of the memory
+/// budget beside the variants' problems (`held` bytes), `(budget - held)
+/// / threads`, still holds every variant's solve, with that share (none:
+/// one thread keeps the budget whole, as before).
+fn threads_by_memory(
     args: &CompareVariants,
     problems: &[Problem],
     held: usize,
-) -> (usize, geoshift::Optimal) {
-    let base = crate::optimal(args.backend, false);
+) -> (usize, Option<usize>) {
     let most = args.threads.min(problems.len()).max(1);
     if args.scheduler != SchedulerName::Optimal {
-        return (most, base);
+        return (most, None);
     }
     for n in (2..=most).rev() {
         let share = geoshift::DEFAULT_MEMORY_BUDGET_BYTES.saturating_sub(held) / n;
-        let optimal = base.clone().memory_budget(share);
+        let optimal = crate::optimal(args.backend, false).memory_budget(share);
         if problems.iter().all(|p| optimal.check_memory(p).is_ok()) {
-            return (n, optimal);
+            return (n, Some(share));
         }
     }
-    (1, base)
+    (1, None)
 }
 
 /// One run of neighbouring variants, in order, each planned by
-/// `args.scheduler` (the optimum from the one before where the two have
+/// `args.scheduler` with `share` bytes of the memory budget where given (the optimum from the one before where the two have
 /// one shape: the same regions, pools and jobs).
 fn solve_run(
     args: &CompareVariants,
-    optimal: &geoshift::Optimal,
+    share: Option<usize>,
     neighbours: &[(&Variant, &Problem)],
 ) -> Result<Vec<VariantRow>, Failure> {
+    // The run's own optimum (and progress line), with its share of the
+    // memory budget when it has one.
+    let mut optimal = crate::optimal(args.backend, false);
+    if let Some(bytes) = share {
+        optimal = optimal.memory_budget(bytes);
+    }
     let mut rows = Vec::with_capacity(neighbours.len());
     let mut previous: Option<geoshift::Solution> = None;
     for &(v, problem) in neighbours {
