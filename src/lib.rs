@@ -145,8 +145,8 @@ pub mod guide {
 
 pub use decide::errors::{ExplainError, ReplanError, SweepError};
 pub use decide::explain::{
-    explain, Bottleneck, BottleneckKind, DeadlineHour, Explanation, FixedRegion, JobValue, Meaning,
-    PoolValue, RegionValue, MEANING, NOISE_USD,
+    explain, explain_with_threads, Bottleneck, BottleneckKind, DeadlineHour, Explanation,
+    FixedRegion, JobValue, Meaning, PoolValue, RegionValue, MEANING, NOISE_USD,
 };
 pub use decide::replan::{JobProgress, JobState, Replan, Replanned};
 pub use decide::sweep::{

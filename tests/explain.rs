@@ -567,4 +567,61 @@ fn warm_deadline_re_solves_give_the_cold_values() {
         );
     }
     assert!(re_solved >= 5, "{re_solved} jobs gained a slot");
+    // The same values with the re-solves on two and three threads (each
+    // from the same optimum), in job order.
+    for threads in [2, 3] {
+        let t = geoshift::explain_with_threads(&p, &optimal(), threads)
+            .unwrap_or_else(|e| panic!("{threads} threads: {e}"));
+        assert_eq!(t.jobs.len(), e.jobs.len());
+        assert!((t.total_usd - e.total_usd).abs() <= 1e-9 * e.total_usd);
+        for (a, b) in e.jobs.iter().zip(&t.jobs) {
+            assert_eq!(a.id, b.id);
+            let (a, b) = (&a.deadline_hour, &b.deadline_hour);
+            assert_eq!(a.new_slots, b.new_slots);
+            assert_eq!(a.saved_usd.is_some(), b.saved_usd.is_some());
+            if let (Some(x), Some(y)) = (a.saved_usd, b.saved_usd) {
+                assert!(
+                    (x - y).abs() <= 1e-6 * e.total_usd,
+                    "{threads} threads: {x} against {y}"
+                );
+            }
+        }
+    }
+}
+
+/// A progress hook that panics in a deadline re-solve on another thread
+/// ends `explain_with_threads` with a solver error that says so (no hang,
+/// no panic through the call); the values are not half returned.
+#[test]
+fn a_panicking_re_solve_thread_is_an_error() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let s = generate(&Params {
+        jobs: 6,
+        regions: 3,
+        slots: 24,
+        contention: 0.5,
+        seed: 5,
+        ..Params::default()
+    });
+    let p = valid(&s);
+    let built = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&built);
+    // The base optimum's two models (the MILP's, its fixed LP for the
+    // duals) go by; a re-solve's panics.
+    let optimal = Optimal::new(Backend::Clarabel).on_progress(move |p| {
+        if matches!(p, geoshift::Progress::Built { .. })
+            && count.fetch_add(1, Ordering::SeqCst) >= 2
+        {
+            panic!("the hook fails");
+        }
+    });
+    match geoshift::explain_with_threads(&p, &optimal, 2) {
+        Err(geoshift::Error::Solver(f)) => {
+            assert!(f.to_string().contains("panicked"), "{f}");
+            assert!(f.to_string().contains("the hook fails"), "{f}");
+        }
+        other => panic!("{:?}", other.map(|e| e.total_usd)),
+    }
+    assert!(built.load(Ordering::SeqCst) >= 3);
 }

@@ -5,7 +5,7 @@
 
 use crate::output::usd;
 use crate::{emit, optimal, output, to_json, usage, Failure};
-use geoshift::{explain, Backend, Explanation};
+use geoshift::{explain_with_threads, Backend, Explanation};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -15,18 +15,20 @@ pub const PLOT_FILE: &str = "capacity-value.svg";
 /// Runs `geoshift explain`.
 pub fn run(
     path: &Path,
-    backend: Backend,
+    (backend, threads): (Backend, Option<usize>),
     json: bool,
     top: usize,
     plot_dir: Option<&Path>,
 ) -> Result<(), Failure> {
+    let threads = crate::sweep::threads(threads)?;
     // The problem and one deadline re-solve's at a time.
     let problem = crate::load_for(path, 2)?;
     if let Some(dir) = plot_dir {
         // A folder that cannot take the file is found before solving.
         output::check_dir(dir, &[PLOT_FILE], path).map_err(usage)?;
     }
-    let e = explain(&problem, &optimal(backend, false)).map_err(|e| failure(path, e))?;
+    let e = explain_with_threads(&problem, &optimal(backend, false), threads)
+        .map_err(|e| failure(path, e))?;
     let mut out = String::new();
     if json {
         let _ = writeln!(out, "{}", to_json(&e)?);

@@ -348,6 +348,11 @@ enum Command {
         /// `plot --out` (was `--plot`).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Threads that run the deadline re-solves at once, 1 to 256
+        /// (default: one per core; fewer when the memory budget does not
+        /// hold that many). The values do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Plan the rest of a running plan from a moment on, over an updated
     /// scenario: slots before it are history, work done is not redone.
@@ -571,7 +576,8 @@ fn main() -> ExitCode {
             json,
             top,
             out,
-        } => explain::run(&scenario, solver.0, json, top, out.as_deref()),
+            threads,
+        } => explain::run(&scenario, (solver.0, threads), json, top, out.as_deref()),
         Command::Replan(args) => replan::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Merge(args) => merge::run(&args),

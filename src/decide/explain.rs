@@ -15,6 +15,7 @@ use crate::limits::StopReason;
 use crate::problem::Problem;
 use crate::schedulers::Optimal;
 use crate::solve::duals::Duals;
+use crate::solve::error::{SolverFailure, SolverStatus};
 use crate::solve::solver::Backend;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -422,6 +423,26 @@ fn dual_backend(optimal: &Optimal) -> Result<Backend, ExplainError> {
 /// error of a variant with a deadline an hour later; the problem itself
 /// is validated).
 pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Error> {
+    explain_with_threads(problem, optimal, 1)
+}
+
+/// [`explain`], with the deadline re-solves (each from the optimum,
+/// independent of the others) on up to `threads` threads at once: as
+/// many as the memory budget holds, each solve within an equal share of
+/// what the problem leaves of it (0 is taken as 1). The explanation is
+/// the same on any number of threads, but for re-solves a limit stopped.
+/// The library stays on the calling thread unless asked; `geoshift
+/// explain` asks for one per core.
+///
+/// # Errors
+/// As [`explain`]; a re-solve's error is the first in job order, and a
+/// panicking thread (a bug, or a panicking progress hook) is an
+/// [`Error::Solver`].
+pub fn explain_with_threads(
+    problem: &Problem,
+    optimal: &Optimal,
+    threads: usize,
+) -> Result<Explanation, Error> {
     // One deadline for the whole call: each re-solve gets what is left.
     let optimal = optimal.anchored();
     // The problem and one deadline re-solve's at a time.
@@ -452,12 +473,7 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Erro
     };
     let total_usd = solution.report.total_usd;
     let bound_usd = solution.proof.bound_usd;
-    let mut deadline = Vec::with_capacity(problem.jobs().len());
-    for j in 0..problem.jobs().len() {
-        // The whole call within one deadline: this re-solve gets what is
-        // left of it (none left: it stops at once, with its bounds).
-        deadline.push(deadline_hour(problem, j, &optimal, &solution, bound_usd)?);
-    }
+    let deadline = deadline_hours(problem, (&optimal, &solution, bound_usd), threads)?;
     let mut out = values(
         problem,
         &duals,
@@ -492,6 +508,82 @@ fn fixed_regions(p: &Problem, plan: &crate::schedule::Schedule) -> Vec<FixedRegi
             }
         })
         .collect()
+}
+
+/// Every job's [`deadline_hour`], in job order, on up to `threads`
+/// threads (job `j` on thread `j mod n`), as many as the memory budget
+/// holds: each re-solve within `(budget - base) / n` beside the base
+/// problem. The whole call within one deadline: a re-solve gets what is
+/// left of it (none left: it stops at once, with its bounds).
+fn deadline_hours(
+    base: &Problem,
+    (optimal, from, bound_usd): (&Optimal, &crate::solve::engine::Solution, f64),
+    threads: usize,
+) -> Result<Vec<DeadlineHour>, Error> {
+    let jobs = base.jobs().len();
+    let held = base.resident_bytes();
+    let n = (2..=threads.min(jobs))
+        .rev()
+        .find(|&n| {
+            let each = optimal.shared(n, held);
+            each.holding(held).check_memory(base).is_ok()
+        })
+        .unwrap_or(1);
+    if n == 1 {
+        return (0..jobs)
+            .map(|j| deadline_hour(base, j, optimal, from, bound_usd))
+            .collect();
+    }
+    let each = optimal.shared(n, held);
+    // Each thread's jobs in order, up to its first error.
+    let run = |t: usize| {
+        let mut out = Vec::new();
+        for j in (t..jobs).step_by(n) {
+            let hour = deadline_hour(base, j, &each, from, bound_usd);
+            let failed = hour.is_err();
+            out.push((j, hour));
+            if failed {
+                break;
+            }
+        }
+        out
+    };
+    let mut by_job: Vec<Option<Result<DeadlineHour, Error>>> = (0..jobs).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n).map(|t| scope.spawn(move || run(t))).collect();
+        for (t, h) in handles.into_iter().enumerate() {
+            match h.join() {
+                Ok(hours) => {
+                    for (j, hour) in hours {
+                        by_job[j] = Some(hour);
+                    }
+                }
+                // A panic (a bug, or the hook's) stands for the thread's
+                // first job.
+                Err(panic) => {
+                    let what = "an explain thread";
+                    let failure = SolverFailure::panicked(optimal.backend(), what, panic.as_ref());
+                    by_job[t] = Some(Err(failure.into()));
+                }
+            }
+        }
+    });
+    // In job order, the first error stands: a thread leaves its jobs
+    // after an error unsolved, and they all come after it.
+    let mut out = Vec::with_capacity(jobs);
+    for hour in by_job {
+        // Never `None` before an error: a thread leaves only the jobs
+        // after its own error (or, panicked, after its first job).
+        let failure = || {
+            SolverFailure::new(
+                optimal.backend(),
+                SolverStatus::Panicked,
+                "internal: a deadline re-solve was not run".into(),
+            )
+        };
+        out.push(hour.ok_or_else(failure)??);
+    }
+    Ok(out)
 }
 
 /// Re-solves `base`'s scenario with job `j`'s deadline an hour later

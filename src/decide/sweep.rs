@@ -44,7 +44,7 @@ use crate::scenario::Scenario;
 use crate::schedule::Schedule;
 use crate::schedulers::optimal::Optimal;
 use crate::solve::engine::Solution;
-use crate::solve::error::{SolverFailure, SolverStatus};
+use crate::solve::error::SolverFailure;
 use crate::solve::lp;
 use crate::solve::lp::ModelSize;
 use chrono::TimeDelta;
@@ -746,18 +746,7 @@ impl Run<'_> {
     /// A sweep thread's panic as the error the sweep returns, with the
     /// panic's message where it has one.
     fn panicked(&self, panic: &(dyn std::any::Any + Send)) -> Error {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
-        let backend = self.sweep.optimal.backend();
-        SolverFailure::new(
-            backend,
-            SolverStatus::Panicked,
-            format!("a sweep thread panicked: {message}"),
-        )
-        .into()
+        SolverFailure::panicked(self.sweep.optimal.backend(), "a sweep thread", panic).into()
     }
 
     /// Solves the settings of `range` in order, each after the first

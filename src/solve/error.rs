@@ -60,6 +60,25 @@ impl SolverFailure {
             message,
         }
     }
+
+    /// A thread's panic (a bug, or a panicking progress hook) in `what`
+    /// ("a sweep thread"), as a failure of `backend` with its message.
+    pub(crate) fn panicked(
+        backend: crate::solve::solver::Backend,
+        what: &str,
+        panic: &(dyn std::any::Any + Send),
+    ) -> Self {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        Self::new(
+            backend,
+            SolverStatus::Panicked,
+            format!("{what} panicked: {message}"),
+        )
+    }
 }
 
 /// A plan the solvers could not prove within the target gap.
