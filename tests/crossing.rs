@@ -470,6 +470,30 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         Err(e) => return Err(TestCaseError::fail(format!("explain: {e}"))),
     };
     prop_assert!(close(e.total_usd, report.total_usd, 1e-6));
+    // The same deadline values with the re-solves on two threads.
+    match geoshift::explain_with_threads(&p, &Optimal::default(), 2) {
+        Ok(t) => {
+            prop_assert_eq!(t.jobs.len(), e.jobs.len());
+            for (a, b) in e.jobs.iter().zip(&t.jobs) {
+                let (a, b) = (&a.deadline_hour, &b.deadline_hour);
+                prop_assert_eq!(a.new_slots, b.new_slots);
+                match (a.saved_usd, b.saved_usd) {
+                    (Some(x), Some(y)) => prop_assert!(
+                        (x - y).abs() <= 1e-6 * e.total_usd.abs().max(1.0),
+                        "{} on one thread, {} on two",
+                        x,
+                        y
+                    ),
+                    (x, y) => prop_assert_eq!(x.is_some(), y.is_some()),
+                }
+            }
+        }
+        Err(err) => {
+            return Err(TestCaseError::fail(format!(
+                "explain on two threads: {err}"
+            )))
+        }
+    }
     // The fixed LP as a scenario: each Whole job allowed only its region.
     // A job that runs nowhere, or a Whole job with one region, egress and
     // a price (a choice to run or not), has no such scenario: the
