@@ -437,7 +437,7 @@ pub fn explain(problem: &Problem, optimal: &Optimal) -> Result<Explanation, Erro
 /// # Errors
 /// As [`explain`]; a re-solve's error is the first in job order, and a
 /// panicking thread (a bug, or a panicking progress hook) is an
-/// [`Error::Solver`].
+/// [`Error::Solver`] (status [`crate::SolverStatus::Panicked`]).
 pub fn explain_with_threads(
     problem: &Problem,
     optimal: &Optimal,

@@ -379,8 +379,8 @@ impl Sweep {
     /// that share does not hold a point's solve ([`Curve::threads`] says
     /// how many ran). 0 is refused ([`Error::Sweep`]). A thread that
     /// panics (a bug, or a panicking hook) ends the sweep with
-    /// [`Error::Solver`] of status [`SolverStatus::Panicked`] and the
-    /// panic's message; the other threads stop at their next point.
+    /// [`Error::Solver`] of status [`crate::SolverStatus::Panicked`] and
+    /// the panic's message; the other threads stop at their next point.
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
