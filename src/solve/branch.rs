@@ -834,6 +834,58 @@ mod tests {
         }
     }
 
+    /// A leaf solved only to the target gap closes at its LP's proven
+    /// bound, not at its plan's cost: the search's bound is then at most
+    /// that bound (it was the plan's cost, up to the gap above the
+    /// optimum).
+    #[test]
+    fn a_leaf_closes_at_its_lps_bound() {
+        let none = &|_, _, _, _, _| {};
+        let solved = (0..20).find_map(|seed| {
+            let p = Problem::new(&generate(&Params {
+                jobs: 3,
+                regions: 2,
+                slots: 6,
+                whole_share: 1.0,
+                contention: 0.1,
+                seed,
+                ..Params::default()
+            }))
+            .ok()?;
+            let milp = lp::build(&p, Objective::Cost);
+            let split = lp::build_split(&p, Objective::Cost, None);
+            let choices = Choices::of(&milp);
+            let a: Assignment = vec![0; choices.jobs.len()];
+            let mut search = Search::new(Backend::Clarabel, &milp, &split, &choices);
+            let value = search.try_assignment(&a, &limits(), none, Stage::Branch)?;
+            (milp.has_choices() && value.is_finite()).then_some((p, value))
+        });
+        let (p, value) = solved.expect("a generated MILP whose first assignment has a plan");
+        let milp = lp::build(&p, Objective::Cost);
+        let split = lp::build_split(&p, Objective::Cost, None);
+        let choices = Choices::of(&milp);
+        let a: Assignment = vec![0; choices.jobs.len()];
+        let mut search = Search::new(Backend::Clarabel, &milp, &split, &choices);
+        assert_eq!(
+            search.try_assignment(&a, &limits(), none, Stage::Branch),
+            Some(value)
+        );
+        // As if its LP had stopped at a 1 % gap: its proven bound under
+        // its plan's cost.
+        let bound = value - 0.01 * value.abs().max(1.0);
+        search.tried.insert(a.clone(), (value, bound));
+        // The root as probed: every job held to its first option, a leaf.
+        search.root = Some(Some(choices.taken(&a)));
+        let out = search.run(f64::NEG_INFINITY, None, &limits(), none);
+        assert!(out.stopped.is_none());
+        assert!(
+            out.bound <= bound,
+            "bound {} above the leaf's {bound}",
+            out.bound
+        );
+        assert!(out.bound > f64::NEG_INFINITY);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
