@@ -521,20 +521,14 @@ fn deadline_hours(
     threads: usize,
 ) -> Result<Vec<DeadlineHour>, Error> {
     let jobs = base.jobs().len();
+    // The base problem is held beside each re-solve.
     let held = base.resident_bytes();
-    let n = (2..=threads.min(jobs))
-        .rev()
-        .find(|&n| {
-            let each = optimal.shared(n, held);
-            each.holding(held).check_memory(base).is_ok()
-        })
-        .unwrap_or(1);
+    let (n, each) = optimal.most_at_once(base, threads.min(jobs), |_| held);
     if n == 1 {
         return (0..jobs)
-            .map(|j| deadline_hour(base, j, optimal, from, bound_usd))
+            .map(|j| deadline_hour(base, j, &each, from, bound_usd))
             .collect();
     }
-    let each = optimal.shared(n, held);
     // Each thread's jobs in order, up to its first error.
     let run = |t: usize| {
         let mut out = Vec::new();
@@ -628,13 +622,8 @@ fn deadline_hour(
     if new_slots == 0 {
         return Ok(no_new_slot());
     }
-    // The base problem is held beside this one.
-    match optimal
-        .clone()
-        .holding(base.resident_bytes())
-        .reuse(from)
-        .solve(&problem)
-    {
+    // `optimal` counts the base problem held beside this one.
+    match optimal.clone().reuse(from).solve(&problem) {
         Ok(s) => {
             let t1 = s.report.total_usd;
             Ok(DeadlineHour {

@@ -531,14 +531,9 @@ impl Sweep {
         run.kind = kind;
         run.settings = settings;
         // As many threads as the memory budget holds solves at once.
-        let threads = (1..=self.threads.min(run.settings.len()).max(1))
-            .rev()
-            .find(|&n| {
-                let optimal = self.optimal.shared(n, held_with(n));
-                optimal.check_memory(problem).is_ok()
-            })
-            .unwrap_or(1);
-        run.optimal = self.optimal.shared(threads, held_with(threads));
+        let asked = self.threads.min(run.settings.len());
+        let threads;
+        (threads, run.optimal) = self.optimal.most_at_once(problem, asked, held_with);
         if by_halves(&self.axis, self.optimal.target_gap()) {
             run.optimal = run.optimal.keeping_proof();
         }

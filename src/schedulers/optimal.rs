@@ -323,6 +323,23 @@ impl Optimal {
         out
     }
 
+    /// The most solves of problems like `problem`, from `asked` down to
+    /// one, that the memory budget holds at once beside `held(n)` bytes
+    /// (for `n` at once), and the optimum each runs ([`Optimal::shared`]):
+    /// a sweep's and `explain`'s threads.
+    pub(crate) fn most_at_once(
+        &self,
+        problem: &Problem,
+        asked: usize,
+        held: impl Fn(usize) -> usize,
+    ) -> (usize, Optimal) {
+        let n = (2..=asked)
+            .rev()
+            .find(|&n| self.shared(n, held(n)).check_memory(problem).is_ok())
+            .unwrap_or(1);
+        (n, self.shared(n, held(n)))
+    }
+
     /// When to solve the LP by column generation; default
     /// [`ColumnGeneration::Auto`]. The optimum is the same either way (to
     /// the gap); only the time and memory differ.

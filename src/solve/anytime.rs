@@ -32,12 +32,13 @@ use super::lp::{self, Col, Lp};
 use super::packing::{Packer, Packing};
 use super::pricing;
 use super::progress::{OnRound, Stage};
-use super::rounding;
+use super::rounding::{self, Rounded};
 use super::sifting::Enough;
 use crate::limits::{
     certified_bound, relative_gap as gap, solver_abs_gap, Limits, StopReason, SOLVER_GAP_SHARE,
 };
 use crate::problem::Problem;
+use std::cell::RefCell;
 
 /// A plan of the engine: a point of the model and its proof.
 pub(crate) struct Plan {
@@ -383,16 +384,18 @@ fn whole_stages(
         trivial,
     } = stages;
     let choices = Choices::of(lp);
-    let (
+    let MilpRelaxation {
         split,
-        Relaxed {
-            x: split_x,
-            bound: mut lb,
-            duals: split_duals,
-            stopped: relax_stopped,
-        },
-        relax_proven,
-    ) = milp_relaxation((p, lp, &choices), backend, limits, report, trivial)?;
+        relaxed:
+            Relaxed {
+                x: split_x,
+                bound: mut lb,
+                duals: split_duals,
+                stopped: relax_stopped,
+            },
+        proven: relax_proven,
+        rounded: (first, rounded),
+    } = milp_relaxation((p, lp, &choices), backend, limits, report, trivial)?;
     // Every cell with a value, dust and all: a neighbour's relaxation
     // from the cells in use alone ([`rounding::in_use`]) took more rounds
     // (the marketplace week's 7-point sweep 4.06-4.10 s CPU against
@@ -431,21 +434,19 @@ fn whole_stages(
     // already put each one wholly in one region, its point is the MILP's
     // (egress aside, which the MILP's objective charges in full) and, the
     // relaxation being proven within the target gap, that assignment's
-    // optimum: no LP is needed. Otherwise the assignment's LP may give a better plan, if
-    // the rounded one does not already meet the gap.
-    let first = choices.largest_share(&split, &split_x);
-    if let Some(r) = rounding::rounded(lp, &split, &choices, &split_x, &first) {
+    // optimum: no LP is needed. Otherwise the assignment's LP may give a
+    // better plan, if the rounded one does not already meet the gap.
+    if let Some(r) = rounded {
         let ub = lp.objective_of(&r.x);
-        if r.placed == 0 && relax_stopped.is_none() && relax_proven {
-            report(Stage::Fixed, 0, 0, Some(ub), lb);
-            search.tried.insert(first.clone(), (ub, lb));
-        } else if r.placed == 0 {
-            // Not the assignment's optimum (the relaxation was not
-            // proven): its fixed LP may still find a cheaper plan.
-            report(Stage::Fixed, 0, 0, Some(ub), lb);
-            search.seed = rounding::support(lp, &split, &split_x, &r.x);
+        let stage = if r.placed == 0 {
+            Stage::Fixed
         } else {
-            report(Stage::Rounded, 0, 0, Some(ub), lb);
+            Stage::Rounded
+        };
+        report(stage, 0, 0, Some(ub), lb);
+        if r.placed == 0 && relax_stopped.is_none() && relax_proven {
+            search.tried.insert(first.clone(), (ub, lb));
+        } else {
             // The fixed LP starts from this plan's columns and the
             // relaxation's: its first restricted LP has a plan at once.
             search.seed = rounding::support(lp, &split, &split_x, &r.x);
@@ -534,21 +535,54 @@ fn milp_relaxation(
     limits: &Limits,
     report: OnRound,
     trivial: f64,
-) -> Result<(Lp, Relaxed, bool), NoPlan> {
+) -> Result<MilpRelaxation, NoPlan> {
     let mut split = lp::build_split(p, lp.objective, lp.limit);
     split.warm_like(lp);
+    // The rounding that ended column generation, if one did: its point is
+    // the relaxation's answer, so stage 2 need not round it again.
+    let ended: RefCell<Option<(Assignment, Rounded)>> = RefCell::new(None);
     let enough = |x: &[f64], objective: f64, bound: f64| {
         if !bound.is_finite() || gap(objective, bound) > RELAXATION_MAX_GAP {
             return false;
         }
         let first = choices.largest_share(&split, x);
-        rounding::rounded(lp, &split, choices, x, &first).is_some_and(|r| {
-            objective - bound <= RELAXATION_SHARE * (lp.objective_of(&r.x) - bound)
-        })
+        let Some(r) = rounding::rounded(lp, &split, choices, x, &first) else {
+            return false;
+        };
+        let stop = objective - bound <= RELAXATION_SHARE * (lp.objective_of(&r.x) - bound);
+        if stop {
+            *ended.borrow_mut() = Some((first, r));
+        }
+        stop
     };
     let relaxed = split_relaxation(&split, Some(&enough), backend, limits, report, trivial)?;
     let proven = gap(split.objective_of(&relaxed.x), relaxed.bound) <= limits.gap;
-    Ok((split, relaxed, proven))
+    let rounded = match ended.into_inner() {
+        Some((first, r)) => (first, Some(r)),
+        None => {
+            let first = choices.largest_share(&split, &relaxed.x);
+            let r = rounding::rounded(lp, &split, choices, &relaxed.x, &first);
+            (first, r)
+        }
+    };
+    Ok(MilpRelaxation {
+        split,
+        relaxed,
+        proven,
+        rounded,
+    })
+}
+
+/// Stage 1's answer ([`milp_relaxation`]).
+struct MilpRelaxation {
+    /// The all-Split relaxation's model.
+    split: Lp,
+    relaxed: Relaxed,
+    /// Its point is its optimum within the target gap.
+    proven: bool,
+    /// Its point rounded ([`rounding::rounded`]) from the assignment of
+    /// each Whole job's largest share (`None`: no option holds some job).
+    rounded: (Assignment, Option<Rounded>),
 }
 
 /// Stage 2's fixed LPs after the first assignment `next` (with the
