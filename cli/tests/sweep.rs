@@ -500,3 +500,94 @@ fn compare_variants_from_their_neighbours_are_each_variants_optimum() {
         assert!(String::from_utf8_lossy(&o.stderr).contains(says));
     }
 }
+
+/// The commands that run on threads (`compare --variant`, `explain`,
+/// `risk`) with every input at once: a Whole job, a pool whose servers
+/// can vanish, a price for work left undone, overlays given as flags and
+/// in variants, and a time limit. On two threads each variant's total is
+/// what `solve` gives the same overlays, alone; with no time left every
+/// command answers or stops (exit 4), never a solver failure (3).
+#[test]
+fn threaded_commands_meet_every_input() {
+    let dir = TempDir::new("threads-meet");
+    let file = scenario(&dir);
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    v["jobs"][0]["placement"] = json!("whole");
+    v["pools"][1]["interruption_rate_per_hour"] = json!(0.1);
+    std::fs::write(&file, v.to_string()).unwrap();
+    let f = file.to_str().unwrap();
+    let common = [
+        "--unmet-usd-per-work",
+        "20",
+        "--set",
+        "pool:d.rent_usd_per_hour=1.5",
+    ];
+    let variants = [
+        ("c0", vec!["--set", "carbon_price_usd_per_t=0"]),
+        ("c100", vec!["--set", "carbon_price_usd_per_t=100"]),
+        (
+            "risky",
+            vec!["--set", "pool:d.interruption_rate_per_hour=0.3"],
+        ),
+        ("dirty", vec!["--without", "region:clean"]),
+    ];
+    let mut args = vec!["compare", f, "--json", "--threads", "2"];
+    args.extend(common);
+    let specs: Vec<String> = variants
+        .iter()
+        .map(|(name, o)| format!("{name}={} {}", &o[0][2..], o[1]))
+        .collect();
+    for s in &specs {
+        args.extend(["--variant", s.as_str()]);
+    }
+    let o = run(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = out["variants"].as_array().unwrap();
+    assert_eq!(rows.len(), variants.len());
+    for ((name, overlay), row) in variants.iter().zip(rows) {
+        assert_eq!(row["name"], json!(name));
+        let mut solve = vec!["solve", f, "--json"];
+        solve.extend(common);
+        solve.extend(overlay.iter().copied());
+        let alone = run(&solve);
+        assert_eq!(alone.status.code(), Some(0), "{name}");
+        let alone: Value = serde_json::from_slice(&alone.stdout).unwrap();
+        let (t, a) = (
+            row["total_usd"].as_f64().unwrap(),
+            alone["total_usd"].as_f64().unwrap(),
+        );
+        assert!(close(t, a), "{name}: {t} in compare, {a} alone");
+    }
+    // explain and risk on two threads, the same inputs.
+    for command in [vec!["explain", f, "--threads", "2"], vec!["risk", f]] {
+        let mut a = command.clone();
+        a.extend(common);
+        let o = run(&a);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{command:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        // No time left: a plan found at once (this model is small), or
+        // stopped with exit 4.
+        a.extend(["--time-limit", "0"]);
+        let code = run(&a).status.code();
+        assert!(
+            matches!(code, Some(0 | 4)),
+            "{command:?} --time-limit 0: {code:?}"
+        );
+    }
+    args.extend(["--time-limit", "0"]);
+    let code = run(&args).status.code();
+    assert!(
+        matches!(code, Some(0 | 4)),
+        "compare --time-limit 0: {code:?}"
+    );
+}
